@@ -1,0 +1,375 @@
+package fiji.plugin.autoencoder.model;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * A built or loaded autoencoder: owns its TensorFlow {@link Graph} and
+ * {@link Session} and runs the endpoints named in {@link Endpoints}.
+ * <p>
+ * Thread safety: prediction methods may be called from several threads at once
+ * (TensorFlow sessions are thread-safe); training steps must come from one
+ * thread at a time. Close the model to free native memory.
+ *
+ * <pre>{@code
+ * try ( Model model = Model.create( Presets.convStrided(), 42, 2 ) ) {
+ *     float[] out = new float[ in.length ];
+ *     model.predict( in, out, n, new int[] { 28, 28 } );
+ * }
+ * }</pre>
+ */
+public final class Model implements ImagePredictor, AutoCloseable
+{
+	private final ModelSpec spec;
+
+	private final Graph graph;
+
+	private final Session session;
+
+	/** Non-null when loaded from a SavedModel: it owns graph and session. */
+	private final SavedModelBundle bundle;
+
+	private final List< String > paramNames;
+
+	private volatile boolean closed;
+
+	private Model( final ModelSpec spec, final Graph graph, final Session session, final SavedModelBundle bundle )
+	{
+		this.spec = spec;
+		this.graph = graph;
+		this.session = session;
+		this.bundle = bundle;
+		final List< String > names = new ArrayList<>();
+		final Iterator< GraphOperation > it = graph.operations();
+		while ( it.hasNext() )
+		{
+			final GraphOperation op = it.next();
+			if ( op.name().startsWith( Endpoints.PARAMS + "/" ) && ( op.type().equals( "VariableV2" ) || op.type().equals( "Variable" ) ) )
+				names.add( op.name() );
+		}
+		Collections.sort( names );
+		this.paramNames = Collections.unmodifiableList( names );
+	}
+
+	/**
+	 * Builds a new, randomly initialised model.
+	 *
+	 * @param seed    seed of the initial weights
+	 * @param threads TensorFlow intra-op threads; 0 or less for all cores
+	 */
+	public static Model create( final ModelSpec spec, final long seed, final int threads )
+	{
+		final Graph g = GraphBuilder.build( spec, seed );
+		Session s = null;
+		try
+		{
+			s = new Session( g, sessionConfig( threads ) );
+			s.initialize();
+			return new Model( spec.copy(), g, s, null );
+		}
+		catch ( final RuntimeException e )
+		{
+			if ( s != null )
+				s.close();
+			g.close();
+			throw e;
+		}
+	}
+
+	/** Wraps a loaded SavedModel (see {@code io.ModelFile}); the model closes the bundle. */
+	public static Model fromBundle( final ModelSpec spec, final SavedModelBundle bundle )
+	{
+		final Model m = new Model( spec.copy(), bundle.graph(), bundle.session(), bundle );
+		if ( m.graph.operation( Endpoints.RECONSTRUCTION ) == null || m.graph.operation( Endpoints.INPUT ) == null )
+		{
+			bundle.close();
+			throw new IllegalArgumentException( "The saved model has no '" + Endpoints.INPUT + "' / '" + Endpoints.RECONSTRUCTION
+					+ "' operations: it was not written by this plugin. Export it again with 'Train Autoencoder'." );
+		}
+		return m;
+	}
+
+	/** Session options: {@code threads} intra-op threads (0: all cores), one inter-op thread. */
+	public static ConfigProto sessionConfig( final int threads )
+	{
+		final int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+		return ConfigProto.newBuilder()
+				.setIntraOpParallelismThreads( n )
+				.setInterOpParallelismThreads( 1 )
+				.setAllowSoftPlacement( true )
+				.build();
+	}
+
+	public ModelSpec spec()
+	{
+		return spec.copy();
+	}
+
+	public Graph graph()
+	{
+		return graph;
+	}
+
+	public Session session()
+	{
+		return session;
+	}
+
+	/** True if the graph has an op of this name. */
+	public boolean has( final String endpoint )
+	{
+		return graph.operation( endpoint ) != null;
+	}
+
+	/** Names of the trainable parameters, sorted. */
+	public List< String > parameterNames()
+	{
+		return paramNames;
+	}
+
+	/** Shape of each parameter, by name. */
+	public Map< String, long[] > parameterShapes()
+	{
+		final Map< String, long[] > m = new LinkedHashMap<>();
+		for ( final String n : paramNames )
+			m.put( n, graph.operation( n ).output( 0 ).shape().asArray() );
+		return m;
+	}
+
+	/** Total number of trainable values. */
+	public long parameterCount()
+	{
+		long n = 0;
+		for ( final long[] s : parameterShapes().values() )
+			n += Shape.of( s ).size();
+		return n;
+	}
+
+	/** The number of optimiser steps taken so far (continues across save and load). */
+	public long step()
+	{
+		try ( Result r = session.runner().fetch( Endpoints.STEP ).run() )
+		{
+			return ( ( TInt64 ) r.get( 0 ) ).getLong();
+		}
+	}
+
+	// -- ImagePredictor methods --
+
+	@Override
+	public int spatialDims()
+	{
+		return 2;
+	}
+
+	@Override
+	public int inputChannels()
+	{
+		return spec.channels;
+	}
+
+	@Override
+	public int outputChannels()
+	{
+		return spec.outChannels();
+	}
+
+	@Override
+	public int sizeMultiple()
+	{
+		return spec.sizeMultiple();
+	}
+
+	@Override
+	public int halo()
+	{
+		return spec.halo();
+	}
+
+	@Override
+	public int[] fixedSpatialShape()
+	{
+		return spec.hasFixedInputSize() ? new int[] { spec.height, spec.width } : null;
+	}
+
+	@Override
+	public void predict( final float[] input, final float[] output, final int batch, final int[] spatial )
+	{
+		final FloatBatch out = run( Endpoints.RECONSTRUCTION, Endpoints.INPUT, input, imageShape( batch, spatial, spec.channels ) );
+		System.arraycopy( out.data, 0, output, 0, out.data.length );
+	}
+
+	/** Reconstructions of a batch of {@code height x width} images (NHWC). */
+	public float[] reconstruct( final float[] input, final int batch )
+	{
+		return run( Endpoints.RECONSTRUCTION, Endpoints.INPUT, input, imageShape( batch, new int[] { spec.height, spec.width }, spec.channels ) ).data;
+	}
+
+	/** Codes of a batch of images (NHWC, any valid spatial size). */
+	public FloatBatch encode( final float[] input, final int batch, final int[] spatial )
+	{
+		return run( Endpoints.CODE, Endpoints.INPUT, input, imageShape( batch, spatial, spec.channels ) );
+	}
+
+	/** Decodes codes of the given shape (batch first) on their own. */
+	public FloatBatch decode( final float[] code, final long[] codeShape )
+	{
+		if ( !has( Endpoints.CODE_INPUT ) )
+			throw new IllegalStateException( "This model decodes only through its encoder (zero-fill unpooling needs the encoder's max positions): use reconstruct()." );
+		return run( Endpoints.DECODED, Endpoints.CODE_INPUT, code, Shape.of( codeShape ) );
+	}
+
+	private Shape imageShape( final int batch, final int[] spatial, final int channels )
+	{
+		if ( spatial.length != 2 )
+			throw new IllegalArgumentException( "This model is 2D: give {height, width}, got " + spatial.length + " spatial sizes" );
+		final int[] fixed = fixedSpatialShape();
+		if ( fixed != null && ( spatial[ 0 ] != fixed[ 0 ] || spatial[ 1 ] != fixed[ 1 ] ) )
+			throw new IllegalArgumentException( "This model takes only " + fixed[ 0 ] + " x " + fixed[ 1 ] + " inputs (it has dense layers), got "
+					+ spatial[ 0 ] + " x " + spatial[ 1 ] + ": resize or crop the images, or train a convolutional model with code_size 0" );
+		final int m = sizeMultiple();
+		if ( spatial[ 0 ] % m != 0 || spatial[ 1 ] % m != 0 )
+			throw new IllegalArgumentException( "Input " + spatial[ 0 ] + " x " + spatial[ 1 ] + " is not a multiple of " + m
+					+ " (the model pools " + spec.levels() + " times): pad or crop to a multiple of " + m );
+		return Shape.of( batch, spatial[ 0 ], spatial[ 1 ], channels );
+	}
+
+	private FloatBatch run( final String fetch, final String feed, final float[] data, final Shape shape )
+	{
+		checkOpen();
+		if ( data.length < shape.size() )
+			throw new IllegalArgumentException( "Need " + shape.size() + " values for shape " + shape + ", got " + data.length );
+		try ( TFloat32 in = tensor( data, shape );
+				Result r = session.runner().feed( feed, in ).fetch( fetch ).run() )
+		{
+			return FloatBatch.of( ( TFloat32 ) r.get( 0 ) );
+		}
+	}
+
+	/** A new tensor holding the first {@code shape.size()} values of {@code data}. */
+	public static TFloat32 tensor( final float[] data, final Shape shape )
+	{
+		final TFloat32 t = TFloat32.tensorOf( shape );
+		t.asRawTensor().data().asFloats().write( data, 0, ( int ) shape.size() );
+		return t;
+	}
+
+	// -- training --
+
+	/**
+	 * One optimiser step of {@code trainOp} (normally {@link Endpoints#TRAIN});
+	 * returns the batch's loss before the update. {@code weight} may be null
+	 * unless the model has a weighted loss.
+	 */
+	public float trainStep( final String trainOp, final String lossOp, final TFloat32 input, final TFloat32 target, final TFloat32 weight )
+	{
+		checkOpen();
+		final Session.Runner r = feeds( input, target, weight ).addTarget( trainOp ).fetch( lossOp );
+		try ( Result res = r.run() )
+		{
+			return ( ( TFloat32 ) res.get( 0 ) ).getFloat();
+		}
+	}
+
+	/** The loss of a batch, without training. */
+	public float loss( final String lossOp, final TFloat32 input, final TFloat32 target, final TFloat32 weight )
+	{
+		checkOpen();
+		try ( Result res = feeds( input, target, weight ).fetch( lossOp ).run() )
+		{
+			return ( ( TFloat32 ) res.get( 0 ) ).getFloat();
+		}
+	}
+
+	private Session.Runner feeds( final TFloat32 input, final TFloat32 target, final TFloat32 weight )
+	{
+		final Session.Runner r = session.runner().feed( Endpoints.INPUT, input ).feed( Endpoints.TARGET, target );
+		if ( spec.weightedLoss )
+		{
+			if ( weight == null )
+				throw new IllegalArgumentException( "This model has a weighted loss: give per-pixel loss weights" );
+			r.feed( Endpoints.LOSS_WEIGHT, weight );
+		}
+		return r;
+	}
+
+	/** Copies of all parameter values, by name (a snapshot of the weights). */
+	public Map< String, float[] > readParameters()
+	{
+		checkOpen();
+		final Session.Runner r = session.runner();
+		for ( final String n : paramNames )
+			r.fetch( n );
+		final Map< String, float[] > values = new LinkedHashMap<>();
+		try ( Result res = r.run() )
+		{
+			for ( int i = 0; i < paramNames.size(); i++ )
+				values.put( paramNames.get( i ), FloatBatch.of( ( TFloat32 ) res.get( i ) ).data );
+		}
+		return values;
+	}
+
+	/** Writes parameter values back (e.g. a snapshot from {@link #readParameters()}). */
+	public void writeParameters( final Map< String, float[] > values )
+	{
+		checkOpen();
+		final Map< String, long[] > shapes = parameterShapes();
+		final List< Tensor > tensors = new ArrayList<>();
+		try
+		{
+			final Session.Runner r = session.runner();
+			for ( final Map.Entry< String, float[] > e : values.entrySet() )
+			{
+				final long[] shape = shapes.get( e.getKey() );
+				if ( shape == null )
+					throw new IllegalArgumentException( "Unknown parameter " + e.getKey() );
+				final TFloat32 t = TFloat32.tensorOf( Shape.of( shape ), DataBuffers.of( e.getValue(), true, false ) );
+				tensors.add( t );
+				r.feed( Endpoints.restoreValue( e.getKey() ), t ).addTarget( Endpoints.restore( e.getKey() ) );
+			}
+			r.run().close();
+		}
+		finally
+		{
+			for ( final Tensor t : tensors )
+				t.close();
+		}
+	}
+
+	private void checkOpen()
+	{
+		if ( closed )
+			throw new IllegalStateException( "The model was closed" );
+	}
+
+	@Override
+	public void close()
+	{
+		if ( closed )
+			return;
+		closed = true;
+		if ( bundle != null )
+			bundle.close();
+		else
+		{
+			session.close();
+			graph.close();
+		}
+	}
+}

@@ -1,0 +1,410 @@
+package fiji.plugin.autoencoder.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.annotations.SerializedName;
+
+/**
+ * What an autoencoder is: a small, JSON-serialisable description from which
+ * {@link GraphBuilder} builds the TensorFlow graph.
+ * <p>
+ * Fields (JSON keys in snake_case):
+ * <ul>
+ * <li>{@code kind}: {@code dense} (fully connected), {@code conv_pool} (conv +
+ * 2x2 max-pool encoder, conv + 2x unpooling decoder) or {@code conv_strided}
+ * (stride-2 conv encoder, stride-2 transposed-conv decoder);</li>
+ * <li>{@code height, width, channels}: the training input shape (HWC);
+ * convolutional models without a dense code take any multiple of
+ * {@link #sizeMultiple()} at inference;</li>
+ * <li>{@code layers}: dense: hidden sizes from the input towards the code
+ * (the code excluded); conv: filters per resolution level;</li>
+ * <li>{@code code_size}: dense: the bottleneck width; conv: 0 for a fully
+ * convolutional code (the last level's feature map), or a dense bottleneck
+ * of this width;</li>
+ * <li>{@code kernel}, {@code activation}, {@code code_activation},
+ * {@code output_activation} and {@code loss} ({@code bce} needs a sigmoid
+ * output), {@code tied_weights} (dense only), {@code unpooling}
+ * ({@code nearest} or {@code zero_fill}, conv_pool only), {@code l2},
+ * {@code optimizer} ({@code adam} or {@code adadelta}),
+ * {@code learning_rate}, {@code decay} (learning rate / (1 + decay * step)),
+ * {@code output_channels} (0: as the input), {@code weighted_loss} (per-pixel
+ * loss weights, for blind-spot training) and {@code layerwise_pretraining}
+ * (dense only: adds greedy per-layer training ops).</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * ModelSpec spec = Presets.denseMnist();
+ * spec.validate();                 // throws IllegalArgumentException naming the field
+ * String json = spec.toJson();
+ * ModelSpec again = ModelSpec.fromJson( json );
+ * }</pre>
+ *
+ * Instances are mutable while being configured; {@link #copy()} before sharing.
+ */
+public final class ModelSpec
+{
+	/** The architecture family. */
+	public enum Kind
+	{
+		@SerializedName( "dense" ) DENSE,
+		@SerializedName( "conv_pool" ) CONV_POOL,
+		@SerializedName( "conv_strided" ) CONV_STRIDED
+	}
+
+	/** Element-wise activations. */
+	public enum Activation
+	{
+		@SerializedName( "relu" ) RELU,
+		@SerializedName( "leaky_relu" ) LEAKY_RELU,
+		@SerializedName( "elu" ) ELU,
+		@SerializedName( "tanh" ) TANH,
+		@SerializedName( "sigmoid" ) SIGMOID,
+		@SerializedName( "linear" ) LINEAR
+	}
+
+	/** Reconstruction losses. */
+	public enum Loss
+	{
+		/** Binary cross-entropy on a sigmoid output (targets in [0, 1]). */
+		@SerializedName( "bce" ) BCE,
+		/** Mean squared error. */
+		@SerializedName( "mse" ) MSE
+	}
+
+	/** How a conv_pool decoder undoes max-pooling. */
+	public enum Unpooling
+	{
+		/** Copy each value to its 2x2 block. */
+		@SerializedName( "nearest" ) NEAREST,
+		/** Put the value back where the encoder's maximum was, zeros elsewhere. */
+		@SerializedName( "zero_fill" ) ZERO_FILL
+	}
+
+	/** Optimisers, as TensorFlow's raw training ops. */
+	public enum Optimizer
+	{
+		@SerializedName( "adam" ) ADAM,
+		@SerializedName( "adadelta" ) ADADELTA
+	}
+
+	public String name = "autoencoder";
+
+	public Kind kind = Kind.CONV_POOL;
+
+	public int height = 28;
+
+	public int width = 28;
+
+	public int channels = 1;
+
+	@SerializedName( "output_channels" )
+	public int outputChannels = 0;
+
+	public int[] layers = { 16, 8 };
+
+	@SerializedName( "code_size" )
+	public int codeSize = 0;
+
+	public int kernel = 3;
+
+	public Activation activation = Activation.RELU;
+
+	@SerializedName( "code_activation" )
+	public Activation codeActivation = Activation.RELU;
+
+	@SerializedName( "output_activation" )
+	public Activation outputActivation = Activation.SIGMOID;
+
+	public Loss loss = Loss.BCE;
+
+	@SerializedName( "tied_weights" )
+	public boolean tiedWeights = false;
+
+	public Unpooling unpooling = Unpooling.NEAREST;
+
+	public double l2 = 0;
+
+	public Optimizer optimizer = Optimizer.ADAM;
+
+	@SerializedName( "learning_rate" )
+	public double learningRate = 1e-3;
+
+	public double decay = 0;
+
+	@SerializedName( "weighted_loss" )
+	public boolean weightedLoss = false;
+
+	@SerializedName( "layerwise_pretraining" )
+	public boolean layerwisePretraining = false;
+
+	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+	/** Channels the network outputs. */
+	public int outChannels()
+	{
+		return outputChannels > 0 ? outputChannels : channels;
+	}
+
+	/** Number of resolution levels (conv kinds), or 0 for dense. */
+	public int levels()
+	{
+		return kind == Kind.DENSE ? 0 : layers.length;
+	}
+
+	/** Every spatial input size must be a multiple of this: 2^levels for conv kinds, 1 for dense. */
+	public int sizeMultiple()
+	{
+		return 1 << levels();
+	}
+
+	/** True when the network takes only {@code height x width} inputs (dense layers inside). */
+	public boolean hasFixedInputSize()
+	{
+		return kind == Kind.DENSE || codeSize > 0;
+	}
+
+	/** Number of input values per sample. */
+	public long inputSize()
+	{
+		return ( long ) height * width * channels;
+	}
+
+	/**
+	 * Receptive-field margin in pixels, rounded up to a multiple of {@link #sizeMultiple()}:
+	 * an output pixel depends only on input pixels at most this far away. 0 for
+	 * fixed-size models (they are not tiled).
+	 */
+	public int halo()
+	{
+		if ( hasFixedInputSize() )
+			return 0;
+		final int r = ( kernel - 1 ) / 2;
+		long margin = 0;
+		long scale = 1; // input pixels per feature-map pixel at the current level
+		if ( kind == Kind.CONV_POOL )
+		{
+			// encoder: conv at scale s adds r*s; a 2x2 pool adds s (the window reaches one more pixel at that scale)
+			for ( int l = 0; l < levels(); l++ )
+			{
+				margin += r * scale;
+				margin += scale;
+				scale *= 2;
+			}
+			// decoder: conv at the coarse scale, then unpool; final conv at scale 1
+			for ( int l = levels() - 1; l >= 0; l-- )
+			{
+				margin += r * scale;
+				scale /= 2;
+				margin += scale; // unpooling/upsampling: a block reaches one coarse pixel further
+			}
+			margin += r; // the output conv
+		}
+		else
+		{
+			// stride-2 conv with kernel k at scale s reaches r*s; a transposed conv likewise
+			for ( int l = 0; l < levels(); l++ )
+			{
+				margin += ( r + 1 ) * scale;
+				scale *= 2;
+			}
+			for ( int l = levels() - 1; l >= 0; l-- )
+			{
+				scale /= 2;
+				margin += ( r + 1 ) * scale * 2;
+			}
+		}
+		final int m = sizeMultiple();
+		return ( int ) ( ( margin + m - 1 ) / m * m );
+	}
+
+	/**
+	 * Checks every field and throws an {@link IllegalArgumentException} whose
+	 * message names the field, the bad value and what would work.
+	 *
+	 * @return this spec, for chaining
+	 */
+	public ModelSpec validate()
+	{
+		final List< String > problems = new ArrayList<>();
+		if ( kind == null )
+			problems.add( "kind is missing: use one of " + names( Kind.values() ) );
+		if ( height <= 0 || width <= 0 || channels <= 0 )
+			problems.add( "height, width and channels must be positive (got " + height + " x " + width + " x " + channels + ")" );
+		if ( outputChannels < 0 )
+			problems.add( "output_channels must be 0 (same as input) or positive, got " + outputChannels );
+		if ( layers == null )
+			problems.add( "layers is missing: give hidden sizes (dense) or filters per level (conv), e.g. [16, 8]" );
+		else
+			for ( int i = 0; i < layers.length; i++ )
+				if ( layers[ i ] <= 0 )
+					problems.add( "layers[" + i + "] = " + layers[ i ] + ": every layer size must be positive" );
+		if ( codeSize < 0 )
+			problems.add( "code_size must not be negative, got " + codeSize );
+		if ( activation == null )
+			problems.add( "activation is missing or unknown: use one of " + names( Activation.values() ) );
+		if ( codeActivation == null )
+			problems.add( "code_activation is missing or unknown: use one of " + names( Activation.values() ) );
+		if ( outputActivation == null )
+			problems.add( "output_activation is missing or unknown: use one of " + names( Activation.values() ) );
+		if ( loss == null )
+			problems.add( "loss is missing or unknown: use bce or mse" );
+		if ( loss == Loss.BCE && outputActivation != null && outputActivation != Activation.SIGMOID )
+			problems.add( "loss bce needs output_activation sigmoid (got " + name( outputActivation ) + "): use sigmoid, or loss mse" );
+		if ( optimizer == null )
+			problems.add( "optimizer is missing or unknown: use adam or adadelta" );
+		if ( unpooling == null )
+			problems.add( "unpooling is missing or unknown: use nearest or zero_fill" );
+		if ( !( learningRate > 0 ) || Double.isInfinite( learningRate ) )
+			problems.add( "learning_rate must be positive and finite, got " + learningRate );
+		if ( !( decay >= 0 ) || Double.isInfinite( decay ) )
+			problems.add( "decay must be 0 or positive, got " + decay );
+		if ( !( l2 >= 0 ) || Double.isInfinite( l2 ) )
+			problems.add( "l2 must be 0 or positive, got " + l2 );
+		if ( kernel <= 0 || kernel % 2 == 0 )
+			problems.add( "kernel must be a positive odd number (e.g. 3), got " + kernel );
+		if ( problems.isEmpty() )
+			checkArchitecture( problems );
+		if ( !problems.isEmpty() )
+			throw new IllegalArgumentException( "Invalid model spec '" + name + "': " + String.join( "; ", problems ) );
+		return this;
+	}
+
+	private void checkArchitecture( final List< String > problems )
+	{
+		final long in = inputSize();
+		if ( kind == Kind.DENSE )
+		{
+			if ( codeSize <= 0 )
+				problems.add( "code_size must be positive for a dense autoencoder (e.g. 32)" );
+			else if ( codeSize >= in )
+				problems.add( "code_size " + codeSize + " is not smaller than the input (" + height + " x " + width + " x " + channels + " = " + in + "): an autoencoder's code must be smaller than its input" );
+			if ( layerwisePretraining && layers.length == 0 )
+				problems.add( "layerwise_pretraining needs at least one hidden layer before the code" );
+		}
+		else
+		{
+			if ( layers.length == 0 )
+				problems.add( "a convolutional autoencoder needs at least one level in layers, e.g. [16, 8]" );
+			if ( tiedWeights )
+				problems.add( "tied_weights applies to dense autoencoders only: set it to false" );
+			if ( layerwisePretraining )
+				problems.add( "layerwise_pretraining applies to dense autoencoders only: set it to false" );
+			if ( unpooling == Unpooling.ZERO_FILL && kind != Kind.CONV_POOL )
+				problems.add( "unpooling zero_fill needs kind conv_pool (a max-pooling encoder)" );
+			final int m = sizeMultiple();
+			if ( layers.length > 0 && ( height % m != 0 || width % m != 0 ) )
+				problems.add( "input " + height + " x " + width + " is not divisible by 2^" + layers.length + " = " + m
+						+ " (" + layers.length + " pooling/stride levels): use " + Math.max( 1, levelsThatDivide() ) + " level(s) or an input size that is a multiple of " + m );
+			if ( codeSize > 0 && codeSize >= in )
+				problems.add( "code_size " + codeSize + " is not smaller than the input (" + in + " values): an autoencoder's code must be smaller than its input" );
+		}
+	}
+
+	private int levelsThatDivide()
+	{
+		int l = 0;
+		while ( height % ( 2 << l ) == 0 && width % ( 2 << l ) == 0 )
+			l++;
+		return l;
+	}
+
+	/** JSON with snake_case keys and lower-case enum names. */
+	public String toJson()
+	{
+		return GSON.toJson( this );
+	}
+
+	/** A deep copy. */
+	public ModelSpec copy()
+	{
+		return GSON.fromJson( toJson(), ModelSpec.class );
+	}
+
+	/**
+	 * Parses and validates a spec. Unknown keys and unknown enum values (e.g. an
+	 * activation {@code "relux"}) are errors that name the key and the allowed values.
+	 */
+	public static ModelSpec fromJson( final String json )
+	{
+		final JsonObject obj;
+		try
+		{
+			final JsonElement e = JsonParser.parseString( json );
+			if ( !e.isJsonObject() )
+				throw new IllegalArgumentException( "A model spec must be a JSON object {...}, got: " + abbreviate( json ) );
+			obj = e.getAsJsonObject();
+		}
+		catch ( final JsonParseException e )
+		{
+			throw new IllegalArgumentException( "The model spec is not valid JSON (" + e.getMessage() + "): " + abbreviate( json ) );
+		}
+		final JsonObject known = GSON.toJsonTree( new ModelSpec() ).getAsJsonObject();
+		for ( final Map.Entry< String, JsonElement > entry : obj.entrySet() )
+			if ( !known.has( entry.getKey() ) )
+				throw new IllegalArgumentException( "Unknown model spec key '" + entry.getKey() + "': known keys are " + known.keySet() );
+		checkEnum( obj, "kind", Kind.values() );
+		checkEnum( obj, "activation", Activation.values() );
+		checkEnum( obj, "code_activation", Activation.values() );
+		checkEnum( obj, "output_activation", Activation.values() );
+		checkEnum( obj, "loss", Loss.values() );
+		checkEnum( obj, "unpooling", Unpooling.values() );
+		checkEnum( obj, "optimizer", Optimizer.values() );
+		final ModelSpec spec;
+		try
+		{
+			spec = GSON.fromJson( obj, ModelSpec.class );
+		}
+		catch ( final JsonParseException | NumberFormatException e )
+		{
+			throw new IllegalArgumentException( "The model spec has a value of the wrong type (" + e.getMessage() + ")" );
+		}
+		return spec.validate();
+	}
+
+	private static < E extends Enum< E > > void checkEnum( final JsonObject obj, final String key, final E[] values )
+	{
+		if ( !obj.has( key ) )
+			return;
+		final JsonElement v = obj.get( key );
+		final String s = v.isJsonPrimitive() ? v.getAsString() : v.toString();
+		for ( final E e : values )
+			if ( name( e ).equals( s ) )
+				return;
+		throw new IllegalArgumentException( "Unknown " + key + " '" + s + "' in the model spec: use one of " + names( values ) );
+	}
+
+	/** The JSON name of an enum constant, e.g. {@code leaky_relu}. */
+	public static String name( final Enum< ? > e )
+	{
+		return e.name().toLowerCase( Locale.ROOT );
+	}
+
+	private static String names( final Enum< ? >[] values )
+	{
+		final List< String > n = new ArrayList<>();
+		for ( final Enum< ? > e : values )
+			n.add( name( e ) );
+		return String.join( ", ", n );
+	}
+
+	private static String abbreviate( final String s )
+	{
+		return s.length() > 80 ? s.substring( 0, 80 ) + "..." : s;
+	}
+
+	@Override
+	public String toString()
+	{
+		return name + " (" + name( kind ) + " " + height + "x" + width + "x" + channels + ", layers " + Arrays.toString( layers ) + ", code " + codeSize + ")";
+	}
+}

@@ -1,0 +1,122 @@
+package fiji.plugin.autoencoder.model;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import fiji.plugin.autoencoder.model.ModelSpec.Activation;
+import fiji.plugin.autoencoder.model.ModelSpec.Kind;
+import fiji.plugin.autoencoder.model.ModelSpec.Loss;
+import fiji.plugin.autoencoder.model.ModelSpec.Unpooling;
+
+/**
+ * The classic autoencoder architectures as ready-made specs (each call returns a
+ * new, validated spec that the caller may modify).
+ *
+ * <pre>{@code
+ * ModelSpec spec = Presets.byName( "conv_strided" );
+ * spec.channels = 3;
+ * }</pre>
+ */
+public final class Presets
+{
+	private Presets()
+	{}
+
+	/** Dense 784-32-784, relu code, sigmoid output, BCE, Adam (the classic first autoencoder). */
+	public static ModelSpec dense( final boolean tiedWeights )
+	{
+		final ModelSpec s = base( tiedWeights ? "dense_tied" : "dense", Kind.DENSE );
+		s.layers = new int[ 0 ];
+		s.codeSize = 32;
+		s.tiedWeights = tiedWeights;
+		return s.validate();
+	}
+
+	/** Conv 16-8-8 with 2x2 max-pooling, decoded by conv + nearest (or zero-fill) unpooling; sigmoid + BCE. */
+	public static ModelSpec convPool( final Unpooling unpooling )
+	{
+		final ModelSpec s = base( unpooling == Unpooling.ZERO_FILL ? "conv_pool_zero_fill" : "conv_pool", Kind.CONV_POOL );
+		s.layers = new int[] { 16, 8 };
+		s.unpooling = unpooling;
+		return s.validate();
+	}
+
+	/** Stride-2 convolutions 16-32 and stride-2 transposed convolutions back; linear output, MSE. */
+	public static ModelSpec convStrided()
+	{
+		final ModelSpec s = base( "conv_strided", Kind.CONV_STRIDED );
+		s.layers = new int[] { 16, 32 };
+		s.outputActivation = Activation.LINEAR;
+		s.loss = Loss.MSE;
+		return s.validate();
+	}
+
+	/**
+	 * A deep dense autoencoder, 784-512-256-128-64-32 and back (10 weight layers),
+	 * with or without greedy layer-wise pretraining ops (the stacked autoencoder).
+	 */
+	public static ModelSpec deepDense( final boolean stacked )
+	{
+		final ModelSpec s = base( stacked ? "deep_stacked" : "deep_dense", Kind.DENSE );
+		s.layers = new int[] { 512, 256, 128, 64 };
+		s.codeSize = 32;
+		s.layerwisePretraining = stacked;
+		return s.validate();
+	}
+
+	/**
+	 * A fully convolutional denoiser for images of any size: conv_pool 32-64
+	 * with nearest upsampling, linear output and MSE on normalised intensities.
+	 */
+	public static ModelSpec denoiser( final int channels )
+	{
+		final ModelSpec s = base( "denoiser", Kind.CONV_POOL );
+		s.height = 64;
+		s.width = 64;
+		s.channels = channels;
+		s.layers = new int[] { 32, 64 };
+		s.outputActivation = Activation.LINEAR;
+		s.loss = Loss.MSE;
+		return s.validate();
+	}
+
+	/** Every preset by its name. */
+	public static Map< String, Supplier< ModelSpec > > all()
+	{
+		final Map< String, Supplier< ModelSpec > > m = new LinkedHashMap<>();
+		m.put( "dense", () -> dense( false ) );
+		m.put( "dense_tied", () -> dense( true ) );
+		m.put( "conv_pool", () -> convPool( Unpooling.NEAREST ) );
+		m.put( "conv_pool_zero_fill", () -> convPool( Unpooling.ZERO_FILL ) );
+		m.put( "conv_strided", Presets::convStrided );
+		m.put( "deep_dense", () -> deepDense( false ) );
+		m.put( "deep_stacked", () -> deepDense( true ) );
+		m.put( "denoiser", () -> denoiser( 1 ) );
+		return m;
+	}
+
+	/** The preset with this name; the error lists the known names. */
+	public static ModelSpec byName( final String name )
+	{
+		final Supplier< ModelSpec > s = all().get( name );
+		if ( s == null )
+			throw new IllegalArgumentException( "Unknown preset '" + name + "': use one of " + all().keySet() );
+		return s.get();
+	}
+
+	private static ModelSpec base( final String name, final Kind kind )
+	{
+		final ModelSpec s = new ModelSpec();
+		s.name = name;
+		s.kind = kind;
+		s.height = 28;
+		s.width = 28;
+		s.channels = 1;
+		s.activation = Activation.RELU;
+		s.codeActivation = Activation.RELU;
+		s.outputActivation = Activation.SIGMOID;
+		s.loss = Loss.BCE;
+		return s;
+	}
+}

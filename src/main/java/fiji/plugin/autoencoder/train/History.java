@@ -1,0 +1,93 @@
+package fiji.plugin.autoencoder.train;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import com.google.gson.annotations.SerializedName;
+
+/**
+ * The loss curves of a model, epoch by epoch, across every training run
+ * (continued training appends). Stored in the model file as JSON.
+ */
+public final class History
+{
+	/** One finished epoch. */
+	public static final class Epoch
+	{
+		/** "train", or "pretrain_i" for the greedy pretraining of layer i. */
+		public String phase;
+
+		public int epoch;
+
+		@SerializedName( "train_loss" )
+		public double trainLoss;
+
+		/** NaN when there was no validation set. */
+		@SerializedName( "validation_loss" )
+		public double validationLoss;
+
+		@SerializedName( "learning_rate" )
+		public double learningRate;
+
+		public double seconds;
+
+		@SerializedName( "samples_per_second" )
+		public double samplesPerSecond;
+
+		@Override
+		public String toString()
+		{
+			return String.format( java.util.Locale.ROOT, "%s epoch %d: train %.5f, validation %.5f (%.1f s, %.0f samples/s)", phase, epoch, trainLoss, validationLoss, seconds, samplesPerSecond );
+		}
+	}
+
+	/** Validation loss of the untrained model (NaN if not measured). */
+	@SerializedName( "initial_validation_loss" )
+	public double initialValidationLoss = Double.NaN;
+
+	public final List< Epoch > epochs = new ArrayList<>();
+
+	private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting().create();
+
+	/** The last epoch of the given phase, or null. */
+	public Epoch last( final String phase )
+	{
+		for ( int i = epochs.size() - 1; i >= 0; i-- )
+			if ( epochs.get( i ).phase.equals( phase ) )
+				return epochs.get( i );
+		return null;
+	}
+
+	/** The lowest validation loss of the "train" phase (NaN if none). */
+	public double bestValidationLoss()
+	{
+		double best = Double.NaN;
+		for ( final Epoch e : epochs )
+			if ( "train".equals( e.phase ) && !Double.isNaN( e.validationLoss ) && !( e.validationLoss >= best ) )
+				best = e.validationLoss;
+		return best;
+	}
+
+	public String toJson()
+	{
+		return GSON.toJson( this );
+	}
+
+	public static History fromJson( final String json )
+	{
+		try
+		{
+			final History h = GSON.fromJson( json, History.class );
+			if ( h == null )
+				throw new IllegalArgumentException( "The training history is empty" );
+			return h;
+		}
+		catch ( final JsonParseException e )
+		{
+			throw new IllegalArgumentException( "The training history is not valid JSON: " + e.getMessage() );
+		}
+	}
+}

@@ -1,0 +1,88 @@
+package fiji.plugin.autoencoder.train;
+
+/**
+ * How to train (what to train is the {@code ModelSpec}): epochs, batch size,
+ * validation split, early stopping, greedy pretraining epochs and the seed.
+ * Fluent setters; sane defaults.
+ *
+ * <pre>{@code
+ * TrainingConfig c = new TrainingConfig().epochs( 20 ).batchSize( 128 ).validationFraction( 0.2 ).patience( 3 );
+ * }</pre>
+ */
+public final class TrainingConfig
+{
+	public int epochs = 10;
+
+	public int batchSize = 64;
+
+	/** Fraction of the samples held out for validation when no validation set is given. */
+	public double validationFraction = 0.1;
+
+	/** Stop after this many epochs without a validation improvement; 0 never stops early. */
+	public int patience = 0;
+
+	/** Epochs of greedy pretraining per layer (models with layerwise_pretraining). */
+	public int pretrainEpochs = 0;
+
+	/** Seed of the shuffling, validation split and random augmentations. */
+	public long seed = 42;
+
+	/** Optimiser steps per epoch; 0 means one pass over the data. */
+	public int stepsPerEpoch = 0;
+
+	public TrainingConfig epochs( final int v )
+	{
+		epochs = v;
+		return this;
+	}
+
+	public TrainingConfig batchSize( final int v )
+	{
+		batchSize = v;
+		return this;
+	}
+
+	public TrainingConfig validationFraction( final double v )
+	{
+		validationFraction = v;
+		return this;
+	}
+
+	public TrainingConfig patience( final int v )
+	{
+		patience = v;
+		return this;
+	}
+
+	public TrainingConfig pretrainEpochs( final int v )
+	{
+		pretrainEpochs = v;
+		return this;
+	}
+
+	public TrainingConfig seed( final long v )
+	{
+		seed = v;
+		return this;
+	}
+
+	public TrainingConfig stepsPerEpoch( final int v )
+	{
+		stepsPerEpoch = v;
+		return this;
+	}
+
+	/** Throws an IllegalArgumentException naming the bad setting. */
+	public TrainingConfig validate()
+	{
+		if ( epochs < 0 )
+			throw new IllegalArgumentException( "epochs must be 0 or more, got " + epochs );
+		if ( batchSize <= 0 )
+			throw new IllegalArgumentException( "batch_size must be positive (e.g. 64), got " + batchSize );
+		if ( !( validationFraction >= 0 && validationFraction < 1 ) )
+			throw new IllegalArgumentException( "validation fraction must be in [0, 1) (e.g. 0.1), got " + validationFraction );
+		if ( patience < 0 || pretrainEpochs < 0 || stepsPerEpoch < 0 )
+			throw new IllegalArgumentException( "patience, pretrain epochs and steps per epoch must not be negative" );
+		return this;
+	}
+}
