@@ -143,7 +143,7 @@ public final class GraphBuilder
 			Operand< TFloat32 > penalty = null;
 			for ( final Variable< TFloat32 > v : weights )
 			{
-				final Operand< TFloat32 > s = sumAll( tf.math.square( v ) );
+				final Operand< TFloat32 > s = sumAll( tf.math.square( tf.identity( v ) ) ); // NB: Square's gradient crashes on a ref-typed input
 				penalty = penalty == null ? s : tf.math.add( penalty, s );
 			}
 			objective = tf.math.add( loss, tf.math.mul( tf.constant( ( float ) spec.l2 ), penalty ) );

@@ -288,6 +288,8 @@ public final class ModelSpec
 				problems.add( "code_size must be positive for a dense autoencoder (e.g. 32)" );
 			else if ( codeSize >= in )
 				problems.add( "code_size " + codeSize + " is not smaller than the input (" + height + " x " + width + " x " + channels + " = " + in + "): an autoencoder's code must be smaller than its input" );
+			if ( tiedWeights && outChannels() != channels )
+				problems.add( "tied_weights needs output_channels equal to channels (the decoder reuses the encoder's weights)" );
 			if ( layerwisePretraining && layers.length == 0 )
 				problems.add( "layerwise_pretraining needs at least one hidden layer before the code" );
 		}

@@ -121,6 +121,8 @@ public final class Trainer
 		final Batches batches = new Batches( spec, train, config.batchSize );
 		final Random random = new Random( config.seed );
 
+		if ( val != null && Double.isNaN( history.initialValidationLoss ) )
+			history.initialValidationLoss = evaluate( model, val, config, Endpoints.LOSS );
 		if ( config.pretrainEpochs > 0 && spec.layerwisePretraining )
 			for ( int layer = 0; model.has( Endpoints.pretrainTrain( layer ) ); layer++ )
 			{
@@ -136,8 +138,6 @@ public final class Trainer
 			}
 
 		double best = val == null ? Double.POSITIVE_INFINITY : evaluate( model, val, config, Endpoints.LOSS );
-		if ( val != null && Double.isNaN( history.initialValidationLoss ) )
-			history.initialValidationLoss = best;
 		if ( Double.isNaN( best ) )
 			best = Double.POSITIVE_INFINITY;
 		Map< String, float[] > bestWeights = model.readParameters();
@@ -161,7 +161,7 @@ public final class Trainer
 			if ( !partial || batches.lastEpochSamples > 0 )
 				record( history, "train", epochNumber, trainLoss, valLoss, model, t0, batches.lastEpochSamples, listener );
 			final double criterion = val == null ? trainLoss : valLoss;
-			if ( criterion < best )
+			if ( criterion < best - Math.abs( best ) * config.minImprovement || ( Double.isInfinite( best ) && criterion < best ) )
 			{
 				best = criterion;
 				bestWeights = model.readParameters();

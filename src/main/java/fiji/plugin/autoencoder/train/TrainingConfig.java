@@ -21,6 +21,9 @@ public final class TrainingConfig
 	/** Stop after this many epochs without a validation improvement; 0 never stops early. */
 	public int patience = 0;
 
+	/** Relative improvement of the validation loss that counts as better (early stopping and best weights). */
+	public double minImprovement = 0;
+
 	/** Epochs of greedy pretraining per layer (models with layerwise_pretraining). */
 	public int pretrainEpochs = 0;
 
@@ -51,6 +54,12 @@ public final class TrainingConfig
 	public TrainingConfig patience( final int v )
 	{
 		patience = v;
+		return this;
+	}
+
+	public TrainingConfig minImprovement( final double v )
+	{
+		minImprovement = v;
 		return this;
 	}
 

@@ -1,0 +1,119 @@
+package fiji.plugin.autoencoder.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.Test;
+
+class ModelSpecTest
+{
+	@Test
+	void everyPresetSurvivesJson()
+	{
+		for ( final Map.Entry< String, Supplier< ModelSpec > > e : Presets.all().entrySet() )
+		{
+			final ModelSpec s = e.getValue().get();
+			final ModelSpec again = ModelSpec.fromJson( s.toJson() );
+			assertEquals( s.toJson(), again.toJson(), e.getKey() );
+			assertTrue( s.toJson().contains( "\"code_size\"" ), "snake_case keys" );
+		}
+		assertTrue( Presets.byName( "conv_pool_zero_fill" ).toJson().contains( "\"zero_fill\"" ) );
+	}
+
+	private static String error( final Runnable r )
+	{
+		return assertThrows( IllegalArgumentException.class, r::run ).getMessage();
+	}
+
+	@Test
+	void invalidSpecsNameTheFieldAndTheFix()
+	{
+		final ModelSpec s = Presets.convPool( ModelSpec.Unpooling.NEAREST );
+		s.layers = new int[] { 16, 0 };
+		assertTrue( error( s::validate ).contains( "layers[1] = 0" ) );
+
+		final ModelSpec neg = Presets.dense( false );
+		neg.height = -28;
+		assertTrue( error( neg::validate ).contains( "must be positive" ) );
+
+		final ModelSpec big = Presets.dense( false );
+		big.codeSize = 1000;
+		final String m = error( big::validate );
+		assertTrue( m.contains( "code_size 1000" ) && m.contains( "784" ), m );
+
+		final ModelSpec pool = Presets.convPool( ModelSpec.Unpooling.NEAREST );
+		pool.layers = new int[] { 16, 8, 8 };
+		final String p = error( pool::validate );
+		assertTrue( p.contains( "not divisible by 2^3 = 8" ) && p.contains( "use 2 level(s)" ), p );
+
+		final ModelSpec bce = Presets.convStrided();
+		bce.loss = ModelSpec.Loss.BCE;
+		assertTrue( error( bce::validate ).contains( "needs output_activation sigmoid" ) );
+
+		final String json = Presets.dense( false ).toJson().replace( "\"activation\": \"relu\"", "\"activation\": \"relux\"" );
+		final String a = error( () -> ModelSpec.fromJson( json ) );
+		assertTrue( a.contains( "Unknown activation 'relux'" ) && a.contains( "leaky_relu" ), a );
+
+		assertTrue( error( () -> ModelSpec.fromJson( "{\"kind\": \"dense\", \"code\": 3}" ) ).contains( "Unknown model spec key 'code'" ) );
+		assertTrue( error( () -> ModelSpec.fromJson( "{\"kind\": " ) ).contains( "not valid JSON" ) );
+		assertTrue( error( () -> Presets.byName( "vae" ) ).contains( "conv_strided" ) );
+	}
+
+	@Test
+	void sameSeedSameWeights()
+	{
+		try ( Model a = Model.create( Presets.convStrided(), 7, 1 );
+				Model b = Model.create( Presets.convStrided(), 7, 1 );
+				Model c = Model.create( Presets.convStrided(), 8, 1 ) )
+		{
+			final Map< String, float[] > pa = a.readParameters(), pb = b.readParameters(), pc = c.readParameters();
+			for ( final String k : pa.keySet() )
+				assertArrayEquals( pa.get( k ), pb.get( k ), k );
+			assertTrue( pa.get( "params/enc0_w" )[ 0 ] != pc.get( "params/enc0_w" )[ 0 ] );
+		}
+	}
+
+	/**
+	 * The halo must cover the true receptive field: perturb one input pixel and
+	 * check that no output pixel farther than the halo changes.
+	 */
+	@Test
+	void haloCoversTheReceptiveField()
+	{
+		for ( final String name : new String[] { "conv_pool", "conv_pool_zero_fill", "conv_strided", "denoiser" } )
+		{
+			final ModelSpec spec = Presets.byName( name );
+			final int size = 64 + 2 * spec.halo();
+			final int n = size - size % spec.sizeMultiple();
+			try ( Model m = Model.create( spec, 3, 1 ) )
+			{
+				final java.util.Random r = new java.util.Random( 1 );
+				final float[] in = new float[ n * n * spec.channels ];
+				for ( int i = 0; i < in.length; i++ )
+					in[ i ] = r.nextFloat();
+				final float[] a = new float[ n * n * spec.outChannels() ], b = a.clone();
+				m.predict( in, a, 1, new int[] { n, n } );
+				final int cy = n / 2 + 1, cx = n / 2 - 1;
+				for ( int c = 0; c < spec.channels; c++ )
+					in[ ( cy * n + cx ) * spec.channels + c ] += 5f;
+				m.predict( in, b, 1, new int[] { n, n } );
+				int reach = 0;
+				for ( int y = 0; y < n; y++ )
+					for ( int x = 0; x < n; x++ )
+						for ( int c = 0; c < spec.outChannels(); c++ )
+						{
+							final int i = ( y * n + x ) * spec.outChannels() + c;
+							if ( a[ i ] != b[ i ] )
+								reach = Math.max( reach, Math.max( Math.abs( y - cy ), Math.abs( x - cx ) ) );
+						}
+				assertTrue( reach > 0, name + ": the perturbation changed nothing" );
+				assertTrue( reach <= spec.halo(), name + ": receptive field reaches " + reach + " > halo " + spec.halo() );
+			}
+		}
+	}
+}
