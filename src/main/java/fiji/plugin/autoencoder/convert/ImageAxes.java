@@ -1,6 +1,8 @@
 package fiji.plugin.autoencoder.convert;
 
 import ij.ImagePlus;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.type.NativeType;
 
 /**
  * The axis order used for every image in this package: always five axes
@@ -46,6 +48,18 @@ public final class ImageAxes
 		if ( imp == null )
 			throw new IllegalArgumentException( "The image is null: pass an open ImagePlus." );
 		return new long[] { imp.getWidth(), imp.getHeight(), imp.getNChannels(), imp.getNSlices(), imp.getNFrames() };
+	}
+
+	/** Checks that an image is non-null, 5D and of a NativeType; returns it. */
+	static RandomAccessibleInterval< ? > requireNativeFiveAxes( final RandomAccessibleInterval< ? > image )
+	{
+		if ( image == null )
+			throw new IllegalArgumentException( "The image is null: pass a 5D (X, Y, C, Z, T) image." );
+		requireFiveAxes( image.numDimensions(), "The image" );
+		if ( !( image.getType() instanceof NativeType ) )
+			throw new IllegalArgumentException( "Pixel type " + image.getType().getClass().getSimpleName()
+					+ " is not supported: use a real-valued native type (8/16-bit unsigned, float, ...) or ARGBType for RGB." );
+		return image;
 	}
 
 	/** Throws an IllegalArgumentException unless {@code numDimensions} is 5. */

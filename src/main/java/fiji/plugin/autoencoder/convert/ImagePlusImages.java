@@ -214,7 +214,7 @@ public final class ImagePlusImages
 	 *
 	 * @param template input image for metadata, or null
 	 */
-	public static < T extends NativeType< T > > ImagePlus toImagePlus( final RandomAccessibleInterval< T > xyczt, final ImagePlus template,
+	public static ImagePlus toImagePlus( final RandomAccessibleInterval< ? > xyczt, final ImagePlus template,
 			final OutputType type, final String suffix )
 	{
 		final TensorReader reader = ImageTensors.reader( xyczt );

@@ -2,7 +2,6 @@ package fiji.plugin.autoencoder.convert;
 
 import ij.ImagePlus;
 import net.imglib2.RandomAccessibleInterval;
-import net.imglib2.type.NativeType;
 
 /**
  * Image regions to and from channels-last float tensors.
@@ -33,29 +32,27 @@ public final class ImageTensors
 	{}
 
 	/** A reader for a 5D image (X, Y, C, Z, T) of any real type or ARGBType. */
-	public static < T extends NativeType< T > > TensorReader reader( final RandomAccessibleInterval< T > xyczt )
+	public static TensorReader reader( final RandomAccessibleInterval< ? > xyczt )
 	{
 		return new TensorReader( xyczt );
 	}
 
 	/** A reader for an ImagePlus ({@link ImagePlusImages#wrap}). */
-	@SuppressWarnings( { "unchecked", "rawtypes" } )
 	public static TensorReader reader( final ImagePlus imp )
 	{
-		return new TensorReader( ( RandomAccessibleInterval ) ImagePlusImages.wrap( imp ) );
+		return new TensorReader( ImagePlusImages.wrap( imp ) );
 	}
 
 	/** A writer into a 5D image (X, Y, C, Z, T) of any real type or ARGBType. */
-	public static < T extends NativeType< T > > TensorWriter writer( final RandomAccessibleInterval< T > xyczt )
+	public static TensorWriter writer( final RandomAccessibleInterval< ? > xyczt )
 	{
 		return new TensorWriter( xyczt );
 	}
 
 	/** A writer into an ImagePlus' own pixel arrays ({@link ImagePlusImages#wrap}). */
-	@SuppressWarnings( { "unchecked", "rawtypes" } )
 	public static TensorWriter writer( final ImagePlus imp )
 	{
-		return new TensorWriter( ( RandomAccessibleInterval ) ImagePlusImages.wrap( imp ) );
+		return new TensorWriter( ImagePlusImages.wrap( imp ) );
 	}
 
 	/** Index of (x, y, channel c) in an (H, W, C) tensor of width w with C channels. */

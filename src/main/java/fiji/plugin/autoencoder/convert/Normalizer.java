@@ -43,10 +43,9 @@ public final class Normalizer
 	{}
 
 	/** Fits {@code spec} on an ImagePlus (channels as in {@link ImagePlusImages#wrap}, RGB as 3 channels). */
-	@SuppressWarnings( { "unchecked", "rawtypes" } )
 	public static Normalization fit( final Normalization spec, final ImagePlus imp )
 	{
-		return fit( spec, ( RandomAccessibleInterval ) ImagePlusImages.wrap( imp ), ImageAxes.C );
+		return fit( spec, ImagePlusImages.wrap( imp ), ImageAxes.C );
 	}
 
 	/**
@@ -55,7 +54,7 @@ public final class Normalizer
 	 *
 	 * @param channelAxis the channel axis, or -1 if the image has none (one channel; ARGB still gives 3)
 	 */
-	public static < T extends NativeType< T > > Normalization fit( final Normalization spec, final RandomAccessibleInterval< T > image,
+	public static Normalization fit( final Normalization spec, final RandomAccessibleInterval< ? > image,
 			final int channelAxis )
 	{
 		if ( spec == null )
@@ -93,7 +92,7 @@ public final class Normalizer
 	 * Percentiles of an image: {@code result[group][i]} for {@code percents[i]},
 	 * one group per channel if {@code perChannel}, else one group.
 	 */
-	public static < T extends NativeType< T > > double[][] percentiles( final RandomAccessibleInterval< T > image, final int channelAxis,
+	public static double[][] percentiles( final RandomAccessibleInterval< ? > image, final int channelAxis,
 			final boolean perChannel, final double... percents )
 	{
 		for ( final double p : percents )
@@ -156,11 +155,15 @@ public final class Normalizer
 	}
 
 	@SuppressWarnings( { "unchecked", "rawtypes" } )
-	static < T extends NativeType< T > > Statistics[] measure( final RandomAccessibleInterval< T > image, final int channelAxis,
+	static Statistics[] measure( final RandomAccessibleInterval< ? > image0, final int channelAxis,
 			final boolean perChannel, final boolean needPercentiles )
 	{
-		if ( image == null )
+		if ( image0 == null )
 			throw new IllegalArgumentException( "The image is null: pass the image to normalise." );
+		if ( !( image0.getType() instanceof NativeType ) )
+			throw new IllegalArgumentException( "Pixel type " + image0.getType().getClass().getSimpleName()
+					+ " is not supported: use a real-valued native type (8/16-bit unsigned, float, ...) or ARGBType for RGB." );
+		final RandomAccessibleInterval image = image0;
 		if ( channelAxis < -1 || channelAxis >= image.numDimensions() )
 			throw new IllegalArgumentException( "Channel axis " + channelAxis + " does not exist in a " + image.numDimensions()
 					+ "D image: pass -1 (no channel axis) or an axis index; ImagePlus images use ImageAxes.C = 2." );
@@ -180,7 +183,7 @@ public final class Normalizer
 		final long slices = sliceChannels ? imageChannels : 1;
 		for ( long c = 0; c < slices; c++ )
 		{
-			final RandomAccessibleInterval< T > part = sliceChannels ? Views.hyperSlice( image, channelAxis, image.min( channelAxis ) + c ) : image;
+			final RandomAccessibleInterval part = sliceChannels ? Views.hyperSlice( image, channelAxis, image.min( channelAxis ) + c ) : image;
 			final int group = ( int ) ( c * perPixel );
 			if ( integer )
 			{
@@ -279,14 +282,14 @@ public final class Normalizer
 	 * ARGB, float for all other real types).
 	 */
 	@SuppressWarnings( { "unchecked", "rawtypes" } )
-	static < T extends NativeType< T > > void forEachBlock( final RandomAccessibleInterval< T > image, final PixelKind kind, final BlockConsumer consumer )
+	static void forEachBlock( final RandomAccessibleInterval image, final PixelKind kind, final BlockConsumer consumer )
 	{
 		final int nd = image.numDimensions();
 		final long[] dims = image.dimensionsAsLongArray();
 		for ( final long d : dims )
 			if ( d == 0 )
 				return;
-		final RandomAccessibleInterval< T > zeroMin = Views.zeroMin( image );
+		final RandomAccessibleInterval zeroMin = Views.zeroMin( image );
 		final PrimitiveBlocks< ? > blocks;
 		final TempArray< ? > temp;
 		if ( kind == PixelKind.OTHER_REAL )
@@ -299,7 +302,7 @@ public final class Normalizer
 		else
 		{
 			blocks = PrimitiveBlocks.of( zeroMin, PrimitiveBlocks.OnFallback.ACCEPT );
-			temp = TempArray.forPrimitiveType( image.getType().getNativeTypeFactory().getPrimitiveType() );
+			temp = TempArray.forPrimitiveType( ( ( NativeType< ? > ) image.getType() ).getNativeTypeFactory().getPrimitiveType() );
 		}
 		// block shape: fill the fastest axes first
 		final int[] size = new int[ nd ];

@@ -6,7 +6,6 @@ import net.imglib2.RandomAccess;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.basictypeaccess.array.ArrayDataAccess;
 import net.imglib2.img.planar.PlanarImg;
-import net.imglib2.type.NativeType;
 import net.imglib2.type.numeric.ARGBType;
 import net.imglib2.type.numeric.IntegerType;
 import net.imglib2.type.numeric.RealType;
@@ -44,11 +43,9 @@ public final class TensorWriter
 	/** The plane arrays in ImageJ stack order, or null when there is no planar fast path. */
 	private final Object[] planes;
 
-	< T extends NativeType< T > > TensorWriter( final RandomAccessibleInterval< T > xyczt )
+	TensorWriter( final RandomAccessibleInterval< ? > image )
 	{
-		if ( xyczt == null )
-			throw new IllegalArgumentException( "The image is null: pass a 5D (X, Y, C, Z, T) image." );
-		ImageAxes.requireFiveAxes( xyczt.numDimensions(), "The image" );
+		final RandomAccessibleInterval< ? > xyczt = ImageAxes.requireNativeFiveAxes( image );
 		kind = PixelKind.of( xyczt.getType() );
 		dimensions = xyczt.dimensionsAsLongArray();
 		channels = ( int ) Math.min( Integer.MAX_VALUE, dimensions[ ImageAxes.C ] * kind.tensorChannelsPerChannel() );
