@@ -1,0 +1,323 @@
+package fiji.plugin.autoencoder.train;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+import fiji.plugin.autoencoder.convert.ImageAxes;
+import fiji.plugin.autoencoder.convert.Normalization;
+import fiji.plugin.autoencoder.convert.TensorReader;
+
+/**
+ * Random training patches drawn from one or many (large) images, streamed: each
+ * batch reads just its patches through {@link TensorReader}, so a data set never
+ * sits in memory as tensors. Each image's rows are split into a training part
+ * and a held-out strip at the bottom for validation ({@link #validation()}), so
+ * validation patches never overlap training patches.
+ * <p>
+ * Per patch: read input (and a paired target, e.g. a clean acquisition or a
+ * mask), apply a random flip/rotation (8 for square patches, identical for
+ * input and target), optionally a raw-unit transform (e.g. synthetic noise on
+ * the clean patch, which then becomes the target), normalise, then an optional
+ * transform on the normalised batch (e.g. blind-spot masking with loss weights).
+ *
+ * <pre>{@code
+ * PatchSampler s = new PatchSampler( 64, 64, 2000, 0.1, 42 )
+ *     .add( ImageTensors.reader( noisy ), ImageTensors.reader( clean ), norm, norm );
+ * trainer.train( model, s, s.validation(), config, history, listener );
+ * }</pre>
+ */
+public final class PatchSampler implements TrainingData
+{
+	/** Changes a batch in place: {@code n} patches of {@code h x w x c} values (targets may have other channels). */
+	public interface PatchTransform
+	{
+		void apply( float[] input, float[] target, float[] weight, int n, int h, int w, int c, Random random );
+
+		/** True when it writes per-element loss weights. */
+		default boolean writesWeights()
+		{
+			return false;
+		}
+	}
+
+	private static final class Source
+	{
+		final TensorReader input, target;
+
+		final Normalization inputNorm, targetNorm;
+
+		final long width, planes, trainRows;
+
+		final long height;
+
+		Source( final TensorReader input, final TensorReader target, final Normalization inputNorm, final Normalization targetNorm, final long trainRows )
+		{
+			this.input = input;
+			this.target = target;
+			this.inputNorm = inputNorm;
+			this.targetNorm = targetNorm;
+			final long[] d = input.dimensions();
+			this.width = d[ ImageAxes.X ];
+			this.height = d[ ImageAxes.Y ];
+			this.planes = d[ ImageAxes.Z ] * d[ ImageAxes.T ];
+			this.trainRows = trainRows;
+		}
+	}
+
+	private final int patchHeight, patchWidth, count;
+
+	private final double validationFraction;
+
+	private final long seed;
+
+	private final List< Source > sources = new ArrayList<>();
+
+	private boolean augment = true;
+
+	private PatchTransform rawTransform, normalizedTransform;
+
+	private final boolean validation;
+
+	private final PatchSampler parent;
+
+	/**
+	 * @param patchesPerEpoch    training patches per epoch (validation gets {@code max(1, fraction * patchesPerEpoch)})
+	 * @param validationFraction rows at the bottom of each image held out for validation (0: none)
+	 */
+	public PatchSampler( final int patchHeight, final int patchWidth, final int patchesPerEpoch, final double validationFraction, final long seed )
+	{
+		if ( patchHeight <= 0 || patchWidth <= 0 || patchesPerEpoch <= 0 )
+			throw new IllegalArgumentException( "Patch size and patches per epoch must be positive, got " + patchHeight + " x " + patchWidth + ", " + patchesPerEpoch );
+		if ( !( validationFraction >= 0 && validationFraction < 1 ) )
+			throw new IllegalArgumentException( "The validation fraction must be in [0, 1), got " + validationFraction );
+		this.patchHeight = patchHeight;
+		this.patchWidth = patchWidth;
+		this.count = patchesPerEpoch;
+		this.validationFraction = validationFraction;
+		this.seed = seed;
+		this.validation = false;
+		this.parent = null;
+	}
+
+	private PatchSampler( final PatchSampler parent )
+	{
+		this.patchHeight = parent.patchHeight;
+		this.patchWidth = parent.patchWidth;
+		this.count = Math.max( 1, ( int ) Math.round( parent.count * parent.validationFraction ) );
+		this.validationFraction = parent.validationFraction;
+		this.seed = parent.seed;
+		this.validation = true;
+		this.parent = parent;
+	}
+
+	/**
+	 * Adds an image (all its z-slices and time points are drawn from).
+	 *
+	 * @param target     paired target image of the same size, or null (the input is the target)
+	 * @param inputNorm  fitted normalisation of the input
+	 * @param targetNorm fitted normalisation of the target, or null to keep target values as they are (e.g. masks)
+	 */
+	public PatchSampler add( final TensorReader input, final TensorReader target, final Normalization inputNorm, final Normalization targetNorm )
+	{
+		if ( parent != null )
+			throw new IllegalStateException( "Add images to the training sampler, not to its validation view" );
+		final long[] d = input.dimensions();
+		if ( target != null )
+		{
+			final long[] t = target.dimensions();
+			if ( t[ ImageAxes.X ] != d[ ImageAxes.X ] || t[ ImageAxes.Y ] != d[ ImageAxes.Y ] || t[ ImageAxes.Z ] * t[ ImageAxes.T ] != d[ ImageAxes.Z ] * d[ ImageAxes.T ] )
+				throw new IllegalArgumentException( "The target image is " + t[ ImageAxes.X ] + " x " + t[ ImageAxes.Y ] + " (" + t[ ImageAxes.Z ] * t[ ImageAxes.T ]
+						+ " planes) but its input is " + d[ ImageAxes.X ] + " x " + d[ ImageAxes.Y ] + " (" + d[ ImageAxes.Z ] * d[ ImageAxes.T ] + " planes): pair images of the same size" );
+			if ( !sources.isEmpty() && sources.get( 0 ).target != null && target.channels() != sources.get( 0 ).target.channels() )
+				throw new IllegalArgumentException( "All targets must have the same number of channels" );
+		}
+		if ( !sources.isEmpty() && input.channels() != sources.get( 0 ).input.channels() )
+			throw new IllegalArgumentException( "All training images must have the same number of channels: got " + input.channels() + " and " + sources.get( 0 ).input.channels() );
+		if ( !sources.isEmpty() && ( target == null ) != ( sources.get( 0 ).target == null ) )
+			throw new IllegalArgumentException( "Give a target for every training image or for none" );
+		if ( d[ ImageAxes.X ] < patchWidth || d[ ImageAxes.Y ] < patchHeight )
+			throw new IllegalArgumentException( "The image is " + d[ ImageAxes.X ] + " x " + d[ ImageAxes.Y ] + ", smaller than the " + patchWidth + " x " + patchHeight
+					+ " training patches: use a patch size of at most " + Math.min( d[ ImageAxes.X ], d[ ImageAxes.Y ] ) + " (a multiple of the model's size multiple)" );
+		long valRows = validationFraction == 0 ? 0 : Math.max( patchHeight, Math.round( d[ ImageAxes.Y ] * validationFraction ) );
+		if ( valRows > 0 && d[ ImageAxes.Y ] - valRows < patchHeight )
+			throw new IllegalArgumentException( "The image is " + d[ ImageAxes.Y ] + " rows high: too small for both a " + patchHeight + "-row training patch and a held-out validation strip. "
+					+ "Use a smaller patch, a validation fraction of 0 with separate validation images, or a larger image" );
+		sources.add( new Source( input, target, inputNorm, targetNorm, d[ ImageAxes.Y ] - valRows ) );
+		return this;
+	}
+
+	/** Random flips and rotations (default on). */
+	public PatchSampler augment( final boolean on )
+	{
+		augment = on;
+		return this;
+	}
+
+	/** A transform in raw image units applied after the patch is read (the untransformed patch becomes the target). */
+	public PatchSampler rawTransform( final PatchTransform t )
+	{
+		rawTransform = t;
+		return this;
+	}
+
+	/** A transform of the normalised batch (e.g. blind-spot masking). */
+	public PatchSampler normalizedTransform( final PatchTransform t )
+	{
+		normalizedTransform = t;
+		return this;
+	}
+
+	/** The held-out patches: fixed positions (the same every epoch), from the bottom strips. */
+	public TrainingData validation()
+	{
+		if ( validationFraction == 0 )
+			return null;
+		return new PatchSampler( this );
+	}
+
+	private PatchSampler root()
+	{
+		return parent == null ? this : parent;
+	}
+
+	private List< Source > sources()
+	{
+		final List< Source > s = root().sources;
+		if ( s.isEmpty() )
+			throw new IllegalArgumentException( "The training set is empty: add at least one image" );
+		return Collections.unmodifiableList( s );
+	}
+
+	@Override
+	public int size()
+	{
+		return count;
+	}
+
+	@Override
+	public int[] inputShape()
+	{
+		return new int[] { patchHeight, patchWidth, sources().get( 0 ).input.channels() };
+	}
+
+	@Override
+	public int targetChannels()
+	{
+		final Source s = sources().get( 0 );
+		return s.target == null ? s.input.channels() : s.target.channels();
+	}
+
+	@Override
+	public boolean hasTargets()
+	{
+		return sources().get( 0 ).target != null || root().rawTransform != null || root().normalizedTransform != null;
+	}
+
+	@Override
+	public boolean hasWeights()
+	{
+		return root().normalizedTransform != null && root().normalizedTransform.writesWeights();
+	}
+
+	@Override
+	public void fill( final int[] indices, final int from, final int n, final float[] input, final float[] target, final float[] weight, final Random random )
+	{
+		final List< Source > src = sources();
+		final PatchSampler r = root();
+		final int c = src.get( 0 ).input.channels();
+		final int tc = targetChannels();
+		final int inSize = patchHeight * patchWidth * c, outSize = patchHeight * patchWidth * tc;
+		final float[] tmpIn = new float[ inSize ], tmpOut = new float[ outSize ];
+		final float[] targetBuf = target != null ? target : new float[ n * outSize ];
+		final Source[] batchSources = new Source[ n ];
+		for ( int i = 0; i < n; i++ )
+		{
+			// validation patches are a function of their index: the same every epoch
+			final Random rnd = validation ? new Random( seed * 1_000_003L + indices[ from + i ] ) : random;
+			final Source s = pick( src, rnd );
+			batchSources[ i ] = s;
+			final long plane = rnd.nextInt( ( int ) Math.min( Integer.MAX_VALUE, s.planes ) );
+			final long z = plane % s.input.dimensions()[ ImageAxes.Z ], t = plane / s.input.dimensions()[ ImageAxes.Z ];
+			final long y0 = validation ? s.trainRows + nextLong( rnd, s.height - s.trainRows - patchHeight + 1 ) : nextLong( rnd, s.trainRows - patchHeight + 1 );
+			final long x0 = nextLong( rnd, s.width - patchWidth + 1 );
+			final int flip = augment && !validation ? rnd.nextInt( patchHeight == patchWidth ? 8 : 4 ) : 0;
+			s.input.read2D( x0, y0, patchWidth, patchHeight, z, t, tmpIn, 0 );
+			transform( tmpIn, input, i * inSize, c, flip );
+			if ( s.target != null )
+			{
+				s.target.read2D( x0, y0, patchWidth, patchHeight, z, t, tmpOut, 0 );
+				transform( tmpOut, targetBuf, i * outSize, tc, flip );
+			}
+			else if ( tc == c )
+				System.arraycopy( input, i * inSize, targetBuf, i * outSize, inSize );
+		}
+		if ( r.rawTransform != null )
+			r.rawTransform.apply( input, targetBuf, weight, n, patchHeight, patchWidth, c, validation ? new Random( seed ^ indices[ from ] ) : random );
+		for ( int i = 0; i < n; i++ )
+		{
+			final Source si = batchSources[ i ];
+			if ( si.inputNorm != null )
+				si.inputNorm.apply( input, i * inSize, inSize, c );
+			if ( si.targetNorm != null )
+				si.targetNorm.apply( targetBuf, i * outSize, outSize, tc );
+		}
+		if ( r.normalizedTransform != null )
+			r.normalizedTransform.apply( input, targetBuf, weight, n, patchHeight, patchWidth, c, validation ? new Random( seed ^ ( 31L * indices[ from ] ) ) : random );
+	}
+
+	private Source pick( final List< Source > src, final Random rnd )
+	{
+		if ( src.size() == 1 )
+			return src.get( 0 );
+		// area-weighted choice
+		double total = 0;
+		for ( final Source s : src )
+			total += ( double ) s.width * s.height * s.planes;
+		double u = rnd.nextDouble() * total;
+		for ( final Source s : src )
+		{
+			u -= ( double ) s.width * s.height * s.planes;
+			if ( u < 0 )
+				return s;
+		}
+		return src.get( src.size() - 1 );
+	}
+
+	private static long nextLong( final Random r, final long bound )
+	{
+		if ( bound <= 1 )
+			return 0;
+		if ( bound <= Integer.MAX_VALUE )
+			return r.nextInt( ( int ) bound );
+		return Math.floorMod( r.nextLong(), bound );
+	}
+
+	/** Writes {@code src} (h x w x c) into {@code dst} at {@code off} under one of the 8 symmetries of the square. */
+	void transform( final float[] src, final float[] dst, final int off, final int c, final int flip )
+	{
+		final int h = patchHeight, w = patchWidth;
+		if ( flip == 0 )
+		{
+			System.arraycopy( src, 0, dst, off, h * w * c );
+			return;
+		}
+		for ( int y = 0; y < h; y++ )
+			for ( int x = 0; x < w; x++ )
+			{
+				int sx = x, sy = y;
+				switch ( flip )
+				{
+				case 1: sx = w - 1 - x; break;                     // mirror left-right
+				case 2: sy = h - 1 - y; break;                     // mirror top-bottom
+				case 3: sx = w - 1 - x; sy = h - 1 - y; break;     // rotate 180
+				case 4: sx = y; sy = x; break;                     // transpose (square only)
+				case 5: sx = y; sy = w - 1 - x; break;             // rotate 90
+				case 6: sx = h - 1 - y; sy = x; break;             // rotate 270
+				default: sx = h - 1 - y; sy = w - 1 - x; break;    // anti-transpose
+				}
+				System.arraycopy( src, ( sy * w + sx ) * c, dst, off + ( y * w + x ) * c, c );
+			}
+	}
+}
