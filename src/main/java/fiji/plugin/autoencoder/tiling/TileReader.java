@@ -10,15 +10,17 @@ import net.imglib2.view.Views;
 
 /**
  * Copies the input window of a cell, channel by channel, out of the
- * mirror-extended input with {@link PrimitiveBlocks} (bulk copies, no call per
- * pixel on the image) and interleaves it, normalised, into a channels-last
- * batch buffer.
+ * mirror-extended input into a channels-last batch buffer, normalised.
  * <p>
- * Extension: {@link Views#extendMirrorSingle} (reflect without repeating the
- * edge pixel, like numpy's {@code 'reflect'}). ImgLib2's mirror-single is
- * undefined for an axis of size 1, so such axes are first border-extended to
- * size 2, which makes the extension constant along them (the only sensible
- * reflection of a single pixel).
+ * Extension: mirror without repeating the edge pixel, the values of
+ * {@link Views#extendMirrorSingle} (numpy's {@code 'reflect'}), and constant
+ * along an axis of size 1 (where ImgLib2's mirror-single is undefined: its
+ * period {@code 2n - 2} is 0, and {@code PrimitiveBlocks} divides by it for
+ * any size-1 axis of the underlying image). To stay correct for such images
+ * the extension is done here: per cell, the in-bounds box that the reflected
+ * window touches is copied with one {@link PrimitiveBlocks#copy} per channel
+ * (bulk, no call per pixel on the image), then gathered through per-axis
+ * reflection tables into the batch buffer, fused with the normalisation.
  * <p>
  * Not thread-safe: use {@link #independentCopy()} per thread.
  */
@@ -28,11 +30,15 @@ final class TileReader
 
 	private final long[] imageMin;
 
+	private final long[] imageSize;
+
 	private final float[] offset;
 
 	private final float[] scale;
 
-	private float[] planar = new float[ 0 ];
+	private float[] box = new float[ 0 ];
+
+	private final int[][] tables;
 
 	@SuppressWarnings( "unchecked" )
 	private TileReader( final TileReader other )
@@ -41,8 +47,10 @@ final class TileReader
 		for ( int c = 0; c < channels.length; c++ )
 			channels[ c ] = other.channels[ c ].independentCopy();
 		imageMin = other.imageMin;
+		imageSize = other.imageSize;
 		offset = other.offset;
 		scale = other.scale;
+		tables = new int[ imageMin.length ][ 0 ];
 	}
 
 	/**
@@ -66,37 +74,25 @@ final class TileReader
 		final int numChannels = channelAxis < 0 ? 1 : ( int ) input.dimension( channelAxis );
 		channels = new PrimitiveBlocks[ numChannels ];
 		imageMin = new long[ spatialDims ];
+		imageSize = new long[ spatialDims ];
 		for ( int d = 0; d < spatialDims; d++ )
+		{
 			imageMin[ d ] = input.min( d );
+			imageSize[ d ] = input.dimension( d );
+		}
 		for ( int c = 0; c < numChannels; c++ )
 		{
-			RandomAccessibleInterval< T > channel = channelAxis < 0 ? input : Views.hyperSlice( input, channelAxis, input.min( channelAxis ) + c );
-			channel = widenSinglePixelAxes( channel );
-			final RandomAccessible< T > extended = Views.extendMirrorSingle( channel );
+			final RandomAccessibleInterval< T > channel = channelAxis < 0 ? input : Views.hyperSlice( input, channelAxis, input.min( channelAxis ) + c );
 			final RandomAccessible< FloatType > floats;
 			if ( input.getType() instanceof FloatType )
-				floats = ( RandomAccessible< FloatType > ) extended;
+				floats = ( RandomAccessible< FloatType > ) channel;
 			else
-				floats = Converters.convert( extended, ( a, b ) -> b.set( a.getRealFloat() ), new FloatType() );
+				floats = Converters.convert( ( RandomAccessible< T > ) channel, ( a, b ) -> b.set( a.getRealFloat() ), new FloatType() );
 			channels[ c ] = PrimitiveBlocks.of( floats, onFallback );
 		}
 		this.offset = offset;
 		this.scale = scale;
-	}
-
-	private static < T > RandomAccessibleInterval< T > widenSinglePixelAxes( final RandomAccessibleInterval< T > image )
-	{
-		final int n = image.numDimensions();
-		final long[] min = image.minAsLongArray();
-		final long[] max = image.maxAsLongArray();
-		boolean widen = false;
-		for ( int d = 0; d < n; d++ )
-			if ( min[ d ] == max[ d ] )
-			{
-				max[ d ]++;
-				widen = true;
-			}
-		return widen ? Views.interval( Views.extendBorder( image ), min, max ) : image;
+		tables = new int[ spatialDims ][ 0 ];
 	}
 
 	TileReader independentCopy()
@@ -104,9 +100,16 @@ final class TileReader
 		return new TileReader( this );
 	}
 
-	int numChannels()
+	/** Mirror-single index of {@code p} in an axis of size {@code n}; 0 if {@code n == 1}. */
+	static long reflect( final long p, final long n )
 	{
-		return channels.length;
+		if ( n == 1 )
+			return 0;
+		final long period = 2 * n - 2;
+		long q = p % period;
+		if ( q < 0 )
+			q += period;
+		return q >= n ? period - q : q;
 	}
 
 	/**
@@ -116,21 +119,52 @@ final class TileReader
 	 */
 	void read( final TileGrid.Cell cell, final float[] dest, final int destOffset )
 	{
-		final long[] min = cell.windowMin();
-		for ( int d = 0; d < min.length; d++ )
-			min[ d ] += imageMin[ d ];
-		final int[] size = cell.windowSize();
-		final int voxels = ( int ) cell.windowVoxels();
-		if ( planar.length < voxels )
-			planar = new float[ voxels ];
+		final int n = imageMin.length;
+		final long[] windowMin = cell.windowMin();
+		final int[] window = cell.windowSize();
+		final long[] boxMin = new long[ n ];
+		final int[] boxSize = new int[ n ];
+		int stride = 1;
+		for ( int d = 0; d < n; d++ )
+		{
+			// the reflected window is one contiguous in-bounds range
+			long lo = Long.MAX_VALUE, hi = Long.MIN_VALUE;
+			if ( tables[ d ].length < window[ d ] )
+				tables[ d ] = new int[ window[ d ] ];
+			final int[] table = tables[ d ];
+			for ( int k = 0; k < window[ d ]; k++ )
+			{
+				final long r = reflect( windowMin[ d ] + k, imageSize[ d ] );
+				table[ k ] = ( int ) r;
+				lo = Math.min( lo, r );
+				hi = Math.max( hi, r );
+			}
+			boxMin[ d ] = imageMin[ d ] + lo;
+			boxSize[ d ] = ( int ) ( hi - lo + 1 );
+			for ( int k = 0; k < window[ d ]; k++ )
+				table[ k ] = ( int ) ( table[ k ] - lo ) * stride;
+			stride *= boxSize[ d ];
+		}
+		if ( box.length < stride )
+			box = new float[ stride ];
+		final int[] tx = tables[ 0 ];
+		final int[] ty = tables[ 1 ];
+		final int[] tz = n > 2 ? tables[ 2 ] : new int[] { 0 };
+		final int sx = window[ 0 ], sy = window[ 1 ], sz = n > 2 ? window[ 2 ] : 1;
 		final int numChannels = channels.length;
 		for ( int c = 0; c < numChannels; c++ )
 		{
-			channels[ c ].copy( min, planar, size );
+			channels[ c ].copy( boxMin, box, boxSize );
 			final float o = offset[ c ];
 			final float s = scale[ c ];
-			for ( int i = 0, j = destOffset + c; i < voxels; i++, j += numChannels )
-				dest[ j ] = ( planar[ i ] - o ) * s;
+			int j = destOffset + c;
+			for ( int z = 0; z < sz; z++ )
+				for ( int y = 0; y < sy; y++ )
+				{
+					final int row = tz[ z ] + ty[ y ];
+					for ( int x = 0; x < sx; x++, j += numChannels )
+						dest[ j ] = ( box[ row + tx[ x ] ] - o ) * s;
+				}
 		}
 	}
 }

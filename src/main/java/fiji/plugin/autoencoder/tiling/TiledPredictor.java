@@ -9,6 +9,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.model.ImagePredictor;
@@ -42,7 +43,8 @@ import net.imglib2.view.Views;
  *
  * <h2>What the result is (reference semantics)</h2> For a fully convolutional
  * model the result is defined as ONE network run on the whole image,
- * mirror-extended ({@link Views#extendMirrorSingle}, see {@link TileReader}) by
+ * mirror-extended (the values of {@link Views#extendMirrorSingle}, i.e.
+ * reflection without repeating the edge pixel; constant along a 1-pixel axis) by
  * {@code halo} on each side and further at the high end up to a multiple of
  * {@code sizeMultiple} (window {@link TileGrid#untiledSize}, starting at
  * {@code -halo}), cropped back to the image. The tiled result equals it up to
@@ -266,6 +268,11 @@ public final class TiledPredictor
 			final TaskExecutor executor = Parallelization.getTaskExecutor();
 			executor.forEach( ids, i -> run.work() );
 		}
+		final Throwable failure = run.failure.get();
+		if ( failure instanceof RuntimeException )
+			throw ( RuntimeException ) failure;
+		if ( failure instanceof Error )
+			throw ( Error ) failure;
 		if ( run.cancelled.get() )
 			throw new CancellationException( "Tiled prediction cancelled after " + run.done.get() + " of " + grid.numCells() + " tiles." );
 	}
@@ -439,7 +446,8 @@ public final class TiledPredictor
 
 		final AtomicBoolean cancelled = new AtomicBoolean();
 
-		final AtomicBoolean failed = new AtomicBoolean();
+		/** The first exception of any worker, rethrown as is once all workers stopped. */
+		final AtomicReference< Throwable > failure = new AtomicReference<>();
 
 		Run( final TileGrid grid, final List< long[] > batches, final TileReader reader, final TileWriter< ? > writer, final Progress progress )
 		{
@@ -452,7 +460,7 @@ public final class TiledPredictor
 
 		private boolean stop()
 		{
-			if ( cancelled.get() || failed.get() )
+			if ( cancelled.get() || failure.get() != null )
 				return true;
 			if ( progress.isCancelled() )
 			{
@@ -498,8 +506,7 @@ public final class TiledPredictor
 			}
 			catch ( final RuntimeException | Error e )
 			{
-				failed.set( true );
-				throw e;
+				failure.compareAndSet( null, e );
 			}
 		}
 	}
