@@ -1,18 +1,18 @@
 package fiji.plugin.autoencoder.tiling;
 
-import net.imglib2.Cursor;
 import net.imglib2.FinalInterval;
+import net.imglib2.Interval;
+import net.imglib2.RandomAccess;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.type.numeric.IntegerType;
 import net.imglib2.type.numeric.RealType;
-import net.imglib2.view.Views;
 
 /**
  * Writes the core of a cell from a channels-last batch buffer into the output
- * image, de-normalised ({@code value / scale[ c ] + offset[ c ]}), with one
- * flat-iteration cursor per cell. Integer output types are clamped to their
- * range (so a 16-bit output saturates instead of wrapping); other types get
- * the value as is.
+ * image, de-normalised ({@code value / scale[ c ] + offset[ c ]}), row by
+ * row with one RandomAccess per cell (positioned once per row, then stepped
+ * along X). Integer output types are clamped to their range (so a 16-bit
+ * output saturates instead of wrapping); other types get the value as is.
  * <p>
  * Stateless apart from its settings; safe to use from several threads for
  * disjoint cells, provided the output image allows concurrent writes to
@@ -65,22 +65,12 @@ final class TileWriter< U extends RealType< U > >
 	 */
 	void write( final TileGrid.Cell cell, final float[] src, final int srcOffset )
 	{
-		final int n = output.numDimensions();
-		final long[] min = new long[ n ];
-		final long[] max = new long[ n ];
 		final long[] coreMin = cell.coreMin();
 		final int[] coreSize = cell.coreSize();
+		final long[] pos = new long[ output.numDimensions() ];
 		for ( int d = 0; d < spatialDims; d++ )
-		{
-			min[ d ] = output.min( d ) + coreMin[ d ];
-			max[ d ] = min[ d ] + coreSize[ d ] - 1;
-		}
-		if ( channelAxis >= 0 )
-		{
-			min[ channelAxis ] = output.min( channelAxis );
-			max[ channelAxis ] = output.max( channelAxis );
-		}
-		final Cursor< U > cursor = Views.flatIterable( Views.interval( output, new FinalInterval( min, max ) ) ).cursor();
+			pos[ d ] = output.min( d ) + coreMin[ d ];
+		final RandomAccess< U > ra = output.randomAccess( coreInterval( coreMin, coreSize ) );
 
 		// window geometry, and where the core starts inside the window
 		final int[] window = cell.windowSize();
@@ -96,20 +86,48 @@ final class TileWriter< U extends RealType< U > >
 		final int nc = numChannels;
 		for ( int c = 0; c < nc; c++ )
 		{
+			if ( channelAxis >= 0 )
+				pos[ channelAxis ] = output.min( channelAxis ) + c;
 			final float o = offset[ c ];
 			final float s = scale[ c ];
 			for ( int z = 0; z < sz; z++ )
 				for ( int y = 0; y < sy; y++ )
 				{
+					// one row: position once, then step along X
+					pos[ 1 ] = output.min( 1 ) + coreMin[ 1 ] + y;
+					if ( spatialDims > 2 )
+						pos[ 2 ] = output.min( 2 ) + coreMin[ 2 ] + z;
+					ra.setPosition( pos );
 					int j = srcOffset + ( ( ( z + oz ) * wy + ( y + oy ) ) * wx + ox ) * nc + c;
 					for ( int x = 0; x < sx; x++, j += nc )
 					{
 						double v = src[ j ] / s + o;
 						if ( clamp )
 							v = v < lo ? lo : v > hi ? hi : v;
-						cursor.next().setReal( v );
+						if ( x > 0 )
+							ra.fwd( 0 );
+						ra.get().setReal( v );
 					}
 				}
 		}
+	}
+
+	/** The written part of the output, in output coordinates (all channels). */
+	private Interval coreInterval( final long[] coreMin, final int[] coreSize )
+	{
+		final int n = output.numDimensions();
+		final long[] min = new long[ n ];
+		final long[] max = new long[ n ];
+		for ( int d = 0; d < spatialDims; d++ )
+		{
+			min[ d ] = output.min( d ) + coreMin[ d ];
+			max[ d ] = min[ d ] + coreSize[ d ] - 1;
+		}
+		if ( channelAxis >= 0 )
+		{
+			min[ channelAxis ] = output.min( channelAxis );
+			max[ channelAxis ] = output.max( channelAxis );
+		}
+		return new FinalInterval( min, max );
 	}
 }

@@ -590,11 +590,11 @@ public final class TiledPredictor
 						+ tileSize.length + "." );
 			this.tileSize = tileSize == null ? null : tileSize.clone();
 			if ( tileSize != null )
-				TileGrid.forPredictor( predictor, minimalImage(), this.tileSize ); // validates now
+				TileGrid.forPredictor( predictor, largeImage(), this.tileSize ); // validates now
 			return this;
 		}
 
-		private long[] minimalImage()
+		private long[] largeImage()
 		{
 			final long[] size = new long[ predictor.spatialDims() ];
 			Arrays.fill( size, Integer.MAX_VALUE / 4 );

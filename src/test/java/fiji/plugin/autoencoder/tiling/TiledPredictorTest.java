@@ -92,6 +92,20 @@ class TiledPredictorTest
 		}
 	}
 
+	/** The allocating variant gives a float image X, Y, C(out) with the same values. */
+	@Test
+	void allocatingPredict()
+	{
+		final FakeNet net = FakeNet.multiChannel();
+		final Img< FloatType > input = randomFloats( 8, 45, 33, 3 );
+		final Img< FloatType > output = TiledPredictor.builder( net ).tileSize( 20, 20 ).build().predict( input, Progress.none() );
+		assertArrayEquals( new long[] { 45, 33, 2 }, output.dimensionsAsLongArray() );
+		final float[][] reference = Reference.untiled( net, Reference.toArrays( input, 2 ), new int[] { 45, 33 } );
+		assertEquals( 0, Reference.maxAbsDiff( Reference.toArrays( output, 2 ), reference ), TOLERANCE );
+		final Img< FloatType > single = TiledPredictor.builder( FakeNet.conv2d() ).build().predict( randomFloats( 8, 45, 33 ), Progress.none() );
+		assertArrayEquals( new long[] { 45, 33 }, single.dimensionsAsLongArray() );
+	}
+
 	/** (e) 3D pooling net, 2 input channels, output without a channel axis. */
 	@Test
 	void threeD()
