@@ -8,15 +8,15 @@ import ij.IJ;
 import ij.ImagePlus;
 
 /** Real test images shipped by Debian's python3-skimage. */
-final class TestImages
+public final class TestImages
 {
-	static final String SKIMAGE_DATA = "/usr/lib/python3/dist-packages/skimage/data/";
+	public static final String SKIMAGE_DATA = "/usr/lib/python3/dist-packages/skimage/data/";
 
 	private TestImages()
 	{}
 
 	/** Opens a skimage sample image, or skips the test when the file is absent. */
-	static ImagePlus open( final String name )
+	public static ImagePlus open( final String name )
 	{
 		final File file = new File( SKIMAGE_DATA + name );
 		assumeTrue( file.isFile(), "skimage sample " + file + " is absent: install python3-skimage to run this test" );
