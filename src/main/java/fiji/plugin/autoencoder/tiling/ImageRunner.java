@@ -1,0 +1,142 @@
+package fiji.plugin.autoencoder.tiling;
+
+import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.convert.ImagePlusImages;
+import fiji.plugin.autoencoder.convert.Normalization;
+import fiji.plugin.autoencoder.convert.Normalizer;
+import fiji.plugin.autoencoder.convert.OutputType;
+import fiji.plugin.autoencoder.model.ImagePredictor;
+import ij.ImagePlus;
+import ij.ImageStack;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.img.Img;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.ARGBType;
+import net.imglib2.type.numeric.real.FloatType;
+
+/**
+ * Runs a 2D image-to-image model over a whole ImageJ image of any size and
+ * type, tile by tile: every z-slice and time point of every position, all
+ * channels at once (an RGB image is 3 channels). The input is never changed;
+ * the result is a new image of the input's type (clamped) or 32-bit, with the
+ * input's calibration and a derived title.
+ * <p>
+ * Normalisation: the model's method (e.g. percentile 1 / 99.8) is fitted on
+ * this image, applied to the network input and inverted on its output, so
+ * intensities come back in the input's units. Models whose output is not an
+ * image of the input (e.g. masks) pass {@code invertOutput = false}.
+ * <p>
+ * NaN and infinite pixels are refused with a message saying how to remove them,
+ * since a network spreads them over its whole receptive field.
+ *
+ * <pre>{@code
+ * ImagePlus out = ImageRunner.run( model, norm, imp, OutputType.SAME_AS_INPUT, "denoised", true, Progress.none() );
+ * }</pre>
+ */
+public final class ImageRunner
+{
+	private ImageRunner()
+	{}
+
+	/** Tiling settings; {@code null} tile size picks one from the memory budget. */
+	public static final class Options
+	{
+		public int[] tileSize;
+
+		public int batchSize = TiledPredictor.DEFAULT_BATCH_SIZE;
+
+		public int threads = 0;
+
+		public long memoryBudget = TiledPredictor.DEFAULT_MEMORY_BUDGET;
+	}
+
+	public static ImagePlus run( final ImagePredictor model, final Normalization method, final ImagePlus input, final OutputType outputType,
+			final String suffix, final boolean invertOutput, final Progress progress )
+	{
+		return run( model, method, input, outputType, suffix, invertOutput, new Options(), progress );
+	}
+
+	@SuppressWarnings( { "unchecked", "rawtypes" } )
+	public static ImagePlus run( final ImagePredictor model, final Normalization method, final ImagePlus input, final OutputType outputType,
+			final String suffix, final boolean invertOutput, final Options options, final Progress progress )
+	{
+		if ( input == null )
+			throw new IllegalArgumentException( "No image: open an image first" );
+		if ( model.spatialDims() != 2 )
+			throw new IllegalArgumentException( "This is a 3D model; use it on volumes (z-stacks), not through the 2D runner" );
+		final boolean rgb = input.getType() == ImagePlus.COLOR_RGB;
+		final int channels = rgb ? 3 * input.getNChannels() : input.getNChannels();
+		if ( channels != model.inputChannels() )
+			throw new IllegalArgumentException( "The image '" + input.getTitle() + "' has " + channels + " channel(s)" + ( rgb ? " (RGB)" : "" )
+					+ " but the model was trained on " + model.inputChannels() + ": "
+					+ ( model.inputChannels() == 1 ? "split the channels (Image > Color > Split Channels) or convert to 8-bit" : "use an image with " + model.inputChannels() + " channels" ) );
+		if ( input.getBitDepth() == 32 )
+			refuseNonFinite( input );
+		final Normalization norm = fit( method, input );
+		final int outChannels = model.outputChannels();
+		final float[][] p = parameters( norm, channels );
+		final TiledPredictor.Builder b = TiledPredictor.builder( model ).batchSize( options.batchSize ).memoryBudget( options.memoryBudget ).inputNormalization( p[ 0 ], p[ 1 ] );
+		if ( options.threads > 0 )
+			b.threads( options.threads );
+		if ( options.tileSize != null )
+			b.tileSize( options.tileSize );
+		if ( invertOutput )
+		{
+			if ( outChannels != channels )
+				throw new IllegalArgumentException( "The model outputs " + outChannels + " channel(s) for " + channels + " input channel(s): its output cannot be mapped back to the input's intensities" );
+			b.outputDenormalization( p[ 0 ], p[ 1 ] );
+		}
+		final TiledPredictor tiler = b.build();
+		RandomAccessibleInterval in = ImagePlusImages.wrap( input );
+		if ( rgb )
+			in = ImagePlusImages.splitRgb( ( RandomAccessibleInterval< ARGBType > ) in );
+		final boolean viaFloat = rgb && outputType != OutputType.FLOAT_32 && invertOutput;
+		if ( viaFloat )
+		{
+			final long[] d = in.dimensionsAsLongArray();
+			final Img< FloatType > out = ArrayImgs.floats( d[ 0 ], d[ 1 ], outChannels, d[ 3 ], d[ 4 ] );
+			tiler.predictPlanes( in, 2, out, 2, progress );
+			return ImagePlusImages.toImagePlus( out, input, outputType, suffix );
+		}
+		final OutputType type = rgb && outputType == OutputType.SAME_AS_INPUT ? OutputType.UNSIGNED_8 : outputType;
+		final ImagePlus output = ImagePlusImages.createOutput( input, type, outChannels, suffix );
+		tiler.predictPlanes( in, 2, ( RandomAccessibleInterval ) ImagePlusImages.wrap( output ), 2, progress );
+		if ( !invertOutput || type == OutputType.FLOAT_32 )
+			output.resetDisplayRange();
+		return output;
+	}
+
+	/** The method fitted on this image (fixed and "none" methods as they are). */
+	public static Normalization fit( final Normalization method, final ImagePlus input )
+	{
+		if ( method == null || method.method() == Normalization.Method.NONE )
+			return Normalization.none();
+		return method.isFitted() && method.method() == Normalization.Method.FIXED ? method : Normalizer.fit( method, input );
+	}
+
+	/** Offsets and scales per channel. */
+	static float[][] parameters( final Normalization norm, final int channels )
+	{
+		final double[] o = norm.offsets(), s = norm.scales();
+		final float[][] p = new float[ 2 ][ channels ];
+		for ( int c = 0; c < channels; c++ )
+		{
+			p[ 0 ][ c ] = ( float ) o[ o.length == 1 ? 0 : c ];
+			p[ 1 ][ c ] = ( float ) s[ s.length == 1 ? 0 : c ];
+		}
+		return p;
+	}
+
+	private static void refuseNonFinite( final ImagePlus imp )
+	{
+		final ImageStack stack = imp.getStack();
+		for ( int i = 1; i <= stack.getSize(); i++ )
+		{
+			final float[] px = ( float[] ) stack.getPixels( i );
+			for ( int k = 0; k < px.length; k++ )
+				if ( !Float.isFinite( px[ k ] ) )
+					throw new IllegalArgumentException( "The image '" + imp.getTitle() + "' has a " + ( Float.isNaN( px[ k ] ) ? "NaN" : "infinite" ) + " pixel at x=" + k % imp.getWidth()
+							+ ", y=" + k / imp.getWidth() + ( stack.getSize() > 1 ? ", slice " + i : "" ) + ": replace such pixels first (Process > Math > Remove NaNs..., or Process > Math > Set...)" );
+		}
+	}
+}
