@@ -81,6 +81,21 @@ public final class TrainingConfig
 		return this;
 	}
 
+	/** A copy. */
+	public TrainingConfig copy()
+	{
+		final TrainingConfig c = new TrainingConfig();
+		c.epochs = epochs;
+		c.batchSize = batchSize;
+		c.validationFraction = validationFraction;
+		c.patience = patience;
+		c.minImprovement = minImprovement;
+		c.pretrainEpochs = pretrainEpochs;
+		c.seed = seed;
+		c.stepsPerEpoch = stepsPerEpoch;
+		return c;
+	}
+
 	/** Throws an IllegalArgumentException naming the bad setting. */
 	public TrainingConfig validate()
 	{

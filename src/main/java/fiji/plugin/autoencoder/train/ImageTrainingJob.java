@@ -1,0 +1,207 @@
+package fiji.plugin.autoencoder.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import fiji.plugin.autoencoder.convert.ImageTensors;
+import fiji.plugin.autoencoder.convert.Normalization;
+import fiji.plugin.autoencoder.convert.Normalizer;
+import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.model.Model;
+import fiji.plugin.autoencoder.model.ModelSpec;
+import ij.ImagePlus;
+
+/**
+ * Trains a model on ImageJ images end to end: random patches (streamed, with
+ * augmentation and a held-out validation strip), normalisation fitted per
+ * image, checkpoints written to the model file whenever the validation loss
+ * improves, and the best model saved at the end, also when training was
+ * stopped or diverged. Resumes from an existing model file when asked.
+ *
+ * <pre>{@code
+ * ImageTrainingJob job = new ImageTrainingJob( Presets.denoiser( 1 ), modelFile );
+ * job.config.epochs( 20 );
+ * ImageTrainingJob.Result r = job.run( List.of( noisy ), List.of( clean ), listener );
+ * }</pre>
+ */
+public final class ImageTrainingJob
+{
+	/** The architecture; height and width are set to the patch size, channels to the images'. */
+	public ModelSpec spec;
+
+	/** Where the model is saved (checkpoints and final). */
+	public Path modelFile;
+
+	/** Continue training this model file instead of building {@link #spec} anew. */
+	public Path resumeFrom;
+
+	public TrainingConfig config = new TrainingConfig().epochs( 20 ).batchSize( 16 ).validationFraction( 0.1 ).patience( 5 );
+
+	/** The normalisation method, fitted on every image (stored with the model unfitted, so inference fits it the same way). */
+	public Normalization normalization = Normalization.percentileDefault();
+
+	/** Patch size (a multiple of the model's size multiple); ignored for fixed-size models. */
+	public int patchSize = 64;
+
+	public int patchesPerEpoch = 1024;
+
+	/** Normalise targets like their inputs (images), or leave them as they are (masks). */
+	public boolean normalizeTargets = true;
+
+	/** Optional transforms of the patches (synthetic noise, blind-spot masking). */
+	public PatchSampler.PatchTransform rawTransform, normalizedTransform;
+
+	public int threads = 0;
+
+	/** Stops the training from another thread. */
+	public final Trainer trainer = new Trainer();
+
+	/** The outcome. */
+	public static final class Result
+	{
+		public final Trainer.Result training;
+
+		public final History history;
+
+		public final Path modelFile;
+
+		Result( final Trainer.Result training, final History history, final Path modelFile )
+		{
+			this.training = training;
+			this.history = history;
+			this.modelFile = modelFile;
+		}
+	}
+
+	public ImageTrainingJob( final ModelSpec spec, final Path modelFile )
+	{
+		this.spec = spec;
+		this.modelFile = modelFile;
+	}
+
+	/**
+	 * Trains and saves.
+	 *
+	 * @param targets paired targets (same sizes as the inputs), or null to reconstruct the inputs
+	 */
+	public Result run( final List< ImagePlus > inputs, final List< ImagePlus > targets, final TrainingListener listener ) throws IOException
+	{
+		if ( inputs == null || inputs.isEmpty() )
+			throw new IllegalArgumentException( "The training set is empty: give at least one image" );
+		if ( targets != null && targets.size() != inputs.size() )
+			throw new IllegalArgumentException( "Got " + inputs.size() + " input image(s) but " + targets.size() + " target(s): give one target per input" );
+		if ( modelFile == null )
+			throw new IllegalArgumentException( "No model file given: choose where to save the model" );
+		final int channels = channels( inputs.get( 0 ) );
+		History history = new History();
+		final Model model;
+		if ( resumeFrom != null )
+		{
+			final ModelFile.Loaded loaded = ModelFile.load( resumeFrom, threads );
+			model = loaded.model();
+			final String h = loaded.extras().get( ModelFile.HISTORY );
+			if ( h != null )
+				history = History.fromJson( h );
+			final String n = loaded.extras().get( ModelFile.NORMALIZATION );
+			if ( n != null )
+				normalization = Normalization.fromJson( n );
+			spec = model.spec();
+			if ( spec.channels != channels )
+			{
+				model.close();
+				throw new IllegalArgumentException( "The model to continue takes " + spec.channels + " channel(s) but the images have " + channels );
+			}
+		}
+		else
+		{
+			final ModelSpec s = spec.copy();
+			s.channels = channels;
+			if ( !s.hasFixedInputSize() )
+			{
+				s.height = patchSize;
+				s.width = patchSize;
+			}
+			if ( targets != null && s.outputChannels == 0 )
+				s.outputChannels = channels( targets.get( 0 ) ) == channels ? 0 : channels( targets.get( 0 ) );
+			s.validate();
+			spec = s;
+			model = Model.create( s, config.seed, threads );
+		}
+		try
+		{
+			final PatchSampler sampler = new PatchSampler( spec.height, spec.width, patchesPerEpoch, config.validationFraction, config.seed );
+			for ( int i = 0; i < inputs.size(); i++ )
+			{
+				final ImagePlus in = inputs.get( i );
+				if ( channels( in ) != channels )
+					throw new IllegalArgumentException( "All training images need the same number of channels: '" + in.getTitle() + "' has " + channels( in ) + ", the first has " + channels );
+				final Normalization norm = fit( in );
+				final ImagePlus target = targets == null ? null : targets.get( i );
+				final Normalization targetNorm = target == null || !normalizeTargets ? null : norm;
+				sampler.add( ImageTensors.reader( in ), target == null ? null : ImageTensors.reader( target ), norm, targetNorm );
+			}
+			sampler.rawTransform( rawTransform ).normalizedTransform( normalizedTransform );
+			final Map< String, String > extras = new HashMap<>();
+			extras.put( ModelFile.NORMALIZATION, normalization.toJson() );
+			final History hist = history;
+			final TrainingListener checkpointing = new TrainingListener()
+			{
+				@Override
+				public void stepEnded( final String phase, final int epoch, final int step, final int steps, final double loss )
+				{
+					listener.stepEnded( phase, epoch, step, steps, loss );
+				}
+
+				@Override
+				public void epochEnded( final History.Epoch e, final History h )
+				{
+					listener.epochEnded( e, h );
+				}
+
+				@Override
+				public void bestImproved( final Model m, final History h )
+				{
+					save( m, h, extras );
+					listener.bestImproved( m, h );
+				}
+			};
+			final TrainingConfig c = config.copy().validationFraction( 0 ).validate(); // the sampler holds out its own validation strip
+			final Trainer.Result r = trainer.train( model, sampler, sampler.validation(), c, hist, checkpointing );
+			save( model, hist, extras );
+			return new Result( r, hist, modelFile );
+		}
+		finally
+		{
+			model.close();
+		}
+	}
+
+	private void save( final Model m, final History h, final Map< String, String > extras )
+	{
+		extras.put( ModelFile.HISTORY, h.toJson() );
+		try
+		{
+			ModelFile.save( m, modelFile, extras );
+		}
+		catch ( final IOException e )
+		{
+			throw new java.io.UncheckedIOException( "Could not save the model to " + modelFile + ": " + e.getMessage(), e );
+		}
+	}
+
+	private Normalization fit( final ImagePlus imp )
+	{
+		if ( normalization.method() == Normalization.Method.NONE || normalization.method() == Normalization.Method.FIXED && normalization.isFitted() )
+			return normalization;
+		return Normalizer.fit( normalization, imp );
+	}
+
+	/** Channels as the network sees them (RGB counts 3). */
+	public static int channels( final ImagePlus imp )
+	{
+		return imp.getType() == ImagePlus.COLOR_RGB ? 3 * imp.getNChannels() : imp.getNChannels();
+	}
+}
