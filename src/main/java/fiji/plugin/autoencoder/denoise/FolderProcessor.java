@@ -1,0 +1,196 @@
+package fiji.plugin.autoencoder.denoise;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import fiji.plugin.autoencoder.Progress;
+import ij.IJ;
+import ij.ImagePlus;
+import ij.io.FileSaver;
+
+/**
+ * Processes every image of a folder into another folder, for batch runs and
+ * cluster arrays: files are taken in name order, shard {@code i} of {@code n}
+ * takes every n-th file (so SLURM array tasks split a folder without
+ * coordination), existing outputs are skipped, each output is written to a
+ * temporary file and renamed (a cancelled or failed run leaves no partial
+ * file), inputs are never overwritten, and a failing file is reported without
+ * stopping the others.
+ *
+ * <pre>{@code
+ * FolderProcessor.Report r = new FolderProcessor( in, out, "denoised" ).shard( 0, 4 ).run( imp -> denoise( imp ), log::info, progress );
+ * }</pre>
+ */
+public final class FolderProcessor
+{
+	/** What a run did. */
+	public static final class Report
+	{
+		public final List< Path > written = new ArrayList<>();
+
+		public final List< Path > skipped = new ArrayList<>();
+
+		public final List< String > failed = new ArrayList<>();
+
+		@Override
+		public String toString()
+		{
+			return String.format( Locale.ROOT, "%d written, %d skipped (output exists), %d failed", written.size(), skipped.size(), failed.size() );
+		}
+	}
+
+	static final List< String > EXTENSIONS = Arrays.asList( ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".pgm" );
+
+	private final Path input, output;
+
+	private final String suffix;
+
+	private int shard = 0, shards = 1;
+
+	private boolean overwrite = false;
+
+	public FolderProcessor( final Path inputFolder, final Path outputFolder, final String suffix )
+	{
+		if ( inputFolder == null || !Files.isDirectory( inputFolder ) )
+			throw new IllegalArgumentException( "Input folder " + inputFolder + " does not exist: choose a folder of images" );
+		if ( outputFolder == null )
+			throw new IllegalArgumentException( "No output folder given" );
+		this.input = inputFolder.toAbsolutePath().normalize();
+		this.output = outputFolder.toAbsolutePath().normalize();
+		this.suffix = suffix == null ? "" : suffix;
+		if ( input.equals( output ) && this.suffix.isEmpty() )
+			throw new IllegalArgumentException( "The output folder is the input folder and no suffix is set: outputs would overwrite the inputs. Choose another output folder or a suffix" );
+	}
+
+	/** Process only files {@code index}, {@code index + count}, ... (0-based). */
+	public FolderProcessor shard( final int index, final int count )
+	{
+		if ( count < 1 || index < 0 || index >= count )
+			throw new IllegalArgumentException( "Shard " + index + " of " + count + " is invalid: use 0 <= index < count (e.g. SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT)" );
+		shard = index;
+		shards = count;
+		return this;
+	}
+
+	/** Replace existing outputs instead of skipping them. */
+	public FolderProcessor overwrite( final boolean v )
+	{
+		overwrite = v;
+		return this;
+	}
+
+	/** The image files of this shard, in name order. */
+	public List< Path > files() throws IOException
+	{
+		final List< Path > all;
+		try ( Stream< Path > s = Files.list( input ) )
+		{
+			all = s.filter( Files::isRegularFile ).filter( p -> EXTENSIONS.stream().anyMatch( e -> p.getFileName().toString().toLowerCase( Locale.ROOT ).endsWith( e ) ) )
+					.sorted().collect( Collectors.toList() );
+		}
+		final List< Path > mine = new ArrayList<>();
+		for ( int i = shard; i < all.size(); i += shards )
+			mine.add( all.get( i ) );
+		return mine;
+	}
+
+	/** The output file of an input: same base name plus the suffix, always TIFF. */
+	public Path outputFor( final Path in )
+	{
+		final String name = in.getFileName().toString();
+		final int dot = name.lastIndexOf( '.' );
+		final String base = dot > 0 ? name.substring( 0, dot ) : name;
+		return output.resolve( base + ( suffix.isEmpty() ? "" : "-" + suffix ) + ".tif" );
+	}
+
+	/**
+	 * Runs {@code process} on every image of this shard and saves each result.
+	 *
+	 * @param log receives one line per file
+	 */
+	public Report run( final Function< ImagePlus, ImagePlus > process, final Consumer< String > log, final Progress progress ) throws IOException
+	{
+		Files.createDirectories( output );
+		if ( !Files.isWritable( output ) )
+			throw new IOException( "Output folder " + output + " is not writable: choose another folder" );
+		final List< Path > files = files();
+		final Report report = new Report();
+		int done = 0;
+		for ( final Path in : files )
+		{
+			if ( progress.isCancelled() )
+				throw new CancellationException( "Cancelled after " + done + " of " + files.size() + " files; finished files are kept" );
+			final Path out = outputFor( in );
+			if ( out.equals( in ) )
+			{
+				report.failed.add( in + ": the output would overwrite the input" );
+				continue;
+			}
+			if ( Files.exists( out ) && !overwrite )
+			{
+				report.skipped.add( out );
+				log.accept( "skip " + in.getFileName() + " (" + out.getFileName() + " exists)" );
+				progress.report( ++done, files.size(), in.getFileName().toString() );
+				continue;
+			}
+			try
+			{
+				final ImagePlus imp = IJ.openImage( in.toString() );
+				if ( imp == null )
+					throw new IOException( "ImageJ cannot open it" );
+				final ImagePlus result = process.apply( imp );
+				saveTiffAtomically( result, out );
+				report.written.add( out );
+				log.accept( "wrote " + out.getFileName() );
+			}
+			catch ( final CancellationException e )
+			{
+				throw e;
+			}
+			catch ( final RuntimeException | IOException e )
+			{
+				report.failed.add( in.getFileName() + ": " + e.getMessage() );
+				log.accept( "FAILED " + in.getFileName() + ": " + e.getMessage() );
+			}
+			progress.report( ++done, files.size(), in.getFileName().toString() );
+		}
+		return report;
+	}
+
+	/** Saves a TIFF to a temporary file next to {@code target}, then renames it. */
+	public static void saveTiffAtomically( final ImagePlus imp, final Path target ) throws IOException
+	{
+		final Path dir = target.toAbsolutePath().getParent();
+		final Path tmp = Files.createTempFile( dir, "." + target.getFileName(), ".tmp" );
+		try
+		{
+			final boolean ok = imp.getStackSize() > 1 ? new FileSaver( imp ).saveAsTiffStack( tmp.toString() ) : new FileSaver( imp ).saveAsTiff( tmp.toString() );
+			if ( !ok )
+				throw new IOException( "Could not write " + target + " (disk full or not writable?)" );
+			try
+			{
+				Files.move( tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING );
+			}
+			catch ( final AtomicMoveNotSupportedException e )
+			{
+				Files.move( tmp, target, StandardCopyOption.REPLACE_EXISTING );
+			}
+		}
+		finally
+		{
+			Files.deleteIfExists( tmp );
+		}
+	}
+}
