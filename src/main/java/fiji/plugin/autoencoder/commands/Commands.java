@@ -1,0 +1,65 @@
+package fiji.plugin.autoencoder.commands;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import fiji.plugin.autoencoder.convert.OutputType;
+import fiji.plugin.autoencoder.tiling.ImageRunner;
+import ij.ImagePlus;
+
+/** Parameter checks shared by the commands, with messages that name the parameter (= the macro key). */
+final class Commands
+{
+	private Commands()
+	{}
+
+	static Path existingFile( final File f, final String key )
+	{
+		if ( f == null )
+			throw new IllegalArgumentException( "No " + key + " given: choose a file" );
+		if ( !f.isFile() )
+			throw new IllegalArgumentException( key + " " + f + " does not exist: check the path" );
+		return f.toPath();
+	}
+
+	static Path existingFolder( final File f, final String key )
+	{
+		if ( f == null || !f.isDirectory() )
+			throw new IllegalArgumentException( key + " " + f + " is not an existing folder: check the path" );
+		return f.toPath();
+	}
+
+	static Path writableTarget( final File f, final String key )
+	{
+		if ( f == null )
+			throw new IllegalArgumentException( "No " + key + " given: choose where to save" );
+		final Path p = f.toPath().toAbsolutePath();
+		final Path dir = p.getParent();
+		if ( dir == null || !Files.isDirectory( dir ) || !Files.isWritable( dir ) )
+			throw new IllegalArgumentException( key + " " + f + ": folder " + dir + " does not exist or is not writable; choose another location" );
+		return p;
+	}
+
+	static ImagePlus image( final ImagePlus imp )
+	{
+		if ( imp == null )
+			throw new IllegalArgumentException( "No image is open: open an image first" );
+		return imp;
+	}
+
+	static OutputType outputType( final String choice )
+	{
+		return "32-bit".equals( choice ) ? OutputType.FLOAT_32 : OutputType.SAME_AS_INPUT;
+	}
+
+	static ImageRunner.Options tiles( final int tileSize )
+	{
+		final ImageRunner.Options o = new ImageRunner.Options();
+		if ( tileSize < 0 )
+			throw new IllegalArgumentException( "tile_size must be 0 (automatic) or positive, got " + tileSize );
+		if ( tileSize > 0 )
+			o.tileSize = new int[] { tileSize, tileSize };
+		return o;
+	}
+}

@@ -1,0 +1,78 @@
+package fiji.plugin.autoencoder.commands;
+
+import java.io.File;
+
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.denoise.Denoiser;
+import fiji.plugin.autoencoder.denoise.FolderProcessor;
+import fiji.plugin.autoencoder.io.ModelFile;
+
+/**
+ * Plugins > Autoencoder > Denoise Folder: every image of a folder, written as
+ * TIFFs to another folder; existing outputs are skipped, shards split a folder
+ * across cluster array tasks.
+ */
+@Plugin( type = Command.class, headless = true, menuPath = "Plugins>Autoencoder>Denoise Folder" )
+public class DenoiseFolderCommand extends ContextCommand
+{
+	@Parameter
+	private LogService log;
+
+	@Parameter( required = false )
+	private StatusService status;
+
+	@Parameter( label = "Input folder", style = "directory" )
+	private File input_folder;
+
+	@Parameter( label = "Output folder", style = "directory" )
+	private File output_folder;
+
+	@Parameter( label = "Model file", style = "open" )
+	private File model_file;
+
+	@Parameter( label = "Output", choices = { "Same as input", "32-bit" } )
+	private String output_type = "Same as input";
+
+	@Parameter( label = "Suffix" )
+	private String suffix = "denoised";
+
+	@Parameter( label = "Shard index (0-based)", min = "0" )
+	private int shard_index = 0;
+
+	@Parameter( label = "Shard count", min = "1" )
+	private int shard_count = 1;
+
+	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
+	private int tile_size = 0;
+
+	@Parameter( type = ItemIO.OUTPUT )
+	private String summary;
+
+	@Override
+	public void run()
+	{
+		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), 0 ) )
+		{
+			final FolderProcessor folder = new FolderProcessor( Commands.existingFolder( input_folder, "input_folder" ), output_folder == null ? null : output_folder.toPath(), suffix )
+					.shard( shard_index, shard_count );
+			final FolderProcessor.Report r = folder.run( imp -> Denoiser.apply( model, imp, Commands.outputType( output_type ), suffix, Commands.tiles( tile_size ), Progress.none() ),
+					log::info, new StatusProgress( status, this ) );
+			summary = "Denoise Folder: " + r;
+			log.info( summary );
+			if ( !r.failed.isEmpty() )
+				log.error( "Denoise Folder: failed files: " + r.failed );
+		}
+		catch ( final Exception e )
+		{
+			Errors.report( this, log, "Denoise Folder", e );
+		}
+	}
+}

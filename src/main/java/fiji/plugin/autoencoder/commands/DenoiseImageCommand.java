@@ -1,0 +1,59 @@
+package fiji.plugin.autoencoder.commands;
+
+import java.io.File;
+
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import fiji.plugin.autoencoder.convert.OutputType;
+import fiji.plugin.autoencoder.denoise.Denoiser;
+import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.tiling.ImageRunner;
+import ij.ImagePlus;
+
+/** Plugins > Autoencoder > Denoise Image: a trained model applied to the image, tiled; the result is a new image. */
+@Plugin( type = Command.class, headless = true, menuPath = "Plugins>Autoencoder>Denoise Image" )
+public class DenoiseImageCommand extends ContextCommand
+{
+	@Parameter
+	private LogService log;
+
+	@Parameter( required = false )
+	private StatusService status;
+
+	@Parameter( label = "Image" )
+	private ImagePlus input;
+
+	@Parameter( label = "Model file", style = "open", description = "A .aemodel.zip written by Train Autoencoder" )
+	private File model_file;
+
+	@Parameter( label = "Output", choices = { "Same as input", "32-bit" } )
+	private String output_type = "Same as input";
+
+	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
+	private int tile_size = 0;
+
+	@Parameter( label = "Suffix", description = "Added to the title of the result" )
+	private String suffix = "denoised";
+
+	@Parameter( type = ItemIO.OUTPUT )
+	private ImagePlus output;
+
+	@Override
+	public void run()
+	{
+		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), 0 ) )
+		{
+			output = Denoiser.apply( model, Commands.image( input ), Commands.outputType( output_type ), suffix, Commands.tiles( tile_size ), new StatusProgress( status, this ) );
+		}
+		catch ( final Exception e )
+		{
+			Errors.report( this, log, "Denoise Image", e );
+		}
+	}
+}

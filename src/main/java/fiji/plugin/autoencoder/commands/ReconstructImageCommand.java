@@ -1,0 +1,54 @@
+package fiji.plugin.autoencoder.commands;
+
+import java.io.File;
+
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import fiji.plugin.autoencoder.denoise.Denoiser;
+import fiji.plugin.autoencoder.io.ModelFile;
+import ij.ImagePlus;
+
+/** Plugins > Autoencoder > Reconstruct Image: the autoencoder's reconstruction of an image, tiled. */
+@Plugin( type = Command.class, headless = true, menuPath = "Plugins>Autoencoder>Reconstruct Image" )
+public class ReconstructImageCommand extends ContextCommand
+{
+	@Parameter
+	private LogService log;
+
+	@Parameter( required = false )
+	private StatusService status;
+
+	@Parameter( label = "Image" )
+	private ImagePlus input;
+
+	@Parameter( label = "Model file", style = "open" )
+	private File model_file;
+
+	@Parameter( label = "Output", choices = { "Same as input", "32-bit" } )
+	private String output_type = "32-bit";
+
+	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
+	private int tile_size = 0;
+
+	@Parameter( type = ItemIO.OUTPUT )
+	private ImagePlus output;
+
+	@Override
+	public void run()
+	{
+		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), 0 ) )
+		{
+			output = Denoiser.apply( model, Commands.image( input ), Commands.outputType( output_type ), "reconstruction", Commands.tiles( tile_size ), new StatusProgress( status, this ) );
+		}
+		catch ( final Exception e )
+		{
+			Errors.report( this, log, "Reconstruct Image", e );
+		}
+	}
+}

@@ -1,0 +1,115 @@
+package fiji.plugin.autoencoder.ui;
+
+import java.awt.Button;
+import java.awt.FlowLayout;
+import java.awt.Frame;
+import java.awt.Label;
+import java.awt.event.WindowAdapter;
+import java.awt.event.WindowEvent;
+import java.util.Locale;
+
+import fiji.plugin.autoencoder.train.History;
+import fiji.plugin.autoencoder.train.Trainer;
+import fiji.plugin.autoencoder.train.TrainingListener;
+import ij.IJ;
+import ij.gui.Plot;
+import ij.gui.PlotWindow;
+
+/**
+ * Shows training live in the ImageJ GUI: progress bar and status line per step,
+ * a loss plot (train and validation, per epoch) and a small window with a
+ * "Stop (keep best)" button that ends training after the current step; the
+ * best model is saved as usual. Use only where a display exists.
+ */
+public final class TrainingMonitor implements TrainingListener, AutoCloseable
+{
+	/** Title of the live loss plot window. */
+	public static final String PLOT_TITLE = "Autoencoder training loss";
+
+	/** Title of the window with the Stop button. */
+	public static final String CONTROL_TITLE = "Autoencoder training";
+
+	private final Trainer trainer;
+
+	private final Frame controls;
+
+	private final Label status = new Label( "starting...", Label.LEFT );
+
+	private final Button stop = new Button( "Stop (keep best)" );
+
+	private PlotWindow window;
+
+	private long lastStatus;
+
+	public TrainingMonitor( final Trainer trainer, final String what )
+	{
+		this.trainer = trainer;
+		controls = new Frame( CONTROL_TITLE );
+		controls.setLayout( new FlowLayout( FlowLayout.LEFT ) );
+		controls.add( new Label( what ) );
+		controls.add( stop );
+		controls.add( status );
+		stop.addActionListener( e -> requestStop() );
+		controls.addWindowListener( new WindowAdapter()
+		{
+			@Override
+			public void windowClosing( final WindowEvent e )
+			{
+				requestStop();
+			}
+		} );
+		controls.setSize( 560, 70 );
+		controls.setVisible( true );
+	}
+
+	/** What the Stop button does. */
+	public void requestStop()
+	{
+		trainer.requestStop();
+		stop.setEnabled( false );
+		stop.setLabel( "Stopping..." );
+		IJ.showStatus( "Stopping training after the current step; the best model is kept" );
+	}
+
+	public Button stopButton()
+	{
+		return stop;
+	}
+
+	public PlotWindow plotWindow()
+	{
+		return window;
+	}
+
+	@Override
+	public void stepEnded( final String phase, final int epoch, final int step, final int steps, final double loss )
+	{
+		IJ.showProgress( step, steps );
+		final long now = System.currentTimeMillis();
+		if ( now - lastStatus > 250 )
+		{
+			lastStatus = now;
+			final String s = String.format( Locale.ROOT, "%s epoch %d, step %d/%d, loss %.4g", phase, epoch, step, steps, loss );
+			IJ.showStatus( s );
+			status.setText( s );
+		}
+	}
+
+	@Override
+	public void epochEnded( final History.Epoch e, final History h )
+	{
+		final Plot plot = LossPlots.plot( h, PLOT_TITLE );
+		if ( window == null || !window.isVisible() )
+			window = plot.show();
+		else
+			window.drawPlot( plot );
+		status.setText( e.toString() );
+	}
+
+	@Override
+	public void close()
+	{
+		IJ.showProgress( 1.0 );
+		controls.dispose();
+	}
+}
