@@ -73,7 +73,7 @@ public final class ClassicBaselines
 			return psnr;
 		}
 
-		/** SSIM of {@link #image()} against the reference. */
+		/** SSIM of {@link #image()} against the reference; NaN for images smaller than the 11x11 SSIM window. */
 		public double ssim()
 		{
 			return ssim;
@@ -159,7 +159,8 @@ public final class ClassicBaselines
 				bestImage = filtered;
 			}
 		}
-		final double ssim = Metrics.ssim( clean, bestImage, width, height, dataRange );
+		final int window = 2 * Metrics.ssimRadius() + 1;
+		final double ssim = width >= window && height >= window ? Metrics.ssim( clean, bestImage, width, height, dataRange ) : Double.NaN;
 		return new Result( filter, parameters[ best ], bestImage, psnrs[ best ], ssim, parameters.clone(), psnrs );
 	}
 
