@@ -56,6 +56,9 @@ public final class ImageTrainingJob
 
 	public int threads = 0;
 
+	/** The image each input's normalisation is fitted on (default: the input itself; e.g. a noisy copy for synthetic noise). */
+	public java.util.function.UnaryOperator< ImagePlus > normalizationImage = imp -> imp;
+
 	/** Stops the training from another thread. */
 	public final Trainer trainer = new Trainer();
 
@@ -138,7 +141,7 @@ public final class ImageTrainingJob
 				final ImagePlus in = inputs.get( i );
 				if ( channels( in ) != channels )
 					throw new IllegalArgumentException( "All training images need the same number of channels: '" + in.getTitle() + "' has " + channels( in ) + ", the first has " + channels );
-				final Normalization norm = fit( in );
+				final Normalization norm = fit( normalizationImage.apply( in ) );
 				final ImagePlus target = targets == null ? null : targets.get( i );
 				final Normalization targetNorm = target == null || !normalizeTargets ? null : norm;
 				sampler.add( ImageTensors.reader( in ), target == null ? null : ImageTensors.reader( target ), norm, targetNorm );

@@ -1,0 +1,133 @@
+package fiji.plugin.autoencoder.commands;
+
+import java.io.File;
+import java.util.Collections;
+import java.util.List;
+
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import fiji.plugin.autoencoder.denoise.NoiseModel;
+import fiji.plugin.autoencoder.denoise.TrainingMode;
+import fiji.plugin.autoencoder.train.ImageTrainingJob;
+import fiji.plugin.autoencoder.train.TrainingListener;
+import fiji.plugin.autoencoder.ui.TrainingMonitor;
+import ij.ImagePlus;
+
+/**
+ * Plugins > Autoencoder > Train Autoencoder: trains a denoiser or an
+ * autoencoder on the open image(s) and saves it; the best model is saved
+ * whenever the validation loss improves and at the end, also when stopped.
+ */
+@Plugin( type = Command.class, headless = true, menuPath = "Plugins>Autoencoder>Train Autoencoder" )
+public class TrainAutoencoderCommand extends ContextCommand
+{
+	@Parameter
+	private LogService log;
+
+	@Parameter( required = false )
+	private StatusService status;
+
+	@Parameter( label = "Training image (all slices are used)" )
+	private ImagePlus input;
+
+	@Parameter( label = "Clean target image (paired training only)", required = false )
+	private ImagePlus target;
+
+	@Parameter( label = "Mode", choices = { "Denoise (self-supervised)", "Denoise (paired)", "Denoise (synthetic noise)", "Conv autoencoder", "Strided conv autoencoder", "Dense autoencoder" } )
+	private String mode = "Denoise (self-supervised)";
+
+	@Parameter( label = "Synthetic noise", description = "e.g. gaussian:sigma=10, poisson:peak=30, poisson-gaussian:peak=30,sigma=2" )
+	private String noise = "poisson-gaussian:peak=30,sigma=2";
+
+	@Parameter( label = "Model file", style = "save" )
+	private File model_file;
+
+	@Parameter( label = "Continue training the model file" )
+	private boolean resume = false;
+
+	@Parameter( label = "Epochs", min = "1" )
+	private int epochs = 20;
+
+	@Parameter( label = "Patches per epoch", min = "1" )
+	private int patches_per_epoch = 1024;
+
+	@Parameter( label = "Patch size", min = "8" )
+	private int patch_size = 64;
+
+	@Parameter( label = "Batch size", min = "1" )
+	private int batch_size = 16;
+
+	@Parameter( label = "Validation fraction (rows held out)" )
+	private double validation_fraction = 0.1;
+
+	@Parameter( label = "Early-stopping patience (epochs, 0 = off)", min = "0" )
+	private int patience = 5;
+
+	@Parameter( label = "Learning rate" )
+	private double learning_rate = 1e-3;
+
+	@Parameter( label = "Seed" )
+	private long seed = 42;
+
+	@Parameter( label = "Show live loss plot (needs a display)" )
+	private boolean show_plot = true;
+
+	@Parameter( type = ItemIO.OUTPUT )
+	private String result;
+
+	@Override
+	public void run()
+	{
+		try
+		{
+			final TrainingMode m = TrainingMode.of( mode );
+			final List< ImagePlus > images = Collections.singletonList( Commands.image( input ) );
+			if ( m.needsTargets() && target == null )
+				throw new IllegalArgumentException( "Mode '" + m.label + "' needs a clean target image: open it and choose it as target, or use 'Denoise (self-supervised)'" );
+			final ImageTrainingJob job = m.job( images, Commands.writableTarget( model_file, "model_file" ), m == TrainingMode.DENOISE_SYNTHETIC ? NoiseModel.parse( noise ) : null, seed );
+			if ( resume )
+				job.resumeFrom = Commands.existingFile( model_file, "model_file" );
+			job.spec.learningRate = learning_rate;
+			job.patchSize = job.patchSize == 28 ? 28 : patch_size;
+			job.patchesPerEpoch = patches_per_epoch;
+			job.config.epochs( epochs ).batchSize( batch_size ).validationFraction( validation_fraction ).patience( patience );
+			final boolean gui = show_plot && !java.awt.GraphicsEnvironment.isHeadless() && !ij.macro.Interpreter.isBatchMode();
+			final TrainingListener logLines = new LogListener( log::info, status );
+			try ( TrainingMonitor monitor = gui ? new TrainingMonitor( job.trainer, m.label ) : null )
+			{
+				final ImageTrainingJob.Result r = job.run( images, m.needsTargets() ? Collections.singletonList( target ) : null, monitor != null ? both( monitor, logLines ) : logLines );
+				result = r.training.message + " Saved " + r.modelFile;
+				log.info( "Train Autoencoder: " + result );
+			}
+		}
+		catch ( final Exception e )
+		{
+			Errors.report( this, log, "Train Autoencoder", e );
+		}
+	}
+
+	private static TrainingListener both( final TrainingListener a, final TrainingListener b )
+	{
+		return new TrainingListener()
+		{
+			@Override
+			public void stepEnded( final String phase, final int epoch, final int step, final int steps, final double loss )
+			{
+				a.stepEnded( phase, epoch, step, steps, loss );
+			}
+
+			@Override
+			public void epochEnded( final fiji.plugin.autoencoder.train.History.Epoch e, final fiji.plugin.autoencoder.train.History h )
+			{
+				a.epochEnded( e, h );
+				b.epochEnded( e, h );
+			}
+		};
+	}
+}

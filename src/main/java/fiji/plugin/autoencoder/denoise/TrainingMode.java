@@ -1,0 +1,192 @@
+package fiji.plugin.autoencoder.denoise;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+import fiji.plugin.autoencoder.model.ModelSpec;
+import fiji.plugin.autoencoder.model.Presets;
+import fiji.plugin.autoencoder.train.ImageTrainingJob;
+import fiji.plugin.autoencoder.train.PatchSampler;
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.process.FloatProcessor;
+
+/**
+ * What "Train Autoencoder" trains, by the label the user picks: denoisers
+ * (from noisy/clean pairs, self-supervised from noisy images alone with
+ * blind-spot masking, or from clean images with synthetic noise) and plain
+ * autoencoders. {@link #job} sets up an {@link ImageTrainingJob} accordingly.
+ */
+public enum TrainingMode
+{
+	DENOISE_PAIRED( "Denoise (paired)" ),
+	DENOISE_SELF_SUPERVISED( "Denoise (self-supervised)" ),
+	DENOISE_SYNTHETIC( "Denoise (synthetic noise)" ),
+	CONV_AUTOENCODER( "Conv autoencoder" ),
+	STRIDED_AUTOENCODER( "Strided conv autoencoder" ),
+	DENSE_AUTOENCODER( "Dense autoencoder" );
+
+	/** The label in menus and macros. */
+	public final String label;
+
+	TrainingMode( final String label )
+	{
+		this.label = label;
+	}
+
+	/** All labels, for a choice parameter. */
+	public static String[] labels()
+	{
+		final TrainingMode[] v = values();
+		final String[] l = new String[ v.length ];
+		for ( int i = 0; i < v.length; i++ )
+			l[ i ] = v[ i ].label;
+		return l;
+	}
+
+	/** The mode with this label (or enum name, case-insensitive). */
+	public static TrainingMode of( final String label )
+	{
+		for ( final TrainingMode m : values() )
+			if ( m.label.equalsIgnoreCase( label ) || m.name().equalsIgnoreCase( label ) )
+				return m;
+		throw new IllegalArgumentException( "Unknown training mode '" + label + "': use one of " + String.join( ", ", labels() ) );
+	}
+
+	/** True when the mode needs paired target images. */
+	public boolean needsTargets()
+	{
+		return this == DENOISE_PAIRED;
+	}
+
+	/**
+	 * A training job for this mode.
+	 *
+	 * @param images the training inputs (their maximum sets the photon scale of synthetic noise)
+	 * @param noise  the synthetic noise (DENOISE_SYNTHETIC only)
+	 * @param seed   seed of weights, patches, masks and noise
+	 */
+	public ImageTrainingJob job( final java.util.List< ImagePlus > images, final Path modelFile, final NoiseModel noise, final long seed )
+	{
+		if ( images == null || images.isEmpty() )
+			throw new IllegalArgumentException( "The training set is empty: give at least one image" );
+		final int channels = ImageTrainingJob.channels( images.get( 0 ) );
+		final ModelSpec spec;
+		switch ( this )
+		{
+		case CONV_AUTOENCODER:
+			spec = Presets.convPool( ModelSpec.Unpooling.NEAREST );
+			linear( spec );
+			break;
+		case STRIDED_AUTOENCODER:
+			spec = Presets.convStrided();
+			break;
+		case DENSE_AUTOENCODER:
+			spec = Presets.dense( false );
+			linear( spec );
+			break;
+		default:
+			spec = Presets.denoiser( channels );
+		}
+		spec.channels = channels;
+		spec.name = name().toLowerCase( Locale.ROOT );
+		final ImageTrainingJob job = new ImageTrainingJob( spec, modelFile );
+		job.config.seed( seed );
+		if ( this == DENSE_AUTOENCODER )
+			job.patchSize = 28;
+		if ( this == DENOISE_SELF_SUPERVISED )
+		{
+			spec.weightedLoss = true;
+			job.normalizedTransform = blindSpot( new BlindSpotMasker() );
+		}
+		if ( this == DENOISE_SYNTHETIC )
+		{
+			if ( noise == null )
+				throw new IllegalArgumentException( "Synthetic-noise training needs a noise model, e.g. 'poisson-gaussian:peak=30,sigma=0.02'" );
+			double max = 0;
+			for ( final ImagePlus imp : images )
+				max = Math.max( max, maximum( imp ) );
+			job.rawTransform = new NoiseTransform( noise, max );
+			job.normalizationImage = imp -> noisyCopy( imp, noise, seed );
+		}
+		return job;
+	}
+
+	private static void linear( final ModelSpec spec )
+	{
+		spec.outputActivation = ModelSpec.Activation.LINEAR;
+		spec.loss = ModelSpec.Loss.MSE;
+	}
+
+	/** Blind-spot masking of each normalised batch: masked input, the noisy patch as target, weight 1 at masked pixels. */
+	public static PatchSampler.PatchTransform blindSpot( final BlindSpotMasker masker )
+	{
+		return new PatchSampler.PatchTransform()
+		{
+			@Override
+			public void apply( final float[] input, final float[] target, final float[] weight, final int n, final int h, final int w, final int c, final java.util.Random random )
+			{
+				final int size = n * h * w * c;
+				final BlindSpotMasker.Batch b = masker.mask( java.util.Arrays.copyOf( input, size ), n, h, w, c, new SplittableRandom( random.nextLong() ) );
+				System.arraycopy( b.input(), 0, input, 0, size );
+				System.arraycopy( b.target(), 0, target, 0, size );
+				System.arraycopy( b.weight(), 0, weight, 0, size );
+			}
+
+			@Override
+			public boolean writesWeights()
+			{
+				return true;
+			}
+		};
+	}
+
+	/** Synthetic noise on the clean patch in raw units; the clean patch stays the target. */
+	static final class NoiseTransform implements PatchSampler.PatchTransform
+	{
+		private final NoiseModel noise;
+
+		private final double signalMax;
+
+		NoiseTransform( final NoiseModel noise, final double signalMax )
+		{
+			this.noise = noise;
+			this.signalMax = signalMax;
+		}
+
+		@Override
+		public void apply( final float[] input, final float[] target, final float[] weight, final int n, final int h, final int w, final int c, final java.util.Random random )
+		{
+			final int size = n * h * w * c;
+			final float[] noisy = noise.apply( java.util.Arrays.copyOf( input, size ), signalMax, new SplittableRandom( random.nextLong() ) );
+			System.arraycopy( noisy, 0, input, 0, size );
+		}
+	}
+
+	static double maximum( final ImagePlus imp )
+	{
+		if ( imp.getType() == ImagePlus.COLOR_RGB )
+			throw new IllegalArgumentException( "Synthetic noise needs grey-level images: split the RGB channels first (Image > Color > Split Channels or Make Composite)" );
+		double max = 0;
+		for ( int i = 1; i <= imp.getStackSize(); i++ )
+			max = Math.max( max, imp.getStack().getProcessor( i ).getStatistics().max );
+		return max;
+	}
+
+	/** A noisy copy of an image (32-bit), to fit the normalisation the noisy inputs will get at inference. */
+	public static ImagePlus noisyCopy( final ImagePlus imp, final NoiseModel noise, final long seed )
+	{
+		final ImageStack in = imp.getStack(), out = new ImageStack( imp.getWidth(), imp.getHeight() );
+		final double max = maximum( imp );
+		final SplittableRandom r = new SplittableRandom( seed );
+		for ( int i = 1; i <= in.getSize(); i++ )
+		{
+			final float[] px = ( float[] ) in.getProcessor( i ).convertToFloat().getPixels();
+			out.addSlice( new FloatProcessor( imp.getWidth(), imp.getHeight(), noise.apply( px, max, r ) ) );
+		}
+		final ImagePlus copy = new ImagePlus( imp.getTitle() + "-noisy", out );
+		copy.setDimensions( imp.getNChannels(), imp.getNSlices(), imp.getNFrames() );
+		return copy;
+	}
+}
