@@ -143,7 +143,8 @@ public final class ImageTrainingJob
 					throw new IllegalArgumentException( "All training images need the same number of channels: '" + in.getTitle() + "' has " + channels( in ) + ", the first has " + channels );
 				final Normalization norm = fit( normalizationImage.apply( in ) );
 				final ImagePlus target = targets == null ? null : targets.get( i );
-				final Normalization targetNorm = target == null || !normalizeTargets ? null : norm;
+				// without a target image the target is the input itself (before any raw transform): normalise it the same way
+				final Normalization targetNorm = target == null || normalizeTargets ? norm : null;
 				sampler.add( ImageTensors.reader( in ), target == null ? null : ImageTensors.reader( target ), norm, targetNorm );
 			}
 			sampler.rawTransform( rawTransform ).normalizedTransform( normalizedTransform );
