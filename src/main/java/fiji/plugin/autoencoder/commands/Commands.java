@@ -44,7 +44,7 @@ final class Commands
 	static ImagePlus image( final ImagePlus imp )
 	{
 		if ( imp == null )
-			throw new IllegalArgumentException( "No image is open: open an image first" );
+			throw new IllegalArgumentException( "No image is open (input): open an image first" );
 		return imp;
 	}
 
