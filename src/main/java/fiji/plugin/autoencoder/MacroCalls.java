@@ -1,0 +1,211 @@
+package fiji.plugin.autoencoder;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Collections;
+import java.util.concurrent.CancellationException;
+
+import fiji.plugin.autoencoder.convert.OutputType;
+import fiji.plugin.autoencoder.denoise.Denoiser;
+import fiji.plugin.autoencoder.denoise.FolderProcessor;
+import fiji.plugin.autoencoder.denoise.NoiseModel;
+import fiji.plugin.autoencoder.denoise.TrainingMode;
+import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.tiling.ImageRunner;
+import fiji.plugin.autoencoder.train.History;
+import fiji.plugin.autoencoder.train.ImageTrainingJob;
+import fiji.plugin.autoencoder.train.TrainingListener;
+import ij.IJ;
+import ij.ImagePlus;
+import ij.Macro;
+import ij.WindowManager;
+import ij.macro.Interpreter;
+
+/**
+ * Entry points for ImageJ macros in plain ImageJ (no Fiji, no SciJava), e.g. on
+ * a cluster node with {@code java -cp ij.jar:... ij.ImageJ -batch macro.ijm}:
+ *
+ * <pre>
+ * open("/data/noisy.tif");
+ * call("fiji.plugin.autoencoder.MacroCalls.train", "mode=[Denoise (self-supervised)] model_file=/data/n2v.aemodel.zip epochs=10");
+ * call("fiji.plugin.autoencoder.MacroCalls.denoise", "model_file=/data/n2v.aemodel.zip output=/data/denoised.tif");
+ * call("fiji.plugin.autoencoder.MacroCalls.denoiseFolder", "input_folder=/data/in output_folder=/data/out model_file=/data/n2v.aemodel.zip");
+ * </pre>
+ *
+ * Keys are those of the Fiji commands (snake_case). The image is the current
+ * one unless {@code input=path} names a file. Progress goes to the Log window
+ * (stdout in batch mode). An error aborts the macro with a one-line message.
+ */
+public final class MacroCalls
+{
+	private MacroCalls()
+	{}
+
+	/** Trains on the current image (or input=path); see Plugins > Autoencoder > Train Autoencoder for the keys. */
+	public static String train( final String options )
+	{
+		try
+		{
+			final ImagePlus input = image( options, "input" );
+			final TrainingMode mode = TrainingMode.of( value( options, "mode", TrainingMode.DENOISE_SELF_SUPERVISED.label ) );
+			final String targetKey = value( options, "target", "" );
+			final ImagePlus target = targetKey.isEmpty() ? null : image( options, "target" );
+			if ( mode.needsTargets() && target == null )
+				throw new IllegalArgumentException( "Mode '" + mode.label + "' needs target=<clean image path or title>" );
+			final NoiseModel noise = mode == TrainingMode.DENOISE_SYNTHETIC ? NoiseModel.parse( value( options, "noise", "poisson-gaussian:peak=30,sigma=2" ) ) : null;
+			final Path modelFile = path( options, "model_file" );
+			final ImageTrainingJob job = mode.job( Collections.singletonList( input ), modelFile, noise, Long.parseLong( value( options, "seed", "42" ) ) );
+			if ( Boolean.parseBoolean( value( options, "resume", "false" ) ) )
+				job.resumeFrom = modelFile;
+			job.spec.learningRate = Double.parseDouble( value( options, "learning_rate", "0.001" ) );
+			if ( job.patchSize != 28 )
+				job.patchSize = integer( options, "patch_size", 64 );
+			job.patchesPerEpoch = integer( options, "patches_per_epoch", 1024 );
+			job.config.epochs( integer( options, "epochs", 20 ) ).batchSize( integer( options, "batch_size", 16 ) ).patience( integer( options, "patience", 5 ) )
+					.validationFraction( Double.parseDouble( value( options, "validation_fraction", "0.1" ) ) );
+			final ImageTrainingJob.Result r = job.run( Collections.singletonList( input ), target == null ? null : Collections.singletonList( target ), new TrainingListener()
+			{
+				@Override
+				public void epochEnded( final History.Epoch e, final History h )
+				{
+					IJ.log( "Autoencoder: " + e );
+				}
+			} );
+			final String msg = r.training.message + " Saved " + r.modelFile;
+			IJ.log( "Autoencoder: " + msg );
+			return msg;
+		}
+		catch ( final Exception e )
+		{
+			return fail( "train", e );
+		}
+	}
+
+	/** Denoises the current image (or input=path); shows the result, or saves it to output=path (TIFF, atomically). */
+	public static String denoise( final String options )
+	{
+		try ( ModelFile.Loaded model = ModelFile.load( path( options, "model_file" ), 0 ) )
+		{
+			final ImagePlus input = image( options, "input" );
+			final ImagePlus out = Denoiser.apply( model, input, outputType( options ), value( options, "suffix", "denoised" ), tiles( options ), Progress.none() );
+			final String output = value( options, "output", "" );
+			if ( output.isEmpty() )
+			{
+				out.show();
+				return out.getTitle();
+			}
+			final Path target = Paths.get( output ).toAbsolutePath();
+			if ( input.getOriginalFileInfo() != null && new File( input.getOriginalFileInfo().getFilePath() ).toPath().toAbsolutePath().equals( target ) )
+				throw new IllegalArgumentException( "output " + target + " is the input file: choose another name (inputs are never overwritten)" );
+			FolderProcessor.saveTiffAtomically( out, target );
+			return target.toString();
+		}
+		catch ( final Exception e )
+		{
+			return fail( "denoise", e );
+		}
+	}
+
+	/** Denoises every image of input_folder into output_folder (keys: suffix, shard_index, shard_count, output_type, tile_size). */
+	public static String denoiseFolder( final String options )
+	{
+		try ( ModelFile.Loaded model = ModelFile.load( path( options, "model_file" ), 0 ) )
+		{
+			final String suffix = value( options, "suffix", "denoised" );
+			final FolderProcessor folder = new FolderProcessor( path( options, "input_folder" ), path( options, "output_folder" ), suffix )
+					.shard( integer( options, "shard_index", 0 ), integer( options, "shard_count", 1 ) );
+			final OutputType type = outputType( options );
+			final ImageRunner.Options tiles = tiles( options );
+			final FolderProcessor.Report r = folder.run( imp -> Denoiser.apply( model, imp, type, suffix, tiles, Progress.none() ), line -> IJ.log( "Autoencoder: " + line ), Progress.none() );
+			IJ.log( "Autoencoder: denoise folder: " + r );
+			if ( !r.failed.isEmpty() )
+				throw new IllegalStateException( r.failed.size() + " file(s) failed: " + r.failed );
+			return r.toString();
+		}
+		catch ( final Exception e )
+		{
+			return fail( "denoise folder", e );
+		}
+	}
+
+	static String value( final String options, final String key, final String def )
+	{
+		final String v = Macro.getValue( options == null ? "" : options, key, def );
+		return v == null ? def : v.trim();
+	}
+
+	static int integer( final String options, final String key, final int def )
+	{
+		final String v = value( options, key, Integer.toString( def ) );
+		try
+		{
+			return Integer.parseInt( v );
+		}
+		catch ( final NumberFormatException e )
+		{
+			throw new IllegalArgumentException( key + "=" + v + " is not a whole number" );
+		}
+	}
+
+	static Path path( final String options, final String key )
+	{
+		final String v = value( options, key, "" );
+		if ( v.isEmpty() )
+			throw new IllegalArgumentException( "Missing " + key + "=<path>" );
+		return Paths.get( v );
+	}
+
+	static OutputType outputType( final String options )
+	{
+		return "32-bit".equals( value( options, "output_type", "Same as input" ) ) ? OutputType.FLOAT_32 : OutputType.SAME_AS_INPUT;
+	}
+
+	static ImageRunner.Options tiles( final String options )
+	{
+		final ImageRunner.Options o = new ImageRunner.Options();
+		final int t = integer( options, "tile_size", 0 );
+		if ( t > 0 )
+			o.tileSize = new int[] { t, t };
+		return o;
+	}
+
+	/** input=path opens a file, input=title picks an open image, no key takes the current image. */
+	static ImagePlus image( final String options, final String key )
+	{
+		final String v = value( options, key, "" );
+		if ( !v.isEmpty() )
+		{
+			if ( new File( v ).isFile() )
+			{
+				final ImagePlus imp = IJ.openImage( v );
+				if ( imp == null )
+					throw new IllegalArgumentException( key + "=" + v + ": ImageJ cannot open this file" );
+				return imp;
+			}
+			final ImagePlus byTitle = WindowManager.getImage( v );
+			if ( byTitle == null )
+				throw new IllegalArgumentException( key + "=" + v + " is neither a file nor the title of an open image" );
+			return byTitle;
+		}
+		final ImagePlus current = WindowManager.getCurrentImage();
+		if ( current == null )
+			throw new IllegalArgumentException( "No image is open (" + key + "): open an image first or give " + key + "=<path>" );
+		return current;
+	}
+
+	private static String fail( final String what, final Exception e )
+	{
+		final String msg = "Autoencoder " + what + ( e instanceof CancellationException ? " cancelled: " : " failed: " ) + ( e.getMessage() == null ? e.toString() : e.getMessage() );
+		IJ.log( msg );
+		final Interpreter interp = Interpreter.getInstance();
+		if ( interp != null )
+		{
+			if ( java.awt.GraphicsEnvironment.isHeadless() )
+				Interpreter.abort(); // NB: abort( message ) opens a dialog, impossible without a display; the message is in the log
+			else
+				interp.abort( msg );
+		}
+		return "error: " + msg;
+	}
+}

@@ -1,0 +1,107 @@
+package fiji.plugin.autoencoder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import fiji.plugin.autoencoder.denoise.Metrics;
+import fiji.plugin.autoencoder.denoise.NoiseModel;
+import ij.IJ;
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import ij.process.FloatProcessor;
+
+/**
+ * Runs the real ij.jar (the version the pom pins) in -batch mode, in a separate
+ * JVM with no display, with the example macro: it trains a denoiser on one
+ * noisy image and denoises a folder; the files and their PSNR are checked.
+ */
+class MacroBatchTest
+{
+	@TempDir
+	Path dir;
+
+	static final NoiseModel NOISE = NoiseModel.poissonGaussian( 20, 5 );
+
+	static void saveNoisy( final ImagePlus clean, final long seed, final Path file )
+	{
+		final float[] px = ( float[] ) clean.getProcessor().convertToFloat().getPixels();
+		final ImagePlus n = new ImagePlus( file.getFileName().toString(), new FloatProcessor( clean.getWidth(), clean.getHeight(), NOISE.apply( px, 255, new SplittableRandom( seed ) ) ) );
+		assertTrue( new FileSaver( n ).saveAsTiff( file.toString() ) );
+	}
+
+	static float[] pixels( final Path file )
+	{
+		return ( float[] ) IJ.openImage( file.toString() ).getProcessor().convertToFloat().getPixels();
+	}
+
+	/** Runs ImageJ in batch mode; returns its combined output. */
+	static String runBatch( final Path macro, final String args, final int[] exit ) throws Exception
+	{
+		final String cp = System.getProperty( "surefire.test.class.path", System.getProperty( "java.class.path" ) );
+		assertTrue( Arrays.stream( cp.split( File.pathSeparator ) ).anyMatch( p -> p.contains( "ij-1.54p" ) ), "ij.jar 1.54p on the class path" );
+		final List< String > cmd = new ArrayList<>( Arrays.asList( Paths.get( System.getProperty( "java.home" ), "bin", "java" ).toString(), "-Xmx4g", "-Djava.awt.headless=true",
+				"-cp", cp, "ij.ImageJ", "-batch", macro.toAbsolutePath().toString(), args ) );
+		final ProcessBuilder pb = new ProcessBuilder( cmd ).redirectErrorStream( true );
+		pb.environment().remove( "DISPLAY" );
+		pb.environment().put( "TF_CPP_MIN_LOG_LEVEL", "2" );
+		final Process p = pb.start();
+		final byte[] out = p.getInputStream().readAllBytes();
+		assertTrue( p.waitFor( 5, TimeUnit.MINUTES ) );
+		exit[ 0 ] = p.exitValue();
+		return new String( out, StandardCharsets.UTF_8 );
+	}
+
+	@Test
+	void exampleMacroTrainsAndDenoisesAFolder() throws Exception
+	{
+		final ImagePlus clean = IJ.openImage( "test-images/cell_256.tif" );
+		final Path train = dir.resolve( "train-noisy.tif" ), in = Files.createDirectories( dir.resolve( "in dir" ) ), out = dir.resolve( "out" );
+		saveNoisy( clean, 1, train );
+		saveNoisy( clean, 2, in.resolve( "a.tif" ) );
+		saveNoisy( clean, 3, in.resolve( "b.tif" ) );
+		final Path model = dir.resolve( "n2v.aemodel.zip" );
+		final int[] exit = new int[ 1 ];
+		final String log = runBatch( Paths.get( "macros/train_and_denoise_folder.ijm" ), "train_image=[" + train + "] input_folder=[" + in + "] output_folder=[" + out
+				+ "] model_file=[" + model + "] epochs=4 patches_per_epoch=512 patch_size=48", exit );
+		System.out.println( log );
+		assertEquals( 0, exit[ 0 ], log );
+		assertTrue( log.contains( "done" ) && log.contains( "2 written" ), log );
+		assertTrue( Files.isRegularFile( model ) );
+		final float[] ref = ( float[] ) clean.getProcessor().convertToFloat().getPixels();
+		for ( final String name : new String[] { "a", "b" } )
+		{
+			final double noisy = Metrics.psnr( ref, pixels( in.resolve( name + ".tif" ) ), 255 );
+			final double denoised = Metrics.psnr( ref, pixels( out.resolve( name + "-denoised.tif" ) ), 255 );
+			System.out.println( name + ": noisy " + noisy + " dB, denoised " + denoised + " dB" );
+			assertTrue( denoised > noisy + 3, name + ": " + denoised + " vs " + noisy );
+		}
+	}
+
+	@Test
+	void aMissingModelStopsTheMacroWithAMessageAndWritesNothing() throws Exception
+	{
+		final Path in = Files.createDirectories( dir.resolve( "in" ) ), out = dir.resolve( "out" );
+		saveNoisy( IJ.openImage( "test-images/cell_256.tif" ), 2, in.resolve( "a.tif" ) );
+		final int[] exit = new int[ 1 ];
+		final String log = runBatch( Paths.get( "macros/train_and_denoise_folder.ijm" ), "train=false input_folder=[" + in + "] output_folder=[" + out
+				+ "] model_file=[" + dir.resolve( "missing.aemodel.zip" ) + "]", exit );
+		assertTrue( log.contains( "Autoencoder denoise folder failed" ) && log.contains( "model file not found" ), log );
+		assertFalse( log.contains( "done" ), "the macro stopped: " + log );
+		assertFalse( Files.exists( out ) && out.toFile().list().length > 0, "nothing written" );
+	}
+}
