@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command( name = "autoencoder", mixinStandardHelpOptions = true, version = "fiji-autoencoder 0.1.0",
 		description = "Train and apply autoencoders on images, headless.",
-		subcommands = { MnistDemoCommand.class, TrainMnistCommand.class, InfoCommand.class } )
+		subcommands = { DemoCommand.class, MnistDemoCommand.class, TrainMnistCommand.class, InfoCommand.class } )
 public final class Main implements Callable< Integer >
 {
 	@Override
