@@ -47,7 +47,7 @@ public final class OpAllowlist
 			"Relu", "ReluGrad", "LeakyRelu", "LeakyReluGrad", "Elu", "EluGrad", "Sigmoid", "SigmoidGrad", "Tanh", "TanhGrad", "Softplus", "SoftplusGrad",
 			"Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter", "Conv3D", "Conv3DBackpropInputV2", "Conv3DBackpropFilterV2",
 			"MaxPool", "MaxPoolV2", "MaxPoolGrad", "MaxPoolGradV2", "MaxPool3D", "MaxPool3DGrad", "AvgPool", "AvgPoolGrad",
-			"ResizeNearestNeighbor", "ResizeNearestNeighborGrad", "ResizeBilinear", "ResizeBilinearGrad", "DepthToSpace", "SpaceToDepth",
+			"Gather", "GatherV2", "ResizeNearestNeighbor", "ResizeNearestNeighborGrad", "ResizeBilinear", "ResizeBilinearGrad", "DepthToSpace", "SpaceToDepth",
 			"FusedBatchNormV3", "FusedBatchNormGradV3",
 			"StatelessRandomUniform", "StatelessRandomNormal", "StatelessTruncatedNormal",
 			"ApplyAdam", "ApplyAdadelta", "ApplyGradientDescent" ) ) );

@@ -72,4 +72,55 @@ public final class Endpoints
 	{
 		return "restore/" + param.replace( '/', '_' ) + "_value";
 	}
+
+	/** Resource variable holding the training inputs uploaded for multi-step training (never saved in model files). */
+	public static final String DATA_INPUTS = "training_data/inputs";
+
+	/** Resource variable holding the training targets uploaded for multi-step training (never saved in model files). */
+	public static final String DATA_TARGETS = "training_data/targets";
+
+	/** Sets {@link #DATA_TARGETS} to {@link #DATA_INPUTS} without a copy (plain autoencoding; only when input and output channels agree). */
+	public static final String DATA_TARGETS_FROM_INPUTS = "training_data/targets_from_inputs";
+
+	/** The placeholder of the value for {@link #dataAssign(String)}. */
+	public static String dataValue( final String dataVariable )
+	{
+		return dataVariable + "_value";
+	}
+
+	/** The op that writes {@link #dataValue(String)} to a training data variable. */
+	public static String dataAssign( final String dataVariable )
+	{
+		return dataVariable + "_assign";
+	}
+
+	/** Name scope of the ops that run {@code steps} optimiser steps per run (see {@code GraphBuilder.addMultiStep}). */
+	public static String multiStepScope( final int steps )
+	{
+		return "multistep_" + steps;
+	}
+
+	/** An endpoint of the {@code steps}-step ops: one of the MS_ names. */
+	public static String multiStep( final int steps, final String name )
+	{
+		return multiStepScope( steps ) + "/" + name;
+	}
+
+	/** Multi-step input batch: {@code steps} batches one after the other (feed it, or feed {@link #MS_INDICES} instead). */
+	public static final String MS_INPUT = "input";
+
+	/** Multi-step targets, like {@link #MS_INPUT}. */
+	public static final String MS_TARGET = "target";
+
+	/** Multi-step per-element loss weights (weighted-loss models; always fed). */
+	public static final String MS_LOSS_WEIGHT = "loss_weight";
+
+	/** Int32 sample indices into the uploaded training data: {@code steps} batches one after the other. */
+	public static final String MS_INDICES = "indices";
+
+	/** The data loss of each of the steps, before its update (float vector). */
+	public static final String MS_LOSSES = "losses";
+
+	/** Runs the steps. */
+	public static final String MS_TRAIN = "train";
 }

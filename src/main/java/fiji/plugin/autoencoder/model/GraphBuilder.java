@@ -2,6 +2,7 @@ package fiji.plugin.autoencoder.model;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,26 +52,40 @@ public final class GraphBuilder
 
 	private final Graph graph;
 
-	private final Ops tf;
+	private final Ops root;
 
-	/** Parameters by name (without scope), in creation order. */
-	private final Map< String, Variable< TFloat32 > > params = new LinkedHashMap<>();
+	/** The ops of the part being built: the root, or one step of the multi-step ops. */
+	private Ops tf;
+
+	/** Parameter variables by name (without scope), in creation order. */
+	private final Map< String, Operand< TFloat32 > > params = new LinkedHashMap<>();
 
 	private final Map< String, long[] > paramShapes = new LinkedHashMap<>();
 
-	/** Weight matrices and kernels (not biases), for the L2 penalty. */
-	private final List< Variable< TFloat32 > > weights = new ArrayList<>();
+	/** Names of the weight matrices and kernels (not biases), for the L2 penalty. */
+	private final List< String > weights = new ArrayList<>();
+
+	/** The values the computation reads instead of the variables (one step of the multi-step ops); empty: the variables. */
+	private final Map< String, Operand< TFloat32 > > view = new HashMap<>();
+
+	/** True when adding to a built graph: parameters and optimiser slots exist and are looked up, never created. */
+	private final boolean extending;
 
 	private int seedCounter;
 
-	private final Map< String, Ops > scopes = new java.util.HashMap<>();
+	/** The data loss of the last {@link #objective} built. */
+	private Operand< TFloat32 > lastLoss;
 
-	private GraphBuilder( final ModelSpec spec, final long seed, final Graph graph )
+	private final Map< String, Ops > scopes = new HashMap<>();
+
+	private GraphBuilder( final ModelSpec spec, final long seed, final Graph graph, final boolean extending )
 	{
 		this.spec = spec;
 		this.seed = seed;
 		this.graph = graph;
-		this.tf = Ops.create( graph );
+		this.root = Ops.create( graph );
+		this.tf = root;
+		this.extending = extending;
 	}
 
 	/** Builds a new graph for the (validated) spec; the caller owns and closes it. */
@@ -80,7 +95,7 @@ public final class GraphBuilder
 		final Graph g = new Graph();
 		try
 		{
-			new GraphBuilder( spec, seed, g ).build();
+			new GraphBuilder( spec, seed, g, false ).build();
 			return g;
 		}
 		catch ( final RuntimeException e )
@@ -98,62 +113,192 @@ public final class GraphBuilder
 				Placeholder.shape( Shape.of( -1, h, w, spec.channels ) ) );
 		final Placeholder< TFloat32 > target = tf.withName( Endpoints.TARGET ).placeholder( TFloat32.class,
 				Placeholder.shape( Shape.of( -1, h, w, spec.outChannels() ) ) );
-
-		final Operand< TFloat32 > logits;
-		final Operand< TFloat32 > code;
+		final Placeholder< TFloat32 > weight = !spec.weightedLoss ? null : tf.withName( Endpoints.LOSS_WEIGHT ).placeholder( TFloat32.class,
+				Placeholder.shape( Shape.of( -1, h, w, spec.outChannels() ) ) );
 		final List< Operand< TFloat32 > > denseHidden = new ArrayList<>();
+		final Operand< TFloat32 > objective = objective( input, target, weight, true, denseHidden );
+
+		final Variable< TInt64 > step = named( Endpoints.STEP ).variable( tf.constant( 0L ) );
+		final Operand< TFloat32 > lr = named( Endpoints.LEARNING_RATE ).identity( learningRate( step ) );
+		final List< Op > applies = optimizer( objective, new ArrayList<>( params.keySet() ), "", lr, step );
+		final Op increment = tf.withControlDependencies( applies ).assignAdd( step, tf.constant( 1L ) );
+		named( Endpoints.TRAIN ).withControlDependencies( increment ).noOp();
+		if ( spec.layerwisePretraining )
+			pretrainingOps( input, denseHidden );
+		restoreOps();
+	}
+
+	/**
+	 * The forward pass, data loss and objective (loss + L2) for the given input,
+	 * with the parameters read from {@link #view}. With {@code endpoints}, also
+	 * the named code, reconstruction and stand-alone decoder endpoints.
+	 */
+	private Operand< TFloat32 > objective( final Operand< TFloat32 > input, final Operand< TFloat32 > target, final Operand< TFloat32 > weight,
+			final boolean endpoints, final List< Operand< TFloat32 > > denseHidden )
+	{
+		final Operand< TFloat32 > logits;
 		if ( spec.kind == Kind.DENSE )
 		{
 			final Operand< TFloat32 > flat = tf.reshape( input, tf.constant( new long[] { -1, spec.inputSize() } ) );
-			code = tf.withName( Endpoints.CODE ).identity( denseEncoder( flat, denseHidden ) );
+			final Operand< TFloat32 > code = tf.withName( Endpoints.CODE ).identity( denseEncoder( flat, denseHidden ) );
 			logits = imageShaped( denseDecoder( code ) );
-			final Placeholder< TFloat32 > codeIn = tf.withName( Endpoints.CODE_INPUT ).placeholder( TFloat32.class,
-					Placeholder.shape( Shape.of( -1, spec.codeSize ) ) );
-			tf.withName( Endpoints.DECODED ).identity( output( imageShaped( denseDecoder( codeIn ) ) ) );
+			if ( endpoints )
+			{
+				final Placeholder< TFloat32 > codeIn = tf.withName( Endpoints.CODE_INPUT ).placeholder( TFloat32.class,
+						Placeholder.shape( Shape.of( -1, spec.codeSize ) ) );
+				tf.withName( Endpoints.DECODED ).identity( output( imageShaped( denseDecoder( codeIn ) ) ) );
+			}
 		}
 		else
 		{
 			final List< Operand< TFloat32 > > switches = new ArrayList<>();
-			code = tf.withName( Endpoints.CODE ).identity( convEncoder( input, switches ) );
+			final Operand< TFloat32 > code = tf.withName( Endpoints.CODE ).identity( convEncoder( input, switches ) );
 			logits = convDecoder( code, spec.unpooling == Unpooling.ZERO_FILL ? switches : null );
-			if ( spec.unpooling != Unpooling.ZERO_FILL )
+			if ( endpoints && spec.unpooling != Unpooling.ZERO_FILL )
 			{
 				final Placeholder< TFloat32 > codeIn = tf.withName( Endpoints.CODE_INPUT ).placeholder( TFloat32.class,
 						Placeholder.shape( codeShape() ) );
 				tf.withName( Endpoints.DECODED ).identity( output( convDecoder( codeIn, null ) ) );
 			}
 		}
-		tf.withName( Endpoints.RECONSTRUCTION ).identity( output( logits ) );
+		if ( endpoints )
+			tf.withName( Endpoints.RECONSTRUCTION ).identity( output( logits ) );
 
 		final Operand< TFloat32 > perElement = elementLoss( logits, target, spec.loss );
 		final Operand< TFloat32 > loss;
-		if ( spec.weightedLoss )
-		{
-			final Placeholder< TFloat32 > weight = tf.withName( Endpoints.LOSS_WEIGHT ).placeholder( TFloat32.class,
-					Placeholder.shape( Shape.of( -1, h, w, spec.outChannels() ) ) );
+		if ( weight != null )
 			loss = tf.withName( Endpoints.LOSS ).math.div( sumAll( tf.math.mul( perElement, weight ) ),
 					tf.math.maximum( sumAll( weight ), tf.constant( 1e-8f ) ) );
-		}
 		else
 			loss = tf.withName( Endpoints.LOSS ).math.mean( perElement, tf.constant( new int[] { 0, 1, 2, 3 } ) );
+		lastLoss = loss;
 
 		Operand< TFloat32 > objective = loss;
 		if ( spec.l2 > 0 && !weights.isEmpty() )
 		{
 			Operand< TFloat32 > penalty = null;
-			for ( final Variable< TFloat32 > v : weights )
+			for ( final String name : weights )
 			{
-				final Operand< TFloat32 > s = sumAll( tf.math.square( tf.identity( v ) ) ); // NB: Square's gradient crashes on a ref-typed input
+				final Operand< TFloat32 > s = sumAll( tf.math.square( tf.identity( param( name ) ) ) ); // NB: Square's gradient crashes on a ref-typed input
 				penalty = penalty == null ? s : tf.math.add( penalty, s );
 			}
 			objective = tf.math.add( loss, tf.math.mul( tf.constant( ( float ) spec.l2 ), penalty ) );
 		}
-		objective = tf.withName( Endpoints.OBJECTIVE ).identity( objective );
+		return tf.withName( Endpoints.OBJECTIVE ).identity( objective );
+	}
 
-		optimizer( objective, new ArrayList<>( params.values() ), "", Endpoints.TRAIN, Endpoints.STEP, Endpoints.LEARNING_RATE );
-		if ( spec.layerwisePretraining )
-			pretrainingOps( input, denseHidden );
-		restoreOps();
+	// -- multi-step training --
+
+	/**
+	 * Adds to a graph built by {@link #build(ModelSpec, long)} (even one in use
+	 * by a session, or loaded from a file) the ops of {@code steps} consecutive
+	 * optimiser steps in one {@code Session.run}, named as in
+	 * {@link Endpoints#multiStep(int, String)}: step k trains on the k-th of
+	 * {@code steps} equal slices of the batch and sees the parameters, optimiser
+	 * state and step counter after step k-1, exactly like {@code steps} runs of
+	 * {@link Endpoints#TRAIN}. The batch is either fed to
+	 * {@link Endpoints#MS_INPUT} (and {@link Endpoints#MS_TARGET},
+	 * {@link Endpoints#MS_LOSS_WEIGHT}) or, if only {@link Endpoints#MS_INDICES}
+	 * is fed, gathered from the training data uploaded to the graph (resource
+	 * variables {@link Endpoints#DATA_INPUTS}, {@link Endpoints#DATA_TARGETS},
+	 * which model files never save). Does nothing if the ops exist.
+	 */
+	public static void addMultiStep( final Graph graph, final ModelSpec spec, final int steps )
+	{
+		if ( steps < 1 )
+			throw new IllegalArgumentException( "steps per run must be at least 1, got " + steps );
+		if ( graph.operation( Endpoints.multiStep( steps, Endpoints.MS_TRAIN ) ) != null )
+			return;
+		final GraphBuilder b = new GraphBuilder( spec, 0, graph, true );
+		b.findParameters();
+		b.multiStep( steps );
+	}
+
+	private void findParameters()
+	{
+		final String prefix = Endpoints.PARAMS + "/";
+		final java.util.Iterator< org.tensorflow.GraphOperation > it = graph.operations();
+		final List< String > names = new ArrayList<>();
+		while ( it.hasNext() )
+		{
+			final org.tensorflow.GraphOperation op = it.next();
+			if ( op.name().startsWith( prefix ) && op.name().indexOf( '/', prefix.length() ) < 0 && op.type().startsWith( "Variable" ) )
+				names.add( op.name().substring( prefix.length() ) );
+		}
+		for ( final String n : names )
+		{
+			final Output< TFloat32 > v = graph.operation( prefix + n ).output( 0 );
+			params.put( n, v );
+			paramShapes.put( n, v.shape().asArray() );
+			if ( n.endsWith( "_w" ) )
+				weights.add( n );
+		}
+		if ( params.isEmpty() )
+			throw new IllegalArgumentException( "The graph has no '" + prefix + "' parameters: it was not built by this plugin" );
+	}
+
+	private void ensureDataVariables()
+	{
+		if ( graph.operation( Endpoints.DATA_INPUTS ) != null )
+			return;
+		final boolean fixed = spec.hasFixedInputSize();
+		final long h = fixed ? spec.height : -1, w = fixed ? spec.width : -1;
+		dataVariable( Endpoints.DATA_INPUTS, Shape.of( -1, h, w, spec.channels ) );
+		final Operand< ? > targets = dataVariable( Endpoints.DATA_TARGETS, Shape.of( -1, h, w, spec.outChannels() ) );
+		if ( spec.outChannels() == spec.channels )
+		{
+			// plain autoencoding: the targets are the inputs (shares the buffer, no copy)
+			final Operand< TFloat32 > inputs = root.readVariableOp( graph.operation( Endpoints.DATA_INPUTS ).output( 0 ), TFloat32.class );
+			named( Endpoints.DATA_TARGETS_FROM_INPUTS ).assignVariableOp( targets, inputs );
+		}
+	}
+
+	private Operand< ? > dataVariable( final String name, final Shape shape )
+	{
+		final Operand< ? > handle = named( name ).varHandleOp( TFloat32.class, shape );
+		final Placeholder< TFloat32 > value = named( Endpoints.dataValue( name ) ).placeholder( TFloat32.class, Placeholder.shape( shape ) );
+		named( Endpoints.dataAssign( name ) ).assignVariableOp( handle, value );
+		return handle;
+	}
+
+	private void multiStep( final int steps )
+	{
+		ensureDataVariables();
+		final Ops ms = scope( Endpoints.multiStepScope( steps ) );
+		final String p = Endpoints.multiStepScope( steps ) + "/";
+		// the batch: gathered from the uploaded data by index, unless fed directly
+		final Operand< TInt32 > indices = named( p + Endpoints.MS_INDICES ).placeholder( TInt32.class, Placeholder.shape( Shape.of( -1 ) ) );
+		final Operand< TFloat32 > dataIn = ms.readVariableOp( graph.operation( Endpoints.DATA_INPUTS ).output( 0 ), TFloat32.class );
+		final Operand< TFloat32 > dataOut = ms.readVariableOp( graph.operation( Endpoints.DATA_TARGETS ).output( 0 ), TFloat32.class );
+		final Operand< TFloat32 > input = named( p + Endpoints.MS_INPUT ).identity( ms.gather( dataIn, indices, ms.constant( 0 ) ) );
+		final Operand< TFloat32 > target = named( p + Endpoints.MS_TARGET ).identity( ms.gather( dataOut, indices, ms.constant( 0 ) ) );
+		final Operand< TFloat32 > weight = spec.weightedLoss ? named( p + Endpoints.MS_LOSS_WEIGHT ).placeholder( TFloat32.class ) : null;
+		final Operand< TInt32 > n = ms.math.div( ms.slice( ms.shape( input ), ms.constant( new int[] { 0 } ), ms.constant( new int[] { 1 } ) ), ms.constant( steps ) );
+		final Operand< TInt32 > sliceSize = ms.concat( Arrays.asList( n, ms.constant( new int[] { -1, -1, -1 } ) ), ms.constant( 0 ) );
+
+		final Operand< TInt64 > step = graph.operation( Endpoints.STEP ).output( 0 );
+		final List< Operand< TFloat32 > > losses = new ArrayList<>();
+		List< Op > previous = new ArrayList<>();
+		for ( int k = 0; k < steps; k++ )
+		{
+			tf = ms.withSubScope( "step" + k ).withControlDependencies( previous );
+			// every read of step k waits for the updates of step k-1
+			view.clear();
+			for ( final Map.Entry< String, Operand< TFloat32 > > e : params.entrySet() )
+				view.put( e.getKey(), tf.identity( e.getValue() ) );
+			final Operand< TInt32 > begin = tf.concat( Arrays.asList( tf.math.mul( n, tf.constant( k ) ), tf.constant( new int[] { 0, 0, 0 } ) ), tf.constant( 0 ) );
+			final Operand< TFloat32 > objective = objective( tf.slice( input, begin, sliceSize ), tf.slice( target, begin, sliceSize ),
+					weight == null ? null : tf.slice( weight, begin, sliceSize ), false, new ArrayList<>() );
+			losses.add( lastLoss );
+			final Operand< TInt64 > stepRead = tf.identity( step );
+			final List< Op > applies = optimizer( objective, new ArrayList<>( params.keySet() ), "", learningRate( stepRead ), stepRead );
+			previous = new ArrayList<>();
+			previous.add( root.withControlDependencies( applies ).assignAdd( step, root.constant( 1L ) ) );
+		}
+		tf = root;
+		view.clear();
+		named( p + Endpoints.MS_LOSSES ).stack( losses );
+		named( p + Endpoints.MS_TRAIN ).withControlDependencies( previous ).noOp();
 	}
 
 	// -- dense --
@@ -183,8 +328,8 @@ public final class GraphBuilder
 
 	private Operand< TFloat32 > encoderLayer( final Operand< TFloat32 > x, final int i, final int[] sizes )
 	{
-		final Variable< TFloat32 > w = weight( "enc" + i + "_w", sizes[ i ], sizes[ i + 1 ] );
-		final Variable< TFloat32 > b = bias( "enc" + i + "_b", sizes[ i + 1 ] );
+		final Operand< TFloat32 > w = weight( "enc" + i + "_w", sizes[ i ], sizes[ i + 1 ] );
+		final Operand< TFloat32 > b = bias( "enc" + i + "_b", sizes[ i + 1 ] );
 		return tf.nn.biasAdd( tf.linalg.matMul( x, w ), b );
 	}
 
@@ -192,10 +337,10 @@ public final class GraphBuilder
 	private Operand< TFloat32 > decoderLayer( final Operand< TFloat32 > z, final int i, final int[] sizes )
 	{
 		final int outSize = i == 0 ? spec.height * spec.width * spec.outChannels() : sizes[ i ];
-		final Variable< TFloat32 > b = bias( "dec" + i + "_b", outSize );
+		final Operand< TFloat32 > b = bias( "dec" + i + "_b", outSize );
 		if ( spec.tiedWeights )
-			return tf.nn.biasAdd( tf.linalg.matMul( z, params.get( "enc" + i + "_w" ), MatMul.transposeB( true ) ), b );
-		final Variable< TFloat32 > w = weight( "dec" + i + "_w", sizes[ i + 1 ], outSize );
+			return tf.nn.biasAdd( tf.linalg.matMul( z, param( "enc" + i + "_w" ), MatMul.transposeB( true ) ), b );
+		final Operand< TFloat32 > w = weight( "dec" + i + "_w", sizes[ i + 1 ], outSize );
 		return tf.nn.biasAdd( tf.linalg.matMul( z, w ), b );
 	}
 
@@ -240,13 +385,17 @@ public final class GraphBuilder
 				loss = tf.math.mean( tf.math.squaredDifference( activation( pre, spec.activation ), in ), tf.constant( new int[] { 0, 1 } ) );
 			final String scope = "pretrain_" + i;
 			named( Endpoints.pretrainLoss( i ) ).identity( loss );
-			final List< Variable< TFloat32 > > vars = new ArrayList<>();
-			vars.add( params.get( "enc" + i + "_w" ) );
-			vars.add( params.get( "enc" + i + "_b" ) );
+			final List< String > vars = new ArrayList<>();
+			vars.add( "enc" + i + "_w" );
+			vars.add( "enc" + i + "_b" );
 			if ( !spec.tiedWeights )
-				vars.add( params.get( "dec" + i + "_w" ) );
-			vars.add( params.get( "dec" + i + "_b" ) );
-			optimizer( loss, vars, scope + "/", Endpoints.pretrainTrain( i ), scope + "/step", scope + "/learning_rate" );
+				vars.add( "dec" + i + "_w" );
+			vars.add( "dec" + i + "_b" );
+			final Variable< TInt64 > step = named( scope + "/step" ).variable( tf.constant( 0L ) );
+			final Operand< TFloat32 > lr = named( scope + "/learning_rate" ).identity( learningRate( step ) );
+			final List< Op > applies = optimizer( loss, vars, scope + "/", lr, step );
+			final Op increment = tf.withControlDependencies( applies ).assignAdd( step, tf.constant( 1L ) );
+			named( Endpoints.pretrainTrain( i ) ).withControlDependencies( increment ).noOp();
 		}
 	}
 
@@ -335,8 +484,8 @@ public final class GraphBuilder
 	private Operand< TFloat32 > conv( final Operand< TFloat32 > x, final String name, final int cin, final int cout, final int stride )
 	{
 		final int k = spec.kernel;
-		final Variable< TFloat32 > w = weight( name + "_w", new long[] { k, k, cin, cout }, ( long ) k * k * cin, ( long ) k * k * cout );
-		final Variable< TFloat32 > b = bias( name + "_b", cout );
+		final Operand< TFloat32 > w = weight( name + "_w", new long[] { k, k, cin, cout }, ( long ) k * k * cin, ( long ) k * k * cout );
+		final Operand< TFloat32 > b = bias( name + "_b", cout );
 		return tf.nn.biasAdd( tf.nn.conv2d( x, w, Arrays.asList( 1L, ( long ) stride, ( long ) stride, 1L ), "SAME" ), b );
 	}
 
@@ -345,8 +494,8 @@ public final class GraphBuilder
 	{
 		final int k = spec.kernel;
 		// Conv2DBackpropInput's filter layout is [kh, kw, out_channels, in_channels]
-		final Variable< TFloat32 > w = weight( name + "_w", new long[] { k, k, cout, cin }, ( long ) k * k * cout, ( long ) k * k * cin );
-		final Variable< TFloat32 > b = bias( name + "_b", cout );
+		final Operand< TFloat32 > w = weight( name + "_w", new long[] { k, k, cout, cin }, ( long ) k * k * cout, ( long ) k * k * cin );
+		final Operand< TFloat32 > b = bias( name + "_b", cout );
 		final Operand< TInt32 > shape = tf.shape( x );
 		final Operand< TInt32 > sizes = tf.math.add( tf.math.mul( shape, tf.constant( new int[] { 1, 2, 2, 0 } ) ), tf.constant( new int[] { 0, 0, 0, cout } ) );
 		return tf.nn.biasAdd( tf.nn.conv2dBackpropInput( sizes, w, x, Arrays.asList( 1L, 2L, 2L, 1L ), "SAME" ), b );
@@ -373,7 +522,7 @@ public final class GraphBuilder
 	private Ops scope( final String name )
 	{
 		return scopes.computeIfAbsent( name, n -> {
-			Ops o = tf;
+			Ops o = root;
 			for ( final String part : n.split( "/" ) )
 				o = o.withSubScope( part );
 			return o;
@@ -411,9 +560,9 @@ public final class GraphBuilder
 	{
 		if ( loss == Loss.BCE )
 		{
-			// max(z, 0) - z * t + log(1 + exp(-|z|))
-			return tf.math.add( tf.math.sub( tf.math.maximum( logits, tf.constant( 0f ) ), tf.math.mul( logits, target ) ),
-					tf.math.log1p( tf.math.exp( tf.math.neg( tf.math.abs( logits ) ) ) ) );
+			// softplus(z) - z * t = max(z, 0) - z * t + log(1 + exp(-|z|)); the Softplus kernel is stable and
+			// gives far fewer element-wise ops (forward and gradient) than the formula on the right
+			return tf.math.sub( tf.math.softplus( logits ), tf.math.mul( logits, target ) );
 		}
 		return tf.math.squaredDifference( output( logits ), target );
 	}
@@ -424,16 +573,22 @@ public final class GraphBuilder
 		return tf.sum( x, tf.range( tf.constant( 0 ), rank, tf.constant( 1 ) ) );
 	}
 
-	private Variable< TFloat32 > weight( final String name, final long fanIn, final long fanOut )
+	/** The value of a parameter as the part being built reads it. */
+	private Operand< TFloat32 > param( final String name )
+	{
+		final Operand< TFloat32 > v = view.get( name );
+		return v != null ? v : params.get( name );
+	}
+
+	private Operand< TFloat32 > weight( final String name, final long fanIn, final long fanOut )
 	{
 		return weight( name, new long[] { fanIn, fanOut }, fanIn, fanOut );
 	}
 
-	private Variable< TFloat32 > weight( final String name, final long[] shape, final long fanIn, final long fanOut )
+	private Operand< TFloat32 > weight( final String name, final long[] shape, final long fanIn, final long fanOut )
 	{
-		final Variable< TFloat32 > existing = params.get( name );
-		if ( existing != null )
-			return existing;
+		if ( params.containsKey( name ) || extending )
+			return existing( name );
 		final float limit = ( float ) Math.sqrt( 6.0 / ( fanIn + fanOut ) );
 		final Operand< TInt64 > seedPair = tf.constant( new long[] { seed, ++seedCounter } );
 		final Operand< TFloat32 > uniform = tf.random.statelessRandomUniform( tf.constant( shape ), seedPair, TFloat32.class );
@@ -441,84 +596,101 @@ public final class GraphBuilder
 		final Variable< TFloat32 > v = scope( Endpoints.PARAMS ).withName( name ).variable( init );
 		params.put( name, v );
 		paramShapes.put( name, shape );
-		weights.add( v );
+		weights.add( name );
 		return v;
 	}
 
-	private Variable< TFloat32 > bias( final String name, final long size )
+	private Operand< TFloat32 > bias( final String name, final long size )
 	{
-		final Variable< TFloat32 > existing = params.get( name );
-		if ( existing != null )
-			return existing;
+		if ( params.containsKey( name ) || extending )
+			return existing( name );
 		final Variable< TFloat32 > v = scope( Endpoints.PARAMS ).withName( name ).variable( tf.zeros( tf.constant( new long[] { size } ), TFloat32.class ) );
 		params.put( name, v );
 		paramShapes.put( name, new long[] { size } );
 		return v;
 	}
 
-	private long[] shapeOf( final Variable< TFloat32 > v )
+	private Operand< TFloat32 > existing( final String name )
 	{
-		for ( final Map.Entry< String, Variable< TFloat32 > > e : params.entrySet() )
-			if ( e.getValue() == v )
-				return paramShapes.get( e.getKey() );
-		throw new IllegalStateException( "not a parameter: " + v );
+		if ( !params.containsKey( name ) )
+			throw new IllegalArgumentException( "The graph has no parameter '" + Endpoints.PARAMS + "/" + name + "': it does not match its spec; rebuild the model from the spec" );
+		return param( name );
+	}
+
+	/** lr0 / (1 + decay * step). */
+	private Operand< TFloat32 > learningRate( final Operand< TInt64 > step )
+	{
+		final Operand< TFloat32 > stepF = tf.dtypes.cast( step, TFloat32.class );
+		return tf.math.div( tf.constant( ( float ) spec.learningRate ),
+				tf.math.add( tf.constant( 1f ), tf.math.mul( tf.constant( ( float ) spec.decay ), stepF ) ) );
+	}
+
+	/** An optimiser slot variable of a parameter (created zero, or looked up when extending). */
+	private Operand< TFloat32 > slot( final String scope, final String param, final String slot )
+	{
+		final String name = scope + "optimizer/" + param + "_" + slot;
+		if ( extending )
+		{
+			final org.tensorflow.GraphOperation op = graph.operation( name );
+			if ( op == null )
+				throw new IllegalArgumentException( "The graph has no optimiser slot '" + name + "': it was built by an older version; rebuild the model from the spec" );
+			return op.output( 0 );
+		}
+		return named( name ).variable( tf.zeros( tf.constant( paramShapes.get( param ) ), TFloat32.class ) );
 	}
 
 	/**
-	 * Optimiser ops for {@code vars}: one named train op that applies Adam or
-	 * Adadelta with the learning rate lr0 / (1 + decay * step) and then
-	 * increments its step counter.
+	 * The Adam or Adadelta updates of the parameters {@code names} for
+	 * {@code objective} with learning rate {@code lr} at step {@code step}
+	 * (Adam's bias correction). Every update waits for all gradients, so no
+	 * op of this step reads a parameter after its update.
 	 */
-	private void optimizer( final Operand< TFloat32 > objective, final List< Variable< TFloat32 > > vars, final String scope,
-			final String trainName, final String stepName, final String lrName )
+	private List< Op > optimizer( final Operand< TFloat32 > objective, final List< String > names, final String scope,
+			final Operand< TFloat32 > lr, final Operand< TInt64 > step )
 	{
-		final Output< ? >[] outs = new Output< ? >[ vars.size() ];
+		final Output< ? >[] outs = new Output< ? >[ names.size() ];
 		for ( int i = 0; i < outs.length; i++ )
-			outs[ i ] = vars.get( i ).asOutput();
+			outs[ i ] = param( names.get( i ) ).asOutput();
 		final Output< ? >[] grads = graph.addGradients( objective.asOutput(), outs );
-
-		final Variable< TInt64 > step = named( stepName ).variable( tf.constant( 0L ) );
-		final Operand< TFloat32 > stepF = tf.dtypes.cast( step, TFloat32.class );
-		final Operand< TFloat32 > lr = named( lrName ).math.div( tf.constant( ( float ) spec.learningRate ),
-				tf.math.add( tf.constant( 1f ), tf.math.mul( tf.constant( ( float ) spec.decay ), stepF ) ) );
+		final List< Op > allGrads = new ArrayList<>();
+		allGrads.add( objective );
+		for ( final Output< ? > g : grads )
+			allGrads.add( g );
+		final Ops after = tf.withControlDependencies( allGrads );
 		final List< Op > applies = new ArrayList<>();
-		final Ops slots = scope( scope + "optimizer" );
 		if ( spec.optimizer == Optimizer.ADAM )
 		{
 			final Operand< TFloat32 > beta1 = tf.constant( 0.9f ), beta2 = tf.constant( 0.999f ), eps = tf.constant( 1e-7f );
-			final Operand< TFloat32 > t = tf.math.add( stepF, tf.constant( 1f ) );
+			final Operand< TFloat32 > t = tf.math.add( tf.dtypes.cast( step, TFloat32.class ), tf.constant( 1f ) );
 			final Operand< TFloat32 > beta1Power = tf.math.pow( beta1, t ), beta2Power = tf.math.pow( beta2, t );
-			for ( int i = 0; i < vars.size(); i++ )
+			for ( int i = 0; i < names.size(); i++ )
 			{
-				final long[] shape = shapeOf( vars.get( i ) );
-				final Variable< TFloat32 > m = slots.variable( tf.zeros( tf.constant( shape ), TFloat32.class ) );
-				final Variable< TFloat32 > v = slots.variable( tf.zeros( tf.constant( shape ), TFloat32.class ) );
+				final Operand< TFloat32 > m = slot( scope, names.get( i ), "m" );
+				final Operand< TFloat32 > v = slot( scope, names.get( i ), "v" );
 				@SuppressWarnings( "unchecked" )
 				final Operand< TFloat32 > g = ( Output< TFloat32 > ) grads[ i ];
-				applies.add( tf.train.applyAdam( vars.get( i ), m, v, beta1Power, beta2Power, lr, beta1, beta2, eps, g ) );
+				applies.add( after.train.applyAdam( params.get( names.get( i ) ), m, v, beta1Power, beta2Power, lr, beta1, beta2, eps, g ) );
 			}
 		}
 		else
 		{
 			final Operand< TFloat32 > rho = tf.constant( 0.95f ), eps = tf.constant( 1e-7f );
-			for ( int i = 0; i < vars.size(); i++ )
+			for ( int i = 0; i < names.size(); i++ )
 			{
-				final long[] shape = shapeOf( vars.get( i ) );
-				final Variable< TFloat32 > accum = slots.variable( tf.zeros( tf.constant( shape ), TFloat32.class ) );
-				final Variable< TFloat32 > accumUpdate = slots.variable( tf.zeros( tf.constant( shape ), TFloat32.class ) );
+				final Operand< TFloat32 > accum = slot( scope, names.get( i ), "accum" );
+				final Operand< TFloat32 > accumUpdate = slot( scope, names.get( i ), "accum_update" );
 				@SuppressWarnings( "unchecked" )
 				final Operand< TFloat32 > g = ( Output< TFloat32 > ) grads[ i ];
-				applies.add( tf.train.applyAdadelta( vars.get( i ), accum, accumUpdate, lr, rho, eps, g ) );
+				applies.add( after.train.applyAdadelta( params.get( names.get( i ) ), accum, accumUpdate, lr, rho, eps, g ) );
 			}
 		}
-		final Op increment = tf.withControlDependencies( applies ).assignAdd( step, tf.constant( 1L ) );
-		named( trainName ).withControlDependencies( increment ).noOp();
+		return applies;
 	}
 
 	/** One placeholder + assign per parameter, to write snapshots back (best weights). */
 	private void restoreOps()
 	{
-		for ( final Map.Entry< String, Variable< TFloat32 > > e : params.entrySet() )
+		for ( final Map.Entry< String, Operand< TFloat32 > > e : params.entrySet() )
 		{
 			final String name = Endpoints.PARAMS + "/" + e.getKey();
 			final Placeholder< TFloat32 > value = named( Endpoints.restoreValue( name ) ).placeholder( TFloat32.class,

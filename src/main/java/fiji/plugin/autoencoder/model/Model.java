@@ -17,6 +17,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
@@ -48,6 +49,9 @@ public final class Model implements ImagePredictor, AutoCloseable
 	private final List< String > paramNames;
 
 	private volatile boolean closed;
+
+	/** Number of samples given to {@link #uploadTrainingData}, -1 if none. */
+	private volatile int uploaded = -1;
 
 	private Model( final ModelSpec spec, final Graph graph, final Session session, final SavedModelBundle bundle )
 	{
@@ -307,6 +311,119 @@ public final class Model implements ImagePredictor, AutoCloseable
 			r.feed( Endpoints.LOSS_WEIGHT, weight );
 		}
 		return r;
+	}
+
+	/**
+	 * Makes {@link #trainSteps} available for this number of steps per run
+	 * (adds the ops to the graph once; see {@link GraphBuilder#addMultiStep}).
+	 * Costs a graph extension of about {@code steps} times the size of one
+	 * training step; a model file saved afterwards contains these ops too.
+	 */
+	public synchronized void prepareMultiStep( final int steps )
+	{
+		checkOpen();
+		GraphBuilder.addMultiStep( graph, spec, steps );
+	}
+
+	/**
+	 * {@code steps} optimiser steps of {@link Endpoints#TRAIN} in one run: the
+	 * batches are {@code steps} equal slices of the fed tensors (the first
+	 * dimension must be a multiple of {@code steps}); returns each step's loss
+	 * before its update. Same result as {@code steps} calls of
+	 * {@link #trainStep} with the slices, without their per-run overhead.
+	 * Call {@link #prepareMultiStep(int)} first.
+	 */
+	public float[] trainSteps( final int steps, final TFloat32 input, final TFloat32 target, final TFloat32 weight )
+	{
+		checkOpen();
+		checkPrepared( steps );
+		if ( input.shape().get( 0 ) % steps != 0 )
+			throw new IllegalArgumentException( "The batch of " + input.shape().get( 0 ) + " samples does not split into " + steps + " equal steps: give a multiple of " + steps );
+		final Session.Runner r = session.runner().feed( Endpoints.multiStep( steps, Endpoints.MS_INPUT ), input )
+				.feed( Endpoints.multiStep( steps, Endpoints.MS_TARGET ), target );
+		if ( spec.weightedLoss )
+		{
+			if ( weight == null )
+				throw new IllegalArgumentException( "This model has a weighted loss: give per-pixel loss weights" );
+			r.feed( Endpoints.multiStep( steps, Endpoints.MS_LOSS_WEIGHT ), weight );
+		}
+		return runSteps( r, steps );
+	}
+
+	/**
+	 * Like {@link #trainSteps(int, TFloat32, TFloat32, TFloat32)}, on the
+	 * samples at {@code indices} (int32, {@code steps} batches one after the
+	 * other) of the data given to {@link #uploadTrainingData}: no image data
+	 * crosses from Java per run.
+	 */
+	public float[] trainSteps( final int steps, final TInt32 indices )
+	{
+		checkOpen();
+		checkPrepared( steps );
+		if ( spec.weightedLoss )
+			throw new IllegalArgumentException( "This model has a weighted loss: feed the batches with their loss weights instead of uploaded data" );
+		if ( uploaded < 0 )
+			throw new IllegalStateException( "No training data uploaded: call uploadTrainingData first" );
+		return runSteps( session.runner().feed( Endpoints.multiStep( steps, Endpoints.MS_INDICES ), indices ), steps );
+	}
+
+	private float[] runSteps( final Session.Runner r, final int steps )
+	{
+		r.addTarget( Endpoints.multiStep( steps, Endpoints.MS_TRAIN ) ).fetch( Endpoints.multiStep( steps, Endpoints.MS_LOSSES ) );
+		try ( Result res = r.run() )
+		{
+			final float[] losses = new float[ steps ];
+			( ( TFloat32 ) res.get( 0 ) ).asRawTensor().data().asFloats().read( losses );
+			return losses;
+		}
+	}
+
+	private void checkPrepared( final int steps )
+	{
+		if ( !has( Endpoints.multiStep( steps, Endpoints.MS_TRAIN ) ) )
+			throw new IllegalStateException( "No " + steps + "-step training ops: call prepareMultiStep( " + steps + " ) first" );
+	}
+
+	/**
+	 * Copies training samples into the graph (native memory, not saved in model
+	 * files) for {@link #trainSteps(int, TInt32)}. {@code targets} null means
+	 * the inputs are their own targets (shared, not copied). Replaces earlier
+	 * uploads; {@link #releaseTrainingData()} frees the memory.
+	 *
+	 * @param inputs  a tensor of shape {count, H, W, channels}
+	 * @param targets null, or {count, H, W, output channels}
+	 */
+	public synchronized void uploadTrainingData( final TFloat32 inputs, final TFloat32 targets )
+	{
+		checkOpen();
+		if ( !has( Endpoints.DATA_INPUTS ) )
+			throw new IllegalStateException( "The graph has no training data variables: call prepareMultiStep first" );
+		if ( targets == null && spec.outChannels() != spec.channels )
+			throw new IllegalArgumentException( "The model outputs " + spec.outChannels() + " channel(s), not its " + spec.channels + " input channel(s): upload targets too" );
+		if ( targets != null && targets.shape().get( 0 ) != inputs.shape().get( 0 ) )
+			throw new IllegalArgumentException( "Upload as many targets as inputs: got " + targets.shape().get( 0 ) + " targets for " + inputs.shape().get( 0 ) + " inputs" );
+		session.runner().feed( Endpoints.dataValue( Endpoints.DATA_INPUTS ), inputs ).addTarget( Endpoints.dataAssign( Endpoints.DATA_INPUTS ) ).run().close();
+		if ( targets == null )
+			session.runner().addTarget( Endpoints.DATA_TARGETS_FROM_INPUTS ).run().close();
+		else
+			session.runner().feed( Endpoints.dataValue( Endpoints.DATA_TARGETS ), targets ).addTarget( Endpoints.dataAssign( Endpoints.DATA_TARGETS ) ).run().close();
+		uploaded = ( int ) inputs.shape().get( 0 );
+	}
+
+	/** Frees the memory of {@link #uploadTrainingData} (keeps the ops). */
+	public synchronized void releaseTrainingData()
+	{
+		if ( closed || uploaded < 0 )
+			return;
+		final long[] s = graph.operation( Endpoints.dataValue( Endpoints.DATA_INPUTS ) ).output( 0 ).shape().asArray();
+		final long[] t = graph.operation( Endpoints.dataValue( Endpoints.DATA_TARGETS ) ).output( 0 ).shape().asArray();
+		try ( TFloat32 empty = TFloat32.tensorOf( Shape.of( 0, Math.max( s[ 1 ], 1 ), Math.max( s[ 2 ], 1 ), s[ 3 ] ) );
+				TFloat32 emptyT = TFloat32.tensorOf( Shape.of( 0, Math.max( t[ 1 ], 1 ), Math.max( t[ 2 ], 1 ), t[ 3 ] ) ) )
+		{
+			session.runner().feed( Endpoints.dataValue( Endpoints.DATA_INPUTS ), empty ).addTarget( Endpoints.dataAssign( Endpoints.DATA_INPUTS ) )
+					.feed( Endpoints.dataValue( Endpoints.DATA_TARGETS ), emptyT ).addTarget( Endpoints.dataAssign( Endpoints.DATA_TARGETS ) ).run().close();
+		}
+		uploaded = -1;
 	}
 
 	/** Copies of all parameter values, by name (a snapshot of the weights). */

@@ -77,6 +77,12 @@ public final class ArrayTrainingData implements TrainingData
 	}
 
 	@Override
+	public boolean fixedSamples()
+	{
+		return true;
+	}
+
+	@Override
 	public void fill( final int[] indices, final int from, final int n, final float[] input, final float[] target, final float[] weight, final Random random )
 	{
 		final int in = shape[ 0 ] * shape[ 1 ] * shape[ 2 ];

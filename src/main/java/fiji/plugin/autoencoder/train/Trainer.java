@@ -21,7 +21,8 @@ import fiji.plugin.autoencoder.model.ModelSpec;
  * the end, on {@link #requestStop()}, and when the loss becomes NaN.
  * <p>
  * One trainer per training run; {@link #requestStop()} may be called from any
- * thread (e.g. a Stop button) and takes effect after the current step.
+ * thread (e.g. a Stop button) and takes effect after the current step (after
+ * the current run of {@link TrainingConfig#stepsPerRun} steps).
  *
  * <pre>{@code
  * Trainer trainer = new Trainer();
@@ -66,7 +67,7 @@ public final class Trainer
 
 	private final AtomicBoolean stop = new AtomicBoolean();
 
-	/** Asks the running training to stop after the current step and keep its best weights. */
+	/** Asks the running training to stop after the current step (run of steps) and keep its best weights. */
 	public void requestStop()
 	{
 		stop.set( true );
@@ -120,6 +121,23 @@ public final class Trainer
 		}
 		final Batches batches = new Batches( spec, train, config.batchSize );
 		final Random random = new Random( config.seed );
+		if ( config.stepsPerRun > 1 )
+			batches.multi = new MultiStepRunner( model, train, config.stepsPerRun, config.batchSize );
+		try
+		{
+			return train( model, train, val, batches, random, config, history, listener );
+		}
+		finally
+		{
+			if ( batches.multi != null )
+				batches.multi.close();
+		}
+	}
+
+	private Result train( final Model model, final TrainingData train, final TrainingData val, final Batches batches, final Random random,
+			final TrainingConfig config, final History history, final TrainingListener listener )
+	{
+		final ModelSpec spec = model.spec();
 
 		if ( val != null && Double.isNaN( history.initialValidationLoss ) )
 			history.initialValidationLoss = evaluate( model, val, config, Endpoints.LOSS );
@@ -228,6 +246,27 @@ public final class Trainer
 				order = permutation( n, random );
 				pos = 0;
 			}
+			if ( b.multi != null && Endpoints.TRAIN.equals( trainOp ) && s + config.stepsPerRun <= steps && pos + b.multi.samplesPerRun() <= n )
+			{
+				// several full batches in one run; stop requests take effect after it
+				final float[] losses = b.multi.run( order, pos, random );
+				for ( final float loss : losses )
+				{
+					pos += config.batchSize;
+					if ( !Float.isFinite( loss ) )
+					{
+						b.diverged = true;
+						b.badLoss = loss;
+						b.lastEpochSamples = samples;
+						return loss;
+					}
+					sum += ( double ) loss * config.batchSize;
+					samples += config.batchSize;
+					listener.stepEnded( phase, epochNumber, ++s, steps, loss );
+				}
+				s--;
+				continue;
+			}
 			final int m = Math.min( config.batchSize, n - pos );
 			final float loss = b.step( model, data, order, pos, m, random, trainOp, lossOp );
 			pos += m;
@@ -316,6 +355,9 @@ public final class Trainer
 		final int outChannels;
 
 		final float[] input, target, weight;
+
+		/** Runs several steps at once (stepsPerRun above 1), or null. */
+		MultiStepRunner multi;
 
 		boolean diverged;
 

@@ -32,6 +32,16 @@ public interface TrainingData
 	 */
 	void fill( int[] indices, int from, int n, float[] input, float[] target, float[] weight, Random random );
 
+	/**
+	 * True when {@link #fill} always writes the same values for the same index
+	 * (no random augmentation, masks or streaming), so the samples may be
+	 * copied once (e.g. into the graph, see {@link TrainingConfig#stepsPerRun}).
+	 */
+	default boolean fixedSamples()
+	{
+		return false;
+	}
+
 	/** A view of the samples at {@code indices}. */
 	default TrainingData subset( final int[] indices )
 	{
@@ -66,6 +76,12 @@ public interface TrainingData
 			public boolean hasWeights()
 			{
 				return base.hasWeights();
+			}
+
+			@Override
+			public boolean fixedSamples()
+			{
+				return base.fixedSamples();
 			}
 
 			@Override

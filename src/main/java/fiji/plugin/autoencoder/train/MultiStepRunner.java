@@ -1,0 +1,160 @@
+package fiji.plugin.autoencoder.train;
+
+import java.util.Random;
+
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.FloatDataBuffer;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+import fiji.plugin.autoencoder.model.Model;
+import fiji.plugin.autoencoder.model.ModelSpec;
+
+/**
+ * Runs {@code steps} full training batches per {@code Session.run} through
+ * {@link Model#trainSteps}: from training data uploaded to the graph once when
+ * the data has {@link TrainingData#fixedSamples() fixed samples} and no loss
+ * weights (only int32 indices cross per run), else from reused fed tensors.
+ * Used by {@link Trainer} when {@link TrainingConfig#stepsPerRun} is above 1;
+ * closing it frees the uploaded data and the tensors.
+ *
+ * <pre>{@code
+ * try ( MultiStepRunner r = new MultiStepRunner( model, data, 8, 128 ) ) {
+ *     float[] losses = r.run( order, 0, random );   // 8 steps on order[0 .. 1024)
+ * }
+ * }</pre>
+ */
+public final class MultiStepRunner implements AutoCloseable
+{
+	private final Model model;
+
+	private final TrainingData data;
+
+	private final int steps, batch;
+
+	private final boolean uploaded;
+
+	private final int[] indexBuffer;
+
+	private final TInt32 indices;
+
+	private final float[] input, target, weight;
+
+	private final TFloat32 inputTensor, targetTensor, weightTensor;
+
+	/**
+	 * Prepares the model's {@code steps}-step ops and uploads the data if it
+	 * has fixed samples and the model no weighted loss.
+	 */
+	public MultiStepRunner( final Model model, final TrainingData data, final int steps, final int batch )
+	{
+		this.model = model;
+		this.data = data;
+		this.steps = steps;
+		this.batch = batch;
+		final ModelSpec spec = model.spec();
+		model.prepareMultiStep( steps );
+		final int[] s = data.inputShape();
+		final int n = steps * batch;
+		uploaded = data.fixedSamples() && !spec.weightedLoss && !data.hasWeights();
+		if ( uploaded )
+		{
+			upload( model, data, spec.outChannels() );
+			indexBuffer = new int[ n ];
+			indices = TInt32.tensorOf( Shape.of( n ) );
+			input = target = weight = null;
+			inputTensor = targetTensor = weightTensor = null;
+		}
+		else
+		{
+			indexBuffer = null;
+			indices = null;
+			final int inSize = s[ 0 ] * s[ 1 ] * s[ 2 ], outSize = s[ 0 ] * s[ 1 ] * spec.outChannels();
+			input = new float[ n * inSize ];
+			target = data.hasTargets() ? new float[ n * outSize ] : null;
+			weight = data.hasWeights() ? new float[ n * outSize ] : null;
+			inputTensor = TFloat32.tensorOf( Shape.of( n, s[ 0 ], s[ 1 ], s[ 2 ] ) );
+			targetTensor = target == null ? null : TFloat32.tensorOf( Shape.of( n, s[ 0 ], s[ 1 ], spec.outChannels() ) );
+			weightTensor = weight == null ? null : TFloat32.tensorOf( Shape.of( n, s[ 0 ], s[ 1 ], spec.outChannels() ) );
+		}
+	}
+
+	/** True if the samples live in the graph (no image data is copied per run). */
+	public boolean isUploaded()
+	{
+		return uploaded;
+	}
+
+	/** Samples consumed per run: steps x batch. */
+	public int samplesPerRun()
+	{
+		return steps * batch;
+	}
+
+	/** The steps on samples {@code order[from .. from + steps * batch)}; returns each step's loss. */
+	public float[] run( final int[] order, final int from, final Random random )
+	{
+		final int n = steps * batch;
+		if ( uploaded )
+		{
+			System.arraycopy( order, from, indexBuffer, 0, n );
+			indices.asRawTensor().data().asInts().write( indexBuffer );
+			return model.trainSteps( steps, indices );
+		}
+		data.fill( order, from, n, input, target, weight, random );
+		inputTensor.asRawTensor().data().asFloats().write( input );
+		if ( targetTensor != null )
+			targetTensor.asRawTensor().data().asFloats().write( target );
+		if ( weightTensor != null )
+			weightTensor.asRawTensor().data().asFloats().write( weight );
+		return model.trainSteps( steps, inputTensor, targetTensor == null ? inputTensor : targetTensor, weightTensor );
+	}
+
+	/** Copies all samples into the graph, a chunk at a time (no second copy of the data set on the Java heap). */
+	private static void upload( final Model model, final TrainingData data, final int outChannels )
+	{
+		final int[] s = data.inputShape();
+		final int count = data.size();
+		final int inSize = s[ 0 ] * s[ 1 ] * s[ 2 ], outSize = s[ 0 ] * s[ 1 ] * outChannels;
+		final int chunk = Math.max( 1, Math.min( count, ( 1 << 22 ) / Math.max( inSize, outSize ) ) );
+		final int[] all = new int[ count ];
+		for ( int i = 0; i < count; i++ )
+			all[ i ] = i;
+		final float[] in = new float[ chunk * inSize ];
+		final float[] out = data.hasTargets() ? new float[ chunk * outSize ] : null;
+		final Random unused = new Random( 0 );
+		try ( TFloat32 inputs = TFloat32.tensorOf( Shape.of( count, s[ 0 ], s[ 1 ], s[ 2 ] ) );
+				TFloat32 targets = out == null ? null : TFloat32.tensorOf( Shape.of( count, s[ 0 ], s[ 1 ], outChannels ) ) )
+		{
+			final FloatDataBuffer inBuf = inputs.asRawTensor().data().asFloats();
+			final FloatDataBuffer outBuf = targets == null ? null : targets.asRawTensor().data().asFloats();
+			for ( int from = 0; from < count; from += chunk )
+			{
+				final int m = Math.min( chunk, count - from );
+				data.fill( all, from, m, in, out, null, unused );
+				inBuf.offset( ( long ) from * inSize ).write( in, 0, m * inSize );
+				if ( outBuf != null )
+					outBuf.offset( ( long ) from * outSize ).write( out, 0, m * outSize );
+			}
+			model.uploadTrainingData( inputs, targets );
+		}
+	}
+
+	@Override
+	public void close()
+	{
+		if ( uploaded )
+		{
+			model.releaseTrainingData();
+			indices.close();
+		}
+		else
+		{
+			inputTensor.close();
+			if ( targetTensor != null )
+				targetTensor.close();
+			if ( weightTensor != null )
+				weightTensor.close();
+		}
+	}
+}
