@@ -191,6 +191,7 @@ public final class ModelFile
 	 */
 	public static Loaded load( final Path file, final int threads ) throws IOException
 	{
+		fiji.plugin.autoencoder.model.TensorFlowCheck.require();
 		if ( !Files.isRegularFile( file ) )
 			throw new NoSuchFileException( file.toString(), null, "model file not found: check the path, or train a model first" );
 		final Path dir = Files.createTempDirectory( "autoencoder-load" );

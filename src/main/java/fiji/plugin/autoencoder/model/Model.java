@@ -79,6 +79,7 @@ public final class Model implements ImagePredictor, AutoCloseable
 	 */
 	public static Model create( final ModelSpec spec, final long seed, final int threads )
 	{
+		TensorFlowCheck.require();
 		final Graph g = GraphBuilder.build( spec, seed );
 		Session s = null;
 		try
