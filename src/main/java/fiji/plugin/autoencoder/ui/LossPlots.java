@@ -33,13 +33,15 @@ public final class LossPlots
 			}
 		if ( !pre.isEmpty() )
 		{
-			plot.setColor( Color.GRAY );
+			plot.setColor( Color.GRAY, Color.GRAY );
 			plot.addPoints( toArray( px ), toArray( pre ), Plot.CONNECTED_CIRCLES );
 		}
-		plot.setColor( Color.BLUE );
+		plot.setLineWidth( 2 );
+		plot.setColor( Color.BLUE, Color.BLUE );
 		plot.addPoints( toArray( x ), toArray( train ), Plot.CONNECTED_CIRCLES );
-		plot.setColor( Color.RED );
+		plot.setColor( Color.RED, Color.RED );
 		plot.addPoints( toArray( x ), toArray( val ), Plot.CONNECTED_CIRCLES );
+		plot.setLineWidth( 1 );
 		plot.setColor( Color.BLACK );
 		plot.addLegend( ( pre.isEmpty() ? "" : "pretraining\n" ) + "training\nvalidation" );
 		plot.setLimitsToFit( false );
