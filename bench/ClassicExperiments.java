@@ -103,7 +103,7 @@ public class ClassicExperiments
 					trainSamples += Math.round( e.samplesPerSecond * e.seconds );
 					trainSeconds += e.seconds;
 				}
-				final String row = String.format( Locale.ROOT, "| %s | %s | %d%s | %.4f | %.4f | %.4f | %.4f | %.0f | %.0f | %,d |",
+				final String row = String.format( Locale.ROOT, "| %s | %s | %d%s | %.4g | %.4g | %.4g | %.4g | %.0f | %.0f | %,d |",
 						name, ModelSpec.name( spec.loss ), epochs, stacked ? " + " + pretrainEpochs + "/layer" : "",
 						last.trainLoss, last.validationLoss, h.initialValidationLoss, h.bestValidationLoss(), wall, trainSamples / trainSeconds, model.parameterCount() );
 				System.out.println( row + "   " + r );
