@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Training speed of the plugin's engine vs PyTorch, side by side and interleaved
+# (ours, torch, ours, torch per architecture), same data, batch size, optimiser and
+# 2 threads, with the same fair environment for both processes (see bench/results/speed.md).
+# Usage: bash bench/run-speed.sh [ROUNDS=2] [MIN_SECONDS=10] [STEPS_PER_RUN=8]   (about 4 min on an idle machine)
+# (bench/torch_twin.py --channels-last measures PyTorch in NHWC; not measured in this run)
+# Needs: JDK 11+, Maven, Debian python3-torch and dataset-fashion-mnist.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${1:-2}
+MIN=${2:-10}
+K=${3:-8}
+BUILD=${BUILD:-/tmp/build-speed}
+mvn -B -q package -DskipTests -Dae.build.dir="$BUILD"
+CP="$(ls "$BUILD"/fiji-autoencoder_-*[0-9T].jar | head -1):$(ls "$BUILD"/lib/*.jar | tr '\n' ':')"
+mkdir -p "$BUILD/bench-classes"
+javac -proc:none -d "$BUILD/bench-classes" -cp "$CP" bench/SpeedBench.java
+# OMP_WAIT_POLICY=PASSIVE: on a shared, oversubscribed machine PyTorch's spinning OpenMP threads
+# collapse (measured 2,400 instead of 16,000 samples/s at load 23); it does not affect TensorFlow's Eigen pool
+export TF_CPP_MIN_LOG_LEVEL=2 OPENBLAS_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE \
+	GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=68719476736
+echo "# $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# java: $(java -version 2>&1 | head -1); torch: $(/usr/bin/python3 -c 'import torch; print(torch.__version__)')"
+OUT=$(mktemp)
+for r in $(seq "$ROUNDS"); do
+	for arch in dense conv_strided; do
+		java -Xmx3g -cp "$BUILD/bench-classes:$CP" SpeedBench --arch $arch --threads 2 --min-seconds "$MIN" --steps-per-run "$K" 2>/dev/null | grep '^RESULT' | tee -a "$OUT"
+		/usr/bin/python3 bench/torch_twin.py --arch $arch --threads 2 --min-seconds "$MIN" | tee -a "$OUT"
+	done
+done
+echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+# ratio per architecture: median ours / median of the better torch setting
+/usr/bin/python3 - "$OUT" <<'PY'
+import collections, statistics, sys
+r = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    f = line.split()
+    r[(f[2], f[1])].append(float(f[4]))
+print("| architecture | ours samples/s | torch samples/s (best setting) | ours / torch |")
+print("|---|---|---|---|")
+for arch in ("dense", "conv_strided"):
+    ours = statistics.median(r[(arch, "ours")])
+    torch_best = max(statistics.median(v) for (a, fw), v in r.items() if a == arch and fw.startswith("torch"))
+    print("| %s | %.0f | %.0f | %.2f |" % (arch, ours, torch_best, ours / torch_best))
+PY
+rm -f "$OUT"
