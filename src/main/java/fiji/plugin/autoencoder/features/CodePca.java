@@ -75,7 +75,7 @@ public final class CodePca
 	{
 		final double[] v = pca.variances(), r = pca.explainedVarianceRatios();
 		final ResultsTable rt = new ResultsTable( v.length );
-		rt.setPrecision( -6 );
+		rt.setPrecision( 6 );
 		for ( int c = 0; c < v.length; c++ )
 		{
 			rt.setValue( "component", c, "PC" + ( c + 1 ) );

@@ -95,7 +95,7 @@ public final class LossCurves
 	public static ResultsTable table( final History history )
 	{
 		final ResultsTable rt = new ResultsTable( history.epochs.size() );
-		rt.setPrecision( -6 );
+		rt.setPrecision( 6 );
 		for ( int i = 0; i < history.epochs.size(); i++ )
 		{
 			final History.Epoch e = history.epochs.get( i );

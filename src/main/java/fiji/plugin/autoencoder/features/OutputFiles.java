@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-import ij.IJ;
 import ij.ImagePlus;
+import ij.io.FileSaver;
 import ij.measure.ResultsTable;
 
 /**
@@ -36,8 +36,8 @@ public final class OutputFiles
 			// NB: saving changes the image's title; save a duplicate so the caller's image keeps its own
 			final ImagePlus copy = new ImagePlus( imp.getTitle(), imp.getProcessor().duplicate() );
 			copy.setDisplayRange( imp.getDisplayRangeMin(), imp.getDisplayRangeMax() );
-			IJ.saveAs( copy, "png", tmp.toString() );
-			if ( Files.size( tmp ) == 0 )
+			// NB: not IJ.saveAs, which initialises ImageJ's menus and throws a HeadlessException without a display
+			if ( !new FileSaver( copy ).saveAsPng( tmp.toString() ) || Files.size( tmp ) == 0 )
 				throw new IOException( "ImageJ could not write " + tmp + ": check that the folder is writable and has space." );
 			return move( tmp, target );
 		}
