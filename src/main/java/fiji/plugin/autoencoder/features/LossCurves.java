@@ -30,7 +30,7 @@ public final class LossCurves
 	private LossCurves()
 	{}
 
-	/** The loss plot; the legend names "phase train" and "phase validation" per phase. */
+	/** The loss plot; the legend names "phase training loss" and "phase validation loss" per phase. */
 	public static Plot plot( final History history, final String title )
 	{
 		if ( history == null || history.epochs.isEmpty() )
@@ -69,12 +69,12 @@ public final class LossCurves
 			plot.setColor( c, c );
 			plot.setLineWidth( 2 );
 			plot.addPoints( x, train, x.length == 1 ? Plot.CIRCLE : Plot.LINE );
-			labels.append( labels.length() == 0 ? "" : "\n" ).append( phase.getKey() ).append( " train" );
+			labels.append( labels.length() == 0 ? "" : "\n" ).append( phase.getKey() ).append( " training loss" );
 			if ( !vx.isEmpty() )
 			{
 				plot.setLineWidth( 1 );
 				plot.addPoints( toArray( vx ), toArray( vy ), Plot.CONNECTED_CIRCLES );
-				labels.append( "\n" ).append( phase.getKey() ).append( " validation" );
+				labels.append( "\n" ).append( phase.getKey() ).append( " validation loss" );
 			}
 		}
 		if ( !( lo <= hi ) )

@@ -154,16 +154,16 @@ public final class ModelSummary
 	/** The Keras-style text table. */
 	public String format()
 	{
-		final String rule = repeat( '_', 78 ), doubleRule = repeat( '=', 78 );
+		final String rule = repeat( '_', 90 ), doubleRule = repeat( '=', 90 );
 		final StringBuilder sb = new StringBuilder();
 		sb.append( "Model: \"" ).append( spec.name ).append( "\" (" ).append( ModelSpec.name( spec.kind ) ).append( ", input " )
 				.append( spec.height ).append( " x " ).append( spec.width ).append( " x " ).append( spec.channels )
 				.append( spec.hasFixedInputSize() ? "" : "; any multiple of " + spec.sizeMultiple() ).append( ")\n" );
 		sb.append( rule ).append( '\n' );
-		sb.append( String.format( Locale.ROOT, "%-36s %-26s %14s%n", "Layer (type)", "Output Shape", "Param #" ) );
+		sb.append( String.format( Locale.ROOT, "%-48s %-26s %14s%n", "Layer (type)", "Output Shape", "Param #" ) );
 		sb.append( doubleRule ).append( '\n' );
 		for ( final Row r : rows )
-			sb.append( String.format( Locale.ROOT, "%-36s %-26s %,14d%n", r.name + " (" + r.type + ")", r.shapeString(), r.parameterCount() ) );
+			sb.append( String.format( Locale.ROOT, "%-48s %-26s %,14d%n", r.name + " (" + r.type + ")", r.shapeString(), r.parameterCount() ) );
 		sb.append( doubleRule ).append( '\n' );
 		sb.append( String.format( Locale.ROOT, "Total params: %,d%n", total() ) );
 		return sb.toString();

@@ -96,9 +96,19 @@ public final class ScatterPlots
 		}
 		plot.setColor( Color.BLACK );
 		plot.setLineWidth( 1 );
+		double x0 = Double.POSITIVE_INFINITY, x1 = Double.NEGATIVE_INFINITY, y0 = Double.POSITIVE_INFINITY, y1 = Double.NEGATIVE_INFINITY;
+		for ( final double[] p : coords )
+		{
+			x0 = Math.min( x0, p[ xAxis ] );
+			x1 = Math.max( x1, p[ xAxis ] );
+			y0 = Math.min( y0, p[ yAxis ] );
+			y1 = Math.max( y1, p[ yAxis ] );
+		}
+		final double dx = x1 > x0 ? x1 - x0 : 1, dy = y1 > y0 ? y1 - y0 : 1;
+		// NB: the legend goes into an empty strip right of the points, so it hides none of them
+		plot.setLimits( x0 - 0.03 * dx, x1 + ( legend ? 0.45 : 0.03 ) * dx, y0 - 0.03 * dy, y1 + 0.03 * dy );
 		if ( legend )
-			plot.addLegend( labels.toString(), "top-right transparent" );
-		plot.setLimitsToFit( false );
+			plot.addLegend( labels.toString(), "top-right" );
 		return plot;
 	}
 
