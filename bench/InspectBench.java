@@ -141,10 +141,19 @@ public class InspectBench
 				if ( r % FOLDS == q % FOLDS )
 					continue;
 				final float[] b = f[ r ];
-				float dot = 0;
-				for ( int j = 0; j < d; j++ )
-					dot += a[ j ] * b[ j ];
-				final double dist = norms[ q ] + norms[ r ] - 2.0 * dot;
+				// NB: four partial sums, so the JIT can overlap the multiply-adds
+				float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+				int j = 0;
+				for ( ; j + 3 < d; j += 4 )
+				{
+					s0 += a[ j ] * b[ j ];
+					s1 += a[ j + 1 ] * b[ j + 1 ];
+					s2 += a[ j + 2 ] * b[ j + 2 ];
+					s3 += a[ j + 3 ] * b[ j + 3 ];
+				}
+				for ( ; j < d; j++ )
+					s0 += a[ j ] * b[ j ];
+				final double dist = norms[ q ] + norms[ r ] - 2.0 * ( ( s0 + s1 ) + ( s2 + s3 ) );
 				if ( dist < best[ K - 1 ] )
 				{
 					int k = K - 1;

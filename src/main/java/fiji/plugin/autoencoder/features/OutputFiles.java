@@ -30,7 +30,7 @@ public final class OutputFiles
 	public static Path png( final ImagePlus imp, final Path folder, final String name, final Path... inputs ) throws IOException
 	{
 		final Path target = target( folder, name, ".png", inputs );
-		final Path tmp = Files.createTempFile( folder, "." + name + "-", ".png" );
+		final Path tmp = temporary( folder, name, ".png" );
 		try
 		{
 			// NB: saving changes the image's title; save a duplicate so the caller's image keeps its own
@@ -51,7 +51,7 @@ public final class OutputFiles
 	public static Path csv( final ResultsTable table, final Path folder, final String name, final Path... inputs ) throws IOException
 	{
 		final Path target = target( folder, name, ".csv", inputs );
-		final Path tmp = Files.createTempFile( folder, "." + name + "-", ".csv" );
+		final Path tmp = temporary( folder, name, ".csv" );
 		try
 		{
 			table.saveAs( tmp.toString() );
@@ -67,7 +67,7 @@ public final class OutputFiles
 	public static Path text( final String text, final Path folder, final String name, final Path... inputs ) throws IOException
 	{
 		final Path target = target( folder, name, "", inputs );
-		final Path tmp = Files.createTempFile( folder, "." + name + "-", ".tmp" );
+		final Path tmp = temporary( folder, name, ".tmp" );
 		try
 		{
 			Files.write( tmp, text.getBytes( java.nio.charset.StandardCharsets.UTF_8 ) );
@@ -91,6 +91,12 @@ public final class OutputFiles
 			if ( in != null && in.toAbsolutePath().normalize().equals( target ) )
 				throw new IllegalArgumentException( "Refusing to overwrite the input " + in + " with an output: choose another save folder." );
 		return target;
+	}
+
+	/** A new hidden file name next to the target (not Files.createTempFile: its files are private, mode 600). */
+	private static Path temporary( final Path folder, final String name, final String extension )
+	{
+		return folder.resolve( "." + name + "-" + java.util.UUID.randomUUID() + extension );
 	}
 
 	private static Path move( final Path tmp, final Path target ) throws IOException
