@@ -48,7 +48,8 @@ final class CommandSupport
 	/** Items from the image, or else from the folder. */
 	static ItemSet items( final ModelFile.Loaded loaded, final ImagePlus input, final File folder ) throws IOException
 	{
-		if ( input != null )
+		// NB: SciJava may fill an unset optional ImagePlus with an empty new ImagePlus(); treat that as no image
+		if ( input != null && input.getWidth() > 0 && input.getHeight() > 0 )
 			return ItemSet.fromImage( input, normalization( loaded ) );
 		if ( folder != null )
 			return ItemSet.fromFolder( folder.toPath(), normalization( loaded ) );

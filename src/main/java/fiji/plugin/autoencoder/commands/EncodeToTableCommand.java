@@ -30,16 +30,16 @@ public class EncodeToTableCommand extends ContextCommand
 	@Parameter( label = "Model file", style = "open" )
 	private File model_file;
 
-	@Parameter( label = "Images (one item per slice)", required = false )
+	@Parameter( label = "Images (one item per slice)", required = false, persist = false )
 	private ImagePlus input;
 
-	@Parameter( label = "Or a folder of images (subfolder = class)", style = "directory", required = false )
+	@Parameter( label = "Or a folder of images (subfolder = class)", style = "directory", required = false, persist = false )
 	private File input_folder;
 
 	@Parameter( label = "Batch size", min = "1" )
 	private int batch_size = CodeTable.DEFAULT_BATCH;
 
-	@Parameter( label = "Save table to folder", style = "directory", required = false )
+	@Parameter( label = "Save table to folder", style = "directory", required = false, persist = false )
 	private File save_folder;
 
 	@Parameter( type = ItemIO.OUTPUT )

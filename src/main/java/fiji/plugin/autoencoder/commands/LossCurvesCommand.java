@@ -26,7 +26,7 @@ public class LossCurvesCommand extends ContextCommand
 	@Parameter( label = "Model file", style = "open" )
 	private File model_file;
 
-	@Parameter( label = "Save plot and table to folder", style = "directory", required = false )
+	@Parameter( label = "Save plot and table to folder", style = "directory", required = false, persist = false )
 	private File save_folder;
 
 	@Parameter( type = ItemIO.OUTPUT )

@@ -24,7 +24,7 @@ public class ModelSummaryCommand extends ContextCommand
 	@Parameter( label = "Model file", style = "open" )
 	private File model_file;
 
-	@Parameter( label = "Save table to folder", style = "directory", required = false )
+	@Parameter( label = "Save table to folder", style = "directory", required = false, persist = false )
 	private File save_folder;
 
 	@Parameter( type = ItemIO.OUTPUT )

@@ -28,13 +28,13 @@ public class PcaPlotCommand extends ContextCommand
 	@Parameter( label = "Model file", style = "open" )
 	private File model_file;
 
-	@Parameter( label = "Images (one item per slice)", required = false )
+	@Parameter( label = "Images (one item per slice)", required = false, persist = false )
 	private ImagePlus input;
 
-	@Parameter( label = "Or a folder of images (subfolder = class)", style = "directory", required = false )
+	@Parameter( label = "Or a folder of images (subfolder = class)", style = "directory", required = false, persist = false )
 	private File input_folder;
 
-	@Parameter( label = "Save plots and tables to folder", style = "directory", required = false )
+	@Parameter( label = "Save plots and tables to folder", style = "directory", required = false, persist = false )
 	private File save_folder;
 
 	@Parameter( type = ItemIO.OUTPUT )

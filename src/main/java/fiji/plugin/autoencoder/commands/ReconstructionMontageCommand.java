@@ -28,10 +28,10 @@ public class ReconstructionMontageCommand extends ContextCommand
 	@Parameter( label = "Model file", style = "open" )
 	private File model_file;
 
-	@Parameter( label = "Images (one item per slice)", required = false )
+	@Parameter( label = "Images (one item per slice)", required = false, persist = false )
 	private ImagePlus input;
 
-	@Parameter( label = "Or a folder of images", style = "directory", required = false )
+	@Parameter( label = "Or a folder of images", style = "directory", required = false, persist = false )
 	private File input_folder;
 
 	@Parameter( label = "Number of items", min = "1" )
@@ -43,7 +43,7 @@ public class ReconstructionMontageCommand extends ContextCommand
 	@Parameter( label = "Noise sigma (0: plain reconstruction)", min = "0" )
 	private double noise_sigma = 0;
 
-	@Parameter( label = "Save montage to folder", style = "directory", required = false )
+	@Parameter( label = "Save montage to folder", style = "directory", required = false, persist = false )
 	private File save_folder;
 
 	@Parameter( type = ItemIO.OUTPUT )

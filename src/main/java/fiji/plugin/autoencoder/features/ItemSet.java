@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -312,6 +313,6 @@ public final class ItemSet
 		final int k = Math.min( Math.max( n, 1 ), count );
 		final float[] d = new float[ k * itemSize() ];
 		System.arraycopy( data, 0, d, 0, d.length );
-		return new ItemSet( d, k, height, width, channels, java.util.Arrays.copyOf( classes, k ), java.util.Arrays.copyOf( names, k ) );
+		return new ItemSet( d, k, height, width, channels, Arrays.copyOf( classes, k ), Arrays.copyOf( names, k ) );
 	}
 }

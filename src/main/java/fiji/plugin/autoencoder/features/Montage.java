@@ -1,5 +1,6 @@
 package fiji.plugin.autoencoder.features;
 
+import java.util.Arrays;
 import java.util.Random;
 
 import fiji.plugin.autoencoder.model.Model;
@@ -78,7 +79,7 @@ public final class Montage
 		for ( int ch = 0; ch < c; ch++ )
 		{
 			final float[] px = new float[ width * height ];
-			java.util.Arrays.fill( px, Float.NaN );
+			Arrays.fill( px, Float.NaN );
 			for ( int r = 0; r < rows.length; r++ )
 				for ( int j = 0; j < n; j++ )
 					for ( int y = 0; y < h; y++ )

@@ -198,6 +198,21 @@ class InspectCommandsTest
 	}
 
 	@Test
+	void saveFolderIsNotRememberedBetweenRuns() throws Exception
+	{
+		final Path out = dir.resolve( "summary" );
+		assertFalse( run( ModelSummaryCommand.class, "model_file", modelFile.toFile(), "save_folder", out.toFile() ).isCanceled() );
+		assertTrue( Files.readString( out.resolve( "model-summary.txt" ) ).contains( "Total params: 3,217" ) );
+		Files.delete( out.resolve( "model-summary.txt" ) );
+		Files.delete( out.resolve( "model-summary.csv" ) );
+		assertFalse( run( ModelSummaryCommand.class, "model_file", modelFile.toFile() ).isCanceled() );
+		try ( java.util.stream.Stream< Path > files = Files.list( out ) )
+		{
+			assertEquals( 0, files.count(), "a run without save_folder writes nothing" );
+		}
+	}
+
+	@Test
 	void errorsCancelWithAClearMessage() throws Exception
 	{
 		final ImagePlus odd = new ImagePlus( "odd", new ByteProcessor( 30, 30 ) );
