@@ -1,0 +1,65 @@
+package fiji.plugin.autoencoder.commands;
+
+import java.io.File;
+
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import fiji.plugin.autoencoder.features.CodeTable;
+import fiji.plugin.autoencoder.features.ItemSet;
+import fiji.plugin.autoencoder.features.OutputFiles;
+import fiji.plugin.autoencoder.io.ModelFile;
+import ij.ImagePlus;
+import ij.measure.ResultsTable;
+
+/** Encodes every slice of a stack (or every image of a folder) into a table of codes, one row per item. */
+@Plugin( type = Command.class, headless = true, menuPath = "Plugins>Autoencoder>Inspect>Encode to Table" )
+public class EncodeToTableCommand extends ContextCommand
+{
+	@Parameter
+	private LogService log;
+
+	@Parameter( required = false )
+	private StatusService status;
+
+	@Parameter( label = "Model file", style = "open" )
+	private File model_file;
+
+	@Parameter( label = "Images (one item per slice)", required = false, persist = false )
+	private ImagePlus input;
+
+	@Parameter( label = "Or a folder of images (subfolder = class)", style = "directory", required = false, persist = false )
+	private File input_folder;
+
+	@Parameter( label = "Batch size", min = "1" )
+	private int batch_size = CodeTable.DEFAULT_BATCH;
+
+	@Parameter( label = "Save table to folder", style = "directory", required = false, persist = false )
+	private File save_folder;
+
+	@Parameter( type = ItemIO.OUTPUT )
+	private ResultsTable codes;
+
+	@Override
+	public void run()
+	{
+		try (ModelFile.Loaded loaded = CommandSupport.load( model_file ))
+		{
+			final ItemSet items = CommandSupport.items( loaded, input, input_folder );
+			codes = CodeTable.encode( loaded.model(), items, batch_size, CommandSupport.progress( status, this ) );
+			if ( save_folder != null )
+				log.info( "Saved " + OutputFiles.csv( codes, save_folder.toPath(), "codes", model_file.toPath() ) );
+		}
+		catch ( final Exception e )
+		{
+			final String message = CommandSupport.message( "Encode to Table", e );
+			log.error( message );
+			cancel( message );
+		}
+	}
+}

@@ -1,0 +1,77 @@
+package fiji.plugin.autoencoder.commands;
+
+import java.io.File;
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import fiji.plugin.autoencoder.features.CodePca;
+import fiji.plugin.autoencoder.features.CodeTable;
+import fiji.plugin.autoencoder.io.ModelFile;
+import ij.ImagePlus;
+import ij.measure.ResultsTable;
+
+/** Encodes items and shows the PCA of their codes in 2D and in three pairwise planes, coloured by class. */
+@Plugin( type = Command.class, headless = true, menuPath = "Plugins>Autoencoder>Inspect>PCA Plot" )
+public class PcaPlotCommand extends ContextCommand
+{
+	@Parameter
+	private LogService log;
+
+	@Parameter( required = false )
+	private StatusService status;
+
+	@Parameter( label = "Model file", style = "open" )
+	private File model_file;
+
+	@Parameter( label = "Images (one item per slice)", required = false, persist = false )
+	private ImagePlus input;
+
+	@Parameter( label = "Or a folder of images (subfolder = class)", style = "directory", required = false, persist = false )
+	private File input_folder;
+
+	@Parameter( label = "Save plots and tables to folder", style = "directory", required = false, persist = false )
+	private File save_folder;
+
+	@Parameter( type = ItemIO.OUTPUT )
+	private ImagePlus pca_2d;
+
+	@Parameter( type = ItemIO.OUTPUT )
+	private ImagePlus pca_3d;
+
+	@Parameter( type = ItemIO.OUTPUT )
+	private ResultsTable coordinates;
+
+	@Parameter( type = ItemIO.OUTPUT )
+	private ResultsTable variance;
+
+	@Override
+	public void run()
+	{
+		try (ModelFile.Loaded loaded = CommandSupport.load( model_file ))
+		{
+			final ResultsTable codes = CodeTable.encode( loaded.model(), CommandSupport.items( loaded, input, input_folder ), CodeTable.DEFAULT_BATCH,
+					CommandSupport.progress( status, this ) );
+			final CodePca view = CodePca.of( codes, loaded.model().spec().name );
+			pca_2d = view.plot2D();
+			pca_3d = view.pca().components() >= 3 ? view.plot3D() : null;
+			coordinates = view.coordinates();
+			variance = view.variance();
+			if ( save_folder != null )
+			{
+				view.save( save_folder.toPath(), model_file.toPath() );
+				log.info( "Saved the PCA plots and tables to " + save_folder );
+			}
+		}
+		catch ( final Exception e )
+		{
+			final String message = CommandSupport.message( "PCA Plot", e );
+			log.error( message );
+			cancel( message );
+		}
+	}
+}

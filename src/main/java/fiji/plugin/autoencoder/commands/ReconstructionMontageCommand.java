@@ -1,0 +1,70 @@
+package fiji.plugin.autoencoder.commands;
+
+import java.io.File;
+
+import org.scijava.ItemIO;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import fiji.plugin.autoencoder.features.ItemSet;
+import fiji.plugin.autoencoder.features.Montage;
+import fiji.plugin.autoencoder.features.OutputFiles;
+import fiji.plugin.autoencoder.io.ModelFile;
+import ij.ImagePlus;
+
+/**
+ * Originals above their reconstructions; with a noise sigma above 0, three rows:
+ * originals, noisy copies and the model's output for them.
+ */
+@Plugin( type = Command.class, headless = true, menuPath = "Plugins>Autoencoder>Inspect>Reconstruction Montage" )
+public class ReconstructionMontageCommand extends ContextCommand
+{
+	@Parameter
+	private LogService log;
+
+	@Parameter( label = "Model file", style = "open" )
+	private File model_file;
+
+	@Parameter( label = "Images (one item per slice)", required = false, persist = false )
+	private ImagePlus input;
+
+	@Parameter( label = "Or a folder of images", style = "directory", required = false, persist = false )
+	private File input_folder;
+
+	@Parameter( label = "Number of items", min = "1" )
+	private int count = 10;
+
+	@Parameter( label = "Gap (pixels)", min = "0" )
+	private int gap = 1;
+
+	@Parameter( label = "Noise sigma (0: plain reconstruction)", min = "0" )
+	private double noise_sigma = 0;
+
+	@Parameter( label = "Save montage to folder", style = "directory", required = false, persist = false )
+	private File save_folder;
+
+	@Parameter( type = ItemIO.OUTPUT )
+	private ImagePlus montage;
+
+	@Override
+	public void run()
+	{
+		try (ModelFile.Loaded loaded = CommandSupport.load( model_file ))
+		{
+			final ItemSet items = CommandSupport.items( loaded, input, input_folder );
+			montage = noise_sigma > 0 ? Montage.denoising( loaded.model(), items, count, gap, noise_sigma, 42 )
+					: Montage.reconstructions( loaded.model(), items, count, gap );
+			if ( save_folder != null )
+				log.info( "Saved " + OutputFiles.png( montage, save_folder.toPath(), noise_sigma > 0 ? "denoising-montage" : "montage", model_file.toPath() ) );
+		}
+		catch ( final Exception e )
+		{
+			final String message = CommandSupport.message( "Reconstruction Montage", e );
+			log.error( message );
+			cancel( message );
+		}
+	}
+}
