@@ -1,7 +1,6 @@
 package fiji.plugin.autoencoder.cli;
 
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -65,7 +64,7 @@ public class TrainMnistCommand implements Callable< Integer >
 		spec.width = idx.width;
 		spec.validate();
 		final TrainingConfig config = new TrainingConfig().epochs( epochs ).batchSize( batchSize ).validationFraction( validation )
-				.patience( patience ).pretrainEpochs( pretrainEpochs ).seed( seed );
+				.patience( patience ).pretrainEpochs( pretrainEpochs ).seed( seed ).stepsPerRun( 8 );
 		System.out.println( String.format( Locale.ROOT, "Training %s on %d images of %d x %d (%d%% validation), %d epochs, batch %d", spec, n, idx.height, idx.width,
 				Math.round( validation * 100 ), epochs, batchSize ) );
 		try ( Model model = Model.create( spec, seed, threads ) )
@@ -85,7 +84,10 @@ public class TrainMnistCommand implements Callable< Integer >
 					history.initialValidationLoss, r.bestLoss ) );
 			if ( output != null )
 			{
-				ModelFile.save( model, output, Collections.singletonMap( ModelFile.HISTORY, history.toJson() ) );
+				final java.util.Map< String, String > extras = new java.util.HashMap<>();
+				extras.put( ModelFile.HISTORY, history.toJson() );
+				extras.put( ModelFile.NORMALIZATION, fiji.plugin.autoencoder.convert.Normalization.eightBit().toJson() ); // IDX bytes were scaled by 1/255
+				ModelFile.save( model, output, extras );
 				System.out.println( "Saved " + output );
 			}
 		}

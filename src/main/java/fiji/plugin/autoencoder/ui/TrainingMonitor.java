@@ -8,6 +8,7 @@ import java.awt.event.WindowAdapter;
 import java.awt.event.WindowEvent;
 import java.util.Locale;
 
+import fiji.plugin.autoencoder.features.LossCurves;
 import fiji.plugin.autoencoder.train.History;
 import fiji.plugin.autoencoder.train.Trainer;
 import fiji.plugin.autoencoder.train.TrainingListener;
@@ -24,7 +25,7 @@ import ij.gui.PlotWindow;
 public final class TrainingMonitor implements TrainingListener, AutoCloseable
 {
 	/** Title of the live loss plot window. */
-	public static final String PLOT_TITLE = "Autoencoder training loss";
+	public static final String PLOT_TITLE = "Autoencoder training loss"; // LossCurves appends " loss" to the title it is given
 
 	/** Title of the window with the Stop button. */
 	public static final String CONTROL_TITLE = "Autoencoder training";
@@ -98,7 +99,7 @@ public final class TrainingMonitor implements TrainingListener, AutoCloseable
 	@Override
 	public void epochEnded( final History.Epoch e, final History h )
 	{
-		final Plot plot = LossPlots.plot( h, PLOT_TITLE );
+		final Plot plot = LossCurves.plot( h, "Autoencoder training" );
 		if ( window == null || !window.isVisible() )
 			window = plot.show();
 		else
