@@ -34,8 +34,8 @@ public class TrainSegmenterCommand extends ContextCommand
 	@Parameter( label = "Model file", style = "save" )
 	private File model_file;
 
-	@Parameter( label = "Loss", choices = { "Dice", "BCE" } )
-	private String loss = "Dice";
+	@Parameter( label = "Loss", choices = { "BCE", "Dice" } )
+	private String loss = "BCE";
 
 	@Parameter( label = "Epochs", min = "1" )
 	private int epochs = 30;

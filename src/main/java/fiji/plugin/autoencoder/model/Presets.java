@@ -84,7 +84,8 @@ public final class Presets
 	/**
 	 * An image-to-mask segmenter (a small U-Net): conv_pool 16-32-64 with skip
 	 * connections, nearest upsampling, one sigmoid output channel (foreground
-	 * probability) and the soft Dice loss; targets are masks in [0, 1].
+	 * probability) and BCE; targets are masks in [0, 1]. (Loss {@code dice}
+	 * works too but, alone, can get stuck predicting everything as foreground.)
 	 */
 	public static ModelSpec segmenter( final int channels )
 	{
@@ -95,7 +96,7 @@ public final class Presets
 		s.outputChannels = 1;
 		s.layers = new int[] { 16, 32, 64 };
 		s.skipConnections = true;
-		s.loss = Loss.DICE;
+		s.loss = Loss.BCE;
 		return s.validate();
 	}
 

@@ -21,7 +21,7 @@ import ij.process.FloatProcessor;
 
 /**
  * Supervised segmentation: an image-to-mask encoder-decoder (by default
- * {@link Presets#segmenter(int)}, a small U-Net with the Dice loss) trained on
+ * {@link Presets#segmenter(int)}, a small U-Net with BCE or the Dice loss) trained on
  * image/mask pairs through {@link ImageTrainingJob} (random patches,
  * augmentation, a held-out validation strip, the best model saved), then
  * applied tile by tile: foreground probability, mask (probability above a

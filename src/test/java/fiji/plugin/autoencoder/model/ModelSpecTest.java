@@ -121,6 +121,7 @@ class ModelSpecTest
 	void diceLossIsTheSoftDiceOfTheOutput()
 	{
 		final ModelSpec spec = Presets.segmenter( 1 );
+		spec.loss = ModelSpec.Loss.DICE;
 		spec.height = 16;
 		spec.width = 16;
 		final int n = 2, hw = 16 * 16;
@@ -180,10 +181,13 @@ class ModelSpecTest
 		dense.codeSize = 20;
 		assertTrue( error( dense::validate ).contains( "skip_connections needs code_size 0" ) );
 		final ModelSpec linear = Presets.segmenter( 1 );
+		linear.loss = ModelSpec.Loss.DICE;
 		linear.outputActivation = ModelSpec.Activation.LINEAR;
 		final String d = error( linear::validate );
 		assertTrue( d.contains( "loss dice needs output_activation sigmoid" ), d );
 		assertTrue( ModelSpec.fromJson( Presets.segmenter( 1 ).toJson() ).skipConnections );
-		assertTrue( Presets.segmenter( 1 ).toJson().contains( "\"skip_connections\": true" ) && Presets.segmenter( 1 ).toJson().contains( "\"dice\"" ) );
+		linear.outputActivation = ModelSpec.Activation.SIGMOID;
+		assertTrue( linear.toJson().contains( "\"skip_connections\": true" ) && linear.toJson().contains( "\"dice\"" ) );
+		assertEquals( "dice", ModelSpec.fromJson( linear.toJson() ).loss.name().toLowerCase() );
 	}
 }
