@@ -76,6 +76,9 @@ public final class GraphBuilder
 	/** The data loss of the last {@link #objective} built. */
 	private Operand< TFloat32 > lastLoss;
 
+	/** The encoder's pre-pool feature map per level of the last encoder built (skip_connections only). */
+	private final List< Operand< TFloat32 > > skips = new ArrayList<>();
+
 	private final Map< String, Ops > scopes = new HashMap<>();
 
 	private GraphBuilder( final ModelSpec spec, final long seed, final Graph graph, final boolean extending )
@@ -154,7 +157,7 @@ public final class GraphBuilder
 			final List< Operand< TFloat32 > > switches = new ArrayList<>();
 			final Operand< TFloat32 > code = tf.withName( Endpoints.CODE ).identity( convEncoder( input, switches ) );
 			logits = convDecoder( code, spec.unpooling == Unpooling.ZERO_FILL ? switches : null );
-			if ( endpoints && spec.unpooling != Unpooling.ZERO_FILL )
+			if ( endpoints && spec.unpooling != Unpooling.ZERO_FILL && !spec.skipConnections )
 			{
 				final Placeholder< TFloat32 > codeIn = tf.withName( Endpoints.CODE_INPUT ).placeholder( TFloat32.class,
 						Placeholder.shape( codeShape() ) );
@@ -166,7 +169,9 @@ public final class GraphBuilder
 
 		final Operand< TFloat32 > perElement = elementLoss( logits, target, spec.loss );
 		final Operand< TFloat32 > loss;
-		if ( weight != null )
+		if ( spec.loss == Loss.DICE )
+			loss = tf.withName( Endpoints.LOSS ).identity( diceLoss( output( logits ), target, weight ) );
+		else if ( weight != null )
 			loss = tf.withName( Endpoints.LOSS ).math.div( sumAll( tf.math.mul( perElement, weight ) ),
 					tf.math.maximum( sumAll( weight ), tf.constant( 1e-8f ) ) );
 		else
@@ -426,6 +431,7 @@ public final class GraphBuilder
 	private Operand< TFloat32 > convEncoder( final Operand< TFloat32 > input, final List< Operand< TFloat32 > > switches )
 	{
 		final int levels = spec.layers.length;
+		skips.clear(); // NB: the encoder is built again for each unrolled training step
 		Operand< TFloat32 > x = input;
 		for ( int l = 0; l < levels; l++ )
 		{
@@ -434,6 +440,8 @@ public final class GraphBuilder
 			if ( spec.kind == Kind.CONV_POOL )
 			{
 				final Operand< TFloat32 > pre = activation( conv( x, "enc" + l, inChannels( l ), spec.layers[ l ], 1 ), act );
+				if ( spec.skipConnections )
+					skips.add( pre );
 				x = tf.nn.maxPool( pre, tf.constant( new int[] { 1, 2, 2, 1 } ), tf.constant( new int[] { 1, 2, 2, 1 } ), "VALID" );
 				if ( spec.unpooling == Unpooling.ZERO_FILL )
 					switches.add( tf.stopGradient( tf.dtypes.cast( tf.math.equal( pre, upsample( x ) ), TFloat32.class ) ) );
@@ -464,12 +472,14 @@ public final class GraphBuilder
 		{
 			for ( int l = levels - 1; l >= 0; l-- )
 			{
-				final int cin = l == levels - 1 ? spec.layers[ levels - 1 ] : spec.layers[ l + 1 ];
+				final int cin = l == levels - 1 ? spec.layers[ levels - 1 ] : spec.layers[ l + 1 ] * skipFactor();
 				x = activation( conv( x, "dec" + l, cin, spec.layers[ l ], 1 ), spec.activation );
 				final Operand< TFloat32 > up = upsample( x );
 				x = switches == null ? up : tf.math.mul( switches.get( l ), up );
+				if ( spec.skipConnections ) // U-Net: the upsampled map next to the encoder's map of the same level
+					x = tf.concat( Arrays.asList( x, skips.get( l ) ), tf.constant( -1 ) );
 			}
-			return conv( x, "out", spec.layers[ 0 ], spec.outChannels(), 1 );
+			return conv( x, "out", spec.layers[ 0 ] * skipFactor(), spec.outChannels(), 1 );
 		}
 		for ( int l = levels - 1; l >= 0; l-- )
 		{
@@ -565,6 +575,28 @@ public final class GraphBuilder
 			return tf.math.sub( tf.math.softplus( logits ), tf.math.mul( logits, target ) );
 		}
 		return tf.math.squaredDifference( output( logits ), target );
+	}
+
+	/** Channels grow by this factor where a skip connection is concatenated. */
+	private int skipFactor()
+	{
+		return spec.skipConnections ? 2 : 1;
+	}
+
+	/**
+	 * Soft Dice loss per sample, averaged over the batch:
+	 * 1 - (2 sum(w p t) + 1) / (sum(w p) + sum(w t) + 1), sums over height, width and channels.
+	 */
+	private Operand< TFloat32 > diceLoss( final Operand< TFloat32 > p, final Operand< TFloat32 > t, final Operand< TFloat32 > weight )
+	{
+		final Operand< TInt32 > axes = tf.constant( new int[] { 1, 2, 3 } );
+		final Operand< TFloat32 > pw = weight == null ? p : tf.math.mul( p, weight );
+		final Operand< TFloat32 > tw = weight == null ? t : tf.math.mul( t, weight );
+		final Operand< TFloat32 > one = tf.constant( 1f );
+		final Operand< TFloat32 > inter = tf.sum( tf.math.mul( pw, t ), axes );
+		final Operand< TFloat32 > dice = tf.math.div( tf.math.add( tf.math.mul( tf.constant( 2f ), inter ), one ),
+				tf.math.add( tf.math.add( tf.sum( pw, axes ), tf.sum( tw, axes ) ), one ) );
+		return tf.math.mean( tf.math.sub( one, dice ), tf.constant( 0 ) );
 	}
 
 	private Operand< TFloat32 > sumAll( final Operand< TFloat32 > x )

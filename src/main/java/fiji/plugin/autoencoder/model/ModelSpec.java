@@ -32,9 +32,12 @@ import com.google.gson.annotations.SerializedName;
  * convolutional code (the last level's feature map), or a dense bottleneck
  * of this width;</li>
  * <li>{@code kernel}, {@code activation}, {@code code_activation},
- * {@code output_activation} and {@code loss} ({@code bce} needs a sigmoid
- * output), {@code tied_weights} (dense only), {@code unpooling}
- * ({@code nearest} or {@code zero_fill}, conv_pool only), {@code l2},
+ * {@code output_activation} and {@code loss} ({@code bce} and {@code dice}
+ * need a sigmoid output), {@code tied_weights} (dense only), {@code unpooling}
+ * ({@code nearest} or {@code zero_fill}, conv_pool only),
+ * {@code skip_connections} (conv_pool only: U-Net style, each decoder level
+ * also sees the encoder's feature map of that level; no code-only decoder),
+ * {@code l2},
  * {@code optimizer} ({@code adam} or {@code adadelta}),
  * {@code learning_rate}, {@code decay} (learning rate / (1 + decay * step)),
  * {@code output_channels} (0: as the input), {@code weighted_loss} (per-pixel
@@ -78,7 +81,12 @@ public final class ModelSpec
 		/** Binary cross-entropy on a sigmoid output (targets in [0, 1]). */
 		@SerializedName( "bce" ) BCE,
 		/** Mean squared error. */
-		@SerializedName( "mse" ) MSE
+		@SerializedName( "mse" ) MSE,
+		/**
+		 * Soft Dice on a sigmoid output (masks in [0, 1]): per sample
+		 * 1 - (2 sum(p t) + 1) / (sum(p) + sum(t) + 1), averaged over the batch.
+		 */
+		@SerializedName( "dice" ) DICE
 	}
 
 	/** How a conv_pool decoder undoes max-pooling. */
@@ -131,6 +139,9 @@ public final class ModelSpec
 	public boolean tiedWeights = false;
 
 	public Unpooling unpooling = Unpooling.NEAREST;
+
+	@SerializedName( "skip_connections" )
+	public boolean skipConnections = false;
 
 	public double l2 = 0;
 
@@ -257,9 +268,11 @@ public final class ModelSpec
 		if ( outputActivation == null )
 			problems.add( "output_activation is missing or unknown: use one of " + names( Activation.values() ) );
 		if ( loss == null )
-			problems.add( "loss is missing or unknown: use bce or mse" );
-		if ( loss == Loss.BCE && outputActivation != null && outputActivation != Activation.SIGMOID )
-			problems.add( "loss bce needs output_activation sigmoid (got " + name( outputActivation ) + "): use sigmoid, or loss mse" );
+			problems.add( "loss is missing or unknown: use bce, mse or dice" );
+		if ( ( loss == Loss.BCE || loss == Loss.DICE ) && outputActivation != null && outputActivation != Activation.SIGMOID )
+			problems.add( "loss " + name( loss ) + " needs output_activation sigmoid (got " + name( outputActivation ) + "): use sigmoid, or loss mse" );
+		if ( loss == Loss.DICE && layerwisePretraining )
+			problems.add( "loss dice cannot be used with layerwise_pretraining (its per-layer losses are per pixel): use bce" );
 		if ( optimizer == null )
 			problems.add( "optimizer is missing or unknown: use adam or adadelta" );
 		if ( unpooling == null )
@@ -292,6 +305,8 @@ public final class ModelSpec
 				problems.add( "tied_weights needs output_channels equal to channels (the decoder reuses the encoder's weights)" );
 			if ( layerwisePretraining && layers.length == 0 )
 				problems.add( "layerwise_pretraining needs at least one hidden layer before the code" );
+			if ( skipConnections )
+				problems.add( "skip_connections needs kind conv_pool: set it to false for dense autoencoders" );
 		}
 		else
 		{
@@ -301,6 +316,12 @@ public final class ModelSpec
 				problems.add( "tied_weights applies to dense autoencoders only: set it to false" );
 			if ( layerwisePretraining )
 				problems.add( "layerwise_pretraining applies to dense autoencoders only: set it to false" );
+			if ( skipConnections && kind != Kind.CONV_POOL )
+				problems.add( "skip_connections needs kind conv_pool (the encoder's pre-pool maps are concatenated in the decoder)" );
+			if ( skipConnections && codeSize > 0 )
+				problems.add( "skip_connections needs code_size 0 (a fully convolutional code): a dense bottleneck would be bypassed" );
+			if ( skipConnections && unpooling == Unpooling.ZERO_FILL )
+				problems.add( "skip_connections works with unpooling nearest only: set unpooling to nearest" );
 			if ( unpooling == Unpooling.ZERO_FILL && kind != Kind.CONV_POOL )
 				problems.add( "unpooling zero_fill needs kind conv_pool (a max-pooling encoder)" );
 			final int m = sizeMultiple();

@@ -81,6 +81,25 @@ public final class Presets
 		return s.validate();
 	}
 
+	/**
+	 * An image-to-mask segmenter (a small U-Net): conv_pool 16-32-64 with skip
+	 * connections, nearest upsampling, one sigmoid output channel (foreground
+	 * probability) and BCE; targets are masks in [0, 1]. (Loss {@code dice}
+	 * works too but, alone, can get stuck predicting everything as foreground.)
+	 */
+	public static ModelSpec segmenter( final int channels )
+	{
+		final ModelSpec s = base( "segmenter", Kind.CONV_POOL );
+		s.height = 64;
+		s.width = 64;
+		s.channels = channels;
+		s.outputChannels = 1;
+		s.layers = new int[] { 16, 32, 64 };
+		s.skipConnections = true;
+		s.loss = Loss.BCE;
+		return s.validate();
+	}
+
 	/** Every preset by its name. */
 	public static Map< String, Supplier< ModelSpec > > all()
 	{
@@ -93,6 +112,7 @@ public final class Presets
 		m.put( "deep_dense", () -> deepDense( false ) );
 		m.put( "deep_stacked", () -> deepDense( true ) );
 		m.put( "denoiser", () -> denoiser( 1 ) );
+		m.put( "segmenter", () -> segmenter( 1 ) );
 		return m;
 	}
 

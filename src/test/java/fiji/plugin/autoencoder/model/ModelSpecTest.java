@@ -85,7 +85,7 @@ class ModelSpecTest
 	@Test
 	void haloCoversTheReceptiveField()
 	{
-		for ( final String name : new String[] { "conv_pool", "conv_pool_zero_fill", "conv_strided", "denoiser" } )
+		for ( final String name : new String[] { "conv_pool", "conv_pool_zero_fill", "conv_strided", "denoiser", "segmenter" } )
 		{
 			final ModelSpec spec = Presets.byName( name );
 			final int size = 64 + 2 * spec.halo();
@@ -115,5 +115,79 @@ class ModelSpecTest
 				assertTrue( reach <= spec.halo(), name + ": receptive field reaches " + reach + " > halo " + spec.halo() );
 			}
 		}
+	}
+
+	@Test
+	void diceLossIsTheSoftDiceOfTheOutput()
+	{
+		final ModelSpec spec = Presets.segmenter( 1 );
+		spec.loss = ModelSpec.Loss.DICE;
+		spec.height = 16;
+		spec.width = 16;
+		final int n = 2, hw = 16 * 16;
+		final java.util.Random r = new java.util.Random( 5 );
+		final float[] in = new float[ n * hw ], mask = new float[ n * hw ];
+		for ( int i = 0; i < in.length; i++ )
+		{
+			in[ i ] = r.nextFloat();
+			mask[ i ] = ( i % hw ) % 16 < 6 ? 1 : 0; // 6 foreground columns per sample
+		}
+		try ( Model m = Model.create( spec, 11, 1 );
+				org.tensorflow.types.TFloat32 x = Model.tensor( in, org.tensorflow.ndarray.Shape.of( n, 16, 16, 1 ) );
+				org.tensorflow.types.TFloat32 t = Model.tensor( mask, org.tensorflow.ndarray.Shape.of( n, 16, 16, 1 ) ) )
+		{
+			final float[] p = new float[ n * hw ];
+			m.predict( in, p, n, new int[] { 16, 16 } );
+			double expected = 0;
+			for ( int b = 0; b < n; b++ )
+			{
+				double inter = 0, sp = 0, st = 0;
+				for ( int i = b * hw; i < ( b + 1 ) * hw; i++ )
+				{
+					inter += p[ i ] * mask[ i ];
+					sp += p[ i ];
+					st += mask[ i ];
+				}
+				expected += ( 1 - ( 2 * inter + 1 ) / ( sp + st + 1 ) ) / n;
+			}
+			assertEquals( expected, m.loss( Endpoints.LOSS, x, t, null ), 1e-5 );
+			assertTrue( expected > 0.2, "an untrained net is far from the mask: " + expected );
+			// it trains: skip connections and Dice have gradients
+			float last = 0;
+			for ( int step = 0; step < 60; step++ )
+				last = m.trainStep( Endpoints.TRAIN, Endpoints.LOSS, x, t, null );
+			assertTrue( last < 0.5 * expected, "Dice loss after 60 steps " + last + " vs " + expected );
+		}
+	}
+
+	@Test
+	void skipConnectionsConcatenateEncoderMaps()
+	{
+		final ModelSpec spec = Presets.segmenter( 2 );
+		try ( Model m = Model.create( spec, 1, 1 ) )
+		{
+			// decoder convs see the upsampled map next to the encoder's map of the same level
+			assertArrayEquals( new long[] { 3, 3, 64, 64 }, m.parameterShapes().get( "params/dec2_w" ) );
+			assertArrayEquals( new long[] { 3, 3, 128, 32 }, m.parameterShapes().get( "params/dec1_w" ) );
+			assertArrayEquals( new long[] { 3, 3, 64, 16 }, m.parameterShapes().get( "params/dec0_w" ) );
+			assertArrayEquals( new long[] { 3, 3, 32, 1 }, m.parameterShapes().get( "params/out_w" ) );
+			assertTrue( !m.has( Endpoints.CODE_INPUT ), "a U-Net cannot decode a code on its own" );
+		}
+		final ModelSpec strided = Presets.convStrided();
+		strided.skipConnections = true;
+		assertTrue( error( strided::validate ).contains( "skip_connections needs kind conv_pool" ) );
+		final ModelSpec dense = Presets.convPool( ModelSpec.Unpooling.NEAREST );
+		dense.skipConnections = true;
+		dense.codeSize = 20;
+		assertTrue( error( dense::validate ).contains( "skip_connections needs code_size 0" ) );
+		final ModelSpec linear = Presets.segmenter( 1 );
+		linear.loss = ModelSpec.Loss.DICE;
+		linear.outputActivation = ModelSpec.Activation.LINEAR;
+		final String d = error( linear::validate );
+		assertTrue( d.contains( "loss dice needs output_activation sigmoid" ), d );
+		assertTrue( ModelSpec.fromJson( Presets.segmenter( 1 ).toJson() ).skipConnections );
+		linear.outputActivation = ModelSpec.Activation.SIGMOID;
+		assertTrue( linear.toJson().contains( "\"skip_connections\": true" ) && linear.toJson().contains( "\"dice\"" ) );
+		assertEquals( "dice", ModelSpec.fromJson( linear.toJson() ).loss.name().toLowerCase() );
 	}
 }

@@ -1,0 +1,16 @@
+#!/bin/sh
+# Segmentation benchmark: (a) segment by reconstruction on skimage textures with
+# 20 synthetic defects each; (b) supervised U-Net on DSB2018 nuclei (left half
+# -> right half) and its PyTorch twin on the same patches. Not part of the test
+# suite. About 10-20 minutes on 2 cores. Usage: bench/run-segment-bench.sh [ae_epochs] [unet_epochs]
+set -e
+cd "$(dirname "$0")/.."
+BUILD=/tmp/build-sbench
+mvn -B -q package -DskipTests -Dae.build.dir=$BUILD
+CP="$BUILD/fiji-autoencoder_-0.1.0-SNAPSHOT.jar:$BUILD/lib/*"
+mkdir -p $BUILD/bench
+javac -proc:none -nowarn -d $BUILD/bench -cp "$CP" bench/SegmentBench.java
+RUN="java -Xmx3g -Djava.awt.headless=true -cp $BUILD/bench:$CP SegmentBench"
+$RUN texture "${1:-8}" 2>&1 | grep -v "^I0000\|^20[0-9][0-9]-\|WARNING: All\|^To enable"
+$RUN nuclei $BUILD/nuclei "${2:-15}" 2>&1 | grep -v "^I0000\|^20[0-9][0-9]-\|WARNING: All\|^To enable"
+/usr/bin/python3 bench/segment_twin.py $BUILD/nuclei "${2:-15}"

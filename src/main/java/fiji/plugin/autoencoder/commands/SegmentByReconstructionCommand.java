@@ -1,0 +1,76 @@
+package fiji.plugin.autoencoder.commands;
+
+import java.io.File;
+
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
+import fiji.plugin.autoencoder.segment.Segmentation;
+import ij.ImagePlus;
+import ij.measure.ResultsTable;
+
+/** Plugins > Autoencoder > Segment by Reconstruction: what an autoencoder of normal images cannot reconstruct becomes objects. */
+@Plugin( type = Command.class, headless = true, menuPath = "Plugins>Autoencoder>Segment by Reconstruction" )
+public class SegmentByReconstructionCommand extends ContextCommand
+{
+	@Parameter
+	private LogService log;
+
+	@Parameter( required = false )
+	private StatusService status;
+
+	@Parameter( label = "Image" )
+	private ImagePlus input;
+
+	@Parameter( label = "Model file", style = "open", description = "An autoencoder trained on normal (defect-free) images" )
+	private File model_file;
+
+	@Parameter( label = "Threshold method", choices = { "Otsu", "Percentile", "Value" } )
+	private String threshold_method = "Otsu";
+
+	@Parameter( label = "Threshold value (percentile or error)", description = "Percentile: e.g. 99; Value: the reconstruction error itself; ignored for Otsu" )
+	private double threshold_value = 99;
+
+	@Parameter( label = "Smoothing sigma (pixels, 0 = none)", min = "0" )
+	private double smoothing_sigma = 1;
+
+	@Parameter( label = "Minimum object size (pixels)", min = "0" )
+	private int min_size = 10;
+
+	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
+	private int tile_size = 0;
+
+	@Parameter( type = ItemIO.OUTPUT )
+	private ImagePlus anomaly_map, mask, labels;
+
+	@Parameter( type = ItemIO.OUTPUT )
+	private ResultsTable results;
+
+	@Override
+	public void run()
+	{
+		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), 0 ) )
+		{
+			final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( threshold_method, threshold_value, smoothing_sigma, min_size );
+			s.map.tiling( Commands.tiles( tile_size ) );
+			final Segmentation seg = ReconstructionSegmenter.segment( model, Commands.image( input ), s, new StatusProgress( status, this ) );
+			anomaly_map = seg.score;
+			mask = seg.mask;
+			labels = seg.labels;
+			results = seg.table;
+			SegmentationOutputs.show( seg, "Objects of " + input.getTitle() );
+			log.info( "Segment by Reconstruction: " + seg.objectCount + " object(s) with error above " + seg.threshold );
+		}
+		catch ( final Exception e )
+		{
+			Errors.report( this, log, "Segment by Reconstruction", e );
+		}
+	}
+}

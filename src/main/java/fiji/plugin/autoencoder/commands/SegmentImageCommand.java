@@ -1,0 +1,68 @@
+package fiji.plugin.autoencoder.commands;
+
+import java.io.File;
+
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.segment.Segmentation;
+import fiji.plugin.autoencoder.segment.SupervisedSegmenter;
+import ij.ImagePlus;
+import ij.measure.ResultsTable;
+
+/** Plugins > Autoencoder > Segment Image: a model from Train Segmenter applied tiled: probability map, mask, labels, table. */
+@Plugin( type = Command.class, headless = true, menuPath = "Plugins>Autoencoder>Segment Image" )
+public class SegmentImageCommand extends ContextCommand
+{
+	@Parameter
+	private LogService log;
+
+	@Parameter( required = false )
+	private StatusService status;
+
+	@Parameter( label = "Image" )
+	private ImagePlus input;
+
+	@Parameter( label = "Model file", style = "open", description = "A .aemodel.zip written by Train Segmenter" )
+	private File model_file;
+
+	@Parameter( label = "Probability threshold", min = "0", max = "1" )
+	private double threshold = 0.5;
+
+	@Parameter( label = "Minimum object size (pixels)", min = "0" )
+	private int min_size = 0;
+
+	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
+	private int tile_size = 0;
+
+	@Parameter( type = ItemIO.OUTPUT )
+	private ImagePlus probability, mask, labels;
+
+	@Parameter( type = ItemIO.OUTPUT )
+	private ResultsTable results;
+
+	@Override
+	public void run()
+	{
+		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), 0 ) )
+		{
+			final Segmentation seg = SupervisedSegmenter.segment( model, Commands.image( input ), threshold, min_size, Commands.tiles( tile_size ), new StatusProgress( status, this ) );
+			probability = seg.score;
+			mask = seg.mask;
+			labels = seg.labels;
+			results = seg.table;
+			SegmentationOutputs.show( seg, "Objects of " + input.getTitle() );
+			log.info( "Segment Image: " + seg.objectCount + " object(s)" );
+		}
+		catch ( final Exception e )
+		{
+			Errors.report( this, log, "Segment Image", e );
+		}
+	}
+}

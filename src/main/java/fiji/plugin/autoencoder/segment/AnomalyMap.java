@@ -1,0 +1,160 @@
+package fiji.plugin.autoencoder.segment;
+
+import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.convert.OutputType;
+import fiji.plugin.autoencoder.denoise.Denoiser;
+import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.tiling.ImageRunner;
+import ij.ImagePlus;
+import ij.plugin.filter.GaussianBlur;
+import ij.process.FloatProcessor;
+
+/**
+ * Per-pixel reconstruction error of an autoencoder trained on normal
+ * tissue or background: where the model cannot reproduce the image, something
+ * it has not seen is there. The reconstruction is computed tile by tile
+ * through {@link Denoiser} (so images of any size work, with results equal to
+ * an untiled run) and is in the input's intensity units; the error is
+ * {@code |x - x'|} or {@code (x - x')^2}, optionally Gaussian-smoothed, per
+ * channel or averaged over the channels (an RGB image has 3).
+ *
+ * <pre>{@code
+ * try ( ModelFile.Loaded model = ModelFile.load( path, 0 ) ) {
+ *     ImagePlus map = AnomalyMap.compute( model, imp, new AnomalyMap.Options().sigma( 2 ), Progress.none() );
+ * }
+ * }</pre>
+ *
+ * Stateless and thread-safe; the input image is never changed.
+ */
+public final class AnomalyMap
+{
+	private AnomalyMap()
+	{}
+
+	/** How a pixel's error is measured. */
+	public enum Error
+	{
+		/** |x - x'| */
+		ABSOLUTE,
+		/** (x - x')^2 */
+		SQUARED
+	}
+
+	/** Settings, with fluent setters. */
+	public static final class Options
+	{
+		public Error error = Error.ABSOLUTE;
+
+		/** Gaussian smoothing sigma in pixels (0: none), applied per plane after the error. */
+		public double sigma = 0;
+
+		/** One map per channel (true) or the mean over the channels (false). */
+		public boolean perChannel = false;
+
+		/** Tiling of the reconstruction. */
+		public ImageRunner.Options tiling = new ImageRunner.Options();
+
+		public Options error( final Error e )
+		{
+			error = e;
+			return this;
+		}
+
+		public Options sigma( final double s )
+		{
+			sigma = s;
+			return this;
+		}
+
+		public Options perChannel( final boolean p )
+		{
+			perChannel = p;
+			return this;
+		}
+
+		public Options tiling( final ImageRunner.Options t )
+		{
+			tiling = t;
+			return this;
+		}
+	}
+
+	/** The model's reconstruction of {@code input} (32-bit, input units), then {@link #fromReconstruction}. */
+	public static ImagePlus compute( final ModelFile.Loaded model, final ImagePlus input, final Options options, final Progress progress )
+	{
+		if ( input == null )
+			throw new IllegalArgumentException( "No image: open the image to segment first" );
+		final ImagePlus reconstruction = Denoiser.apply( model, input, OutputType.FLOAT_32, "reconstruction", options.tiling, progress );
+		return fromReconstruction( input, reconstruction, options );
+	}
+
+	/**
+	 * The error map of an image and its reconstruction (any types, same size;
+	 * the reconstruction has as many channels as the input has, counting RGB as 3).
+	 *
+	 * @return a 32-bit image with 1 channel (mean) or one per input channel, and the input's slices and frames
+	 */
+	public static ImagePlus fromReconstruction( final ImagePlus input, final ImagePlus reconstruction, final Options options )
+	{
+		final int channels = Planes.channels( input );
+		if ( reconstruction.getWidth() != input.getWidth() || reconstruction.getHeight() != input.getHeight()
+				|| reconstruction.getNSlices() != input.getNSlices() || reconstruction.getNFrames() != input.getNFrames()
+				|| Planes.channels( reconstruction ) != channels )
+			throw new IllegalArgumentException( "The reconstruction is " + describe( reconstruction ) + " but the image is " + describe( input )
+					+ ": compute the reconstruction from this image with a model trained on images with " + channels + " channel(s)" );
+		if ( !( options.sigma >= 0 ) || Double.isInfinite( options.sigma ) )
+			throw new IllegalArgumentException( "The smoothing sigma must be 0 (none) or positive, got " + options.sigma );
+		final int outChannels = options.perChannel ? channels : 1;
+		final int n = input.getWidth() * input.getHeight();
+		final float[][] planes = new float[ outChannels * input.getNSlices() * input.getNFrames() ][];
+		int k = 0;
+		for ( int t = 1; t <= input.getNFrames(); t++ )
+			for ( int z = 1; z <= input.getNSlices(); z++ )
+			{
+				final float[][] errors = new float[ channels ][];
+				for ( int c = 1; c <= channels; c++ )
+				{
+					final float[] x = Planes.values( input, c, z, t ), r = Planes.values( reconstruction, c, z, t );
+					for ( int i = 0; i < n; i++ )
+					{
+						final float d = x[ i ] - r[ i ];
+						x[ i ] = options.error == Error.SQUARED ? d * d : Math.abs( d );
+					}
+					errors[ c - 1 ] = x;
+				}
+				if ( options.perChannel )
+					for ( final float[] e : errors )
+						planes[ k++ ] = smooth( e, input, options.sigma );
+				else
+					planes[ k++ ] = smooth( mean( errors, n ), input, options.sigma );
+			}
+		return Planes.floatImage( Planes.title( input, "anomaly" ), input, outChannels, planes );
+	}
+
+	private static float[] mean( final float[][] planes, final int n )
+	{
+		if ( planes.length == 1 )
+			return planes[ 0 ];
+		final float[] m = new float[ n ];
+		for ( final float[] p : planes )
+			for ( int i = 0; i < n; i++ )
+				m[ i ] += p[ i ];
+		for ( int i = 0; i < n; i++ )
+			m[ i ] /= planes.length;
+		return m;
+	}
+
+	private static float[] smooth( final float[] plane, final ImagePlus like, final double sigma )
+	{
+		if ( sigma == 0 )
+			return plane;
+		final FloatProcessor fp = new FloatProcessor( like.getWidth(), like.getHeight(), plane );
+		new GaussianBlur().blurGaussian( fp, sigma, sigma, 0.002 );
+		return ( float[] ) fp.getPixels();
+	}
+
+	private static String describe( final ImagePlus imp )
+	{
+		return imp.getWidth() + " x " + imp.getHeight() + " with " + Planes.channels( imp ) + " channel(s), " + imp.getNSlices() + " slice(s), " + imp.getNFrames() + " frame(s)";
+	}
+}

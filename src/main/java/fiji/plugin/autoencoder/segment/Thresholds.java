@@ -1,0 +1,158 @@
+package fiji.plugin.autoencoder.segment;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.process.AutoThresholder;
+import ij.process.ByteProcessor;
+
+/**
+ * Turns a score map (anomaly map, probability map) into a binary mask:
+ * foreground is every pixel whose score is strictly above a threshold. The
+ * threshold is Otsu's (ImageJ's {@link AutoThresholder} on a 256-bin
+ * histogram between the map's minimum and maximum: the upper edge of the last
+ * background bin), a percentile of all the map's values, or a fixed value.
+ *
+ * <pre>{@code
+ * double t = Thresholds.threshold( map, Thresholds.Method.OTSU, 0 );
+ * ImagePlus mask = Thresholds.mask( map, t );   // 8-bit, 255 = foreground
+ * }</pre>
+ *
+ * Stateless and thread-safe.
+ */
+public final class Thresholds
+{
+	private Thresholds()
+	{}
+
+	/** How the threshold is found. */
+	public enum Method
+	{
+		OTSU, PERCENTILE, VALUE;
+
+		/** The method by its name as shown in the commands (Otsu, Percentile, Value), case-insensitive. */
+		public static Method of( final String name )
+		{
+			for ( final Method m : values() )
+				if ( m.name().equalsIgnoreCase( name == null ? "" : name.trim() ) )
+					return m;
+			throw new IllegalArgumentException( "Unknown threshold method '" + name + "': use Otsu, Percentile or Value" );
+		}
+	}
+
+	/** Histogram bins of Otsu's method. */
+	public static final int BINS = 256;
+
+	/**
+	 * The threshold of the map's values (all channels, slices and frames).
+	 *
+	 * @param value the percentile (0..100) for PERCENTILE, the threshold itself for VALUE; ignored for OTSU
+	 */
+	public static double threshold( final ImagePlus map, final Method method, final double value )
+	{
+		final float[] v = allValues( map );
+		switch ( method )
+		{
+		case OTSU:
+			return otsu( v );
+		case PERCENTILE:
+			return percentile( v, value );
+		case VALUE:
+			if ( !Double.isFinite( value ) )
+				throw new IllegalArgumentException( "The threshold value must be a finite number, got " + value );
+			return value;
+		default:
+			throw new IllegalArgumentException( "Unknown threshold method " + method );
+		}
+	}
+
+	/** Otsu's threshold of the values (NaN are ignored); a constant map gives its value (no foreground). */
+	public static double otsu( final float[] values )
+	{
+		double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+		for ( final float f : values )
+			if ( f == f )
+			{
+				min = Math.min( min, f );
+				max = Math.max( max, f );
+			}
+		if ( !( max > min ) )
+			return min == Double.POSITIVE_INFINITY ? 0 : min;
+		final int[] histogram = new int[ BINS ];
+		final double scale = BINS / ( max - min );
+		for ( final float f : values )
+			if ( f == f )
+				histogram[ Math.min( BINS - 1, ( int ) ( ( f - min ) * scale ) ) ]++;
+		final int bin = new AutoThresholder().getThreshold( AutoThresholder.Method.Otsu, histogram );
+		return min + ( bin + 1 ) / scale;
+	}
+
+	/** The p-th percentile (0..100, nearest rank below: the value with p% of the values at or below it). */
+	public static double percentile( final float[] values, final double p )
+	{
+		if ( !( p >= 0 && p <= 100 ) )
+			throw new IllegalArgumentException( "The percentile must be between 0 and 100 (e.g. 99), got " + p );
+		final float[] s = finite( values );
+		if ( s.length == 0 )
+			throw new IllegalArgumentException( "The map has no values (all NaN): nothing to threshold" );
+		Arrays.sort( s );
+		final int rank = ( int ) Math.ceil( p / 100.0 * s.length ) - 1;
+		return s[ Math.max( 0, Math.min( s.length - 1, rank ) ) ];
+	}
+
+	/** An 8-bit mask with the map's slices and frames: 255 where any channel of the map is above {@code threshold}, else 0. */
+	public static ImagePlus mask( final ImagePlus map, final double threshold )
+	{
+		final int w = map.getWidth(), h = map.getHeight(), n = w * h;
+		final ImageStack stack = new ImageStack( w, h );
+		for ( int t = 1; t <= map.getNFrames(); t++ )
+			for ( int z = 1; z <= map.getNSlices(); z++ )
+			{
+				final byte[] m = new byte[ n ];
+				for ( int c = 1; c <= Planes.channels( map ); c++ )
+				{
+					final float[] v = Planes.values( map, c, z, t );
+					for ( int i = 0; i < n; i++ )
+						if ( v[ i ] > threshold )
+							m[ i ] = ( byte ) 255;
+				}
+				stack.addSlice( null, new ByteProcessor( w, h, m ) );
+			}
+		final ImagePlus out = Planes.wrap( Planes.title( map, "mask" ), map, stack, 1 );
+		out.setDisplayRange( 0, 255 );
+		out.setProperty( "Info", String.format( Locale.ROOT, "threshold=%.6g", threshold ) );
+		return out;
+	}
+
+	private static float[] allValues( final ImagePlus map )
+	{
+		if ( map == null )
+			throw new IllegalArgumentException( "No map to threshold" );
+		final int n = map.getWidth() * map.getHeight();
+		final int planes = Planes.channels( map ) * map.getNSlices() * map.getNFrames();
+		if ( ( long ) n * planes > Integer.MAX_VALUE - 8 )
+			throw new IllegalArgumentException( "The map has more than 2^31 values: threshold it slice by slice" );
+		final float[] all = new float[ n * planes ];
+		int k = 0;
+		for ( int t = 1; t <= map.getNFrames(); t++ )
+			for ( int z = 1; z <= map.getNSlices(); z++ )
+				for ( int c = 1; c <= Planes.channels( map ); c++ )
+				{
+					System.arraycopy( Planes.values( map, c, z, t ), 0, all, k, n );
+					k += n;
+				}
+		return all;
+	}
+
+	private static float[] finite( final float[] values )
+	{
+		int n = 0;
+		final float[] s = new float[ values.length ];
+		for ( final float f : values )
+			if ( f == f )
+				s[ n++ ] = f;
+		return n == s.length ? s : Arrays.copyOf( s, n );
+	}
+}

@@ -1,0 +1,84 @@
+package fiji.plugin.autoencoder.segment;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Collections;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scijava.Context;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+
+import fiji.plugin.autoencoder.commands.SegmentByReconstructionCommand;
+import fiji.plugin.autoencoder.convert.TestImages;
+import fiji.plugin.autoencoder.model.ModelSpec;
+import fiji.plugin.autoencoder.model.Presets;
+import fiji.plugin.autoencoder.train.ImageTrainingJob;
+import fiji.plugin.autoencoder.train.TrainingListener;
+import ij.ImagePlus;
+import ij.measure.ResultsTable;
+import ij.process.ImageProcessor;
+
+class ReconstructionSegmenterTest
+{
+	@TempDir
+	Path dir;
+
+	/** Defect centres (x, y) and radii painted into the held-out brick crop: bright, dark, bright. */
+	private static final int[][] DEFECTS = { { 30, 30, 6 }, { 90, 40, 5 }, { 60, 100, 7 } };
+
+	@Test
+	void findsDefectsInBrickTheSameForAnyTileSize() throws Exception
+	{
+		final ImagePlus brick = TestImages.open( "brick.png" );
+		final ImageProcessor ip = brick.getProcessor();
+		ip.setRoi( 0, 0, 512, 256 );
+		final ImagePlus normal = new ImagePlus( "brick-top", ip.crop() );
+		ip.setRoi( 200, 320, 128, 128 );
+		final ImageProcessor test = ip.crop();
+		for ( int d = 0; d < DEFECTS.length; d++ )
+			for ( int y = 0; y < 128; y++ )
+				for ( int x = 0; x < 128; x++ )
+					if ( Math.hypot( x - DEFECTS[ d ][ 0 ], y - DEFECTS[ d ][ 1 ] ) <= DEFECTS[ d ][ 2 ] )
+						test.set( x, y, d == 1 ? 0 : 255 );
+		final ImagePlus defective = new ImagePlus( "brick-defects", test );
+
+		final Path model = dir.resolve( "brick.aemodel.zip" );
+		final ModelSpec spec = Presets.convPool( ModelSpec.Unpooling.NEAREST );
+		final ImageTrainingJob job = new ImageTrainingJob( spec, model );
+		job.patchSize = 32;
+		job.patchesPerEpoch = 256;
+		job.config.epochs( 3 ).batchSize( 32 ).patience( 0 );
+		job.run( Collections.singletonList( normal ), null, TrainingListener.none() );
+
+		try ( Context context = new Context() )
+		{
+			final CommandService cs = context.service( CommandService.class );
+			final CommandModule whole = cs.run( SegmentByReconstructionCommand.class, true, "input", defective, "model_file", model.toFile(), "threshold_method", "Otsu",
+					"smoothing_sigma", 1.5, "min_size", 15, "tile_size", 0 ).get();
+			final CommandModule tiled = cs.run( SegmentByReconstructionCommand.class, true, "input", defective, "model_file", model.toFile(), "threshold_method", "Otsu",
+					"smoothing_sigma", 1.5, "min_size", 15, "tile_size", 48 ).get();
+			assertTrue( !whole.isCanceled() && !tiled.isCanceled(), whole.getCancelReason() + " / " + tiled.getCancelReason() );
+			final ImagePlus labels = ( ImagePlus ) whole.getOutput( "labels" );
+			final ResultsTable table = ( ResultsTable ) whole.getOutput( "results" );
+			System.out.println( "brick defects: " + table.size() + " objects, threshold " + ( ( ImagePlus ) whole.getOutput( "mask" ) ).getProperty( "Info" ) );
+			for ( final int[] d : DEFECTS )
+				assertTrue( labels.getProcessor().get( d[ 0 ], d[ 1 ] ) > 0, "defect at " + d[ 0 ] + ", " + d[ 1 ] + " found" );
+			assertEquals( DEFECTS.length, Labeling.count( labels ), "one object per defect, nothing else" );
+			for ( int r = 0; r < table.size(); r++ )
+			{
+				final int[] d = DEFECTS[ labels.getProcessor().get( ( int ) table.getValue( "X", r ), ( int ) table.getValue( "Y", r ) ) - 1 ];
+				assertEquals( d[ 0 ] + 0.5, table.getValue( "X", r ), 2.0, "centroid x" );
+				assertEquals( d[ 1 ] + 0.5, table.getValue( "Y", r ), 2.0, "centroid y" );
+			}
+			assertArrayEquals( ( byte[] ) ( ( ImagePlus ) whole.getOutput( "mask" ) ).getProcessor().getPixels(), ( byte[] ) ( ( ImagePlus ) tiled.getOutput( "mask" ) ).getProcessor().getPixels() );
+			assertArrayEquals( ( short[] ) labels.getProcessor().getPixels(), ( short[] ) ( ( ImagePlus ) tiled.getOutput( "labels" ) ).getProcessor().getPixels() );
+			final CommandModule missing = cs.run( SegmentByReconstructionCommand.class, true, "input", defective, "model_file", dir.resolve( "none.zip" ).toFile() ).get();
+			assertTrue( missing.isCanceled() && missing.getCancelReason().contains( "does not exist" ), missing.getCancelReason() );
+		}
+	}
+}

@@ -1,0 +1,97 @@
+package fiji.plugin.autoencoder.segment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import ij.ImagePlus;
+import ij.process.FloatProcessor;
+
+class ThresholdsTest
+{
+	private static float[] twoClusters()
+	{
+		final Random r = new Random( 3 );
+		final float[] v = new float[ 64 * 64 ];
+		for ( int i = 0; i < v.length; i++ )
+			v[ i ] = i % 5 == 0 ? ( float ) ( 8 + r.nextGaussian() ) : ( float ) ( 2 + 0.5 * r.nextGaussian() );
+		return v;
+	}
+
+	@Test
+	void otsuMaximisesTheBetweenClassVariance()
+	{
+		final float[] v = twoClusters();
+		final double t = Thresholds.otsu( v );
+		// independent check: the best split of the same 256-bin histogram by exhaustive search
+		double min = Double.MAX_VALUE, max = -Double.MAX_VALUE;
+		for ( final float f : v )
+		{
+			min = Math.min( min, f );
+			max = Math.max( max, f );
+		}
+		final double width = ( max - min ) / 256;
+		final long[] hist = new long[ 256 ];
+		for ( final float f : v )
+			hist[ Math.min( 255, ( int ) ( ( f - min ) / width ) ) ]++;
+		double best = -1;
+		int bestBin = -1;
+		for ( int k = 0; k < 255; k++ )
+		{
+			double n0 = 0, s0 = 0, n1 = 0, s1 = 0;
+			for ( int i = 0; i < 256; i++ )
+				if ( i <= k )
+				{
+					n0 += hist[ i ];
+					s0 += hist[ i ] * i;
+				}
+				else
+				{
+					n1 += hist[ i ];
+					s1 += hist[ i ] * i;
+				}
+			if ( n0 == 0 || n1 == 0 )
+				continue;
+			final double between = n0 * n1 * Math.pow( s0 / n0 - s1 / n1, 2 );
+			if ( between > best )
+			{
+				best = between;
+				bestBin = k;
+			}
+		}
+		assertEquals( min + ( bestBin + 1 ) * width, t, 1e-6 * ( max - min ) );
+		assertTrue( t > 3.5 && t < 6.5, "between the clusters: " + t );
+		final ImagePlus mask = Thresholds.mask( new ImagePlus( "map", new FloatProcessor( 64, 64, v ) ), t );
+		int fg = 0;
+		for ( int i = 0; i < v.length; i++ )
+		{
+			assertEquals( v[ i ] > t ? 255 : 0, mask.getProcessor().get( i ) );
+			fg += v[ i ] > t ? 1 : 0;
+		}
+		assertEquals( v.length / 5, fg, "the bright fifth is foreground" );
+	}
+
+	@Test
+	void percentileAndValue()
+	{
+		final float[] v = twoClusters();
+		final float[] sorted = v.clone();
+		Arrays.sort( sorted );
+		final ImagePlus map = new ImagePlus( "map", new FloatProcessor( 64, 64, v ) );
+		assertEquals( sorted[ ( int ) Math.ceil( 0.9 * v.length ) - 1 ], Thresholds.threshold( map, Thresholds.Method.PERCENTILE, 90 ), 0 );
+		assertEquals( sorted[ v.length - 1 ], Thresholds.threshold( map, Thresholds.Method.PERCENTILE, 100 ), 0 );
+		assertEquals( sorted[ 0 ], Thresholds.threshold( map, Thresholds.Method.PERCENTILE, 0 ), 0 );
+		assertEquals( 4.25, Thresholds.threshold( map, Thresholds.Method.VALUE, 4.25 ), 0 );
+		assertEquals( Thresholds.Method.PERCENTILE, Thresholds.Method.of( "percentile" ) );
+		assertTrue( assertThrows( IllegalArgumentException.class, () -> Thresholds.Method.of( "Triangle" ) ).getMessage().contains( "Otsu, Percentile or Value" ) );
+		assertTrue( assertThrows( IllegalArgumentException.class, () -> Thresholds.threshold( map, Thresholds.Method.PERCENTILE, 101 ) ).getMessage().contains( "between 0 and 100" ) );
+		// a constant map has no foreground
+		final ImagePlus flat = new ImagePlus( "flat", new FloatProcessor( 8, 8, new float[ 64 ] ) );
+		assertEquals( 0, Thresholds.mask( flat, Thresholds.threshold( flat, Thresholds.Method.OTSU, 0 ) ).getStatistics().max, 0 );
+	}
+}
