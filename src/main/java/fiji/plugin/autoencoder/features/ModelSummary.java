@@ -278,10 +278,13 @@ public final class ModelSummary
 			{
 				if ( pool )
 				{
-					final long cin = l == levels - 1 ? last : spec.layers[ l + 1 ], cout = spec.layers[ l ];
+					final int skip = spec.skipConnections ? 2 : 1; // U-Net: the level's encoder map is concatenated after unpooling
+					final long cin = l == levels - 1 ? last : spec.layers[ l + 1 ] * skip, cout = spec.layers[ l ];
 					add( "dec" + l, "Conv2D " + k + "x" + k + ", " + act( spec.activation ), map( l + 1, cout ), "dec" + l + "_w", new long[] { k, k, cin, cout },
 							"dec" + l + "_b", new long[] { cout } );
 					add( "unpool" + l, "Unpool 2x2 " + ModelSpec.name( spec.unpooling ), map( l, cout ) );
+					if ( spec.skipConnections )
+						add( "concat" + l, "Concatenate with enc" + l, map( l, cout * 2 ) );
 				}
 				else
 				{
@@ -292,7 +295,7 @@ public final class ModelSummary
 			}
 			if ( pool )
 				add( "out", "Conv2D " + k + "x" + k + ", " + act( spec.outputActivation ), map( 0, spec.outChannels() ), "out_w",
-						new long[] { k, k, spec.layers[ 0 ], spec.outChannels() }, "out_b", new long[] { spec.outChannels() } );
+						new long[] { k, k, spec.layers[ 0 ] * ( spec.skipConnections ? 2 : 1 ), spec.outChannels() }, "out_b", new long[] { spec.outChannels() } );
 		}
 
 		/** Feature map shape at level l (size / 2^l) with the layer's channels. */
