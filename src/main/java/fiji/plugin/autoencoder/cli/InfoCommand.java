@@ -22,6 +22,9 @@ public class InfoCommand implements Callable< Integer >
 	public Integer call() throws Exception
 	{
 		System.out.println( "TensorFlow " + TensorFlow.version() + " (TF Java 1.1.0), Java " + System.getProperty( "java.version" ) + ", " + Runtime.getRuntime().availableProcessors() + " cores" );
+		for ( final fiji.plugin.autoencoder.model.Devices.Device d : fiji.plugin.autoencoder.model.Devices.list() )
+			System.out.println( "  device: " + d );
+		System.out.println( fiji.plugin.autoencoder.model.Devices.summary( fiji.plugin.autoencoder.model.Devices.list() ) );
 		if ( model == null )
 			return 0;
 		try ( ModelFile.Loaded loaded = ModelFile.load( model, 1 ) )
