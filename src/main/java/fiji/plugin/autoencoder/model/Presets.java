@@ -66,8 +66,9 @@ public final class Presets
 	}
 
 	/**
-	 * A fully convolutional denoiser for images of any size: conv_pool 32-64
-	 * with nearest upsampling, linear output and MSE on normalised intensities.
+	 * A fully convolutional denoiser for images of any size: a U-Net (conv_pool
+	 * 32-64 with skip connections, so fine detail bypasses the bottleneck),
+	 * nearest upsampling, linear output and MSE on normalised intensities.
 	 */
 	public static ModelSpec denoiser( final int channels )
 	{
@@ -76,6 +77,7 @@ public final class Presets
 		s.width = 64;
 		s.channels = channels;
 		s.layers = new int[] { 32, 64 };
+		s.skipConnections = true;
 		s.outputActivation = Activation.LINEAR;
 		s.loss = Loss.MSE;
 		return s.validate();
