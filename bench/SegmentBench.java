@@ -68,7 +68,7 @@ public class SegmentBench
 			if ( args[ 0 ].equals( "texture" ) )
 				texture( Integer.parseInt( args.length > 1 ? args[ 1 ] : "8" ) );
 			else
-				nuclei( Paths.get( args[ 1 ] ), Integer.parseInt( args[ 2 ] ) );
+				nuclei( Paths.get( args[ 1 ] ), Integer.parseInt( args[ 2 ] ), args.length > 3 ? Integer.parseInt( args[ 3 ] ) : 2048 );
 		}
 		finally
 		{
@@ -193,13 +193,13 @@ public class SegmentBench
 
 	// -- (b) nuclei --
 
-	static void nuclei( final Path dir, final int epochs ) throws IOException
+	static void nuclei( final Path dir, final int epochs, final int n ) throws IOException
 	{
 		Files.createDirectories( dir );
 		final String data = "/work/shared/data/nuclei2d_dsb2018/";
 		final ImagePlus img = IJ.openImage( data + "img2d_512.tif" ), labels = IJ.openImage( data + "mask2d_512.tif" );
 		final ImagePlus[] train = halves( img, labels, 0 ), test = halves( img, labels, 256 );
-		final int n = 2048, size = 64, batch = 16;
+		final int size = 64, batch = 16;
 		final Normalization trainNorm = Normalizer.fit( Normalization.percentileDefault(), train[ 0 ] );
 		final PatchSampler sampler = new PatchSampler( size, size, n, 0, 7 ).add( ImageTensors.reader( train[ 0 ] ), ImageTensors.reader( SupervisedSegmenter.binaryTarget( train[ 0 ], train[ 1 ] ) ), trainNorm, null );
 		final float[] x = new float[ n * size * size ], y = new float[ n * size * size ];

@@ -12,5 +12,8 @@ mkdir -p $BUILD/bench
 javac -proc:none -nowarn -d $BUILD/bench -cp "$CP" bench/SegmentBench.java
 RUN="java -Xmx3g -Djava.awt.headless=true -cp $BUILD/bench:$CP SegmentBench"
 $RUN texture "${1:-8}" 2>&1 | grep -v "^I0000\|^20[0-9][0-9]-\|WARNING: All\|^To enable"
-$RUN nuclei $BUILD/nuclei "${2:-15}" 2>&1 | grep -v "^I0000\|^20[0-9][0-9]-\|WARNING: All\|^To enable"
-/usr/bin/python3 bench/segment_twin.py $BUILD/nuclei "${2:-15}"
+# full run: 2048 patches x 15 epochs (Java only; the PyTorch twin needs ~1 h for it on 2 busy cores)
+$RUN nuclei $BUILD/nuclei "${2:-15}" 2048 2>&1 | grep -v "^I0000\|^20[0-9][0-9]-\|WARNING: All\|^To enable"
+# twin comparison: the same 512 patches, 5 epochs, in Java and PyTorch
+$RUN nuclei $BUILD/nuclei-twin 5 512 2>&1 | grep -v "^I0000\|^20[0-9][0-9]-\|WARNING: All\|^To enable"
+/usr/bin/python3 bench/segment_twin.py $BUILD/nuclei-twin 5
