@@ -54,7 +54,7 @@ public class DenoiseBench
 
 		String[] images = prop( "dn.images", "test-images/hubble_deep_field_256.tif;test-images/retina_green_256.tif;test-images/cell_256.tif" ).split( ";" );
 
-		String[] train = prop( "dn.train", SKIMAGE + "camera.png;" + SKIMAGE + "coins.png;" + SKIMAGE + "moon.png;" + SKIMAGE + "brick.png;" + SKIMAGE + "grass.png;" + SKIMAGE + "gravel.png" ).split( ";" );
+		String[] train = prop( "dn.train", SKIMAGE + "camera.png;" + SKIMAGE + "coins.png;" + SKIMAGE + "moon.png;" + SKIMAGE + "brick.png" ).split( ";" );
 
 		List< String > modes = Arrays.asList( prop( "dn.modes", "classic,supervised,blindspot" ).split( "," ) );
 
