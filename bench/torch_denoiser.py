@@ -146,9 +146,10 @@ def main():
     psnr = 10 * math.log10(1.0 / mse)
     j = h['java']
     ratio = j['train_seconds'] / train_seconds
-    print('java  PSNR %.2f dB (best epoch %d, val %.6f), training %.1f s' % (j['psnr'], j['best_epoch'], j['best_validation_loss'], j['train_seconds']))
-    print('torch PSNR %.2f dB (best epoch %d, val %.6f), training %.1f s' % (psnr, best_epoch, best, train_seconds))
-    print('difference %.2f dB; training time ours / torch = %.2f' % (j['psnr'] - psnr, ratio))
+    cpu_ratio = j['train_cpu_seconds'] / train_cpu
+    print('java  PSNR %.2f dB (best epoch %d, val %.6f), training %.1f s (CPU %.1f s)' % (j['psnr'], j['best_epoch'], j['best_validation_loss'], j['train_seconds'], j['train_cpu_seconds']))
+    print('torch PSNR %.2f dB (best epoch %d, val %.6f), training %.1f s (CPU %.1f s)' % (psnr, best_epoch, best, train_seconds, train_cpu))
+    print('difference %.2f dB; training time ratio ours / torch = %.2f (wall), %.2f (CPU)' % (j['psnr'] - psnr, ratio, cpu_ratio))
 
     lines = []
     lines.append('# PyTorch twin of the supervised denoiser (bench/DenoiseTwin.java + bench/torch_denoiser.py)\n')
