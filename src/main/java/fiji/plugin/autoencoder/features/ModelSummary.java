@@ -157,7 +157,7 @@ public final class ModelSummary
 		final String rule = repeat( '_', 90 ), doubleRule = repeat( '=', 90 );
 		final StringBuilder sb = new StringBuilder();
 		sb.append( "Model: \"" ).append( spec.name ).append( "\" (" ).append( ModelSpec.name( spec.kind ) ).append( ", input " )
-				.append( spec.height ).append( " x " ).append( spec.width ).append( " x " ).append( spec.channels )
+				.append( spec.is3D() ? spec.depth + " x " : "" ).append( spec.height ).append( " x " ).append( spec.width ).append( " x " ).append( spec.channels )
 				.append( spec.hasFixedInputSize() ? "" : "; any multiple of " + spec.sizeMultiple() ).append( ")\n" );
 		sb.append( rule ).append( '\n' );
 		sb.append( String.format( Locale.ROOT, "%-48s %-26s %14s%n", "Layer (type)", "Output Shape", "Param #" ) );
@@ -247,20 +247,23 @@ public final class ModelSummary
 			final int levels = spec.layers.length;
 			final long k = spec.kernel;
 			final boolean pool = spec.kind == Kind.CONV_POOL;
-			add( "input", "Input", new long[] { -1, spec.height, spec.width, spec.channels } );
+			add( "input", "Input", map( 0, spec.channels ) );
+			final String conv = spec.is3D() ? "Conv3D " + k + "x" + k + "x" + k : "Conv2D " + k + "x" + k;
+			final String convT = spec.is3D() ? "Conv3DTranspose " + k + "x" + k + "x" + k : "Conv2DTranspose " + k + "x" + k;
+			final String pool2 = spec.is3D() ? "2x2x2" : "2x2";
 			for ( int l = 0; l < levels; l++ )
 			{
 				final long cin = l == 0 ? spec.channels : spec.layers[ l - 1 ], cout = spec.layers[ l ];
 				final boolean code = l == levels - 1 && spec.codeSize == 0;
 				final String a = act( code ? spec.codeActivation : spec.activation );
-				final long[] params = { k, k, cin, cout };
+				final long[] params = kernel( cin, cout );
 				if ( pool )
 				{
-					add( "enc" + l, "Conv2D " + k + "x" + k + ", " + a, map( l ), "enc" + l + "_w", params, "enc" + l + "_b", new long[] { cout } );
-					add( "pool" + l + ( code ? " = code" : "" ), "MaxPool 2x2", map( l + 1, cout ) );
+					add( "enc" + l, conv + ", " + a, map( l ), "enc" + l + "_w", params, "enc" + l + "_b", new long[] { cout } );
+					add( "pool" + l + ( code ? " = code" : "" ), "MaxPool " + pool2, map( l + 1, cout ) );
 				}
 				else
-					add( "enc" + l + ( code ? " = code" : "" ), "Conv2D " + k + "x" + k + " stride 2, " + a, map( l + 1, cout ), "enc" + l + "_w", params,
+					add( "enc" + l + ( code ? " = code" : "" ), conv + " stride 2, " + a, map( l + 1, cout ), "enc" + l + "_w", params,
 							"enc" + l + "_b", new long[] { cout } );
 			}
 			final long last = spec.layers[ levels - 1 ];
@@ -280,28 +283,37 @@ public final class ModelSummary
 				{
 					final int skip = spec.skipConnections ? 2 : 1; // U-Net: the level's encoder map is concatenated after unpooling
 					final long cin = l == levels - 1 ? last : spec.layers[ l + 1 ] * skip, cout = spec.layers[ l ];
-					add( "dec" + l, "Conv2D " + k + "x" + k + ", " + act( spec.activation ), map( l + 1, cout ), "dec" + l + "_w", new long[] { k, k, cin, cout },
+					add( "dec" + l, conv + ", " + act( spec.activation ), map( l + 1, cout ), "dec" + l + "_w", kernel( cin, cout ),
 							"dec" + l + "_b", new long[] { cout } );
-					add( "unpool" + l, "Unpool 2x2 " + ModelSpec.name( spec.unpooling ), map( l, cout ) );
+					add( "unpool" + l, "Unpool " + pool2 + " " + ModelSpec.name( spec.unpooling ), map( l, cout ) );
 					if ( spec.skipConnections )
 						add( "concat" + l, "Concatenate with enc" + l, map( l, cout * 2 ) );
 				}
 				else
 				{
 					final long cin = spec.layers[ l ], cout = l == 0 ? spec.outChannels() : spec.layers[ l - 1 ];
-					add( "dec" + l, "Conv2DTranspose " + k + "x" + k + " stride 2, " + act( l == 0 ? spec.outputActivation : spec.activation ), map( l, cout ),
-							"dec" + l + "_w", new long[] { k, k, cout, cin }, "dec" + l + "_b", new long[] { cout } );
+					add( "dec" + l, convT + " stride 2, " + act( l == 0 ? spec.outputActivation : spec.activation ), map( l, cout ),
+							"dec" + l + "_w", kernel( cout, cin ), "dec" + l + "_b", new long[] { cout } );
 				}
 			}
 			if ( pool )
-				add( "out", "Conv2D " + k + "x" + k + ", " + act( spec.outputActivation ), map( 0, spec.outChannels() ), "out_w",
-						new long[] { k, k, spec.layers[ 0 ] * ( spec.skipConnections ? 2 : 1 ), spec.outChannels() }, "out_b", new long[] { spec.outChannels() } );
+				add( "out", conv + ", " + act( spec.outputActivation ), map( 0, spec.outChannels() ), "out_w",
+						kernel( spec.layers[ 0 ] * ( spec.skipConnections ? 2 : 1 ), spec.outChannels() ), "out_b", new long[] { spec.outChannels() } );
 		}
 
-		/** Feature map shape at level l (size / 2^l) with the layer's channels. */
+		/** Feature map shape at level l (size / 2^l) with the layer's channels; with the depth first for 3D models. */
 		long[] map( final int level, final long channels )
 		{
+			if ( spec.is3D() )
+				return new long[] { -1, spec.depth >> level, spec.height >> level, spec.width >> level, channels };
 			return new long[] { -1, spec.height >> level, spec.width >> level, channels };
+		}
+
+		/** A conv kernel's shape: {k, k, a, b}, or {k, k, k, a, b} for 3D models. */
+		long[] kernel( final long a, final long b )
+		{
+			final long k = spec.kernel;
+			return spec.is3D() ? new long[] { k, k, k, a, b } : new long[] { k, k, a, b };
 		}
 
 		long[] map( final int level )

@@ -37,6 +37,12 @@ import fiji.plugin.autoencoder.model.ModelSpec.Unpooling;
  * <p>
  * Weights are Glorot-uniform from a stateless random op seeded by {@code seed}
  * (the same seed gives the same initial weights), biases zero.
+ * <p>
+ * 3D specs ({@link ModelSpec#is3D()}) get NDHWC tensors, {@code Conv3D} with
+ * cubic kernels, {@code MaxPool3D} 2x2x2 or stride-2 {@code Conv3D} in the
+ * encoder, and 2x2x2 nearest upsampling (reshape + tile) or stride-2
+ * transposed {@code Conv3DBackpropInputV2} in the decoder; their missing
+ * gradients are registered first ({@link Gradients3D}).
  *
  * <pre>{@code
  * try ( Graph g = GraphBuilder.build( Presets.convStrided(), 42 ) ) { ... }
@@ -95,6 +101,8 @@ public final class GraphBuilder
 	public static Graph build( final ModelSpec spec, final long seed )
 	{
 		spec.validate();
+		if ( spec.is3D() )
+			Gradients3D.ensureRegistered();
 		final Graph g = new Graph();
 		try
 		{
@@ -108,16 +116,48 @@ public final class GraphBuilder
 		}
 	}
 
-	private void build()
+	/** The shape of a batch of inputs (or outputs) with this many channels: unknown batch, spatial sizes unless fixed. */
+	private Shape batchShape( final int channels )
 	{
+		if ( spec.is3D() )
+			return Shape.of( -1, -1, -1, -1, channels );
 		final boolean fixed = spec.hasFixedInputSize();
 		final long h = fixed ? spec.height : -1, w = fixed ? spec.width : -1;
+		return Shape.of( -1, h, w, channels );
+	}
+
+	/** Rank of the image tensors: 4 (NHWC) or 5 (NDHWC). */
+	private int rank()
+	{
+		return spec.spatialDims() + 2;
+	}
+
+	/** {@code [0, 1, ..., rank - 1]}: all axes of an image tensor. */
+	private int[] allAxes()
+	{
+		final int[] a = new int[ rank() ];
+		for ( int i = 0; i < a.length; i++ )
+			a[ i ] = i;
+		return a;
+	}
+
+	/** An int vector of rank() entries: {@code first}, then {@code rest} repeated. */
+	private int[] vector( final int first, final int rest )
+	{
+		final int[] a = new int[ rank() ];
+		Arrays.fill( a, rest );
+		a[ 0 ] = first;
+		return a;
+	}
+
+	private void build()
+	{
 		final Placeholder< TFloat32 > input = tf.withName( Endpoints.INPUT ).placeholder( TFloat32.class,
-				Placeholder.shape( Shape.of( -1, h, w, spec.channels ) ) );
+				Placeholder.shape( batchShape( spec.channels ) ) );
 		final Placeholder< TFloat32 > target = tf.withName( Endpoints.TARGET ).placeholder( TFloat32.class,
-				Placeholder.shape( Shape.of( -1, h, w, spec.outChannels() ) ) );
+				Placeholder.shape( batchShape( spec.outChannels() ) ) );
 		final Placeholder< TFloat32 > weight = !spec.weightedLoss ? null : tf.withName( Endpoints.LOSS_WEIGHT ).placeholder( TFloat32.class,
-				Placeholder.shape( Shape.of( -1, h, w, spec.outChannels() ) ) );
+				Placeholder.shape( batchShape( spec.outChannels() ) ) );
 		final List< Operand< TFloat32 > > denseHidden = new ArrayList<>();
 		final Operand< TFloat32 > objective = objective( input, target, weight, true, denseHidden );
 
@@ -175,7 +215,7 @@ public final class GraphBuilder
 			loss = tf.withName( Endpoints.LOSS ).math.div( sumAll( tf.math.mul( perElement, weight ) ),
 					tf.math.maximum( sumAll( weight ), tf.constant( 1e-8f ) ) );
 		else
-			loss = tf.withName( Endpoints.LOSS ).math.mean( perElement, tf.constant( new int[] { 0, 1, 2, 3 } ) );
+			loss = tf.withName( Endpoints.LOSS ).math.mean( perElement, tf.constant( allAxes() ) );
 		lastLoss = loss;
 
 		Operand< TFloat32 > objective = loss;
@@ -214,6 +254,8 @@ public final class GraphBuilder
 			throw new IllegalArgumentException( "steps per run must be at least 1, got " + steps );
 		if ( graph.operation( Endpoints.multiStep( steps, Endpoints.MS_TRAIN ) ) != null )
 			return;
+		if ( spec.is3D() )
+			Gradients3D.ensureRegistered();
 		final GraphBuilder b = new GraphBuilder( spec, 0, graph, true );
 		b.findParameters();
 		b.multiStep( steps );
@@ -246,10 +288,8 @@ public final class GraphBuilder
 	{
 		if ( graph.operation( Endpoints.DATA_INPUTS ) != null )
 			return;
-		final boolean fixed = spec.hasFixedInputSize();
-		final long h = fixed ? spec.height : -1, w = fixed ? spec.width : -1;
-		dataVariable( Endpoints.DATA_INPUTS, Shape.of( -1, h, w, spec.channels ) );
-		final Operand< ? > targets = dataVariable( Endpoints.DATA_TARGETS, Shape.of( -1, h, w, spec.outChannels() ) );
+		dataVariable( Endpoints.DATA_INPUTS, batchShape( spec.channels ) );
+		final Operand< ? > targets = dataVariable( Endpoints.DATA_TARGETS, batchShape( spec.outChannels() ) );
 		if ( spec.outChannels() == spec.channels )
 		{
 			// plain autoencoding: the targets are the inputs (shares the buffer, no copy)
@@ -279,7 +319,7 @@ public final class GraphBuilder
 		final Operand< TFloat32 > target = named( p + Endpoints.MS_TARGET ).identity( ms.gather( dataOut, indices, ms.constant( 0 ) ) );
 		final Operand< TFloat32 > weight = spec.weightedLoss ? named( p + Endpoints.MS_LOSS_WEIGHT ).placeholder( TFloat32.class ) : null;
 		final Operand< TInt32 > n = ms.math.div( ms.slice( ms.shape( input ), ms.constant( new int[] { 0 } ), ms.constant( new int[] { 1 } ) ), ms.constant( steps ) );
-		final Operand< TInt32 > sliceSize = ms.concat( Arrays.asList( n, ms.constant( new int[] { -1, -1, -1 } ) ), ms.constant( 0 ) );
+		final Operand< TInt32 > sliceSize = ms.concat( Arrays.asList( n, ms.constant( Arrays.copyOf( vector( -1, -1 ), rank() - 1 ) ) ), ms.constant( 0 ) );
 
 		final Operand< TInt64 > step = graph.operation( Endpoints.STEP ).output( 0 );
 		final List< Operand< TFloat32 > > losses = new ArrayList<>();
@@ -291,7 +331,7 @@ public final class GraphBuilder
 			view.clear();
 			for ( final Map.Entry< String, Operand< TFloat32 > > e : params.entrySet() )
 				view.put( e.getKey(), tf.identity( e.getValue() ) );
-			final Operand< TInt32 > begin = tf.concat( Arrays.asList( tf.math.mul( n, tf.constant( k ) ), tf.constant( new int[] { 0, 0, 0 } ) ), tf.constant( 0 ) );
+			final Operand< TInt32 > begin = tf.concat( Arrays.asList( tf.math.mul( n, tf.constant( k ) ), tf.constant( new int[ rank() - 1 ] ) ), tf.constant( 0 ) );
 			final Operand< TFloat32 > objective = objective( tf.slice( input, begin, sliceSize ), tf.slice( target, begin, sliceSize ),
 					weight == null ? null : tf.slice( weight, begin, sliceSize ), false, new ArrayList<>() );
 			losses.add( lastLoss );
@@ -415,7 +455,7 @@ public final class GraphBuilder
 	{
 		if ( spec.codeSize > 0 )
 			return Shape.of( -1, spec.codeSize );
-		return Shape.of( -1, -1, -1, spec.layers[ spec.layers.length - 1 ] );
+		return batchShape( spec.layers[ spec.layers.length - 1 ] );
 	}
 
 	private int codeMapHeight()
@@ -442,7 +482,7 @@ public final class GraphBuilder
 				final Operand< TFloat32 > pre = activation( conv( x, "enc" + l, inChannels( l ), spec.layers[ l ], 1 ), act );
 				if ( spec.skipConnections )
 					skips.add( pre );
-				x = tf.nn.maxPool( pre, tf.constant( new int[] { 1, 2, 2, 1 } ), tf.constant( new int[] { 1, 2, 2, 1 } ), "VALID" );
+				x = pool( pre );
 				if ( spec.unpooling == Unpooling.ZERO_FILL )
 					switches.add( tf.stopGradient( tf.dtypes.cast( tf.math.equal( pre, upsample( x ) ), TFloat32.class ) ) );
 			}
@@ -491,8 +531,45 @@ public final class GraphBuilder
 		return x;
 	}
 
+	/** 2x2 (2x2x2) max-pooling. */
+	private Operand< TFloat32 > pool( final Operand< TFloat32 > x )
+	{
+		if ( spec.is3D() )
+			return tf.nn.maxPool3d( x, longs( vector( 1, 2 ), 1 ), longs( vector( 1, 2 ), 1 ), "VALID" );
+		return tf.nn.maxPool( x, tf.constant( new int[] { 1, 2, 2, 1 } ), tf.constant( new int[] { 1, 2, 2, 1 } ), "VALID" );
+	}
+
+	/** The int vector as a list of longs, with the last entry replaced by {@code last}. */
+	private static List< Long > longs( final int[] a, final long last )
+	{
+		final List< Long > l = new ArrayList<>();
+		for ( final int v : a )
+			l.add( ( long ) v );
+		l.set( l.size() - 1, last );
+		return l;
+	}
+
+	/** A cubic kernel's shape {k, k, k, a, b} (3D) or {k, k, a, b}, and its fan-in/out. */
+	private long[] kernelShape( final long a, final long b )
+	{
+		final long k = spec.kernel;
+		return spec.is3D() ? new long[] { k, k, k, a, b } : new long[] { k, k, a, b };
+	}
+
+	private long kernelVolume()
+	{
+		final long k = spec.kernel;
+		return spec.is3D() ? k * k * k : k * k;
+	}
+
 	private Operand< TFloat32 > conv( final Operand< TFloat32 > x, final String name, final int cin, final int cout, final int stride )
 	{
+		if ( spec.is3D() )
+		{
+			final Operand< TFloat32 > w = weight( name + "_w", kernelShape( cin, cout ), kernelVolume() * cin, kernelVolume() * cout );
+			final Operand< TFloat32 > b = bias( name + "_b", cout );
+			return tf.nn.biasAdd( tf.nn.conv3d( x, w, longs( vector( 1, stride ), 1 ), "SAME" ), b );
+		}
 		final int k = spec.kernel;
 		final Operand< TFloat32 > w = weight( name + "_w", new long[] { k, k, cin, cout }, ( long ) k * k * cin, ( long ) k * k * cout );
 		final Operand< TFloat32 > b = bias( name + "_b", cout );
@@ -502,6 +579,16 @@ public final class GraphBuilder
 	/** Stride-2 'SAME' transposed convolution; the output size is computed in the graph so any batch and size work. */
 	private Operand< TFloat32 > transposedConv( final Operand< TFloat32 > x, final String name, final int cin, final int cout )
 	{
+		if ( spec.is3D() )
+		{
+			// Conv3DBackpropInputV2's filter layout is [kd, kh, kw, out_channels, in_channels]
+			final Operand< TFloat32 > w = weight( name + "_w", kernelShape( cout, cin ), kernelVolume() * cout, kernelVolume() * cin );
+			final Operand< TFloat32 > b = bias( name + "_b", cout );
+			final int[] add = new int[ 5 ];
+			add[ 4 ] = cout;
+			final Operand< TInt32 > sizes = tf.math.add( tf.math.mul( tf.shape( x ), tf.constant( new int[] { 1, 2, 2, 2, 0 } ) ), tf.constant( add ) );
+			return tf.nn.biasAdd( tf.nn.conv3dBackpropInput( sizes, w, x, longs( vector( 1, 2 ), 1 ), "SAME" ), b );
+		}
 		final int k = spec.kernel;
 		// Conv2DBackpropInput's filter layout is [kh, kw, out_channels, in_channels]
 		final Operand< TFloat32 > w = weight( name + "_w", new long[] { k, k, cout, cin }, ( long ) k * k * cout, ( long ) k * k * cin );
@@ -513,6 +600,22 @@ public final class GraphBuilder
 
 	private Operand< TFloat32 > upsample( final Operand< TFloat32 > x )
 	{
+		if ( spec.is3D() )
+		{
+			// nearest 2x2x2: (N, D, H, W, C) -> (N, D, 1, H, 1, W, 1, C), tile by 2 on the new axes, merge them
+			final Operand< TInt32 > s = tf.shape( x );
+			final Operand< TInt32 > one = tf.constant( new int[] { 1 } );
+			final List< Operand< TInt32 > > parts = new ArrayList<>();
+			for ( int a = 0; a < 5; a++ )
+			{
+				parts.add( tf.slice( s, tf.constant( new int[] { a } ), one ) );
+				if ( a >= 1 && a <= 3 )
+					parts.add( one );
+			}
+			final Operand< TFloat32 > expanded = tf.reshape( x, tf.concat( parts, tf.constant( 0 ) ) );
+			final Operand< TFloat32 > tiled = tf.tile( expanded, tf.constant( new int[] { 1, 1, 2, 1, 2, 1, 2, 1 } ) );
+			return tf.reshape( tiled, tf.math.mul( s, tf.constant( new int[] { 1, 2, 2, 2, 1 } ) ) );
+		}
 		final Operand< TInt32 > hw = tf.slice( tf.shape( x ), tf.constant( new int[] { 1 } ), tf.constant( new int[] { 2 } ) );
 		return tf.image.resizeNearestNeighbor( x, tf.math.mul( hw, tf.constant( new int[] { 2, 2 } ) ) );
 	}
@@ -589,7 +692,7 @@ public final class GraphBuilder
 	 */
 	private Operand< TFloat32 > diceLoss( final Operand< TFloat32 > p, final Operand< TFloat32 > t, final Operand< TFloat32 > weight )
 	{
-		final Operand< TInt32 > axes = tf.constant( new int[] { 1, 2, 3 } );
+		final Operand< TInt32 > axes = tf.constant( Arrays.copyOfRange( allAxes(), 1, rank() ) );
 		final Operand< TFloat32 > pw = weight == null ? p : tf.math.mul( p, weight );
 		final Operand< TFloat32 > tw = weight == null ? t : tf.math.mul( t, weight );
 		final Operand< TFloat32 > one = tf.constant( 1f );

@@ -24,6 +24,9 @@ import org.tensorflow.types.TInt64;
  * A built or loaded autoencoder: owns its TensorFlow {@link Graph} and
  * {@link Session} and runs the endpoints named in {@link Endpoints}.
  * <p>
+ * 3D models ({@link ModelSpec#is3D()}) take NDHWC volumes: {@link #spatialDims()}
+ * is 3 and spatial sizes are {D, H, W}.
+ * <p>
  * Thread safety: prediction methods may be called from several threads at once
  * (TensorFlow sessions are thread-safe); training steps must come from one
  * thread at a time. Close the model to free native memory.
@@ -180,7 +183,7 @@ public final class Model implements ImagePredictor, AutoCloseable
 	@Override
 	public int spatialDims()
 	{
-		return 2;
+		return spec.spatialDims();
 	}
 
 	@Override
@@ -220,10 +223,11 @@ public final class Model implements ImagePredictor, AutoCloseable
 		System.arraycopy( out.data, 0, output, 0, out.data.length );
 	}
 
-	/** Reconstructions of a batch of {@code height x width} images (NHWC). */
+	/** Reconstructions of a batch of {@code height x width} images (NHWC), or {@code depth x height x width} volumes (NDHWC) for 3D models. */
 	public float[] reconstruct( final float[] input, final int batch )
 	{
-		return run( Endpoints.RECONSTRUCTION, Endpoints.INPUT, input, imageShape( batch, new int[] { spec.height, spec.width }, spec.channels ) ).data;
+		final int[] spatial = spec.is3D() ? new int[] { spec.depth, spec.height, spec.width } : new int[] { spec.height, spec.width };
+		return run( Endpoints.RECONSTRUCTION, Endpoints.INPUT, input, imageShape( batch, spatial, spec.channels ) ).data;
 	}
 
 	/** Codes of a batch of images (NHWC, any valid spatial size). */
@@ -242,8 +246,11 @@ public final class Model implements ImagePredictor, AutoCloseable
 
 	private Shape imageShape( final int batch, final int[] spatial, final int channels )
 	{
+		if ( spec.is3D() )
+			return volumeShape( batch, spatial, channels );
 		if ( spatial.length != 2 )
-			throw new IllegalArgumentException( "This model is 2D: give {height, width}, got " + spatial.length + " spatial sizes" );
+			throw new IllegalArgumentException( "This model is 2D: give {height, width}, got " + spatial.length + " spatial sizes"
+					+ ( spatial.length == 3 ? " (a volume): run it plane by plane, or train a 3D model (depth > 0)" : "" ) );
 		final int[] fixed = fixedSpatialShape();
 		if ( fixed != null && ( spatial[ 0 ] != fixed[ 0 ] || spatial[ 1 ] != fixed[ 1 ] ) )
 			throw new IllegalArgumentException( "This model takes only " + fixed[ 0 ] + " x " + fixed[ 1 ] + " inputs (it has dense layers), got "
@@ -253,6 +260,18 @@ public final class Model implements ImagePredictor, AutoCloseable
 			throw new IllegalArgumentException( "Input " + spatial[ 0 ] + " x " + spatial[ 1 ] + " is not a multiple of " + m
 					+ " (the model pools " + spec.levels() + " times): pad or crop to a multiple of " + m );
 		return Shape.of( batch, spatial[ 0 ], spatial[ 1 ], channels );
+	}
+
+	private Shape volumeShape( final int batch, final int[] spatial, final int channels )
+	{
+		if ( spatial.length != 3 )
+			throw new IllegalArgumentException( "This model is 3D: give {depth, height, width}, got " + spatial.length + " spatial sizes"
+					+ ( spatial.length == 2 ? " (a 2D image): give a z-stack, or use a 2D model" : "" ) );
+		final int m = sizeMultiple();
+		if ( spatial[ 0 ] % m != 0 || spatial[ 1 ] % m != 0 || spatial[ 2 ] % m != 0 )
+			throw new IllegalArgumentException( "Input " + spatial[ 0 ] + " x " + spatial[ 1 ] + " x " + spatial[ 2 ] + " (depth x height x width) is not a multiple of " + m
+					+ " (the model pools " + spec.levels() + " times in z, y and x): pad or crop to a multiple of " + m );
+		return Shape.of( batch, spatial[ 0 ], spatial[ 1 ], spatial[ 2 ], channels );
 	}
 
 	private FloatBatch run( final String fetch, final String feed, final float[] data, final Shape shape )
@@ -391,8 +410,8 @@ public final class Model implements ImagePredictor, AutoCloseable
 	 * the inputs are their own targets (shared, not copied). Replaces earlier
 	 * uploads; {@link #releaseTrainingData()} frees the memory.
 	 *
-	 * @param inputs  a tensor of shape {count, H, W, channels}
-	 * @param targets null, or {count, H, W, output channels}
+	 * @param inputs  a tensor of shape {count, H, W, channels} ({count, D, H, W, channels} for 3D models)
+	 * @param targets null, or {count, H, W, output channels} (likewise)
 	 */
 	public synchronized void uploadTrainingData( final TFloat32 inputs, final TFloat32 targets )
 	{
@@ -418,13 +437,22 @@ public final class Model implements ImagePredictor, AutoCloseable
 			return;
 		final long[] s = graph.operation( Endpoints.dataValue( Endpoints.DATA_INPUTS ) ).output( 0 ).shape().asArray();
 		final long[] t = graph.operation( Endpoints.dataValue( Endpoints.DATA_TARGETS ) ).output( 0 ).shape().asArray();
-		try ( TFloat32 empty = TFloat32.tensorOf( Shape.of( 0, Math.max( s[ 1 ], 1 ), Math.max( s[ 2 ], 1 ), s[ 3 ] ) );
-				TFloat32 emptyT = TFloat32.tensorOf( Shape.of( 0, Math.max( t[ 1 ], 1 ), Math.max( t[ 2 ], 1 ), t[ 3 ] ) ) )
+		try ( TFloat32 empty = TFloat32.tensorOf( emptyShape( s ) );
+				TFloat32 emptyT = TFloat32.tensorOf( emptyShape( t ) ) )
 		{
 			session.runner().feed( Endpoints.dataValue( Endpoints.DATA_INPUTS ), empty ).addTarget( Endpoints.dataAssign( Endpoints.DATA_INPUTS ) )
 					.feed( Endpoints.dataValue( Endpoints.DATA_TARGETS ), emptyT ).addTarget( Endpoints.dataAssign( Endpoints.DATA_TARGETS ) ).run().close();
 		}
 		uploaded = -1;
+	}
+
+	/** No samples of the given (partly unknown) sample shape: {0, max(1, s1), ...}. */
+	private static Shape emptyShape( final long[] s )
+	{
+		final long[] e = new long[ s.length ];
+		for ( int i = 1; i < s.length; i++ )
+			e[ i ] = Math.max( s[ i ], 1 );
+		return Shape.of( e );
 	}
 
 	/** Copies of all parameter values, by name (a snapshot of the weights). */

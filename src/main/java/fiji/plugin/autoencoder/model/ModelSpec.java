@@ -26,6 +26,12 @@ import com.google.gson.annotations.SerializedName;
  * <li>{@code height, width, channels}: the training input shape (HWC);
  * convolutional models without a dense code take any multiple of
  * {@link #sizeMultiple()} at inference;</li>
+ * <li>{@code depth}: 0 for a 2D model (images, NHWC); above 0 a 3D model
+ * (volumes, NDHWC) with this training patch depth: cubic kernels
+ * ({@code kernel}^3), 2x2x2 pooling / stride-2 steps in z as well, kinds
+ * {@code conv_strided} and {@code conv_pool} with {@code code_size} 0 only
+ * (fully convolutional, any multiple of {@link #sizeMultiple()} in z, y and x
+ * at inference);</li>
  * <li>{@code layers}: dense: hidden sizes from the input towards the code
  * (the code excluded); conv: filters per resolution level;</li>
  * <li>{@code code_size}: dense: the bottleneck width; conv: 0 for a fully
@@ -115,6 +121,9 @@ public final class ModelSpec
 
 	public int channels = 1;
 
+	/** 0: a 2D model; above 0: a 3D model and its training patch depth (z). */
+	public int depth = 0;
+
 	@SerializedName( "output_channels" )
 	public int outputChannels = 0;
 
@@ -166,13 +175,25 @@ public final class ModelSpec
 		return outputChannels > 0 ? outputChannels : channels;
 	}
 
+	/** True for a 3D (volumetric) model: {@code depth > 0}. */
+	public boolean is3D()
+	{
+		return depth > 0;
+	}
+
+	/** Spatial dimensions of the network input: 3 (D, H, W) for 3D models, else 2 (H, W). */
+	public int spatialDims()
+	{
+		return is3D() ? 3 : 2;
+	}
+
 	/** Number of resolution levels (conv kinds), or 0 for dense. */
 	public int levels()
 	{
 		return kind == Kind.DENSE ? 0 : layers.length;
 	}
 
-	/** Every spatial input size must be a multiple of this: 2^levels for conv kinds, 1 for dense. */
+	/** Every spatial input size (z too, for 3D models) must be a multiple of this: 2^levels for conv kinds, 1 for dense. */
 	public int sizeMultiple()
 	{
 		return 1 << levels();
@@ -184,16 +205,18 @@ public final class ModelSpec
 		return kind == Kind.DENSE || codeSize > 0;
 	}
 
-	/** Number of input values per sample. */
+	/** Number of input values per sample (times {@code depth} for 3D models). */
 	public long inputSize()
 	{
-		return ( long ) height * width * channels;
+		return ( long ) Math.max( depth, 1 ) * height * width * channels;
 	}
 
 	/**
 	 * Receptive-field margin in pixels, rounded up to a multiple of {@link #sizeMultiple()}:
 	 * an output pixel depends only on input pixels at most this far away. 0 for
-	 * fixed-size models (they are not tiled).
+	 * fixed-size models (they are not tiled). 3D models use the same halo in z:
+	 * their kernels are cubic and they pool (or stride) by 2 in z too, so the
+	 * receptive field is a cube.
 	 */
 	public int halo()
 	{
@@ -251,6 +274,8 @@ public final class ModelSpec
 			problems.add( "kind is missing: use one of " + names( Kind.values() ) );
 		if ( height <= 0 || width <= 0 || channels <= 0 )
 			problems.add( "height, width and channels must be positive (got " + height + " x " + width + " x " + channels + ")" );
+		if ( depth < 0 )
+			problems.add( "depth must be 0 (a 2D model) or the training patch depth of a 3D model, got " + depth );
 		if ( outputChannels < 0 )
 			problems.add( "output_channels must be 0 (same as input) or positive, got " + outputChannels );
 		if ( layers == null )
@@ -295,6 +320,8 @@ public final class ModelSpec
 	private void checkArchitecture( final List< String > problems )
 	{
 		final long in = inputSize();
+		if ( is3D() )
+			check3D( problems );
 		if ( kind == Kind.DENSE )
 		{
 			if ( codeSize <= 0 )
@@ -325,8 +352,8 @@ public final class ModelSpec
 			if ( unpooling == Unpooling.ZERO_FILL && kind != Kind.CONV_POOL )
 				problems.add( "unpooling zero_fill needs kind conv_pool (a max-pooling encoder)" );
 			final int m = sizeMultiple();
-			if ( layers.length > 0 && ( height % m != 0 || width % m != 0 ) )
-				problems.add( "input " + height + " x " + width + " is not divisible by 2^" + layers.length + " = " + m
+			if ( layers.length > 0 && ( height % m != 0 || width % m != 0 || depth % m != 0 ) )
+				problems.add( "input " + ( is3D() ? depth + " x " : "" ) + height + " x " + width + " is not divisible by 2^" + layers.length + " = " + m
 						+ " (" + layers.length + " pooling/stride levels): use " + Math.max( 1, levelsThatDivide() ) + " level(s) or an input size that is a multiple of " + m );
 			if ( codeSize > 0 && codeSize >= in )
 				problems.add( "code_size " + codeSize + " is not smaller than the input (" + in + " values): an autoencoder's code must be smaller than its input" );
@@ -336,9 +363,21 @@ public final class ModelSpec
 	private int levelsThatDivide()
 	{
 		int l = 0;
-		while ( height % ( 2 << l ) == 0 && width % ( 2 << l ) == 0 )
+		while ( height % ( 2 << l ) == 0 && width % ( 2 << l ) == 0 && depth % ( 2 << l ) == 0 )
 			l++;
 		return l;
+	}
+
+	private void check3D( final List< String > problems )
+	{
+		if ( kind == Kind.DENSE )
+			problems.add( "depth " + depth + " (a 3D model) needs kind conv_strided or conv_pool: set depth to 0 for a dense autoencoder" );
+		if ( codeSize > 0 )
+			problems.add( "a 3D model (depth " + depth + ") is fully convolutional only: set code_size to 0" );
+		if ( kind == Kind.CONV_POOL && unpooling == Unpooling.ZERO_FILL )
+			problems.add( "a 3D model (depth " + depth + ") unpools with nearest only: set unpooling to nearest" );
+		if ( skipConnections )
+			problems.add( "skip_connections is not available for 3D models (depth " + depth + ") yet: set it to false" );
 	}
 
 	/** JSON with snake_case keys and lower-case enum names. */
@@ -428,6 +467,6 @@ public final class ModelSpec
 	@Override
 	public String toString()
 	{
-		return name + " (" + name( kind ) + " " + height + "x" + width + "x" + channels + ", layers " + Arrays.toString( layers ) + ", code " + codeSize + ")";
+		return name + " (" + name( kind ) + ( is3D() ? " 3D " + depth + "x" : " " ) + height + "x" + width + "x" + channels + ", layers " + Arrays.toString( layers ) + ", code " + codeSize + ")";
 	}
 }

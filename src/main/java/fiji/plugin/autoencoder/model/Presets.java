@@ -102,6 +102,42 @@ public final class Presets
 		return s.validate();
 	}
 
+	/**
+	 * A 3D (volumetric) autoencoder: stride-2 3D convolutions 16-32 and
+	 * stride-2 transposed 3D convolutions back, 3x3x3 kernels, linear output,
+	 * MSE, trained on 32 x 32 x 32 patches; fully convolutional (any multiple
+	 * of 4 in z, y and x at inference).
+	 */
+	public static ModelSpec conv3d()
+	{
+		final ModelSpec s = base( "conv3d", Kind.CONV_STRIDED );
+		s.depth = 32;
+		s.height = 32;
+		s.width = 32;
+		s.layers = new int[] { 16, 32 };
+		s.outputActivation = Activation.LINEAR;
+		s.loss = Loss.MSE;
+		return s.validate();
+	}
+
+	/**
+	 * A 3D denoiser for z-stacks: conv_pool 3D 16-32 (3x3x3 convolutions,
+	 * 2x2x2 max-pooling, nearest 2x2x2 upsampling), linear output and MSE on
+	 * normalised intensities, trained on 32 x 32 x 32 patches.
+	 */
+	public static ModelSpec denoiser3d( final int channels )
+	{
+		final ModelSpec s = base( "denoiser3d", Kind.CONV_POOL );
+		s.depth = 32;
+		s.height = 32;
+		s.width = 32;
+		s.channels = channels;
+		s.layers = new int[] { 16, 32 };
+		s.outputActivation = Activation.LINEAR;
+		s.loss = Loss.MSE;
+		return s.validate();
+	}
+
 	/** Every preset by its name. */
 	public static Map< String, Supplier< ModelSpec > > all()
 	{
@@ -115,6 +151,8 @@ public final class Presets
 		m.put( "deep_stacked", () -> deepDense( true ) );
 		m.put( "denoiser", () -> denoiser( 1 ) );
 		m.put( "segmenter", () -> segmenter( 1 ) );
+		m.put( "conv3d", Presets::conv3d );
+		m.put( "denoiser3d", () -> denoiser3d( 1 ) );
 		return m;
 	}
 

@@ -12,12 +12,16 @@ import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.ARGBType;
+import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.real.FloatType;
+import net.imglib2.view.Views;
 
 /**
- * Runs a 2D image-to-image model over a whole ImageJ image of any size and
- * type, tile by tile: every z-slice and time point of every position, all
- * channels at once (an RGB image is 3 channels). The input is never changed;
+ * Runs an image-to-image model over a whole ImageJ image of any size and
+ * type, tile by tile, all channels at once (an RGB image is 3 channels): a 2D
+ * model on every z-slice and time point, a 3D model
+ * ({@link ImagePredictor#spatialDims()} 3) on every time point's z-stack as
+ * one volume (X, Y, Z windows with a halo in z too). The input is never changed;
  * the result is a new image of the input's type (clamped) or 32-bit, with the
  * input's calibration and a derived title.
  * <p>
@@ -62,8 +66,13 @@ public final class ImageRunner
 	{
 		if ( input == null )
 			throw new IllegalArgumentException( "No image: open an image first" );
-		if ( model.spatialDims() != 2 )
-			throw new IllegalArgumentException( "This is a 3D model; use it on volumes (z-stacks), not through the 2D runner" );
+		final boolean volume = model.spatialDims() == 3;
+		if ( volume && input.getNSlices() < 2 )
+			throw new IllegalArgumentException( "This is a 3D model but the image '" + input.getTitle() + "' has 1 z-slice"
+					+ ( input.getNFrames() > 1 ? " (its " + input.getNFrames() + " planes are time points: if they are z-slices, swap them in Image > Properties)" : "" )
+					+ ": give a z-stack, or use a 2D model on single images" );
+		if ( model.spatialDims() != 2 && !volume )
+			throw new IllegalArgumentException( "The model has " + model.spatialDims() + " spatial dimensions: only 2D and 3D models run on images" );
 		final boolean rgb = input.getType() == ImagePlus.COLOR_RGB;
 		final int channels = rgb ? 3 * input.getNChannels() : input.getNChannels();
 		if ( channels != model.inputChannels() )
@@ -95,15 +104,28 @@ public final class ImageRunner
 		{
 			final long[] d = in.dimensionsAsLongArray();
 			final Img< FloatType > out = ArrayImgs.floats( d[ 0 ], d[ 1 ], outChannels, d[ 3 ], d[ 4 ] );
-			tiler.predictPlanes( in, 2, out, 2, progress );
+			predict( tiler, in, out, volume, progress );
 			return ImagePlusImages.toImagePlus( out, input, outputType, suffix );
 		}
 		final OutputType type = rgb && outputType == OutputType.SAME_AS_INPUT ? OutputType.UNSIGNED_8 : outputType;
 		final ImagePlus output = ImagePlusImages.createOutput( input, type, outChannels, suffix );
-		tiler.predictPlanes( in, 2, ( RandomAccessibleInterval ) ImagePlusImages.wrap( output ), 2, progress );
+		predict( tiler, in, ( RandomAccessibleInterval ) ImagePlusImages.wrap( output ), volume, progress );
 		if ( !invertOutput || type == OutputType.FLOAT_32 )
 			output.resetDisplayRange();
 		return output;
+	}
+
+	/**
+	 * Predicts X, Y, C, Z, T images: plane by plane (channel axis 2), or, for a
+	 * 3D model, volume by volume with Z moved before C (X, Y, Z, C, T: channel axis 3).
+	 */
+	private static < T extends RealType< T >, U extends RealType< U > > void predict( final TiledPredictor tiler, final RandomAccessibleInterval< T > xyczt,
+			final RandomAccessibleInterval< U > outXyczt, final boolean volume, final Progress progress )
+	{
+		if ( volume )
+			tiler.predictPlanes( Views.moveAxis( xyczt, 3, 2 ), 3, Views.moveAxis( outXyczt, 3, 2 ), 3, progress );
+		else
+			tiler.predictPlanes( xyczt, 2, outXyczt, 2, progress );
 	}
 
 	/** The method fitted on this image (fixed and "none" methods as they are). */

@@ -9,6 +9,7 @@ import java.util.Random;
  *
  * <pre>{@code
  * TrainingData data = new ArrayTrainingData( pixels, 60000, 28, 28, 1 );
+ * TrainingData volumes = ArrayTrainingData.volumes( voxels, null, 0, 100, 16, 32, 32, 1 ); // D x H x W x C each
  * }</pre>
  */
 public final class ArrayTrainingData implements TrainingData
@@ -32,17 +33,36 @@ public final class ArrayTrainingData implements TrainingData
 	/** Inputs with separate targets of {@code targetChannels} channels. */
 	public ArrayTrainingData( final float[] inputs, final float[] targets, final int targetChannels, final int count, final int height, final int width, final int channels )
 	{
+		this( inputs, targets, targetChannels, count, new int[] { height, width, channels } );
+	}
+
+	/**
+	 * Volumes (for 3D models), each {@code depth x height x width x channels}
+	 * (channels fastest), with targets of {@code targetChannels} channels or null.
+	 */
+	public static ArrayTrainingData volumes( final float[] inputs, final float[] targets, final int targetChannels, final int count,
+			final int depth, final int height, final int width, final int channels )
+	{
+		return new ArrayTrainingData( inputs, targets, targetChannels, count, new int[] { depth, height, width, channels } );
+	}
+
+	private ArrayTrainingData( final float[] inputs, final float[] targets, final int targetChannels, final int count, final int[] shape )
+	{
 		if ( count <= 0 )
 			throw new IllegalArgumentException( "The training set is empty: give at least one sample" );
-		final long size = ( long ) height * width * channels;
+		final int channels = shape[ shape.length - 1 ];
+		final long size = Trainer.sampleSize( shape, channels );
+		final StringBuilder dims = new StringBuilder();
+		for ( int i = 0; i + 1 < shape.length; i++ )
+			dims.append( shape[ i ] ).append( " x " );
 		if ( inputs.length != size * count )
-			throw new IllegalArgumentException( "Expected " + count + " samples of " + height + " x " + width + " x " + channels + " = " + size * count + " values, got " + inputs.length );
-		if ( targets != null && targets.length != ( long ) height * width * targetChannels * count )
-			throw new IllegalArgumentException( "Targets must be " + count + " x " + height + " x " + width + " x " + targetChannels + " values, got " + targets.length );
+			throw new IllegalArgumentException( "Expected " + count + " samples of " + dims + channels + " = " + size * count + " values, got " + inputs.length );
+		if ( targets != null && targets.length != ( long ) Trainer.sampleSize( shape, targetChannels ) * count )
+			throw new IllegalArgumentException( "Targets must be " + count + " x " + dims + targetChannels + " values, got " + targets.length );
 		this.inputs = inputs;
 		this.targets = targets;
 		this.count = count;
-		this.shape = new int[] { height, width, channels };
+		this.shape = shape.clone();
 		this.targetChannels = targets == null ? channels : targetChannels;
 	}
 
@@ -85,8 +105,8 @@ public final class ArrayTrainingData implements TrainingData
 	@Override
 	public void fill( final int[] indices, final int from, final int n, final float[] input, final float[] target, final float[] weight, final Random random )
 	{
-		final int in = shape[ 0 ] * shape[ 1 ] * shape[ 2 ];
-		final int out = shape[ 0 ] * shape[ 1 ] * targetChannels;
+		final int in = Trainer.sampleSize( shape, shape[ shape.length - 1 ] );
+		final int out = Trainer.sampleSize( shape, targetChannels );
 		for ( int i = 0; i < n; i++ )
 		{
 			final int s = indices[ from + i ];

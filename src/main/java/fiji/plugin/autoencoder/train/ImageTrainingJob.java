@@ -20,6 +20,10 @@ import ij.ImagePlus;
  * image, checkpoints written to the model file whenever the validation loss
  * improves, and the best model saved at the end, also when training was
  * stopped or diverged. Resumes from an existing model file when asked.
+ * <p>
+ * 3D specs ({@link ModelSpec#is3D()}) train on {@code patchDepth x patchSize x patchSize}
+ * volume patches from z-stacks (each time point on its own); every training
+ * image must then have at least that many z-slices.
  *
  * <pre>{@code
  * ImageTrainingJob job = new ImageTrainingJob( Presets.denoiser( 1 ), modelFile );
@@ -45,6 +49,9 @@ public final class ImageTrainingJob
 
 	/** Patch size (a multiple of the model's size multiple); ignored for fixed-size models. */
 	public int patchSize = 64;
+
+	/** 3D models: patch depth in z (a multiple of the model's size multiple); 0 keeps the spec's depth. */
+	public int patchDepth = 0;
 
 	public int patchesPerEpoch = 1024;
 
@@ -127,6 +134,8 @@ public final class ImageTrainingJob
 				s.height = patchSize;
 				s.width = patchSize;
 			}
+			if ( s.is3D() && patchDepth > 0 )
+				s.depth = patchDepth;
 			if ( targets != null && s.outputChannels == 0 )
 				s.outputChannels = channels( targets.get( 0 ) ) == channels ? 0 : channels( targets.get( 0 ) );
 			s.validate();
@@ -135,10 +144,14 @@ public final class ImageTrainingJob
 		}
 		try
 		{
-			final PatchSampler sampler = new PatchSampler( spec.height, spec.width, patchesPerEpoch, config.validationFraction, config.seed );
+			final PatchSampler sampler = new PatchSampler( spec.is3D() ? spec.depth : 0, spec.height, spec.width, patchesPerEpoch, config.validationFraction, config.seed );
 			for ( int i = 0; i < inputs.size(); i++ )
 			{
 				final ImagePlus in = inputs.get( i );
+				if ( spec.is3D() && in.getNSlices() < spec.depth )
+					throw new IllegalArgumentException( "The model is 3D and trains on " + spec.depth + "-slice patches, but '" + in.getTitle() + "' has " + in.getNSlices() + " z-slice(s)"
+							+ ( in.getNSlices() == 1 && in.getNFrames() > 1 ? " (its " + in.getNFrames() + " planes are time points: if they are z-slices, swap them in Image > Properties)" : "" )
+							+ ": give z-stacks with at least " + spec.depth + " slices, a smaller patch depth (a multiple of " + spec.sizeMultiple() + "), or a 2D model" );
 				if ( channels( in ) != channels )
 					throw new IllegalArgumentException( "All training images need the same number of channels: '" + in.getTitle() + "' has " + channels( in ) + ", the first has " + channels );
 				final Normalization norm = fit( normalizationImage.apply( in ) );

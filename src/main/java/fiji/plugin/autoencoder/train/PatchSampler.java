@@ -21,11 +21,18 @@ import fiji.plugin.autoencoder.convert.TensorReader;
  * input and target), optionally a raw-unit transform (e.g. synthetic noise on
  * the clean patch, which then becomes the target), normalise, then an optional
  * transform on the normalised batch (e.g. blind-spot masking with loss weights).
+ * <p>
+ * Volumes (3D models): with a patch depth above 0 the samples are
+ * {@code D x H x W x C} boxes from the z-stacks (each time point on its own),
+ * augmented by mirroring x, y and z and, for square patches, swapping x and y
+ * (16 symmetries). Stacks thinner than the patch depth are refused. The
+ * transforms then see each patch as {@code (D * H) x W} rows.
  *
  * <pre>{@code
  * PatchSampler s = new PatchSampler( 64, 64, 2000, 0.1, 42 )
  *     .add( ImageTensors.reader( noisy ), ImageTensors.reader( clean ), norm, norm );
  * trainer.train( model, s, s.validation(), config, history, listener );
+ * PatchSampler v = new PatchSampler( 16, 32, 32, 500, 0.1, 42 ).add( ImageTensors.reader( stack ), null, norm, norm ); // 3D
  * }</pre>
  */
 public final class PatchSampler implements TrainingData
@@ -66,7 +73,7 @@ public final class PatchSampler implements TrainingData
 		}
 	}
 
-	private final int patchHeight, patchWidth, count;
+	private final int patchDepth, patchHeight, patchWidth, count;
 
 	private final double validationFraction;
 
@@ -88,8 +95,20 @@ public final class PatchSampler implements TrainingData
 	 */
 	public PatchSampler( final int patchHeight, final int patchWidth, final int patchesPerEpoch, final double validationFraction, final long seed )
 	{
+		this( 0, patchHeight, patchWidth, patchesPerEpoch, validationFraction, seed );
+	}
+
+	/**
+	 * A sampler of {@code patchDepth x patchHeight x patchWidth} volume patches
+	 * for 3D models, or of 2D patches when {@code patchDepth} is 0.
+	 */
+	public PatchSampler( final int patchDepth, final int patchHeight, final int patchWidth, final int patchesPerEpoch, final double validationFraction, final long seed )
+	{
+		if ( patchDepth < 0 )
+			throw new IllegalArgumentException( "The patch depth must be 0 (2D patches) or positive (3D patches), got " + patchDepth );
 		if ( patchHeight <= 0 || patchWidth <= 0 || patchesPerEpoch <= 0 )
 			throw new IllegalArgumentException( "Patch size and patches per epoch must be positive, got " + patchHeight + " x " + patchWidth + ", " + patchesPerEpoch );
+		this.patchDepth = patchDepth;
 		if ( !( validationFraction >= 0 && validationFraction < 1 ) )
 			throw new IllegalArgumentException( "The validation fraction must be in [0, 1), got " + validationFraction );
 		this.patchHeight = patchHeight;
@@ -103,6 +122,7 @@ public final class PatchSampler implements TrainingData
 
 	private PatchSampler( final PatchSampler parent )
 	{
+		this.patchDepth = parent.patchDepth;
 		this.patchHeight = parent.patchHeight;
 		this.patchWidth = parent.patchWidth;
 		this.count = Math.max( 1, ( int ) Math.round( parent.count * parent.validationFraction ) );
@@ -130,6 +150,8 @@ public final class PatchSampler implements TrainingData
 			if ( t[ ImageAxes.X ] != d[ ImageAxes.X ] || t[ ImageAxes.Y ] != d[ ImageAxes.Y ] || t[ ImageAxes.Z ] * t[ ImageAxes.T ] != d[ ImageAxes.Z ] * d[ ImageAxes.T ] )
 				throw new IllegalArgumentException( "The target image is " + t[ ImageAxes.X ] + " x " + t[ ImageAxes.Y ] + " (" + t[ ImageAxes.Z ] * t[ ImageAxes.T ]
 						+ " planes) but its input is " + d[ ImageAxes.X ] + " x " + d[ ImageAxes.Y ] + " (" + d[ ImageAxes.Z ] * d[ ImageAxes.T ] + " planes): pair images of the same size" );
+			if ( patchDepth > 0 && t[ ImageAxes.Z ] != d[ ImageAxes.Z ] )
+				throw new IllegalArgumentException( "The target stack has " + t[ ImageAxes.Z ] + " z-slices but its input has " + d[ ImageAxes.Z ] + ": pair stacks of the same size" );
 			if ( !sources.isEmpty() && sources.get( 0 ).target != null && target.channels() != sources.get( 0 ).target.channels() )
 				throw new IllegalArgumentException( "All targets must have the same number of channels" );
 		}
@@ -137,6 +159,11 @@ public final class PatchSampler implements TrainingData
 			throw new IllegalArgumentException( "All training images must have the same number of channels: got " + input.channels() + " and " + sources.get( 0 ).input.channels() );
 		if ( !sources.isEmpty() && ( target == null ) != ( sources.get( 0 ).target == null ) )
 			throw new IllegalArgumentException( "Give a target for every training image or for none" );
+		if ( patchDepth > 0 && d[ ImageAxes.Z ] < patchDepth )
+			throw new IllegalArgumentException( "The stack has " + d[ ImageAxes.Z ] + " z-slice(s), fewer than the " + patchDepth + "-slice training patches of the 3D model: "
+					+ ( d[ ImageAxes.Z ] == 1 && d[ ImageAxes.T ] > 1 ? "its " + d[ ImageAxes.T ] + " planes are time points (if they are z-slices, swap them in Image > Properties); " : "" )
+					+ "give a z-stack with at least " + patchDepth + " slices, use a patch depth of at most " + d[ ImageAxes.Z ]
+					+ " (a multiple of the model's size multiple), or train a 2D model (depth 0)" );
 		if ( d[ ImageAxes.X ] < patchWidth || d[ ImageAxes.Y ] < patchHeight )
 			throw new IllegalArgumentException( "The image is " + d[ ImageAxes.X ] + " x " + d[ ImageAxes.Y ] + ", smaller than the " + patchWidth + " x " + patchHeight
 					+ " training patches: use a patch size of at most " + Math.min( d[ ImageAxes.X ], d[ ImageAxes.Y ] ) + " (a multiple of the model's size multiple)" );
@@ -199,7 +226,14 @@ public final class PatchSampler implements TrainingData
 	@Override
 	public int[] inputShape()
 	{
-		return new int[] { patchHeight, patchWidth, sources().get( 0 ).input.channels() };
+		final int c = sources().get( 0 ).input.channels();
+		return patchDepth > 0 ? new int[] { patchDepth, patchHeight, patchWidth, c } : new int[] { patchHeight, patchWidth, c };
+	}
+
+	/** The patch depth (z) of volume patches, 0 for 2D patches. */
+	public int patchDepth()
+	{
+		return patchDepth;
 	}
 
 	@Override
@@ -228,7 +262,8 @@ public final class PatchSampler implements TrainingData
 		final PatchSampler r = root();
 		final int c = src.get( 0 ).input.channels();
 		final int tc = targetChannels();
-		final int inSize = patchHeight * patchWidth * c, outSize = patchHeight * patchWidth * tc;
+		final int pd = Math.max( patchDepth, 1 );
+		final int inSize = pd * patchHeight * patchWidth * c, outSize = pd * patchHeight * patchWidth * tc;
 		final float[] tmpIn = new float[ inSize ], tmpOut = new float[ outSize ];
 		final float[] targetBuf = target != null ? target : new float[ n * outSize ];
 		final Source[] batchSources = new Source[ n ];
@@ -238,6 +273,25 @@ public final class PatchSampler implements TrainingData
 			final Random rnd = validation ? new Random( seed * 1_000_003L + indices[ from + i ] ) : random;
 			final Source s = pick( src, rnd );
 			batchSources[ i ] = s;
+			if ( patchDepth > 0 )
+			{
+				final long[] dims = s.input.dimensions();
+				final long t = nextLong( rnd, dims[ ImageAxes.T ] );
+				final long z0 = nextLong( rnd, dims[ ImageAxes.Z ] - patchDepth + 1 );
+				final long y0 = validation ? s.trainRows + nextLong( rnd, s.height - s.trainRows - patchHeight + 1 ) : nextLong( rnd, s.trainRows - patchHeight + 1 );
+				final long x0 = nextLong( rnd, s.width - patchWidth + 1 );
+				final int flip = augment && !validation ? rnd.nextInt( patchHeight == patchWidth ? 16 : 8 ) : 0;
+				s.input.read3D( x0, y0, z0, patchWidth, patchHeight, patchDepth, t, tmpIn, 0 );
+				transform3D( tmpIn, input, i * inSize, c, flip );
+				if ( s.target != null )
+				{
+					s.target.read3D( x0, y0, z0, patchWidth, patchHeight, patchDepth, t, tmpOut, 0 );
+					transform3D( tmpOut, targetBuf, i * outSize, tc, flip );
+				}
+				else if ( tc == c )
+					System.arraycopy( input, i * inSize, targetBuf, i * outSize, inSize );
+				continue;
+			}
 			final long plane = rnd.nextInt( ( int ) Math.min( Integer.MAX_VALUE, s.planes ) );
 			final long z = plane % s.input.dimensions()[ ImageAxes.Z ], t = plane / s.input.dimensions()[ ImageAxes.Z ];
 			final long y0 = validation ? s.trainRows + nextLong( rnd, s.height - s.trainRows - patchHeight + 1 ) : nextLong( rnd, s.trainRows - patchHeight + 1 );
@@ -254,7 +308,7 @@ public final class PatchSampler implements TrainingData
 				System.arraycopy( input, i * inSize, targetBuf, i * outSize, inSize );
 		}
 		if ( r.rawTransform != null )
-			r.rawTransform.apply( input, targetBuf, weight, n, patchHeight, patchWidth, c, validation ? new Random( seed ^ indices[ from ] ) : random );
+			r.rawTransform.apply( input, targetBuf, weight, n, pd * patchHeight, patchWidth, c, validation ? new Random( seed ^ indices[ from ] ) : random );
 		for ( int i = 0; i < n; i++ )
 		{
 			final Source si = batchSources[ i ];
@@ -264,7 +318,7 @@ public final class PatchSampler implements TrainingData
 				si.targetNorm.apply( targetBuf, i * outSize, outSize, tc );
 		}
 		if ( r.normalizedTransform != null )
-			r.normalizedTransform.apply( input, targetBuf, weight, n, patchHeight, patchWidth, c, validation ? new Random( seed ^ ( 31L * indices[ from ] ) ) : random );
+			r.normalizedTransform.apply( input, targetBuf, weight, n, pd * patchHeight, patchWidth, c, validation ? new Random( seed ^ ( 31L * indices[ from ] ) ) : random );
 	}
 
 	private Source pick( final List< Source > src, final Random rnd )
@@ -292,6 +346,38 @@ public final class PatchSampler implements TrainingData
 		if ( bound <= Integer.MAX_VALUE )
 			return r.nextInt( ( int ) bound );
 		return Math.floorMod( r.nextLong(), bound );
+	}
+
+	/**
+	 * Writes {@code src} (d x h x w x c) into {@code dst} at {@code off} under
+	 * symmetry {@code flip} in [0, 16): bit 0 mirrors x, bit 1 mirrors y, bit 2
+	 * mirrors z, bit 3 swaps x and y (square patches only).
+	 */
+	void transform3D( final float[] src, final float[] dst, final int off, final int c, final int flip )
+	{
+		final int d = patchDepth, h = patchHeight, w = patchWidth;
+		if ( flip == 0 )
+		{
+			System.arraycopy( src, 0, dst, off, d * h * w * c );
+			return;
+		}
+		final boolean mx = ( flip & 1 ) != 0, my = ( flip & 2 ) != 0, mz = ( flip & 4 ) != 0, swap = ( flip & 8 ) != 0;
+		for ( int z = 0; z < d; z++ )
+		{
+			final int sz = mz ? d - 1 - z : z;
+			for ( int y = 0; y < h; y++ )
+				for ( int x = 0; x < w; x++ )
+				{
+					int sx = mx ? w - 1 - x : x, sy = my ? h - 1 - y : y;
+					if ( swap )
+					{
+						final int tmp = sx;
+						sx = sy;
+						sy = tmp;
+					}
+					System.arraycopy( src, ( ( sz * h + sy ) * w + sx ) * c, dst, off + ( ( z * h + y ) * w + x ) * c, c );
+				}
+		}
 	}
 
 	/** Writes {@code src} (h x w x c) into {@code dst} at {@code off} under one of the 8 symmetries of the square. */

@@ -212,18 +212,58 @@ public final class Trainer
 		if ( d.size() <= 0 )
 			throw new IllegalArgumentException( "The training set is empty: give at least one image or patch" );
 		final int[] s = d.inputShape();
-		if ( s[ 2 ] != spec.channels )
-			throw new IllegalArgumentException( "The data has " + s[ 2 ] + " channel(s) but the model takes " + spec.channels + ": convert the images or set channels to " + s[ 2 ] );
-		if ( spec.hasFixedInputSize() && ( s[ 0 ] != spec.height || s[ 1 ] != spec.width ) )
-			throw new IllegalArgumentException( "The samples are " + s[ 0 ] + " x " + s[ 1 ] + " but the model takes " + spec.height + " x " + spec.width + ": use patches of the model's size" );
-		if ( s[ 0 ] % spec.sizeMultiple() != 0 || s[ 1 ] % spec.sizeMultiple() != 0 )
-			throw new IllegalArgumentException( "Patch size " + s[ 0 ] + " x " + s[ 1 ] + " is not a multiple of " + spec.sizeMultiple() + " (the model pools " + spec.levels() + " times)" );
+		if ( s.length != spec.spatialDims() + 1 )
+			throw new IllegalArgumentException( spec.is3D()
+					? "The model is 3D (depth " + spec.depth + ") but the samples are 2D images: give volumes (e.g. a PatchSampler with a patch depth, or ArrayTrainingData.volumes)"
+					: "The model is 2D but the samples are volumes (" + s[ 0 ] + " slices): give 2D samples, or use a 3D model (depth > 0)" );
+		final int c = s[ s.length - 1 ];
+		if ( c != spec.channels )
+			throw new IllegalArgumentException( "The data has " + c + " channel(s) but the model takes " + spec.channels + ": convert the images or set channels to " + c );
+		if ( spec.is3D() )
+		{
+			final int m = spec.sizeMultiple();
+			if ( s[ 0 ] % m != 0 || s[ 1 ] % m != 0 || s[ 2 ] % m != 0 )
+				throw new IllegalArgumentException( "Patch size " + s[ 0 ] + " x " + s[ 1 ] + " x " + s[ 2 ] + " (depth x height x width) is not a multiple of " + m
+						+ " (the model pools " + spec.levels() + " times in z, y and x): use patch sizes that are multiples of " + m );
+		}
+		else
+		{
+			checkData2D( spec, s );
+		}
 		if ( d.hasTargets() && d.targetChannels() != spec.outChannels() )
 			throw new IllegalArgumentException( "The targets have " + d.targetChannels() + " channel(s) but the model outputs " + spec.outChannels() );
 		if ( !d.hasTargets() && spec.outChannels() != spec.channels )
 			throw new IllegalArgumentException( "The model outputs " + spec.outChannels() + " channel(s), not its " + spec.channels + " input channel(s): give targets (e.g. masks)" );
 		if ( spec.weightedLoss && !d.hasWeights() )
 			throw new IllegalArgumentException( "The model has a weighted loss but the data gives no weights: use blind-spot data or a model without weighted_loss" );
+	}
+
+	private static void checkData2D( final ModelSpec spec, final int[] s )
+	{
+		if ( spec.hasFixedInputSize() && ( s[ 0 ] != spec.height || s[ 1 ] != spec.width ) )
+			throw new IllegalArgumentException( "The samples are " + s[ 0 ] + " x " + s[ 1 ] + " but the model takes " + spec.height + " x " + spec.width + ": use patches of the model's size" );
+		if ( s[ 0 ] % spec.sizeMultiple() != 0 || s[ 1 ] % spec.sizeMultiple() != 0 )
+			throw new IllegalArgumentException( "Patch size " + s[ 0 ] + " x " + s[ 1 ] + " is not a multiple of " + spec.sizeMultiple() + " (the model pools " + spec.levels() + " times)" );
+	}
+
+	/** The tensor shape of {@code n} samples of spatial shape {@code sample[0 .. last)} with {@code channels} channels. */
+	static Shape batchShape( final int n, final int[] sample, final int channels )
+	{
+		final long[] d = new long[ sample.length + 1 ];
+		d[ 0 ] = n;
+		for ( int i = 0; i + 1 < sample.length; i++ )
+			d[ i + 1 ] = sample[ i ];
+		d[ sample.length ] = channels;
+		return Shape.of( d );
+	}
+
+	/** Values per sample of spatial shape {@code sample[0 .. last)} with {@code channels} channels. */
+	static int sampleSize( final int[] sample, final int channels )
+	{
+		int n = channels;
+		for ( int i = 0; i + 1 < sample.length; i++ )
+			n *= sample[ i ];
+		return n;
 	}
 
 	/** One pass; returns the sample-weighted mean training loss. */
@@ -370,8 +410,8 @@ public final class Trainer
 			this.batch = batch;
 			this.shape = data.inputShape();
 			this.outChannels = spec.outChannels();
-			this.inSize = shape[ 0 ] * shape[ 1 ] * shape[ 2 ];
-			this.outSize = shape[ 0 ] * shape[ 1 ] * outChannels;
+			this.inSize = sampleSize( shape, shape[ shape.length - 1 ] );
+			this.outSize = sampleSize( shape, outChannels );
 			this.input = new float[ batch * inSize ];
 			this.target = data.hasTargets() ? new float[ batch * outSize ] : null;
 			this.weight = data.hasWeights() ? new float[ batch * outSize ] : null;
@@ -380,8 +420,8 @@ public final class Trainer
 		float step( final Model model, final TrainingData data, final int[] order, final int from, final int n, final Random random, final String trainOp, final String lossOp )
 		{
 			data.fill( order, from, n, input, target, weight, random );
-			final Shape in = Shape.of( n, shape[ 0 ], shape[ 1 ], shape[ 2 ] );
-			final Shape out = Shape.of( n, shape[ 0 ], shape[ 1 ], outChannels );
+			final Shape in = batchShape( n, shape, shape[ shape.length - 1 ] );
+			final Shape out = batchShape( n, shape, outChannels );
 			try ( TFloat32 x = Model.tensor( input, in );
 					TFloat32 t = target == null ? null : Model.tensor( target, out );
 					TFloat32 w = weight == null ? null : Model.tensor( weight, out ) )

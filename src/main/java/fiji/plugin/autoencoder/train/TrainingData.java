@@ -4,7 +4,8 @@ import java.util.Random;
 
 /**
  * Samples for training, filled batch by batch so a data set never has to sit in
- * tensors at once. Layout is channels-last: each sample is {@code H x W x C}.
+ * tensors at once. Layout is channels-last: each sample is {@code H x W x C},
+ * or {@code D x H x W x C} for volumes (3D models).
  * <p>
  * Implementations may draw random augmentations or masks from the given
  * {@link Random}; the trainer seeds it, so runs repeat.
@@ -14,7 +15,7 @@ public interface TrainingData
 	/** Number of samples (per epoch, for streaming sources). */
 	int size();
 
-	/** Sample shape {H, W, C} of the network input. */
+	/** Sample shape {H, W, C} of the network input, or {D, H, W, C} for volumes. */
 	int[] inputShape();
 
 	/** Channels of the target; meaningful only when {@link #hasTargets()}. */
