@@ -22,6 +22,9 @@ IMAGES = {
     # Hubble eXtreme Deep Field (NASA, public domain); luminance of the RGB image
     "hubble_deep_field_256.tif": (lambda: color.rgb2gray(data.hubble_deep_field()), 200, 20,
                                   "grey (skimage rgb2gray luminance)"),
+    # another, non-overlapping region of the same field: clean training data for the demo's supervised denoiser
+    "hubble_deep_field_train_256.tif": (lambda: color.rgb2gray(data.hubble_deep_field()), 600, 500,
+                                        "grey (skimage rgb2gray luminance)"),
     # fundus photograph (Wikimedia, CC0); green channel, optic disc and vessels
     "retina_green_256.tif": (lambda: data.retina()[..., 1], 150, 520, "green channel"),
     # quantitative phase image of a cell (CC0)

@@ -46,7 +46,7 @@ public class DemoCommand implements Callable< Integer >
 	@Option( names = "--image", defaultValue = "hubble", description = "Demo image: hubble (Hubble deep field, public domain), cell (phase micrograph, CC0) or retina (fundus, green channel, CC0); default ${DEFAULT-VALUE}." )
 	String image;
 
-	@Option( names = "--epochs", defaultValue = "6" )
+	@Option( names = "--epochs", defaultValue = "12" )
 	int epochs;
 
 	@Option( names = "--seed", defaultValue = "42" )
@@ -74,7 +74,9 @@ public class DemoCommand implements Callable< Integer >
 		final int k = java.util.Arrays.asList( names ).indexOf( image );
 		if ( k < 0 )
 			throw new IllegalArgumentException( "Unknown demo image '" + image + "': use hubble, cell or retina" );
-		final ImagePlus clean = embedded( files[ k ] ), other = embedded( files[ ( k + 1 ) % 3 ] );
+		// the supervised denoiser learns from clean images of the same kind: another region of the Hubble field
+		// (for cell and retina the demo has no second image of their kind and uses another crop)
+		final ImagePlus clean = embedded( files[ k ] ), other = embedded( k == 0 ? "hubble_deep_field_train_256.tif" : files[ ( k + 1 ) % 3 ] );
 		final int w = clean.getWidth(), h = clean.getHeight();
 		final float[] ref = ( float[] ) clean.getProcessor().convertToFloat().getPixels();
 		final ImagePlus noisy = new ImagePlus( image + "-noisy", new FloatProcessor( w, h, noiseModel.apply( ref, 255, new SplittableRandom( seed ) ) ) );
@@ -94,12 +96,12 @@ public class DemoCommand implements Callable< Integer >
 		final double tSup = ( System.nanoTime() - t1 ) / 1e9;
 
 		System.out.println();
-		System.out.println( String.format( Locale.ROOT, "%-44s %8s %8s", "method", "PSNR dB", "SSIM" ) );
+		System.out.println( String.format( Locale.ROOT, "%-58s %8s %8s", "method", "PSNR dB", "SSIM" ) );
 		row( "noisy input", noisyPx, ref, w, h );
-		System.out.println( String.format( Locale.ROOT, "%-44s %8.2f %8.4f", "best Gaussian blur (sigma " + gauss.parameter() + ", oracle)", gauss.psnr(), gauss.ssim() ) );
-		System.out.println( String.format( Locale.ROOT, "%-44s %8.2f %8.4f", "best median (radius " + median.parameter() + ", oracle)", median.psnr(), median.ssim() ) );
+		System.out.println( String.format( Locale.ROOT, "%-58s %8.2f %8.4f", "best Gaussian blur (sigma " + gauss.parameter() + ", oracle)", gauss.psnr(), gauss.ssim() ) );
+		System.out.println( String.format( Locale.ROOT, "%-58s %8.2f %8.4f", "best median (radius " + median.parameter() + ", oracle)", median.psnr(), median.ssim() ) );
 		row( String.format( Locale.ROOT, "ours, self-supervised, noisy image only (%.0f s)", tBlind ), pixels( blind ), ref, w, h );
-		row( String.format( Locale.ROOT, "ours, supervised on another image (%.0f s)", tSup ), pixels( supervised ), ref, w, h );
+		row( String.format( Locale.ROOT, "ours, supervised on %s (%.0f s)", other.getTitle(), tSup ), pixels( supervised ), ref, w, h );
 		System.out.println();
 		System.out.println( "Wrote noisy.tif, best-gaussian.tif, denoised-blind-spot.tif, denoised-supervised.tif and the two models to " + output.toAbsolutePath() );
 		return 0;
@@ -136,7 +138,7 @@ public class DemoCommand implements Callable< Integer >
 
 	private static void row( final String label, final float[] test, final float[] ref, final int w, final int h )
 	{
-		System.out.println( String.format( Locale.ROOT, "%-44s %8.2f %8.4f", label, Metrics.psnr( ref, test, 255 ), Metrics.ssim( ref, test, w, h, 255 ) ) );
+		System.out.println( String.format( Locale.ROOT, "%-58s %8.2f %8.4f", label, Metrics.psnr( ref, test, 255 ), Metrics.ssim( ref, test, w, h, 255 ) ) );
 	}
 
 	private void save( final ImagePlus imp, final String name ) throws IOException
