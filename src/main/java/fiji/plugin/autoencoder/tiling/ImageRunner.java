@@ -49,7 +49,8 @@ public final class ImageRunner
 
 		public int batchSize = TiledPredictor.DEFAULT_BATCH_SIZE;
 
-		public int threads = 0;
+		/** Tiles predicted at once; 1 by default, since a TensorFlow model already uses every core for each tile. */
+		public int threads = 1;
 
 		public long memoryBudget = TiledPredictor.DEFAULT_MEMORY_BUDGET;
 	}
