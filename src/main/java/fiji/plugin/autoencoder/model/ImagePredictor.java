@@ -34,6 +34,12 @@ public interface ImagePredictor
 	 */
 	int[] fixedSpatialShape();
 
+	/** Bytes the network itself needs per input pixel while predicting (0 if unknown or negligible); lets tilers size tiles. */
+	default long activationBytesPerPixel()
+	{
+		return 0;
+	}
+
 	/**
 	 * Predicts a batch.
 	 *

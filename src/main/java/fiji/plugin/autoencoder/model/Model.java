@@ -211,6 +211,12 @@ public final class Model implements ImagePredictor, AutoCloseable
 	}
 
 	@Override
+	public long activationBytesPerPixel()
+	{
+		return spec.activationBytesPerPixel();
+	}
+
+	@Override
 	public int[] fixedSpatialShape()
 	{
 		return spec.hasFixedInputSize() ? new int[] { spec.height, spec.width } : null;

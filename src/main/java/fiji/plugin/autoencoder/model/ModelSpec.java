@@ -262,6 +262,35 @@ public final class ModelSpec
 	}
 
 	/**
+	 * Bytes of network activations per input pixel (voxel) during prediction: a
+	 * conservative estimate (every layer's output kept at once, as TensorFlow
+	 * may), so tile sizes can be chosen from a memory budget.
+	 */
+	public long activationBytesPerPixel()
+	{
+		if ( hasFixedInputSize() )
+			return 0;
+		final int shrink = is3D() ? 8 : 4; // pixels per feature-map pixel grow by this per level
+		double maps = channels + outChannels(); // input and output maps
+		double perPixel = 1;
+		for ( int l = 0; l < levels(); l++ )
+		{
+			// encoder conv output (and its pre-pool copy) at this level's resolution
+			maps += perPixel * layers[ l ] * ( kind == Kind.CONV_POOL ? 2 : 1 );
+			perPixel /= shrink;
+		}
+		perPixel = 1;
+		for ( int l = 0; l < levels(); l++ )
+		{
+			// decoder conv, upsampled map and (U-Net) concatenation at this level
+			final int f = l == 0 && kind != Kind.CONV_POOL ? outChannels() : layers[ l ];
+			maps += perPixel * f * ( skipConnections ? 4 : 2 );
+			perPixel /= shrink;
+		}
+		return ( long ) Math.ceil( maps * Float.BYTES );
+	}
+
+	/**
 	 * Checks every field and throws an {@link IllegalArgumentException} whose
 	 * message names the field, the bad value and what would work.
 	 *

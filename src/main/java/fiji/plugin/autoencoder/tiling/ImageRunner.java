@@ -47,12 +47,14 @@ public final class ImageRunner
 	{
 		public int[] tileSize;
 
-		public int batchSize = TiledPredictor.DEFAULT_BATCH_SIZE;
+		/** Tiles per network run; 1 by default, so the budget buys large tiles (less halo overhead) rather than many small ones. */
+		public int batchSize = 1;
 
 		/** Tiles predicted at once; 1 by default, since a TensorFlow model already uses every core for each tile. */
 		public int threads = 1;
 
-		public long memoryBudget = TiledPredictor.DEFAULT_MEMORY_BUDGET;
+		/** Bytes for one batch of tiles: the network's activations and the float buffers. */
+		public long memoryBudget = 768L << 20;
 	}
 
 	public static ImagePlus run( final ImagePredictor model, final Normalization method, final ImagePlus input, final OutputType outputType,
@@ -85,7 +87,7 @@ public final class ImageRunner
 		final Normalization norm = fit( method, input );
 		final int outChannels = model.outputChannels();
 		final float[][] p = parameters( norm, channels );
-		final TiledPredictor.Builder b = TiledPredictor.builder( model ).batchSize( options.batchSize ).memoryBudget( options.memoryBudget ).inputNormalization( p[ 0 ], p[ 1 ] );
+		final TiledPredictor.Builder b = TiledPredictor.builder( model ).batchSize( options.batchSize ).memoryBudget( bufferBudget( model, channels, options ) ).inputNormalization( p[ 0 ], p[ 1 ] );
 		if ( options.threads > 0 )
 			b.threads( options.threads );
 		if ( options.tileSize != null )
@@ -127,6 +129,17 @@ public final class ImageRunner
 			tiler.predictPlanes( Views.moveAxis( xyczt, 3, 2 ), 3, Views.moveAxis( outXyczt, 3, 2 ), 3, progress );
 		else
 			tiler.predictPlanes( xyczt, 2, outXyczt, 2, progress );
+	}
+
+	/**
+	 * The tiler budgets only its in + out float buffers; scale the budget so
+	 * that those buffers plus the network's activations fit the whole budget.
+	 */
+	static long bufferBudget( final ImagePredictor model, final int channels, final Options options )
+	{
+		final long buffers = ( long ) ( channels + model.outputChannels() ) * Float.BYTES;
+		final long total = buffers + model.activationBytesPerPixel();
+		return Math.max( 1, ( long ) ( ( double ) options.memoryBudget * buffers / total ) );
 	}
 
 	/** The method fitted on this image (fixed and "none" methods as they are). */
