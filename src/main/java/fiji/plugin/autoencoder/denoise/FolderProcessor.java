@@ -122,7 +122,14 @@ public final class FolderProcessor
 	 */
 	public Report run( final Function< ImagePlus, ImagePlus > process, final Consumer< String > log, final Progress progress ) throws IOException
 	{
-		Files.createDirectories( output );
+		try
+		{
+			Files.createDirectories( output );
+		}
+		catch ( final IOException e )
+		{
+			throw new IOException( "Cannot create the output folder " + output + " (" + e.getClass().getSimpleName() + "): choose a folder you can write to", e );
+		}
 		if ( !Files.isWritable( output ) )
 			throw new IOException( "Output folder " + output + " is not writable: choose another folder" );
 		final List< Path > files = files();
