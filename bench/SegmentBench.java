@@ -121,6 +121,17 @@ public class SegmentBench
 				final ImagePlus normalMap = AnomalyMap.compute( m, normal, c.map, Progress.none() );
 				c.thresholdValue = Thresholds.threshold( normalMap, Thresholds.Method.PERCENTILE, 99.99 );
 				row( name + ", threshold = 99.99th pct of the map on normal texture (sigma 3, min 30 px)", ReconstructionSegmenter.segment( m, defective, c, Progress.none() ), truthImp, truthLabels, otsu, trainS );
+				// signed smoothing (texture residue of both signs averages out), z-score against the normal map, threshold calibrated on normal texture at a false-positive rate
+				for ( final double[] v : new double[][] { { 3, 1e-4, 20 }, { 2, 1e-3, 50 } } )
+				{
+					final ReconstructionSegmenter.Settings z = ReconstructionSegmenter.Settings.of( "Value", 0, v[ 0 ], ( int ) v[ 2 ] );
+					z.map.smoothSigned( true );
+					final double[] stats = AnomalyMap.statistics( AnomalyMap.compute( m, normal, z.map, Progress.none() ) );
+					z.map.normalizeBy( stats[ 0 ], stats[ 1 ] );
+					z.thresholdValue = Thresholds.calibrated( AnomalyMap.compute( m, normal, z.map, Progress.none() ), v[ 1 ] );
+					row( String.format( Locale.ROOT, "%s, signed-smoothed z-score (sigma %.0f), calibrated at FPR %.0e on normal texture (z > %.1f), min %.0f px", name, v[ 0 ], v[ 1 ], z.thresholdValue, v[ 2 ] ),
+							ReconstructionSegmenter.segment( m, defective, z, Progress.none() ), truthImp, truthLabels, otsu, trainS );
+				}
 			}
 			Files.deleteIfExists( file );
 		}
