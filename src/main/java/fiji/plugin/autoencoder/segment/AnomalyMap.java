@@ -15,12 +15,22 @@ import ij.process.FloatProcessor;
  * it has not seen is there. The reconstruction is computed tile by tile
  * through {@link Denoiser} (so images of any size work, with results equal to
  * an untiled run) and is in the input's intensity units; the error is
- * {@code |x - x'|} or {@code (x - x')^2}, optionally Gaussian-smoothed, per
- * channel or averaged over the channels (an RGB image has 3).
+ * {@code |x - x'|} or {@code (x - x')^2}, optionally Gaussian-smoothed (the
+ * magnitude, or the signed difference before the magnitude: see
+ * {@link Options#smoothSigned}), per channel or averaged over the channels (an
+ * RGB image has 3), optionally as a z-score against the map of normal images
+ * ({@link #statistics}, {@link Options#normalizeBy}; pair it with
+ * {@link Thresholds#calibrated}).
  *
  * <pre>{@code
  * try ( ModelFile.Loaded model = ModelFile.load( path, 0 ) ) {
  *     ImagePlus map = AnomalyMap.compute( model, imp, new AnomalyMap.Options().sigma( 2 ), Progress.none() );
+ *     // z-score against defect-free images, threshold at 1e-4 false positives on them
+ *     AnomalyMap.Options o = new AnomalyMap.Options().sigma( 3 ).smoothSigned( true );
+ *     double[] ms = AnomalyMap.statistics( AnomalyMap.compute( model, normalImp, o, Progress.none() ) );
+ *     o.normalizeBy( ms[ 0 ], ms[ 1 ] );
+ *     double t = Thresholds.calibrated( AnomalyMap.compute( model, normalImp, o, Progress.none() ), 1e-4 );
+ *     ImagePlus mask = Thresholds.mask( AnomalyMap.compute( model, imp, o, Progress.none() ), t );
  * }
  * }</pre>
  *
