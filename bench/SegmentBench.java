@@ -121,9 +121,64 @@ public class SegmentBench
 				final ImagePlus normalMap = AnomalyMap.compute( m, normal, c.map, Progress.none() );
 				c.thresholdValue = Thresholds.threshold( normalMap, Thresholds.Method.PERCENTILE, 99.99 );
 				row( name + ", threshold = 99.99th pct of the map on normal texture (sigma 3, min 30 px)", ReconstructionSegmenter.segment( m, defective, c, Progress.none() ), truthImp, truthLabels, otsu, trainS );
+				// signed smoothing (texture residue of both signs averages out), z-score against the normal map, threshold calibrated on normal texture at a false-positive rate
+				for ( final double[] v : new double[][] { { 3, 1e-4, 20 }, { 2, 1e-3, 50 } } )
+				{
+					final ReconstructionSegmenter.Settings z = ReconstructionSegmenter.Settings.of( "Value", 0, v[ 0 ], ( int ) v[ 2 ] );
+					z.map.smoothSigned( true );
+					final double[] stats = AnomalyMap.statistics( AnomalyMap.compute( m, normal, z.map, Progress.none() ) );
+					z.map.normalizeBy( stats[ 0 ], stats[ 1 ] );
+					z.thresholdValue = Thresholds.calibrated( AnomalyMap.compute( m, normal, z.map, Progress.none() ), v[ 1 ] );
+					row( String.format( Locale.ROOT, "%s, signed-smoothed z-score (sigma %.0f), calibrated at FPR %.0e on normal texture (z > %.1f), min %.0f px", name, v[ 0 ], v[ 1 ], z.thresholdValue, v[ 2 ] ),
+							ReconstructionSegmenter.segment( m, defective, z, Progress.none() ), truthImp, truthLabels, otsu, trainS );
+				}
+			}
+			Files.deleteIfExists( file );
+
+			// inpainting-style training: inputs with random bright/dark rectangles (not the test defects' shapes), clean targets, fixed 8-bit scaling
+			final List< ImagePlus > corrupted = new ArrayList<>(), clean = new ArrayList<>();
+			final Random cr = new Random( 5 );
+			for ( int c = 0; c < 4; c++ )
+			{
+				corrupted.add( new ImagePlus( name + "-corrupted" + c, corruptRectangles( normal.getProcessor(), 150, cr ) ) );
+				clean.add( normal );
+			}
+			final ImageTrainingJob cjob = new ImageTrainingJob( spec, file );
+			cjob.patchSize = 64;
+			cjob.patchesPerEpoch = 512;
+			cjob.normalization = Normalization.eightBit();
+			cjob.config.epochs( epochs ).batchSize( 16 ).patience( 0 );
+			final long t1 = System.nanoTime();
+			cjob.run( corrupted, clean, TrainingListener.none() );
+			final double ctrainS = ( System.nanoTime() - t1 ) / 1e9;
+			try ( ModelFile.Loaded m = ModelFile.load( file, 0 ) )
+			{
+				for ( final boolean signed : new boolean[] { false, true } )
+				{
+					final ReconstructionSegmenter.Settings z = ReconstructionSegmenter.Settings.of( "Value", 0, 3, 20 );
+					z.map.smoothSigned( signed );
+					z.thresholdValue = Thresholds.calibrated( AnomalyMap.compute( m, normal, z.map, Progress.none() ), 1e-4 );
+					row( String.format( Locale.ROOT, "%s, AE trained on rectangle-corrupted inputs, %s (sigma 3), calibrated at FPR 1e-04 on normal texture, min 20 px", name, signed ? "signed-smoothed error" : "smoothed abs. error" ),
+							ReconstructionSegmenter.segment( m, defective, z, Progress.none() ), truthImp, truthLabels, otsu, ctrainS );
+				}
 			}
 			Files.deleteIfExists( file );
 		}
+	}
+
+	/** A copy with n random rectangles (3-24 px a side) shifted by +-30..120 grey levels, clamped to 0..255. */
+	static ImageProcessor corruptRectangles( final ImageProcessor ip, final int n, final Random r )
+	{
+		final ImageProcessor c = ip.duplicate();
+		for ( int k = 0; k < n; k++ )
+		{
+			final int w = 3 + r.nextInt( 22 ), h = 3 + r.nextInt( 22 ), x0 = r.nextInt( c.getWidth() - w ), y0 = r.nextInt( c.getHeight() - h );
+			final double offset = ( 30 + 90 * r.nextDouble() ) * ( r.nextBoolean() ? 1 : -1 );
+			for ( int y = y0; y < y0 + h; y++ )
+				for ( int x = x0; x < x0 + w; x++ )
+					c.setf( x, y, ( float ) Math.max( 0, Math.min( 255, c.getf( x, y ) + offset ) ) );
+		}
+		return c;
 	}
 
 	static void row( final String name, final Segmentation seg, final ImagePlus truthImp, final ImagePlus truthLabels, final ImagePlus otsu, final double trainS )

@@ -41,6 +41,9 @@ public class SegmentByReconstructionCommand extends ContextCommand
 	@Parameter( label = "Smoothing sigma (pixels, 0 = none)", min = "0" )
 	private double smoothing_sigma = 1;
 
+	@Parameter( label = "Smooth the signed difference", description = "Smooth image - reconstruction before taking its magnitude: fine texture residue of both signs averages out, a defect's one-signed residue stays" )
+	private boolean smooth_signed = false;
+
 	@Parameter( label = "Minimum object size (pixels)", min = "0" )
 	private int min_size = 10;
 
@@ -59,7 +62,7 @@ public class SegmentByReconstructionCommand extends ContextCommand
 		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), 0 ) )
 		{
 			final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( threshold_method, threshold_value, smoothing_sigma, min_size );
-			s.map.tiling( Commands.tiles( tile_size ) );
+			s.map.tiling( Commands.tiles( tile_size ) ).smoothSigned( smooth_signed );
 			final Segmentation seg = ReconstructionSegmenter.segment( model, Commands.image( input ), s, new StatusProgress( status, this ) );
 			anomaly_map = seg.score;
 			mask = seg.mask;

@@ -68,6 +68,32 @@ public final class Thresholds
 		}
 	}
 
+	/**
+	 * A threshold calibrated on normal (defect-free) images: the smallest of
+	 * the normal map's values that at most {@code floor( rate * n )} of its
+	 * {@code n} values exceed, so at most that fraction of normal pixels
+	 * becomes foreground (rate 0: the maximum). Compute {@code normalMap} with the same map
+	 * options as the image to segment, from images not used for training if
+	 * possible (the model reconstructs its training images better).
+	 *
+	 * <pre>{@code
+	 * double t = Thresholds.calibrated( AnomalyMap.compute( model, normalImp, options, progress ), 1e-4 );
+	 * }</pre>
+	 *
+	 * @param falsePositiveRate the fraction of normal pixels allowed above the threshold, 0 (the maximum) to 1
+	 */
+	public static double calibrated( final ImagePlus normalMap, final double falsePositiveRate )
+	{
+		if ( !( falsePositiveRate >= 0 && falsePositiveRate < 1 ) )
+			throw new IllegalArgumentException( "The false-positive rate is a fraction of the normal pixels, at least 0 and below 1 (e.g. 0.0001), got " + falsePositiveRate );
+		final float[] v = finite( allValues( normalMap ) );
+		if ( v.length == 0 )
+			throw new IllegalArgumentException( "The normal map has no values (all NaN): compute it from a normal image" );
+		Arrays.sort( v );
+		final int above = ( int ) Math.floor( falsePositiveRate * v.length + 1e-9 );
+		return v[ v.length - 1 - above ];
+	}
+
 	/** Otsu's threshold of the values (NaN are ignored); a constant map gives its value (no foreground). */
 	public static double otsu( final float[] values )
 	{

@@ -13,8 +13,10 @@ import org.scijava.Context;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 
+import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.commands.SegmentByReconstructionCommand;
 import fiji.plugin.autoencoder.convert.TestImages;
+import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.model.Presets;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
@@ -77,6 +79,25 @@ class ReconstructionSegmenterTest
 			}
 			assertArrayEquals( ( byte[] ) ( ( ImagePlus ) whole.getOutput( "mask" ) ).getProcessor().getPixels(), ( byte[] ) ( ( ImagePlus ) tiled.getOutput( "mask" ) ).getProcessor().getPixels() );
 			assertArrayEquals( ( short[] ) labels.getProcessor().getPixels(), ( short[] ) ( ( ImagePlus ) tiled.getOutput( "labels" ) ).getProcessor().getPixels() );
+			// the signed-smoothing option reaches the map
+			final CommandModule signed = cs.run( SegmentByReconstructionCommand.class, true, "input", defective, "model_file", model.toFile(), "threshold_method", "Otsu",
+					"smoothing_sigma", 1.5, "smooth_signed", true, "min_size", 15, "tile_size", 0 ).get();
+			try ( ModelFile.Loaded m = ModelFile.load( model, 0 ) )
+			{
+				final float[] expected = ( float[] ) AnomalyMap.compute( m, defective, new AnomalyMap.Options().sigma( 1.5 ).smoothSigned( true ), Progress.none() ).getProcessor().getPixels();
+				final float[] got = ( float[] ) ( ( ImagePlus ) signed.getOutput( "anomaly_map" ) ).getProcessor().getPixels();
+				final float[] unsigned = ( float[] ) ( ( ImagePlus ) whole.getOutput( "anomaly_map" ) ).getProcessor().getPixels();
+				double maxDiff = 0, meanSigned = 0, meanUnsigned = 0;
+				for ( int i = 0; i < got.length; i++ )
+				{
+					maxDiff = Math.max( maxDiff, Math.abs( got[ i ] - expected[ i ] ) );
+					meanSigned += got[ i ] / got.length;
+					meanUnsigned += unsigned[ i ] / got.length;
+				}
+				assertEquals( 0, maxDiff, 1e-4 );
+				// |smooth(d)| <= smooth(|d|) pixel by pixel, so the mean drops
+				assertTrue( meanSigned < meanUnsigned, meanSigned + " vs " + meanUnsigned );
+			}
 			final CommandModule missing = cs.run( SegmentByReconstructionCommand.class, true, "input", defective, "model_file", dir.resolve( "none.zip" ).toFile() ).get();
 			assertTrue( missing.isCanceled() && missing.getCancelReason().contains( "does not exist" ), missing.getCancelReason() );
 		}

@@ -94,4 +94,29 @@ class ThresholdsTest
 		final ImagePlus flat = new ImagePlus( "flat", new FloatProcessor( 8, 8, new float[ 64 ] ) );
 		assertEquals( 0, Thresholds.mask( flat, Thresholds.threshold( flat, Thresholds.Method.OTSU, 0 ) ).getStatistics().max, 0 );
 	}
+
+	@Test
+	void calibratedOnANormalMapAtAFalsePositiveRate()
+	{
+		// normal map: values 1..10000 in shuffled order
+		final float[] v = new float[ 10000 ];
+		for ( int i = 0; i < v.length; i++ )
+			v[ i ] = ( 7919L * i ) % 10000 + 1;
+		final ImagePlus normal = new ImagePlus( "normal", new FloatProcessor( 100, 100, v ) );
+		assertEquals( 9990, Thresholds.calibrated( normal, 1e-3 ), 0 );
+		assertEquals( 9900, Thresholds.calibrated( normal, 0.01 ), 0 );
+		assertEquals( 10000, Thresholds.calibrated( normal, 0 ), 0 );
+		// exactly the rate of the normal pixels is above it
+		assertEquals( 10 * 255, sum( Thresholds.mask( normal, Thresholds.calibrated( normal, 1e-3 ) ) ), 0 );
+		final String m = assertThrows( IllegalArgumentException.class, () -> Thresholds.calibrated( normal, 1 ) ).getMessage();
+		assertTrue( m.contains( "0.0001" ), m );
+	}
+
+	private static double sum( final ImagePlus mask )
+	{
+		double s = 0;
+		for ( int i = 0; i < mask.getProcessor().getPixelCount(); i++ )
+			s += mask.getProcessor().getf( i );
+		return s;
+	}
 }
