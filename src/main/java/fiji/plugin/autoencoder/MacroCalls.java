@@ -9,8 +9,7 @@ import java.util.concurrent.CancellationException;
 import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.denoise.FolderProcessor;
-import fiji.plugin.autoencoder.denoise.NoiseModel;
-import fiji.plugin.autoencoder.denoise.TrainingMode;
+import fiji.plugin.autoencoder.denoise.TrainingSettings;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import fiji.plugin.autoencoder.train.History;
@@ -48,23 +47,21 @@ public final class MacroCalls
 		try
 		{
 			final ImagePlus input = image( options, "input" );
-			final TrainingMode mode = TrainingMode.of( value( options, "mode", TrainingMode.DENOISE_SELF_SUPERVISED.label ) );
-			final String targetKey = value( options, "target", "" );
-			final ImagePlus target = targetKey.isEmpty() ? null : image( options, "target" );
-			if ( mode.needsTargets() && target == null )
-				throw new IllegalArgumentException( "Mode '" + mode.label + "' needs target=<clean image path or title>" );
-			final NoiseModel noise = mode == TrainingMode.DENOISE_SYNTHETIC ? NoiseModel.parse( value( options, "noise", "poisson-gaussian:peak=30,sigma=2" ) ) : null;
-			final Path modelFile = path( options, "model_file" );
-			final ImageTrainingJob job = mode.job( Collections.singletonList( input ), modelFile, noise, Long.parseLong( value( options, "seed", "42" ) ) );
-			if ( Boolean.parseBoolean( value( options, "resume", "false" ) ) )
-				job.resumeFrom = modelFile;
-			job.spec.learningRate = Double.parseDouble( value( options, "learning_rate", "0.001" ) );
-			if ( job.patchSize != 28 )
-				job.patchSize = integer( options, "patch_size", 64 );
-			job.patchesPerEpoch = integer( options, "patches_per_epoch", 1024 );
-			job.config.epochs( integer( options, "epochs", 20 ) ).batchSize( integer( options, "batch_size", 16 ) ).patience( integer( options, "patience", 5 ) )
-					.validationFraction( Double.parseDouble( value( options, "validation_fraction", "0.1" ) ) );
-			final ImageTrainingJob.Result r = job.run( Collections.singletonList( input ), target == null ? null : Collections.singletonList( target ), new TrainingListener()
+			final TrainingSettings settings = new TrainingSettings();
+			settings.mode = value( options, "mode", settings.mode );
+			settings.noise = value( options, "noise", settings.noise );
+			settings.resume = Boolean.parseBoolean( value( options, "resume", "false" ) );
+			settings.seed = Long.parseLong( value( options, "seed", "42" ) );
+			settings.learningRate = Double.parseDouble( value( options, "learning_rate", "0.001" ) );
+			settings.validationFraction = Double.parseDouble( value( options, "validation_fraction", "0.1" ) );
+			settings.patchSize = integer( options, "patch_size", settings.patchSize );
+			settings.patchesPerEpoch = integer( options, "patches_per_epoch", settings.patchesPerEpoch );
+			settings.epochs = integer( options, "epochs", settings.epochs );
+			settings.batchSize = integer( options, "batch_size", settings.batchSize );
+			settings.patience = integer( options, "patience", settings.patience );
+			final ImagePlus target = value( options, "target", "" ).isEmpty() ? null : image( options, "target" );
+			final ImageTrainingJob job = settings.job( input, target, path( options, "model_file" ) );
+			final ImageTrainingJob.Result r = job.run( Collections.singletonList( input ), settings.targets( target ), new TrainingListener()
 			{
 				@Override
 				public void epochEnded( final History.Epoch e, final History h )

@@ -2,7 +2,6 @@ package fiji.plugin.autoencoder.commands;
 
 import java.io.File;
 import java.util.Collections;
-import java.util.List;
 
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -12,8 +11,7 @@ import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-import fiji.plugin.autoencoder.denoise.NoiseModel;
-import fiji.plugin.autoencoder.denoise.TrainingMode;
+import fiji.plugin.autoencoder.denoise.TrainingSettings;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
 import fiji.plugin.autoencoder.train.TrainingListener;
 import fiji.plugin.autoencoder.ui.TrainingMonitor;
@@ -86,22 +84,24 @@ public class TrainAutoencoderCommand extends ContextCommand
 	{
 		try
 		{
-			final TrainingMode m = TrainingMode.of( mode );
-			final List< ImagePlus > images = Collections.singletonList( Commands.image( input ) );
-			if ( m.needsTargets() && target == null )
-				throw new IllegalArgumentException( "Mode '" + m.label + "' needs a clean target image: open it and choose it as target, or use 'Denoise (self-supervised)'" );
-			final ImageTrainingJob job = m.job( images, Commands.writableTarget( model_file, "model_file" ), m == TrainingMode.DENOISE_SYNTHETIC ? NoiseModel.parse( noise ) : null, seed );
-			if ( resume )
-				job.resumeFrom = Commands.existingFile( model_file, "model_file" );
-			job.spec.learningRate = learning_rate;
-			job.patchSize = job.patchSize == 28 ? 28 : patch_size;
-			job.patchesPerEpoch = patches_per_epoch;
-			job.config.epochs( epochs ).batchSize( batch_size ).validationFraction( validation_fraction ).patience( patience );
+			final TrainingSettings settings = new TrainingSettings();
+			settings.mode = mode;
+			settings.noise = noise;
+			settings.resume = resume;
+			settings.epochs = epochs;
+			settings.patchesPerEpoch = patches_per_epoch;
+			settings.patchSize = patch_size;
+			settings.batchSize = batch_size;
+			settings.validationFraction = validation_fraction;
+			settings.patience = patience;
+			settings.learningRate = learning_rate;
+			settings.seed = seed;
+			final ImageTrainingJob job = settings.job( Commands.image( input ), target, resume ? Commands.existingFile( model_file, "model_file" ) : Commands.writableTarget( model_file, "model_file" ) );
 			final boolean gui = show_plot && !java.awt.GraphicsEnvironment.isHeadless() && !ij.macro.Interpreter.isBatchMode();
 			final TrainingListener logLines = new LogListener( log::info, status );
-			try ( TrainingMonitor monitor = gui ? new TrainingMonitor( job.trainer, m.label ) : null )
+			try ( TrainingMonitor monitor = gui ? new TrainingMonitor( job.trainer, mode ) : null )
 			{
-				final ImageTrainingJob.Result r = job.run( images, m.needsTargets() ? Collections.singletonList( target ) : null, monitor != null ? both( monitor, logLines ) : logLines );
+				final ImageTrainingJob.Result r = job.run( Collections.singletonList( input ), settings.targets( target ), monitor != null ? both( monitor, logLines ) : logLines );
 				result = r.training.message + " Saved " + r.modelFile;
 				log.info( "Train Autoencoder: " + result );
 			}
