@@ -43,7 +43,7 @@ def activation(name):
 
 
 class ConvPoolDenoiser(torch.nn.Module):
-    """GraphBuilder's conv_pool graph (code_size 0, nearest unpooling) in PyTorch."""
+    """GraphBuilder's conv_pool graph (code_size 0, nearest unpooling, optional skip connections) in PyTorch."""
 
     def __init__(self, spec, params, d):
         super().__init__()
@@ -51,6 +51,7 @@ class ConvPoolDenoiser(torch.nn.Module):
             raise SystemExit('the twin mirrors conv_pool with code_size 0 and nearest unpooling, got ' + json.dumps(spec))
         self.spec = spec
         self.levels = len(spec['layers'])
+        self.skips = bool(spec.get('skip_connections', False))
         self.pad = spec['kernel'] // 2
         self.w = torch.nn.ParameterDict()
         for name, p in params.items():
@@ -67,11 +68,16 @@ class ConvPoolDenoiser(torch.nn.Module):
         return F.conv2d(x, self.w[name + '_w'], self.w[name + '_b'], padding=self.pad)
 
     def forward(self, x):
+        pre = []
         for l in range(self.levels):
             a = self.code_act if l == self.levels - 1 else self.act
-            x = F.max_pool2d(a(self.conv(x, 'enc%d' % l)), 2)
+            p = a(self.conv(x, 'enc%d' % l))
+            pre.append(p)
+            x = F.max_pool2d(p, 2)
         for l in range(self.levels - 1, -1, -1):
             x = F.interpolate(self.act(self.conv(x, 'dec%d' % l)), scale_factor=2, mode='nearest')
+            if self.skips:  # U-Net: like tf.concat([upsampled, encoder map], -1), channels first here
+                x = torch.cat([x, pre[l]], dim=1)
         return self.out_act(self.conv(x, 'out'))
 
 
