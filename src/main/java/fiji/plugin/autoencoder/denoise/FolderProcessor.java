@@ -1,10 +1,8 @@
 package fiji.plugin.autoencoder.denoise;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +14,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.io.AtomicFiles;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.io.FileSaver;
@@ -179,25 +178,10 @@ public final class FolderProcessor
 	/** Saves a TIFF to a temporary file next to {@code target}, then renames it. */
 	public static void saveTiffAtomically( final ImagePlus imp, final Path target ) throws IOException
 	{
-		final Path dir = target.toAbsolutePath().getParent();
-		final Path tmp = Files.createTempFile( dir, "." + target.getFileName(), ".tmp" );
-		try
-		{
+		AtomicFiles.write( target, tmp -> {
 			final boolean ok = imp.getStackSize() > 1 ? new FileSaver( imp ).saveAsTiffStack( tmp.toString() ) : new FileSaver( imp ).saveAsTiff( tmp.toString() );
 			if ( !ok )
 				throw new IOException( "Could not write " + target + " (disk full or not writable?)" );
-			try
-			{
-				Files.move( tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING );
-			}
-			catch ( final AtomicMoveNotSupportedException e )
-			{
-				Files.move( tmp, target, StandardCopyOption.REPLACE_EXISTING );
-			}
-		}
-		finally
-		{
-			Files.deleteIfExists( tmp );
-		}
+		} );
 	}
 }

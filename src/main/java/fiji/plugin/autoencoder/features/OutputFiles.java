@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
+import fiji.plugin.autoencoder.io.AtomicFiles;
 import ij.ImagePlus;
 import ij.io.FileSaver;
 import ij.measure.ResultsTable;
@@ -29,54 +30,26 @@ public final class OutputFiles
 	/** Saves {@code imp} as {@code folder/name.png}; returns the file. */
 	public static Path png( final ImagePlus imp, final Path folder, final String name, final Path... inputs ) throws IOException
 	{
-		final Path target = target( folder, name, ".png", inputs );
-		final Path tmp = temporary( folder, name, ".png" );
-		try
-		{
-			// NB: saving changes the image's title; save a duplicate so the caller's image keeps its own
-			final ImagePlus copy = new ImagePlus( imp.getTitle(), imp.getProcessor().duplicate() );
-			copy.setDisplayRange( imp.getDisplayRangeMin(), imp.getDisplayRangeMax() );
+		// NB: saving changes the image's title; save a duplicate so the caller's image keeps its own
+		final ImagePlus copy = new ImagePlus( imp.getTitle(), imp.getProcessor().duplicate() );
+		copy.setDisplayRange( imp.getDisplayRangeMin(), imp.getDisplayRangeMax() );
+		return AtomicFiles.write( target( folder, name, ".png", inputs ), tmp -> {
 			// NB: not IJ.saveAs, which initialises ImageJ's menus and throws a HeadlessException without a display
 			if ( !new FileSaver( copy ).saveAsPng( tmp.toString() ) || Files.size( tmp ) == 0 )
 				throw new IOException( "ImageJ could not write " + tmp + ": check that the folder is writable and has space." );
-			return move( tmp, target );
-		}
-		finally
-		{
-			Files.deleteIfExists( tmp );
-		}
+		} );
 	}
 
 	/** Saves {@code table} as {@code folder/name.csv}; returns the file. */
 	public static Path csv( final ResultsTable table, final Path folder, final String name, final Path... inputs ) throws IOException
 	{
-		final Path target = target( folder, name, ".csv", inputs );
-		final Path tmp = temporary( folder, name, ".csv" );
-		try
-		{
-			table.saveAs( tmp.toString() );
-			return move( tmp, target );
-		}
-		finally
-		{
-			Files.deleteIfExists( tmp );
-		}
+		return AtomicFiles.write( target( folder, name, ".csv", inputs ), tmp -> table.saveAs( tmp.toString() ) );
 	}
 
 	/** Saves {@code text} as {@code folder/name} (UTF-8). */
 	public static Path text( final String text, final Path folder, final String name, final Path... inputs ) throws IOException
 	{
-		final Path target = target( folder, name, "", inputs );
-		final Path tmp = temporary( folder, name, ".tmp" );
-		try
-		{
-			Files.write( tmp, text.getBytes( java.nio.charset.StandardCharsets.UTF_8 ) );
-			return move( tmp, target );
-		}
-		finally
-		{
-			Files.deleteIfExists( tmp );
-		}
+		return AtomicFiles.write( target( folder, name, "", inputs ), tmp -> Files.write( tmp, text.getBytes( java.nio.charset.StandardCharsets.UTF_8 ) ) );
 	}
 
 	private static Path target( final Path folder, final String name, final String extension, final Path... inputs ) throws IOException
@@ -93,21 +66,4 @@ public final class OutputFiles
 		return target;
 	}
 
-	/** A new hidden file name next to the target (not Files.createTempFile: its files are private, mode 600). */
-	private static Path temporary( final Path folder, final String name, final String extension )
-	{
-		return folder.resolve( "." + name + "-" + java.util.UUID.randomUUID() + extension );
-	}
-
-	private static Path move( final Path tmp, final Path target ) throws IOException
-	{
-		try
-		{
-			return Files.move( tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING );
-		}
-		catch ( final AtomicMoveNotSupportedException e )
-		{
-			return Files.move( tmp, target, StandardCopyOption.REPLACE_EXISTING );
-		}
-	}
 }

@@ -4,13 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -123,7 +121,6 @@ public final class ModelFile
 		if ( !Files.isWritable( dir ) )
 			throw new IOException( "Cannot save the model: folder " + dir + " is not writable. Choose another location." );
 		final Path export = Files.createTempDirectory( "autoencoder-export" );
-		Path tmp = null;
 		try
 		{
 			final Path savedModel = export.resolve( "saved_model" );
@@ -135,50 +132,40 @@ public final class ModelFile
 					.output( "code", model.graph().operation( Endpoints.CODE ).output( 0 ) ).build();
 			SavedModelBundle.exporter( savedModel.toString() ).withSession( model.session() ).withSignatures( serve, encode ).export();
 
-			tmp = Files.createTempFile( dir, "." + target.getFileName(), ".tmp" );
-			try ( ZipOutputStream zip = new ZipOutputStream( Files.newOutputStream( tmp ) ) )
-			{
-				final JsonObject format = new JsonObject();
-				format.addProperty( "format_version", FORMAT_VERSION );
-				format.addProperty( "tensorflow_version", TensorFlow.version() );
-				format.addProperty( "writer", "fiji-autoencoder" );
-				format.addProperty( "created", Instant.now().toString() );
-				format.addProperty( "parameters", model.parameterCount() );
-				format.addProperty( "step", model.step() );
-				putText( zip, FORMAT, GSON.toJson( format ) );
-				putText( zip, SPEC, model.spec().toJson() );
-				for ( final Map.Entry< String, String > e : extras.entrySet() )
+			AtomicFiles.write( target, zipFile -> {
+				try ( ZipOutputStream zip = new ZipOutputStream( Files.newOutputStream( zipFile ) ) )
 				{
-					if ( e.getKey().equals( SPEC ) || e.getKey().equals( FORMAT ) || e.getKey().contains( "/" ) )
-						throw new IllegalArgumentException( "Extra entry name not allowed: " + e.getKey() );
-					putText( zip, e.getKey(), e.getValue() );
+					final JsonObject format = new JsonObject();
+					format.addProperty( "format_version", FORMAT_VERSION );
+					format.addProperty( "tensorflow_version", TensorFlow.version() );
+					format.addProperty( "writer", "fiji-autoencoder" );
+					format.addProperty( "created", Instant.now().toString() );
+					format.addProperty( "parameters", model.parameterCount() );
+					format.addProperty( "step", model.step() );
+					putText( zip, FORMAT, GSON.toJson( format ) );
+					putText( zip, SPEC, model.spec().toJson() );
+					for ( final Map.Entry< String, String > e : extras.entrySet() )
+					{
+						if ( e.getKey().equals( SPEC ) || e.getKey().equals( FORMAT ) || e.getKey().contains( "/" ) )
+							throw new IllegalArgumentException( "Extra entry name not allowed: " + e.getKey() );
+						putText( zip, e.getKey(), e.getValue() );
+					}
+					final List< Path > files = new ArrayList<>();
+					try ( Stream< Path > s = Files.walk( savedModel ) )
+					{
+						s.filter( Files::isRegularFile ).sorted().forEach( files::add );
+					}
+					for ( final Path f : files )
+					{
+						zip.putNextEntry( new ZipEntry( SAVED_MODEL + savedModel.relativize( f ).toString().replace( '\\', '/' ) ) );
+						Files.copy( f, zip );
+						zip.closeEntry();
+					}
 				}
-				final List< Path > files = new ArrayList<>();
-				try ( Stream< Path > s = Files.walk( savedModel ) )
-				{
-					s.filter( Files::isRegularFile ).sorted().forEach( files::add );
-				}
-				for ( final Path f : files )
-				{
-					zip.putNextEntry( new ZipEntry( SAVED_MODEL + savedModel.relativize( f ).toString().replace( '\\', '/' ) ) );
-					Files.copy( f, zip );
-					zip.closeEntry();
-				}
-			}
-			try
-			{
-				Files.move( tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING );
-			}
-			catch ( final AtomicMoveNotSupportedException e )
-			{
-				Files.move( tmp, target, StandardCopyOption.REPLACE_EXISTING );
-			}
-			tmp = null;
+			} );
 		}
 		finally
 		{
-			if ( tmp != null )
-				Files.deleteIfExists( tmp );
 			deleteTree( export );
 		}
 	}

@@ -68,7 +68,7 @@ class ModelFileTest
 			}
 			try ( Stream< Path > s = Files.list( dir ) )
 			{
-				assertEquals( 0, s.filter( p -> p.getFileName().toString().endsWith( ".tmp" ) ).count(), "no temporary file left" );
+				assertEquals( 0, s.filter( p -> p.getFileName().toString().startsWith( "." ) ).count(), "no temporary file left" );
 			}
 			try ( ModelFile.Loaded loaded = ModelFile.load( file, 2 ) )
 			{
