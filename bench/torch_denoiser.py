@@ -169,7 +169,7 @@ def main():
                  'Load average during the Java run: %s, during the torch run: %s (other workers share the machine).\n'
                  % (os.environ.get('GLIBC_TUNABLES', '(unset)'), torch.__version__, 'channels_last' if channels_last else 'NCHW contiguous',
                     j['load_average'], open('/proc/loadavg').read().split()[0]))
-    lines.append('Spec: `%s`\n' % json.dumps({k: spec[k] for k in ('kind', 'layers', 'kernel', 'activation', 'code_activation', 'output_activation', 'loss', 'unpooling', 'learning_rate')}))
+    lines.append('Spec: `%s`\n' % json.dumps({k: spec[k] for k in ('kind', 'layers', 'skip_connections', 'kernel', 'activation', 'code_activation', 'output_activation', 'loss', 'unpooling', 'learning_rate') if k in spec}))
     lines.append('| | test PSNR dB | initial val loss | best val loss (epoch) | training wall s | training CPU s | patches/s (wall) |')
     lines.append('|---|---:|---:|---:|---:|---:|---:|')
     jn = n * h['epochs']
