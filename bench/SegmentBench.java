@@ -1,6 +1,3 @@
-import java.io.DataOutputStream;
-import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +36,6 @@ import fiji.plugin.autoencoder.train.TrainingListener;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.process.ByteProcessor;
-import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 
 /**

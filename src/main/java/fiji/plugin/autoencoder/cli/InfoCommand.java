@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.tensorflow.TensorFlow;
 
 import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.model.Devices;
 import fiji.plugin.autoencoder.model.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -22,9 +23,10 @@ public class InfoCommand implements Callable< Integer >
 	public Integer call() throws Exception
 	{
 		System.out.println( "TensorFlow " + TensorFlow.version() + " (TF Java 1.1.0), Java " + System.getProperty( "java.version" ) + ", " + Runtime.getRuntime().availableProcessors() + " cores" );
-		for ( final fiji.plugin.autoencoder.model.Devices.Device d : fiji.plugin.autoencoder.model.Devices.list() )
+		final java.util.List< Devices.Device > devices = Devices.list(); // one native session, not one per use
+		for ( final Devices.Device d : devices )
 			System.out.println( "  device: " + d );
-		System.out.println( fiji.plugin.autoencoder.model.Devices.summary( fiji.plugin.autoencoder.model.Devices.list() ) );
+		System.out.println( Devices.summary( devices ) );
 		if ( model == null )
 			return 0;
 		try ( ModelFile.Loaded loaded = ModelFile.load( model, 1 ) )

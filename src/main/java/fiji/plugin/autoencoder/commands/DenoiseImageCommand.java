@@ -10,10 +10,8 @@ import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.io.ModelFile;
-import fiji.plugin.autoencoder.tiling.ImageRunner;
 import ij.ImagePlus;
 
 /** Plugins > Autoencoder > Denoise Image: a trained model applied to the image, tiled; the result is a new image. */

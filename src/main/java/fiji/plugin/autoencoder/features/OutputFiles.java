@@ -1,10 +1,8 @@
 package fiji.plugin.autoencoder.features;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 import fiji.plugin.autoencoder.io.AtomicFiles;
 import ij.ImagePlus;

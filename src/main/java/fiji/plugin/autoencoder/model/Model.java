@@ -225,8 +225,20 @@ public final class Model implements ImagePredictor, AutoCloseable
 	@Override
 	public void predict( final float[] input, final float[] output, final int batch, final int[] spatial )
 	{
-		final FloatBatch out = run( Endpoints.RECONSTRUCTION, Endpoints.INPUT, input, imageShape( batch, spatial, spec.channels ) );
-		System.arraycopy( out.data, 0, output, 0, out.data.length );
+		final Shape shape = imageShape( batch, spatial, spec.channels );
+		checkOpen();
+		if ( input.length < shape.size() )
+			throw new IllegalArgumentException( "Need " + shape.size() + " values for shape " + shape + ", got " + input.length );
+		try ( TFloat32 in = tensor( input, shape );
+				Result r = session.runner().feed( Endpoints.INPUT, in ).fetch( Endpoints.RECONSTRUCTION ).run() )
+		{
+			final TFloat32 out = ( TFloat32 ) r.get( 0 );
+			final long n = out.shape().size();
+			if ( output.length < n )
+				throw new IllegalArgumentException( "The output buffer holds " + output.length + " values, the prediction has " + n );
+			// NB: straight into the caller's buffer: no intermediate array per tile
+			out.asRawTensor().data().asFloats().read( output, 0, ( int ) n );
+		}
 	}
 
 	/** Reconstructions of a batch of {@code height x width} images (NHWC), or {@code depth x height x width} volumes (NDHWC) for 3D models. */
