@@ -87,7 +87,7 @@ public final class ImageRunner
 		final Normalization norm = fit( method, input );
 		final int outChannels = model.outputChannels();
 		final float[][] p = parameters( norm, channels );
-		final TiledPredictor.Builder b = TiledPredictor.builder( model ).batchSize( options.batchSize ).memoryBudget( bufferBudget( model, channels, options ) ).inputNormalization( p[ 0 ], p[ 1 ] );
+		final TiledPredictor.Builder b = TiledPredictor.builder( model ).batchSize( options.batchSize ).memoryBudget( options.memoryBudget ).inputNormalization( p[ 0 ], p[ 1 ] );
 		if ( options.threads > 0 )
 			b.threads( options.threads );
 		if ( options.tileSize != null )
@@ -129,17 +129,6 @@ public final class ImageRunner
 			tiler.predictPlanes( Views.moveAxis( xyczt, 3, 2 ), 3, Views.moveAxis( outXyczt, 3, 2 ), 3, progress );
 		else
 			tiler.predictPlanes( xyczt, 2, outXyczt, 2, progress );
-	}
-
-	/**
-	 * The tiler budgets only its in + out float buffers; scale the budget so
-	 * that those buffers plus the network's activations fit the whole budget.
-	 */
-	static long bufferBudget( final ImagePredictor model, final int channels, final Options options )
-	{
-		final long buffers = ( long ) ( channels + model.outputChannels() ) * Float.BYTES;
-		final long total = buffers + model.activationBytesPerPixel();
-		return Math.max( 1, ( long ) ( ( double ) options.memoryBudget * buffers / total ) );
 	}
 
 	/** The method fitted on this image (fixed and "none" methods as they are). */

@@ -66,9 +66,9 @@ import net.imglib2.view.Views;
  * <h2>Memory and threads</h2> Each worker thread owns one input and one output
  * batch buffer ({@code batchSize} windows, channels last) and a one-channel
  * window. Without an explicit tile size the tile is the largest cube-ish
- * window whose buffers, for all threads, fit {@link Builder#memoryBudget},
- * capped by the image and balanced so the edge tiles are not tiny. The budget
- * counts only these float buffers, not what the network allocates inside.
+ * window whose buffers and network activations, for all threads, fit {@link Builder#memoryBudget},
+ * capped by the image and balanced so the edge tiles are not tiny. The network's
+ * own memory enters through {@link ImagePredictor#activationBytesPerPixel()}.
  * Workers run on the current ImgLib2 {@link Parallelization} executor (so
  * {@code Parallelization.runSingleThreaded( ... )} makes the call sequential).
  * The output must accept concurrent writes to different pixels (every ImgLib2
@@ -91,7 +91,7 @@ import net.imglib2.view.Views;
  */
 public final class TiledPredictor
 {
-	/** Default budget for the in + out float batch buffers of all threads. */
+	/** Default budget for the in + out float batch buffers and the network's activations ({@link ImagePredictor#activationBytesPerPixel()}), all threads. */
 	public static final long DEFAULT_MEMORY_BUDGET = 64L << 20;
 
 	/** Default number of tiles per network call. */
@@ -170,7 +170,7 @@ public final class TiledPredictor
 	}
 
 	/**
-	 * Largest roughly cubic tile whose buffers fit the memory budget, capped
+	 * Largest roughly cubic tile whose buffers and network activations fit the memory budget, capped
 	 * per axis by the untiled window and balanced so all cells along an axis
 	 * have about the same core.
 	 */
@@ -180,7 +180,9 @@ public final class TiledPredictor
 		final int halo = predictor.halo();
 		final int m = predictor.sizeMultiple();
 		final int min = TileGrid.minTileSize( halo, m );
-		final long bytesPerVoxel = 4L * workers * ( ( long ) batchSize * ( predictor.inputChannels() + predictor.outputChannels() ) + 1 );
+		// per voxel of a tile: the float in + out batch buffers and the network's own activations, for every worker
+		final long bytesPerVoxel = workers * ( 4L * ( ( long ) batchSize * ( predictor.inputChannels() + predictor.outputChannels() ) + 1 )
+				+ ( long ) batchSize * predictor.activationBytesPerPixel() );
 		final double voxels = ( double ) memoryBudget / bytesPerVoxel;
 		if ( voxels < Math.pow( min, n ) )
 			throw new IllegalArgumentException( "The memory budget of " + memoryBudget + " bytes is too small for the smallest tile (" + min + " pixels per axis) with batch size "
