@@ -98,6 +98,7 @@ public enum TrainingMode
 		if ( this == DENOISE_SELF_SUPERVISED )
 		{
 			spec.weightedLoss = true;
+			spec.residual = false; // the masked input pixel is a neighbour's value, not the pixel itself
 			job.normalizedTransform = blindSpot( new BlindSpotMasker() );
 		}
 		if ( this == DENOISE_SYNTHETIC )

@@ -196,8 +196,9 @@ public final class GraphBuilder
 		{
 			final List< Operand< TFloat32 > > switches = new ArrayList<>();
 			final Operand< TFloat32 > code = tf.withName( Endpoints.CODE ).identity( convEncoder( input, switches ) );
-			logits = convDecoder( code, spec.unpooling == Unpooling.ZERO_FILL ? switches : null );
-			if ( endpoints && spec.unpooling != Unpooling.ZERO_FILL && !spec.skipConnections )
+			final Operand< TFloat32 > decoded = convDecoder( code, spec.unpooling == Unpooling.ZERO_FILL ? switches : null );
+			logits = spec.residual ? tf.math.add( decoded, input ) : decoded; // residual: the net predicts the correction
+			if ( endpoints && spec.unpooling != Unpooling.ZERO_FILL && !spec.skipConnections && !spec.residual )
 			{
 				final Placeholder< TFloat32 > codeIn = tf.withName( Endpoints.CODE_INPUT ).placeholder( TFloat32.class,
 						Placeholder.shape( codeShape() ) );

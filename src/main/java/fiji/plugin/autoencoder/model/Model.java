@@ -258,7 +258,7 @@ public final class Model implements ImagePredictor, AutoCloseable
 	public FloatBatch decode( final float[] code, final long[] codeShape )
 	{
 		if ( !has( Endpoints.CODE_INPUT ) )
-			throw new IllegalStateException( "This model decodes only through its encoder (zero-fill unpooling needs the encoder's max positions): use reconstruct()." );
+			throw new IllegalStateException( "This model decodes only through its encoder (zero-fill unpooling needs the encoder's max positions, skip connections its maps, a residual output its input): use reconstruct()." );
 		return run( Endpoints.DECODED, Endpoints.CODE_INPUT, code, Shape.of( codeShape ) );
 	}
 

@@ -152,6 +152,15 @@ public final class ModelSpec
 	@SerializedName( "skip_connections" )
 	public boolean skipConnections = false;
 
+	/**
+	 * Residual output (convolutional, linear output only): the network predicts a
+	 * correction that is added to its input, {@code output = input + f(input)}, as
+	 * denoisers like DnCNN do; learning the (small) correction is easier than
+	 * learning the image. Not for blind-spot training, whose input at the masked
+	 * pixels is not the pixel itself.
+	 */
+	public boolean residual = false;
+
 	public double l2 = 0;
 
 	public Optimizer optimizer = Optimizer.ADAM;
@@ -363,6 +372,8 @@ public final class ModelSpec
 				problems.add( "layerwise_pretraining needs at least one hidden layer before the code" );
 			if ( skipConnections )
 				problems.add( "skip_connections needs kind conv_pool: set it to false for dense autoencoders" );
+			if ( residual )
+				problems.add( "residual needs a convolutional kind (conv_pool or conv_strided): set it to false for dense autoencoders" );
 		}
 		else
 		{
@@ -378,6 +389,10 @@ public final class ModelSpec
 				problems.add( "skip_connections needs code_size 0 (a fully convolutional code): a dense bottleneck would be bypassed" );
 			if ( skipConnections && unpooling == Unpooling.ZERO_FILL )
 				problems.add( "skip_connections works with unpooling nearest only: set unpooling to nearest" );
+			if ( residual && outChannels() != channels )
+				problems.add( "residual adds the input to the output, so output_channels (" + outChannels() + ") must equal channels (" + channels + "): set residual to false" );
+			if ( residual && outputActivation != Activation.LINEAR )
+				problems.add( "residual needs output_activation linear (input + correction is not squashed): set output_activation to linear or residual to false" );
 			if ( unpooling == Unpooling.ZERO_FILL && kind != Kind.CONV_POOL )
 				problems.add( "unpooling zero_fill needs kind conv_pool (a max-pooling encoder)" );
 			final int m = sizeMultiple();

@@ -190,4 +190,45 @@ class ModelSpecTest
 		assertTrue( linear.toJson().contains( "\"skip_connections\": true" ) && linear.toJson().contains( "\"dice\"" ) );
 		assertEquals( "dice", ModelSpec.fromJson( linear.toJson() ).loss.name().toLowerCase() );
 	}
+	@Test
+	void residualOutputAddsTheInputToTheNetworksCorrection()
+	{
+		final ModelSpec plain = Presets.denoiser( 1 );
+		plain.residual = false;
+		final ModelSpec residual = Presets.denoiser( 1 );
+		residual.residual = true;
+		final int n = 2, size = 64 * 64;
+		final float[] input = new float[ n * size ];
+		final java.util.Random r = new java.util.Random( 5 );
+		for ( int i = 0; i < input.length; i++ )
+			input[ i ] = ( float ) r.nextGaussian();
+		// same seed, same parameters (residual adds none): the outputs differ by exactly the input
+		try ( Model a = Model.create( plain, 13, 1 ); Model b = Model.create( residual, 13, 1 ) )
+		{
+			assertEquals( a.parameterCount(), b.parameterCount() );
+			final float[] pa = a.reconstruct( input, n ), pb = b.reconstruct( input, n );
+			double maxDiff = 0, maxCorrection = 0;
+			for ( int i = 0; i < input.length; i++ )
+			{
+				maxDiff = Math.max( maxDiff, Math.abs( pb[ i ] - input[ i ] - pa[ i ] ) );
+				maxCorrection = Math.max( maxCorrection, Math.abs( pa[ i ] ) );
+			}
+			assertTrue( maxDiff < 1e-5, "residual output - input vs plain output: max abs diff " + maxDiff );
+			assertTrue( maxCorrection > 1e-3, "the plain output is not trivially zero: " + maxCorrection );
+			assertTrue( !b.has( Endpoints.CODE_INPUT ), "a residual net cannot decode a code on its own" );
+		}
+		final ModelSpec sigmoid = Presets.denoiser( 1 );
+		sigmoid.residual = true;
+		sigmoid.outputActivation = ModelSpec.Activation.SIGMOID;
+		sigmoid.loss = ModelSpec.Loss.BCE;
+		assertTrue( error( sigmoid::validate ).contains( "residual needs output_activation linear" ) );
+		final ModelSpec toMask = Presets.denoiser( 2 );
+		toMask.residual = true;
+		toMask.outputChannels = 1;
+		assertTrue( error( toMask::validate ).contains( "must equal channels" ) );
+		final ModelSpec dense = Presets.dense( false );
+		dense.residual = true;
+		assertTrue( error( dense::validate ).contains( "residual needs a convolutional kind" ) );
+		assertTrue( ModelSpec.fromJson( residual.toJson() ).residual );
+	}
 }
