@@ -20,6 +20,10 @@ javac -proc:none -nowarn -d $BUILD/bench -cp "$CP" bench/DenoiseBench.java bench
 export OPENBLAS_NUM_THREADS=1
 export GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=68719476736
 export TF_CPP_MIN_LOG_LEVEL=1
+# PyTorch's OpenMP threads spin at every barrier; with the 2 cores shared with other
+# processes a spinning thread waits for a descheduled partner and a batch-16 step
+# takes ~1.2 s instead of ~0.08 s (measured): let idle threads sleep instead
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 if [ -z "$SKIP_JAVA" ]; then
 	java -Xmx4g -Djava.awt.headless=true $TWIN_OPTS -cp "$BUILD/bench:$CP" SegmentTwin "$EXPORT"
 fi
