@@ -50,7 +50,7 @@ import ij.process.ImageProcessor;
  * <li>{@code nuclei <dir>}: supervised U-Net on the DSB2018 nuclei (512 x 512):
  * trained on fixed augmented patches of the left half, tested on the right
  * half; the patches, the normalised test half and its mask are written to
- * {@code dir} for the PyTorch twin (segment_twin.py).</li>
+ * {@code dir}. The PyTorch twin is {@code SegmentTwin} + {@code segment_twin.py}.</li>
  * </ul>
  */
 public class SegmentBench

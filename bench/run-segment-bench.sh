@@ -1,8 +1,8 @@
 #!/bin/sh
 # Segmentation benchmark: (a) segment by reconstruction on skimage textures with
 # 20 synthetic defects each; (b) supervised U-Net on DSB2018 nuclei (left half
-# -> right half) and its PyTorch twin on the same patches. Not part of the test
-# suite. About 10-20 minutes on 2 cores. Usage: bench/run-segment-bench.sh [ae_epochs] [unet_epochs]
+# -> right half). Its PyTorch twin (same patches, initial weights and batch order)
+# is bench/run-segment-twin.sh. Not part of the test suite. About 10-20 minutes on 2 cores. Usage: bench/run-segment-bench.sh [ae_epochs] [unet_epochs]
 set -e
 cd "$(dirname "$0")/.."
 BUILD=/tmp/build-sbench
@@ -12,8 +12,5 @@ mkdir -p $BUILD/bench
 javac -proc:none -nowarn -d $BUILD/bench -cp "$CP" bench/SegmentBench.java
 RUN="java -Xmx3g -Djava.awt.headless=true -cp $BUILD/bench:$CP SegmentBench"
 $RUN texture "${1:-8}" 2>&1 | grep -v "^I0000\|^20[0-9][0-9]-\|WARNING: All\|^To enable"
-# full run: 2048 patches x 15 epochs (Java only; the PyTorch twin needs ~1 h for it on 2 busy cores)
+# full run: 2048 patches x 15 epochs
 $RUN nuclei $BUILD/nuclei "${2:-15}" 2048 2>&1 | grep -v "^I0000\|^20[0-9][0-9]-\|WARNING: All\|^To enable"
-# twin comparison: the same 512 patches, 5 epochs, in Java and PyTorch
-$RUN nuclei $BUILD/nuclei-twin 5 512 2>&1 | grep -v "^I0000\|^20[0-9][0-9]-\|WARNING: All\|^To enable"
-/usr/bin/python3 bench/segment_twin.py $BUILD/nuclei-twin 5
