@@ -54,6 +54,19 @@ public class DenoiseBench
 
 		String[] images = prop( "dn.images", "test-images/hubble_deep_field_256.tif;test-images/retina_green_256.tif;test-images/cell_256.tif" ).split( ";" );
 
+		/**
+		 * Where the supervised models' clean training images come from: "acquisition" (default: for each
+		 * test crop, the rest of the image it was cut from, the crop box itself left out; one model per
+		 * test image and noise) or "other" ({@link #train}: other images, one model per noise).
+		 */
+		String supData = prop( "dn.sup.data", "acquisition" );
+
+		/**
+		 * What the blind-spot models train on: "acquisition" (default: the whole noisy image the test crop
+		 * was cut from, test crop included, as a user with one noisy acquisition would) or "crop".
+		 */
+		String bsData = prop( "dn.bs.data", "acquisition" );
+
 		String[] train = prop( "dn.train", SKIMAGE + "camera.png;" + SKIMAGE + "coins.png;" + SKIMAGE + "moon.png;" + SKIMAGE + "brick.png" ).split( ";" );
 
 		List< String > modes = Arrays.asList( prop( "dn.modes", "classic,supervised,blindspot" ).split( "," ) );
@@ -67,6 +80,9 @@ public class DenoiseBench
 		String layers = prop( "dn.layers", "" ), kind = prop( "dn.kind", "" );
 
 		int kernel = intProp( "dn.kernel", 0 );
+
+		/** Supervised models only: override the preset's residual output ("" keeps it). */
+		String residual = prop( "dn.sup.residual", "" );
 
 		double lr = Double.parseDouble( prop( "dn.lr", "0" ) );
 
@@ -135,14 +151,11 @@ public class DenoiseBench
 			Path supervisedModel = null;
 			double supervisedSeconds = Double.NaN;
 			String supervisedDetail = "";
-			if ( s.modes.contains( "supervised" ) )
+			if ( s.modes.contains( "supervised" ) && s.supData.equals( "other" ) )
 			{
 				supervisedModel = Paths.get( s.work, "supervised-" + noise.kind().spelling() + ".aemodel.zip" );
-				final ImageTrainingJob job = TrainingMode.DENOISE_SYNTHETIC.job( trainImages, supervisedModel, noise, 7L );
-				configure( job, s, false );
-				jobInfo.put( "supervised", describe( job ) );
 				final long ts = System.nanoTime();
-				final ImageTrainingJob.Result r = job.run( trainImages, s.cleanTargets ? trainImages : null, listener( "supervised " + noise, s.verbose ) );
+				final ImageTrainingJob.Result r = trainSupervised( trainImages, supervisedModel, noise, s, jobInfo, "supervised " + noise );
 				supervisedSeconds = ( System.nanoTime() - ts ) / 1e9;
 				supervisedDetail = summary( r );
 				System.out.println( String.format( Locale.ROOT, "supervised %s: trained in %.1f s; %s", noise, supervisedSeconds, supervisedDetail ) );
@@ -157,8 +170,13 @@ public class DenoiseBench
 				final ImagePlus cleanImp = unitImage( path );
 				final int w = cleanImp.getWidth(), h = cleanImp.getHeight();
 				final float[] clean = ( float[] ) cleanImp.getProcessor().getPixels();
-				final float[] noisy = noise.apply( clean, NOISE_SEED );
 				final String name = new File( path ).getName();
+				final Acquisition acq = Acquisition.of( name );
+				final boolean useAcquisition = acq != null && ( s.supData.equals( "acquisition" ) || s.bsData.equals( "acquisition" ) );
+				final FloatProcessor source = useAcquisition ? acq.load( clean, w, h ) : null;
+				final FloatProcessor noisySource = source == null ? null
+						: new FloatProcessor( source.getWidth(), source.getHeight(), noise.apply( ( float[] ) source.getPixels(), NOISE_SEED ) );
+				final float[] noisy = noisySource == null ? noise.apply( clean, NOISE_SEED ) : crop( noisySource, acq.x, acq.y, w, h );
 				final ImagePlus noisyImp = new ImagePlus( name + "-noisy", new FloatProcessor( w, h, noisy.clone() ) );
 				rows.add( row( name, noise, "noisy", "", clean, noisy, w, h ) );
 				if ( s.modes.contains( "classic" ) )
@@ -168,30 +186,48 @@ public class DenoiseBench
 					rows.add( row( name, noise, "best Gaussian", "sigma=" + NoiseModelFormat.format( g.parameter() ), g.psnr(), g.ssim() ) );
 					rows.add( row( name, noise, "best median", "radius=" + NoiseModelFormat.format( m.parameter() ), m.psnr(), m.ssim() ) );
 				}
-				if ( supervisedModel != null )
+				Path imageModel = supervisedModel;
+				double imageSeconds = supervisedSeconds;
+				String imageDetail = supervisedDetail;
+				if ( s.modes.contains( "supervised" ) && s.supData.equals( "acquisition" ) )
 				{
-					final Row r = denoise( supervisedModel, noisyImp, clean, w, h );
+					if ( source == null )
+						System.out.println( name + ": no known acquisition, no supervised model" );
+					else
+					{
+						final List< ImagePlus > regions = regionsOutside( source, acq.x, acq.y, w, h, 64 );
+						imageModel = Paths.get( s.work, "supervised-" + noise.kind().spelling() + "-" + name + ".aemodel.zip" );
+						final long ts = System.nanoTime();
+						final ImageTrainingJob.Result r = trainSupervised( regions, imageModel, noise, s, jobInfo, "supervised " + name + " " + noise );
+						imageSeconds = ( System.nanoTime() - ts ) / 1e9;
+						imageDetail = summary( r ) + ", " + regions.size() + " regions of " + acq.source;
+					}
+				}
+				if ( imageModel != null )
+				{
+					final Row r = denoise( imageModel, noisyImp, clean, w, h );
 					r.image = name;
 					r.noise = noise.describe();
 					r.method = "supervised DAE";
-					r.detail = supervisedDetail;
-					r.trainSeconds = supervisedSeconds;
+					r.detail = imageDetail;
+					r.trainSeconds = imageSeconds;
 					rows.add( print( r ) );
 				}
 				if ( s.modes.contains( "blindspot" ) )
 				{
+					final ImagePlus bsImage = noisySource != null && s.bsData.equals( "acquisition" ) ? new ImagePlus( acq.source + "-noisy", noisySource ) : noisyImp;
 					final Path file = Paths.get( s.work, "blindspot-" + noise.kind().spelling() + "-" + name + ".aemodel.zip" );
-					final ImageTrainingJob job = TrainingMode.DENOISE_SELF_SUPERVISED.job( Arrays.asList( noisyImp ), file, null, 7L );
+					final ImageTrainingJob job = TrainingMode.DENOISE_SELF_SUPERVISED.job( Arrays.asList( bsImage ), file, null, 7L );
 					configure( job, s, true );
 					jobInfo.put( "blind-spot", describe( job ) );
 					final long ts = System.nanoTime();
-					final ImageTrainingJob.Result tr = job.run( Arrays.asList( noisyImp ), null, listener( "blind-spot " + name + " " + noise, s.verbose ) );
+					final ImageTrainingJob.Result tr = job.run( Arrays.asList( bsImage ), null, listener( "blind-spot " + name + " " + noise, s.verbose ) );
 					final double trainSeconds = ( System.nanoTime() - ts ) / 1e9;
 					final Row r = denoise( file, noisyImp, clean, w, h );
 					r.image = name;
 					r.noise = noise.describe();
 					r.method = "blind-spot";
-					r.detail = summary( tr );
+					r.detail = summary( tr ) + ", on " + bsImage.getWidth() + "x" + bsImage.getHeight() + " noisy";
 					r.trainSeconds = trainSeconds;
 					rows.add( print( r ) );
 				}
@@ -208,6 +244,101 @@ public class DenoiseBench
 			Files.write( Paths.get( s.out ), md.getBytes( StandardCharsets.UTF_8 ) );
 			System.out.println( "written to " + s.out );
 		}
+	}
+
+	static ImageTrainingJob.Result trainSupervised( final List< ImagePlus > cleanImages, final Path file, final NoiseModel noise, final Settings s,
+			final Map< String, String > jobInfo, final String what ) throws IOException
+	{
+		final ImageTrainingJob job = TrainingMode.DENOISE_SYNTHETIC.job( cleanImages, file, noise, 7L );
+		configure( job, s, false );
+		jobInfo.put( "supervised", describe( job ) );
+		return job.run( cleanImages, s.cleanTargets ? cleanImages : null, listener( what, s.verbose ) );
+	}
+
+	/**
+	 * Where a test crop was cut from (as test-images/make_test_images.py cuts it): the
+	 * source file in skimage/data, its grey conversion and the crop's top-left corner.
+	 */
+	static final class Acquisition
+	{
+		final String source, conversion;
+
+		final int x, y;
+
+		Acquisition( final String source, final String conversion, final int x, final int y )
+		{
+			this.source = source;
+			this.conversion = conversion;
+			this.x = x;
+			this.y = y;
+		}
+
+		static Acquisition of( final String testImage )
+		{
+			switch ( testImage )
+			{
+			case "hubble_deep_field_256.tif":
+				return new Acquisition( "hubble_deep_field.jpg", "luminance", 200, 20 );
+			case "retina_green_256.tif":
+				return new Acquisition( "retina.jpg", "green", 150, 520 );
+			case "cell_256.tif":
+				return new Acquisition( "cell.png", "grey", 294, 250 );
+			case "ihc_256.tif":
+				return new Acquisition( "ihc.png", "luminance", 256, 256 );
+			default:
+				return null;
+			}
+		}
+
+		/** The whole source in [0,1], with the test crop pasted at its box so the crop is bit-identical to the test image. */
+		FloatProcessor load( final float[] crop, final int w, final int h )
+		{
+			final ImagePlus imp = IJ.openImage( SKIMAGE + source );
+			if ( imp == null )
+				throw new IllegalArgumentException( "Cannot open " + SKIMAGE + source + ": install python3-skimage" );
+			final int sw = imp.getWidth(), sh = imp.getHeight();
+			final float[] px = new float[ sw * sh ];
+			if ( imp.getType() == ImagePlus.COLOR_RGB )
+			{
+				final int[] rgb = ( int[] ) imp.getProcessor().getPixels();
+				for ( int i = 0; i < px.length; i++ )
+				{
+					final int r = ( rgb[ i ] >> 16 ) & 0xff, g = ( rgb[ i ] >> 8 ) & 0xff, b = rgb[ i ] & 0xff;
+					// skimage.color.rgb2gray coefficients, rounded to 8 bit as make_test_images.py does
+					final double v = conversion.equals( "green" ) ? g : Math.rint( 0.2125 * r + 0.7154 * g + 0.0721 * b );
+					px[ i ] = ( float ) ( v / 255.0 );
+				}
+			}
+			else
+			{
+				final float[] f = ( float[] ) imp.getProcessor().convertToFloatProcessor().getPixels();
+				for ( int i = 0; i < px.length; i++ )
+					px[ i ] = f[ i ] / 255f;
+			}
+			for ( int yy = 0; yy < h; yy++ )
+				System.arraycopy( crop, yy * w, px, ( y + yy ) * sw + x, w );
+			return new FloatProcessor( sw, sh, px );
+		}
+	}
+
+	static float[] crop( final FloatProcessor fp, final int x, final int y, final int w, final int h )
+	{
+		final float[] src = ( float[] ) fp.getPixels(), out = new float[ w * h ];
+		for ( int yy = 0; yy < h; yy++ )
+			System.arraycopy( src, ( y + yy ) * fp.getWidth() + x, out, yy * w, w );
+		return out;
+	}
+
+	/** The parts of an image outside a box (strips above and below, left and right of it) that are at least {@code min} wide and high. */
+	static List< ImagePlus > regionsOutside( final FloatProcessor fp, final int x, final int y, final int w, final int h, final int min )
+	{
+		final int W = fp.getWidth(), H = fp.getHeight();
+		final int[][] boxes = { { 0, 0, W, y }, { 0, y + h, W, H - y - h }, { 0, y, x, h }, { x + w, y, W - x - w, h } };
+		final List< ImagePlus > out = new ArrayList<>();
+		for ( final int[] b : boxes )
+			if ( b[ 2 ] >= min && b[ 3 ] >= min )
+				out.add( new ImagePlus( "region-" + b[ 0 ] + "-" + b[ 1 ], new FloatProcessor( b[ 2 ], b[ 3 ], crop( fp, b[ 0 ], b[ 1 ], b[ 2 ], b[ 3 ] ) ) ) );
+		return out;
 	}
 
 	/** Bench-specific training length and optional architecture overrides on top of the TrainingMode defaults. */
@@ -231,6 +362,8 @@ public class DenoiseBench
 			job.spec.kernel = s.kernel;
 		if ( s.lr > 0 )
 			job.spec.learningRate = s.lr;
+		if ( !blindSpot && !s.residual.isEmpty() )
+			job.spec.residual = Boolean.parseBoolean( s.residual );
 		if ( !s.kind.isEmpty() )
 			job.spec.kind = ModelSpec.Kind.valueOf( s.kind.toUpperCase( Locale.ROOT ) );
 	}
@@ -238,8 +371,8 @@ public class DenoiseBench
 	static String describe( final ImageTrainingJob job )
 	{
 		final ModelSpec sp = job.spec;
-		return String.format( Locale.ROOT, "%s layers %s kernel %d %s/%s, lr %.0e; patch %d, %d patches/epoch, batch %d, up to %d epochs (patience %d)",
-				ModelSpec.name( sp.kind ), Arrays.toString( sp.layers ), sp.kernel, ModelSpec.name( sp.activation ), ModelSpec.name( sp.outputActivation ), sp.learningRate,
+		return String.format( Locale.ROOT, "%s layers %s%s%s kernel %d %s/%s, lr %.0e; patch %d, %d patches/epoch, batch %d, up to %d epochs (patience %d)",
+				ModelSpec.name( sp.kind ), Arrays.toString( sp.layers ), sp.skipConnections ? " skip connections" : "", sp.residual ? " residual" : "", sp.kernel, ModelSpec.name( sp.activation ), ModelSpec.name( sp.outputActivation ), sp.learningRate,
 				job.patchSize, job.patchesPerEpoch, job.config.batchSize, job.config.epochs, job.config.patience );
 	}
 
@@ -318,8 +451,14 @@ public class DenoiseBench
 		final StringBuilder sb = new StringBuilder();
 		sb.append( "# Denoising benchmark (bench/DenoiseBench.java)\n\n" );
 		sb.append( "Test images (never trained on by the supervised models): " ).append( names( s.images ) ).append( ", 8-bit scaled to [0,1], noise seed " ).append( NOISE_SEED ).append( ", PSNR with data range 1.\n" );
-		sb.append( "Supervised DAE: `TrainingMode.DENOISE_SYNTHETIC`, synthetic noise on " ).append( names( s.train ) ).append( ", one model per noise model.\n" );
-		sb.append( "Blind-spot: `TrainingMode.DENOISE_SELF_SUPERVISED` trained on the noisy test image itself (no clean data).\n" );
+		if ( s.supData.equals( "acquisition" ) )
+			sb.append( "Supervised DAE: `TrainingMode.DENOISE_SYNTHETIC`, synthetic noise on the rest of the image each test crop was cut from (the crop's box left out: strips above, below, left and right of it), one model per test image and noise model.\n" );
+		else
+			sb.append( "Supervised DAE: `TrainingMode.DENOISE_SYNTHETIC`, synthetic noise on " ).append( names( s.train ) ).append( ", one model per noise model.\n" );
+		if ( s.bsData.equals( "acquisition" ) )
+			sb.append( "Noise is drawn once on each whole source image; the noisy test crop is cut from it. Blind-spot: `TrainingMode.DENOISE_SELF_SUPERVISED` trained on that whole noisy image, test crop included (no clean data).\n" );
+		else
+			sb.append( "Blind-spot: `TrainingMode.DENOISE_SELF_SUPERVISED` trained on the noisy test image itself (no clean data).\n" );
 		sb.append( "Classic filters: oracle sweeps (best PSNR against the clean image), see `ClassicBaselines`.\n" );
 		for ( final Map.Entry< String, String > e : jobInfo.entrySet() )
 			sb.append( "- " ).append( e.getKey() ).append( ": " ).append( e.getValue() ).append( "\n" );

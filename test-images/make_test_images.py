@@ -27,6 +27,9 @@ IMAGES = {
                                         "grey (skimage rgb2gray luminance)"),
     # fundus photograph (Wikimedia, CC0); green channel, optic disc and vessels
     "retina_green_256.tif": (lambda: data.retina()[..., 1], 150, 520, "green channel"),
+    # immunohistochemistry (IHC) staining of colonic glands (no known copyright restrictions); luminance, glands and stroma
+    "ihc_256.tif": (lambda: color.rgb2gray(data.immunohistochemistry()), 256, 256,
+                    "grey (skimage rgb2gray luminance)"),
     # quantitative phase image of a cell (CC0)
     "cell_256.tif": (lambda: data.cell(), 294, 250, "as is (already 8-bit grey)"),
 }
