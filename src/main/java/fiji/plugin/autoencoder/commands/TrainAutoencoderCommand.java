@@ -37,7 +37,7 @@ public class TrainAutoencoderCommand extends ContextCommand
 	@Parameter( label = "Clean target image (paired training only)", required = false )
 	private ImagePlus target;
 
-	@Parameter( label = "Mode", choices = { "Denoise (self-supervised)", "Denoise (paired)", "Denoise (synthetic noise)", "Conv autoencoder", "Strided conv autoencoder", "Dense autoencoder" } )
+	@Parameter( label = "Mode", choices = { "Denoise (self-supervised)", "Denoise (paired)", "Denoise (synthetic noise)", "Anomaly detector (normal images)", "Conv autoencoder", "Strided conv autoencoder", "Dense autoencoder" } )
 	private String mode = "Denoise (self-supervised)";
 
 	@Parameter( label = "Synthetic noise", description = "e.g. gaussian:sigma=10, poisson:peak=30, poisson-gaussian:peak=30,sigma=2" )

@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 
 import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.model.Presets;
+import fiji.plugin.autoencoder.segment.SyntheticAnomalies;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
 import fiji.plugin.autoencoder.train.PatchSampler;
 import ij.ImagePlus;
@@ -15,14 +16,16 @@ import ij.process.FloatProcessor;
 /**
  * What "Train Autoencoder" trains, by the label the user picks: denoisers
  * (from noisy/clean pairs, self-supervised from noisy images alone with
- * blind-spot masking, or from clean images with synthetic noise) and plain
- * autoencoders. {@link #job} sets up an {@link ImageTrainingJob} accordingly.
+ * blind-spot masking, or from clean images with synthetic noise), anomaly
+ * detectors for Segment by Reconstruction (trained on normal images with
+ * {@link SyntheticAnomalies}) and plain autoencoders. {@link #job} sets up an {@link ImageTrainingJob} accordingly.
  */
 public enum TrainingMode
 {
 	DENOISE_PAIRED( "Denoise (paired)" ),
 	DENOISE_SELF_SUPERVISED( "Denoise (self-supervised)" ),
 	DENOISE_SYNTHETIC( "Denoise (synthetic noise)" ),
+	ANOMALY_DETECTOR( "Anomaly detector (normal images)" ),
 	CONV_AUTOENCODER( "Conv autoencoder" ),
 	STRIDED_AUTOENCODER( "Strided conv autoencoder" ),
 	DENSE_AUTOENCODER( "Dense autoencoder" );
@@ -86,6 +89,9 @@ public enum TrainingMode
 			spec = Presets.dense( false );
 			linear( spec );
 			break;
+		case ANOMALY_DETECTOR:
+			spec = Presets.anomalyDetector( channels );
+			break;
 		default:
 			spec = Presets.denoiser( channels );
 		}
@@ -101,6 +107,8 @@ public enum TrainingMode
 			spec.residual = false; // the masked input pixel is a neighbour's value, not the pixel itself
 			job.normalizedTransform = blindSpot( new BlindSpotMasker() );
 		}
+		if ( this == ANOMALY_DETECTOR )
+			job.normalizedTransform = new SyntheticAnomalies(); // the input is its own (clean) target
 		if ( this == DENOISE_SYNTHETIC )
 		{
 			if ( noise == null )

@@ -84,6 +84,29 @@ public final class Presets
 	}
 
 	/**
+	 * An anomaly detector for segment-by-reconstruction: a U-Net (conv_pool
+	 * 32-64-64 with skip connections, so normal texture is reconstructed
+	 * almost exactly) with a residual linear output, trained with
+	 * {@code segment.SyntheticAnomalies} to remove blobs and strokes painted
+	 * into normal images; at inference the reconstruction error marks what
+	 * the net took for an anomaly. Three levels see about 40 px around each
+	 * pixel, enough to tell a shifted region from the texture around it.
+	 */
+	public static ModelSpec anomalyDetector( final int channels )
+	{
+		final ModelSpec s = base( "anomaly_detector", Kind.CONV_POOL );
+		s.height = 64;
+		s.width = 64;
+		s.channels = channels;
+		s.layers = new int[] { 32, 64, 64 };
+		s.skipConnections = true;
+		s.residual = true;
+		s.outputActivation = Activation.LINEAR;
+		s.loss = Loss.MSE;
+		return s.validate();
+	}
+
+	/**
 	 * An image-to-mask segmenter (a small U-Net): conv_pool 16-32-64 with skip
 	 * connections, nearest upsampling, one sigmoid output channel (foreground
 	 * probability) and BCE; targets are masks in [0, 1]. (Loss {@code dice}
@@ -151,6 +174,7 @@ public final class Presets
 		m.put( "deep_stacked", () -> deepDense( true ) );
 		m.put( "denoiser", () -> denoiser( 1 ) );
 		m.put( "segmenter", () -> segmenter( 1 ) );
+		m.put( "anomaly_detector", () -> anomalyDetector( 1 ) );
 		m.put( "conv3d", Presets::conv3d );
 		m.put( "denoiser3d", () -> denoiser3d( 1 ) );
 		return m;
