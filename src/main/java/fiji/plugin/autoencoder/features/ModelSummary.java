@@ -299,6 +299,8 @@ public final class ModelSummary
 			if ( pool )
 				add( "out", conv + ", " + act( spec.outputActivation ), map( 0, spec.outChannels() ), "out_w",
 						kernel( spec.layers[ 0 ] * ( spec.skipConnections ? 2 : 1 ), spec.outChannels() ), "out_b", new long[] { spec.outChannels() } );
+			if ( spec.residual )
+				add( "residual", "Add the input (the net predicts a correction)", map( 0, spec.outChannels() ) );
 		}
 
 		/** Feature map shape at level l (size / 2^l) with the layer's channels; with the depth first for 3D models. */

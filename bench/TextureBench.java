@@ -1,0 +1,102 @@
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Random;
+
+import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.denoise.TrainingMode;
+import fiji.plugin.autoencoder.denoise.TrainingSettings;
+import fiji.plugin.autoencoder.segment.AnomalyMap;
+import fiji.plugin.autoencoder.segment.Labeling;
+import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
+import fiji.plugin.autoencoder.segment.Thresholds;
+import fiji.plugin.autoencoder.train.ImageTrainingJob;
+import fiji.plugin.autoencoder.train.TrainingListener;
+import ij.IJ;
+import ij.ImagePlus;
+import ij.process.ByteProcessor;
+import ij.process.ImageProcessor;
+
+/**
+ * Segment by reconstruction on real textures (skimage brick, grass, gravel) with 20
+ * synthetic defects each ({@code SegmentBench.paintDefects}): the model is trained
+ * as the user would, "Train Autoencoder" in mode "Anomaly detector (normal images)"
+ * (a residual U-Net that learns to remove random blobs and strokes painted into
+ * normal texture), on rows 0-191 of each texture; rows 192-255 are a held-out
+ * defect-free strip that calibrates the threshold; rows 256-511 carry the defects.
+ * Prints a markdown table; settings {@code -Dtx.epochs} (default 40),
+ * {@code -Dtx.textures}. Run with {@code bench/run-segment-bench.sh}. Not part of the test suite.
+ */
+public class TextureBench
+{
+	public static void main( final String[] args ) throws Exception
+	{
+		try
+		{
+			final int epochs = Integer.parseInt( System.getProperty( "tx.epochs", "40" ) );
+			System.out.println( "| texture / method | defects | found (recall) | objects | precision | matched IoU>0.5 (P / R) | pixel Dice | pixel Dice Otsu(intensity) | train s |" );
+			System.out.println( "|---|---|---|---|---|---|---|---|---|" );
+			for ( final String name : System.getProperty( "tx.textures", "brick,grass,gravel" ).split( "," ) )
+				texture( name, epochs );
+		}
+		finally
+		{
+			System.exit( 0 );
+		}
+	}
+
+	static void texture( final String name, final int epochs ) throws IOException
+	{
+		final ImagePlus img = IJ.openImage( SegmentBench.SKIMAGE + name + ".png" );
+		final ImageProcessor ip = img.getProcessor();
+		ip.setRoi( 0, 0, 512, 192 );
+		final ImagePlus normal = new ImagePlus( name + "-train", ip.crop() );
+		ip.setRoi( 0, 192, 512, 64 );
+		final ImagePlus heldOut = new ImagePlus( name + "-heldout", ip.crop() );
+		ip.setRoi( 0, 256, 512, 256 );
+		final ImageProcessor test = ip.crop();
+		final ByteProcessor truth = new ByteProcessor( 512, 256 );
+		SegmentBench.paintDefects( test, truth, 20, new Random( name.hashCode() ) );
+		final ImagePlus defective = new ImagePlus( name + "-defects", test );
+		final ImagePlus truthImp = new ImagePlus( "truth", truth );
+		final ImagePlus truthLabels = Labeling.label( truthImp, Labeling.Connectivity.EIGHT, 0 );
+		final double t = Thresholds.otsu( ( float[] ) test.convertToFloat().getPixels() );
+		final ImagePlus otsu = Thresholds.mask( new ImagePlus( "i", test.convertToFloat() ), t );
+
+		// the user's flow: Train Autoencoder, mode "Anomaly detector (normal images)", on the normal part only
+		final Path file = Files.createTempFile( "anomaly-" + name, ".aemodel.zip" );
+		final TrainingSettings settings = new TrainingSettings();
+		settings.mode = TrainingMode.ANOMALY_DETECTOR.label;
+		settings.epochs = epochs;
+		settings.patience = 0;
+		final ImageTrainingJob job = settings.job( normal, null, file );
+		final long t0 = System.nanoTime();
+		job.run( Collections.singletonList( normal ), Collections.singletonList( normal ), new TrainingListener()
+		{
+			@Override
+			public void epochEnded( final fiji.plugin.autoencoder.train.History.Epoch e, final fiji.plugin.autoencoder.train.History h )
+			{
+				System.err.println( "  " + name + " " + e );
+			}
+		} );
+		final double trainS = ( System.nanoTime() - t0 ) / 1e9;
+		SegmentBench.row( name + ", Otsu threshold of the intensities (baseline, no model)",
+				ReconstructionSegmenter.fromMap( new ImagePlus( "intensity", test.convertToFloat() ), ReconstructionSegmenter.Settings.of( "Otsu", 0, 0, 0 ) ), truthImp, truthLabels, otsu, 0 );
+		try ( ModelFile.Loaded m = ModelFile.load( file, 0 ) )
+		{
+			// one rule for every texture: absolute error smoothed with sigma 1, threshold = the value that 1e-3 of the
+			// held-out normal strip's map exceeds, objects of at least 10 px; then two variants
+			for ( final double[] v : new double[][] { { 1, 1e-3, 10 }, { 1, 1e-4, 10 }, { 2, 1e-3, 30 } } )
+			{
+				final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( "Value", 0, v[ 0 ], ( int ) v[ 2 ] );
+				s.thresholdValue = Thresholds.calibrated( AnomalyMap.compute( m, heldOut, s.map, Progress.none() ), v[ 1 ] );
+				SegmentBench.row( String.format( Locale.ROOT, "%s, anomaly detector, abs. error sigma %.0f, threshold at FPR %.0e of held-out normal texture (%.1f grey levels), min %.0f px",
+						name, v[ 0 ], v[ 1 ], s.thresholdValue, v[ 2 ] ), ReconstructionSegmenter.segment( m, defective, s, Progress.none() ), truthImp, truthLabels, otsu, trainS );
+			}
+		}
+		Files.deleteIfExists( file );
+	}
+}
