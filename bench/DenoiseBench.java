@@ -32,8 +32,10 @@ import ij.process.FloatProcessor;
  * Denoising benchmark: on real test images not used in training, for three noise
  * models, PSNR/SSIM of the noisy image, the best Gaussian and median filters
  * (oracle sweeps, {@link ClassicBaselines}), the supervised denoiser (synthetic
- * noise on OTHER real images, one model per noise model) and the blind-spot
- * (self-supervised) denoiser trained on the noisy test image itself. Everything
+ * noise on the rest of the acquisition each test crop was cut from, the crop's
+ * box left out, as a user trains on other fields of view; or on other images with
+ * {@code -Ddn.sup.data=other}) and the blind-spot (self-supervised) denoiser trained
+ * on the whole noisy acquisition, test crop included. Everything
  * goes through the user's flow: {@code TrainingMode.X.job(...)}, {@code job.run},
  * {@code ModelFile.load} and {@code Denoiser.apply} (tiled).
  * <p>
@@ -52,7 +54,7 @@ public class DenoiseBench
 	{
 		String[] noises = prop( "dn.noises", "gaussian:sigma=0.1;poisson:peak=30;poisson-gaussian:peak=30,sigma=0.02" ).split( ";" );
 
-		String[] images = prop( "dn.images", "test-images/hubble_deep_field_256.tif;test-images/retina_green_256.tif;test-images/cell_256.tif" ).split( ";" );
+		String[] images = prop( "dn.images", "test-images/hubble_deep_field_256.tif;test-images/retina_green_256.tif;test-images/ihc_256.tif" ).split( ";" );
 
 		/**
 		 * Where the supervised models' clean training images come from: "acquisition" (default: for each
@@ -142,8 +144,9 @@ public class DenoiseBench
 		final long t0 = System.nanoTime();
 		final List< Row > rows = new ArrayList<>();
 		final List< ImagePlus > trainImages = new ArrayList<>();
-		for ( final String p : s.train )
-			trainImages.add( unitImage( p ) );
+		if ( s.supData.equals( "other" ) )
+			for ( final String p : s.train )
+				trainImages.add( unitImage( p ) );
 		final Map< String, String > jobInfo = new LinkedHashMap<>();
 		for ( final String noiseSpec : s.noises )
 		{
