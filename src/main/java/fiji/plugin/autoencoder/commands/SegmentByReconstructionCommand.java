@@ -47,6 +47,9 @@ public class SegmentByReconstructionCommand extends ContextCommand
 	@Parameter( label = "Minimum object size (pixels)", min = "0" )
 	private int min_size = 10;
 
+	@Parameter( label = "Seed threshold (hysteresis, 0 = off)", min = "0", description = "Keep only objects whose largest error reaches this value (above the threshold): a low threshold outlines defects, a high seed rejects faint texture blobs" )
+	private double seed_threshold = 0;
+
 	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
 	private int tile_size = 0;
 
@@ -63,6 +66,8 @@ public class SegmentByReconstructionCommand extends ContextCommand
 		{
 			final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( threshold_method, threshold_value, smoothing_sigma, min_size );
 			s.map.tiling( Commands.tiles( tile_size ) ).smoothSigned( smooth_signed );
+			if ( seed_threshold > 0 )
+				s.seedThreshold = seed_threshold;
 			final Segmentation seg = ReconstructionSegmenter.segment( model, Commands.image( input ), s, new StatusProgress( status, this ) );
 			anomaly_map = seg.score;
 			mask = seg.mask;

@@ -39,6 +39,13 @@ public final class ReconstructionSegmenter
 		/** Objects with fewer pixels are dropped. */
 		public int minSize = 0;
 
+		/**
+		 * Hysteresis: objects of the thresholded map are kept only if one of their
+		 * pixels reaches this value (e.g. a threshold calibrated at a 10x lower
+		 * false-positive rate); NaN (default) keeps every object.
+		 */
+		public double seedThreshold = Double.NaN;
+
 		public Labeling.Connectivity connectivity = Labeling.Connectivity.EIGHT;
 
 		/** Settings from the command's choices: method Otsu, Percentile or Value; sigma of the smoothing; minimum object size. */
@@ -63,6 +70,9 @@ public final class ReconstructionSegmenter
 	public static Segmentation fromMap( final ImagePlus map, final Settings settings )
 	{
 		final double t = Thresholds.threshold( map, settings.method, settings.thresholdValue );
-		return Segmentation.of( map, t, settings.connectivity, settings.minSize );
+		if ( !Double.isNaN( settings.seedThreshold ) && settings.seedThreshold < t )
+			throw new IllegalArgumentException( "The seed threshold " + settings.seedThreshold + " is below the threshold " + t
+					+ ": hysteresis keeps objects that reach the (higher) seed threshold; raise it or set it to NaN" );
+		return Segmentation.of( map, t, settings.seedThreshold, settings.connectivity, settings.minSize );
 	}
 }

@@ -37,8 +37,43 @@ public final class Segmentation
 	/** Thresholds the score, labels the mask and measures the objects on the score. */
 	static Segmentation of( final ImagePlus score, final double threshold, final Labeling.Connectivity connectivity, final int minSize )
 	{
+		return of( score, threshold, Double.NaN, connectivity, minSize );
+	}
+
+	/**
+	 * Thresholds the score with hysteresis: objects of the mask at {@code threshold}
+	 * are kept only if one of their pixels reaches {@code seedThreshold} (NaN: all kept).
+	 */
+	static Segmentation of( final ImagePlus score, final double threshold, final double seedThreshold, final Labeling.Connectivity connectivity, final int minSize )
+	{
 		final ImagePlus mask = Thresholds.mask( score, threshold );
-		final ImagePlus labels = Labeling.label( mask, connectivity, minSize );
+		ImagePlus labels = Labeling.label( mask, connectivity, minSize );
+		if ( !Double.isNaN( seedThreshold ) )
+		{
+			final int count = Labeling.count( labels );
+			final float[] peak = new float[ count + 1 ];
+			java.util.Arrays.fill( peak, Float.NEGATIVE_INFINITY );
+			for ( int t = 1; t <= labels.getNFrames(); t++ )
+				for ( int z = 1; z <= labels.getNSlices(); z++ )
+				{
+					final float[] l = Planes.values( labels, 1, z, t );
+					for ( int c = 1; c <= Planes.channels( score ); c++ ) // like the mask: any channel
+					{
+						final float[] v = Planes.values( score, c, z, t );
+						for ( int i = 0; i < l.length; i++ )
+							if ( l[ i ] > 0 )
+								peak[ ( int ) l[ i ] ] = Math.max( peak[ ( int ) l[ i ] ], v[ i ] );
+					}
+				}
+			for ( int i = 1; i <= mask.getStackSize(); i++ )
+			{
+				final ij.process.ImageProcessor m = mask.getStack().getProcessor( i ), l = labels.getStack().getProcessor( i );
+				for ( int k = 0; k < m.getPixelCount(); k++ )
+					if ( l.getf( k ) > 0 && peak[ ( int ) l.getf( k ) ] < seedThreshold )
+						m.set( k, 0 );
+			}
+			labels = Labeling.label( mask, connectivity, minSize );
+		}
 		if ( minSize > 1 ) // the mask shows what was kept
 		{
 			for ( int i = 1; i <= mask.getStackSize(); i++ )

@@ -119,4 +119,38 @@ class ThresholdsTest
 			s += mask.getProcessor().getf( i );
 		return s;
 	}
+	@Test
+	void hysteresisKeepsOnlyObjectsThatReachTheSeedThresholdWithTheirWholeExtent()
+	{
+		// three objects above 1: a cone peaking at 5, a plateau at 2, a single bright pixel at 9 (dropped by min size 4)
+		final FloatProcessor map = new FloatProcessor( 40, 20 );
+		for ( int y = 0; y < 20; y++ )
+			for ( int x = 0; x < 40; x++ )
+			{
+				final double r = Math.hypot( x - 8, y - 10 );
+				if ( r <= 4 )
+					map.setf( x, y, ( float ) ( 5 - r ) ); // 1..5
+				if ( x >= 24 && x < 30 && y >= 7 && y < 13 )
+					map.setf( x, y, 2 );
+			}
+		map.setf( 36, 3, 9 );
+		final ImagePlus imp = new ImagePlus( "map", map );
+		final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( "Value", 1, 0, 4 );
+		assertEquals( 2, ReconstructionSegmenter.fromMap( imp, s ).objectCount, "without hysteresis: cone and plateau" );
+		s.seedThreshold = 3;
+		final Segmentation seeded = ReconstructionSegmenter.fromMap( imp, s );
+		assertEquals( 1, seeded.objectCount, "only the cone reaches 3" );
+		int conePixels = 0, kept = 0;
+		for ( int i = 0; i < map.getPixelCount(); i++ )
+		{
+			conePixels += map.getf( i ) > 1 && i % 40 < 20 ? 1 : 0;
+			kept += seeded.mask.getProcessor().get( i ) != 0 ? 1 : 0;
+		}
+		assertEquals( conePixels, kept, "the cone keeps its pixels between 1 and 3 too" );
+		assertEquals( 1, seeded.labels.getProcessor().get( 8, 10 ) );
+		assertEquals( 0, seeded.labels.getProcessor().get( 26, 10 ) );
+		s.seedThreshold = 0.5;
+		final String msg = assertThrows( IllegalArgumentException.class, () -> ReconstructionSegmenter.fromMap( imp, s ) ).getMessage();
+		assertTrue( msg.contains( "below the threshold" ), msg );
+	}
 }
