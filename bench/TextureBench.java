@@ -1,6 +1,7 @@
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Random;
@@ -28,7 +29,8 @@ import ij.process.ImageProcessor;
  * normal texture), on rows 0-191 of each texture; rows 192-255 are a held-out
  * defect-free strip that calibrates the threshold; rows 256-511 carry the defects.
  * Prints a markdown table; settings {@code -Dtx.epochs} (default 40),
- * {@code -Dtx.textures}. Run with {@code bench/run-segment-bench.sh}. Not part of the test suite.
+ * {@code -Dtx.textures}, {@code -Dtx.work} (model folder), {@code -Dtx.reuse=true}
+ * (evaluate the models found there instead of training). Run with {@code bench/run-segment-bench.sh}. Not part of the test suite.
  */
 public class TextureBench
 {
@@ -67,36 +69,44 @@ public class TextureBench
 		final ImagePlus otsu = Thresholds.mask( new ImagePlus( "i", test.convertToFloat() ), t );
 
 		// the user's flow: Train Autoencoder, mode "Anomaly detector (normal images)", on the normal part only
-		final Path file = Files.createTempFile( "anomaly-" + name, ".aemodel.zip" );
+		final Path work = Paths.get( System.getProperty( "tx.work", "/tmp/build-sbench/texture-models" ) );
+		Files.createDirectories( work );
+		final Path file = work.resolve( "anomaly-" + name + ".aemodel.zip" );
+		final boolean reuse = Boolean.parseBoolean( System.getProperty( "tx.reuse", "false" ) ) && Files.isRegularFile( file );
 		final TrainingSettings settings = new TrainingSettings();
 		settings.mode = TrainingMode.ANOMALY_DETECTOR.label;
 		settings.epochs = epochs;
 		settings.patience = 0;
 		final ImageTrainingJob job = settings.job( normal, null, file );
 		final long t0 = System.nanoTime();
-		job.run( Collections.singletonList( normal ), Collections.singletonList( normal ), new TrainingListener()
-		{
-			@Override
-			public void epochEnded( final fiji.plugin.autoencoder.train.History.Epoch e, final fiji.plugin.autoencoder.train.History h )
+		if ( !reuse )
+			job.run( Collections.singletonList( normal ), Collections.singletonList( normal ), new TrainingListener()
 			{
-				System.err.println( "  " + name + " " + e );
-			}
-		} );
-		final double trainS = ( System.nanoTime() - t0 ) / 1e9;
+				@Override
+				public void epochEnded( final fiji.plugin.autoencoder.train.History.Epoch e, final fiji.plugin.autoencoder.train.History h )
+				{
+					System.err.println( "  " + name + " " + e );
+				}
+			} );
+		final double trainS = reuse ? Double.NaN : ( System.nanoTime() - t0 ) / 1e9;
 		SegmentBench.row( name + ", Otsu threshold of the intensities (baseline, no model)",
 				ReconstructionSegmenter.fromMap( new ImagePlus( "intensity", test.convertToFloat() ), ReconstructionSegmenter.Settings.of( "Otsu", 0, 0, 0 ) ), truthImp, truthLabels, otsu, 0 );
 		try ( ModelFile.Loaded m = ModelFile.load( file, 0 ) )
 		{
-			// one rule for every texture: absolute error smoothed with sigma 1, threshold = the value that 1e-3 of the
-			// held-out normal strip's map exceeds, objects of at least 10 px; then two variants
-			for ( final double[] v : new double[][] { { 1, 1e-3, 10 }, { 1, 1e-4, 10 }, { 2, 1e-3, 30 } } )
+			// the same rules for every texture, all calibrated on the held-out normal strip only: absolute error smoothed
+			// with sigma 1, threshold = the value that 1e-3 of the strip's map exceeds, objects of at least 10 px; the same
+			// with hysteresis (objects must reach the 1e-4 value); then two variants. {fpr, seed fpr (0: none), sigma, min size}
+			for ( final double[] v : new double[][] { { 1e-3, 0, 1, 10 }, { 1e-3, 1e-4, 1, 10 }, { 1e-4, 0, 1, 10 }, { 1e-3, 0, 2, 30 } } )
 			{
-				final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( "Value", 0, v[ 0 ], ( int ) v[ 2 ] );
-				s.thresholdValue = Thresholds.calibrated( AnomalyMap.compute( m, heldOut, s.map, Progress.none() ), v[ 1 ] );
-				SegmentBench.row( String.format( Locale.ROOT, "%s, anomaly detector, abs. error sigma %.0f, threshold at FPR %.0e of held-out normal texture (%.1f grey levels), min %.0f px",
-						name, v[ 0 ], v[ 1 ], s.thresholdValue, v[ 2 ] ), ReconstructionSegmenter.segment( m, defective, s, Progress.none() ), truthImp, truthLabels, otsu, trainS );
+				final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( "Value", 0, v[ 2 ], ( int ) v[ 3 ] );
+				final ImagePlus normalMap = AnomalyMap.compute( m, heldOut, s.map, Progress.none() );
+				s.thresholdValue = Thresholds.calibrated( normalMap, v[ 0 ] );
+				if ( v[ 1 ] > 0 )
+					s.seedThreshold = Thresholds.calibrated( normalMap, v[ 1 ] );
+				SegmentBench.row( String.format( Locale.ROOT, "%s, anomaly detector, abs. error sigma %.0f, threshold at FPR %.0e of held-out normal texture (%.1f grey levels)%s, min %.0f px",
+						name, v[ 2 ], v[ 0 ], s.thresholdValue, v[ 1 ] > 0 ? String.format( Locale.ROOT, ", objects seeded at FPR %.0e (%.1f)", v[ 1 ], s.seedThreshold ) : "", v[ 3 ] ),
+						ReconstructionSegmenter.fromMap( AnomalyMap.compute( m, defective, s.map, Progress.none() ), s ), truthImp, truthLabels, otsu, trainS );
 			}
 		}
-		Files.deleteIfExists( file );
 	}
 }
