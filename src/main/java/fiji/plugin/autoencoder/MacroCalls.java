@@ -104,7 +104,7 @@ public final class MacroCalls
 		}
 	}
 
-	/** Denoises every image of input_folder into output_folder (keys: suffix, shard_index, shard_count, output_type, tile_size). */
+	/** Denoises every image of input_folder into output_folder (keys: suffix, shard_index, shard_count, output_type, tile_size, average_orientations). */
 	public static String denoiseFolder( final String options )
 	{
 		try ( ModelFile.Loaded model = ModelFile.load( path( options, "model_file" ), 0 ) )
@@ -164,6 +164,7 @@ public final class MacroCalls
 		final int t = integer( options, "tile_size", 0 );
 		if ( t > 0 )
 			o.tileSize = new int[] { t, t };
+		o.averageOrientations = Boolean.parseBoolean( value( options, "average_orientations", "false" ) );
 		return o;
 	}
 

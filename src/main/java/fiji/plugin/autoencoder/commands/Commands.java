@@ -62,4 +62,12 @@ final class Commands
 			o.tileSize = new int[] { tileSize, tileSize };
 		return o;
 	}
+
+	/** Tiling options that also average the 8 orientations of the image when asked. */
+	static ImageRunner.Options tiles( final int tileSize, final boolean averageOrientations )
+	{
+		final ImageRunner.Options o = tiles( tileSize );
+		o.averageOrientations = averageOrientations;
+		return o;
+	}
 }

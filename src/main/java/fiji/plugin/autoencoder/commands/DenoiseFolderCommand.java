@@ -53,6 +53,9 @@ public class DenoiseFolderCommand extends ContextCommand
 	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
 	private int tile_size = 0;
 
+	@Parameter( label = "Average 8 orientations (8x slower, less noise)", description = "Denoise the flipped and transposed copies too and average the results back (test-time augmentation)" )
+	private boolean average_orientations = false;
+
 	@Parameter( type = ItemIO.OUTPUT )
 	private String summary;
 
@@ -63,7 +66,7 @@ public class DenoiseFolderCommand extends ContextCommand
 		{
 			final FolderProcessor folder = new FolderProcessor( Commands.existingFolder( input_folder, "input_folder" ), output_folder == null ? null : output_folder.toPath(), suffix )
 					.shard( shard_index, shard_count );
-			final FolderProcessor.Report r = folder.run( imp -> Denoiser.apply( model, imp, Commands.outputType( output_type ), suffix, Commands.tiles( tile_size ), Progress.none() ),
+			final FolderProcessor.Report r = folder.run( imp -> Denoiser.apply( model, imp, Commands.outputType( output_type ), suffix, Commands.tiles( tile_size, average_orientations ), Progress.none() ),
 					log::info, new StatusProgress( status, this ) );
 			summary = "Denoise Folder: " + r;
 			log.info( summary );

@@ -36,6 +36,9 @@ public class DenoiseImageCommand extends ContextCommand
 	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
 	private int tile_size = 0;
 
+	@Parameter( label = "Average 8 orientations (8x slower, less noise)", description = "Denoise the flipped and transposed copies too and average the results back (test-time augmentation)" )
+	private boolean average_orientations = false;
+
 	@Parameter( label = "Suffix", description = "Added to the title of the result" )
 	private String suffix = "denoised";
 
@@ -47,7 +50,7 @@ public class DenoiseImageCommand extends ContextCommand
 	{
 		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), 0 ) )
 		{
-			output = Denoiser.apply( model, Commands.image( input ), Commands.outputType( output_type ), suffix, Commands.tiles( tile_size ), new StatusProgress( status, this ) );
+			output = Denoiser.apply( model, Commands.image( input ), Commands.outputType( output_type ), suffix, Commands.tiles( tile_size, average_orientations ), new StatusProgress( status, this ) );
 		}
 		catch ( final Exception e )
 		{

@@ -10,6 +10,8 @@ import ij.ImagePlus;
 import ij.ImageStack;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
+import net.imglib2.img.array.ArrayImg;
+import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.img.array.ArrayImgs;
 import net.imglib2.type.numeric.ARGBType;
 import net.imglib2.type.numeric.RealType;
@@ -55,6 +57,14 @@ public final class ImageRunner
 
 		/** Bytes for one batch of tiles: the network's activations and the float buffers. */
 		public long memoryBudget = 768L << 20;
+
+		/**
+		 * Average the predictions of the 8 orientations of the image (flips and
+		 * transposition in x, y; test-time augmentation as in Noise2Void): less
+		 * residual noise for 8 times the work. Each orientation is tiled exactly
+		 * like an untiled run, so the average is too.
+		 */
+		public boolean averageOrientations = false;
 	}
 
 	public static ImagePlus run( final ImagePredictor model, final Normalization method, final ImagePlus input, final OutputType outputType,
@@ -103,6 +113,26 @@ public final class ImageRunner
 		if ( rgb )
 			in = ImagePlusImages.splitRgb( ( RandomAccessibleInterval< ARGBType > ) in );
 		final boolean viaFloat = rgb && outputType != OutputType.FLOAT_32 && invertOutput;
+		if ( options.averageOrientations )
+		{
+			final long[] d = in.dimensionsAsLongArray();
+			if ( d[ 0 ] * d[ 1 ] * outChannels * d[ 3 ] * d[ 4 ] > Integer.MAX_VALUE - 8 )
+				throw new IllegalArgumentException( "The image '" + input.getTitle() + "' is too large to average 8 orientations in memory (more than 2^31 output values): turn averaging off or process a crop" );
+			final ArrayImg< FloatType, FloatArray > sum = ArrayImgs.floats( d[ 0 ], d[ 1 ], outChannels, d[ 3 ], d[ 4 ] );
+			final ArrayImg< FloatType, FloatArray > one = ArrayImgs.floats( d[ 0 ], d[ 1 ], outChannels, d[ 3 ], d[ 4 ] );
+			for ( int k = 0; k < ORIENTATIONS && !progress.isCancelled(); k++ )
+			{
+				predict( tiler, orient( in, k ), orient( one, k ), volume, pass( progress, k ) );
+				final float[] total = sum.update( null ).getCurrentStorageArray(), part = one.update( null ).getCurrentStorageArray();
+				for ( int i = 0; i < total.length; i++ )
+					total[ i ] += part[ i ] / ORIENTATIONS;
+			}
+			final OutputType type = rgb && outputType == OutputType.SAME_AS_INPUT && !invertOutput ? OutputType.UNSIGNED_8 : outputType;
+			final ImagePlus output = ImagePlusImages.toImagePlus( sum, input, type, suffix );
+			if ( !invertOutput || type == OutputType.FLOAT_32 )
+				output.resetDisplayRange();
+			return output;
+		}
 		if ( viaFloat )
 		{
 			final long[] d = in.dimensionsAsLongArray();
@@ -116,6 +146,38 @@ public final class ImageRunner
 		if ( !invertOutput || type == OutputType.FLOAT_32 )
 			output.resetDisplayRange();
 		return output;
+	}
+
+	private static final int ORIENTATIONS = 8;
+
+	/** Orientation k of an X, Y, ... image: bit 0 flips x, bit 1 flips y, bit 2 swaps x and y (then flips); zero-min. */
+	static < T > RandomAccessibleInterval< T > orient( final RandomAccessibleInterval< T > img, final int k )
+	{
+		RandomAccessibleInterval< T > v = ( k & 4 ) != 0 ? Views.permute( img, 0, 1 ) : img;
+		if ( ( k & 1 ) != 0 )
+			v = Views.invertAxis( v, 0 );
+		if ( ( k & 2 ) != 0 )
+			v = Views.invertAxis( v, 1 );
+		return Views.zeroMin( v );
+	}
+
+	/** Progress of pass k of {@link #ORIENTATIONS}, as a part of the whole. */
+	private static Progress pass( final Progress whole, final int k )
+	{
+		return new Progress()
+		{
+			@Override
+			public void report( final long done, final long total, final String message )
+			{
+				whole.report( k * total + done, ORIENTATIONS * total, message + " (orientation " + ( k + 1 ) + " of " + ORIENTATIONS + ")" );
+			}
+
+			@Override
+			public boolean isCancelled()
+			{
+				return whole.isCancelled();
+			}
+		};
 	}
 
 	/**

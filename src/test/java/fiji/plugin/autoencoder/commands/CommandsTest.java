@@ -89,12 +89,17 @@ class CommandsTest
 	{
 		final ImagePlus clean = image( "cell_256.tif" ), in = noisy( clean, 1 );
 		final byte[] before = ( ( byte[] ) in.getProcessor().getPixels() ).clone();
-		final CommandModule m = run( DenoiseImageCommand.class, "input", in, "model_file", model, "tile_size", 64 );
+		final CommandModule m = run( DenoiseImageCommand.class, "input", in, "model_file", model, "tile_size", 64, "average_orientations", false );
 		assertFalse( m.isCanceled(), m.getCancelReason() );
 		final ImagePlus out = ( ImagePlus ) m.getOutput( "output" );
 		assertEquals( ImagePlus.GRAY8, out.getType() );
 		assertEquals( "cell-noisy-denoised", out.getTitle() );
 		assertTrue( psnr( clean, out ) > psnr( clean, in ) + 3, psnr( clean, out ) + " vs " + psnr( clean, in ) );
+		// test-time augmentation: the mean over the 8 orientations has less residual noise
+		final ImagePlus averaged = ( ImagePlus ) run( DenoiseImageCommand.class, "input", in, "model_file", model, "tile_size", 64, "average_orientations", true ).getOutput( "output" );
+		assertEquals( ImagePlus.GRAY8, averaged.getType() );
+		System.out.println( "Denoise Image: noisy " + psnr( clean, in ) + " dB, one orientation " + psnr( clean, out ) + " dB, 8 averaged " + psnr( clean, averaged ) + " dB" );
+		assertTrue( psnr( clean, averaged ) > psnr( clean, out ) + 0.05, "8 orientations " + psnr( clean, averaged ) + " dB vs one " + psnr( clean, out ) + " dB" );
 		assertTrue( java.util.Arrays.equals( before, ( byte[] ) in.getProcessor().getPixels() ), "the input is untouched" );
 	}
 
