@@ -96,6 +96,12 @@ public class DenoiseBench
 
 		boolean verbose = Boolean.parseBoolean( prop( "dn.verbose", "false" ) );
 
+		/** Evaluate model files already in {@link #work} instead of training them again (train s then empty). */
+		boolean reuse = Boolean.parseBoolean( prop( "dn.reuse", "false" ) );
+
+		/** Also denoise with the 8 orientations averaged (ImageRunner.Options.averageOrientations): extra rows. */
+		boolean tta = Boolean.parseBoolean( prop( "dn.tta", "true" ) );
+
 		/**
 		 * Pass the clean training images as paired targets of the synthetic-noise job
 		 * (default). ImageTrainingJob leaves the clean target of an unpaired
@@ -200,22 +206,33 @@ public class DenoiseBench
 					{
 						final List< ImagePlus > regions = regionsOutside( source, acq.x, acq.y, w, h, 64 );
 						imageModel = Paths.get( s.work, "supervised-" + noise.kind().spelling() + "-" + name + ".aemodel.zip" );
-						final long ts = System.nanoTime();
-						final ImageTrainingJob.Result r = trainSupervised( regions, imageModel, noise, s, jobInfo, "supervised " + name + " " + noise );
-						imageSeconds = ( System.nanoTime() - ts ) / 1e9;
-						imageDetail = summary( r ) + ", " + regions.size() + " regions of " + acq.source;
+						if ( s.reuse && Files.isRegularFile( imageModel ) )
+						{
+							final ImageTrainingJob job = TrainingMode.DENOISE_SYNTHETIC.job( regions, imageModel, noise, 7L );
+							configure( job, s, false );
+							jobInfo.put( "supervised", describe( job ) );
+							imageDetail = "reused, " + regions.size() + " regions of " + acq.source;
+						}
+						else
+						{
+							final long ts = System.nanoTime();
+							final ImageTrainingJob.Result r = trainSupervised( regions, imageModel, noise, s, jobInfo, "supervised " + name + " " + noise );
+							imageSeconds = ( System.nanoTime() - ts ) / 1e9;
+							imageDetail = summary( r ) + ", " + regions.size() + " regions of " + acq.source;
+						}
 					}
 				}
 				if ( imageModel != null )
-				{
-					final Row r = denoise( imageModel, noisyImp, clean, w, h );
-					r.image = name;
-					r.noise = noise.describe();
-					r.method = "supervised DAE";
-					r.detail = imageDetail;
-					r.trainSeconds = imageSeconds;
-					rows.add( print( r ) );
-				}
+					for ( final boolean tta : s.tta ? new boolean[] { false, true } : new boolean[] { false } )
+					{
+						final Row r = denoise( imageModel, noisyImp, clean, w, h, tta );
+						r.image = name;
+						r.noise = noise.describe();
+						r.method = tta ? "supervised, 8 orientations" : "supervised DAE";
+						r.detail = imageDetail;
+						r.trainSeconds = imageSeconds;
+						rows.add( print( r ) );
+					}
 				if ( s.modes.contains( "blindspot" ) )
 				{
 					final ImagePlus bsImage = noisySource != null && s.bsData.equals( "acquisition" ) ? new ImagePlus( acq.source + "-noisy", noisySource ) : noisyImp;
@@ -223,16 +240,25 @@ public class DenoiseBench
 					final ImageTrainingJob job = TrainingMode.DENOISE_SELF_SUPERVISED.job( Arrays.asList( bsImage ), file, null, 7L );
 					configure( job, s, true );
 					jobInfo.put( "blind-spot", describe( job ) );
-					final long ts = System.nanoTime();
-					final ImageTrainingJob.Result tr = job.run( Arrays.asList( bsImage ), null, listener( "blind-spot " + name + " " + noise, s.verbose ) );
-					final double trainSeconds = ( System.nanoTime() - ts ) / 1e9;
-					final Row r = denoise( file, noisyImp, clean, w, h );
-					r.image = name;
-					r.noise = noise.describe();
-					r.method = "blind-spot";
-					r.detail = summary( tr ) + ", on " + bsImage.getWidth() + "x" + bsImage.getHeight() + " noisy";
-					r.trainSeconds = trainSeconds;
-					rows.add( print( r ) );
+					double trainSeconds = Double.NaN;
+					String detail = "reused";
+					if ( !s.reuse || !Files.isRegularFile( file ) )
+					{
+						final long ts = System.nanoTime();
+						final ImageTrainingJob.Result tr = job.run( Arrays.asList( bsImage ), null, listener( "blind-spot " + name + " " + noise, s.verbose ) );
+						trainSeconds = ( System.nanoTime() - ts ) / 1e9;
+						detail = summary( tr );
+					}
+					for ( final boolean tta : s.tta ? new boolean[] { false, true } : new boolean[] { false } )
+					{
+						final Row r = denoise( file, noisyImp, clean, w, h, tta );
+						r.image = name;
+						r.noise = noise.describe();
+						r.method = tta ? "blind-spot, 8 orientations" : "blind-spot";
+						r.detail = detail + ", on " + bsImage.getWidth() + "x" + bsImage.getHeight() + " noisy";
+						r.trainSeconds = trainSeconds;
+						rows.add( print( r ) );
+					}
 				}
 			}
 		}
@@ -385,12 +411,14 @@ public class DenoiseBench
 		return String.format( Locale.ROOT, "%d ep, best %d, %.0f patches/s", last.epoch, r.training.bestEpoch, last.samplesPerSecond );
 	}
 
-	static Row denoise( final Path modelFile, final ImagePlus noisyImp, final float[] clean, final int w, final int h ) throws IOException
+	static Row denoise( final Path modelFile, final ImagePlus noisyImp, final float[] clean, final int w, final int h, final boolean averageOrientations ) throws IOException
 	{
 		try ( ModelFile.Loaded loaded = ModelFile.load( modelFile, 0 ) )
 		{
+			final ImageRunner.Options options = new ImageRunner.Options();
+			options.averageOrientations = averageOrientations;
 			final long t = System.nanoTime();
-			final ImagePlus out = Denoiser.apply( loaded, noisyImp, OutputType.FLOAT_32, "denoised", new ImageRunner.Options(), Progress.none() );
+			final ImagePlus out = Denoiser.apply( loaded, noisyImp, OutputType.FLOAT_32, "denoised", options, Progress.none() );
 			final double seconds = ( System.nanoTime() - t ) / 1e9;
 			final float[] den = ( float[] ) out.getProcessor().getPixels();
 			final Row r = new Row();
