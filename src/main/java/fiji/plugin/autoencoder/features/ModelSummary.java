@@ -259,7 +259,11 @@ public final class ModelSummary
 				final long[] params = kernel( cin, cout );
 				if ( pool )
 				{
-					add( "enc" + l, conv + ", " + a, map( l ), "enc" + l + "_w", params, "enc" + l + "_b", new long[] { cout } );
+					final int n = spec.convsPerLevel;
+					add( "enc" + l, conv + ", " + ( n > 1 ? act( spec.activation ) : a ), map( l, cout ), "enc" + l + "_w", params, "enc" + l + "_b", new long[] { cout } );
+					for ( int j = 1; j < n; j++ )
+						add( "enc" + l + "_" + j, conv + ", " + ( j == n - 1 ? a : act( spec.activation ) ), map( l, cout ), "enc" + l + "_" + j + "_w", kernel( cout, cout ),
+								"enc" + l + "_" + j + "_b", new long[] { cout } );
 					add( "pool" + l + ( code ? " = code" : "" ), "MaxPool " + pool2, map( l + 1, cout ) );
 				}
 				else
@@ -282,12 +286,15 @@ public final class ModelSummary
 				if ( pool )
 				{
 					final int skip = spec.skipConnections ? 2 : 1; // U-Net: the level's encoder map is concatenated after unpooling
-					final long cin = l == levels - 1 ? last : spec.layers[ l + 1 ] * skip, cout = spec.layers[ l ];
+					final long cin = l == levels - 1 ? last : merged( l + 1 ), cout = spec.layers[ l ];
 					add( "dec" + l, conv + ", " + act( spec.activation ), map( l + 1, cout ), "dec" + l + "_w", kernel( cin, cout ),
 							"dec" + l + "_b", new long[] { cout } );
 					add( "unpool" + l, "Unpool " + pool2 + " " + ModelSpec.name( spec.unpooling ), map( l, cout ) );
 					if ( spec.skipConnections )
 						add( "concat" + l, "Concatenate with enc" + l, map( l, cout * 2 ) );
+					for ( int j = 1; j < spec.convsPerLevel; j++ )
+						add( "merge" + l + "_" + j, conv + ", " + act( spec.activation ), map( l, cout ), "merge" + l + "_" + j + "_w", kernel( j == 1 ? cout * skip : cout, cout ),
+								"merge" + l + "_" + j + "_b", new long[] { cout } );
 				}
 				else
 				{
@@ -298,9 +305,15 @@ public final class ModelSummary
 			}
 			if ( pool )
 				add( "out", conv + ", " + act( spec.outputActivation ), map( 0, spec.outChannels() ), "out_w",
-						kernel( spec.layers[ 0 ] * ( spec.skipConnections ? 2 : 1 ), spec.outChannels() ), "out_b", new long[] { spec.outChannels() } );
+						kernel( merged( 0 ), spec.outChannels() ), "out_b", new long[] { spec.outChannels() } );
 			if ( spec.residual )
 				add( "residual", "Add the input (the net predicts a correction)", map( 0, spec.outChannels() ) );
+		}
+
+		/** Channels of the decoder's map at level l after the merge (as GraphBuilder builds it). */
+		long merged( final int l )
+		{
+			return spec.convsPerLevel > 1 ? spec.layers[ l ] : spec.layers[ l ] * ( spec.skipConnections ? 2 : 1 );
 		}
 
 		/** Feature map shape at level l (size / 2^l) with the layer's channels; with the depth first for 3D models. */

@@ -480,7 +480,10 @@ public final class GraphBuilder
 			final Activation act = last ? spec.codeActivation : spec.activation;
 			if ( spec.kind == Kind.CONV_POOL )
 			{
-				final Operand< TFloat32 > pre = activation( conv( x, "enc" + l, inChannels( l ), spec.layers[ l ], 1 ), act );
+				Operand< TFloat32 > pre = x;
+				for ( int j = 0; j < spec.convsPerLevel; j++ ) // j > 0: the extra convolutions of a deeper level (enc<l>_<j>)
+					pre = activation( conv( pre, "enc" + l + ( j == 0 ? "" : "_" + j ), j == 0 ? inChannels( l ) : spec.layers[ l ], spec.layers[ l ], 1 ),
+							j == spec.convsPerLevel - 1 ? act : spec.activation );
 				if ( spec.skipConnections )
 					skips.add( pre );
 				x = pool( pre );
@@ -513,14 +516,16 @@ public final class GraphBuilder
 		{
 			for ( int l = levels - 1; l >= 0; l-- )
 			{
-				final int cin = l == levels - 1 ? spec.layers[ levels - 1 ] : spec.layers[ l + 1 ] * skipFactor();
+				final int cin = l == levels - 1 ? spec.layers[ levels - 1 ] : mergedChannels( l + 1 );
 				x = activation( conv( x, "dec" + l, cin, spec.layers[ l ], 1 ), spec.activation );
 				final Operand< TFloat32 > up = upsample( x );
 				x = switches == null ? up : tf.math.mul( switches.get( l ), up );
 				if ( spec.skipConnections ) // U-Net: the upsampled map next to the encoder's map of the same level
 					x = tf.concat( Arrays.asList( x, skips.get( l ) ), tf.constant( -1 ) );
+				for ( int j = 1; j < spec.convsPerLevel; j++ ) // deeper levels: convolutions after the merge (merge<l>_<j>)
+					x = activation( conv( x, "merge" + l + "_" + j, j == 1 ? spec.layers[ l ] * skipFactor() : spec.layers[ l ], spec.layers[ l ], 1 ), spec.activation );
 			}
-			return conv( x, "out", spec.layers[ 0 ] * skipFactor(), spec.outChannels(), 1 );
+			return conv( x, "out", mergedChannels( 0 ), spec.outChannels(), 1 );
 		}
 		for ( int l = levels - 1; l >= 0; l-- )
 		{
@@ -682,6 +687,12 @@ public final class GraphBuilder
 	}
 
 	/** Channels grow by this factor where a skip connection is concatenated. */
+	/** Channels of the decoder's map at level l after upsampling, concatenation and the convolutions after the merge. */
+	private int mergedChannels( final int l )
+	{
+		return spec.convsPerLevel > 1 ? spec.layers[ l ] : spec.layers[ l ] * skipFactor();
+	}
+
 	private int skipFactor()
 	{
 		return spec.skipConnections ? 2 : 1;

@@ -161,6 +161,15 @@ public final class ModelSpec
 	 */
 	public boolean residual = false;
 
+	/**
+	 * Convolutions per level (conv_pool, 2D): 1 (default) or more. With 2, every
+	 * encoder level has two 3x3 convolutions before pooling and every decoder
+	 * level one more after merging the upsampled map with the encoder's (as in
+	 * CARE and Noise2Void's U-Nets), at about 4x the arithmetic.
+	 */
+	@SerializedName( "convs_per_level" )
+	public int convsPerLevel = 1;
+
 	public double l2 = 0;
 
 	public Optimizer optimizer = Optimizer.ADAM;
@@ -284,8 +293,8 @@ public final class ModelSpec
 		double perPixel = 1;
 		for ( int l = 0; l < levels(); l++ )
 		{
-			// encoder conv output (and its pre-pool copy) at this level's resolution
-			maps += perPixel * layers[ l ] * ( kind == Kind.CONV_POOL ? 2 : 1 );
+			// encoder conv outputs (and the pre-pool copy) at this level's resolution
+			maps += perPixel * layers[ l ] * ( kind == Kind.CONV_POOL ? 1 + convsPerLevel : 1 );
 			perPixel /= shrink;
 		}
 		perPixel = 1;
@@ -293,7 +302,7 @@ public final class ModelSpec
 		{
 			// decoder conv, upsampled map and (U-Net) concatenation at this level
 			final int f = l == 0 && kind != Kind.CONV_POOL ? outChannels() : layers[ l ];
-			maps += perPixel * f * ( skipConnections ? 4 : 2 );
+			maps += perPixel * f * ( ( skipConnections ? 4 : 2 ) + convsPerLevel - 1 );
 			perPixel /= shrink;
 		}
 		return ( long ) Math.ceil( maps * Float.BYTES );
@@ -389,6 +398,10 @@ public final class ModelSpec
 				problems.add( "skip_connections needs code_size 0 (a fully convolutional code): a dense bottleneck would be bypassed" );
 			if ( skipConnections && unpooling == Unpooling.ZERO_FILL )
 				problems.add( "skip_connections works with unpooling nearest only: set unpooling to nearest" );
+			if ( convsPerLevel < 1 )
+				problems.add( "convs_per_level must be 1 or more, got " + convsPerLevel );
+			if ( convsPerLevel > 1 && ( kind != Kind.CONV_POOL || codeSize > 0 || depth > 0 ) )
+				problems.add( "convs_per_level " + convsPerLevel + " needs a fully convolutional 2D conv_pool model (code_size 0, depth 0): set it to 1" );
 			if ( residual && outChannels() != channels )
 				problems.add( "residual adds the input to the output, so output_channels (" + outChannels() + ") must equal channels (" + channels + "): set residual to false" );
 			if ( residual && outputActivation != Activation.LINEAR )

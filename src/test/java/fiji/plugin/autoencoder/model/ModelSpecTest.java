@@ -231,4 +231,33 @@ class ModelSpecTest
 		assertTrue( error( dense::validate ).contains( "residual needs a convolutional kind" ) );
 		assertTrue( ModelSpec.fromJson( residual.toJson() ).residual );
 	}
+	@Test
+	void twoConvolutionsPerLevelAddEncoderAndMergeConvolutions()
+	{
+		final ModelSpec spec = Presets.denoiser( 1 );
+		spec.convsPerLevel = 2;
+		try ( Model m = Model.create( spec, 3, 1 ) )
+		{
+			final Map< String, long[] > p = m.parameterShapes();
+			assertArrayEquals( new long[] { 3, 3, 1, 32 }, p.get( "params/enc0_w" ) );
+			assertArrayEquals( new long[] { 3, 3, 32, 32 }, p.get( "params/enc0_1_w" ) );
+			assertArrayEquals( new long[] { 3, 3, 64, 64 }, p.get( "params/enc1_1_w" ) );
+			assertArrayEquals( new long[] { 3, 3, 128, 64 }, p.get( "params/merge1_1_w" ), "after concatenating 64 upsampled + 64 encoder channels" );
+			assertArrayEquals( new long[] { 3, 3, 64, 32 }, p.get( "params/dec0_w" ), "reads the merged 64 channels of level 1" );
+			assertArrayEquals( new long[] { 3, 3, 64, 32 }, p.get( "params/merge0_1_w" ) );
+			assertArrayEquals( new long[] { 3, 3, 32, 1 }, p.get( "params/out_w" ) );
+			// the summary accounts for every variable of the graph with its shape
+			final fiji.plugin.autoencoder.features.ModelSummary summary = fiji.plugin.autoencoder.features.ModelSummary.of( m );
+			assertEquals( m.parameterCount(), summary.total() );
+			final float[] out = m.reconstruct( new float[ 2 * 64 * 64 ], 2 );
+			assertEquals( 2 * 64 * 64, out.length );
+		}
+		assertTrue( ModelSpec.fromJson( spec.toJson() ).convsPerLevel == 2 && spec.toJson().contains( "\"convs_per_level\": 2" ) );
+		final ModelSpec strided = Presets.convStrided();
+		strided.convsPerLevel = 2;
+		assertTrue( error( strided::validate ).contains( "convs_per_level 2 needs a fully convolutional 2D conv_pool model" ) );
+		final ModelSpec zero = Presets.denoiser( 1 );
+		zero.convsPerLevel = 0;
+		assertTrue( error( zero::validate ).contains( "convs_per_level must be 1 or more" ) );
+	}
 }
