@@ -83,6 +83,9 @@ public class DenoiseBench
 
 		int kernel = intProp( "dn.kernel", 0 );
 
+		/** Convolutions per level override (0 keeps the preset's). */
+		int convs = intProp( "dn.convs", 0 );
+
 		/** Supervised models only: override the preset's residual output ("" keeps it). */
 		String residual = prop( "dn.sup.residual", "" );
 
@@ -389,6 +392,8 @@ public class DenoiseBench
 			job.spec.layers = Arrays.stream( s.layers.split( "," ) ).mapToInt( Integer::parseInt ).toArray();
 		if ( s.kernel > 0 )
 			job.spec.kernel = s.kernel;
+		if ( s.convs > 0 )
+			job.spec.convsPerLevel = s.convs;
 		if ( s.lr > 0 )
 			job.spec.learningRate = s.lr;
 		if ( !blindSpot && !s.residual.isEmpty() )
@@ -400,8 +405,8 @@ public class DenoiseBench
 	static String describe( final ImageTrainingJob job )
 	{
 		final ModelSpec sp = job.spec;
-		return String.format( Locale.ROOT, "%s layers %s%s%s kernel %d %s/%s, lr %.0e; patch %d, %d patches/epoch, batch %d, up to %d epochs (patience %d)",
-				ModelSpec.name( sp.kind ), Arrays.toString( sp.layers ), sp.skipConnections ? " skip connections" : "", sp.residual ? " residual" : "", sp.kernel, ModelSpec.name( sp.activation ), ModelSpec.name( sp.outputActivation ), sp.learningRate,
+		return String.format( Locale.ROOT, "%s layers %s%s%s%s kernel %d %s/%s, lr %.0e; patch %d, %d patches/epoch, batch %d, up to %d epochs (patience %d)",
+				ModelSpec.name( sp.kind ), Arrays.toString( sp.layers ), sp.skipConnections ? " skip connections" : "", sp.residual ? " residual" : "", sp.convsPerLevel > 1 ? " " + sp.convsPerLevel + " convs per level" : "", sp.kernel, ModelSpec.name( sp.activation ), ModelSpec.name( sp.outputActivation ), sp.learningRate,
 				job.patchSize, job.patchesPerEpoch, job.config.batchSize, job.config.epochs, job.config.patience );
 	}
 
