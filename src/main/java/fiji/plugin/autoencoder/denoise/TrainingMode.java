@@ -6,9 +6,9 @@ import java.util.SplittableRandom;
 
 import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.model.Presets;
-import fiji.plugin.autoencoder.segment.SyntheticAnomalies;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
 import fiji.plugin.autoencoder.train.PatchSampler;
+import fiji.plugin.autoencoder.train.SyntheticAnomalies;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.process.FloatProcessor;
@@ -18,7 +18,8 @@ import ij.process.FloatProcessor;
  * (from noisy/clean pairs, self-supervised from noisy images alone with
  * blind-spot masking, or from clean images with synthetic noise), anomaly
  * detectors for Segment by Reconstruction (trained on normal images with
- * {@link SyntheticAnomalies}) and plain autoencoders. {@link #job} sets up an {@link ImageTrainingJob} accordingly.
+ * {@link SyntheticAnomalies}) and plain autoencoders. {@link #job} sets up an
+ * {@link ImageTrainingJob} accordingly.
  */
 public enum TrainingMode
 {

@@ -686,13 +686,13 @@ public final class GraphBuilder
 		return tf.math.squaredDifference( output( logits ), target );
 	}
 
-	/** Channels grow by this factor where a skip connection is concatenated. */
 	/** Channels of the decoder's map at level l after upsampling, concatenation and the convolutions after the merge. */
 	private int mergedChannels( final int l )
 	{
 		return spec.convsPerLevel > 1 ? spec.layers[ l ] : spec.layers[ l ] * skipFactor();
 	}
 
+	/** Channels grow by this factor where a skip connection is concatenated. */
 	private int skipFactor()
 	{
 		return spec.skipConnections ? 2 : 1;

@@ -87,7 +87,7 @@ public final class Presets
 	 * An anomaly detector for segment-by-reconstruction: a U-Net (conv_pool
 	 * 32-64-64 with skip connections, so normal texture is reconstructed
 	 * almost exactly) with a residual linear output, trained with
-	 * {@code segment.SyntheticAnomalies} to remove blobs and strokes painted
+	 * {@code train.SyntheticAnomalies} to remove blobs and strokes painted
 	 * into normal images; at inference the reconstruction error marks what
 	 * the net took for an anomaly. Three levels see about 40 px around each
 	 * pixel, enough to tell a shifted region from the texture around it.

@@ -13,6 +13,7 @@ import fiji.plugin.autoencoder.convert.TestImages;
 import fiji.plugin.autoencoder.denoise.TrainingSettings;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
+import fiji.plugin.autoencoder.train.SyntheticAnomalies;
 import fiji.plugin.autoencoder.train.TrainingListener;
 import ij.ImagePlus;
 import ij.process.ByteProcessor;

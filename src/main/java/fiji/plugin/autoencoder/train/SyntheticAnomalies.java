@@ -1,8 +1,6 @@
-package fiji.plugin.autoencoder.segment;
+package fiji.plugin.autoencoder.train;
 
 import java.util.Random;
-
-import fiji.plugin.autoencoder.train.PatchSampler;
 
 /**
  * Paints random local anomalies into the input patches of a training batch
@@ -10,7 +8,7 @@ import fiji.plugin.autoencoder.train.PatchSampler;
  * to <em>remove</em> anomalies instead of copying them (the idea of DRAEM,
  * Zavrtanik et al., ICCV 2021). Trained on normal images only, such a network
  * reconstructs normal texture almost exactly and puts a large error where
- * anything unusual is: the anomaly map of {@link AnomalyMap} then separates
+ * anything unusual is: the anomaly map of {@code segment.AnomalyMap} then separates
  * defects from texture far better than a plain autoencoder's, which copies
  * weak defects through or fails to reconstruct the texture.
  * <p>

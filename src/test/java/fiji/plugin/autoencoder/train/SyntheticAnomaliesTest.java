@@ -1,4 +1,4 @@
-package fiji.plugin.autoencoder.segment;
+package fiji.plugin.autoencoder.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
