@@ -120,8 +120,10 @@ public final class ImageRunner
 				throw new IllegalArgumentException( "The image '" + input.getTitle() + "' is too large to average 8 orientations in memory (more than 2^31 output values): turn averaging off or process a crop" );
 			final ArrayImg< FloatType, FloatArray > sum = ArrayImgs.floats( d[ 0 ], d[ 1 ], outChannels, d[ 3 ], d[ 4 ] );
 			final ArrayImg< FloatType, FloatArray > one = ArrayImgs.floats( d[ 0 ], d[ 1 ], outChannels, d[ 3 ], d[ 4 ] );
-			for ( int k = 0; k < ORIENTATIONS && !progress.isCancelled(); k++ )
+			for ( int k = 0; k < ORIENTATIONS; k++ )
 			{
+				if ( progress.isCancelled() ) // never a partial average
+					throw new java.util.concurrent.CancellationException( "Prediction cancelled after " + k + " of " + ORIENTATIONS + " orientations." );
 				predict( tiler, orient( in, k ), orient( one, k ), volume, pass( progress, k ) );
 				final float[] total = sum.update( null ).getCurrentStorageArray(), part = one.update( null ).getCurrentStorageArray();
 				for ( int i = 0; i < total.length; i++ )

@@ -1,6 +1,7 @@
 package fiji.plugin.autoencoder.tiling;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,26 @@ class OrientationAveragingTest
 				tiledDiff = Math.max( tiledDiff, Math.abs( got[ i ] - tiled[ i ] ) );
 			assertTrue( tiledDiff < 1e-3, "tiled vs untiled averaging: max abs diff " + tiledDiff );
 			assertArrayEquals( before, ( byte[] ) imp.getProcessor().getPixels(), "the input is untouched" );
+
+			// cancelled between two orientations: an exception, never a partial average
+			averaged.tileSize = null;
+			assertThrows( java.util.concurrent.CancellationException.class,
+					() -> ImageRunner.run( model, norm, imp, OutputType.FLOAT_32, "tta", true, averaged, new Progress()
+					{
+						boolean firstDone = false;
+
+						@Override
+						public void report( final long done, final long total, final String message )
+						{
+							firstDone |= done * 8 >= total; // the first of the 8 orientations is done
+						}
+
+						@Override
+						public boolean isCancelled()
+						{
+							return firstDone;
+						}
+					} ) );
 		}
 	}
 
