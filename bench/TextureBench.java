@@ -7,9 +7,9 @@ import java.util.Locale;
 import java.util.Random;
 
 import fiji.plugin.autoencoder.Progress;
-import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.denoise.TrainingMode;
 import fiji.plugin.autoencoder.denoise.TrainingSettings;
+import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.segment.AnomalyMap;
 import fiji.plugin.autoencoder.segment.Labeling;
 import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
@@ -30,7 +30,8 @@ import ij.process.ImageProcessor;
  * defect-free strip that calibrates the threshold; rows 256-511 carry the defects.
  * Prints a markdown table; settings {@code -Dtx.epochs} (default 40),
  * {@code -Dtx.textures}, {@code -Dtx.work} (model folder), {@code -Dtx.reuse=true}
- * (evaluate the models found there instead of training). Run with {@code bench/run-segment-bench.sh}. Not part of the test suite.
+ * (evaluate the models found there instead of training). Run with
+ * {@code bench/run-segment-bench.sh}. Not part of the test suite.
  */
 public class TextureBench
 {
