@@ -89,10 +89,10 @@ public class DemoCommand implements Callable< Integer >
 		save( new ImagePlus( "gaussian", new FloatProcessor( w, h, gauss.image() ) ), "best-gaussian.tif" );
 
 		final long t0 = System.nanoTime();
-		final ImagePlus blind = train( TrainingMode.DENOISE_SELF_SUPERVISED, noisy, null, "blind-spot", noisy );
+		final ImagePlus[] blind = train( TrainingMode.DENOISE_SELF_SUPERVISED, noisy, null, "blind-spot", noisy );
 		final double tBlind = ( System.nanoTime() - t0 ) / 1e9;
 		final long t1 = System.nanoTime();
-		final ImagePlus supervised = train( TrainingMode.DENOISE_SYNTHETIC, other, noiseModel, "supervised", noisy );
+		final ImagePlus[] supervised = train( TrainingMode.DENOISE_SYNTHETIC, other, noiseModel, "supervised", noisy );
 		final double tSup = ( System.nanoTime() - t1 ) / 1e9;
 
 		System.out.println();
@@ -100,14 +100,17 @@ public class DemoCommand implements Callable< Integer >
 		row( "noisy input", noisyPx, ref, w, h );
 		System.out.println( String.format( Locale.ROOT, "%-58s %8.2f %8.4f", "best Gaussian blur (sigma " + gauss.parameter() + ", oracle)", gauss.psnr(), gauss.ssim() ) );
 		System.out.println( String.format( Locale.ROOT, "%-58s %8.2f %8.4f", "best median (radius " + median.parameter() + ", oracle)", median.psnr(), median.ssim() ) );
-		row( String.format( Locale.ROOT, "ours, self-supervised, noisy image only (%.0f s)", tBlind ), pixels( blind ), ref, w, h );
-		row( String.format( Locale.ROOT, "ours, supervised on %s (%.0f s)", other.getTitle(), tSup ), pixels( supervised ), ref, w, h );
+		row( String.format( Locale.ROOT, "ours, self-supervised, noisy image only (%.0f s)", tBlind ), pixels( blind[ 0 ] ), ref, w, h );
+		row( "  the same, 8 orientations averaged", pixels( blind[ 1 ] ), ref, w, h );
+		row( String.format( Locale.ROOT, "ours, supervised on %s (%.0f s)", other.getTitle(), tSup ), pixels( supervised[ 0 ] ), ref, w, h );
+		row( "  the same, 8 orientations averaged", pixels( supervised[ 1 ] ), ref, w, h );
 		System.out.println();
 		System.out.println( "Wrote noisy.tif, best-gaussian.tif, denoised-blind-spot.tif, denoised-supervised.tif and the two models to " + output.toAbsolutePath() );
 		return 0;
 	}
 
-	private ImagePlus train( final TrainingMode mode, final ImagePlus trainImage, final NoiseModel noiseModel, final String name, final ImagePlus noisy ) throws IOException
+	/** Trains, then denoises {@code noisy} once plainly and once with the 8 orientations averaged. */
+	private ImagePlus[] train( final TrainingMode mode, final ImagePlus trainImage, final NoiseModel noiseModel, final String name, final ImagePlus noisy ) throws IOException
 	{
 		final Path model = output.resolve( name + ".aemodel.zip" );
 		final ImageTrainingJob job = mode.job( Collections.singletonList( trainImage ), model, noiseModel, seed );
@@ -127,7 +130,9 @@ public class DemoCommand implements Callable< Integer >
 		{
 			final ImagePlus out = Denoiser.apply( m, noisy, OutputType.FLOAT_32, name, new ImageRunner.Options(), Progress.none() );
 			save( out, "denoised-" + name + ".tif" );
-			return out;
+			final ImageRunner.Options averaged = new ImageRunner.Options();
+			averaged.averageOrientations = true;
+			return new ImagePlus[] { out, Denoiser.apply( m, noisy, OutputType.FLOAT_32, name, averaged, Progress.none() ) };
 		}
 	}
 
