@@ -38,10 +38,12 @@ public class IJ1Plugin implements PlugIn
 			gd.addFileField( "model_file", "" );
 			gd.addChoice( "output_type", new String[] { "Same as input", "32-bit" }, "Same as input" );
 			gd.addNumericField( "tile_size", 0, 0 );
+			gd.addCheckbox( "average_orientations", false );
 			gd.showDialog();
 			if ( gd.wasCanceled() )
 				return;
-			MacroCalls.denoise( "model_file=[" + gd.getNextString() + "] output_type=[" + gd.getNextChoice() + "] tile_size=" + ( int ) gd.getNextNumber() );
+			MacroCalls.denoise( "model_file=[" + gd.getNextString() + "] output_type=[" + gd.getNextChoice() + "] tile_size=" + ( int ) gd.getNextNumber()
+					+ " average_orientations=" + gd.getNextBoolean() );
 		}
 		else if ( "folder".equals( arg ) )
 		{
