@@ -104,4 +104,13 @@ class MacroBatchTest
 		assertFalse( log.contains( "done" ), "the macro stopped: " + log );
 		assertFalse( Files.exists( out ) && out.toFile().list().length > 0, "nothing written" );
 	}
+	@Test
+	void macroKeysSetTheTileSizeAndOrientationAveraging()
+	{
+		final fiji.plugin.autoencoder.tiling.ImageRunner.Options o = MacroCalls.tiles( "model_file=[/x y/m.zip] tile_size=96 average_orientations=true" );
+		org.junit.jupiter.api.Assertions.assertArrayEquals( new int[] { 96, 96 }, o.tileSize );
+		assertTrue( o.averageOrientations );
+		final fiji.plugin.autoencoder.tiling.ImageRunner.Options d = MacroCalls.tiles( "model_file=m.zip" );
+		assertTrue( d.tileSize == null && !d.averageOrientations, "defaults: automatic tiles, one orientation" );
+	}
 }
