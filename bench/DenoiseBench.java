@@ -226,16 +226,7 @@ public class DenoiseBench
 					}
 				}
 				if ( imageModel != null )
-					for ( final boolean tta : s.tta ? new boolean[] { false, true } : new boolean[] { false } )
-					{
-						final Row r = denoise( imageModel, noisyImp, clean, w, h, tta );
-						r.image = name;
-						r.noise = noise.describe();
-						r.method = tta ? "supervised, 8 orientations" : "supervised DAE";
-						r.detail = imageDetail;
-						r.trainSeconds = imageSeconds;
-						rows.add( print( r ) );
-					}
+					denoiseRows( rows, imageModel, "supervised DAE", "supervised, 8 orientations", name, noise, imageDetail, imageSeconds, noisyImp, clean, w, h, s.tta );
 				if ( s.modes.contains( "blindspot" ) )
 				{
 					final ImagePlus bsImage = noisySource != null && s.bsData.equals( "acquisition" ) ? new ImagePlus( acq.source + "-noisy", noisySource ) : noisyImp;
@@ -252,16 +243,8 @@ public class DenoiseBench
 						trainSeconds = ( System.nanoTime() - ts ) / 1e9;
 						detail = summary( tr );
 					}
-					for ( final boolean tta : s.tta ? new boolean[] { false, true } : new boolean[] { false } )
-					{
-						final Row r = denoise( file, noisyImp, clean, w, h, tta );
-						r.image = name;
-						r.noise = noise.describe();
-						r.method = tta ? "blind-spot, 8 orientations" : "blind-spot";
-						r.detail = detail + ", on " + bsImage.getWidth() + "x" + bsImage.getHeight() + " noisy";
-						r.trainSeconds = trainSeconds;
-						rows.add( print( r ) );
-					}
+					denoiseRows( rows, file, "blind-spot", "blind-spot, 8 orientations", name, noise, detail + ", on " + bsImage.getWidth() + "x" + bsImage.getHeight() + " noisy",
+							trainSeconds, noisyImp, clean, w, h, s.tta );
 				}
 			}
 		}
@@ -416,21 +399,30 @@ public class DenoiseBench
 		return String.format( Locale.ROOT, "%d ep, best %d, %.0f patches/s", last.epoch, r.training.bestEpoch, last.samplesPerSecond );
 	}
 
-	static Row denoise( final Path modelFile, final ImagePlus noisyImp, final float[] clean, final int w, final int h, final boolean averageOrientations ) throws IOException
+	/** Rows of one model file (loaded once): denoised plainly and, with {@code averaged}, with the 8 orientations averaged too. */
+	static void denoiseRows( final List< Row > rows, final Path modelFile, final String method, final String averagedMethod, final String image, final NoiseModel noise,
+			final String detail, final double trainSeconds, final ImagePlus noisyImp, final float[] clean, final int w, final int h, final boolean averaged ) throws IOException
 	{
 		try ( ModelFile.Loaded loaded = ModelFile.load( modelFile, 0 ) )
 		{
-			final ImageRunner.Options options = new ImageRunner.Options();
-			options.averageOrientations = averageOrientations;
-			final long t = System.nanoTime();
-			final ImagePlus out = Denoiser.apply( loaded, noisyImp, OutputType.FLOAT_32, "denoised", options, Progress.none() );
-			final double seconds = ( System.nanoTime() - t ) / 1e9;
-			final float[] den = ( float[] ) out.getProcessor().getPixels();
-			final Row r = new Row();
-			r.psnr = Metrics.psnr( clean, den, 1 );
-			r.ssim = Metrics.ssim( clean, den, w, h, 1 );
-			r.denoiseSeconds = seconds;
-			return r;
+			for ( final boolean average : averaged ? new boolean[] { false, true } : new boolean[] { false } )
+			{
+				final ImageRunner.Options options = new ImageRunner.Options();
+				options.averageOrientations = average;
+				final long t = System.nanoTime();
+				final ImagePlus out = Denoiser.apply( loaded, noisyImp, OutputType.FLOAT_32, "denoised", options, Progress.none() );
+				final Row r = new Row();
+				r.denoiseSeconds = ( System.nanoTime() - t ) / 1e9;
+				final float[] den = ( float[] ) out.getProcessor().getPixels();
+				r.psnr = Metrics.psnr( clean, den, 1 );
+				r.ssim = Metrics.ssim( clean, den, w, h, 1 );
+				r.image = image;
+				r.noise = noise.describe();
+				r.method = average ? averagedMethod : method;
+				r.detail = detail;
+				r.trainSeconds = trainSeconds;
+				rows.add( print( r ) );
+			}
 		}
 	}
 

@@ -84,12 +84,8 @@ public class SegmentBench
 			final ImageProcessor ip = img.getProcessor();
 			ip.setRoi( 0, 0, 512, 256 );
 			final ImagePlus normal = new ImagePlus( name + "-top", ip.crop() );
-			ip.setRoi( 0, 256, 512, 256 );
-			final ImageProcessor test = ip.crop();
-			final ByteProcessor truth = new ByteProcessor( 512, 256 );
-			paintDefects( test, truth, 20, new Random( name.hashCode() ) );
-			final ImagePlus defective = new ImagePlus( name + "-defects", test );
-			final ImagePlus truthImp = new ImagePlus( "truth", truth );
+			final DefectiveHalf d = DefectiveHalf.of( ip, name );
+			final ImagePlus defective = d.defective, truthImp = d.truth, truthLabels = d.truthLabels, otsu = d.otsu;
 
 			final ModelSpec spec = Presets.convPool( ModelSpec.Unpooling.NEAREST );
 			spec.layers = new int[] { 32, 32, 8 };
@@ -104,9 +100,6 @@ public class SegmentBench
 			job.run( Collections.singletonList( normal ), null, TrainingListener.none() );
 			final double trainS = ( System.nanoTime() - t0 ) / 1e9;
 
-			final ImagePlus truthLabels = Labeling.label( truthImp, Labeling.Connectivity.EIGHT, 0 );
-			final double t = Thresholds.otsu( ( float[] ) test.convertToFloat().getPixels() );
-			final ImagePlus otsu = Thresholds.mask( new ImagePlus( "i", test.convertToFloat() ), t );
 			try ( ModelFile.Loaded m = ModelFile.load( file, 0 ) )
 			{
 				// Otsu on the anomaly map of the test image itself
@@ -159,6 +152,35 @@ public class SegmentBench
 				}
 			}
 			Files.deleteIfExists( file );
+		}
+	}
+
+	/**
+	 * The bottom half (rows 256-511) of a 512 x 512 texture with 20 painted defects
+	 * ({@link #paintDefects}, seeded by the texture's name), their footprint and labels,
+	 * and the Otsu threshold of its intensities (the baseline).
+	 */
+	static final class DefectiveHalf
+	{
+		final ImagePlus defective, truth, truthLabels, otsu;
+
+		private DefectiveHalf( final ImagePlus defective, final ImagePlus truth, final ImagePlus otsu )
+		{
+			this.defective = defective;
+			this.truth = truth;
+			this.truthLabels = Labeling.label( truth, Labeling.Connectivity.EIGHT, 0 );
+			this.otsu = otsu;
+		}
+
+		static DefectiveHalf of( final ImageProcessor texture, final String name )
+		{
+			texture.setRoi( 0, 256, 512, 256 );
+			final ImageProcessor test = texture.crop();
+			final ByteProcessor truth = new ByteProcessor( 512, 256 );
+			paintDefects( test, truth, 20, new Random( name.hashCode() ) );
+			final ImageProcessor intensity = test.convertToFloat();
+			final ImagePlus otsu = Thresholds.mask( new ImagePlus( "intensity", intensity ), Thresholds.otsu( ( float[] ) intensity.getPixels() ) );
+			return new DefectiveHalf( new ImagePlus( name + "-defects", test ), new ImagePlus( "truth", truth ), otsu );
 		}
 	}
 

@@ -4,21 +4,18 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Collections;
 import java.util.Locale;
-import java.util.Random;
 
 import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.denoise.TrainingMode;
 import fiji.plugin.autoencoder.denoise.TrainingSettings;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.segment.AnomalyMap;
-import fiji.plugin.autoencoder.segment.Labeling;
 import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
 import fiji.plugin.autoencoder.segment.Thresholds;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
 import fiji.plugin.autoencoder.train.TrainingListener;
 import ij.IJ;
 import ij.ImagePlus;
-import ij.process.ByteProcessor;
 import ij.process.ImageProcessor;
 
 /**
@@ -59,15 +56,8 @@ public class TextureBench
 		final ImagePlus normal = new ImagePlus( name + "-train", ip.crop() );
 		ip.setRoi( 0, 192, 512, 64 );
 		final ImagePlus heldOut = new ImagePlus( name + "-heldout", ip.crop() );
-		ip.setRoi( 0, 256, 512, 256 );
-		final ImageProcessor test = ip.crop();
-		final ByteProcessor truth = new ByteProcessor( 512, 256 );
-		SegmentBench.paintDefects( test, truth, 20, new Random( name.hashCode() ) );
-		final ImagePlus defective = new ImagePlus( name + "-defects", test );
-		final ImagePlus truthImp = new ImagePlus( "truth", truth );
-		final ImagePlus truthLabels = Labeling.label( truthImp, Labeling.Connectivity.EIGHT, 0 );
-		final double t = Thresholds.otsu( ( float[] ) test.convertToFloat().getPixels() );
-		final ImagePlus otsu = Thresholds.mask( new ImagePlus( "i", test.convertToFloat() ), t );
+		final SegmentBench.DefectiveHalf d = SegmentBench.DefectiveHalf.of( ip, name );
+		final ImagePlus defective = d.defective, truthImp = d.truth, truthLabels = d.truthLabels, otsu = d.otsu;
 
 		// the user's flow: Train Autoencoder, mode "Anomaly detector (normal images)", on the normal part only
 		final Path work = Paths.get( System.getProperty( "tx.work", "/tmp/build-sbench/texture-models" ) );
@@ -91,7 +81,7 @@ public class TextureBench
 			} );
 		final double trainS = reuse ? Double.NaN : ( System.nanoTime() - t0 ) / 1e9;
 		SegmentBench.row( name + ", Otsu threshold of the intensities (baseline, no model)",
-				ReconstructionSegmenter.fromMap( new ImagePlus( "intensity", test.convertToFloat() ), ReconstructionSegmenter.Settings.of( "Otsu", 0, 0, 0 ) ), truthImp, truthLabels, otsu, 0 );
+				ReconstructionSegmenter.fromMap( new ImagePlus( "intensity", defective.getProcessor().convertToFloat() ), ReconstructionSegmenter.Settings.of( "Otsu", 0, 0, 0 ) ), truthImp, truthLabels, otsu, 0 );
 		try ( ModelFile.Loaded m = ModelFile.load( file, 0 ) )
 		{
 			// the same rules for every texture, all calibrated on the held-out normal strip only: absolute error smoothed
