@@ -40,7 +40,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torch_denoiser import ConvPoolDenoiser, load  # noqa: E402  (the same conv_pool / U-Net graph in PyTorch)
+from torch_denoiser import ConvPoolDenoiser, load, train_epoch  # noqa: E402  (the same conv_pool / U-Net graph in PyTorch)
 
 
 def load_avg():
@@ -182,16 +182,7 @@ def main():
     epochs = []
     for e in range(h['epochs']):
         te = time.perf_counter()
-        order = orders[e]
-        total = 0.0
-        for i in range(0, n, bs):
-            idx = order[i:i + bs]
-            loss = F.binary_cross_entropy_with_logits(model(xs[idx]), ys[idx])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            total += loss.item() * len(idx)
-        tl = total / n
+        tl = train_epoch(model, opt, xs, ys, orders[e], bs, F.binary_cross_entropy_with_logits)
         epochs.append({'epoch': e + 1, 'train_loss': tl, 'seconds': time.perf_counter() - te, 'load_average': load_avg()})
         print('  torch epoch %d: train %.5f (%.1f s, %.0f samples/s, load %s)' % (e + 1, tl, epochs[-1]['seconds'], n / epochs[-1]['seconds'], epochs[-1]['load_average']))
         if tl < best:  # Trainer without validation: the lowest training loss wins (minImprovement 0)

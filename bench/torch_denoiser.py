@@ -81,6 +81,19 @@ class ConvPoolDenoiser(torch.nn.Module):
         return self.out_act(self.conv(x, 'out'))
 
 
+def train_epoch(model, opt, xs, ys, order, bs, loss_fn):
+    """One epoch over a fixed batch order, as the Java Trainer runs it: the sample-weighted mean training loss."""
+    total = 0.0
+    for i in range(0, len(order), bs):
+        idx = order[i:i + bs]
+        loss = loss_fn(model(xs[idx]), ys[idx])
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        total += loss.item() * len(idx)
+    return total / len(order)
+
+
 def main():
     d = sys.argv[1] if len(sys.argv) > 1 else '/tmp/build-dnbench/twin'
     out_md = sys.argv[2] if len(sys.argv) > 2 else 'bench/results/denoise_torch.md'
@@ -126,18 +139,10 @@ def main():
     epochs = []
     for e in range(h['epochs']):
         te = time.perf_counter()
-        order = orders[e]
-        total = 0.0
-        for i in range(0, n, bs):
-            idx = order[i:i + bs]
-            loss = F.mse_loss(model(xs[idx]), ys[idx])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            total += loss.item() * len(idx)
+        tl = train_epoch(model, opt, xs, ys, orders[e], bs, F.mse_loss)
         val = evaluate()
-        epochs.append({'epoch': e + 1, 'train_loss': total / n, 'validation_loss': val, 'seconds': time.perf_counter() - te})
-        print('  torch epoch %d: train %.5f, validation %.5f (%.1f s, %.0f samples/s)' % (e + 1, total / n, val, epochs[-1]['seconds'], n / epochs[-1]['seconds']))
+        epochs.append({'epoch': e + 1, 'train_loss': tl, 'validation_loss': val, 'seconds': time.perf_counter() - te})
+        print('  torch epoch %d: train %.5f, validation %.5f (%.1f s, %.0f samples/s)' % (e + 1, tl, val, epochs[-1]['seconds'], n / epochs[-1]['seconds']))
         if val < best:
             best, best_epoch = val, e + 1
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
