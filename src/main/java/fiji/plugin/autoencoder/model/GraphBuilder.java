@@ -301,7 +301,7 @@ public final class GraphBuilder
 
 	private Operand< ? > dataVariable( final String name, final Shape shape )
 	{
-		final Operand< ? > handle = named( name ).varHandleOp( TFloat32.class, shape );
+		final Operand< ? > handle = named( name ).varHandleOp( TFloat32.class, shape, org.tensorflow.op.core.VarHandleOp.sharedName( name ) );
 		final Placeholder< TFloat32 > value = named( Endpoints.dataValue( name ) ).placeholder( TFloat32.class, Placeholder.shape( shape ) );
 		named( Endpoints.dataAssign( name ) ).assignVariableOp( handle, value );
 		return handle;

@@ -146,6 +146,70 @@ class MultiStepTest
 		}
 	}
 
+	/**
+	 * Uploaded inputs and separate targets stay two data sets: a 2-channel
+	 * segmenter with 1-channel masks, and an autoencoder with targets that are
+	 * not its inputs, train exactly as with the same batches fed. (The two data
+	 * variables once shared one TensorFlow resource, so the targets overwrote
+	 * the inputs.)
+	 */
+	@Test
+	void uploadedPairsEqualFedPairs()
+	{
+		final int n = 2 * K * 4;
+		final java.util.Random r = new java.util.Random( 11 );
+		final float[] x2 = new float[ n * 32 * 32 * 2 ], mask = new float[ n * 32 * 32 ];
+		for ( int i = 0; i < x2.length; i++ )
+			x2[ i ] = r.nextFloat();
+		for ( int i = 0; i < mask.length; i++ )
+			mask[ i ] = x2[ 2 * i ] + x2[ 2 * i + 1 ] > 1.2f ? 1 : 0;
+		final ModelSpec seg = Presets.segmenter( 2 );
+		seg.height = seg.width = 32;
+		final float[] x = FashionMnistSubset.images( n ), t = new float[ x.length ];
+		for ( int i = 0; i < n; i++ )
+			System.arraycopy( x, ( n - 1 - i ) * 784, t, i * 784, 784 ); // another image as the target
+		final Object[][] cases = { { seg.validate(), x2, mask, new long[] { 32, 32, 2 } }, { Presets.convStrided(), x, t, new long[] { 28, 28, 1 } } };
+		for ( final Object[] c : cases )
+		{
+			final ModelSpec spec = ( ModelSpec ) c[ 0 ];
+			final float[] in = ( float[] ) c[ 1 ], out = ( float[] ) c[ 2 ];
+			final long[] s = ( long[] ) c[ 3 ];
+			final List< List< float[] > > results = new ArrayList<>();
+			for ( final boolean upload : new boolean[] { false, true } )
+				try ( Model m = Model.create( spec, 3, 2 ) )
+				{
+					m.prepareMultiStep( K );
+					final float[] losses = new float[ 2 * K ];
+					final int half = n / 2, inSize = ( int ) ( s[ 0 ] * s[ 1 ] * s[ 2 ] ), outSize = ( int ) ( s[ 0 ] * s[ 1 ] );
+					if ( upload )
+						try ( TFloat32 all = Model.tensor( in, Shape.of( n, s[ 0 ], s[ 1 ], s[ 2 ] ) );
+								TFloat32 allT = Model.tensor( out, Shape.of( n, s[ 0 ], s[ 1 ], 1 ) ) )
+						{
+							m.uploadTrainingData( all, allT );
+						}
+					for ( int run = 0; run < 2; run++ )
+						if ( upload )
+						{
+							final int[] idx = new int[ half ];
+							for ( int i = 0; i < half; i++ )
+								idx[ i ] = run * half + i;
+							try ( TInt32 ti = TInt32.vectorOf( idx ) )
+							{
+								System.arraycopy( m.trainSteps( K, ti ), 0, losses, run * K, K );
+							}
+						}
+						else
+							try ( TFloat32 bi = Model.tensor( Arrays.copyOfRange( in, run * half * inSize, ( run + 1 ) * half * inSize ), Shape.of( half, s[ 0 ], s[ 1 ], s[ 2 ] ) );
+									TFloat32 bt = Model.tensor( Arrays.copyOfRange( out, run * half * outSize, ( run + 1 ) * half * outSize ), Shape.of( half, s[ 0 ], s[ 1 ], 1 ) ) )
+							{
+								System.arraycopy( m.trainSteps( K, bi, bt, null ), 0, losses, run * K, K );
+							}
+					results.add( result( m, losses ) );
+				}
+			assertSameTraining( results.get( 0 ), results.get( 1 ), spec.name + " uploaded pairs" );
+		}
+	}
+
 	/** The trainer with 8 steps per run: same history as with 1 (the last, partial batch runs alone), data left out of the model file. */
 	@Test
 	void trainerWithStepsPerRunMatchesSingleStepsAndSavesNoData() throws IOException
