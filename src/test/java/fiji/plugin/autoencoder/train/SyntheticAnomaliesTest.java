@@ -61,4 +61,70 @@ class SyntheticAnomaliesTest
 		final String msg = assertThrows( IllegalArgumentException.class, () -> anomalies.apply( Arrays.copyOf( before, size ), new float[ size ], null, 1, h, w, c, new Random() ) ).getMessage();
 		assertTrue( msg.contains( "0 <= min <= max" ), msg );
 	}
+
+	@Test
+	void masksAreThePaintedCoverageAndEachAnomalyStaysInItsBoundingBox()
+	{
+		// the bounding box is conservative: no pixel outside it is covered (scan every pixel of 3000 random anomalies)
+		final Random r = new Random( 5 );
+		for ( int k = 0; k < 3000; k++ )
+		{
+			final int h = 40 + r.nextInt( 60 ), w = 40 + r.nextInt( 60 );
+			final SyntheticAnomalies.Anomaly a = new SyntheticAnomalies.Anomaly( h, w, r );
+			for ( int y = 0; y < h; y++ )
+				for ( int x = 0; x < w; x++ )
+					if ( x < a.x0 || x > a.x1 || y < a.y0 || y > a.y1 )
+						assertEquals( 0f, a.coverage( x, y ), "anomaly " + k + " covers (" + x + ", " + y + ") outside its box" );
+		}
+
+		// one anomaly per image: the shift is the offset times the mask, in every channel; no shift where the mask is 0
+		final int h = 96, w = 80, c = 2;
+		final SyntheticAnomalies anomalies = new SyntheticAnomalies();
+		int covered = 0;
+		for ( int k = 0; k < 50; k++ )
+		{
+			final float[] image = new float[ h * w * c ], mask = new float[ h * w ];
+			anomalies.paintImage( image, mask, h, w, c, 1, new Random( k ) );
+			double offset = Double.NaN;
+			for ( int i = 0; i < h * w; i++ )
+			{
+				assertTrue( mask[ i ] >= 0 && mask[ i ] <= 1 );
+				assertEquals( image[ i * c ], image[ i * c + 1 ], 1e-6 );
+				if ( mask[ i ] == 0 )
+					assertEquals( 0f, image[ i * c ] );
+				else if ( mask[ i ] == 1 )
+				{
+					if ( offset != offset )
+						offset = image[ i * c ];
+					assertEquals( offset, image[ i * c ], 1e-6, "fully covered pixels share the offset" );
+					covered++;
+				}
+				else
+					assertTrue( Math.abs( image[ i * c ] ) < Math.abs( offset != offset ? anomalies.maxOffset : offset ) + 1e-6 );
+			}
+			if ( offset == offset )
+				assertTrue( Math.abs( offset ) >= anomalies.minOffset - 1e-6 && Math.abs( offset ) <= anomalies.maxOffset + 1e-6, "offset " + offset );
+		}
+		assertTrue( covered > 1000, "fully covered pixels in 50 anomalies: " + covered );
+
+		// patches: masks of the painted patches, zero for the clean ones; the same inputs as without masks
+		final int n = 100;
+		final float[] input = new float[ n * 32 * 32 ], masks = new float[ n * 32 * 32 ], plain = new float[ input.length ];
+		anomalies.paint( input, masks, n, 32, 32, 1, new Random( 8 ) );
+		anomalies.apply( plain, null, null, n, 32, 32, 1, new Random( 8 ) );
+		assertArrayEquals( plain, input );
+		int clean = 0;
+		for ( int p = 0; p < n; p++ )
+		{
+			boolean any = false;
+			for ( int i = p * 1024; i < ( p + 1 ) * 1024; i++ )
+			{
+				assertEquals( masks[ i ] > 0, input[ i ] != 0, "mask and shift agree at pixel " + i );
+				any |= masks[ i ] > 0;
+			}
+			if ( !any )
+				clean++;
+		}
+		assertTrue( clean >= 10 && clean <= 35, "about 20 % clean patches: " + clean );
+	}
 }
