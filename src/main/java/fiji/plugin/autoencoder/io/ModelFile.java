@@ -41,7 +41,9 @@ import fiji.plugin.autoencoder.model.ModelSpec;
  * the TensorFlow SavedModel (graph, weights and optimiser state, so training
  * can continue), {@code spec.json}, {@code format.json} (format and TensorFlow
  * versions) and named JSON extras such as {@code history.json} and
- * {@code normalization.json}.
+ * {@code normalization.json}, and optionally other model files embedded whole
+ * (e.g. {@link #RECONSTRUCTION_MODEL}, the autoencoder whose reconstruction an
+ * anomaly segmenter reads), loaded with it and closed with it.
  * <p>
  * Writing is atomic (a temporary file in the target folder, then a rename), so
  * a crash never leaves half a model. Loading checks the zip, the spec and every
@@ -67,7 +69,15 @@ public final class ModelFile
 
 	public static final String NORMALIZATION = "normalization.json";
 
+	/**
+	 * The entry of an embedded model file whose reconstruction this model takes
+	 * as input besides the image (an anomaly segmenter's autoencoder).
+	 */
+	public static final String RECONSTRUCTION_MODEL = "reconstruction.aemodel.zip";
+
 	static final String SAVED_MODEL = "saved_model/";
+
+	static final String EMBEDDED_SUFFIX = ".aemodel.zip";
 
 	/** Refuse zips that would unpack to more than this (a zip bomb guard). */
 	static final long MAX_UNPACKED_BYTES = 4L << 30;
@@ -84,10 +94,13 @@ public final class ModelFile
 
 		private final Map< String, String > extras;
 
-		Loaded( final Model model, final Map< String, String > extras )
+		private final Map< String, Loaded > embedded;
+
+		Loaded( final Model model, final Map< String, String > extras, final Map< String, Loaded > embedded )
 		{
 			this.model = model;
 			this.extras = Collections.unmodifiableMap( extras );
+			this.embedded = Collections.unmodifiableMap( embedded );
 		}
 
 		public Model model()
@@ -101,9 +114,17 @@ public final class ModelFile
 			return extras;
 		}
 
+		/** The embedded model file of this entry name (e.g. {@link ModelFile#RECONSTRUCTION_MODEL}), loaded, or null. */
+		public Loaded embedded( final String name )
+		{
+			return embedded.get( name );
+		}
+
 		@Override
 		public void close()
 		{
+			for ( final Loaded e : embedded.values() )
+				e.close();
 			model.close();
 		}
 	}
@@ -114,6 +135,25 @@ public final class ModelFile
 	 */
 	public static void save( final Model model, final Path file, final Map< String, String > extras ) throws IOException
 	{
+		save( model, file, extras, Collections.emptyMap() );
+	}
+
+	/**
+	 * Like {@link #save(Model, Path, Map)}, with other model files embedded
+	 * whole under the given entry names (ending in {@code .aemodel.zip}, e.g.
+	 * {@link #RECONSTRUCTION_MODEL}); {@link #load} loads them with the model.
+	 */
+	public static void save( final Model model, final Path file, final Map< String, String > extras, final Map< String, Path > embedded ) throws IOException
+	{
+		for ( final Map.Entry< String, Path > e : embedded.entrySet() )
+		{
+			if ( !e.getKey().endsWith( EMBEDDED_SUFFIX ) || e.getKey().contains( "/" ) )
+				throw new IllegalArgumentException( "Embedded model entry names end in " + EMBEDDED_SUFFIX + " and have no folder, got " + e.getKey() );
+			if ( !Files.isRegularFile( e.getValue() ) )
+				throw new IOException( "Cannot embed " + e.getValue() + " in the model file: it does not exist" );
+			if ( e.getValue().toAbsolutePath().normalize().equals( file.toAbsolutePath().normalize() ) )
+				throw new IllegalArgumentException( "A model file cannot embed itself (" + file + "): copy the model to embed first" );
+		}
 		final Path target = file.toAbsolutePath();
 		final Path dir = target.getParent();
 		if ( dir == null || !Files.isDirectory( dir ) )
@@ -144,6 +184,12 @@ public final class ModelFile
 					format.addProperty( "step", model.step() );
 					putText( zip, FORMAT, GSON.toJson( format ) );
 					putText( zip, SPEC, model.spec().toJson() );
+					for ( final Map.Entry< String, Path > e : embedded.entrySet() )
+					{
+						zip.putNextEntry( new ZipEntry( e.getKey() ) );
+						Files.copy( e.getValue(), zip );
+						zip.closeEntry();
+					}
 					for ( final Map.Entry< String, String > e : extras.entrySet() )
 					{
 						if ( e.getKey().equals( SPEC ) || e.getKey().equals( FORMAT ) || e.getKey().contains( "/" ) )
@@ -236,12 +282,37 @@ public final class ModelFile
 			final Map< String, String > extras = new LinkedHashMap<>( texts );
 			extras.remove( FORMAT );
 			extras.remove( SPEC );
-			return new Loaded( Model.fromBundle( spec, bundle ), extras );
+			final Model model = Model.fromBundle( spec, bundle );
+			final Map< String, Loaded > embedded = new LinkedHashMap<>();
+			try ( Stream< Path > files = Files.list( dir ) )
+			{
+				for ( final Path f : ( Iterable< Path > ) files.sorted()::iterator )
+					if ( f.getFileName().toString().endsWith( EMBEDDED_SUFFIX ) )
+						embedded.put( f.getFileName().toString(), load( f, threads ) );
+			}
+			catch ( final IOException e )
+			{
+				closeAll( model, embedded );
+				throw new IOException( file + " embeds a model that cannot be loaded: " + e.getMessage(), e );
+			}
+			catch ( final RuntimeException e )
+			{
+				closeAll( model, embedded );
+				throw e;
+			}
+			return new Loaded( model, extras, embedded );
 		}
 		finally
 		{
 			deleteTree( dir );
 		}
+	}
+
+	private static void closeAll( final Model model, final Map< String, Loaded > embedded )
+	{
+		for ( final Loaded l : embedded.values() )
+			l.close();
+		model.close();
 	}
 
 	/** Reads only the spec of a model file (quick, no TensorFlow). */
@@ -281,6 +352,13 @@ public final class ModelFile
 				if ( name.startsWith( SAVED_MODEL ) )
 				{
 					Files.createDirectories( out.getParent() );
+					try ( OutputStream o = Files.newOutputStream( out ) )
+					{
+						total += copyLimited( zip, o, MAX_UNPACKED_BYTES - total, file );
+					}
+				}
+				else if ( !name.contains( "/" ) && name.endsWith( EMBEDDED_SUFFIX ) )
+				{
 					try ( OutputStream o = Files.newOutputStream( out ) )
 					{
 						total += copyLimited( zip, o, MAX_UNPACKED_BYTES - total, file );

@@ -66,8 +66,11 @@ public final class ImageTrainingJob
 	/** The image each input's normalisation is fitted on (default: the input itself; e.g. a noisy copy for synthetic noise). */
 	public java.util.function.UnaryOperator< ImagePlus > normalizationImage = imp -> imp;
 
-	/** Stops the training from another thread. */
-	public final Trainer trainer = new Trainer();
+	/** Stops the training from another thread (several jobs may share one, e.g. the stages of one training). */
+	public Trainer trainer = new Trainer();
+
+	/** Model files saved inside the model file, by entry name (see {@link ModelFile#save(Model, Path, Map, Map)}). */
+	public Map< String, Path > embeddedModels = new HashMap<>();
 
 	/** The outcome. */
 	public static final class Result
@@ -201,7 +204,7 @@ public final class ImageTrainingJob
 		extras.put( ModelFile.HISTORY, h.toJson() );
 		try
 		{
-			ModelFile.save( m, modelFile, extras );
+			ModelFile.save( m, modelFile, extras, embeddedModels );
 		}
 		catch ( final IOException e )
 		{

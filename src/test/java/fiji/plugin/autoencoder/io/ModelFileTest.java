@@ -1,7 +1,10 @@
 package fiji.plugin.autoencoder.io;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -143,6 +146,45 @@ class ModelFileTest
 		}
 		final IllegalArgumentException e = assertThrows( IllegalArgumentException.class, () -> ModelFile.load( file, 1 ) );
 		assertTrue( e.getMessage().contains( "ReadFile" ) && e.getMessage().contains( "evil.aemodel.zip" ), e.getMessage() );
+	}
+
+	/** A model file embeds another whole (an anomaly segmenter's autoencoder): both load, both close, bad entries are refused. */
+	@Test
+	void embeddedModelsLoadAndCloseWithTheirFile() throws IOException
+	{
+		final Path inner = dir.resolve( "inner.aemodel.zip" ), outer = dir.resolve( "outer.aemodel.zip" );
+		final float[] x = new float[ 2 * 28 * 28 ];
+		for ( int i = 0; i < x.length; i++ )
+			x[ i ] = ( i % 29 ) / 29f;
+		final float[] innerOut, outerOut;
+		try ( Model a = Model.create( Presets.convStrided(), 1, 1 ); Model b = Model.create( Presets.dense( false ), 2, 1 ) )
+		{
+			ModelFile.save( a, inner, Map.of( "history.json", "{\"epochs\": []}" ) );
+			ModelFile.save( b, outer, Map.of(), Map.of( ModelFile.RECONSTRUCTION_MODEL, inner ) );
+			innerOut = a.reconstruct( x, 2 );
+			outerOut = b.reconstruct( x, 2 );
+			assertTrue( assertThrows( IllegalArgumentException.class, () -> ModelFile.save( b, outer, Map.of(), Map.of( "inner.zip", inner ) ) ).getMessage().contains( ".aemodel.zip" ) );
+			assertTrue( assertThrows( IllegalArgumentException.class, () -> ModelFile.save( b, outer, Map.of(), Map.of( ModelFile.RECONSTRUCTION_MODEL, outer ) ) ).getMessage().contains( "itself" ) );
+			assertTrue( assertThrows( IOException.class, () -> ModelFile.save( b, outer, Map.of(), Map.of( ModelFile.RECONSTRUCTION_MODEL, dir.resolve( "missing.aemodel.zip" ) ) ) ).getMessage().contains( "does not exist" ) );
+		}
+		final ModelFile.Loaded loaded = ModelFile.load( outer, 1 );
+		final ModelFile.Loaded embedded = loaded.embedded( ModelFile.RECONSTRUCTION_MODEL );
+		assertNotNull( embedded );
+		assertNull( loaded.embedded( "other.aemodel.zip" ) );
+		assertEquals( "conv_strided", embedded.model().spec().name );
+		assertEquals( "{\"epochs\": []}", embedded.extras().get( "history.json" ) );
+		assertArrayEquals( innerOut, embedded.model().reconstruct( x, 2 ) );
+		assertArrayEquals( outerOut, loaded.model().reconstruct( x, 2 ) );
+		loaded.close();
+		assertThrows( IllegalStateException.class, () -> embedded.model().reconstruct( x, 2 ), "closing the file's model closes the embedded one" );
+		// a damaged embedded model: the whole file is refused, naming it
+		Files.write( inner, new byte[] { 1, 2, 3 } );
+		try ( Model b = Model.create( Presets.dense( false ), 2, 1 ) )
+		{
+			ModelFile.save( b, outer, Map.of(), Map.of( ModelFile.RECONSTRUCTION_MODEL, inner ) );
+		}
+		final IOException e = assertThrows( IOException.class, () -> ModelFile.load( outer, 1 ) );
+		assertTrue( e.getMessage().contains( "embeds a model that cannot be loaded" ), e.getMessage() );
 	}
 
 	@Test
