@@ -3,13 +3,12 @@ package fiji.plugin.autoencoder;
 import java.io.File;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Collections;
 import java.util.concurrent.CancellationException;
 
 import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.denoise.FolderProcessor;
-import fiji.plugin.autoencoder.denoise.TrainingSettings;
+import fiji.plugin.autoencoder.commands.TrainingSettings;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import fiji.plugin.autoencoder.train.History;
@@ -61,7 +60,7 @@ public final class MacroCalls
 			settings.patience = integer( options, "patience", settings.patience );
 			final ImagePlus target = value( options, "target", "" ).isEmpty() ? null : image( options, "target" );
 			final ImageTrainingJob job = settings.job( input, target, path( options, "model_file" ) );
-			final ImageTrainingJob.Result r = job.run( Collections.singletonList( input ), settings.targets( target ), new TrainingListener()
+			final ImageTrainingJob.Result r = settings.run( job, input, target, new TrainingListener()
 			{
 				@Override
 				public void epochEnded( final History.Epoch e, final History h )

@@ -29,13 +29,13 @@ public class SegmentByReconstructionCommand extends ContextCommand
 	@Parameter( label = "Image" )
 	private ImagePlus input;
 
-	@Parameter( label = "Model file", style = "open", description = "An autoencoder trained on normal (defect-free) images" )
+	@Parameter( label = "Model file", style = "open", description = "An autoencoder trained on normal (defect-free) images, or an anomaly segmenter (its map is the anomaly probability, 0..1)" )
 	private File model_file;
 
 	@Parameter( label = "Threshold method", choices = { "Otsu", "Percentile", "Value" } )
 	private String threshold_method = "Otsu";
 
-	@Parameter( label = "Threshold value (percentile or error)", description = "Percentile: e.g. 99; Value: the reconstruction error itself; ignored for Otsu" )
+	@Parameter( label = "Threshold value (percentile or error)", description = "Percentile: e.g. 99; Value: the reconstruction error itself (for an anomaly segmenter: the probability, e.g. 0.5); ignored for Otsu" )
 	private double threshold_value = 99;
 
 	@Parameter( label = "Smoothing sigma (pixels, 0 = none)", min = "0" )

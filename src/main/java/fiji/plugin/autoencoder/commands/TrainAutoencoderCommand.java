@@ -1,7 +1,6 @@
 package fiji.plugin.autoencoder.commands;
 
 import java.io.File;
-import java.util.Collections;
 
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -11,7 +10,6 @@ import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-import fiji.plugin.autoencoder.denoise.TrainingSettings;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
 import fiji.plugin.autoencoder.train.TrainingListener;
 import fiji.plugin.autoencoder.ui.TrainingMonitor;
@@ -37,7 +35,7 @@ public class TrainAutoencoderCommand extends ContextCommand
 	@Parameter( label = "Clean target image (paired training only)", required = false )
 	private ImagePlus target;
 
-	@Parameter( label = "Mode", choices = { "Denoise (self-supervised)", "Denoise (paired)", "Denoise (synthetic noise)", "Anomaly detector (normal images)", "Conv autoencoder", "Strided conv autoencoder", "Dense autoencoder" } )
+	@Parameter( label = "Mode", choices = { "Denoise (self-supervised)", "Denoise (paired)", "Denoise (synthetic noise)", "Anomaly detector (normal images)", "Anomaly segmenter (normal images)", "Conv autoencoder", "Strided conv autoencoder", "Dense autoencoder" } )
 	private String mode = "Denoise (self-supervised)";
 
 	@Parameter( label = "Synthetic noise", description = "e.g. gaussian:sigma=10, poisson:peak=30, poisson-gaussian:peak=30,sigma=2" )
@@ -46,7 +44,7 @@ public class TrainAutoencoderCommand extends ContextCommand
 	@Parameter( label = "Model file", style = "save" )
 	private File model_file;
 
-	@Parameter( label = "Continue training the model file" )
+	@Parameter( label = "Continue training the model file", persist = false ) // not remembered: a later training into a new file must not fail for it
 	private boolean resume = false;
 
 	@Parameter( label = "Epochs", min = "1" )
@@ -101,7 +99,7 @@ public class TrainAutoencoderCommand extends ContextCommand
 			final TrainingListener logLines = new LogListener( log::info, status );
 			try ( TrainingMonitor monitor = gui ? new TrainingMonitor( job.trainer, mode ) : null )
 			{
-				final ImageTrainingJob.Result r = job.run( Collections.singletonList( input ), settings.targets( target ), monitor != null ? both( monitor, logLines ) : logLines );
+				final ImageTrainingJob.Result r = settings.run( job, Commands.image( input ), target, monitor != null ? both( monitor, logLines ) : logLines );
 				result = r.training.message + " Saved " + r.modelFile;
 				log.info( "Train Autoencoder: " + result );
 			}

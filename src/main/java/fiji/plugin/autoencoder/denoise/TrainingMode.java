@@ -18,8 +18,9 @@ import ij.process.FloatProcessor;
  * (from noisy/clean pairs, self-supervised from noisy images alone with
  * blind-spot masking, or from clean images with synthetic noise), anomaly
  * detectors for Segment by Reconstruction (trained on normal images with
- * {@link SyntheticAnomalies}) and plain autoencoders. {@link #job} sets up an
- * {@link ImageTrainingJob} accordingly.
+ * {@link SyntheticAnomalies}; the anomaly segmenter adds a second stage, see
+ * {@code commands.TrainingSettings.run}) and plain autoencoders. {@link #job} sets up an
+ * {@link ImageTrainingJob} accordingly (for the anomaly segmenter: its first stage).
  */
 public enum TrainingMode
 {
@@ -27,6 +28,8 @@ public enum TrainingMode
 	DENOISE_SELF_SUPERVISED( "Denoise (self-supervised)" ),
 	DENOISE_SYNTHETIC( "Denoise (synthetic noise)" ),
 	ANOMALY_DETECTOR( "Anomaly detector (normal images)" ),
+	/** An anomaly detector, then {@code segment.AnomalySegmenter}'s learned comparison of image and reconstruction, in one file. */
+	ANOMALY_SEGMENTER( "Anomaly segmenter (normal images)" ),
 	CONV_AUTOENCODER( "Conv autoencoder" ),
 	STRIDED_AUTOENCODER( "Strided conv autoencoder" ),
 	DENSE_AUTOENCODER( "Dense autoencoder" );
@@ -91,13 +94,14 @@ public enum TrainingMode
 			linear( spec );
 			break;
 		case ANOMALY_DETECTOR:
+		case ANOMALY_SEGMENTER:
 			spec = Presets.anomalyDetector( channels );
 			break;
 		default:
 			spec = Presets.denoiser( channels );
 		}
 		spec.channels = channels;
-		spec.name = name().toLowerCase( Locale.ROOT );
+		spec.name = ( this == ANOMALY_SEGMENTER ? ANOMALY_DETECTOR : this ).name().toLowerCase( Locale.ROOT );
 		final ImageTrainingJob job = new ImageTrainingJob( spec, modelFile );
 		job.config.seed( seed );
 		if ( this == DENSE_AUTOENCODER )
@@ -108,7 +112,7 @@ public enum TrainingMode
 			spec.residual = false; // the masked input pixel is a neighbour's value, not the pixel itself
 			job.normalizedTransform = blindSpot( new BlindSpotMasker() );
 		}
-		if ( this == ANOMALY_DETECTOR )
+		if ( this == ANOMALY_DETECTOR || this == ANOMALY_SEGMENTER )
 			job.normalizedTransform = new SyntheticAnomalies(); // the input is its own (clean) target
 		if ( this == DENOISE_SYNTHETIC )
 		{

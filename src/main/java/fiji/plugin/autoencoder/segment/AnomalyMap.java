@@ -139,11 +139,27 @@ public final class AnomalyMap
 		}
 	}
 
-	/** The model's reconstruction of {@code input} (32-bit, input units), then {@link #fromReconstruction}. */
+	/**
+	 * The model's reconstruction of {@code input} (32-bit, input units), then
+	 * {@link #fromReconstruction}. For an {@link AnomalySegmenter} model file the
+	 * map is its anomaly probability instead (0..1, one channel), smoothed and
+	 * normalised as the options say (the error kind and per-channel options do
+	 * not apply).
+	 */
 	public static ImagePlus compute( final ModelFile.Loaded model, final ImagePlus input, final Options options, final Progress progress )
 	{
 		if ( input == null )
 			throw new IllegalArgumentException( "No image: open the image to segment first" );
+		if ( AnomalySegmenter.isAnomalySegmenter( model ) )
+		{
+			if ( !( options.sigma >= 0 ) || Double.isInfinite( options.sigma ) )
+				throw new IllegalArgumentException( "The smoothing sigma must be 0 (none) or positive, got " + options.sigma );
+			final ImagePlus p = AnomalySegmenter.probability( model, input, options.tiling, progress );
+			final float[][] planes = new float[ p.getStackSize() ][];
+			for ( int i = 0; i < planes.length; i++ )
+				planes[ i ] = normalize( smooth( ( ( float[] ) p.getStack().getPixels( i + 1 ) ).clone(), input, options.sigma ), options.normalization );
+			return Planes.floatImage( Planes.title( input, "anomaly" ), input, 1, planes );
+		}
 		final ImagePlus reconstruction = Denoiser.apply( model, input, OutputType.FLOAT_32, "reconstruction", options.tiling, progress );
 		return fromReconstruction( input, reconstruction, options );
 	}

@@ -1,5 +1,8 @@
 package fiji.plugin.autoencoder.segment;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -10,8 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.convert.TestImages;
-import fiji.plugin.autoencoder.denoise.TrainingSettings;
+import fiji.plugin.autoencoder.commands.TrainingSettings;
 import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.tiling.ImageRunner;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
 import fiji.plugin.autoencoder.train.SyntheticAnomalies;
 import fiji.plugin.autoencoder.train.TrainingListener;
@@ -50,11 +54,59 @@ class AnomalyDetectorTest
 		final ImagePlus defective = new ImagePlus( "brick-defects", test );
 
 		final ImagePlus truthImp = new ImagePlus( "truth", truth );
-		final double detector = separation( train( "Anomaly detector (normal images)", normal, true ), heldOut, defective, truthImp, true );
+		final Path detectorFile = train( "Anomaly detector (normal images)", normal, true );
+		final double detector = separation( detectorFile, heldOut, defective, truthImp, true );
 		final double plain = separation( train( "Conv autoencoder", normal, false ), heldOut, defective, truthImp, false );
 		// threshold-free: the mean error inside the defects in units of the 99.9th percentile of the error on held-out normal texture
 		assertTrue( detector > 1.5, "anomaly detector: defects' mean error / normal 99.9th percentile = " + detector );
 		assertTrue( detector > 1.4 * plain, "anomaly detector " + detector + " vs plain conv autoencoder " + plain + " trained alike" );
+
+		// second stage: the learned comparison of image and reconstruction, trained on painted copies of the normal texture
+		final AnomalySegmenter.Settings s = new AnomalySegmenter.Settings();
+		s.epochs = 10;
+		s.patchesPerEpoch = 512;
+		s.patience = 0;
+		s.copies = 8;
+		final Path segmenterFile = dir.resolve( "segmenter.aemodel.zip" );
+		AnomalySegmenter.train( detectorFile, Collections.singletonList( normal ), segmenterFile, s, null, TrainingListener.none() );
+		try ( ModelFile.Loaded m = ModelFile.load( segmenterFile, 0 ) )
+		{
+			assertTrue( AnomalySegmenter.isAnomalySegmenter( m ) );
+			assertEquals( 2, m.model().spec().channels, "image and reconstruction" );
+			final ImagePlus p = AnomalySegmenter.probability( m, defective, new ImageRunner.Options(), Progress.none() );
+			final ImageRunner.Options tiles = new ImageRunner.Options();
+			tiles.tileSize = new int[] { 96, 96 }; // with the 40-px halo: 16 x 16 core pixels per tile
+			final ImagePlus tiled = AnomalySegmenter.probability( m, defective, tiles, Progress.none() );
+			final float[] pv = ( float[] ) p.getProcessor().getPixels(), tv = ( float[] ) tiled.getProcessor().getPixels();
+			for ( int i = 0; i < pv.length; i++ )
+			{
+				assertTrue( pv[ i ] >= 0 && pv[ i ] <= 1, "a probability: " + pv[ i ] );
+				assertEquals( pv[ i ], tv[ i ], "tiled and untiled agree exactly at pixel " + i );
+			}
+			// Segment by Reconstruction's map is this probability
+			assertArrayEquals( pv, ( float[] ) AnomalyMap.compute( m, defective, new AnomalyMap.Options(), Progress.none() ).getProcessor().getPixels() );
+			double inside = 0, outside = 0;
+			int n = 0;
+			for ( int i = 0; i < pv.length; i++ )
+				if ( truth.get( i ) != 0 )
+				{
+					inside += pv[ i ];
+					n++;
+				}
+				else
+					outside += pv[ i ];
+			inside /= n;
+			outside /= pv.length - n;
+			final Segmentation seg = ReconstructionSegmenter.fromMap( p, ReconstructionSegmenter.Settings.of( "Value", 0.5, 0, 10 ) );
+			final double dice = Evaluation.dice( seg.mask, truthImp );
+			System.out.println( "anomaly segmenter: mean probability in defects " + inside + ", elsewhere " + outside + ", " + seg.objectCount + " objects at 0.5, Dice " + dice );
+			assertTrue( inside > 0.5 && outside < 0.05, "mean probability inside the defects " + inside + ", outside " + outside );
+			for ( final int[] d : DEFECTS )
+				assertTrue( seg.labels.getProcessor().get( d[ 0 ], d[ 1 ] ) > 0, "defect at " + d[ 0 ] + ", " + d[ 1 ] + " found at probability 0.5" );
+			assertTrue( dice > 0.5, "pixel Dice at probability 0.5: " + dice );
+			final String msg = assertThrows( IllegalArgumentException.class, () -> AnomalySegmenter.probability( m, new ImagePlus( "rgb", new ij.process.ColorProcessor( 64, 64 ) ), new ImageRunner.Options(), Progress.none() ) ).getMessage();
+			assertTrue( msg.contains( "3 channel(s)" ) && msg.contains( "trained on images with 1" ), msg );
+		}
 	}
 
 	private Path train( final String mode, final ImagePlus normal, final boolean detector ) throws Exception

@@ -1,0 +1,102 @@
+package fiji.plugin.autoencoder.commands;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+
+import fiji.plugin.autoencoder.denoise.NoiseModel;
+import fiji.plugin.autoencoder.denoise.TrainingMode;
+import fiji.plugin.autoencoder.segment.AnomalySegmenter;
+import fiji.plugin.autoencoder.train.ImageTrainingJob;
+import fiji.plugin.autoencoder.train.Trainer;
+import fiji.plugin.autoencoder.train.TrainingListener;
+import ij.ImagePlus;
+
+/**
+ * The settings of "Train Autoencoder" (the same keys in the Fiji command, in
+ * ImageJ 1 macros and on the command line), turned into an
+ * {@link ImageTrainingJob}: one place that checks them and maps them.
+ */
+public final class TrainingSettings
+{
+	public String mode = TrainingMode.DENOISE_SELF_SUPERVISED.label;
+
+	public String noise = "poisson-gaussian:peak=30,sigma=2";
+
+	public boolean resume = false;
+
+	public int epochs = 20, patchesPerEpoch = 1024, patchSize = 64, batchSize = 16, patience = 5;
+
+	public double validationFraction = 0.1, learningRate = 1e-3;
+
+	public long seed = 42;
+
+	/**
+	 * The anomaly segmenter's second stage sees this many times the patches
+	 * per epoch of the first: its network is about 3.5 times cheaper per patch,
+	 * and telling weak anomalies from texture takes many painted examples.
+	 */
+	public static final int SECOND_STAGE_PATCHES = 4;
+
+	/**
+	 * A job training on {@code input} (and {@code target} for paired modes), saving to {@code modelFile}.
+	 *
+	 * @throws IllegalArgumentException naming the setting that is wrong and the fix
+	 */
+	public ImageTrainingJob job( final ImagePlus input, final ImagePlus target, final Path modelFile )
+	{
+		final TrainingMode m = TrainingMode.of( mode );
+		if ( m == TrainingMode.ANOMALY_SEGMENTER && resume )
+			throw new IllegalArgumentException( "Mode '" + m.label + "' cannot resume a training (it trains two networks in turn): train anew, or resume an 'Anomaly detector (normal images)'" );
+		if ( m.needsTargets() && target == null )
+			throw new IllegalArgumentException( "Mode '" + m.label + "' needs a clean target image: open it and choose it as target, or use 'Denoise (self-supervised)'" );
+		final List< ImagePlus > images = Collections.singletonList( input );
+		final ImageTrainingJob job = m.job( images, modelFile, m == TrainingMode.DENOISE_SYNTHETIC ? NoiseModel.parse( noise ) : null, seed );
+		if ( resume )
+			job.resumeFrom = modelFile;
+		job.spec.learningRate = learningRate;
+		if ( m != TrainingMode.DENSE_AUTOENCODER ) // dense models take their fixed 28 x 28 patches
+			job.patchSize = patchSize;
+		job.patchesPerEpoch = patchesPerEpoch;
+		job.config.epochs( epochs ).batchSize( batchSize ).validationFraction( validationFraction ).patience( patience );
+		return job;
+	}
+
+	/**
+	 * Runs {@code job} (from {@link #job}) on {@code input}; for the anomaly
+	 * segmenter then trains its second stage ({@code segment.AnomalySegmenter},
+	 * the same epochs, patch size, batch size, validation, patience, learning
+	 * rate and seed, {@link #SECOND_STAGE_PATCHES} times the patches per epoch)
+	 * into the same file, unless the first stage was cancelled or diverged (its
+	 * best detector is then in the file, usable on its own).
+	 */
+	public ImageTrainingJob.Result run( final ImageTrainingJob job, final ImagePlus input, final ImagePlus target, final TrainingListener listener ) throws IOException
+	{
+		final ImageTrainingJob.Result first = job.run( Collections.singletonList( input ), targets( target ), listener );
+		if ( TrainingMode.of( mode ) != TrainingMode.ANOMALY_SEGMENTER || first.training.reason == Trainer.StopReason.CANCELLED || first.training.reason == Trainer.StopReason.DIVERGED )
+			return first;
+		return AnomalySegmenter.train( job.modelFile, Collections.singletonList( input ), job.modelFile, secondStage(), job.trainer, listener );
+	}
+
+	/** The settings of the anomaly segmenter's second stage that {@link #run} uses. */
+	public AnomalySegmenter.Settings secondStage()
+	{
+		final AnomalySegmenter.Settings s = new AnomalySegmenter.Settings();
+		s.epochs = epochs;
+		s.patchesPerEpoch = SECOND_STAGE_PATCHES * patchesPerEpoch;
+		s.patchSize = patchSize;
+		s.batchSize = batchSize;
+		s.validationFraction = validationFraction;
+		s.patience = patience;
+		s.learningRate = learningRate;
+		s.seed = seed;
+		return s;
+	}
+
+	/** The targets to pass to {@link ImageTrainingJob#run} for this mode (null when the input is its own target). */
+	public List< ImagePlus > targets( final ImagePlus target )
+	{
+		return TrainingMode.of( mode ).needsTargets() ? Collections.singletonList( target ) : null;
+	}
+}

@@ -1,0 +1,79 @@
+package fiji.plugin.autoencoder.segment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scijava.Context;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+
+import fiji.plugin.autoencoder.commands.SegmentByReconstructionCommand;
+import fiji.plugin.autoencoder.commands.TrainAutoencoderCommand;
+import fiji.plugin.autoencoder.convert.TestImages;
+import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.train.History;
+import ij.ImagePlus;
+import ij.process.ImageProcessor;
+
+/**
+ * The "Anomaly segmenter (normal images)" mode end to end through the SciJava
+ * commands with their macro keys: one file with both stages (each with its own
+ * history), Segment by Reconstruction on it gives a probability map, and a
+ * resume of this mode is refused with the way out.
+ */
+class AnomalySegmenterModeTest
+{
+	@TempDir
+	Path dir;
+
+	@Test
+	void trainsBothStagesIntoOneFileThatSegmentByReconstructionReads() throws Exception
+	{
+		final ImageProcessor ip = TestImages.open( "brick.png" ).getProcessor();
+		ip.setRoi( 0, 0, 256, 160 );
+		final ImagePlus normal = new ImagePlus( "brick-normal", ip.crop() );
+		ip.setRoi( 256, 300, 128, 128 );
+		final ImagePlus test = new ImagePlus( "brick-test", ip.crop() );
+		final Path file = dir.resolve( "segmenter.aemodel.zip" );
+		try ( Context context = new Context() )
+		{
+			final CommandService cs = context.service( CommandService.class );
+			final CommandModule train = cs.run( TrainAutoencoderCommand.class, true, "input", normal, "mode", "Anomaly segmenter (normal images)", "model_file", file.toFile(),
+					"resume", false, "epochs", 2, "patches_per_epoch", 64, "patch_size", 64, "batch_size", 16, "validation_fraction", 0.1, "patience", 0, "learning_rate", 1e-3,
+					"seed", 7L, "show_plot", false ).get();
+			assertFalse( train.isCanceled(), train.getCancelReason() );
+			assertTrue( ( ( String ) train.getOutput( "result" ) ).contains( "Saved" ), ( String ) train.getOutput( "result" ) );
+			try ( ModelFile.Loaded m = ModelFile.load( file, 1 ) )
+			{
+				assertTrue( AnomalySegmenter.isAnomalySegmenter( m ) );
+				final ModelFile.Loaded detector = m.embedded( ModelFile.RECONSTRUCTION_MODEL );
+				assertEquals( "anomaly_detector", detector.model().spec().name );
+				assertEquals( 1, detector.model().spec().channels );
+				assertEquals( 2, m.model().spec().channels, "image and reconstruction" );
+				assertEquals( 2, History.fromJson( m.extras().get( ModelFile.HISTORY ) ).epochs.size(), "second stage history" );
+				assertEquals( 2, History.fromJson( detector.extras().get( ModelFile.HISTORY ) ).epochs.size(), "first stage history" );
+			}
+
+			final CommandModule seg = cs.run( SegmentByReconstructionCommand.class, true, "input", test, "model_file", file.toFile(), "threshold_method", "Value",
+					"threshold_value", 0.5, "smoothing_sigma", 0.0, "smooth_signed", false, "min_size", 10, "seed_threshold", 0.0, "tile_size", 0 ).get();
+			assertFalse( seg.isCanceled(), seg.getCancelReason() );
+			final ImagePlus map = ( ImagePlus ) seg.getOutput( "anomaly_map" );
+			assertNotNull( map );
+			assertEquals( 128, map.getWidth() );
+			for ( final float f : ( float[] ) map.getProcessor().getPixels() )
+				assertTrue( f >= 0 && f <= 1, "the map of an anomaly segmenter is a probability: " + f );
+
+			final CommandModule resume = cs.run( TrainAutoencoderCommand.class, true, "input", normal, "mode", "Anomaly segmenter (normal images)", "model_file", file.toFile(),
+					"resume", true, "epochs", 1, "patches_per_epoch", 64, "patch_size", 64, "batch_size", 16, "validation_fraction", 0.1, "patience", 0, "learning_rate", 1e-3,
+					"seed", 7L, "show_plot", false ).get();
+			final String why = resume.isCanceled() ? resume.getCancelReason() : ( String ) resume.getOutput( "result" );
+			assertTrue( resume.isCanceled() && why.contains( "cannot resume" ), why );
+		}
+	}
+}
