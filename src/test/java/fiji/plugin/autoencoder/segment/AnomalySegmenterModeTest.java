@@ -1,5 +1,6 @@
 package fiji.plugin.autoencoder.segment;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -13,10 +14,12 @@ import org.scijava.Context;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 
+import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.commands.SegmentByReconstructionCommand;
 import fiji.plugin.autoencoder.commands.TrainAutoencoderCommand;
 import fiji.plugin.autoencoder.convert.TestImages;
 import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.tiling.ImageRunner;
 import fiji.plugin.autoencoder.train.History;
 import ij.ImagePlus;
 import ij.process.ImageProcessor;
@@ -24,8 +27,9 @@ import ij.process.ImageProcessor;
 /**
  * The "Anomaly segmenter (normal images)" mode end to end through the SciJava
  * commands with their macro keys: one file with both stages (each with its own
- * history), Segment by Reconstruction on it gives a probability map, and a
- * resume of this mode is refused with the way out.
+ * history), Segment by Reconstruction on it gives a probability map (also
+ * averaged over 8 orientations), and a resume of this mode is refused with the
+ * way out.
  */
 class AnomalySegmenterModeTest
 {
@@ -61,13 +65,25 @@ class AnomalySegmenterModeTest
 			}
 
 			final CommandModule seg = cs.run( SegmentByReconstructionCommand.class, true, "input", test, "model_file", file.toFile(), "threshold_method", "Value",
-					"threshold_value", 0.5, "smoothing_sigma", 0.0, "smooth_signed", false, "min_size", 10, "seed_threshold", 0.0, "tile_size", 0 ).get();
+					"threshold_value", 0.5, "smoothing_sigma", 0.0, "smooth_signed", false, "min_size", 10, "seed_threshold", 0.0, "tile_size", 0, "average_orientations", false ).get();
 			assertFalse( seg.isCanceled(), seg.getCancelReason() );
 			final ImagePlus map = ( ImagePlus ) seg.getOutput( "anomaly_map" );
 			assertNotNull( map );
 			assertEquals( 128, map.getWidth() );
 			for ( final float f : ( float[] ) map.getProcessor().getPixels() )
 				assertTrue( f >= 0 && f <= 1, "the map of an anomaly segmenter is a probability: " + f );
+			// 8 orientations: both stages averaged, the same as AnomalySegmenter.probability with that option
+			final CommandModule tta = cs.run( SegmentByReconstructionCommand.class, true, "input", test, "model_file", file.toFile(), "threshold_method", "Value",
+					"threshold_value", 0.5, "smoothing_sigma", 0.0, "smooth_signed", false, "min_size", 10, "seed_threshold", 0.0, "tile_size", 0, "average_orientations", true ).get();
+			assertFalse( tta.isCanceled(), tta.getCancelReason() );
+			final float[] averaged = ( float[] ) ( ( ImagePlus ) tta.getOutput( "anomaly_map" ) ).getProcessor().getPixels();
+			try ( ModelFile.Loaded m = ModelFile.load( file, 1 ) )
+			{
+				final ImageRunner.Options o = new ImageRunner.Options();
+				o.averageOrientations = true;
+				assertArrayEquals( ( float[] ) AnomalySegmenter.probability( m, test, o, Progress.none() ).getProcessor().getPixels(), averaged );
+			}
+			assertFalse( java.util.Arrays.equals( averaged, ( float[] ) map.getProcessor().getPixels() ), "averaging changes the map" );
 
 			final CommandModule resume = cs.run( TrainAutoencoderCommand.class, true, "input", normal, "mode", "Anomaly segmenter (normal images)", "model_file", file.toFile(),
 					"resume", true, "epochs", 1, "patches_per_epoch", 64, "patch_size", 64, "batch_size", 16, "validation_fraction", 0.1, "patience", 0, "learning_rate", 1e-3,

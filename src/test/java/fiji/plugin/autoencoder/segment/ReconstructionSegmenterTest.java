@@ -61,9 +61,9 @@ class ReconstructionSegmenterTest
 		{
 			final CommandService cs = context.service( CommandService.class );
 			final CommandModule whole = cs.run( SegmentByReconstructionCommand.class, true, "input", defective, "model_file", model.toFile(), "threshold_method", "Otsu",
-					"smoothing_sigma", 1.5, "smooth_signed", false, "min_size", 15, "tile_size", 0 ).get(); // NB: every key given: SciJava remembers earlier runs' values
+					"smoothing_sigma", 1.5, "smooth_signed", false, "min_size", 15, "tile_size", 0, "average_orientations", false ).get(); // NB: every key given: SciJava remembers earlier runs' values
 			final CommandModule tiled = cs.run( SegmentByReconstructionCommand.class, true, "input", defective, "model_file", model.toFile(), "threshold_method", "Otsu",
-					"smoothing_sigma", 1.5, "smooth_signed", false, "min_size", 15, "tile_size", 48 ).get();
+					"smoothing_sigma", 1.5, "smooth_signed", false, "min_size", 15, "tile_size", 48, "average_orientations", false ).get();
 			assertTrue( !whole.isCanceled() && !tiled.isCanceled(), whole.getCancelReason() + " / " + tiled.getCancelReason() );
 			final ImagePlus labels = ( ImagePlus ) whole.getOutput( "labels" );
 			final ResultsTable table = ( ResultsTable ) whole.getOutput( "results" );
@@ -81,7 +81,7 @@ class ReconstructionSegmenterTest
 			assertArrayEquals( ( short[] ) labels.getProcessor().getPixels(), ( short[] ) ( ( ImagePlus ) tiled.getOutput( "labels" ) ).getProcessor().getPixels() );
 			// the signed-smoothing option reaches the map
 			final CommandModule signed = cs.run( SegmentByReconstructionCommand.class, true, "input", defective, "model_file", model.toFile(), "threshold_method", "Otsu",
-					"smoothing_sigma", 1.5, "smooth_signed", true, "min_size", 15, "tile_size", 0 ).get();
+					"smoothing_sigma", 1.5, "smooth_signed", true, "min_size", 15, "tile_size", 0, "average_orientations", false ).get();
 			try ( ModelFile.Loaded m = ModelFile.load( model, 0 ) )
 			{
 				final float[] expected = ( float[] ) AnomalyMap.compute( m, defective, new AnomalyMap.Options().sigma( 1.5 ).smoothSigned( true ), Progress.none() ).getProcessor().getPixels();
