@@ -7,9 +7,10 @@ import java.util.Locale;
 
 import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.denoise.TrainingMode;
-import fiji.plugin.autoencoder.denoise.TrainingSettings;
+import fiji.plugin.autoencoder.commands.TrainingSettings;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.segment.AnomalyMap;
+import fiji.plugin.autoencoder.segment.AnomalySegmenter;
 import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
 import fiji.plugin.autoencoder.segment.Thresholds;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
@@ -25,9 +26,14 @@ import ij.process.ImageProcessor;
  * (a residual U-Net that learns to remove random blobs and strokes painted into
  * normal texture), on rows 0-191 of each texture; rows 192-255 are a held-out
  * defect-free strip that calibrates the threshold; rows 256-511 carry the defects.
- * Prints a markdown table; settings {@code -Dtx.epochs} (default 40),
+ * Then mode "Anomaly segmenter (normal images)": the same detector plus the second
+ * stage ({@code segment.AnomalySegmenter}, trained with the settings
+ * {@code TrainingSettings.run} gives it), evaluated as it is and averaged over 8
+ * orientations. Prints a markdown table; settings {@code -Dtx.epochs} (default 40),
  * {@code -Dtx.textures}, {@code -Dtx.work} (model folder), {@code -Dtx.reuse=true}
- * (evaluate the models found there instead of training). Run with
+ * (evaluate the models found there instead of training), {@code -Dtx.seg.epochs},
+ * {@code -Dtx.seg.patches}, {@code -Dtx.seg.copies} (second stage), {@code -Dtx.seg.tag}
+ * (added to its file name). Run with
  * {@code bench/run-segment-bench.sh}. Not part of the test suite.
  */
 public class TextureBench
@@ -98,6 +104,50 @@ public class TextureBench
 						name, v[ 2 ], v[ 0 ], s.thresholdValue, v[ 1 ] > 0 ? String.format( Locale.ROOT, ", objects seeded at FPR %.0e (%.1f)", v[ 1 ], s.seedThreshold ) : "", v[ 3 ] ),
 						ReconstructionSegmenter.fromMap( AnomalyMap.compute( m, defective, s.map, Progress.none() ), s ), truthImp, truthLabels, otsu, trainS );
 			}
+		}
+
+		// mode "Anomaly segmenter (normal images)": the same detector, then its second stage (TrainingSettings.run's settings)
+		final Path segFile = work.resolve( "anomaly-segmenter-" + name + System.getProperty( "tx.seg.tag", "" ) + ".aemodel.zip" );
+		final boolean reuseSeg = Boolean.parseBoolean( System.getProperty( "tx.reuse", "false" ) ) && Files.isRegularFile( segFile );
+		final AnomalySegmenter.Settings ss = settings.secondStage();
+		ss.epochs = Integer.getInteger( "tx.seg.epochs", ss.epochs );
+		ss.patchesPerEpoch = Integer.getInteger( "tx.seg.patches", ss.patchesPerEpoch );
+		ss.copies = Integer.getInteger( "tx.seg.copies", ss.copies );
+		final long t1 = System.nanoTime();
+		if ( !reuseSeg )
+			AnomalySegmenter.train( file, Collections.singletonList( normal ), segFile, ss, null, new TrainingListener()
+			{
+				@Override
+				public void epochEnded( final fiji.plugin.autoencoder.train.History.Epoch e, final fiji.plugin.autoencoder.train.History h )
+				{
+					System.err.println( "  " + name + " segmenter " + e );
+				}
+			} );
+		final double segS = reuseSeg ? Double.NaN : ( System.nanoTime() - t1 ) / 1e9;
+		try ( ModelFile.Loaded m = ModelFile.load( segFile, 0 ) )
+		{
+			// both stages as they are, then averaged over the 8 flips and rotations (ImageRunner.Options.averageOrientations)
+			segmenterRows( name, m, heldOut, d, false, segS );
+			segmenterRows( name, m, heldOut, d, true, segS );
+		}
+	}
+
+	static void segmenterRows( final String name, final ModelFile.Loaded m, final ImagePlus heldOut, final SegmentBench.DefectiveHalf d, final boolean tta, final double trainS )
+	{
+		final AnomalyMap.Options o = new AnomalyMap.Options();
+		o.tiling.averageOrientations = tta;
+		final ImagePlus normalMap = AnomalyMap.compute( m, heldOut, o, Progress.none() );
+		final ImagePlus map = AnomalyMap.compute( m, d.defective, o, Progress.none() );
+		// {threshold (a probability; or, below 0.1, the FPR on the held-out strip), seed FPR on the held-out strip (0: none), min size}
+		for ( final double[] v : new double[][] { { 0.5, 0, 10 }, { 0.5, 0, 30 }, { 1e-3, 0, 10 }, { 0.5, 1e-4, 10 } } )
+		{
+			final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( "Value", v[ 0 ] >= 0.1 ? v[ 0 ] : Thresholds.calibrated( normalMap, v[ 0 ] ), 0, ( int ) v[ 2 ] );
+			if ( v[ 1 ] > 0 )
+				s.seedThreshold = Math.max( s.thresholdValue, Thresholds.calibrated( normalMap, v[ 1 ] ) );
+			SegmentBench.row( String.format( Locale.ROOT, "%s, anomaly segmenter%s, probability %s%.2f%s, min %.0f px", name, tta ? " (8 orientations)" : "",
+					v[ 0 ] >= 0.1 ? "" : String.format( Locale.ROOT, "at FPR %.0e of held-out normal texture: ", v[ 0 ] ), s.thresholdValue,
+					v[ 1 ] > 0 ? String.format( Locale.ROOT, ", objects seeded at FPR %.0e of held-out normal texture (%.3f)", v[ 1 ], s.seedThreshold ) : "", v[ 2 ] ),
+					ReconstructionSegmenter.fromMap( map, s ), d.truth, d.truthLabels, d.otsu, trainS ); // the second stage's time
 		}
 	}
 }

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Segmentation benchmark: (a) segment by reconstruction on skimage textures with
-# 20 synthetic defects each (TextureBench: the "Anomaly detector" training mode);
+# 20 synthetic defects each (TextureBench: the "Anomaly detector" training mode, then the
+# second stage of the "Anomaly segmenter" mode on the same detectors);
 # (b) supervised U-Net on DSB2018 nuclei (left half -> right half). Its PyTorch
 # twin (same patches, initial weights and batch order) is bench/run-segment-twin.sh.
-# Not part of the test suite. About 30 minutes on 2 cores.
+# Not part of the test suite. About 55 minutes on 2 cores.
 # Usage: bench/run-segment-bench.sh [anomaly_epochs=40] [unet_epochs=15]; TX_OPTS="-Dtx.reuse=true" evaluates the
 # anomaly models kept in $BUILD/texture-models again instead of training them
 # (the plain-autoencoder texture rows of segment.md: java ... SegmentBench texture 8)
