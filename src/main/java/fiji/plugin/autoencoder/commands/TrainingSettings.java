@@ -7,7 +7,9 @@ import java.util.List;
 
 import fiji.plugin.autoencoder.denoise.NoiseModel;
 import fiji.plugin.autoencoder.denoise.TrainingMode;
+import fiji.plugin.autoencoder.model.Model;
 import fiji.plugin.autoencoder.segment.AnomalySegmenter;
+import fiji.plugin.autoencoder.train.History;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
 import fiji.plugin.autoencoder.train.Trainer;
 import fiji.plugin.autoencoder.train.TrainingListener;
@@ -76,7 +78,40 @@ public final class TrainingSettings
 		final ImageTrainingJob.Result first = job.run( Collections.singletonList( input ), targets( target ), listener );
 		if ( TrainingMode.of( mode ) != TrainingMode.ANOMALY_SEGMENTER || first.training.reason == Trainer.StopReason.CANCELLED || first.training.reason == Trainer.StopReason.DIVERGED )
 			return first;
-		return AnomalySegmenter.train( job.modelFile, Collections.singletonList( input ), job.modelFile, secondStage(), job.trainer, listener );
+		return AnomalySegmenter.train( job.modelFile, Collections.singletonList( input ), job.modelFile, secondStage(), job.trainer, secondStage( listener ) );
+	}
+
+	/** The listener of the second stage: its phases read "second stage train", so its epochs do not look like a restart. */
+	private static TrainingListener secondStage( final TrainingListener listener )
+	{
+		return new TrainingListener()
+		{
+			@Override
+			public void stepEnded( final String phase, final int epoch, final int step, final int steps, final double loss )
+			{
+				listener.stepEnded( "second stage " + phase, epoch, step, steps, loss );
+			}
+
+			@Override
+			public void epochEnded( final History.Epoch e, final History h )
+			{
+				final History.Epoch relabelled = new History.Epoch();
+				relabelled.phase = "second stage " + e.phase;
+				relabelled.epoch = e.epoch;
+				relabelled.trainLoss = e.trainLoss;
+				relabelled.validationLoss = e.validationLoss;
+				relabelled.learningRate = e.learningRate;
+				relabelled.seconds = e.seconds;
+				relabelled.samplesPerSecond = e.samplesPerSecond;
+				listener.epochEnded( relabelled, h ); // the history keeps "train": it is the second network's own
+			}
+
+			@Override
+			public void bestImproved( final Model model, final History h )
+			{
+				listener.bestImproved( model, h );
+			}
+		};
 	}
 
 	/** The settings of the anomaly segmenter's second stage that {@link #run} uses. */

@@ -17,10 +17,13 @@ import org.scijava.command.CommandService;
 import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.commands.SegmentByReconstructionCommand;
 import fiji.plugin.autoencoder.commands.TrainAutoencoderCommand;
+import fiji.plugin.autoencoder.commands.TrainingSettings;
 import fiji.plugin.autoencoder.convert.TestImages;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import fiji.plugin.autoencoder.train.History;
+import fiji.plugin.autoencoder.train.ImageTrainingJob;
+import fiji.plugin.autoencoder.train.TrainingListener;
 import ij.ImagePlus;
 import ij.process.ImageProcessor;
 
@@ -91,5 +94,33 @@ class AnomalySegmenterModeTest
 			final String why = resume.isCanceled() ? resume.getCancelReason() : ( String ) resume.getOutput( "result" );
 			assertTrue( resume.isCanceled() && why.contains( "cannot resume" ), why );
 		}
+	}
+
+	/** The listener hears both stages in turn; the second one's epochs say so. */
+	@Test
+	void theSecondStageIsLabelledInProgress() throws Exception
+	{
+		final ImageProcessor ip = TestImages.open( "brick.png" ).getProcessor();
+		ip.setRoi( 0, 0, 192, 128 );
+		final ImagePlus normal = new ImagePlus( "brick-small", ip.crop() );
+		final TrainingSettings settings = new TrainingSettings();
+		settings.mode = "Anomaly segmenter (normal images)";
+		settings.epochs = 1;
+		settings.patchesPerEpoch = 32;
+		settings.patchSize = 48;
+		settings.patience = 0;
+		final java.util.List< String > phases = new java.util.ArrayList<>();
+		final Path file = dir.resolve( "small.aemodel.zip" );
+		final ImageTrainingJob.Result r = settings.run( settings.job( normal, null, file ), normal, null, new TrainingListener()
+		{
+			@Override
+			public void epochEnded( final History.Epoch e, final History h )
+			{
+				phases.add( e.phase + " " + e.epoch );
+			}
+		} );
+		assertEquals( java.util.Arrays.asList( "train 1", "second stage train 1" ), phases );
+		assertEquals( "train", r.history.epochs.get( 0 ).phase, "the saved history keeps its phase" );
+		assertEquals( file, r.modelFile );
 	}
 }
