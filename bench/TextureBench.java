@@ -122,7 +122,7 @@ public class TextureBench
 				{
 					System.err.println( "  " + name + " segmenter " + e );
 				}
-			} );
+			}, Progress.none() );
 		final double segS = reuseSeg ? Double.NaN : ( System.nanoTime() - t1 ) / 1e9;
 		try ( ModelFile.Loaded m = ModelFile.load( segFile, 0 ) )
 		{

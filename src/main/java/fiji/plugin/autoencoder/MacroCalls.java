@@ -67,7 +67,7 @@ public final class MacroCalls
 				{
 					IJ.log( "Autoencoder: " + e );
 				}
-			} );
+			}, Progress.none() );
 			final String msg = r.training.message + " Saved " + r.modelFile;
 			IJ.log( "Autoencoder: " + msg );
 			return msg;

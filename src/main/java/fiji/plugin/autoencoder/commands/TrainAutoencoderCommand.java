@@ -99,7 +99,7 @@ public class TrainAutoencoderCommand extends ContextCommand
 			final TrainingListener logLines = new LogListener( log::info, status );
 			try ( TrainingMonitor monitor = gui ? new TrainingMonitor( job.trainer, mode ) : null )
 			{
-				final ImageTrainingJob.Result r = settings.run( job, Commands.image( input ), target, monitor != null ? both( monitor, logLines ) : logLines );
+				final ImageTrainingJob.Result r = settings.run( job, Commands.image( input ), target, monitor != null ? both( monitor, logLines ) : logLines, new StatusProgress( status, this ) );
 				result = r.training.message + " Saved " + r.modelFile;
 				log.info( "Train Autoencoder: " + result );
 			}

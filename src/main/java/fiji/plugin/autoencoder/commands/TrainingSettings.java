@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 
+import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.denoise.NoiseModel;
 import fiji.plugin.autoencoder.denoise.TrainingMode;
 import fiji.plugin.autoencoder.model.Model;
@@ -71,14 +72,15 @@ public final class TrainingSettings
 	 * the same epochs, patch size, batch size, validation, patience, learning
 	 * rate and seed, {@link #SECOND_STAGE_PATCHES} times the patches per epoch)
 	 * into the same file, unless the first stage was cancelled or diverged (its
-	 * best detector is then in the file, usable on its own).
+	 * best detector is then in the file, usable on its own). {@code progress}
+	 * reports the preparation of the second stage and may cancel it.
 	 */
-	public ImageTrainingJob.Result run( final ImageTrainingJob job, final ImagePlus input, final ImagePlus target, final TrainingListener listener ) throws IOException
+	public ImageTrainingJob.Result run( final ImageTrainingJob job, final ImagePlus input, final ImagePlus target, final TrainingListener listener, final Progress progress ) throws IOException
 	{
 		final ImageTrainingJob.Result first = job.run( Collections.singletonList( input ), targets( target ), listener );
 		if ( TrainingMode.of( mode ) != TrainingMode.ANOMALY_SEGMENTER || first.training.reason == Trainer.StopReason.CANCELLED || first.training.reason == Trainer.StopReason.DIVERGED )
 			return first;
-		return AnomalySegmenter.train( job.modelFile, Collections.singletonList( input ), job.modelFile, secondStage(), job.trainer, secondStage( listener ) );
+		return AnomalySegmenter.train( job.modelFile, Collections.singletonList( input ), job.modelFile, secondStage(), job.trainer, secondStage( listener ), progress );
 	}
 
 	/** The listener of the second stage: its phases read "second stage train", so its epochs do not look like a restart. */

@@ -7,6 +7,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 
 import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.convert.Normalization;
@@ -44,7 +46,7 @@ import ij.ImagePlus;
  *
  * <pre>{@code
  * // stage 1: Train Autoencoder, mode "Anomaly detector (normal images)", saved to detector.aemodel.zip
- * AnomalySegmenter.train( detectorFile, List.of( normal ), out, new AnomalySegmenter.Settings(), null, TrainingListener.none() );
+ * AnomalySegmenter.train( detectorFile, List.of( normal ), out, new AnomalySegmenter.Settings(), null, TrainingListener.none(), Progress.none() );
  * try ( ModelFile.Loaded m = ModelFile.load( out, 0 ) ) {
  *     ImagePlus p = AnomalySegmenter.probability( m, image, new ImageRunner.Options(), Progress.none() );
  * }
@@ -86,10 +88,12 @@ public final class AnomalySegmenter
 	 * (which may be the detector's own file: it is replaced once the first
 	 * checkpoint is written).
 	 *
-	 * @param trainer the trainer to use (to share a stop button with the first stage), or null for a new one
+	 * @param trainer  the trainer to use (to share a stop button with the first stage), or null for a new one
+	 * @param progress reports the painting and reconstruction of the copies; cancelling it (or a stop request to
+	 *                 {@code trainer}) then stops with a {@link CancellationException}, the detector file untouched
 	 */
 	public static ImageTrainingJob.Result train( final Path detectorFile, final List< ImagePlus > normals, final Path modelFile, final Settings settings,
-			final Trainer trainer, final TrainingListener listener ) throws IOException
+			final Trainer trainer, final TrainingListener listener, final Progress progress ) throws IOException
 	{
 		if ( normals == null || normals.isEmpty() )
 			throw new IllegalArgumentException( "The training set is empty: give at least one normal (defect-free) image" );
@@ -104,7 +108,11 @@ public final class AnomalySegmenter
 				if ( isAnomalySegmenter( detector ) || detector.model().spec().outChannels() != detector.model().spec().channels )
 					throw new IllegalArgumentException( detectorFile + " is not an autoencoder (it does not reconstruct its input): train one with mode 'Anomaly detector (normal images)' first" );
 				channels = detector.model().spec().channels;
-				trainingPairs( detector, normals, settings, inputs, masks );
+				final BooleanSupplier stop = () -> progress.isCancelled() || trainer != null && trainer.isStopRequested();
+				trainingPairs( detector, normals, settings, inputs, masks, progress, stop );
+				if ( stop.getAsBoolean() )
+					throw new CancellationException( "stopped while painting the second stage's training copies; the anomaly detector (first stage) is in "
+							+ detectorFile + " and works on its own with Segment by Reconstruction" );
 			}
 			final ModelSpec spec = Presets.segmenter( 2 * channels );
 			spec.learningRate = settings.learningRate;
@@ -131,7 +139,8 @@ public final class AnomalySegmenter
 	 * the image's, then the reconstruction's), and their anomaly masks (0/1,
 	 * painted coverage of at least one half).
 	 */
-	static void trainingPairs( final ModelFile.Loaded detector, final List< ImagePlus > normals, final Settings s, final List< ImagePlus > inputs, final List< ImagePlus > masks )
+	static void trainingPairs( final ModelFile.Loaded detector, final List< ImagePlus > normals, final Settings s, final List< ImagePlus > inputs, final List< ImagePlus > masks,
+			final Progress progress, final BooleanSupplier stop )
 	{
 		long pixels = 0;
 		for ( final ImagePlus imp : normals )
@@ -149,6 +158,9 @@ public final class AnomalySegmenter
 			final int count = Math.max( 1, ( int ) Math.round( s.anomaliesPer64x64 * n / 4096.0 ) );
 			for ( int k = 0; k < copies; k++ )
 			{
+				if ( stop.getAsBoolean() )
+					return;
+				progress.report( inputs.size(), ( long ) copies * normals.size(), "Painting anomalies into copies of the normal images and reconstructing them" );
 				final int planes = normal.getNSlices() * normal.getNFrames();
 				final float[][] painted = new float[ planes * c ][], mask = new float[ planes ][];
 				for ( int p = 0; p < planes; p++ )

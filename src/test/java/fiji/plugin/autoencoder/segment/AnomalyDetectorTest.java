@@ -2,6 +2,7 @@ package fiji.plugin.autoencoder.segment;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,7 +69,26 @@ class AnomalyDetectorTest
 		s.patience = 0;
 		s.copies = 8;
 		final Path segmenterFile = dir.resolve( "segmenter.aemodel.zip" );
-		AnomalySegmenter.train( detectorFile, Collections.singletonList( normal ), segmenterFile, s, null, TrainingListener.none() );
+		// cancelled while preparing: a clear message, nothing written, the detector untouched
+		final byte[] detectorBytes = java.nio.file.Files.readAllBytes( detectorFile );
+		final Progress cancelled = new Progress()
+		{
+			@Override
+			public void report( final long done, final long total, final String message )
+			{}
+
+			@Override
+			public boolean isCancelled()
+			{
+				return true;
+			}
+		};
+		final String why = assertThrows( java.util.concurrent.CancellationException.class,
+				() -> AnomalySegmenter.train( detectorFile, Collections.singletonList( normal ), segmenterFile, s, null, TrainingListener.none(), cancelled ) ).getMessage();
+		assertTrue( why.contains( detectorFile.toString() ), why );
+		assertFalse( java.nio.file.Files.exists( segmenterFile ) );
+		assertArrayEquals( detectorBytes, java.nio.file.Files.readAllBytes( detectorFile ) );
+		AnomalySegmenter.train( detectorFile, Collections.singletonList( normal ), segmenterFile, s, null, TrainingListener.none(), Progress.none() );
 		try ( ModelFile.Loaded m = ModelFile.load( segmenterFile, 0 ) )
 		{
 			assertTrue( AnomalySegmenter.isAnomalySegmenter( m ) );

@@ -118,7 +118,7 @@ class AnomalySegmenterModeTest
 			{
 				phases.add( e.phase + " " + e.epoch );
 			}
-		} );
+		}, Progress.none() );
 		assertEquals( java.util.Arrays.asList( "train 1", "second stage train 1" ), phases );
 		assertEquals( "train", r.history.epochs.get( 0 ).phase, "the saved history keeps its phase" );
 		assertEquals( file, r.modelFile );
