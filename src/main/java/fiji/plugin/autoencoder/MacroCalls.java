@@ -9,7 +9,11 @@ import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.denoise.FolderProcessor;
 import fiji.plugin.autoencoder.commands.TrainingSettings;
+import fiji.plugin.autoencoder.io.AtomicFiles;
 import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.segment.Labeling;
+import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
+import fiji.plugin.autoencoder.segment.Segmentation;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import fiji.plugin.autoencoder.train.History;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
@@ -29,6 +33,7 @@ import ij.macro.Interpreter;
  * call("fiji.plugin.autoencoder.MacroCalls.train", "mode=[Denoise (self-supervised)] model_file=/data/n2v.aemodel.zip epochs=10");
  * call("fiji.plugin.autoencoder.MacroCalls.denoise", "model_file=/data/n2v.aemodel.zip output=/data/denoised.tif");
  * call("fiji.plugin.autoencoder.MacroCalls.denoiseFolder", "input_folder=/data/in output_folder=/data/out model_file=/data/n2v.aemodel.zip");
+ * call("fiji.plugin.autoencoder.MacroCalls.segment", "input=/data/part.tif model_file=/data/defects.aemodel.zip threshold_method=Value threshold_value=0.5 output_folder=/data/seg");
  * </pre>
  *
  * Keys are those of the Fiji commands (snake_case). The image is the current
@@ -125,10 +130,81 @@ public final class MacroCalls
 		}
 	}
 
+	/**
+	 * Segment by Reconstruction on the current image (or input=path) with an
+	 * autoencoder or anomaly segmenter model file; the keys of the Fiji command
+	 * (threshold_method, threshold_value, smoothing_sigma, smooth_signed,
+	 * min_size, seed_threshold, tile_size, average_orientations). Shows map, mask
+	 * and labels, or with output_folder=path writes {@code <title>-anomaly.tif},
+	 * {@code -mask.tif}, {@code -labels.tif} and {@code -objects.csv} there
+	 * (atomically; never over the input). Returns the number of objects.
+	 */
+	public static String segment( final String options )
+	{
+		try ( ModelFile.Loaded model = ModelFile.load( path( options, "model_file" ), 0 ) )
+		{
+			final ImagePlus input = image( options, "input" );
+			final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( value( options, "threshold_method", "Otsu" ),
+					number( options, "threshold_value", 99 ), number( options, "smoothing_sigma", 1 ), integer( options, "min_size", 10 ) );
+			s.map.tiling( tiles( options ) ).smoothSigned( Boolean.parseBoolean( value( options, "smooth_signed", "false" ) ) );
+			final double seed = number( options, "seed_threshold", 0 );
+			if ( seed > 0 )
+				s.seedThreshold = seed;
+			final Segmentation seg = ReconstructionSegmenter.segment( model, input, s, Progress.none() );
+			final String folder = value( options, "output_folder", "" );
+			if ( folder.isEmpty() )
+			{
+				seg.score.show();
+				seg.mask.show();
+				seg.labels.show();
+				seg.table.show( "Objects of " + input.getTitle() );
+			}
+			else
+			{
+				final Path dir = Paths.get( folder ).toAbsolutePath();
+				java.nio.file.Files.createDirectories( dir );
+				final String base = input.getShortTitle() == null || input.getShortTitle().isEmpty() ? "image" : input.getShortTitle();
+				final Path in = input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath().toAbsolutePath();
+				final Path[] outs = { dir.resolve( base + "-anomaly.tif" ), dir.resolve( base + "-mask.tif" ), dir.resolve( base + "-labels.tif" ), dir.resolve( base + "-objects.csv" ) };
+				for ( final Path o : outs )
+					if ( o.equals( in ) )
+						throw new IllegalArgumentException( "output " + o + " is the input file: choose another output_folder (inputs are never overwritten)" );
+				FolderProcessor.saveTiffAtomically( seg.score, outs[ 0 ] );
+				FolderProcessor.saveTiffAtomically( seg.mask, outs[ 1 ] );
+				FolderProcessor.saveTiffAtomically( seg.labels, outs[ 2 ] );
+				AtomicFiles.write( outs[ 3 ], tmp -> {
+					if ( seg.table.size() > 0 )
+						seg.table.saveAs( tmp.toString() );
+					else // no objects: the header alone, so batch scripts read every file alike
+						java.nio.file.Files.write( tmp, ( String.join( ",", Labeling.columns( seg.labels, true ) ) + "\n" ).getBytes( java.nio.charset.StandardCharsets.UTF_8 ) );
+				} );
+			}
+			IJ.log( "Autoencoder: segment: " + seg.objectCount + " object(s) above " + seg.threshold );
+			return Integer.toString( seg.objectCount );
+		}
+		catch ( final Exception e )
+		{
+			return fail( "segment", e );
+		}
+	}
+
 	static String value( final String options, final String key, final String def )
 	{
 		final String v = Macro.getValue( options == null ? "" : options, key, def );
 		return v == null ? def : v.trim();
+	}
+
+	static double number( final String options, final String key, final double def )
+	{
+		final String v = value( options, key, Double.toString( def ) );
+		try
+		{
+			return Double.parseDouble( v );
+		}
+		catch ( final NumberFormatException e )
+		{
+			throw new IllegalArgumentException( key + "=" + v + " is not a number" );
+		}
 	}
 
 	static int integer( final String options, final String key, final int def )

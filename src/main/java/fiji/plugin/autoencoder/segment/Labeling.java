@@ -154,6 +154,19 @@ public final class Labeling
 		return max;
 	}
 
+	/** The columns {@link #measure} writes for these labels (with {@code Mean} and {@code Max} when it measures values), e.g. for the header of an empty table. */
+	public static String[] columns( final ImagePlus labels, final boolean withValues )
+	{
+		final java.util.List< String > c = new java.util.ArrayList<>( java.util.Arrays.asList( "Label", "Area", "X", "Y" ) );
+		if ( withValues )
+			c.addAll( java.util.Arrays.asList( "Mean", "Max" ) );
+		if ( labels.getNSlices() > 1 )
+			c.add( "Slice" );
+		if ( labels.getNFrames() > 1 )
+			c.add( "Frame" );
+		return c.toArray( new String[ 0 ] );
+	}
+
 	/**
 	 * One row per object: Label, Area (pixels), X and Y (centroid in pixels,
 	 * pixel centres at +0.5 as in ImageJ), Mean and Max of {@code values} over

@@ -14,6 +14,7 @@ import org.scijava.Context;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 
+import fiji.plugin.autoencoder.MacroCalls;
 import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.commands.SegmentByReconstructionCommand;
 import fiji.plugin.autoencoder.commands.TrainAutoencoderCommand;
@@ -75,6 +76,29 @@ class AnomalySegmenterModeTest
 			assertEquals( 128, map.getWidth() );
 			for ( final float f : ( float[] ) map.getProcessor().getPixels() )
 				assertTrue( f >= 0 && f <= 1, "the map of an anomaly segmenter is a probability: " + f );
+			// from a plain ImageJ macro: files written, the mask of the same settings, one CSV row per object
+			final Path testFile = dir.resolve( "brick-test.tif" );
+			assertTrue( new ij.io.FileSaver( test ).saveAsTiff( testFile.toString() ) );
+			final Path out = dir.resolve( "macro out" );
+			final String count = MacroCalls.segment( "input=[" + testFile + "] model_file=[" + file + "] threshold_method=Percentile threshold_value=99 smoothing_sigma=0 min_size=3 output_folder=[" + out + "]" );
+			final Segmentation expected;
+			try ( ModelFile.Loaded m = ModelFile.load( file, 1 ) )
+			{
+				expected = ReconstructionSegmenter.segment( m, test, ReconstructionSegmenter.Settings.of( "Percentile", 99, 0, 3 ), Progress.none() );
+			}
+			assertTrue( expected.objectCount > 0, "the 1 % most anomalous pixels make objects" );
+			assertEquals( Integer.toString( expected.objectCount ), count );
+			assertArrayEquals( ( byte[] ) expected.mask.getProcessor().getPixels(), ( byte[] ) ij.IJ.openImage( out.resolve( "brick-test-mask.tif" ).toString() ).getProcessor().getPixels() );
+			assertEquals( expected.objectCount, Labeling.count( ij.IJ.openImage( out.resolve( "brick-test-labels.tif" ).toString() ) ) );
+			final java.util.List< String > csv = java.nio.file.Files.readAllLines( out.resolve( "brick-test-objects.csv" ) );
+			assertEquals( expected.objectCount + 1, csv.size(), "header plus one row per object: " + csv );
+			assertTrue( csv.get( 0 ).contains( "Area" ) && csv.get( 0 ).contains( "Max" ), csv.get( 0 ) );
+			assertTrue( java.nio.file.Files.isRegularFile( out.resolve( "brick-test-anomaly.tif" ) ) );
+			// no objects: the header alone
+			MacroCalls.segment( "input=[" + testFile + "] model_file=[" + file + "] threshold_method=Value threshold_value=2 smoothing_sigma=0 min_size=3 output_folder=[" + out + "]" );
+			assertEquals( java.util.Arrays.asList( "Label,Area,X,Y,Mean,Max" ), java.nio.file.Files.readAllLines( out.resolve( "brick-test-objects.csv" ) ) );
+			final String missing = MacroCalls.segment( "input=[" + testFile + "]" );
+			assertTrue( missing.startsWith( "error" ) && missing.contains( "Missing model_file" ), missing );
 			// 8 orientations: both stages averaged, the same as AnomalySegmenter.probability with that option
 			final CommandModule tta = cs.run( SegmentByReconstructionCommand.class, true, "input", test, "model_file", file.toFile(), "threshold_method", "Value",
 					"threshold_value", 0.5, "smoothing_sigma", 0.0, "smooth_signed", false, "min_size", 10, "seed_threshold", 0.0, "tile_size", 0, "average_orientations", true ).get();
