@@ -104,6 +104,39 @@ class MacroBatchTest
 		assertFalse( log.contains( "done" ), "the macro stopped: " + log );
 		assertFalse( Files.exists( out ) && out.toFile().list().length > 0, "nothing written" );
 	}
+	/** The segmentation example: trains an anomaly segmenter briefly on brick, segments a folder of two brick crops with painted defects. */
+	@Test
+	void exampleMacroTrainsAnAnomalySegmenterAndSegmentsAFolder() throws Exception
+	{
+		final ij.process.ImageProcessor brick = fiji.plugin.autoencoder.convert.TestImages.open( "brick.png" ).getProcessor();
+		brick.setRoi( 0, 0, 256, 160 );
+		final Path normal = dir.resolve( "normal.tif" ), in = Files.createDirectories( dir.resolve( "parts" ) ), out = dir.resolve( "defects out" );
+		assertTrue( new FileSaver( new ImagePlus( "normal", brick.crop() ) ).saveAsTiff( normal.toString() ) );
+		for ( final int k : new int[] { 0, 1 } )
+		{
+			brick.setRoi( 128 * k, 300, 128, 128 );
+			final ij.process.ImageProcessor part = brick.crop();
+			part.setColor( 250 );
+			part.fillOval( 40 + 20 * k, 50, 16, 16 ); // a bright blob
+			assertTrue( new FileSaver( new ImagePlus( "part", part ) ).saveAsTiff( in.resolve( "part" + k + ".tif" ).toString() ) );
+		}
+		final Path model = dir.resolve( "defects.aemodel.zip" );
+		final int[] exit = new int[ 1 ];
+		final String log = runBatch( Paths.get( "macros/train_and_segment_folder.ijm" ), "normal_image=[" + normal + "] input_folder=[" + in + "] output_folder=[" + out
+				+ "] model_file=[" + model + "] epochs=2 patches_per_epoch=64", exit );
+		System.out.println( log );
+		assertEquals( 0, exit[ 0 ], log );
+		assertTrue( log.contains( "done" ) && log.contains( "part0.tif: " ) && log.contains( "part1.tif: " ), log );
+		for ( final String name : new String[] { "part0", "part1" } )
+		{
+			for ( final String suffix : new String[] { "-anomaly.tif", "-mask.tif", "-labels.tif", "-objects.csv" } )
+				assertTrue( Files.isRegularFile( out.resolve( name + suffix ) ), name + suffix );
+			final float[] p = pixels( out.resolve( name + "-anomaly.tif" ) );
+			for ( final float f : p )
+				assertTrue( f >= 0 && f <= 1, "a probability: " + f );
+		}
+	}
+
 	@Test
 	void macroKeysSetTheTileSizeAndOrientationAveraging()
 	{

@@ -1,0 +1,32 @@
+// Trains an anomaly segmenter on one defect-free image, then segments every image of a folder by reconstruction.
+// Plain ImageJ, headless (e.g. a cluster node; no display needed):
+//   java -cp "ij.jar:fiji-autoencoder_-0.1.0.jar:lib/*" ij.ImageJ -batch macros/train_and_segment_folder.ijm \
+//     "normal_image=/data/normal.tif input_folder=/data/parts output_folder=/data/defects model_file=/data/defects.aemodel.zip epochs=40"
+// Per image it writes <name>-anomaly.tif (the probability of an anomaly), -mask.tif, -labels.tif and -objects.csv.
+// In a SLURM array, train once beforehand, then give each task train=false and its own input_folder.
+// NB: "var" makes args visible inside functions; function results are assigned before comparing them
+var args = getArgument();
+function arg(key, def) { return call("ij.Macro.getValue", args, key, def); }
+
+model = arg("model_file", "");
+if (model == "") exit("Missing model_file=<path>");
+train = arg("train", "true");
+if (train == "true") {
+	call("fiji.plugin.autoencoder.MacroCalls.train", "input=[" + arg("normal_image", "") + "] mode=[Anomaly segmenter (normal images)] model_file=[" + model + "]"
+		+ " epochs=" + arg("epochs", "40") + " patches_per_epoch=" + arg("patches_per_epoch", "1024") + " patch_size=" + arg("patch_size", "64")
+		+ " patience=0 seed=" + arg("seed", "42"));
+}
+dir = arg("input_folder", "");
+if (dir == "") exit("Missing input_folder=<path>");
+if (!endsWith(dir, "/")) dir = dir + "/";
+files = getFileList(dir);
+for (i = 0; i < files.length; i++) {
+	if (endsWith(files[i], ".tif") || endsWith(files[i], ".png")) {
+		// probability above 0.5; objects kept if they reach the seed value (hysteresis), averaged over 8 orientations
+		n = call("fiji.plugin.autoencoder.MacroCalls.segment", "input=[" + dir + files[i] + "] model_file=[" + model + "] output_folder=[" + arg("output_folder", "") + "]"
+			+ " threshold_method=Value threshold_value=" + arg("threshold", "0.5") + " seed_threshold=" + arg("seed_threshold", "0.99") + " smoothing_sigma=0"
+			+ " min_size=" + arg("min_size", "10") + " average_orientations=" + arg("average_orientations", "true"));
+		print(files[i] + ": " + n + " object(s)");
+	}
+}
+print("done");
