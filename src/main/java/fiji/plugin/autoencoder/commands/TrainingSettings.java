@@ -97,15 +97,7 @@ public final class TrainingSettings
 			@Override
 			public void epochEnded( final History.Epoch e, final History h )
 			{
-				final History.Epoch relabelled = new History.Epoch();
-				relabelled.phase = "second stage " + e.phase;
-				relabelled.epoch = e.epoch;
-				relabelled.trainLoss = e.trainLoss;
-				relabelled.validationLoss = e.validationLoss;
-				relabelled.learningRate = e.learningRate;
-				relabelled.seconds = e.seconds;
-				relabelled.samplesPerSecond = e.samplesPerSecond;
-				listener.epochEnded( relabelled, h ); // the history keeps "train": it is the second network's own
+				listener.epochEnded( e.withPhase( "second stage " + e.phase ), h ); // the history keeps "train": it is the second network's own
 			}
 
 			@Override

@@ -157,7 +157,7 @@ public final class AnomalyMap
 			final ImagePlus p = AnomalySegmenter.probability( model, input, options.tiling, progress );
 			final float[][] planes = new float[ p.getStackSize() ][];
 			for ( int i = 0; i < planes.length; i++ )
-				planes[ i ] = normalize( smooth( ( ( float[] ) p.getStack().getPixels( i + 1 ) ).clone(), input, options.sigma ), options.normalization );
+				planes[ i ] = normalize( smooth( ( float[] ) p.getStack().getPixels( i + 1 ), input, options.sigma ), options.normalization ); // p is ours: in place
 			return Planes.floatImage( Planes.title( input, "anomaly" ), input, 1, planes );
 		}
 		final ImagePlus reconstruction = Denoiser.apply( model, input, OutputType.FLOAT_32, "reconstruction", options.tiling, progress );

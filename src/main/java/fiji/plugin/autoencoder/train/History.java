@@ -37,6 +37,20 @@ public final class History
 		@SerializedName( "samples_per_second" )
 		public double samplesPerSecond;
 
+		/** A copy with another phase name (e.g. to report a second network's epochs under their own name). */
+		public Epoch withPhase( final String otherPhase )
+		{
+			final Epoch e = new Epoch();
+			e.phase = otherPhase;
+			e.epoch = epoch;
+			e.trainLoss = trainLoss;
+			e.validationLoss = validationLoss;
+			e.learningRate = learningRate;
+			e.seconds = seconds;
+			e.samplesPerSecond = samplesPerSecond;
+			return e;
+		}
+
 		@Override
 		public String toString()
 		{
