@@ -3,6 +3,8 @@
 //   java -cp "ij.jar:fiji-autoencoder_-0.1.0.jar:lib/*" ij.ImageJ -batch macros/train_and_segment_folder.ijm \
 //     "normal_image=/data/normal.tif input_folder=/data/parts output_folder=/data/defects model_file=/data/defects.aemodel.zip epochs=40"
 // Per image it writes <name>-anomaly.tif (the probability of an anomaly), -mask.tif, -labels.tif and -objects.csv.
+// Give check_image=<a second defect-free image, not the training one> to keep only objects that reach the value 1e-4
+// of its pixels exceed (seed_false_positive_rate); without it the seed is the fixed seed_threshold (0.99).
 // In a SLURM array, train once beforehand, then give each task train=false and its own input_folder.
 // NB: "var" makes args visible inside functions; function results are assigned before comparing them
 var args = getArgument();
@@ -20,11 +22,16 @@ dir = arg("input_folder", "");
 if (dir == "") exit("Missing input_folder=<path>");
 if (!endsWith(dir, "/")) dir = dir + "/";
 files = getFileList(dir);
+check = arg("check_image", "");
+if (check == "")
+	seed = " seed_threshold=" + arg("seed_threshold", "0.99");
+else
+	seed = " normal_image=[" + check + "] seed_false_positive_rate=" + arg("seed_false_positive_rate", "0.0001");
 for (i = 0; i < files.length; i++) {
 	if (endsWith(files[i], ".tif") || endsWith(files[i], ".png")) {
 		// probability above 0.5; objects kept if they reach the seed value (hysteresis), averaged over 8 orientations
 		n = call("fiji.plugin.autoencoder.MacroCalls.segment", "input=[" + dir + files[i] + "] model_file=[" + model + "] output_folder=[" + arg("output_folder", "") + "]"
-			+ " threshold_method=Value threshold_value=" + arg("threshold", "0.5") + " seed_threshold=" + arg("seed_threshold", "0.99") + " smoothing_sigma=0"
+			+ " threshold_method=Value threshold_value=" + arg("threshold", "0.5") + seed + " smoothing_sigma=0"
 			+ " min_size=" + arg("min_size", "10") + " average_orientations=" + arg("average_orientations", "true"));
 		print(files[i] + ": " + n + " object(s)");
 	}

@@ -134,7 +134,8 @@ public final class MacroCalls
 	 * Segment by Reconstruction on the current image (or input=path) with an
 	 * autoencoder or anomaly segmenter model file; the keys of the Fiji command
 	 * (threshold_method, threshold_value, smoothing_sigma, smooth_signed,
-	 * min_size, seed_threshold, tile_size, average_orientations). Shows map, mask
+	 * min_size, seed_threshold, normal_image, seed_false_positive_rate,
+	 * tile_size, average_orientations). Shows map, mask
 	 * and labels, or with output_folder=path writes {@code <title>-anomaly.tif},
 	 * {@code -mask.tif}, {@code -labels.tif} and {@code -objects.csv} there
 	 * (atomically; never over the input). Returns the number of objects.
@@ -147,9 +148,13 @@ public final class MacroCalls
 			final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( value( options, "threshold_method", "Otsu" ),
 					number( options, "threshold_value", 99 ), number( options, "smoothing_sigma", 1 ), integer( options, "min_size", 10 ) );
 			s.map.tiling( tiles( options ) ).smoothSigned( Boolean.parseBoolean( value( options, "smooth_signed", "false" ) ) );
-			final double seed = number( options, "seed_threshold", 0 );
+			final double seed = number( options, "seed_threshold", 0 ), seedRate = number( options, "seed_false_positive_rate", 0 );
 			if ( seed > 0 )
 				s.seedThreshold = seed;
+			if ( seedRate > 0 )
+				s.seedFalsePositiveRate = seedRate;
+			if ( !value( options, "normal_image", "" ).isEmpty() )
+				s.normalImage = image( options, "normal_image" );
 			final Segmentation seg = ReconstructionSegmenter.segment( model, input, s, Progress.none() );
 			final String folder = value( options, "output_folder", "" );
 			if ( folder.isEmpty() )
@@ -179,7 +184,7 @@ public final class MacroCalls
 						java.nio.file.Files.write( tmp, ( String.join( ",", Labeling.columns( seg.labels, true ) ) + "\n" ).getBytes( java.nio.charset.StandardCharsets.UTF_8 ) );
 				} );
 			}
-			IJ.log( "Autoencoder: segment: " + seg.objectCount + " object(s) above " + seg.threshold );
+			IJ.log( "Autoencoder: segment: " + seg.objectCount + " object(s) above " + seg.threshold + ( Double.isNaN( seg.seedThreshold ) ? "" : ", seeded at " + seg.seedThreshold ) );
 			return Integer.toString( seg.objectCount );
 		}
 		catch ( final Exception e )

@@ -110,8 +110,11 @@ class MacroBatchTest
 	{
 		final ij.process.ImageProcessor brick = fiji.plugin.autoencoder.convert.TestImages.open( "brick.png" ).getProcessor();
 		brick.setRoi( 0, 0, 256, 160 );
-		final Path normal = dir.resolve( "normal.tif" ), in = Files.createDirectories( dir.resolve( "parts" ) ), out = dir.resolve( "defects out" );
+		final Path normal = dir.resolve( "normal.tif" ), check = dir.resolve( "check.tif" ), in = Files.createDirectories( dir.resolve( "parts" ) ), out = dir.resolve( "defects out" );
 		assertTrue( new FileSaver( new ImagePlus( "normal", brick.crop() ) ).saveAsTiff( normal.toString() ) );
+		brick.setRoi( 256, 0, 128, 128 ); // a second defect-free crop, not trained on, calibrates the seed
+		final ImagePlus checkImage = new ImagePlus( "check", brick.crop() );
+		assertTrue( new FileSaver( checkImage ).saveAsTiff( check.toString() ) );
 		for ( final int k : new int[] { 0, 1 } )
 		{
 			brick.setRoi( 128 * k, 300, 128, 128 );
@@ -123,10 +126,22 @@ class MacroBatchTest
 		final Path model = dir.resolve( "defects.aemodel.zip" );
 		final int[] exit = new int[ 1 ];
 		final String log = runBatch( Paths.get( "macros/train_and_segment_folder.ijm" ), "normal_image=[" + normal + "] input_folder=[" + in + "] output_folder=[" + out
-				+ "] model_file=[" + model + "] epochs=2 patches_per_epoch=64", exit );
+				+ "] model_file=[" + model + "] epochs=2 patches_per_epoch=64 check_image=[" + check + "] threshold=0.02", exit );
 		System.out.println( log );
 		assertEquals( 0, exit[ 0 ], log );
 		assertTrue( log.contains( "done" ) && log.contains( "part0.tif: " ) && log.contains( "part1.tif: " ), log );
+		// the seed is the value that 1e-4 of the check image's probabilities exceed (8 orientations, as the macro's maps)
+		final java.util.regex.Matcher seeded = java.util.regex.Pattern.compile( "seeded at ([0-9.eE-]+)" ).matcher( log );
+		assertTrue( seeded.find(), log );
+		try ( fiji.plugin.autoencoder.io.ModelFile.Loaded m = fiji.plugin.autoencoder.io.ModelFile.load( model, 0 ) )
+		{
+			final fiji.plugin.autoencoder.segment.AnomalyMap.Options o = new fiji.plugin.autoencoder.segment.AnomalyMap.Options().sigma( 0 );
+			o.tiling.averageOrientations = true;
+			final double expected = fiji.plugin.autoencoder.segment.Thresholds.calibrated(
+					fiji.plugin.autoencoder.segment.AnomalyMap.compute( m, checkImage, o, fiji.plugin.autoencoder.Progress.none() ), 1e-4 );
+			assertTrue( expected > 0.02, "the seed lies above the (low) threshold the test gives: " + expected );
+			assertEquals( expected, Double.parseDouble( seeded.group( 1 ) ), 1e-4, log );
+		}
 		for ( final String name : new String[] { "part0", "part1" } )
 		{
 			for ( final String suffix : new String[] { "-anomaly.tif", "-mask.tif", "-labels.tif", "-objects.csv" } )

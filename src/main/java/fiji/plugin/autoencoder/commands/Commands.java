@@ -41,6 +41,15 @@ final class Commands
 		return p;
 	}
 
+	/** Opens an existing image file, or says which parameter names a file ImageJ cannot read. */
+	static ImagePlus openImage( final File f, final String key )
+	{
+		final ImagePlus imp = ij.IJ.openImage( existingFile( f, key ).toString() );
+		if ( imp == null )
+			throw new IllegalArgumentException( key + " " + f + ": ImageJ cannot open this file; save it as TIFF" );
+		return imp;
+	}
+
 	static ImagePlus image( final ImagePlus imp )
 	{
 		if ( imp == null )

@@ -32,10 +32,12 @@ public class SegmentByReconstructionCommand extends ContextCommand
 	@Parameter( label = "Model file", style = "open", description = "An autoencoder trained on normal (defect-free) images, or an anomaly segmenter (its map is the anomaly probability, 0..1)" )
 	private File model_file;
 
-	@Parameter( label = "Threshold method", choices = { "Otsu", "Percentile", "Value" } )
+	@Parameter( label = "Threshold method", choices = { "Otsu", "Percentile", "Value", "Calibrated" },
+			description = "Calibrated: the value that a given fraction of a normal image's pixels exceed (needs the normal image)" )
 	private String threshold_method = "Otsu";
 
-	@Parameter( label = "Threshold value (percentile or error)", description = "Percentile: e.g. 99; Value: the reconstruction error itself (for an anomaly segmenter: the probability, e.g. 0.5); ignored for Otsu" )
+	@Parameter( label = "Threshold value (percentile, error or false-positive rate)",
+			description = "Percentile: e.g. 99; Value: the reconstruction error itself (for an anomaly segmenter: the probability, e.g. 0.5); Calibrated: the fraction of the normal image's pixels allowed above it, e.g. 0.001; ignored for Otsu" )
 	private double threshold_value = 99;
 
 	@Parameter( label = "Smoothing sigma (pixels, 0 = none)", min = "0" )
@@ -49,6 +51,14 @@ public class SegmentByReconstructionCommand extends ContextCommand
 
 	@Parameter( label = "Seed threshold (hysteresis, 0 = off)", min = "0", description = "Keep only objects whose largest error reaches this value (above the threshold): a low threshold outlines defects, a high seed rejects faint texture blobs" )
 	private double seed_threshold = 0;
+
+	@Parameter( label = "Normal image for calibration (optional)", style = "open", required = false,
+			description = "A defect-free image the model was not trained on; the Calibrated method and the seed false-positive rate are measured on its map" )
+	private File normal_image;
+
+	@Parameter( label = "Seed false-positive rate (hysteresis on the normal image, 0 = off)", min = "0", max = "0.999",
+			description = "Keep only objects that reach the value this fraction of the normal image's pixels exceed, e.g. 0.0001 (instead of a seed threshold)" )
+	private double seed_false_positive_rate = 0;
 
 	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
 	private int tile_size = 0;
@@ -71,13 +81,18 @@ public class SegmentByReconstructionCommand extends ContextCommand
 			s.map.tiling( Commands.tiles( tile_size, average_orientations ) ).smoothSigned( smooth_signed );
 			if ( seed_threshold > 0 )
 				s.seedThreshold = seed_threshold;
+			if ( seed_false_positive_rate > 0 )
+				s.seedFalsePositiveRate = seed_false_positive_rate;
+			if ( normal_image != null && !normal_image.getPath().isEmpty() )
+				s.normalImage = Commands.openImage( normal_image, "normal_image" );
 			final Segmentation seg = ReconstructionSegmenter.segment( model, Commands.image( input ), s, new StatusProgress( status, this ) );
 			anomaly_map = seg.score;
 			mask = seg.mask;
 			labels = seg.labels;
 			results = seg.table;
 			SegmentationOutputs.show( seg, "Objects of " + input.getTitle() );
-			log.info( "Segment by Reconstruction: " + seg.objectCount + " object(s) with error above " + seg.threshold );
+			log.info( "Segment by Reconstruction: " + seg.objectCount + " object(s) with error above " + seg.threshold
+					+ ( Double.isNaN( seg.seedThreshold ) ? "" : ", seeded at " + seg.seedThreshold ) );
 		}
 		catch ( final Exception e )
 		{

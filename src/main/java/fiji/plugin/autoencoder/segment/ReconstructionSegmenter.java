@@ -10,6 +10,12 @@ import ij.ImagePlus;
  * objects. Anomaly map ({@link AnomalyMap}), threshold ({@link Thresholds}),
  * connected components with a minimum size ({@link Labeling}), measurements
  * and ROIs.
+ * <p>
+ * Thresholds can be calibrated on a normal (defect-free) image that the model
+ * was not trained on: method {@link Thresholds.Method#CALIBRATED} with a
+ * false-positive rate as the value (the fraction of the normal image's pixels
+ * allowed above the threshold), and the hysteresis seed at a (lower) rate of its
+ * own. The normal image's map is computed with the same options as the image's.
  *
  * <pre>{@code
  * ReconstructionSegmenter.Settings s = new ReconstructionSegmenter.Settings();
@@ -33,7 +39,7 @@ public final class ReconstructionSegmenter
 
 		public Thresholds.Method method = Thresholds.Method.OTSU;
 
-		/** The percentile (PERCENTILE) or the threshold (VALUE). */
+		/** The percentile (PERCENTILE), the threshold (VALUE) or the false-positive rate on {@link #normalImage} (CALIBRATED). */
 		public double thresholdValue = 99;
 
 		/** Objects with fewer pixels are dropped. */
@@ -45,6 +51,22 @@ public final class ReconstructionSegmenter
 		 * false-positive rate); NaN (default) keeps every object.
 		 */
 		public double seedThreshold = Double.NaN;
+
+		/**
+		 * Hysteresis seed calibrated on {@link #normalImage}: the value that this
+		 * fraction of its pixels exceed (at least the threshold); NaN (default): off.
+		 * Set it or {@link #seedThreshold}, not both.
+		 */
+		public double seedFalsePositiveRate = Double.NaN;
+
+		/** A normal (defect-free) image, not used for training, for CALIBRATED and {@link #seedFalsePositiveRate}; null: none. */
+		public ImagePlus normalImage;
+
+		/** True when a threshold is calibrated on {@link #normalImage}. */
+		public boolean needsNormalImage()
+		{
+			return method == Thresholds.Method.CALIBRATED || !Double.isNaN( seedFalsePositiveRate );
+		}
 
 		public Labeling.Connectivity connectivity = Labeling.Connectivity.EIGHT;
 
@@ -62,17 +84,45 @@ public final class ReconstructionSegmenter
 
 	public static Segmentation segment( final ModelFile.Loaded model, final ImagePlus input, final Settings settings, final Progress progress )
 	{
+		ImagePlus normalMap = null;
+		if ( settings.needsNormalImage() )
+		{
+			if ( settings.normalImage == null )
+				throw new IllegalArgumentException( "Calibrated thresholds need a normal (defect-free) image that the model was not trained on: give one (normal_image), "
+						+ "or use another threshold method and seed threshold" );
+			normalMap = AnomalyMap.compute( model, settings.normalImage, settings.map, progress );
+		}
 		final ImagePlus map = AnomalyMap.compute( model, input, settings.map, progress );
-		return fromMap( map, settings );
+		return fromMap( map, normalMap, settings );
 	}
 
 	/** Thresholds, labels and measures an anomaly map computed before. */
 	public static Segmentation fromMap( final ImagePlus map, final Settings settings )
 	{
-		final double t = Thresholds.threshold( map, settings.method, settings.thresholdValue );
-		if ( !Double.isNaN( settings.seedThreshold ) && settings.seedThreshold < t )
-			throw new IllegalArgumentException( "The seed threshold " + settings.seedThreshold + " is below the threshold " + t
-					+ ": hysteresis keeps objects that reach the (higher) seed threshold; raise it or set it to NaN" );
-		return Segmentation.of( map, t, settings.seedThreshold, settings.connectivity, settings.minSize );
+		return fromMap( map, null, settings );
+	}
+
+	/**
+	 * Thresholds, labels and measures an anomaly map computed before, with the
+	 * map of a normal image (same map options) for calibrated thresholds; it may
+	 * be null when nothing is calibrated.
+	 */
+	public static Segmentation fromMap( final ImagePlus map, final ImagePlus normalMap, final Settings settings )
+	{
+		if ( settings.needsNormalImage() && normalMap == null )
+			throw new IllegalArgumentException( "Calibrated thresholds need the map of a normal (defect-free) image: compute it with AnomalyMap.compute and the same options" );
+		final double t = settings.method == Thresholds.Method.CALIBRATED ? Thresholds.calibrated( normalMap, settings.thresholdValue )
+				: Thresholds.threshold( map, settings.method, settings.thresholdValue );
+		double seed = settings.seedThreshold;
+		if ( !Double.isNaN( settings.seedFalsePositiveRate ) )
+		{
+			if ( !Double.isNaN( seed ) )
+				throw new IllegalArgumentException( "Give a seed threshold or a seed false-positive rate, not both (set the other to 0)" );
+			seed = Math.max( t, Thresholds.calibrated( normalMap, settings.seedFalsePositiveRate ) );
+		}
+		if ( !Double.isNaN( seed ) && seed < t )
+			throw new IllegalArgumentException( "The seed threshold " + seed + " is below the threshold " + t
+					+ ": hysteresis keeps objects that reach the (higher) seed threshold; raise it or set it to 0 (off)" );
+		return Segmentation.of( map, t, seed, settings.connectivity, settings.minSize );
 	}
 }

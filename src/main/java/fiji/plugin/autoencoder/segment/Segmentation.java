@@ -24,6 +24,9 @@ public final class Segmentation
 
 	public final double threshold;
 
+	/** The hysteresis seed: objects were kept only if they reach it; NaN when every object was kept. */
+	public final double seedThreshold;
+
 	public final ImagePlus mask;
 
 	public final ImagePlus labels;
@@ -84,14 +87,15 @@ public final class Segmentation
 						m.set( k, 0 );
 			}
 		}
-		return new Segmentation( score, threshold, mask, labels, Labeling.count( labels ), Labeling.measure( labels, score ), Labeling.rois( labels ) );
+		return new Segmentation( score, threshold, seedThreshold, mask, labels, Labeling.count( labels ), Labeling.measure( labels, score ), Labeling.rois( labels ) );
 	}
 
-	Segmentation( final ImagePlus score, final double threshold, final ImagePlus mask, final ImagePlus labels, final int objectCount,
+	private Segmentation( final ImagePlus score, final double threshold, final double seedThreshold, final ImagePlus mask, final ImagePlus labels, final int objectCount,
 			final ResultsTable table, final List< Roi > rois )
 	{
 		this.score = score;
 		this.threshold = threshold;
+		this.seedThreshold = seedThreshold;
 		this.mask = mask;
 		this.labels = labels;
 		this.objectCount = objectCount;

@@ -27,18 +27,22 @@ public final class Thresholds
 	private Thresholds()
 	{}
 
-	/** How the threshold is found. */
+	/**
+	 * How the threshold is found. CALIBRATED takes a false-positive rate on
+	 * the map of a normal image ({@link #calibrated}); {@link #threshold} cannot
+	 * compute it from the map alone.
+	 */
 	public enum Method
 	{
-		OTSU, PERCENTILE, VALUE;
+		OTSU, PERCENTILE, VALUE, CALIBRATED;
 
-		/** The method by its name as shown in the commands (Otsu, Percentile, Value), case-insensitive. */
+		/** The method by its name as shown in the commands (Otsu, Percentile, Value, Calibrated), case-insensitive. */
 		public static Method of( final String name )
 		{
 			for ( final Method m : values() )
 				if ( m.name().equalsIgnoreCase( name == null ? "" : name.trim() ) )
 					return m;
-			throw new IllegalArgumentException( "Unknown threshold method '" + name + "': use Otsu, Percentile or Value" );
+			throw new IllegalArgumentException( "Unknown threshold method '" + name + "': use Otsu, Percentile, Value or Calibrated" );
 		}
 	}
 
@@ -63,6 +67,8 @@ public final class Thresholds
 			if ( !Double.isFinite( value ) )
 				throw new IllegalArgumentException( "The threshold value must be a finite number, got " + value );
 			return value;
+		case CALIBRATED:
+			throw new IllegalArgumentException( "A calibrated threshold needs the map of a normal (defect-free) image: give one (normal_image) or use Thresholds.calibrated" );
 		default:
 			throw new IllegalArgumentException( "Unknown threshold method " + method );
 		}

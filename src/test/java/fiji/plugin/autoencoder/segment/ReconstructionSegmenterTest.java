@@ -61,9 +61,9 @@ class ReconstructionSegmenterTest
 		{
 			final CommandService cs = context.service( CommandService.class );
 			final CommandModule whole = cs.run( SegmentByReconstructionCommand.class, true, "input", defective, "model_file", model.toFile(), "threshold_method", "Otsu",
-					"smoothing_sigma", 1.5, "smooth_signed", false, "min_size", 15, "tile_size", 0, "average_orientations", false ).get(); // NB: every key given: SciJava remembers earlier runs' values
+					"smoothing_sigma", 1.5, "smooth_signed", false, "min_size", 15, "seed_threshold", 0, "seed_false_positive_rate", 0, "tile_size", 0, "average_orientations", false ).get(); // NB: every key given: SciJava remembers earlier runs' values
 			final CommandModule tiled = cs.run( SegmentByReconstructionCommand.class, true, "input", defective, "model_file", model.toFile(), "threshold_method", "Otsu",
-					"smoothing_sigma", 1.5, "smooth_signed", false, "min_size", 15, "tile_size", 48, "average_orientations", false ).get();
+					"smoothing_sigma", 1.5, "smooth_signed", false, "min_size", 15, "seed_threshold", 0, "seed_false_positive_rate", 0, "tile_size", 48, "average_orientations", false ).get();
 			assertTrue( !whole.isCanceled() && !tiled.isCanceled(), whole.getCancelReason() + " / " + tiled.getCancelReason() );
 			final ImagePlus labels = ( ImagePlus ) whole.getOutput( "labels" );
 			final ResultsTable table = ( ResultsTable ) whole.getOutput( "results" );
@@ -81,7 +81,7 @@ class ReconstructionSegmenterTest
 			assertArrayEquals( ( short[] ) labels.getProcessor().getPixels(), ( short[] ) ( ( ImagePlus ) tiled.getOutput( "labels" ) ).getProcessor().getPixels() );
 			// the signed-smoothing option reaches the map
 			final CommandModule signed = cs.run( SegmentByReconstructionCommand.class, true, "input", defective, "model_file", model.toFile(), "threshold_method", "Otsu",
-					"smoothing_sigma", 1.5, "smooth_signed", true, "min_size", 15, "tile_size", 0, "average_orientations", false ).get();
+					"smoothing_sigma", 1.5, "smooth_signed", true, "min_size", 15, "seed_threshold", 0, "seed_false_positive_rate", 0, "tile_size", 0, "average_orientations", false ).get();
 			try ( ModelFile.Loaded m = ModelFile.load( model, 0 ) )
 			{
 				final float[] expected = ( float[] ) AnomalyMap.compute( m, defective, new AnomalyMap.Options().sigma( 1.5 ).smoothSigned( true ), Progress.none() ).getProcessor().getPixels();
@@ -98,6 +98,34 @@ class ReconstructionSegmenterTest
 				// |smooth(d)| <= smooth(|d|) pixel by pixel, so the mean drops
 				assertTrue( meanSigned < meanUnsigned, meanSigned + " vs " + meanUnsigned );
 			}
+			// thresholds calibrated on a defect-free crop of the same brick, outside the training rows, passed as a file
+			ip.setRoi( 0, 320, 128, 128 );
+			final ImagePlus heldOut = new ImagePlus( "brick-normal", ip.crop() );
+			final Path normalFile = dir.resolve( "brick-normal.tif" );
+			ij.IJ.saveAsTiff( heldOut, normalFile.toString() );
+			final CommandModule calibrated = cs.run( SegmentByReconstructionCommand.class, true, "input", defective, "model_file", model.toFile(), "threshold_method", "Calibrated",
+					"threshold_value", 1e-3, "smoothing_sigma", 1.5, "smooth_signed", false, "min_size", 15, "seed_threshold", 0, "normal_image", normalFile.toFile(),
+					"seed_false_positive_rate", 1e-4, "tile_size", 0, "average_orientations", false ).get();
+			assertTrue( !calibrated.isCanceled(), calibrated.getCancelReason() );
+			try ( ModelFile.Loaded m = ModelFile.load( model, 0 ) )
+			{
+				final ImagePlus normalMap = AnomalyMap.compute( m, heldOut, new AnomalyMap.Options().sigma( 1.5 ), Progress.none() );
+				final ImagePlus mask = ( ImagePlus ) calibrated.getOutput( "mask" );
+				final double t = Thresholds.calibrated( normalMap, 1e-3 ), seed = Math.max( t, Thresholds.calibrated( normalMap, 1e-4 ) );
+				assertEquals( String.format( java.util.Locale.ROOT, "threshold=%.6g", t ), mask.getProperty( "Info" ) );
+				final ReconstructionSegmenter.Settings manual = ReconstructionSegmenter.Settings.of( "Value", t, 1.5, 15 );
+				manual.seedThreshold = seed;
+				final Segmentation expected = ReconstructionSegmenter.segment( m, defective, manual, Progress.none() );
+				assertArrayEquals( ( byte[] ) expected.mask.getProcessor().getPixels(), ( byte[] ) mask.getProcessor().getPixels() );
+				final ImagePlus calibratedLabels = ( ImagePlus ) calibrated.getOutput( "labels" );
+				System.out.println( "brick, calibrated at FPR 1e-3 / seed 1e-4: threshold " + t + ", seed " + seed + ", " + Labeling.count( calibratedLabels ) + " objects" );
+				for ( final int[] d : DEFECTS )
+					assertTrue( calibratedLabels.getProcessor().get( d[ 0 ], d[ 1 ] ) > 0, "calibrated: defect at " + d[ 0 ] + ", " + d[ 1 ] + " found" );
+			}
+			final CommandModule noNormal = cs.run( SegmentByReconstructionCommand.class, true, "input", defective, "model_file", model.toFile(), "threshold_method", "Calibrated",
+					"threshold_value", 1e-3, "smoothing_sigma", 1.5, "smooth_signed", false, "min_size", 15, "seed_threshold", 0, "normal_image", null,
+					"seed_false_positive_rate", 0, "tile_size", 0, "average_orientations", false ).get();
+			assertTrue( noNormal.isCanceled() && noNormal.getCancelReason().contains( "normal (defect-free) image" ), noNormal.getCancelReason() );
 			final CommandModule missing = cs.run( SegmentByReconstructionCommand.class, true, "input", defective, "model_file", dir.resolve( "none.zip" ).toFile() ).get();
 			assertTrue( missing.isCanceled() && missing.getCancelReason().contains( "does not exist" ), missing.getCancelReason() );
 		}

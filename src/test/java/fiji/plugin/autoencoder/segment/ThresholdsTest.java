@@ -88,7 +88,7 @@ class ThresholdsTest
 		assertEquals( sorted[ 0 ], Thresholds.threshold( map, Thresholds.Method.PERCENTILE, 0 ), 0 );
 		assertEquals( 4.25, Thresholds.threshold( map, Thresholds.Method.VALUE, 4.25 ), 0 );
 		assertEquals( Thresholds.Method.PERCENTILE, Thresholds.Method.of( "percentile" ) );
-		assertTrue( assertThrows( IllegalArgumentException.class, () -> Thresholds.Method.of( "Triangle" ) ).getMessage().contains( "Otsu, Percentile or Value" ) );
+		assertTrue( assertThrows( IllegalArgumentException.class, () -> Thresholds.Method.of( "Triangle" ) ).getMessage().contains( "Otsu, Percentile, Value or Calibrated" ) );
 		assertTrue( assertThrows( IllegalArgumentException.class, () -> Thresholds.threshold( map, Thresholds.Method.PERCENTILE, 101 ) ).getMessage().contains( "between 0 and 100" ) );
 		// a constant map has no foreground
 		final ImagePlus flat = new ImagePlus( "flat", new FloatProcessor( 8, 8, new float[ 64 ] ) );
@@ -119,6 +119,46 @@ class ThresholdsTest
 			s += mask.getProcessor().getf( i );
 		return s;
 	}
+	@Test
+	void calibratedThresholdAndSeedComeFromTheNormalMap()
+	{
+		// normal map: 0..9999; image map: a cone peaking at 10005 and a plateau at 9995, on a background of 0
+		final FloatProcessor normal = new FloatProcessor( 100, 100 );
+		for ( int i = 0; i < 10000; i++ )
+			normal.setf( i, i );
+		final FloatProcessor map = new FloatProcessor( 40, 20 );
+		for ( int y = 0; y < 20; y++ )
+			for ( int x = 0; x < 40; x++ )
+			{
+				if ( Math.hypot( x - 8, y - 10 ) <= 4 )
+					map.setf( x, y, ( float ) ( 10005 - Math.hypot( x - 8, y - 10 ) ) );
+				if ( x >= 24 && x < 30 && y >= 7 && y < 13 )
+					map.setf( x, y, 9995 );
+			}
+		final ImagePlus normalMap = new ImagePlus( "normal", normal ), imp = new ImagePlus( "map", map );
+		final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( "Calibrated", 1e-3, 0, 1 );
+		final Segmentation both = ReconstructionSegmenter.fromMap( imp, normalMap, s );
+		assertEquals( 9989, both.threshold, 0, "10 of the 10000 normal values exceed it" );
+		assertEquals( 2, both.objectCount );
+		s.seedFalsePositiveRate = 1e-4;
+		final Segmentation seeded = ReconstructionSegmenter.fromMap( imp, normalMap, s );
+		assertEquals( 9998, seeded.seedThreshold, 0 );
+		assertEquals( 1, seeded.objectCount, "only the cone reaches the seed" );
+		assertEquals( 1, seeded.labels.getProcessor().get( 8, 10 ) );
+		// a seed rate whose value lies below the threshold is raised to it
+		s.seedFalsePositiveRate = 0.5;
+		assertEquals( 9989, ReconstructionSegmenter.fromMap( imp, normalMap, s ).seedThreshold, 0 );
+
+		String msg = assertThrows( IllegalArgumentException.class, () -> ReconstructionSegmenter.fromMap( imp, s ) ).getMessage();
+		assertTrue( msg.contains( "normal (defect-free) image" ), msg );
+		s.seedThreshold = 9999;
+		msg = assertThrows( IllegalArgumentException.class, () -> ReconstructionSegmenter.fromMap( imp, normalMap, s ) ).getMessage();
+		assertTrue( msg.contains( "not both" ), msg );
+		msg = assertThrows( IllegalArgumentException.class, () -> Thresholds.threshold( imp, Thresholds.Method.CALIBRATED, 1e-3 ) ).getMessage();
+		assertTrue( msg.contains( "normal_image" ), msg );
+		assertEquals( Thresholds.Method.CALIBRATED, Thresholds.Method.of( "calibrated" ) );
+	}
+
 	@Test
 	void hysteresisKeepsOnlyObjectsThatReachTheSeedThresholdWithTheirWholeExtent()
 	{
