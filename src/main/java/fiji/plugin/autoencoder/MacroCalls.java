@@ -153,7 +153,7 @@ public final class MacroCalls
 				s.seedThreshold = seed;
 			if ( seedRate > 0 )
 				s.seedFalsePositiveRate = seedRate;
-			if ( !value( options, "normal_image", "" ).isEmpty() )
+			if ( s.needsNormalImage() && !value( options, "normal_image", "" ).isEmpty() )
 				s.normalImage = image( options, "normal_image" );
 			final Segmentation seg = ReconstructionSegmenter.segment( model, input, s, Progress.none() );
 			final String folder = value( options, "output_folder", "" );

@@ -3,6 +3,7 @@ package fiji.plugin.autoencoder.commands;
 import java.io.File;
 
 import org.scijava.ItemIO;
+import org.scijava.ItemVisibility;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
 import org.scijava.command.ContextCommand;
@@ -52,6 +53,11 @@ public class SegmentByReconstructionCommand extends ContextCommand
 	@Parameter( label = "Seed threshold (hysteresis, 0 = off)", min = "0", description = "Keep only objects whose largest error reaches this value (above the threshold): a low threshold outlines defects, a high seed rejects faint texture blobs" )
 	private double seed_threshold = 0;
 
+	// This label is an input SciJava never resolves: with it, a run that leaves normal_image unset does not have a single
+	// missing File input, which SciJava's FilePreprocessor would prompt for (and a headless run cancel on)
+	@Parameter( visibility = ItemVisibility.MESSAGE, required = false, persist = false )
+	private String calibration_header = "Calibration (optional): a defect-free image the model was not trained on";
+
 	@Parameter( label = "Normal image for calibration (optional)", style = "open", required = false,
 			description = "A defect-free image the model was not trained on; the Calibrated method and the seed false-positive rate are measured on its map" )
 	private File normal_image;
@@ -83,7 +89,7 @@ public class SegmentByReconstructionCommand extends ContextCommand
 				s.seedThreshold = seed_threshold;
 			if ( seed_false_positive_rate > 0 )
 				s.seedFalsePositiveRate = seed_false_positive_rate;
-			if ( normal_image != null && !normal_image.getPath().isEmpty() )
+			if ( s.needsNormalImage() && normal_image != null && !normal_image.getPath().isEmpty() ) // a remembered path stays unread unless calibrating
 				s.normalImage = Commands.openImage( normal_image, "normal_image" );
 			final Segmentation seg = ReconstructionSegmenter.segment( model, Commands.image( input ), s, new StatusProgress( status, this ) );
 			anomaly_map = seg.score;

@@ -69,13 +69,21 @@ class AnomalySegmenterModeTest
 			}
 
 			final CommandModule seg = cs.run( SegmentByReconstructionCommand.class, true, "input", test, "model_file", file.toFile(), "threshold_method", "Value",
-					"threshold_value", 0.5, "smoothing_sigma", 0.0, "smooth_signed", false, "min_size", 10, "seed_threshold", 0.0, "tile_size", 0, "average_orientations", false ).get();
+					"threshold_value", 0.5, "smoothing_sigma", 0.0, "smooth_signed", false, "min_size", 10, "seed_threshold", 0.0, "seed_false_positive_rate", 0.0, "tile_size", 0, "average_orientations", false ).get();
+			// NB: normal_image is left unset here; SciJava must neither prompt for it nor cancel
 			assertFalse( seg.isCanceled(), seg.getCancelReason() );
 			final ImagePlus map = ( ImagePlus ) seg.getOutput( "anomaly_map" );
 			assertNotNull( map );
 			assertEquals( 128, map.getWidth() );
 			for ( final float f : ( float[] ) map.getProcessor().getPixels() )
 				assertTrue( f >= 0 && f <= 1, "the map of an anomaly segmenter is a probability: " + f );
+			// given to Denoise, the segmenter says what it is and where to use it
+			try ( ModelFile.Loaded m = ModelFile.load( file, 1 ) )
+			{
+				final String msg = org.junit.jupiter.api.Assertions.assertThrows( IllegalArgumentException.class,
+						() -> fiji.plugin.autoencoder.denoise.Denoiser.apply( m, test, fiji.plugin.autoencoder.convert.OutputType.FLOAT_32, "denoised", new ImageRunner.Options(), Progress.none() ) ).getMessage();
+				assertTrue( msg.contains( "is an anomaly segmenter" ) && msg.contains( "Segment by Reconstruction" ), msg );
+			}
 			// from a plain ImageJ macro: files written, the mask of the same settings, one CSV row per object
 			final Path testFile = dir.resolve( "brick-test.tif" );
 			assertTrue( new ij.io.FileSaver( test ).saveAsTiff( testFile.toString() ) );
@@ -101,7 +109,7 @@ class AnomalySegmenterModeTest
 			assertTrue( missing.startsWith( "error" ) && missing.contains( "Missing model_file" ), missing );
 			// 8 orientations: both stages averaged, the same as AnomalySegmenter.probability with that option
 			final CommandModule tta = cs.run( SegmentByReconstructionCommand.class, true, "input", test, "model_file", file.toFile(), "threshold_method", "Value",
-					"threshold_value", 0.5, "smoothing_sigma", 0.0, "smooth_signed", false, "min_size", 10, "seed_threshold", 0.0, "tile_size", 0, "average_orientations", true ).get();
+					"threshold_value", 0.5, "smoothing_sigma", 0.0, "smooth_signed", false, "min_size", 10, "seed_threshold", 0.0, "seed_false_positive_rate", 0.0, "tile_size", 0, "average_orientations", true ).get();
 			assertFalse( tta.isCanceled(), tta.getCancelReason() );
 			final float[] averaged = ( float[] ) ( ( ImagePlus ) tta.getOutput( "anomaly_map" ) ).getProcessor().getPixels();
 			try ( ModelFile.Loaded m = ModelFile.load( file, 1 ) )
