@@ -34,6 +34,12 @@ public final class Denoiser
 	public static ImagePlus apply( final ModelFile.Loaded model, final ImagePlus input, final OutputType type, final String suffix,
 			final ImageRunner.Options options, final Progress progress )
 	{
+		if ( model.embedded( ModelFile.RECONSTRUCTION_MODEL ) != null )
+			throw new IllegalArgumentException( "The model '" + model.model().spec().name + "' is an anomaly segmenter (it compares an image with an autoencoder's reconstruction "
+					+ "and outputs anomaly probabilities): use Segment by Reconstruction with it, or denoise with a denoising model" );
+		if ( model.model().spec().loss == fiji.plugin.autoencoder.model.ModelSpec.Loss.DICE )
+			throw new IllegalArgumentException( "The model '" + model.model().spec().name + "' is a segmenter (trained with Dice loss on masks): use Segment Image with it, "
+					+ "or denoise with a denoising model" );
 		return ImageRunner.run( model.model(), normalization( model ), input, type, suffix, true, options, progress );
 	}
 }

@@ -140,4 +140,24 @@ class DenoiserTrainingTest
 			assertTrue( after > before + 3, "denoised " + after + " dB vs noisy " + before + " dB" );
 		}
 	}
+
+	/** A segmenter file (Dice loss) given to Denoise: a message that names it and the command to use instead. */
+	@Test
+	void refusesASegmenterModel() throws Exception
+	{
+		final ModelSpec spec = Presets.segmenter( 1 );
+		spec.loss = ModelSpec.Loss.DICE;
+		final Path file = dir.resolve( "nuclei.aemodel.zip" );
+		try ( Model m = Model.create( spec.validate(), 1, 1 ) )
+		{
+			ModelFile.save( m, file, Collections.emptyMap() );
+		}
+		try ( ModelFile.Loaded m = ModelFile.load( file, 1 ) )
+		{
+			final ImagePlus image = new ImagePlus( "image", new FloatProcessor( 32, 32 ) );
+			final String msg = org.junit.jupiter.api.Assertions.assertThrows( IllegalArgumentException.class,
+					() -> Denoiser.apply( m, image, OutputType.FLOAT_32, "denoised", new ImageRunner.Options(), Progress.none() ) ).getMessage();
+			assertTrue( msg.contains( "is a segmenter" ) && msg.contains( "Segment Image" ), msg );
+		}
+	}
 }
