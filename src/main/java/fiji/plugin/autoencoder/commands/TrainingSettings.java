@@ -91,13 +91,13 @@ public final class TrainingSettings
 			@Override
 			public void stepEnded( final String phase, final int epoch, final int step, final int steps, final double loss )
 			{
-				listener.stepEnded( "second stage " + phase, epoch, step, steps, loss );
+				listener.stepEnded( AnomalySegmenter.SECOND_STAGE + phase, epoch, step, steps, loss );
 			}
 
 			@Override
 			public void epochEnded( final History.Epoch e, final History h )
 			{
-				listener.epochEnded( e.withPhase( "second stage " + e.phase ), h ); // the history keeps "train": it is the second network's own
+				listener.epochEnded( e.withPhase( AnomalySegmenter.SECOND_STAGE + e.phase ), h ); // the history keeps "train": it is the second network's own
 			}
 
 			@Override

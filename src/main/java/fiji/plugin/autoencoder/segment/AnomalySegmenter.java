@@ -57,6 +57,9 @@ public final class AnomalySegmenter
 	private AnomalySegmenter()
 	{}
 
+	/** Listeners see the second stage's phases with this prefix ("second stage train"), so they can tell its epochs from the first stage's. */
+	public static final String SECOND_STAGE = "second stage ";
+
 	/** Settings of the second stage; public fields with defaults. */
 	public static final class Settings
 	{

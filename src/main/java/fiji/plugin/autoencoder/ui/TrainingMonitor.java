@@ -9,6 +9,7 @@ import java.awt.event.WindowEvent;
 import java.util.Locale;
 
 import fiji.plugin.autoencoder.features.LossCurves;
+import fiji.plugin.autoencoder.segment.AnomalySegmenter;
 import fiji.plugin.autoencoder.train.History;
 import fiji.plugin.autoencoder.train.Trainer;
 import fiji.plugin.autoencoder.train.TrainingListener;
@@ -27,6 +28,9 @@ public final class TrainingMonitor implements TrainingListener, AutoCloseable
 	/** Title of the live loss plot window. */
 	public static final String PLOT_TITLE = "Autoencoder training loss"; // LossCurves appends " loss" to the title it is given
 
+	/** Title of the anomaly segmenter's second-stage loss plot, a window of its own so the first stage's curve stays. */
+	public static final String SECOND_STAGE_PLOT_TITLE = "Autoencoder training (second stage) loss";
+
 	/** Title of the window with the Stop button. */
 	public static final String CONTROL_TITLE = "Autoencoder training";
 
@@ -39,6 +43,8 @@ public final class TrainingMonitor implements TrainingListener, AutoCloseable
 	private final Button stop = new Button( "Stop (keep best)" );
 
 	private PlotWindow window;
+
+	private boolean secondStage;
 
 	private long lastStatus;
 
@@ -99,9 +105,14 @@ public final class TrainingMonitor implements TrainingListener, AutoCloseable
 	@Override
 	public void epochEnded( final History.Epoch e, final History h )
 	{
-		final Plot plot = LossCurves.plot( h, "Autoencoder training" );
-		if ( window == null || !window.isVisible() )
+		// the second network of a two-stage mode has a loss of its own: a new window, the first curve stays
+		final boolean second = e.phase != null && e.phase.startsWith( AnomalySegmenter.SECOND_STAGE );
+		final Plot plot = LossCurves.plot( h, second ? "Autoencoder training (second stage)" : "Autoencoder training" );
+		if ( window == null || !window.isVisible() || second != secondStage )
+		{
 			window = plot.show();
+			secondStage = second;
+		}
 		else
 			window.drawPlot( plot );
 		status.setText( e.toString() );

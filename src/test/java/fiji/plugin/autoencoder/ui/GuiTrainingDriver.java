@@ -76,8 +76,32 @@ public class GuiTrainingDriver
 			final History h = History.fromJson( m.extras().get( ModelFile.HISTORY ) );
 			System.out.println( "MODEL_SAVED epochs=" + h.epochs.size() + " bytes=" + model.length() );
 		}
+		// a two-stage training (anomaly segmenter): the second network's epochs open a window of their own
+		( ( ij.gui.PlotWindow ) plot ).close();
+		try ( TrainingMonitor monitor = new TrainingMonitor( new fiji.plugin.autoencoder.train.Trainer(), "two stages" ) )
+		{
+			final History first = new History(), second = new History();
+			for ( int k = 1; k <= 4; k++ )
+				monitor.epochEnded( epoch( first, "train", k, 0.1 / k ), first );
+			for ( int k = 1; k <= 3; k++ )
+				monitor.epochEnded( epoch( second, "train", k, 0.5 / k ).withPhase( fiji.plugin.autoencoder.segment.AnomalySegmenter.SECOND_STAGE + "train" ), second );
+			final ij.gui.PlotWindow one = ( ij.gui.PlotWindow ) waitFor( TrainingMonitor.PLOT_TITLE, 10 ), two = ( ij.gui.PlotWindow ) waitFor( TrainingMonitor.SECOND_STAGE_PLOT_TITLE, 10 );
+			System.out.println( "TWO_STAGE_PLOTS first=" + plottedEpochs( one ) + " second=" + plottedEpochs( two ) + " distinct=" + ( one != two ) );
+		}
 		context.dispose();
 		System.exit( 0 );
+	}
+
+	/** Adds an epoch to {@code h} (its own history keeps the plain phase) and returns it. */
+	static History.Epoch epoch( final History h, final String phase, final int epoch, final double loss )
+	{
+		final History.Epoch e = new History.Epoch();
+		e.phase = phase;
+		e.epoch = epoch;
+		e.trainLoss = loss;
+		e.validationLoss = 1.1 * loss;
+		h.epochs.add( e );
+		return e;
 	}
 
 	static Window waitFor( final String title, final int seconds ) throws InterruptedException

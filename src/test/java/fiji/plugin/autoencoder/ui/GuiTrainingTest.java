@@ -57,6 +57,7 @@ class GuiTrainingTest
 			assertTrue( m.find(), out );
 			final int epochs = Integer.parseInt( m.group( 1 ) );
 			assertTrue( out.contains( "PLOTTED_EPOCHS 3" ), "the live plot showed 3 epochs: " + out );
+			assertTrue( out.contains( "TWO_STAGE_PLOTS first=4 second=3 distinct=true" ), "the second stage plots in a window of its own, the first curve stays: " + out );
 			assertTrue( epochs >= 3 && epochs < 200, "stopped early with the plotted epochs recorded: " + epochs );
 			assertTrue( Long.parseLong( m.group( 2 ) ) > 10_000 );
 			assertTrue( Files.size( shot ) > 5_000 );
