@@ -12,7 +12,7 @@ import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.segment.AnomalyMap;
 import fiji.plugin.autoencoder.segment.AnomalySegmenter;
 import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
-import fiji.plugin.autoencoder.segment.Thresholds;
+import fiji.plugin.autoencoder.segment.Segmentation;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
 import fiji.plugin.autoencoder.train.TrainingListener;
 import ij.IJ;
@@ -93,16 +93,16 @@ public class TextureBench
 			// the same rules for every texture, all calibrated on the held-out normal strip only: absolute error smoothed
 			// with sigma 1, threshold = the value that 1e-3 of the strip's map exceeds, objects of at least 10 px; the same
 			// with hysteresis (objects must reach the 1e-4 value); then two variants. {fpr, seed fpr (0: none), sigma, min size}
+			// (the product's calibration: method Calibrated and the seed false-positive rate, Segment by Reconstruction's normal_image)
 			for ( final double[] v : new double[][] { { 1e-3, 0, 1, 10 }, { 1e-3, 1e-4, 1, 10 }, { 1e-4, 0, 1, 10 }, { 1e-3, 0, 2, 30 } } )
 			{
-				final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( "Value", 0, v[ 2 ], ( int ) v[ 3 ] );
-				final ImagePlus normalMap = AnomalyMap.compute( m, heldOut, s.map, Progress.none() );
-				s.thresholdValue = Thresholds.calibrated( normalMap, v[ 0 ] );
+				final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( "Calibrated", v[ 0 ], v[ 2 ], ( int ) v[ 3 ] );
 				if ( v[ 1 ] > 0 )
-					s.seedThreshold = Thresholds.calibrated( normalMap, v[ 1 ] );
+					s.seedFalsePositiveRate = v[ 1 ];
+				final Segmentation seg = ReconstructionSegmenter.fromMap( AnomalyMap.compute( m, defective, s.map, Progress.none() ), AnomalyMap.compute( m, heldOut, s.map, Progress.none() ), s );
 				SegmentBench.row( String.format( Locale.ROOT, "%s, anomaly detector, abs. error sigma %.0f, threshold at FPR %.0e of held-out normal texture (%.1f grey levels)%s, min %.0f px",
-						name, v[ 2 ], v[ 0 ], s.thresholdValue, v[ 1 ] > 0 ? String.format( Locale.ROOT, ", objects seeded at FPR %.0e (%.1f)", v[ 1 ], s.seedThreshold ) : "", v[ 3 ] ),
-						ReconstructionSegmenter.fromMap( AnomalyMap.compute( m, defective, s.map, Progress.none() ), s ), truthImp, truthLabels, otsu, trainS );
+						name, v[ 2 ], v[ 0 ], seg.threshold, v[ 1 ] > 0 ? String.format( Locale.ROOT, ", objects seeded at FPR %.0e (%.1f)", v[ 1 ], seg.seedThreshold ) : "", v[ 3 ] ),
+						seg, truthImp, truthLabels, otsu, trainS );
 			}
 		}
 
@@ -141,13 +141,14 @@ public class TextureBench
 		// {threshold (a probability; or, below 0.1, the FPR on the held-out strip), seed FPR on the held-out strip (0: none), min size}
 		for ( final double[] v : new double[][] { { 0.5, 0, 10 }, { 0.5, 0, 30 }, { 1e-3, 0, 10 }, { 0.5, 1e-4, 10 } } )
 		{
-			final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( "Value", v[ 0 ] >= 0.1 ? v[ 0 ] : Thresholds.calibrated( normalMap, v[ 0 ] ), 0, ( int ) v[ 2 ] );
+			final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( v[ 0 ] >= 0.1 ? "Value" : "Calibrated", v[ 0 ], 0, ( int ) v[ 2 ] );
 			if ( v[ 1 ] > 0 )
-				s.seedThreshold = Math.max( s.thresholdValue, Thresholds.calibrated( normalMap, v[ 1 ] ) );
+				s.seedFalsePositiveRate = v[ 1 ];
+			final Segmentation seg = ReconstructionSegmenter.fromMap( map, normalMap, s );
 			SegmentBench.row( String.format( Locale.ROOT, "%s, anomaly segmenter%s, probability %s%.2f%s, min %.0f px", name, tta ? " (8 orientations)" : "",
-					v[ 0 ] >= 0.1 ? "" : String.format( Locale.ROOT, "at FPR %.0e of held-out normal texture: ", v[ 0 ] ), s.thresholdValue,
-					v[ 1 ] > 0 ? String.format( Locale.ROOT, ", objects seeded at FPR %.0e of held-out normal texture (%.3f)", v[ 1 ], s.seedThreshold ) : "", v[ 2 ] ),
-					ReconstructionSegmenter.fromMap( map, s ), d.truth, d.truthLabels, d.otsu, trainS ); // the second stage's time
+					v[ 0 ] >= 0.1 ? "" : String.format( Locale.ROOT, "at FPR %.0e of held-out normal texture: ", v[ 0 ] ), seg.threshold,
+					v[ 1 ] > 0 ? String.format( Locale.ROOT, ", objects seeded at FPR %.0e of held-out normal texture (%.3f)", v[ 1 ], seg.seedThreshold ) : "", v[ 2 ] ),
+					seg, d.truth, d.truthLabels, d.otsu, trainS ); // the second stage's time
 		}
 	}
 }
