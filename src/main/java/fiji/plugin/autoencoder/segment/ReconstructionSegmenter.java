@@ -70,7 +70,7 @@ public final class ReconstructionSegmenter
 
 		public Labeling.Connectivity connectivity = Labeling.Connectivity.EIGHT;
 
-		/** Settings from the command's choices: method Otsu, Percentile or Value; sigma of the smoothing; minimum object size. */
+		/** Settings from the command's choices: method Otsu, Percentile, Value or Calibrated; sigma of the smoothing; minimum object size. */
 		public static Settings of( final String method, final double thresholdValue, final double sigma, final int minSize )
 		{
 			final Settings s = new Settings();
