@@ -32,7 +32,7 @@ import ij.process.ImageProcessor;
  * orientations. Prints a markdown table; settings {@code -Dtx.epochs} (default 40),
  * {@code -Dtx.textures}, {@code -Dtx.work} (model folder), {@code -Dtx.reuse=true}
  * (evaluate the models found there instead of training), {@code -Dtx.seg.epochs},
- * {@code -Dtx.seg.patches}, {@code -Dtx.seg.copies} (second stage), {@code -Dtx.seg.tag}
+ * {@code -Dtx.seg.patches}, {@code -Dtx.seg.copies}, {@code -Dtx.seg.l2} (second stage), {@code -Dtx.seg.tag}
  * (added to its file name). Run with
  * {@code bench/run-segment-bench.sh}. Not part of the test suite.
  */
@@ -113,6 +113,7 @@ public class TextureBench
 		ss.epochs = Integer.getInteger( "tx.seg.epochs", ss.epochs );
 		ss.patchesPerEpoch = Integer.getInteger( "tx.seg.patches", ss.patchesPerEpoch );
 		ss.copies = Integer.getInteger( "tx.seg.copies", ss.copies );
+		ss.l2 = Double.parseDouble( System.getProperty( "tx.seg.l2", Double.toString( ss.l2 ) ) ); // Train Autoencoder's l2 in this mode
 		final long t1 = System.nanoTime();
 		if ( !reuseSeg )
 			AnomalySegmenter.train( file, Collections.singletonList( normal ), segFile, ss, null, new TrainingListener()

@@ -58,6 +58,7 @@ public final class MacroCalls
 			settings.seed = Long.parseLong( value( options, "seed", "42" ) );
 			settings.learningRate = Double.parseDouble( value( options, "learning_rate", "0.001" ) );
 			settings.validationFraction = Double.parseDouble( value( options, "validation_fraction", "0.1" ) );
+			settings.l2 = number( options, "l2", 0 );
 			settings.patchSize = integer( options, "patch_size", settings.patchSize );
 			settings.patchesPerEpoch = integer( options, "patches_per_epoch", settings.patchesPerEpoch );
 			settings.epochs = integer( options, "epochs", settings.epochs );

@@ -68,6 +68,10 @@ public class TrainAutoencoderCommand extends ContextCommand
 	@Parameter( label = "Learning rate" )
 	private double learning_rate = 1e-3;
 
+	@Parameter( label = "L2 weight decay (0 = none)", min = "0", persist = false,
+			description = "Penalty on the squared weights against overfitting, e.g. 0.0001: try it when the validation loss rises while the training loss falls. Mode 'Anomaly segmenter': applies to its second stage" )
+	private double l2 = 0;
+
 	@Parameter( label = "Seed" )
 	private long seed = 42;
 
@@ -93,6 +97,7 @@ public class TrainAutoencoderCommand extends ContextCommand
 			settings.validationFraction = validation_fraction;
 			settings.patience = patience;
 			settings.learningRate = learning_rate;
+			settings.l2 = l2;
 			settings.seed = seed;
 			final ImageTrainingJob job = settings.job( Commands.image( input ), target, resume ? Commands.existingFile( model_file, "model_file" ) : Commands.writableTarget( model_file, "model_file" ) );
 			final boolean gui = show_plot && !java.awt.GraphicsEnvironment.isHeadless() && !ij.macro.Interpreter.isBatchMode();

@@ -33,6 +33,9 @@ public final class TrainingSettings
 
 	public double validationFraction = 0.1, learningRate = 1e-3;
 
+	/** L2 weight decay of the trained network, 0: none; in the anomaly segmenter mode, of its second stage only. A resumed training keeps the file's. */
+	public double l2 = 0;
+
 	public long seed = 42;
 
 	/**
@@ -59,6 +62,10 @@ public final class TrainingSettings
 		if ( resume )
 			job.resumeFrom = modelFile;
 		job.spec.learningRate = learningRate;
+		if ( !( l2 >= 0 ) || Double.isInfinite( l2 ) )
+			throw new IllegalArgumentException( "l2 (weight decay) must be 0 (none) or positive, e.g. 0.0001, got " + l2 );
+		if ( m != TrainingMode.ANOMALY_SEGMENTER ) // its detector trains as in mode Anomaly detector; the decay goes to the second stage
+			job.spec.l2 = l2;
 		if ( m != TrainingMode.DENSE_AUTOENCODER ) // dense models take their fixed 28 x 28 patches
 			job.patchSize = patchSize;
 		job.patchesPerEpoch = patchesPerEpoch;
@@ -119,6 +126,7 @@ public final class TrainingSettings
 		s.validationFraction = validationFraction;
 		s.patience = patience;
 		s.learningRate = learningRate;
+		s.l2 = l2;
 		s.seed = seed;
 		return s;
 	}

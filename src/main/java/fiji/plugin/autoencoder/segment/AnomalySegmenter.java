@@ -67,6 +67,14 @@ public final class AnomalySegmenter
 
 		public double validationFraction = 0.1, learningRate = 1e-3;
 
+		/**
+		 * L2 weight decay ({@link ModelSpec#l2}), 0: none. The second stage sees many
+		 * painted copies of the same few normal images and can overfit them (its
+		 * validation loss rises while the training loss falls); 1e-4 lowered the best
+		 * validation loss on grass and gravel but raised it on brick (bench/results/segment.md).
+		 */
+		public double l2 = 0;
+
 		public long seed = 42;
 
 		/** Painted copies of each normal image; 0: automatic (about 6 megapixels in all, 2 to 64 copies). */
@@ -119,6 +127,7 @@ public final class AnomalySegmenter
 			}
 			final ModelSpec spec = Presets.segmenter( 2 * channels );
 			spec.learningRate = settings.learningRate;
+			spec.l2 = settings.l2;
 			final ImageTrainingJob job = SupervisedSegmenter.job( spec.validate(), modelFile );
 			// one scale for the image and its reconstruction, so the net compares like with like
 			job.normalization = Normalization.percentile( 1, 99.8, false );

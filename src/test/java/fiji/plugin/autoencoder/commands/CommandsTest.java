@@ -136,6 +136,22 @@ class CommandsTest
 	}
 
 	@Test
+	void weightDecayGoesToTheTrainedNetwork()
+	{
+		final ImagePlus cell = image( "cell_256.tif" );
+		final TrainingSettings s = new TrainingSettings();
+		s.l2 = 1e-4;
+		s.mode = "Denoise (self-supervised)";
+		assertEquals( 1e-4, s.job( cell, null, dir.resolve( "a.zip" ) ).spec.l2, 0 );
+		s.mode = "Anomaly segmenter (normal images)";
+		assertEquals( 0, s.job( cell, null, dir.resolve( "b.zip" ) ).spec.l2, 0, "the detector trains as in mode Anomaly detector" );
+		assertEquals( 1e-4, s.secondStage().l2, 0, "the second stage decays" );
+		s.l2 = -1;
+		final String msg = org.junit.jupiter.api.Assertions.assertThrows( IllegalArgumentException.class, () -> s.job( cell, null, dir.resolve( "c.zip" ) ) ).getMessage();
+		assertTrue( msg.contains( "l2 (weight decay) must be 0 (none) or positive" ), msg );
+	}
+
+	@Test
 	void badInputCancelsWithAClearMessage() throws Exception
 	{
 		final Map< String, Object[] > cases = Map.of(

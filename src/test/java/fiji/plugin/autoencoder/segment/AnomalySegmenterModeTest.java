@@ -54,7 +54,7 @@ class AnomalySegmenterModeTest
 			final CommandService cs = context.service( CommandService.class );
 			final CommandModule train = cs.run( TrainAutoencoderCommand.class, true, "input", normal, "mode", "Anomaly segmenter (normal images)", "model_file", file.toFile(),
 					"resume", false, "epochs", 2, "patches_per_epoch", 64, "patch_size", 64, "batch_size", 16, "validation_fraction", 0.1, "patience", 0, "learning_rate", 1e-3,
-					"seed", 7L, "show_plot", false ).get();
+					"l2", 1e-4, "seed", 7L, "show_plot", false ).get();
 			assertFalse( train.isCanceled(), train.getCancelReason() );
 			assertTrue( ( ( String ) train.getOutput( "result" ) ).contains( "Saved" ), ( String ) train.getOutput( "result" ) );
 			try ( ModelFile.Loaded m = ModelFile.load( file, 1 ) )
@@ -64,6 +64,8 @@ class AnomalySegmenterModeTest
 				assertEquals( "anomaly_detector", detector.model().spec().name );
 				assertEquals( 1, detector.model().spec().channels );
 				assertEquals( 2, m.model().spec().channels, "image and reconstruction" );
+				assertEquals( 1e-4, m.model().spec().l2, 1e-12, "the command's l2 goes to the second stage" );
+				assertEquals( 0, detector.model().spec().l2, 0, "the detector trains as in mode Anomaly detector" );
 				assertEquals( 2, History.fromJson( m.extras().get( ModelFile.HISTORY ) ).epochs.size(), "second stage history" );
 				assertEquals( 2, History.fromJson( detector.extras().get( ModelFile.HISTORY ) ).epochs.size(), "first stage history" );
 			}
