@@ -58,6 +58,28 @@ public class IJ1Plugin implements PlugIn
 			MacroCalls.denoiseFolder( "input_folder=[" + gd.getNextString() + "] output_folder=[" + gd.getNextString() + "] model_file=[" + gd.getNextString()
 					+ "] shard_index=" + ( int ) gd.getNextNumber() + " shard_count=" + ( int ) gd.getNextNumber() );
 		}
+		else if ( "segment".equals( arg ) )
+		{
+			gd.addFileField( "model_file", "" );
+			gd.addChoice( "threshold_method", new String[] { "Otsu", "Percentile", "Value", "Calibrated" }, "Otsu" );
+			gd.addNumericField( "threshold_value", 99, 4 );
+			gd.addNumericField( "smoothing_sigma", 1, 2 );
+			gd.addNumericField( "min_size", 10, 0 );
+			gd.addNumericField( "seed_threshold", 0, 4 );
+			gd.addFileField( "normal_image", "" );
+			gd.addNumericField( "seed_false_positive_rate", 0, 6 );
+			gd.addNumericField( "tile_size", 0, 0 );
+			gd.addCheckbox( "average_orientations", false );
+			gd.addMessage( "Calibrated: threshold_value is the fraction of the normal image's pixels allowed above the threshold (e.g. 0.001);\n"
+					+ "normal_image: a defect-free image the model was not trained on. Anomaly segmenter models: Value 0.5." );
+			gd.showDialog();
+			if ( gd.wasCanceled() )
+				return;
+			MacroCalls.segment( "model_file=[" + gd.getNextString() + "] threshold_method=" + gd.getNextChoice() + " threshold_value=" + gd.getNextNumber()
+					+ " smoothing_sigma=" + gd.getNextNumber() + " min_size=" + ( int ) gd.getNextNumber() + " seed_threshold=" + gd.getNextNumber()
+					+ " normal_image=[" + gd.getNextString() + "] seed_false_positive_rate=" + gd.getNextNumber() + " tile_size=" + ( int ) gd.getNextNumber()
+					+ " average_orientations=" + gd.getNextBoolean() );
+		}
 		else
 			IJ.error( "Autoencoder", "Unknown command '" + arg + "'" );
 	}

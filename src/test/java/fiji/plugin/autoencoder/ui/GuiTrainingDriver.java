@@ -76,6 +76,31 @@ public class GuiTrainingDriver
 			final History h = History.fromJson( m.extras().get( ModelFile.HISTORY ) );
 			System.out.println( "MODEL_SAVED epochs=" + h.epochs.size() + " bytes=" + model.length() );
 		}
+		// the plain-ImageJ menu entry Segment by Reconstruction (IJ1): its GenericDialog fed by macro options, as a recorded macro does
+		imp.show();
+		WindowManager.setTempCurrentImage( imp );
+		final Thread t = new Thread( () -> {
+			ij.Macro.setOptions( Thread.currentThread(), "model_file=[" + model + "] threshold_method=Percentile threshold_value=99.5 smoothing_sigma=1 min_size=5 "
+					+ "seed_threshold=0 normal_image=[] seed_false_positive_rate=0 tile_size=0" );
+			WindowManager.setTempCurrentImage( imp );
+			new IJ1Plugin().run( "segment" );
+		}, "Run$_segment" ); // ImageJ hands macro options only to threads named like its own plugin threads
+		t.start();
+		t.join( 60000 );
+		int objects = -1;
+		for ( final int id : WindowManager.getIDList() )
+		{
+			final ImagePlus w = WindowManager.getImage( id );
+			if ( w.getTitle().contains( "labels" ) )
+				objects = ( int ) w.getStatistics().max;
+		}
+		final int expected;
+		try ( ModelFile.Loaded m = ModelFile.load( model.toPath(), 1 ) )
+		{
+			expected = fiji.plugin.autoencoder.segment.ReconstructionSegmenter.segment( m, imp, fiji.plugin.autoencoder.segment.ReconstructionSegmenter.Settings.of( "Percentile", 99.5, 1, 5 ),
+					fiji.plugin.autoencoder.Progress.none() ).objectCount;
+		}
+		System.out.println( "IJ1_SEGMENT objects=" + objects + " expected=" + expected );
 		// a two-stage training (anomaly segmenter): the second network's epochs open a window of their own
 		( ( ij.gui.PlotWindow ) plot ).close();
 		try ( TrainingMonitor monitor = new TrainingMonitor( new fiji.plugin.autoencoder.train.Trainer(), "two stages" ) )

@@ -58,6 +58,10 @@ class GuiTrainingTest
 			final int epochs = Integer.parseInt( m.group( 1 ) );
 			assertTrue( out.contains( "PLOTTED_EPOCHS 3" ), "the live plot showed 3 epochs: " + out );
 			assertTrue( out.contains( "TWO_STAGE_PLOTS first=4 second=3 distinct=true" ), "the second stage plots in a window of its own, the first curve stays: " + out );
+			final Matcher seg = Pattern.compile( "IJ1_SEGMENT objects=(-?\\d+) expected=(\\d+)" ).matcher( out );
+			assertTrue( seg.find(), out );
+			assertTrue( Integer.parseInt( seg.group( 2 ) ) > 0, "the 0.5 % most anomalous pixels make objects: " + out );
+			assertEquals( seg.group( 2 ), seg.group( 1 ), "the IJ1 menu entry's labels hold as many objects as ReconstructionSegmenter finds: " + out );
 			assertTrue( epochs >= 3 && epochs < 200, "stopped early with the plotted epochs recorded: " + epochs );
 			assertTrue( Long.parseLong( m.group( 2 ) ) > 10_000 );
 			assertTrue( Files.size( shot ) > 5_000 );
