@@ -9,11 +9,10 @@ import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.denoise.FolderProcessor;
 import fiji.plugin.autoencoder.commands.TrainingSettings;
-import fiji.plugin.autoencoder.io.AtomicFiles;
 import fiji.plugin.autoencoder.io.ModelFile;
-import fiji.plugin.autoencoder.segment.Labeling;
 import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
 import fiji.plugin.autoencoder.segment.Segmentation;
+import fiji.plugin.autoencoder.segment.SegmentationFiles;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import fiji.plugin.autoencoder.train.History;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
@@ -34,6 +33,7 @@ import ij.macro.Interpreter;
  * call("fiji.plugin.autoencoder.MacroCalls.denoise", "model_file=/data/n2v.aemodel.zip output=/data/denoised.tif");
  * call("fiji.plugin.autoencoder.MacroCalls.denoiseFolder", "input_folder=/data/in output_folder=/data/out model_file=/data/n2v.aemodel.zip");
  * call("fiji.plugin.autoencoder.MacroCalls.segment", "input=/data/part.tif model_file=/data/defects.aemodel.zip threshold_method=Value threshold_value=0.5 output_folder=/data/seg");
+ * call("fiji.plugin.autoencoder.MacroCalls.segmentFolder", "input_folder=/data/parts output_folder=/data/seg model_file=/data/defects.aemodel.zip threshold_method=Value threshold_value=0.5");
  * </pre>
  *
  * Keys are those of the Fiji commands (snake_case). The image is the current
@@ -146,16 +146,7 @@ public final class MacroCalls
 		try ( ModelFile.Loaded model = ModelFile.load( path( options, "model_file" ), 0 ) )
 		{
 			final ImagePlus input = image( options, "input" );
-			final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( value( options, "threshold_method", "Otsu" ),
-					number( options, "threshold_value", 99 ), number( options, "smoothing_sigma", 1 ), integer( options, "min_size", 10 ) );
-			s.map.tiling( tiles( options ) ).smoothSigned( Boolean.parseBoolean( value( options, "smooth_signed", "false" ) ) );
-			final double seed = number( options, "seed_threshold", 0 ), seedRate = number( options, "seed_false_positive_rate", 0 );
-			if ( seed > 0 )
-				s.seedThreshold = seed;
-			if ( seedRate > 0 )
-				s.seedFalsePositiveRate = seedRate;
-			if ( s.needsNormalImage() && !value( options, "normal_image", "" ).isEmpty() )
-				s.normalImage = image( options, "normal_image" );
+			final ReconstructionSegmenter.Settings s = segmentSettings( options );
 			final Segmentation seg = ReconstructionSegmenter.segment( model, input, s, Progress.none() );
 			final String folder = value( options, "output_folder", "" );
 			if ( folder.isEmpty() )
@@ -167,23 +158,9 @@ public final class MacroCalls
 			}
 			else
 			{
-				final Path dir = Paths.get( folder ).toAbsolutePath();
-				java.nio.file.Files.createDirectories( dir );
 				final String base = input.getShortTitle() == null || input.getShortTitle().isEmpty() ? "image" : input.getShortTitle();
-				final Path in = input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath().toAbsolutePath();
-				final Path[] outs = { dir.resolve( base + "-anomaly.tif" ), dir.resolve( base + "-mask.tif" ), dir.resolve( base + "-labels.tif" ), dir.resolve( base + "-objects.csv" ) };
-				for ( final Path o : outs )
-					if ( o.equals( in ) )
-						throw new IllegalArgumentException( "output " + o + " is the input file: choose another output_folder (inputs are never overwritten)" );
-				FolderProcessor.saveTiffAtomically( seg.score, outs[ 0 ] );
-				FolderProcessor.saveTiffAtomically( seg.mask, outs[ 1 ] );
-				FolderProcessor.saveTiffAtomically( seg.labels, outs[ 2 ] );
-				AtomicFiles.write( outs[ 3 ], tmp -> {
-					if ( seg.table.size() > 0 )
-						seg.table.saveAs( tmp.toString() );
-					else // no objects: the header alone, so batch scripts read every file alike
-						java.nio.file.Files.write( tmp, ( String.join( ",", Labeling.columns( seg.labels, true ) ) + "\n" ).getBytes( java.nio.charset.StandardCharsets.UTF_8 ) );
-				} );
+				final Path in = input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath();
+				SegmentationFiles.write( seg, Paths.get( folder ), base, in );
 			}
 			IJ.log( "Autoencoder: segment: " + seg.objectCount + " object(s) above " + seg.threshold + ( Double.isNaN( seg.seedThreshold ) ? "" : ", seeded at " + seg.seedThreshold ) );
 			return Integer.toString( seg.objectCount );
@@ -192,6 +169,48 @@ public final class MacroCalls
 		{
 			return fail( "segment", e );
 		}
+	}
+
+	/**
+	 * Segment by Reconstruction over a folder: input_folder, output_folder,
+	 * model_file, shard_index, shard_count and the keys of {@link #segment}.
+	 * Per image {@code <name>-anomaly.tif}, {@code -mask.tif},
+	 * {@code -objects.csv} and {@code -labels.tif} (written last: images whose
+	 * label image exists are skipped, so a rerun or a SLURM array task resumes).
+	 * A calibrating normal_image is mapped once. Returns the summary line.
+	 */
+	public static String segmentFolder( final String options )
+	{
+		try ( ModelFile.Loaded model = ModelFile.load( path( options, "model_file" ), 0 ) )
+		{
+			final FolderProcessor folder = new FolderProcessor( path( options, "input_folder" ), path( options, "output_folder" ), SegmentationFiles.LABELS )
+					.shard( integer( options, "shard_index", 0 ), integer( options, "shard_count", 1 ) );
+			final FolderProcessor.Report r = ReconstructionSegmenter.segmentFolder( model, folder, segmentSettings( options ), line -> IJ.log( "Autoencoder: " + line ), Progress.none() );
+			IJ.log( "Autoencoder: segment folder: " + r );
+			if ( !r.failed.isEmpty() )
+				throw new IllegalStateException( r.failed.size() + " file(s) failed: " + r.failed );
+			return r.toString();
+		}
+		catch ( final Exception e )
+		{
+			return fail( "segment folder", e );
+		}
+	}
+
+	/** The settings of Segment by Reconstruction from its macro keys. */
+	static ReconstructionSegmenter.Settings segmentSettings( final String options )
+	{
+		final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( value( options, "threshold_method", "Otsu" ),
+				number( options, "threshold_value", 99 ), number( options, "smoothing_sigma", 1 ), integer( options, "min_size", 10 ) );
+		s.map.tiling( tiles( options ) ).smoothSigned( Boolean.parseBoolean( value( options, "smooth_signed", "false" ) ) );
+		final double seed = number( options, "seed_threshold", 0 ), seedRate = number( options, "seed_false_positive_rate", 0 );
+		if ( seed > 0 )
+			s.seedThreshold = seed;
+		if ( seedRate > 0 )
+			s.seedFalsePositiveRate = seedRate;
+		if ( s.needsNormalImage() && !value( options, "normal_image", "" ).isEmpty() )
+			s.normalImage = image( options, "normal_image" );
+		return s;
 	}
 
 	static String value( final String options, final String key, final String def )

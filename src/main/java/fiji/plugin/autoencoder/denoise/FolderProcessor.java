@@ -73,6 +73,18 @@ public final class FolderProcessor
 			throw new IllegalArgumentException( "The output folder is the input folder and no suffix is set: outputs would overwrite the inputs. Choose another output folder or a suffix" );
 	}
 
+	/** The input folder (absolute). */
+	public Path inputFolder()
+	{
+		return input;
+	}
+
+	/** The output folder (absolute). */
+	public Path outputFolder()
+	{
+		return output;
+	}
+
 	/** Process only files {@code index}, {@code index + count}, ... (0-based). */
 	public FolderProcessor shard( final int index, final int count )
 	{
@@ -115,11 +127,33 @@ public final class FolderProcessor
 	}
 
 	/**
+	 * Writes the outputs of one input image; the file {@code output}
+	 * ({@link #outputFor}) must be written last, atomically, since its existence
+	 * marks the input as done.
+	 */
+	public interface ImageWriter
+	{
+		void write( ImagePlus image, Path input, Path output ) throws IOException;
+	}
+
+	/**
 	 * Runs {@code process} on every image of this shard and saves each result.
 	 *
 	 * @param log receives one line per file
 	 */
 	public Report run( final Function< ImagePlus, ImagePlus > process, final Consumer< String > log, final Progress progress ) throws IOException
+	{
+		return run( ( imp, in, out ) -> saveTiffAtomically( process.apply( imp ), out ), log, progress );
+	}
+
+	/**
+	 * Runs {@code writer} on every image of this shard whose output
+	 * ({@link #outputFor}) does not exist yet, for processing that writes
+	 * several files per image (the output last).
+	 *
+	 * @param log receives one line per file
+	 */
+	public Report run( final ImageWriter writer, final Consumer< String > log, final Progress progress ) throws IOException
 	{
 		try
 		{
@@ -156,8 +190,7 @@ public final class FolderProcessor
 				final ImagePlus imp = IJ.openImage( in.toString() );
 				if ( imp == null )
 					throw new IOException( "ImageJ cannot open it" );
-				final ImagePlus result = process.apply( imp );
-				saveTiffAtomically( result, out );
+				writer.write( imp, in, out );
 				report.written.add( out );
 				log.accept( "wrote " + out.getFileName() );
 			}

@@ -1,6 +1,10 @@
 package fiji.plugin.autoencoder.segment;
 
+import java.io.IOException;
+import java.util.function.Consumer;
+
 import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.denoise.FolderProcessor;
 import fiji.plugin.autoencoder.io.ModelFile;
 import ij.ImagePlus;
 
@@ -84,16 +88,45 @@ public final class ReconstructionSegmenter
 
 	public static Segmentation segment( final ModelFile.Loaded model, final ImagePlus input, final Settings settings, final Progress progress )
 	{
-		ImagePlus normalMap = null;
-		if ( settings.needsNormalImage() )
-		{
-			if ( settings.normalImage == null )
-				throw new IllegalArgumentException( "Calibrated thresholds need a normal (defect-free) image that the model was not trained on: give one (normal_image), "
-						+ "or use another threshold method and seed threshold" );
-			normalMap = AnomalyMap.compute( model, settings.normalImage, settings.map, progress );
-		}
+		final ImagePlus normalMap = normalMap( model, settings, progress );
 		final ImagePlus map = AnomalyMap.compute( model, input, settings.map, progress );
 		return fromMap( map, normalMap, settings );
+	}
+
+	/**
+	 * Segments every image of {@code folder} (its shard) into the files of
+	 * {@link SegmentationFiles} in the folder's output folder; images whose
+	 * label image exists are skipped. The normal image's map, if needed, is
+	 * computed once for all.
+	 *
+	 * @param folder made with the suffix {@link SegmentationFiles#LABELS}
+	 */
+	public static FolderProcessor.Report segmentFolder( final ModelFile.Loaded model, final FolderProcessor folder, final Settings settings, final Consumer< String > log,
+			final Progress progress ) throws IOException
+	{
+		if ( folder.inputFolder().equals( folder.outputFolder() ) )
+			throw new IllegalArgumentException( "The output folder is the input folder " + folder.inputFolder() + ": choose another one (the maps and masks written there would be segmented as images next time)" );
+		final ImagePlus normalMap = normalMap( model, settings, Progress.none() );
+		return folder.run( ( imp, in, out ) -> {
+			final Segmentation seg = fromMap( AnomalyMap.compute( model, imp, settings.map, Progress.none() ), normalMap, settings );
+			final String name = out.getFileName().toString();
+			final String suffix = "-" + SegmentationFiles.LABELS + ".tif";
+			if ( !name.endsWith( suffix ) )
+				throw new IllegalArgumentException( "The folder's outputs must end in " + suffix + " (make the FolderProcessor with suffix SegmentationFiles.LABELS), got " + name );
+			SegmentationFiles.write( seg, out.getParent(), name.substring( 0, name.length() - suffix.length() ), in );
+			log.accept( in.getFileName() + ": " + seg.objectCount + " object(s)" );
+		}, log, progress );
+	}
+
+	/** The map of the settings' normal image, or null when nothing is calibrated. */
+	private static ImagePlus normalMap( final ModelFile.Loaded model, final Settings settings, final Progress progress )
+	{
+		if ( !settings.needsNormalImage() )
+			return null;
+		if ( settings.normalImage == null )
+			throw new IllegalArgumentException( "Calibrated thresholds need a normal (defect-free) image that the model was not trained on: give one (normal_image), "
+					+ "or use another threshold method and seed threshold" );
+		return AnomalyMap.compute( model, settings.normalImage, settings.map, progress );
 	}
 
 	/** Thresholds, labels and measures an anomaly map computed before. */

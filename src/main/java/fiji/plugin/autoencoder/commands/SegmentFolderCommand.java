@@ -1,0 +1,115 @@
+package fiji.plugin.autoencoder.commands;
+
+import java.io.File;
+
+import org.scijava.ItemIO;
+import org.scijava.ItemVisibility;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import fiji.plugin.autoencoder.denoise.FolderProcessor;
+import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
+import fiji.plugin.autoencoder.segment.SegmentationFiles;
+
+/**
+ * Plugins > Autoencoder > Segment Folder by Reconstruction: Segment by
+ * Reconstruction on every image of a folder, with its settings; per image the
+ * anomaly map, mask, objects CSV and label image in the output folder. Images
+ * whose label image exists are skipped, shards split a folder across cluster
+ * array tasks, each file is written atomically and inputs are never touched.
+ */
+@Plugin( type = Command.class, headless = true, menuPath = "Plugins>Autoencoder>Segment Folder by Reconstruction" )
+public class SegmentFolderCommand extends ContextCommand
+{
+	@Parameter
+	private LogService log;
+
+	@Parameter( required = false )
+	private StatusService status;
+
+	@Parameter( label = "Input folder", style = "directory" )
+	private File input_folder;
+
+	@Parameter( label = "Output folder", style = "directory" )
+	private File output_folder;
+
+	@Parameter( label = "Model file", style = "open", description = "An autoencoder trained on normal (defect-free) images, or an anomaly segmenter (its map is the anomaly probability, 0..1)" )
+	private File model_file;
+
+	@Parameter( label = "Threshold method", choices = { "Otsu", "Percentile", "Value", "Calibrated" },
+			description = "Otsu and Percentile are found per image; Value and Calibrated are the same for every image" )
+	private String threshold_method = "Value";
+
+	@Parameter( label = "Threshold value (percentile, error or false-positive rate)",
+			description = "Percentile: e.g. 99; Value: the reconstruction error itself (for an anomaly segmenter: the probability, e.g. 0.5); Calibrated: the fraction of the normal image's pixels allowed above it, e.g. 0.001" )
+	private double threshold_value = 0.5;
+
+	@Parameter( label = "Smoothing sigma (pixels, 0 = none)", min = "0" )
+	private double smoothing_sigma = 0;
+
+	@Parameter( label = "Smooth the signed difference" )
+	private boolean smooth_signed = false;
+
+	@Parameter( label = "Minimum object size (pixels)", min = "0" )
+	private int min_size = 10;
+
+	@Parameter( label = "Seed threshold (hysteresis, 0 = off)", min = "0" )
+	private double seed_threshold = 0;
+
+	// keeps normal_image from being the single unset File input, which SciJava's FilePreprocessor would prompt for (see SegmentByReconstructionCommand)
+	@Parameter( visibility = ItemVisibility.MESSAGE, required = false, persist = false )
+	private String calibration_header = "Calibration (optional): a defect-free image the model was not trained on";
+
+	@Parameter( label = "Normal image for calibration (optional)", style = "open", required = false )
+	private File normal_image;
+
+	@Parameter( label = "Seed false-positive rate (hysteresis on the normal image, 0 = off)", min = "0", max = "0.999" )
+	private double seed_false_positive_rate = 0;
+
+	@Parameter( label = "Shard index (0-based)", min = "0" )
+	private int shard_index = 0;
+
+	@Parameter( label = "Shard count", min = "1" )
+	private int shard_count = 1;
+
+	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
+	private int tile_size = 0;
+
+	@Parameter( label = "Average 8 orientations (8x slower, fewer false objects)" )
+	private boolean average_orientations = false;
+
+	@Parameter( type = ItemIO.OUTPUT )
+	private String summary;
+
+	@Override
+	public void run()
+	{
+		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), 0 ) )
+		{
+			final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( threshold_method, threshold_value, smoothing_sigma, min_size );
+			s.map.tiling( Commands.tiles( tile_size, average_orientations ) ).smoothSigned( smooth_signed );
+			if ( seed_threshold > 0 )
+				s.seedThreshold = seed_threshold;
+			if ( seed_false_positive_rate > 0 )
+				s.seedFalsePositiveRate = seed_false_positive_rate;
+			if ( s.needsNormalImage() && normal_image != null && !normal_image.getPath().isEmpty() )
+				s.normalImage = Commands.openImage( normal_image, "normal_image" );
+			final FolderProcessor folder = new FolderProcessor( Commands.existingFolder( input_folder, "input_folder" ), output_folder == null ? null : output_folder.toPath(),
+					SegmentationFiles.LABELS ).shard( shard_index, shard_count );
+			final FolderProcessor.Report r = ReconstructionSegmenter.segmentFolder( model, folder, s, log::info, new StatusProgress( status, this ) );
+			summary = "Segment Folder by Reconstruction: " + r;
+			log.info( summary );
+			if ( !r.failed.isEmpty() )
+				log.error( "Segment Folder by Reconstruction: failed files: " + r.failed );
+		}
+		catch ( final Exception e )
+		{
+			Errors.report( this, log, "Segment Folder by Reconstruction", e );
+		}
+	}
+}
