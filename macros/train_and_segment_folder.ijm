@@ -5,7 +5,7 @@
 // Per image it writes <name>-anomaly.tif (the probability of an anomaly), -mask.tif, -labels.tif and -objects.csv.
 // Give check_image=<a second defect-free image, not the training one> to keep only objects that reach the value 1e-4
 // of its pixels exceed (seed_false_positive_rate); without it the seed is the fixed seed_threshold (0.99).
-// In a SLURM array, train once beforehand, then give each task train=false and its own input_folder.
+// In a SLURM array, train once beforehand, then run each task with train=false shard_index=$SLURM_ARRAY_TASK_ID shard_count=$SLURM_ARRAY_TASK_COUNT.
 // NB: "var" makes args visible inside functions; function results are assigned before comparing them
 var args = getArgument();
 function arg(key, def) { return call("ij.Macro.getValue", args, key, def); }
@@ -20,20 +20,16 @@ if (train == "true") {
 }
 dir = arg("input_folder", "");
 if (dir == "") exit("Missing input_folder=<path>");
-if (!endsWith(dir, "/")) dir = dir + "/";
-files = getFileList(dir);
 check = arg("check_image", "");
 if (check == "")
 	seed = " seed_threshold=" + arg("seed_threshold", "0.99");
 else
 	seed = " normal_image=[" + check + "] seed_false_positive_rate=" + arg("seed_false_positive_rate", "0.0001");
-for (i = 0; i < files.length; i++) {
-	if (endsWith(files[i], ".tif") || endsWith(files[i], ".png")) {
-		// probability above 0.5; objects kept if they reach the seed value (hysteresis), averaged over 8 orientations
-		n = call("fiji.plugin.autoencoder.MacroCalls.segment", "input=[" + dir + files[i] + "] model_file=[" + model + "] output_folder=[" + arg("output_folder", "") + "]"
-			+ " threshold_method=Value threshold_value=" + arg("threshold", "0.5") + seed + " smoothing_sigma=0"
-			+ " min_size=" + arg("min_size", "10") + " average_orientations=" + arg("average_orientations", "true"));
-		print(files[i] + ": " + n + " object(s)");
-	}
-}
+// probability above 0.5; objects kept if they reach the seed value (hysteresis), averaged over 8 orientations;
+// images whose -labels.tif exists are skipped, so a rerun resumes; shard_index/shard_count split the folder
+summary = call("fiji.plugin.autoencoder.MacroCalls.segmentFolder", "input_folder=[" + dir + "] output_folder=[" + arg("output_folder", "") + "] model_file=[" + model + "]"
+	+ " threshold_method=Value threshold_value=" + arg("threshold", "0.5") + seed + " smoothing_sigma=0"
+	+ " min_size=" + arg("min_size", "10") + " average_orientations=" + arg("average_orientations", "true")
+	+ " shard_index=" + arg("shard_index", "0") + " shard_count=" + arg("shard_count", "1"));
+print(summary);
 print("done");

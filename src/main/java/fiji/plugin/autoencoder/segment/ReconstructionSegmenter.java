@@ -114,7 +114,7 @@ public final class ReconstructionSegmenter
 			if ( !name.endsWith( suffix ) )
 				throw new IllegalArgumentException( "The folder's outputs must end in " + suffix + " (make the FolderProcessor with suffix SegmentationFiles.LABELS), got " + name );
 			SegmentationFiles.write( seg, out.getParent(), name.substring( 0, name.length() - suffix.length() ), in );
-			log.accept( in.getFileName() + ": " + seg.objectCount + " object(s)" );
+			log.accept( in.getFileName() + ": " + seg.objectCount + " object(s) above " + seg.threshold + ( Double.isNaN( seg.seedThreshold ) ? "" : ", seeded at " + seg.seedThreshold ) );
 		}, log, progress );
 	}
 
