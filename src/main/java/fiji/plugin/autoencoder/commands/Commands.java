@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import fiji.plugin.autoencoder.convert.OutputType;
+import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import ij.ImagePlus;
 
@@ -48,6 +49,21 @@ final class Commands
 		if ( imp == null )
 			throw new IllegalArgumentException( key + " " + f + ": ImageJ cannot open this file; save it as TIFF" );
 		return imp;
+	}
+
+	/** Segment by Reconstruction's settings from its command parameters (both Segment by Reconstruction commands); the normal image is read only when calibrating. */
+	static ReconstructionSegmenter.Settings segmentation( final String method, final double value, final double sigma, final boolean smoothSigned, final int minSize,
+			final double seedThreshold, final File normalImage, final double seedFalsePositiveRate, final int tileSize, final boolean averageOrientations )
+	{
+		final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( method, value, sigma, minSize );
+		s.map.tiling( tiles( tileSize, averageOrientations ) ).smoothSigned( smoothSigned );
+		if ( seedThreshold > 0 )
+			s.seedThreshold = seedThreshold;
+		if ( seedFalsePositiveRate > 0 )
+			s.seedFalsePositiveRate = seedFalsePositiveRate;
+		if ( s.needsNormalImage() && normalImage != null && !normalImage.getPath().isEmpty() ) // a remembered path stays unread unless calibrating
+			s.normalImage = openImage( normalImage, "normal_image" );
+		return s;
 	}
 
 	static ImagePlus image( final ImagePlus imp )

@@ -83,14 +83,8 @@ public class SegmentByReconstructionCommand extends ContextCommand
 	{
 		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), 0 ) )
 		{
-			final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( threshold_method, threshold_value, smoothing_sigma, min_size );
-			s.map.tiling( Commands.tiles( tile_size, average_orientations ) ).smoothSigned( smooth_signed );
-			if ( seed_threshold > 0 )
-				s.seedThreshold = seed_threshold;
-			if ( seed_false_positive_rate > 0 )
-				s.seedFalsePositiveRate = seed_false_positive_rate;
-			if ( s.needsNormalImage() && normal_image != null && !normal_image.getPath().isEmpty() ) // a remembered path stays unread unless calibrating
-				s.normalImage = Commands.openImage( normal_image, "normal_image" );
+			final ReconstructionSegmenter.Settings s = Commands.segmentation( threshold_method, threshold_value, smoothing_sigma, smooth_signed, min_size, seed_threshold, normal_image,
+					seed_false_positive_rate, tile_size, average_orientations );
 			final Segmentation seg = ReconstructionSegmenter.segment( model, Commands.image( input ), s, new StatusProgress( status, this ) );
 			anomaly_map = seg.score;
 			mask = seg.mask;

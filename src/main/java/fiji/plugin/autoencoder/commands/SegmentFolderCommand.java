@@ -91,14 +91,8 @@ public class SegmentFolderCommand extends ContextCommand
 	{
 		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), 0 ) )
 		{
-			final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( threshold_method, threshold_value, smoothing_sigma, min_size );
-			s.map.tiling( Commands.tiles( tile_size, average_orientations ) ).smoothSigned( smooth_signed );
-			if ( seed_threshold > 0 )
-				s.seedThreshold = seed_threshold;
-			if ( seed_false_positive_rate > 0 )
-				s.seedFalsePositiveRate = seed_false_positive_rate;
-			if ( s.needsNormalImage() && normal_image != null && !normal_image.getPath().isEmpty() )
-				s.normalImage = Commands.openImage( normal_image, "normal_image" );
+			final ReconstructionSegmenter.Settings s = Commands.segmentation( threshold_method, threshold_value, smoothing_sigma, smooth_signed, min_size, seed_threshold, normal_image,
+					seed_false_positive_rate, tile_size, average_orientations );
 			final FolderProcessor folder = new FolderProcessor( Commands.existingFolder( input_folder, "input_folder" ), output_folder == null ? null : output_folder.toPath(),
 					SegmentationFiles.LABELS ).shard( shard_index, shard_count );
 			final FolderProcessor.Report r = ReconstructionSegmenter.segmentFolder( model, folder, s, log::info, new StatusProgress( status, this ) );
