@@ -76,6 +76,9 @@ public final class MacroCalls
 			}, Progress.none() );
 			final String msg = r.training.message + " Saved " + r.modelFile;
 			IJ.log( "Autoencoder: " + msg );
+			final String hint = r.history.overfittingHint();
+			if ( hint != null )
+				IJ.log( "Autoencoder: note: " + settings.networkName() + hint );
 			return msg;
 		}
 		catch ( final Exception e )

@@ -107,6 +107,12 @@ public class TrainAutoencoderCommand extends ContextCommand
 				final ImageTrainingJob.Result r = settings.run( job, Commands.image( input ), target, monitor != null ? both( monitor, logLines ) : logLines, new StatusProgress( status, this ) );
 				result = r.training.message + " Saved " + r.modelFile;
 				log.info( "Train Autoencoder: " + result );
+				final String hint = r.history.overfittingHint();
+				if ( hint != null )
+				{
+					log.warn( "Train Autoencoder: " + settings.networkName() + hint );
+					result += " Note: " + settings.networkName() + hint;
+				}
 			}
 		}
 		catch ( final Exception e )

@@ -115,6 +115,12 @@ public final class TrainingSettings
 		};
 	}
 
+	/** How messages about the result of {@link #run} name the network it trained last: "second stage: " in the anomaly segmenter mode, else "". */
+	public String networkName()
+	{
+		return TrainingMode.of( mode ) == TrainingMode.ANOMALY_SEGMENTER ? "second stage: " : "";
+	}
+
 	/** The settings of the anomaly segmenter's second stage that {@link #run} uses. */
 	public AnomalySegmenter.Settings secondStage()
 	{

@@ -85,6 +85,31 @@ public final class History
 		return best;
 	}
 
+	/**
+	 * A hint for the user when the "train" phase overfitted: over at least 8
+	 * epochs, the best validation loss came in the first three quarters, the
+	 * last is at least 20 % above it, and the training loss fell meanwhile.
+	 * Null otherwise.
+	 */
+	public String overfittingHint()
+	{
+		final List< Epoch > train = new ArrayList<>();
+		for ( final Epoch e : epochs )
+			if ( "train".equals( e.phase ) && !Double.isNaN( e.validationLoss ) )
+				train.add( e );
+		if ( train.size() < 8 )
+			return null;
+		Epoch best = train.get( 0 );
+		for ( final Epoch e : train )
+			if ( e.validationLoss < best.validationLoss )
+				best = e;
+		final Epoch last = train.get( train.size() - 1 );
+		if ( train.indexOf( best ) >= 0.75 * train.size() || !( last.validationLoss >= 1.2 * best.validationLoss ) || !( last.trainLoss < best.trainLoss ) )
+			return null;
+		return String.format( java.util.Locale.ROOT, "the validation loss rose from %.4g (epoch %d) to %.4g (epoch %d) while the training loss fell: the network overfits its training images "
+				+ "(the best epoch is the one kept). Try an L2 weight decay (l2 = 0.0001), more or more varied images, or fewer epochs", best.validationLoss, best.epoch, last.validationLoss, last.epoch );
+	}
+
 	public String toJson()
 	{
 		return GSON.toJson( this );

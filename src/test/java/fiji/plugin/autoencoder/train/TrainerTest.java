@@ -156,4 +156,35 @@ class TrainerTest
 			assertTrue( assertThrows( IllegalArgumentException.class, () -> new TrainingConfig().batchSize( 0 ).validate() ).getMessage().contains( "batch_size" ) );
 		}
 	}
+
+	/** The overfitting hint: a rising validation loss after an early best, with a falling training loss; not for a curve still improving or too short. */
+	@Test
+	void overfittingHintOnlyForARisingValidationLoss() throws Exception
+	{
+		// the grass second stage of the texture bench, from its saved history (rounded): best 0.153 at epoch 23, 0.219 at 40
+		final History grass = curve( 40, e -> 0.19 - 0.03 * Math.min( e, 23 ) / 23.0 + ( e > 23 ? 0.066 * ( e - 23 ) / 17.0 : 0 ), e -> 0.20 - 0.13 * e / 40.0 );
+		final String hint = grass.overfittingHint();
+		assertTrue( hint != null && hint.contains( "(epoch 23)" ) && hint.contains( "(epoch 40)" ) && hint.contains( "l2 = 0.0001" ), hint );
+		// still improving (brick: best at 39 of 40)
+		assertEquals( null, curve( 40, e -> 0.05 - 0.0006 * e, e -> 0.04 - 0.0005 * e ).overfittingHint() );
+		// noisy but not 20 % above the best
+		assertEquals( null, curve( 40, e -> 0.08 + ( e > 20 ? 0.01 : 0 ), e -> 0.1 - 0.001 * e ).overfittingHint() );
+		// too short to tell
+		assertEquals( null, curve( 5, e -> e < 2 ? 0.1 : 0.3, e -> 0.1 - 0.01 * e ).overfittingHint() );
+	}
+
+	private static History curve( final int epochs, final java.util.function.IntToDoubleFunction validation, final java.util.function.IntToDoubleFunction train )
+	{
+		final History h = new History();
+		for ( int e = 1; e <= epochs; e++ )
+		{
+			final History.Epoch x = new History.Epoch();
+			x.phase = "train";
+			x.epoch = e;
+			x.validationLoss = validation.applyAsDouble( e );
+			x.trainLoss = train.applyAsDouble( e );
+			h.epochs.add( x );
+		}
+		return h;
+	}
 }
