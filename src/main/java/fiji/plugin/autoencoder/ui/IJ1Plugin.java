@@ -70,8 +70,8 @@ public class IJ1Plugin implements PlugIn
 			gd.addNumericField( "seed_false_positive_rate", 0, 6 );
 			gd.addNumericField( "tile_size", 0, 0 );
 			gd.addCheckbox( "average_orientations", false );
-			gd.addMessage( "Calibrated: threshold_value is the fraction of the normal image's pixels allowed above the threshold (e.g. 0.001);\n"
-					+ "normal_image: a defect-free image the model was not trained on. Anomaly segmenter models: Value 0.5." );
+			gd.addMessage( "Calibrated: the threshold value is the fraction of the normal image's pixels allowed above the threshold (e.g. 0.001).\n"
+					+ "Normal image: a defect-free image the model was not trained on. Anomaly segmenter models: Value 0.5." );
 			gd.showDialog();
 			if ( gd.wasCanceled() )
 				return;
