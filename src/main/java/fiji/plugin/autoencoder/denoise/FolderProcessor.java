@@ -102,13 +102,18 @@ public final class FolderProcessor
 		return this;
 	}
 
-	/** The image files of this shard, in name order. */
+	/**
+	 * The image files of this shard, in name order. When the output folder is
+	 * the input folder, earlier outputs ({@code *-<suffix>.tif}) are not inputs.
+	 */
 	public List< Path > files() throws IOException
 	{
 		final List< Path > all;
+		final String outputEnding = "-" + suffix + ".tif";
 		try ( Stream< Path > s = Files.list( input ) )
 		{
 			all = s.filter( Files::isRegularFile ).filter( p -> EXTENSIONS.stream().anyMatch( e -> p.getFileName().toString().toLowerCase( Locale.ROOT ).endsWith( e ) ) )
+					.filter( p -> !( input.equals( output ) && p.getFileName().toString().endsWith( outputEnding ) ) )
 					.sorted().collect( Collectors.toList() );
 		}
 		final List< Path > mine = new ArrayList<>();

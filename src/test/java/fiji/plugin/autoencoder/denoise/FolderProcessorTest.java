@@ -87,6 +87,19 @@ class FolderProcessorTest
 		assertTrue( assertThrows( IllegalArgumentException.class, () -> new FolderProcessor( in, dir, "x" ).shard( 2, 2 ) ).getMessage().contains( "SLURM_ARRAY_TASK_ID" ) );
 	}
 
+	/** Outputs written next to their inputs (same folder, a suffix) are not processed again by a rerun. */
+	@Test
+	void outputsInTheInputFolderAreNotInputsNextTime() throws Exception
+	{
+		final Path in = folderOf( 2 );
+		final FolderProcessor same = new FolderProcessor( in, in, "denoised" );
+		assertEquals( "2 written, 0 skipped (output exists), 0 failed", same.run( imp -> imp, l -> {}, Progress.none() ).toString() );
+		assertEquals( List.of( "img0-denoised.tif", "img0.tif", "img1-denoised.tif", "img1.tif" ), names( in ) );
+		assertEquals( "0 written, 2 skipped (output exists), 0 failed", same.run( imp -> imp, l -> {}, Progress.none() ).toString() );
+		assertEquals( 4, names( in ).size(), "no img0-denoised-denoised.tif" );
+		assertEquals( 4, new FolderProcessor( in, dir.resolve( "elsewhere" ), "denoised" ).files().size(), "into another folder every image is an input" );
+	}
+
 	@Test
 	void anUnwritableOutputFolderIsNamed() throws Exception
 	{
