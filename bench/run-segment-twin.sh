@@ -23,7 +23,8 @@ export TF_CPP_MIN_LOG_LEVEL=1
 # PyTorch's OpenMP threads spin at every barrier; with the 2 cores shared with other
 # processes a spinning thread waits for a descheduled partner and a batch-16 step
 # takes ~1.2 s instead of ~0.08 s (measured): let idle threads sleep instead
-export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+# OMP_WAIT_POLICY is left to the caller: OpenMP's default is PyTorch's fastest on an idle machine (bench/results/speed.md);
+# on an oversubscribed one, OMP_WAIT_POLICY=PASSIVE keeps its threads from spinning
 if [ -z "$SKIP_JAVA" ]; then
 	java -Xmx4g -Djava.awt.headless=true $TWIN_OPTS -cp "$BUILD/bench:$CP" SegmentTwin "$EXPORT"
 fi
