@@ -19,20 +19,28 @@ import org.scijava.Context;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 
+import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.commands.TrainAutoencoderCommand;
 import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.segment.AnomalySegmenter;
+import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
 import fiji.plugin.autoencoder.train.History;
+import fiji.plugin.autoencoder.train.Trainer;
 import ij.IJ;
 import ij.ImageJ;
 import ij.ImagePlus;
+import ij.Macro;
 import ij.WindowManager;
+import ij.gui.PlotWindow;
 
 /**
  * Drives the real ImageJ GUI (needs a display, e.g. Xvfb): opens an image,
  * runs Train Autoencoder with the live loss plot, writes a screenshot once the
  * plot shows a few epochs, presses Stop with a real mouse click and checks that
- * the best model was saved. Prints PLOT_WINDOW_OPENED, SCREENSHOT, STOPPED and
- * MODEL_SAVED lines for the test that runs it. Not a unit test: run by
+ * the best model was saved; then runs the ImageJ 1 Segment by Reconstruction
+ * entry with macro options and feeds a monitor two training stages. Prints
+ * PLOT_WINDOW_OPENED, SCREENSHOT, STOPPED, MODEL_SAVED, IJ1_SEGMENT and
+ * TWO_STAGE_PLOTS lines for the test that runs it. Not a unit test: run by
  * GuiTrainingTest and bin/gui-screenshot.
  *
  * Usage: GuiTrainingDriver <image> <model file> <screenshot.png>
@@ -52,9 +60,9 @@ public class GuiTrainingDriver
 		System.out.println( "PLOT_WINDOW_OPENED " + plot.getClass().getSimpleName() );
 		final Frame controls = ( Frame ) waitFor( TrainingMonitor.CONTROL_TITLE, 10 );
 		// let the plot show three epochs, arrange the windows, then take the screenshot
-		for ( int i = 0; i < 3000 && plottedEpochs( ( ij.gui.PlotWindow ) plot ) < 3; i++ )
+		for ( int i = 0; i < 3000 && plottedEpochs( ( PlotWindow ) plot ) < 3; i++ )
 			Thread.sleep( 100 );
-		System.out.println( "PLOTTED_EPOCHS " + plottedEpochs( ( ij.gui.PlotWindow ) plot ) );
+		System.out.println( "PLOTTED_EPOCHS " + plottedEpochs( ( PlotWindow ) plot ) );
 		controls.setLocation( 10, 640 );
 		plot.setLocation( 10, 120 );
 		imp.getWindow().setLocation( 720, 120 );
@@ -80,7 +88,7 @@ public class GuiTrainingDriver
 		imp.show();
 		WindowManager.setTempCurrentImage( imp );
 		final Thread t = new Thread( () -> {
-			ij.Macro.setOptions( Thread.currentThread(), "model_file=[" + model + "] threshold_method=Percentile threshold_value=99.5 smoothing_sigma=1 min_size=5 "
+			Macro.setOptions( Thread.currentThread(), "model_file=[" + model + "] threshold_method=Percentile threshold_value=99.5 smoothing_sigma=1 min_size=5 "
 					+ "seed_threshold=0 normal_image=[] seed_false_positive_rate=0 tile_size=0" );
 			WindowManager.setTempCurrentImage( imp );
 			new IJ1Plugin().run( "segment" );
@@ -97,20 +105,20 @@ public class GuiTrainingDriver
 		final int expected;
 		try ( ModelFile.Loaded m = ModelFile.load( model.toPath(), 1 ) )
 		{
-			expected = fiji.plugin.autoencoder.segment.ReconstructionSegmenter.segment( m, imp, fiji.plugin.autoencoder.segment.ReconstructionSegmenter.Settings.of( "Percentile", 99.5, 1, 5 ),
-					fiji.plugin.autoencoder.Progress.none() ).objectCount;
+			expected = ReconstructionSegmenter.segment( m, imp, ReconstructionSegmenter.Settings.of( "Percentile", 99.5, 1, 5 ),
+					Progress.none() ).objectCount;
 		}
 		System.out.println( "IJ1_SEGMENT objects=" + objects + " expected=" + expected );
 		// a two-stage training (anomaly segmenter): the second network's epochs open a window of their own
-		( ( ij.gui.PlotWindow ) plot ).close();
-		try ( TrainingMonitor monitor = new TrainingMonitor( new fiji.plugin.autoencoder.train.Trainer(), "two stages" ) )
+		( ( PlotWindow ) plot ).close();
+		try ( TrainingMonitor monitor = new TrainingMonitor( new Trainer(), "two stages" ) )
 		{
 			final History first = new History(), second = new History();
 			for ( int k = 1; k <= 4; k++ )
 				monitor.epochEnded( epoch( first, "train", k, 0.1 / k ), first );
 			for ( int k = 1; k <= 3; k++ )
-				monitor.epochEnded( epoch( second, "train", k, 0.5 / k ).withPhase( fiji.plugin.autoencoder.segment.AnomalySegmenter.SECOND_STAGE + "train" ), second );
-			final ij.gui.PlotWindow one = ( ij.gui.PlotWindow ) waitFor( TrainingMonitor.PLOT_TITLE, 10 ), two = ( ij.gui.PlotWindow ) waitFor( TrainingMonitor.SECOND_STAGE_PLOT_TITLE, 10 );
+				monitor.epochEnded( epoch( second, "train", k, 0.5 / k ).withPhase( AnomalySegmenter.SECOND_STAGE + "train" ), second );
+			final PlotWindow one = ( PlotWindow ) waitFor( TrainingMonitor.PLOT_TITLE, 10 ), two = ( PlotWindow ) waitFor( TrainingMonitor.SECOND_STAGE_PLOT_TITLE, 10 );
 			System.out.println( "TWO_STAGE_PLOTS first=" + plottedEpochs( one ) + " second=" + plottedEpochs( two ) + " distinct=" + ( one != two ) );
 		}
 		context.dispose();
@@ -147,7 +155,7 @@ public class GuiTrainingDriver
 	}
 
 	/** Points of the training curve in the live plot. */
-	static int plottedEpochs( final ij.gui.PlotWindow w )
+	static int plottedEpochs( final PlotWindow w )
 	{
 		final ij.gui.Plot p = w.getPlot();
 		final float[][] data = p == null ? null : p.getDataObjectArrays( 0 );
