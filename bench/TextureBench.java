@@ -127,6 +127,10 @@ public class TextureBench
 		final double segS = reuseSeg ? Double.NaN : ( System.nanoTime() - t1 ) / 1e9;
 		try ( ModelFile.Loaded m = ModelFile.load( segFile, 0 ) )
 		{
+			// the second stage's own validation loss (painted copies of the normal rows): how segment.md chooses l2
+			final fiji.plugin.autoencoder.train.History h = fiji.plugin.autoencoder.train.History.fromJson( m.extras().get( ModelFile.HISTORY ) );
+			System.out.println( String.format( Locale.ROOT, "%s second stage (l2 %s): best validation loss %.4f%s", name, m.model().spec().l2, h.bestValidationLoss(),
+					h.overfittingHint() == null ? "" : "; " + h.overfittingHint() ) );
 			// both stages as they are, then averaged over the 8 flips and rotations (ImageRunner.Options.averageOrientations)
 			segmenterRows( name, m, heldOut, d, false, segS );
 			segmenterRows( name, m, heldOut, d, true, segS );

@@ -118,15 +118,9 @@ public final class MacroCalls
 		try ( ModelFile.Loaded model = ModelFile.load( path( options, "model_file" ), 0 ) )
 		{
 			final String suffix = value( options, "suffix", "denoised" );
-			final FolderProcessor folder = new FolderProcessor( path( options, "input_folder" ), path( options, "output_folder" ), suffix )
-					.shard( integer( options, "shard_index", 0 ), integer( options, "shard_count", 1 ) );
 			final OutputType type = outputType( options );
 			final ImageRunner.Options tiles = tiles( options );
-			final FolderProcessor.Report r = folder.run( imp -> Denoiser.apply( model, imp, type, suffix, tiles, Progress.none() ), line -> IJ.log( "Autoencoder: " + line ), Progress.none() );
-			IJ.log( "Autoencoder: denoise folder: " + r );
-			if ( !r.failed.isEmpty() )
-				throw new IllegalStateException( r.failed.size() + " file(s) failed: " + r.failed );
-			return r.toString();
+			return finished( "denoise folder", folder( options, suffix ).run( imp -> Denoiser.apply( model, imp, type, suffix, tiles, Progress.none() ), MacroCalls::log, Progress.none() ) );
 		}
 		catch ( final Exception e )
 		{
@@ -186,18 +180,32 @@ public final class MacroCalls
 	{
 		try ( ModelFile.Loaded model = ModelFile.load( path( options, "model_file" ), 0 ) )
 		{
-			final FolderProcessor folder = new FolderProcessor( path( options, "input_folder" ), path( options, "output_folder" ), SegmentationFiles.LABELS )
-					.shard( integer( options, "shard_index", 0 ), integer( options, "shard_count", 1 ) );
-			final FolderProcessor.Report r = ReconstructionSegmenter.segmentFolder( model, folder, segmentSettings( options ), line -> IJ.log( "Autoencoder: " + line ), Progress.none() );
-			IJ.log( "Autoencoder: segment folder: " + r );
-			if ( !r.failed.isEmpty() )
-				throw new IllegalStateException( r.failed.size() + " file(s) failed: " + r.failed );
-			return r.toString();
+			return finished( "segment folder", ReconstructionSegmenter.segmentFolder( model, folder( options, SegmentationFiles.LABELS ), segmentSettings( options ), MacroCalls::log, Progress.none() ) );
 		}
 		catch ( final Exception e )
 		{
 			return fail( "segment folder", e );
 		}
+	}
+
+	/** The folder run of input_folder into output_folder, shard shard_index of shard_count. */
+	static FolderProcessor folder( final String options, final String suffix )
+	{
+		return new FolderProcessor( path( options, "input_folder" ), path( options, "output_folder" ), suffix ).shard( integer( options, "shard_index", 0 ), integer( options, "shard_count", 1 ) );
+	}
+
+	/** Logs a folder run's summary and returns it; failed files end the macro (after the others were done). */
+	private static String finished( final String what, final FolderProcessor.Report r )
+	{
+		log( what + ": " + r );
+		if ( !r.failed.isEmpty() )
+			throw new IllegalStateException( r.failed.size() + " file(s) failed: " + r.failed );
+		return r.toString();
+	}
+
+	private static void log( final String line )
+	{
+		IJ.log( "Autoencoder: " + line );
 	}
 
 	/** The settings of Segment by Reconstruction from its macro keys. */

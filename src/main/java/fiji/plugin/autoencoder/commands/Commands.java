@@ -4,7 +4,10 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.scijava.log.LogService;
+
 import fiji.plugin.autoencoder.convert.OutputType;
+import fiji.plugin.autoencoder.denoise.FolderProcessor;
 import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import ij.ImagePlus;
@@ -40,6 +43,22 @@ final class Commands
 		if ( dir == null || !Files.isDirectory( dir ) || !Files.isWritable( dir ) )
 			throw new IllegalArgumentException( key + " " + f + ": folder " + dir + " does not exist or is not writable; choose another location" );
 		return p;
+	}
+
+	/** The folder run of the folder commands: input_folder into output_folder, one shard. */
+	static FolderProcessor folder( final File input, final File output, final String suffix, final int shardIndex, final int shardCount )
+	{
+		return new FolderProcessor( existingFolder( input, "input_folder" ), output == null ? null : output.toPath(), suffix ).shard( shardIndex, shardCount );
+	}
+
+	/** Logs a folder run's summary (and its failed files as an error) and returns the summary. */
+	static String finished( final LogService log, final String what, final FolderProcessor.Report r )
+	{
+		final String summary = what + ": " + r;
+		log.info( summary );
+		if ( !r.failed.isEmpty() )
+			log.error( what + ": failed files: " + r.failed );
+		return summary;
 	}
 
 	/** Opens an existing image file, or says which parameter names a file ImageJ cannot read. */

@@ -64,14 +64,9 @@ public class DenoiseFolderCommand extends ContextCommand
 	{
 		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), 0 ) )
 		{
-			final FolderProcessor folder = new FolderProcessor( Commands.existingFolder( input_folder, "input_folder" ), output_folder == null ? null : output_folder.toPath(), suffix )
-					.shard( shard_index, shard_count );
-			final FolderProcessor.Report r = folder.run( imp -> Denoiser.apply( model, imp, Commands.outputType( output_type ), suffix, Commands.tiles( tile_size, average_orientations ), Progress.none() ),
-					log::info, new StatusProgress( status, this ) );
-			summary = "Denoise Folder: " + r;
-			log.info( summary );
-			if ( !r.failed.isEmpty() )
-				log.error( "Denoise Folder: failed files: " + r.failed );
+			final FolderProcessor folder = Commands.folder( input_folder, output_folder, suffix, shard_index, shard_count );
+			summary = Commands.finished( log, "Denoise Folder", folder.run( imp -> Denoiser.apply( model, imp, Commands.outputType( output_type ), suffix,
+					Commands.tiles( tile_size, average_orientations ), Progress.none() ), log::info, new StatusProgress( status, this ) ) );
 		}
 		catch ( final Exception e )
 		{

@@ -93,13 +93,8 @@ public class SegmentFolderCommand extends ContextCommand
 		{
 			final ReconstructionSegmenter.Settings s = Commands.segmentation( threshold_method, threshold_value, smoothing_sigma, smooth_signed, min_size, seed_threshold, normal_image,
 					seed_false_positive_rate, tile_size, average_orientations );
-			final FolderProcessor folder = new FolderProcessor( Commands.existingFolder( input_folder, "input_folder" ), output_folder == null ? null : output_folder.toPath(),
-					SegmentationFiles.LABELS ).shard( shard_index, shard_count );
-			final FolderProcessor.Report r = ReconstructionSegmenter.segmentFolder( model, folder, s, log::info, new StatusProgress( status, this ) );
-			summary = "Segment Folder by Reconstruction: " + r;
-			log.info( summary );
-			if ( !r.failed.isEmpty() )
-				log.error( "Segment Folder by Reconstruction: failed files: " + r.failed );
+			final FolderProcessor folder = Commands.folder( input_folder, output_folder, SegmentationFiles.LABELS, shard_index, shard_count );
+			summary = Commands.finished( log, "Segment Folder by Reconstruction", ReconstructionSegmenter.segmentFolder( model, folder, s, log::info, new StatusProgress( status, this ) ) );
 		}
 		catch ( final Exception e )
 		{

@@ -99,12 +99,12 @@ public final class History
 				train.add( e );
 		if ( train.size() < 8 )
 			return null;
-		Epoch best = train.get( 0 );
-		for ( final Epoch e : train )
-			if ( e.validationLoss < best.validationLoss )
-				best = e;
-		final Epoch last = train.get( train.size() - 1 );
-		if ( train.indexOf( best ) >= 0.75 * train.size() || !( last.validationLoss >= 1.2 * best.validationLoss ) || !( last.trainLoss < best.trainLoss ) )
+		int b = 0;
+		for ( int i = 1; i < train.size(); i++ )
+			if ( train.get( i ).validationLoss < train.get( b ).validationLoss )
+				b = i;
+		final Epoch best = train.get( b ), last = train.get( train.size() - 1 );
+		if ( b >= 0.75 * train.size() || !( last.validationLoss >= 1.2 * best.validationLoss ) || !( last.trainLoss < best.trainLoss ) )
 			return null;
 		return String.format( java.util.Locale.ROOT, "the validation loss rose from %.4g (epoch %d) to %.4g (epoch %d) while the training loss fell: the network overfits its training images "
 				+ "(the best epoch is the one kept). Try an L2 weight decay (l2 = 0.0001), more or more varied images, or fewer epochs", best.validationLoss, best.epoch, last.validationLoss, last.epoch );
