@@ -3,6 +3,7 @@ package fiji.plugin.autoencoder;
 import java.io.File;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Arrays;
 import java.util.concurrent.CancellationException;
 
 import fiji.plugin.autoencoder.convert.OutputType;
@@ -38,7 +39,9 @@ import ij.macro.Interpreter;
  *
  * Keys are those of the Fiji commands (snake_case). The image is the current
  * one unless {@code input=path} names a file. Progress goes to the Log window
- * (stdout in batch mode). An error aborts the macro with a one-line message.
+ * (stdout in batch mode). An error aborts the macro with a one-line message;
+ * in a command-line {@code -batch} run ImageJ then exits with status 1 (it
+ * would exit with 0), so a cluster job or SLURM array task shows as failed.
  */
 public final class MacroCalls
 {
@@ -308,6 +311,11 @@ public final class MacroCalls
 		final String msg = "Autoencoder " + what + ( e instanceof CancellationException ? " cancelled: " : " failed: " ) + ( e.getMessage() == null ? e.toString() : e.getMessage() );
 		IJ.log( msg );
 		final Interpreter interp = Interpreter.getInstance();
+		if ( interp != null && commandLineBatchRun() )
+		{
+			System.out.flush();
+			System.exit( 1 ); // NB: ImageJ -batch ends the JVM after the macro anyway, but with status 0
+		}
 		if ( interp != null )
 		{
 			if ( java.awt.GraphicsEnvironment.isHeadless() )
@@ -316,5 +324,12 @@ public final class MacroCalls
 				interp.abort( msg );
 		}
 		return "error: " + msg;
+	}
+
+	/** True in {@code ImageJ -batch macro.ijm}: no ImageJ window, and ImageJ will exit when the macro ends. */
+	private static boolean commandLineBatchRun()
+	{
+		final String[] args = ij.ImageJ.getArgs();
+		return IJ.getInstance() == null && args != null && Arrays.asList( args ).contains( "-batch" );
 	}
 }

@@ -93,7 +93,7 @@ class MacroBatchTest
 	}
 
 	@Test
-	void aMissingModelStopsTheMacroWithAMessageAndWritesNothing() throws Exception
+	void aMissingModelStopsTheMacroWithAMessageAndExitStatus1AndWritesNothing() throws Exception
 	{
 		final Path in = Files.createDirectories( dir.resolve( "in" ) ), out = dir.resolve( "out" );
 		saveNoisy( IJ.openImage( "test-images/cell_256.tif" ), 2, in.resolve( "a.tif" ) );
@@ -102,6 +102,7 @@ class MacroBatchTest
 				+ "] model_file=[" + dir.resolve( "missing.aemodel.zip" ) + "]", exit );
 		assertTrue( log.contains( "Autoencoder denoise folder failed" ) && log.contains( "model file not found" ), log );
 		assertFalse( log.contains( "done" ), "the macro stopped: " + log );
+		assertEquals( 1, exit[ 0 ], "ImageJ -batch exits with status 1, so a cluster job shows as failed: " + log );
 		assertFalse( Files.exists( out ) && out.toFile().list().length > 0, "nothing written" );
 	}
 	/** The segmentation example: trains an anomaly segmenter briefly on brick, segments a folder of two brick crops with painted defects. */
