@@ -13,7 +13,7 @@ import ij.measure.ResultsTable;
 /**
  * Training and validation loss per epoch from a {@link History}, as a plot and
  * a table. Epochs are numbered in training order across phases (x axis
- * "epoch (all phases)"); each phase ({@code pretrain_0}, ..., {@code train})
+ * "epoch (all phases)" when there are several); each phase ({@code pretrain_0}, ..., {@code train})
  * has its own colour, training loss as a line, validation loss as connected
  * circles, and a vertical dotted line where a phase starts.
  * <p>
@@ -30,7 +30,7 @@ public final class LossCurves
 	private LossCurves()
 	{}
 
-	/** The loss plot; the legend names "phase training loss" and "phase validation loss" per phase. */
+	/** The loss plot; the legend names "phase training loss" and "phase validation loss" per phase (just "training loss" and "validation loss" for one phase). */
 	public static Plot plot( final History history, final String title )
 	{
 		if ( history == null || history.epochs.isEmpty() )
@@ -38,7 +38,8 @@ public final class LossCurves
 		final Map< String, List< Integer > > phases = new LinkedHashMap<>();
 		for ( int i = 0; i < history.epochs.size(); i++ )
 			phases.computeIfAbsent( history.epochs.get( i ).phase, p -> new ArrayList<>() ).add( i );
-		final Plot plot = new Plot( title + " loss", "epoch (all phases)", "loss" );
+		final boolean onePhase = phases.size() == 1; // a plain training: "epoch" and "training loss", without the phase's name
+		final Plot plot = new Plot( title + " loss", onePhase ? "epoch" : "epoch (all phases)", "loss" );
 		plot.setFrameSize( ScatterPlots.FRAME_WIDTH, ScatterPlots.FRAME_HEIGHT );
 		final StringBuilder labels = new StringBuilder();
 		int colour = 0;
@@ -69,12 +70,13 @@ public final class LossCurves
 			plot.setColor( c, c );
 			plot.setLineWidth( 2 );
 			plot.addPoints( x, train, x.length == 1 ? Plot.CIRCLE : Plot.LINE );
-			labels.append( labels.length() == 0 ? "" : "\n" ).append( phase.getKey() ).append( " training loss" );
+			final String name = onePhase ? "" : phase.getKey() + " ";
+			labels.append( labels.length() == 0 ? "" : "\n" ).append( name ).append( "training loss" );
 			if ( !vx.isEmpty() )
 			{
 				plot.setLineWidth( 1 );
 				plot.addPoints( toArray( vx ), toArray( vy ), Plot.CONNECTED_CIRCLES );
-				labels.append( "\n" ).append( phase.getKey() ).append( " validation loss" );
+				labels.append( "\n" ).append( name ).append( "validation loss" );
 			}
 		}
 		if ( !( lo <= hi ) )

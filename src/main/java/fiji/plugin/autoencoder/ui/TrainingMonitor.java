@@ -1,9 +1,11 @@
 package fiji.plugin.autoencoder.ui;
 
+import java.awt.BorderLayout;
 import java.awt.Button;
 import java.awt.FlowLayout;
 import java.awt.Frame;
 import java.awt.Label;
+import java.awt.Panel;
 import java.awt.event.WindowAdapter;
 import java.awt.event.WindowEvent;
 import java.util.Locale;
@@ -14,6 +16,7 @@ import fiji.plugin.autoencoder.train.History;
 import fiji.plugin.autoencoder.train.Trainer;
 import fiji.plugin.autoencoder.train.TrainingListener;
 import ij.IJ;
+import ij.ImageJ;
 import ij.gui.Plot;
 import ij.gui.PlotWindow;
 
@@ -52,10 +55,11 @@ public final class TrainingMonitor implements TrainingListener, AutoCloseable
 	{
 		this.trainer = trainer;
 		controls = new Frame( CONTROL_TITLE );
-		controls.setLayout( new FlowLayout( FlowLayout.LEFT ) );
-		controls.add( new Label( what ) );
-		controls.add( stop );
-		controls.add( status );
+		final Panel top = new Panel( new FlowLayout( FlowLayout.LEFT ) );
+		top.add( new Label( what ) );
+		top.add( stop );
+		controls.add( top, BorderLayout.NORTH );
+		controls.add( status, BorderLayout.CENTER ); // the whole width: a status line laid out once would be cut to its first text
 		stop.addActionListener( e -> requestStop() );
 		controls.addWindowListener( new WindowAdapter()
 		{
@@ -65,7 +69,10 @@ public final class TrainingMonitor implements TrainingListener, AutoCloseable
 				requestStop();
 			}
 		} );
-		controls.setSize( 560, 70 );
+		controls.setSize( 560, 100 );
+		final ImageJ ij = IJ.getInstance();
+		if ( ij != null ) // below the ImageJ bar, not over it
+			controls.setLocation( ij.getX(), ij.getY() + ij.getHeight() + 10 );
 		controls.setVisible( true );
 	}
 

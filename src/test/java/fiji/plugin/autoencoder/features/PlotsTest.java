@@ -2,6 +2,7 @@ package fiji.plugin.autoencoder.features;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -134,7 +135,23 @@ class PlotsTest
 		final java.util.List< String > lines = Files.readAllLines( csv );
 		assertEquals( 7, lines.size() );
 		assertTrue( lines.get( 0 ).contains( "train_loss" ) && lines.get( 5 ).contains( "0.33" ), lines.toString() );
+		assertEquals( "epoch (all phases)", plot.getLabel( 'x' ) );
+		assertTrue( String.join( "|", plot.getDataObjectDesignations() ).contains( "pretrain_1 training loss" ), String.join( "|", plot.getDataObjectDesignations() ) );
 		final IllegalArgumentException empty = assertThrows( IllegalArgumentException.class, () -> LossCurves.plot( new History(), "x" ) );
 		assertTrue( empty.getMessage().contains( "train it for at least one epoch" ), empty.getMessage() );
+	}
+
+	/** A plain training (one phase) reads "epoch", "training loss" and "validation loss", not "train training loss". */
+	@Test
+	void lossCurvesOfOnePhaseNameNoPhase()
+	{
+		final History h = new History();
+		h.epochs.add( epoch( "train", 1, 0.35, 0.36 ) );
+		h.epochs.add( epoch( "train", 2, 0.30, 0.33 ) );
+		final Plot plot = LossCurves.plot( h, "conv" );
+		final String labels = String.join( "|", plot.getDataObjectDesignations() );
+		assertEquals( "epoch", plot.getLabel( 'x' ) );
+		assertTrue( labels.contains( "training loss" ) && labels.contains( "validation loss" ), labels );
+		assertFalse( labels.contains( "train training" ) || labels.contains( "train validation" ), labels );
 	}
 }
