@@ -20,7 +20,9 @@ import ij.process.ImageProcessor;
  * over the standard deviation of the unpainted texture around it (its box
  * grown by 8 px), its shape (scratch: long and thin) and "found" with the goal
  * rule (8 orientations, probability 0.5, objects seeded at FPR 1e-4 of the
- * held-out strip, min 10 px). Evaluates the models TextureBench saved; not a test.
+ * held-out strip, min 10 px) and its largest probability; then the largest
+ * probabilities of the objects above 0.5 that touch no defect, and the top of
+ * the held-out normal strip's map. Evaluates the models TextureBench saved; not a test.
  * <p>
  * Usage: {@code TextureVisibility brick,grass,gravel [model tag, e.g. -l2]},
  * {@code -Dtx.work=<model folder>} (default /tmp/build-sbench/texture-models).
@@ -49,18 +51,22 @@ public class TextureVisibility
 		ip.setRoi( 0, 256, 512, 256 );
 		final ImageProcessor original = ip.crop();
 		final SegmentBench.DefectiveHalf d = SegmentBench.DefectiveHalf.of( ip, name );
-		final Segmentation seg;
+		final Segmentation seg, plain;
+		final ImagePlus map, normalMap;
 		try ( ModelFile.Loaded m = ModelFile.load( Paths.get( System.getProperty( "tx.work", "/tmp/build-sbench/texture-models" ), "anomaly-segmenter-" + name + tag + ".aemodel.zip" ), 0 ) )
 		{
 			final AnomalyMap.Options o = new AnomalyMap.Options();
 			o.tiling.averageOrientations = true;
-			final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( "Value", 0.5, 0, 10 );
-			s.seedFalsePositiveRate = 1e-4;
-			seg = ReconstructionSegmenter.fromMap( AnomalyMap.compute( m, d.defective, o, Progress.none() ), AnomalyMap.compute( m, heldOut, o, Progress.none() ), s );
+			map = AnomalyMap.compute( m, d.defective, o, Progress.none() );
+			normalMap = AnomalyMap.compute( m, heldOut, o, Progress.none() );
 		}
-		final ImageProcessor defective = d.defective.getProcessor(), labels = d.truthLabels.getProcessor(), found = seg.labels.getProcessor();
+		final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( "Value", 0.5, 0, 10 );
+		plain = ReconstructionSegmenter.fromMap( map, normalMap, s );
+		s.seedFalsePositiveRate = 1e-4;
+		seg = ReconstructionSegmenter.fromMap( map, normalMap, s );
+		final ImageProcessor defective = d.defective.getProcessor(), labels = d.truthLabels.getProcessor(), found = seg.labels.getProcessor(), probability = map.getProcessor();
 		final int n = Labeling.count( d.truthLabels ), w = labels.getWidth(), h = labels.getHeight();
-		final double[] change = new double[ n + 1 ], pixels = new double[ n + 1 ];
+		final double[] change = new double[ n + 1 ], pixels = new double[ n + 1 ], maxP = new double[ n + 1 ];
 		final boolean[] hit = new boolean[ n + 1 ];
 		final int[] x0 = new int[ n + 1 ], x1 = new int[ n + 1 ], y0 = new int[ n + 1 ], y1 = new int[ n + 1 ];
 		Arrays.fill( x0, Integer.MAX_VALUE );
@@ -72,6 +78,7 @@ public class TextureVisibility
 				if ( k == 0 )
 					continue;
 				change[ k ] += defective.getf( x, y ) - original.getf( x, y );
+				maxP[ k ] = Math.max( maxP[ k ], probability.getf( x, y ) );
 				pixels[ k ]++;
 				hit[ k ] |= found.get( x, y ) > 0;
 				x0[ k ] = Math.min( x0[ k ], x );
@@ -96,14 +103,36 @@ public class TextureVisibility
 			final double sd = Math.sqrt( s2 / c - ( s1 / c ) * ( s1 / c ) ), mean = change[ k ] / pixels[ k ];
 			final boolean scratch = Math.max( x1[ k ] - x0[ k ], y1[ k ] - y0[ k ] ) / Math.sqrt( pixels[ k ] ) > 2.5;
 			keys.add( Math.abs( mean ) / sd );
-			rows.add( String.format( Locale.ROOT, "| %.2f | %+.0f | %.0f | %.0f | %s | %s |", Math.abs( mean ) / sd, mean, sd, pixels[ k ], scratch ? "scratch" : "blob", hit[ k ] ? "found" : "missed" ) );
+			rows.add( String.format( Locale.ROOT, "| %.2f | %+.0f | %.0f | %.0f | %s | %.2f | %s |", Math.abs( mean ) / sd, mean, sd, pixels[ k ], scratch ? "scratch" : "blob", maxP[ k ],
+					hit[ k ] ? "found" : "missed" ) );
 		}
-		System.out.println( "\n" + name + tag + "\n\n| change / texture SD | mean change | texture SD | pixels | shape | found |\n|---:|---:|---:|---:|---|---|" );
+		System.out.println( "\n" + name + tag + "\n\n| change / texture SD | mean change | texture SD | pixels | shape | max probability | found |\n|---:|---:|---:|---:|---|---:|---|" );
 		final Integer[] order = new Integer[ n ];
 		for ( int i = 0; i < n; i++ )
 			order[ i ] = i;
 		Arrays.sort( order, ( p, q ) -> Double.compare( keys.get( q ), keys.get( p ) ) );
 		for ( final int i : order )
 			System.out.println( rows.get( i ) );
+		// what a threshold has to get past: the objects above 0.5 that touch no defect, and the normal strip's top values
+		final ImageProcessor objects = plain.labels.getProcessor();
+		final int count = Labeling.count( plain.labels );
+		final double[] objectMax = new double[ count + 1 ];
+		final boolean[] onDefect = new boolean[ count + 1 ];
+		for ( int i = 0; i < objects.getPixelCount(); i++ )
+		{
+			final int k = ( int ) objects.getf( i );
+			objectMax[ k ] = Math.max( objectMax[ k ], probability.getf( i ) );
+			onDefect[ k ] |= labels.getf( i ) > 0;
+		}
+		final List< Double > falseMax = new ArrayList<>();
+		for ( int k = 1; k <= count; k++ )
+			if ( !onDefect[ k ] )
+				falseMax.add( objectMax[ k ] );
+		falseMax.sort( java.util.Collections.reverseOrder() );
+		final float[] normal = ( ( float[] ) normalMap.getProcessor().getPixels() ).clone();
+		Arrays.sort( normal );
+		System.out.println( String.format( Locale.ROOT, "\n%s: %d objects above 0.5 touch no defect; their largest probabilities: %s. Held-out normal strip: 99th percentile %.2f, 99.99th %.2f, max %.2f",
+				name + tag, falseMax.size(), falseMax.stream().map( v -> String.format( Locale.ROOT, "%.2f", v ) ).collect( java.util.stream.Collectors.joining( ", " ) ),
+				normal[ ( int ) ( 0.99 * normal.length ) ], normal[ ( int ) ( 0.9999 * normal.length ) ], normal[ normal.length - 1 ] ) );
 	}
 }
