@@ -162,7 +162,7 @@ public final class MacroCalls
 				final Path in = input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath();
 				SegmentationFiles.write( seg, Paths.get( folder ), base, in );
 			}
-			IJ.log( "Autoencoder: segment: " + seg.objectCount + " object(s) above " + seg.threshold + ( Double.isNaN( seg.seedThreshold ) ? "" : ", seeded at " + seg.seedThreshold ) );
+			IJ.log( "Autoencoder: segment: " + seg.summary() );
 			return Integer.toString( seg.objectCount );
 		}
 		catch ( final Exception e )

@@ -91,8 +91,7 @@ public class SegmentByReconstructionCommand extends ContextCommand
 			labels = seg.labels;
 			results = seg.table;
 			SegmentationOutputs.show( seg, "Objects of " + input.getTitle() );
-			log.info( "Segment by Reconstruction: " + seg.objectCount + " object(s) with error above " + seg.threshold
-					+ ( Double.isNaN( seg.seedThreshold ) ? "" : ", seeded at " + seg.seedThreshold ) );
+			log.info( "Segment by Reconstruction: " + seg.summary() );
 		}
 		catch ( final Exception e )
 		{

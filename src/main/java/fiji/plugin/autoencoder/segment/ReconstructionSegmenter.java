@@ -1,6 +1,8 @@
 package fiji.plugin.autoencoder.segment;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 import fiji.plugin.autoencoder.Progress;
@@ -114,7 +116,7 @@ public final class ReconstructionSegmenter
 			if ( !name.endsWith( suffix ) )
 				throw new IllegalArgumentException( "The folder's outputs must end in " + suffix + " (make the FolderProcessor with suffix SegmentationFiles.LABELS), got " + name );
 			SegmentationFiles.write( seg, out.getParent(), name.substring( 0, name.length() - suffix.length() ), in );
-			log.accept( in.getFileName() + ": " + seg.objectCount + " object(s) above " + seg.threshold + ( Double.isNaN( seg.seedThreshold ) ? "" : ", seeded at " + seg.seedThreshold ) );
+			log.accept( in.getFileName() + ": " + seg.summary() );
 		}, log, progress );
 	}
 
@@ -156,6 +158,12 @@ public final class ReconstructionSegmenter
 		if ( !Double.isNaN( seed ) && seed < t )
 			throw new IllegalArgumentException( "The seed threshold " + seed + " is below the threshold " + t
 					+ ": hysteresis keeps objects that reach the (higher) seed threshold; raise it or set it to 0 (off)" );
-		return Segmentation.of( map, t, seed, settings.connectivity, settings.minSize );
+		final List< String > notes = new ArrayList<>();
+		if ( settings.method == Thresholds.Method.CALIBRATED )
+			notes.add( Thresholds.calibrationNote( normalMap, settings.thresholdValue, "threshold" ) );
+		if ( !Double.isNaN( settings.seedFalsePositiveRate ) )
+			notes.add( Thresholds.calibrationNote( normalMap, settings.seedFalsePositiveRate, "seed" ) );
+		notes.removeIf( java.util.Objects::isNull );
+		return Segmentation.of( map, t, seed, settings.connectivity, settings.minSize ).withNotes( notes );
 	}
 }

@@ -1,5 +1,6 @@
 package fiji.plugin.autoencoder.segment;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
@@ -36,6 +37,9 @@ public final class Segmentation
 	public final ResultsTable table;
 
 	public final List< Roi > rois;
+
+	/** Warnings about how the thresholds were found (e.g. {@link Thresholds#calibrationNote}); empty when there are none. */
+	public final List< String > notes;
 
 	/** Thresholds the score, labels the mask and measures the objects on the score. */
 	static Segmentation of( final ImagePlus score, final double threshold, final Labeling.Connectivity connectivity, final int minSize )
@@ -87,11 +91,29 @@ public final class Segmentation
 						m.set( k, 0 );
 			}
 		}
-		return new Segmentation( score, threshold, seedThreshold, mask, labels, Labeling.count( labels ), Labeling.measure( labels, score ), Labeling.rois( labels ) );
+		return new Segmentation( score, threshold, seedThreshold, mask, labels, Labeling.count( labels ), Labeling.measure( labels, score ), Labeling.rois( labels ),
+				Collections.emptyList() );
+	}
+
+	/** The same segmentation with these notes. */
+	Segmentation withNotes( final List< String > notes )
+	{
+		return new Segmentation( score, threshold, seedThreshold, mask, labels, objectCount, table, rois, new ArrayList<>( notes ) );
+	}
+
+	/** One line for a log: "3 object(s) above 0.5, seeded at 0.93", then the notes. */
+	public String summary()
+	{
+		final StringBuilder s = new StringBuilder().append( objectCount ).append( " object(s) above " ).append( threshold );
+		if ( !Double.isNaN( seedThreshold ) )
+			s.append( ", seeded at " ).append( seedThreshold );
+		for ( final String note : notes )
+			s.append( "; note: " ).append( note );
+		return s.toString();
 	}
 
 	private Segmentation( final ImagePlus score, final double threshold, final double seedThreshold, final ImagePlus mask, final ImagePlus labels, final int objectCount,
-			final ResultsTable table, final List< Roi > rois )
+			final ResultsTable table, final List< Roi > rois, final List< String > notes )
 	{
 		this.score = score;
 		this.threshold = threshold;
@@ -101,5 +123,6 @@ public final class Segmentation
 		this.objectCount = objectCount;
 		this.table = table;
 		this.rois = Collections.unmodifiableList( rois );
+		this.notes = Collections.unmodifiableList( notes );
 	}
 }

@@ -100,6 +100,29 @@ public final class Thresholds
 		return v[ v.length - 1 - above ];
 	}
 
+	/** Fewest normal pixels above a calibrated value for it to be stable (below: {@link #calibrationNote}). */
+	public static final int STABLE_TAIL_PIXELS = 10;
+
+	/**
+	 * A warning when a value calibrated at {@code falsePositiveRate} on this
+	 * normal map rests on fewer than {@link #STABLE_TAIL_PIXELS} of its pixels
+	 * (e.g. 1e-4 of a 512 x 64 image: the 4th largest value), so that another
+	 * normal image would give a quite different value; null when it does not.
+	 *
+	 * @param what how the message names the value ("threshold", "seed")
+	 */
+	public static String calibrationNote( final ImagePlus normalMap, final double falsePositiveRate, final String what )
+	{
+		final long n = finite( allValues( normalMap ) ).length;
+		final long above = ( long ) Math.floor( falsePositiveRate * n + 1e-9 );
+		if ( above >= STABLE_TAIL_PIXELS )
+			return null;
+		final long needed = ( long ) Math.ceil( STABLE_TAIL_PIXELS / falsePositiveRate );
+		return String.format( java.util.Locale.ROOT, "the calibrated %s is the value only %d of the normal image's %d pixels exceed (false-positive rate %s), so another normal image "
+				+ "may give a quite different %s: give a larger normal image (at least %d pixels%s) or a higher rate", what, above, n, falsePositiveRate, what, needed,
+				needed > n ? String.format( java.util.Locale.ROOT, ", %.0fx this one", Math.ceil( ( double ) needed / n ) ) : "" );
+	}
+
 	/** Otsu's threshold of the values (NaN are ignored); a constant map gives its value (no foreground). */
 	public static double otsu( final float[] values )
 	{

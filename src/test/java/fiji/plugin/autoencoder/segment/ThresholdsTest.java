@@ -1,6 +1,7 @@
 package fiji.plugin.autoencoder.segment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,6 +111,10 @@ class ThresholdsTest
 		assertEquals( 10 * 255, sum( Thresholds.mask( normal, Thresholds.calibrated( normal, 1e-3 ) ) ), 0 );
 		final String m = assertThrows( IllegalArgumentException.class, () -> Thresholds.calibrated( normal, 1 ) ).getMessage();
 		assertTrue( m.contains( "0.0001" ), m );
+		// a value resting on fewer than 10 normal pixels is flagged with the size that would do
+		assertNull( Thresholds.calibrationNote( normal, 1e-3, "seed" ), "10 pixels above: stable enough" );
+		final String note = Thresholds.calibrationNote( normal, 1e-4, "seed" );
+		assertTrue( note != null && note.contains( "only 1 of the normal image's 10000 pixels" ) && note.contains( "at least 100000 pixels, 10x this one" ), note );
 	}
 
 	private static double sum( final ImagePlus mask )
@@ -140,9 +145,12 @@ class ThresholdsTest
 		final Segmentation both = ReconstructionSegmenter.fromMap( imp, normalMap, s );
 		assertEquals( 9989, both.threshold, 0, "10 of the 10000 normal values exceed it" );
 		assertEquals( 2, both.objectCount );
+		assertTrue( both.notes.isEmpty(), both.notes.toString() );
 		s.seedFalsePositiveRate = 1e-4;
 		final Segmentation seeded = ReconstructionSegmenter.fromMap( imp, normalMap, s );
 		assertEquals( 9998, seeded.seedThreshold, 0 );
+		assertEquals( 1, seeded.notes.size(), "the seed rests on one normal pixel" );
+		assertTrue( seeded.summary().startsWith( "1 object(s) above 9989.0, seeded at 9998.0; note: the calibrated seed is the value only 1 of" ), seeded.summary() );
 		assertEquals( 1, seeded.objectCount, "only the cone reaches the seed" );
 		assertEquals( 1, seeded.labels.getProcessor().get( 8, 10 ) );
 		// a seed rate whose value lies below the threshold is raised to it
