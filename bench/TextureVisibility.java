@@ -10,6 +10,7 @@ import fiji.plugin.autoencoder.segment.AnomalyMap;
 import fiji.plugin.autoencoder.segment.Labeling;
 import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
 import fiji.plugin.autoencoder.segment.Segmentation;
+import fiji.plugin.autoencoder.segment.Thresholds;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.process.ImageProcessor;
@@ -129,10 +130,9 @@ public class TextureVisibility
 			if ( !onDefect[ k ] )
 				falseMax.add( objectMax[ k ] );
 		falseMax.sort( java.util.Collections.reverseOrder() );
-		final float[] normal = ( ( float[] ) normalMap.getProcessor().getPixels() ).clone();
-		Arrays.sort( normal );
+		final float[] normal = ( float[] ) normalMap.getProcessor().getPixels();
 		System.out.println( String.format( Locale.ROOT, "\n%s: %d objects above 0.5 touch no defect; their largest probabilities: %s. Held-out normal strip: 99th percentile %.2f, 99.99th %.2f, max %.2f",
 				name + tag, falseMax.size(), falseMax.stream().map( v -> String.format( Locale.ROOT, "%.2f", v ) ).collect( java.util.stream.Collectors.joining( ", " ) ),
-				normal[ ( int ) ( 0.99 * normal.length ) ], normal[ ( int ) ( 0.9999 * normal.length ) ], normal[ normal.length - 1 ] ) );
+				Thresholds.percentile( normal, 99 ), Thresholds.percentile( normal, 99.99 ), Thresholds.percentile( normal, 100 ) ) );
 	}
 }

@@ -146,23 +146,24 @@ public final class ReconstructionSegmenter
 	{
 		if ( settings.needsNormalImage() && normalMap == null )
 			throw new IllegalArgumentException( "Calibrated thresholds need the map of a normal (defect-free) image: compute it with AnomalyMap.compute and the same options" );
-		final double t = settings.method == Thresholds.Method.CALIBRATED ? Thresholds.calibrated( normalMap, settings.thresholdValue )
+		final float[] normal = settings.needsNormalImage() ? Thresholds.sortedNormalValues( normalMap ) : null; // read and sorted once for threshold, seed and notes
+		final double t = settings.method == Thresholds.Method.CALIBRATED ? Thresholds.calibrated( normal, settings.thresholdValue )
 				: Thresholds.threshold( map, settings.method, settings.thresholdValue );
 		double seed = settings.seedThreshold;
 		if ( !Double.isNaN( settings.seedFalsePositiveRate ) )
 		{
 			if ( !Double.isNaN( seed ) )
 				throw new IllegalArgumentException( "Give a seed threshold or a seed false-positive rate, not both (set the other to 0)" );
-			seed = Math.max( t, Thresholds.calibrated( normalMap, settings.seedFalsePositiveRate ) );
+			seed = Math.max( t, Thresholds.calibrated( normal, settings.seedFalsePositiveRate ) );
 		}
 		if ( !Double.isNaN( seed ) && seed < t )
 			throw new IllegalArgumentException( "The seed threshold " + seed + " is below the threshold " + t
 					+ ": hysteresis keeps objects that reach the (higher) seed threshold; raise it or set it to 0 (off)" );
 		final List< String > notes = new ArrayList<>();
 		if ( settings.method == Thresholds.Method.CALIBRATED )
-			notes.add( Thresholds.calibrationNote( normalMap, settings.thresholdValue, "threshold" ) );
+			notes.add( Thresholds.calibrationNote( normal.length, settings.thresholdValue, "threshold" ) );
 		if ( !Double.isNaN( settings.seedFalsePositiveRate ) )
-			notes.add( Thresholds.calibrationNote( normalMap, settings.seedFalsePositiveRate, "seed" ) );
+			notes.add( Thresholds.calibrationNote( normal.length, settings.seedFalsePositiveRate, "seed" ) );
 		notes.removeIf( java.util.Objects::isNull );
 		return Segmentation.of( map, t, seed, settings.connectivity, settings.minSize ).withNotes( notes );
 	}

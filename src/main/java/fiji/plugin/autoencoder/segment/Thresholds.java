@@ -90,30 +90,48 @@ public final class Thresholds
 	 */
 	public static double calibrated( final ImagePlus normalMap, final double falsePositiveRate )
 	{
-		if ( !( falsePositiveRate >= 0 && falsePositiveRate < 1 ) )
-			throw new IllegalArgumentException( "The false-positive rate is a fraction of the normal pixels, at least 0 and below 1 (e.g. 0.0001), got " + falsePositiveRate );
+		checkRate( falsePositiveRate );
+		return calibrated( sortedNormalValues( normalMap ), falsePositiveRate );
+	}
+
+	/** The finite values of a normal map, sorted: read once for several {@link #calibrated(float[], double)} values. */
+	static float[] sortedNormalValues( final ImagePlus normalMap )
+	{
 		final float[] v = finite( allValues( normalMap ) );
 		if ( v.length == 0 )
 			throw new IllegalArgumentException( "The normal map has no values (all NaN): compute it from a normal image" );
 		Arrays.sort( v );
-		final int above = ( int ) Math.floor( falsePositiveRate * v.length + 1e-9 );
-		return v[ v.length - 1 - above ];
+		return v;
+	}
+
+	/** {@link #calibrated(ImagePlus, double)} on the values {@link #sortedNormalValues} gave. */
+	static double calibrated( final float[] sortedNormalValues, final double falsePositiveRate )
+	{
+		checkRate( falsePositiveRate );
+		final int above = ( int ) Math.floor( falsePositiveRate * sortedNormalValues.length + 1e-9 );
+		return sortedNormalValues[ sortedNormalValues.length - 1 - above ];
+	}
+
+	private static void checkRate( final double falsePositiveRate )
+	{
+		if ( !( falsePositiveRate >= 0 && falsePositiveRate < 1 ) )
+			throw new IllegalArgumentException( "The false-positive rate is a fraction of the normal pixels, at least 0 and below 1 (e.g. 0.0001), got " + falsePositiveRate );
 	}
 
 	/** Fewest normal pixels above a calibrated value for it to be stable (below: {@link #calibrationNote}). */
 	public static final int STABLE_TAIL_PIXELS = 10;
 
 	/**
-	 * A warning when a value calibrated at {@code falsePositiveRate} on this
-	 * normal map rests on fewer than {@link #STABLE_TAIL_PIXELS} of its pixels
-	 * (e.g. 1e-4 of a 512 x 64 image: the 4th largest value), so that another
-	 * normal image would give a quite different value; null when it does not.
+	 * A warning when a value calibrated at {@code falsePositiveRate} on a
+	 * normal map of {@code n} (finite) values rests on fewer than
+	 * {@link #STABLE_TAIL_PIXELS} of them (e.g. 1e-4 of a 512 x 64 image: the
+	 * 4th largest value), so that another normal image would give a quite
+	 * different value; null when it does not.
 	 *
 	 * @param what how the message names the value ("threshold", "seed")
 	 */
-	public static String calibrationNote( final ImagePlus normalMap, final double falsePositiveRate, final String what )
+	public static String calibrationNote( final long n, final double falsePositiveRate, final String what )
 	{
-		final long n = finite( allValues( normalMap ) ).length;
 		final long above = ( long ) Math.floor( falsePositiveRate * n + 1e-9 );
 		if ( above >= STABLE_TAIL_PIXELS )
 			return null;

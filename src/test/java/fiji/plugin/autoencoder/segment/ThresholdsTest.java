@@ -112,8 +112,8 @@ class ThresholdsTest
 		final String m = assertThrows( IllegalArgumentException.class, () -> Thresholds.calibrated( normal, 1 ) ).getMessage();
 		assertTrue( m.contains( "0.0001" ), m );
 		// a value resting on fewer than 10 normal pixels is flagged with the size that would do
-		assertNull( Thresholds.calibrationNote( normal, 1e-3, "seed" ), "10 pixels above: stable enough" );
-		final String note = Thresholds.calibrationNote( normal, 1e-4, "seed" );
+		assertNull( Thresholds.calibrationNote( 10000, 1e-3, "seed" ), "10 pixels above: stable enough" );
+		final String note = Thresholds.calibrationNote( 10000, 1e-4, "seed" );
 		assertTrue( note != null && note.contains( "only 1 of the normal image's 10000 pixels" ) && note.contains( "at least 100000 pixels, 10x this one" ), note );
 	}
 
