@@ -1,8 +1,8 @@
 package fiji.plugin.autoencoder.io;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -18,23 +18,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Signature;
 import org.tensorflow.TensorFlow;
-import org.tensorflow.proto.SavedModel;
+import org.tensorflow.exceptions.TensorFlowException;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 
+import fiji.plugin.autoencoder.convert.Normalization;
+
+import fiji.plugin.autoencoder.model.CheckpointRestore;
 import fiji.plugin.autoencoder.model.Endpoints;
 import fiji.plugin.autoencoder.model.Model;
 import fiji.plugin.autoencoder.model.ModelSpec;
+import fiji.plugin.autoencoder.model.TensorFlowCheck;
 
 /**
  * One model file (a zip, extension {@code .aemodel.zip} by convention) holding
@@ -46,8 +50,10 @@ import fiji.plugin.autoencoder.model.ModelSpec;
  * anomaly segmenter reads), loaded with it and closed with it.
  * <p>
  * Writing is atomic (a temporary file in the target folder, then a rename), so
- * a crash never leaves half a model. Loading checks the zip, the spec and every
- * graph op against {@link OpAllowlist} before TensorFlow sees the graph.
+ * a crash never leaves half a model. Loading never gives the file's graph to
+ * TensorFlow: it rebuilds the graph from the checked spec and reads only the
+ * variable values, in plain Java ({@link #load}); the zip is read in memory
+ * with zip-slip and zip-bomb guards ({@link ModelZip}).
  *
  * <pre>{@code
  * ModelFile.save( model, Paths.get( "nuclei.aemodel.zip" ), Map.of( "history.json", history.toJson() ) );
@@ -79,8 +85,8 @@ public final class ModelFile
 
 	static final String EMBEDDED_SUFFIX = ".aemodel.zip";
 
-	/** Refuse zips that would unpack to more than this (a zip bomb guard). */
-	static final long MAX_UNPACKED_BYTES = 4L << 30;
+	/** Embedded model files may embed others this many levels deep. */
+	static final int MAX_EMBEDDING_DEPTH = 2;
 
 	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
@@ -131,7 +137,8 @@ public final class ModelFile
 
 	/**
 	 * Writes the model (weights, optimiser state, spec) and the given JSON extras
-	 * to {@code file}, atomically.
+	 * to {@code file}, atomically. Without a {@link #NORMALIZATION} extra the
+	 * file gets {@link Normalization#none()}: every model file has one.
 	 */
 	public static void save( final Model model, final Path file, final Map< String, String > extras ) throws IOException
 	{
@@ -190,6 +197,8 @@ public final class ModelFile
 						Files.copy( e.getValue(), zip );
 						zip.closeEntry();
 					}
+					if ( !extras.containsKey( NORMALIZATION ) ) // NB: every model file has one; without a fitted one the values pass as they are
+						putText( zip, NORMALIZATION, Normalization.none().toJson() );
 					for ( final Map.Entry< String, String > e : extras.entrySet() )
 					{
 						if ( e.getKey().equals( SPEC ) || e.getKey().equals( FORMAT ) || e.getKey().contains( "/" ) )
@@ -217,95 +226,110 @@ public final class ModelFile
 	}
 
 	/**
-	 * Loads a model file.
+	 * Loads a model file. The graph is rebuilt from {@code spec.json} by
+	 * {@code GraphBuilder}; only the variable values are taken from the file
+	 * (read in plain Java by {@link CheckpointReader}, set by
+	 * {@link CheckpointRestore}). The file's own graph
+	 * ({@code saved_model/saved_model.pb}) is never read, so nothing a file
+	 * brings can run. Nothing is written to disk.
 	 *
 	 * @param threads TensorFlow intra-op threads (0: all cores)
 	 * @throws IOException with a message naming the file and what is wrong with it
 	 */
 	public static Loaded load( final Path file, final int threads ) throws IOException
 	{
-		fiji.plugin.autoencoder.model.TensorFlowCheck.require();
+		TensorFlowCheck.require();
 		if ( !Files.isRegularFile( file ) )
 			throw new NoSuchFileException( file.toString(), null, "model file not found: check the path, or train a model first" );
-		final Path dir = Files.createTempDirectory( "autoencoder-load" );
+		final ModelZip.Budget budget = new ModelZip.Budget();
+		try ( InputStream in = Files.newInputStream( file ) )
+		{
+			return load( ModelZip.read( in, file.toString(), true, budget ), file.toString(), threads, budget, 0 );
+		}
+	}
+
+	private static Loaded load( final ModelZip zip, final String source, final int threads, final ModelZip.Budget budget, final int depth ) throws IOException
+	{
+		final ModelSpec spec = spec( zip.texts, source );
 		try
 		{
-			final Map< String, String > texts = unzip( file, dir );
-			final String formatJson = texts.get( FORMAT );
-			final String specJson = texts.get( SPEC );
-			if ( formatJson == null || specJson == null || !Files.isRegularFile( dir.resolve( "saved_model/saved_model.pb" ) ) )
-				throw new IOException( file + " is not a fiji-autoencoder model file: it lacks " + ( specJson == null ? SPEC : formatJson == null ? FORMAT : "saved_model/saved_model.pb" )
-						+ ". Choose a file saved by 'Train Autoencoder'." );
-			final JsonObject format;
-			try
-			{
-				format = JsonParser.parseString( formatJson ).getAsJsonObject();
-			}
-			catch ( final RuntimeException e )
-			{
-				throw new IOException( file + " has a damaged " + FORMAT + ": " + e.getMessage() );
-			}
-			final int version = format.has( "format_version" ) ? format.get( "format_version" ).getAsInt() : -1;
-			if ( version > FORMAT_VERSION || version < 1 )
-				throw new IOException( file + " has model format version " + version + "; this plugin reads version " + FORMAT_VERSION
-						+ " (written with TensorFlow " + ( format.has( "tensorflow_version" ) ? format.get( "tensorflow_version" ).getAsString() : "?" )
-						+ ", this plugin runs TensorFlow " + TensorFlow.version() + "). Update the plugin." );
-			final ModelSpec spec;
-			try
-			{
-				spec = ModelSpec.fromJson( specJson );
-			}
-			catch ( final IllegalArgumentException e )
-			{
-				throw new IOException( file + " has an invalid " + SPEC + ": " + e.getMessage(), e );
-			}
-			final SavedModel proto;
-			try ( InputStream in = Files.newInputStream( dir.resolve( "saved_model/saved_model.pb" ) ) )
-			{
-				proto = SavedModel.parseFrom( in );
-			}
-			catch ( final IOException e )
-			{
-				throw new IOException( file + " is damaged: its saved_model.pb cannot be parsed (" + e.getMessage() + "). Re-save the model.", e );
-			}
-			OpAllowlist.check( proto, file.toString() );
-			final SavedModelBundle bundle;
-			try
-			{
-				bundle = SavedModelBundle.loader( dir.resolve( "saved_model" ).toString() ).withTags( SavedModelBundle.DEFAULT_TAG )
-						.withConfigProto( Model.sessionConfig( threads ) ).load();
-			}
-			catch ( final RuntimeException e )
-			{
-				throw new IOException( file + " could not be loaded by TensorFlow " + TensorFlow.version() + " (" + e.getMessage() + "). The file may be damaged; re-save the model.", e );
-			}
-			final Map< String, String > extras = new LinkedHashMap<>( texts );
-			extras.remove( FORMAT );
-			extras.remove( SPEC );
-			final Model model = Model.fromBundle( spec, bundle );
-			final Map< String, Loaded > embedded = new LinkedHashMap<>();
-			try ( Stream< Path > files = Files.list( dir ) )
-			{
-				for ( final Path f : ( Iterable< Path > ) files.sorted()::iterator )
-					if ( f.getFileName().toString().endsWith( EMBEDDED_SUFFIX ) )
-						embedded.put( f.getFileName().toString(), load( f, threads ) );
-			}
-			catch ( final IOException e )
-			{
-				closeAll( model, embedded );
-				throw new IOException( file + " embeds a model that cannot be loaded: " + e.getMessage(), e );
-			}
-			catch ( final RuntimeException e )
-			{
-				closeAll( model, embedded );
-				throw e;
-			}
-			return new Loaded( model, extras, embedded );
+			NormalizationCheck.check( zip.texts.get( NORMALIZATION ) );
 		}
-		finally
+		catch ( final IllegalArgumentException e )
 		{
-			deleteTree( dir );
+			throw new IOException( source + ": " + e.getMessage(), e );
 		}
+		final Model model;
+		try
+		{
+			model = CheckpointRestore.restore( spec, CheckpointReader.read( zip.variables ), threads );
+		}
+		catch ( final IOException | IllegalArgumentException | TensorFlowException e )
+		{
+			throw new IOException( source + " is a damaged model file: " + e.getMessage() + ". Re-save it (train again), or copy the file again if it was copied.", e );
+		}
+		final Map< String, Loaded > embedded = new LinkedHashMap<>();
+		try
+		{
+			for ( final Map.Entry< String, byte[] > e : zip.embedded.entrySet() )
+			{
+				final String name = source + "!/" + e.getKey();
+				if ( depth >= MAX_EMBEDDING_DEPTH )
+					throw new IOException( name + " is embedded more than " + MAX_EMBEDDING_DEPTH + " levels deep" );
+				embedded.put( e.getKey(), load( ModelZip.read( new ByteArrayInputStream( e.getValue() ), name, true, budget ), name, threads, budget, depth + 1 ) );
+			}
+		}
+		catch ( final IOException e )
+		{
+			closeAll( model, embedded );
+			throw new IOException( source + " embeds a model that cannot be loaded: " + e.getMessage(), e );
+		}
+		catch ( final RuntimeException e )
+		{
+			closeAll( model, embedded );
+			throw e;
+		}
+		final Map< String, String > extras = new LinkedHashMap<>( zip.texts );
+		extras.remove( FORMAT );
+		extras.remove( SPEC );
+		return new Loaded( model, extras, embedded );
+	}
+
+	/** Checks {@code format.json} and returns the parsed {@code spec.json}. */
+	private static ModelSpec spec( final Map< String, String > texts, final String source ) throws IOException
+	{
+		final String formatJson = texts.get( FORMAT ), specJson = texts.get( SPEC );
+		if ( formatJson == null || specJson == null )
+			throw new IOException( source + " is not a fiji-autoencoder model file: it lacks " + ( specJson == null ? SPEC : FORMAT ) + ". Choose a file saved by 'Train Autoencoder'." );
+		final JsonElement format;
+		try
+		{
+			format = JsonParser.parseString( formatJson );
+		}
+		catch ( final JsonParseException e )
+		{
+			throw new IOException( source + " has a damaged " + FORMAT + ": " + e.getMessage() + ". Re-save the model." );
+		}
+		final String version = member( format, "format_version" );
+		if ( !String.valueOf( FORMAT_VERSION ).equals( version ) )
+			throw new IOException( source + " has model format version " + version + "; this plugin reads version " + FORMAT_VERSION + " (written with TensorFlow "
+					+ member( format, "tensorflow_version" ) + ", this plugin runs TensorFlow " + TensorFlow.version() + "). Update the plugin, or re-save the model." );
+		try
+		{
+			return ModelSpec.fromJson( specJson );
+		}
+		catch ( final IllegalArgumentException | JsonParseException e )
+		{
+			throw new IOException( source + " has an invalid " + SPEC + ": " + e.getMessage(), e );
+		}
+	}
+
+	/** A top-level member of a JSON object as text, or "?" when there is none. */
+	private static String member( final JsonElement json, final String key )
+	{
+		if ( !json.isJsonObject() || !json.getAsJsonObject().has( key ) || !json.getAsJsonObject().get( key ).isJsonPrimitive() )
+			return "?";
+		return json.getAsJsonObject().get( key ).getAsString();
 	}
 
 	private static void closeAll( final Model model, final Map< String, Loaded > embedded )
@@ -318,81 +342,15 @@ public final class ModelFile
 	/** Reads only the spec of a model file (quick, no TensorFlow). */
 	public static ModelSpec readSpec( final Path file ) throws IOException
 	{
-		final Path dir = Files.createTempDirectory( "autoencoder-spec" );
-		try
+		final Map< String, String > texts;
+		try ( InputStream in = Files.newInputStream( file ) )
 		{
-			final String spec = unzip( file, dir ).get( SPEC );
-			if ( spec == null )
-				throw new IOException( file + " is not a fiji-autoencoder model file: it lacks " + SPEC );
-			return ModelSpec.fromJson( spec );
+			texts = ModelZip.read( in, file.toString(), false, new ModelZip.Budget() ).texts;
 		}
-		finally
-		{
-			deleteTree( dir );
-		}
-	}
-
-	/** Unpacks the saved model files into dir; returns the top-level JSON entries as text. */
-	private static Map< String, String > unzip( final Path file, final Path dir ) throws IOException
-	{
-		final Map< String, String > texts = new LinkedHashMap<>();
-		long total = 0;
-		boolean any = false;
-		try ( ZipInputStream zip = new ZipInputStream( Files.newInputStream( file ) ) )
-		{
-			for ( ZipEntry e; ( e = zip.getNextEntry() ) != null; )
-			{
-				any = true;
-				final String name = e.getName();
-				final Path out = dir.resolve( name ).normalize();
-				if ( !out.startsWith( dir ) || name.startsWith( "/" ) || name.contains( ".." ) )
-					throw new IOException( file + " contains an entry with an unsafe path (" + name + "): refusing to unpack it" );
-				if ( e.isDirectory() )
-					continue;
-				if ( name.startsWith( SAVED_MODEL ) )
-				{
-					Files.createDirectories( out.getParent() );
-					try ( OutputStream o = Files.newOutputStream( out ) )
-					{
-						total += copyLimited( zip, o, MAX_UNPACKED_BYTES - total, file );
-					}
-				}
-				else if ( !name.contains( "/" ) && name.endsWith( EMBEDDED_SUFFIX ) )
-				{
-					try ( OutputStream o = Files.newOutputStream( out ) )
-					{
-						total += copyLimited( zip, o, MAX_UNPACKED_BYTES - total, file );
-					}
-				}
-				else if ( !name.contains( "/" ) && name.endsWith( ".json" ) )
-				{
-					final java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
-					total += copyLimited( zip, b, Math.min( 64L << 20, MAX_UNPACKED_BYTES - total ), file );
-					texts.put( name, new String( b.toByteArray(), StandardCharsets.UTF_8 ) );
-				}
-			}
-		}
-		catch ( final ZipException | java.io.EOFException e )
-		{
-			throw new IOException( file + " is damaged or not a model file (" + e.getMessage() + "): it may have been truncated while copying. Copy or save it again.", e );
-		}
-		if ( !any )
-			throw new IOException( file + " is empty or not a zip model file. Choose a file saved by 'Train Autoencoder'." );
-		return texts;
-	}
-
-	private static long copyLimited( final InputStream in, final OutputStream out, final long limit, final Path file ) throws IOException
-	{
-		final byte[] buf = new byte[ 1 << 16 ];
-		long n = 0;
-		for ( int r; ( r = in.read( buf ) ) > 0; )
-		{
-			n += r;
-			if ( n > limit )
-				throw new IOException( file + " unpacks to more than " + ( MAX_UNPACKED_BYTES >> 30 ) + " GiB: refusing it (not a model file written by this plugin)" );
-			out.write( buf, 0, r );
-		}
-		return n;
+		final String spec = texts.get( SPEC );
+		if ( spec == null )
+			throw new IOException( file + " is not a fiji-autoencoder model file: it lacks " + SPEC );
+		return ModelSpec.fromJson( spec );
 	}
 
 	private static void putText( final ZipOutputStream zip, final String name, final String text ) throws IOException

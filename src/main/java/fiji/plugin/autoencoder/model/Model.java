@@ -10,7 +10,6 @@ import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Result;
-import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
@@ -46,9 +45,6 @@ public final class Model implements ImagePredictor, AutoCloseable
 
 	private final Session session;
 
-	/** Non-null when loaded from a SavedModel: it owns graph and session. */
-	private final SavedModelBundle bundle;
-
 	private final List< String > paramNames;
 
 	private volatile boolean closed;
@@ -56,12 +52,11 @@ public final class Model implements ImagePredictor, AutoCloseable
 	/** Number of samples given to {@link #uploadTrainingData}, -1 if none. */
 	private volatile int uploaded = -1;
 
-	private Model( final ModelSpec spec, final Graph graph, final Session session, final SavedModelBundle bundle )
+	private Model( final ModelSpec spec, final Graph graph, final Session session )
 	{
 		this.spec = spec;
 		this.graph = graph;
 		this.session = session;
-		this.bundle = bundle;
 		final List< String > names = new ArrayList<>();
 		final Iterator< GraphOperation > it = graph.operations();
 		while ( it.hasNext() )
@@ -89,7 +84,7 @@ public final class Model implements ImagePredictor, AutoCloseable
 		{
 			s = new Session( g, sessionConfig( threads ) );
 			s.initialize();
-			return new Model( spec.copy(), g, s, null );
+			return new Model( spec.copy(), g, s );
 		}
 		catch ( final RuntimeException e )
 		{
@@ -100,17 +95,10 @@ public final class Model implements ImagePredictor, AutoCloseable
 		}
 	}
 
-	/** Wraps a loaded SavedModel (see {@code io.ModelFile}); the model closes the bundle. */
-	public static Model fromBundle( final ModelSpec spec, final SavedModelBundle bundle )
+	/** Wraps a graph built for {@code spec} and a session whose variables are set (see {@link CheckpointRestore}); the model closes both. */
+	static Model wrap( final ModelSpec spec, final Graph graph, final Session session )
 	{
-		final Model m = new Model( spec.copy(), bundle.graph(), bundle.session(), bundle );
-		if ( m.graph.operation( Endpoints.RECONSTRUCTION ) == null || m.graph.operation( Endpoints.INPUT ) == null )
-		{
-			bundle.close();
-			throw new IllegalArgumentException( "The saved model has no '" + Endpoints.INPUT + "' / '" + Endpoints.RECONSTRUCTION
-					+ "' operations: it was not written by this plugin. Export it again with 'Train Autoencoder'." );
-		}
-		return m;
+		return new Model( spec, graph, session );
 	}
 
 	/** Session options: {@code threads} intra-op threads (0: all cores), one inter-op thread. */
@@ -528,12 +516,7 @@ public final class Model implements ImagePredictor, AutoCloseable
 		if ( closed )
 			return;
 		closed = true;
-		if ( bundle != null )
-			bundle.close();
-		else
-		{
-			session.close();
-			graph.close();
-		}
+		session.close();
+		graph.close();
 	}
 }

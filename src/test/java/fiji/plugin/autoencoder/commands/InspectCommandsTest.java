@@ -19,6 +19,7 @@ import org.scijava.Context;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 
+import fiji.plugin.autoencoder.convert.Normalization;
 import fiji.plugin.autoencoder.features.CodeTable;
 import fiji.plugin.autoencoder.features.ItemSet;
 import fiji.plugin.autoencoder.features.Montage;
@@ -71,7 +72,7 @@ class InspectCommandsTest
 			new Trainer().train( model, new ArrayTrainingData( x, 400, 28, 28, 1 ), null, new TrainingConfig().epochs( 2 ).batchSize( 32 ), history,
 					TrainingListener.none() );
 			modelFile = dir.resolve( "conv_pool.aemodel.zip" );
-			ModelFile.save( model, modelFile, Map.of( ModelFile.HISTORY, history.toJson() ) );
+			ModelFile.save( model, modelFile, Map.of( ModelFile.HISTORY, history.toJson(), ModelFile.NORMALIZATION, Normalization.eightBit().toJson() ) ); // as the MNIST CLI
 		}
 		final IdxReader.Images images = IdxReader.readImages( IdxReader.fashionMnist( "t10k-images-idx3-ubyte.gz" ) );
 		final int[] labels = IdxReader.readLabels( IdxReader.fashionMnist( "t10k-labels-idx1-ubyte.gz" ) );
