@@ -251,6 +251,15 @@ public final class ModelFile
 	private static Loaded load( final ModelZip zip, final String source, final int threads, final ModelZip.Budget budget, final int depth ) throws IOException
 	{
 		final ModelSpec spec = spec( zip.texts, source );
+		for ( final Map.Entry< String, String > e : zip.texts.entrySet() )
+			try
+			{
+				JsonParser.parseString( e.getValue() );
+			}
+			catch ( final JsonParseException x )
+			{
+				throw new IOException( source + " is damaged: its " + e.getKey() + " is not valid JSON (" + NormalizationCheck.problem( x ) + "). Re-save the model.", x );
+			}
 		try
 		{
 			NormalizationCheck.check( zip.texts.get( NORMALIZATION ) );
@@ -308,7 +317,7 @@ public final class ModelFile
 		}
 		catch ( final JsonParseException e )
 		{
-			throw new IOException( source + " has a damaged " + FORMAT + ": " + e.getMessage() + ". Re-save the model." );
+			throw new IOException( source + " has a damaged " + FORMAT + " (" + NormalizationCheck.problem( e ) + "). Re-save the model." );
 		}
 		final String version = member( format, "format_version" );
 		if ( !String.valueOf( FORMAT_VERSION ).equals( version ) )

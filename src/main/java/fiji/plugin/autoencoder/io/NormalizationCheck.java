@@ -38,7 +38,7 @@ final class NormalizationCheck
 		}
 		catch ( final JsonParseException x )
 		{
-			throw new IllegalArgumentException( "its " + ModelFile.NORMALIZATION + " is not valid JSON (" + x.getMessage() + "): re-save the model" );
+			throw new IllegalArgumentException( "its " + ModelFile.NORMALIZATION + " is not valid JSON (" + problem( x ) + "): re-save the model" );
 		}
 		if ( !e.isJsonObject() )
 			throw new IllegalArgumentException( "its " + ModelFile.NORMALIZATION + " is not a JSON object {...}: re-save the model" );
@@ -55,6 +55,15 @@ final class NormalizationCheck
 		{
 			throw new IllegalArgumentException( "its " + ModelFile.NORMALIZATION + " is invalid: " + x.getMessage(), x );
 		}
+	}
+
+	/** Gson's parse error without its developer hints: e.g. "malformed JSON at line 1 column 5 path $". */
+	static String problem( final JsonParseException e )
+	{
+		final String m = String.valueOf( e.getMessage() ).replaceFirst( "^[\\w.]+Exception: ", "" )
+				.replace( "Use JsonReader.setLenient(true) to accept malformed JSON", "malformed JSON" );
+		final int see = m.indexOf( "\nSee " );
+		return see < 0 ? m : m.substring( 0, see );
 	}
 
 	/** The JSON keys of Normalization's serialised fields (as Gson names them). */
