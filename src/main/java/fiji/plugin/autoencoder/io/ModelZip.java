@@ -25,9 +25,8 @@ import java.util.zip.ZipInputStream;
  * Guards: an entry name that is absolute, has a {@code ..} segment, a
  * backslash or a drive letter is refused (zip slip), as is a name that occurs
  * twice (two readers could see different files); all entries of a file and of
- * the models it embeds together may unpack to at most
- * {@link #MAX_UNPACKED_BYTES} (zip bomb); the zip's own CRC of every entry is
- * checked.
+ * the models it embeds together may unpack to at most a {@link Budget} (zip
+ * bomb); the zip's own CRC of every entry is checked.
  */
 final class ModelZip
 {
@@ -48,10 +47,27 @@ final class ModelZip
 	/** Embedded model files by entry name, as bytes. */
 	final Map< String, byte[] > embedded = new LinkedHashMap<>();
 
-	/** What may still be unpacked, shared by a file and the models it embeds. */
+	/**
+	 * What may still be unpacked, shared by a file and the models it embeds:
+	 * {@link #MAX_UNPACKED_BYTES}, or a third of the Java heap if that is less,
+	 * so that a zip bomb is refused before it exhausts the memory.
+	 */
 	static final class Budget
 	{
-		long left = MAX_UNPACKED_BYTES;
+		final long limit;
+
+		long left;
+
+		Budget()
+		{
+			this( Math.min( MAX_UNPACKED_BYTES, Runtime.getRuntime().maxMemory() / 3 ) );
+		}
+
+		Budget( final long limit )
+		{
+			this.limit = limit;
+			this.left = limit;
+		}
 	}
 
 	private ModelZip()
@@ -126,8 +142,9 @@ final class ModelZip
 		{
 			n += r;
 			if ( n > limit )
-				throw new IOException( source + " unpacks to more than " + ( limit == budget.left ? ( MAX_UNPACKED_BYTES >> 20 ) + " MiB" : "the limit of its entry" )
-						+ ": refusing it (not a model file written by this plugin)" );
+				throw new IOException( source + " unpacks to more than " + ( limit == budget.left ? ( budget.limit >> 20 ) + " MiB" : ( MAX_TEXT_BYTES >> 20 ) + " MiB in one JSON entry" )
+						+ ": refusing it (a zip bomb, not a model file written by this plugin; the limit is the smaller of "
+						+ ( MAX_UNPACKED_BYTES >> 20 ) + " MiB and a third of the Java memory)" );
 			out.write( buf, 0, r );
 		}
 		budget.left -= n;

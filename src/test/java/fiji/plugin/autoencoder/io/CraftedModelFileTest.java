@@ -140,6 +140,19 @@ class CraftedModelFileTest
 		assertTrue( x.getMessage().contains( "two entries named format.json" ), x.getMessage() );
 	}
 
+	/** Unpacking stops at the budget (zip bomb guard), counting skipped entries and embedded models too. */
+	@Test
+	void zipBombsAreRefused() throws IOException
+	{
+		final Map< String, byte[] > entries = new java.util.LinkedHashMap<>();
+		entries.put( "saved_model/saved_model.pb", new byte[ 3 << 20 ] ); // 3 MiB of zeros: a few KB zipped, never kept
+		final byte[] zip = ZipEntries.write( entries );
+		assertTrue( zip.length < 20_000, zip.length + " bytes" );
+		final IOException e = assertThrows( IOException.class, () -> ModelZip.read( new java.io.ByteArrayInputStream( zip ), "bomb.zip", true, new ModelZip.Budget( 2 << 20 ) ) );
+		assertTrue( e.getMessage().contains( "bomb.zip unpacks to more than 2 MiB" ), e.getMessage() );
+		assertTrue( new ModelZip.Budget().limit <= Runtime.getRuntime().maxMemory() / 3 );
+	}
+
 	/** The zip with {@code name} written twice (the second copy renamed in place, same length). */
 	private static byte[] duplicate( final Map< String, byte[] > entries, final String name ) throws IOException
 	{
