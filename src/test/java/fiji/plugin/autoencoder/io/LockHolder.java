@@ -16,7 +16,7 @@ public final class LockHolder
 	}
 
 	/** Starts a JVM that holds the lock of {@code model}; returns once it holds it. */
-	static Process start( final java.nio.file.Path model ) throws Exception
+	public static Process start( final java.nio.file.Path model ) throws Exception
 	{
 		final String cp = System.getProperty( "surefire.test.class.path", System.getProperty( "java.class.path" ) );
 		final Process p = new ProcessBuilder( Paths.get( System.getProperty( "java.home" ), "bin", "java" ).toString(), "-cp", cp, LockHolder.class.getName(), model.toString() )
