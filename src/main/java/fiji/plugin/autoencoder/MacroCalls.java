@@ -197,6 +197,12 @@ public final class MacroCalls
 		}
 	}
 
+	/** Stops the macro with this message as a failing entry point does (in a command-line -batch run ImageJ exits with status 1); for checks in macros. */
+	public static String error( final String message )
+	{
+		return fail( "macro", new IllegalArgumentException( message ) );
+	}
+
 	/** The folder run of input_folder into output_folder, shard shard_index of shard_count. */
 	static FolderProcessor folder( final String options, final String suffix )
 	{
