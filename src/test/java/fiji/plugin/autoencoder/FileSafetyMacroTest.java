@@ -73,6 +73,25 @@ class FileSafetyMacroTest
 	}
 
 	@Test
+	void aFolderRunIntoItsInputFolderThroughDotDotOrALinkWithoutSuffixIsRefused() throws Exception
+	{
+		final Path in = Files.createDirectories( dir.resolve( "folder in" ) );
+		final Path a = Files.copy( image, in.resolve( "a.tif" ) );
+		final byte[] before = bytes( a );
+		final Path link = Files.createSymbolicLink( dir.resolve( "folder link" ), in );
+		for ( final Path out : new Path[] { dir.resolve( "folder in/../folder in" ), link } )
+		{
+			final String r = MacroCalls.denoiseFolder( "input_folder=[" + in + "] output_folder=[" + out + "] model_file=[" + model + "] suffix=[]" );
+			assertTrue( r.startsWith( "error:" ) && r.contains( "output folder is the input folder" ), out + ": " + r );
+		}
+		assertArrayEquals( before, bytes( a ) );
+		try ( java.util.stream.Stream< Path > s = Files.list( in ) )
+		{
+			assertEquals( 1, s.count(), "nothing written into the input folder" );
+		}
+	}
+
+	@Test
 	void aModelFileOnTheTrainingImageIsRefusedBeforeTraining() throws Exception
 	{
 		final byte[] before = bytes( image );
