@@ -11,6 +11,8 @@ import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.denoise.FolderProcessor;
 import fiji.plugin.autoencoder.commands.TrainingSettings;
 import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.io.ModelOutput;
+import fiji.plugin.autoencoder.io.OutputPaths;
 import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
 import fiji.plugin.autoencoder.segment.Segmentation;
 import fiji.plugin.autoencoder.segment.SegmentationFiles;
@@ -58,6 +60,7 @@ public final class MacroCalls
 			settings.mode = value( options, "mode", settings.mode );
 			settings.noise = value( options, "noise", settings.noise );
 			settings.resume = Boolean.parseBoolean( value( options, "resume", "false" ) );
+			settings.overwrite = Boolean.parseBoolean( value( options, ModelOutput.OVERWRITE_KEY, "false" ) );
 			settings.seed = Long.parseLong( value( options, "seed", "42" ) );
 			settings.learningRate = Double.parseDouble( value( options, "learning_rate", "0.001" ) );
 			settings.validationFraction = Double.parseDouble( value( options, "validation_fraction", "0.1" ) );
@@ -96,16 +99,19 @@ public final class MacroCalls
 		try ( ModelFile.Loaded model = ModelFile.load( path( options, "model_file" ), 0 ) )
 		{
 			final ImagePlus input = image( options, "input" );
-			final ImagePlus out = Denoiser.apply( model, input, outputType( options ), value( options, "suffix", "denoised" ), tiles( options ), Progress.none() );
 			final String output = value( options, "output", "" );
-			if ( output.isEmpty() )
+			final Path target = output.isEmpty() ? null : Paths.get( output ).toAbsolutePath();
+			if ( target != null ) // before the work: never over the input (real paths) or a model file
+			{
+				OutputPaths.refuseInput( target, input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath(), path( options, "model_file" ) );
+				OutputPaths.checkImageTarget( target );
+			}
+			final ImagePlus out = Denoiser.apply( model, input, outputType( options ), value( options, "suffix", "denoised" ), tiles( options ), Progress.none() );
+			if ( target == null )
 			{
 				out.show();
 				return out.getTitle();
 			}
-			final Path target = Paths.get( output ).toAbsolutePath();
-			if ( input.getOriginalFileInfo() != null && new File( input.getOriginalFileInfo().getFilePath() ).toPath().toAbsolutePath().equals( target ) )
-				throw new IllegalArgumentException( "output " + target + " is the input file: choose another name (inputs are never overwritten)" );
 			FolderProcessor.saveTiffAtomically( out, target );
 			return target.toString();
 		}
@@ -189,6 +195,12 @@ public final class MacroCalls
 		{
 			return fail( "segment folder", e );
 		}
+	}
+
+	/** Stops the macro with this message as a failing entry point does (in a command-line -batch run ImageJ exits with status 1); for checks in macros. */
+	public static String error( final String message )
+	{
+		return fail( "macro", new IllegalArgumentException( message ) );
 	}
 
 	/** The folder run of input_folder into output_folder, shard shard_index of shard_count. */

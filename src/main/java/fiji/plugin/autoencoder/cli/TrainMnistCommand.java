@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.io.ModelOutput;
 import fiji.plugin.autoencoder.model.Model;
 import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.model.Presets;
@@ -54,6 +55,9 @@ public class TrainMnistCommand implements Callable< Integer >
 	@Option( names = "--output", description = "Save the trained model to this file (.aemodel.zip)." )
 	Path output;
 
+	@Option( names = "--overwrite", description = "Replace the --output model file if it exists (without it, an existing model stops the command before training)." )
+	boolean overwrite;
+
 	@Override
 	public Integer call() throws Exception
 	{
@@ -67,7 +71,8 @@ public class TrainMnistCommand implements Callable< Integer >
 				.patience( patience ).pretrainEpochs( pretrainEpochs ).seed( seed ).stepsPerRun( 8 );
 		System.out.println( String.format( Locale.ROOT, "Training %s on %d images of %d x %d (%d%% validation), %d epochs, batch %d", spec, n, idx.height, idx.width,
 				Math.round( validation * 100 ), epochs, batchSize ) );
-		try ( Model model = Model.create( spec, seed, threads ) )
+		// NB: checked and locked before training: never over an existing model without --overwrite, nor over a file that is not a model
+		try ( ModelOutput out = output == null ? null : ModelOutput.open( output, null, overwrite, "--overwrite", null ); Model model = Model.create( spec, seed, threads ) )
 		{
 			final History history = new History();
 			final Trainer.Result r = new Trainer().train( model, new ArrayTrainingData( idx.toFloats( n ), n, idx.height, idx.width, 1 ), null, config, history,
@@ -87,7 +92,8 @@ public class TrainMnistCommand implements Callable< Integer >
 				final java.util.Map< String, String > extras = new java.util.HashMap<>();
 				extras.put( ModelFile.HISTORY, history.toJson() );
 				extras.put( ModelFile.NORMALIZATION, fiji.plugin.autoencoder.convert.Normalization.eightBit().toJson() ); // IDX bytes were scaled by 1/255
-				ModelFile.save( model, output, extras );
+				out.save( model, extras, null );
+				out.finish();
 				System.out.println( "Saved " + output );
 			}
 		}

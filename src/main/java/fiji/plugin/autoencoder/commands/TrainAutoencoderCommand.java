@@ -47,6 +47,9 @@ public class TrainAutoencoderCommand extends ContextCommand
 	@Parameter( label = "Continue training the model file", persist = false ) // not remembered: a later training into a new file must not fail for it
 	private boolean resume = false;
 
+	@Parameter( label = "Replace the model file if it exists", persist = false ) // not remembered: replacing a model is asked for each time
+	private boolean overwrite = false;
+
 	@Parameter( label = "Epochs", min = "1" )
 	private int epochs = 20;
 
@@ -90,6 +93,7 @@ public class TrainAutoencoderCommand extends ContextCommand
 			settings.mode = mode;
 			settings.noise = noise;
 			settings.resume = resume;
+			settings.overwrite = overwrite;
 			settings.epochs = epochs;
 			settings.patchesPerEpoch = patches_per_epoch;
 			settings.patchSize = patch_size;

@@ -34,6 +34,9 @@ public class TrainSegmenterCommand extends ContextCommand
 	@Parameter( label = "Model file", style = "save" )
 	private File model_file;
 
+	@Parameter( label = "Replace the model file if it exists", persist = false ) // not remembered: replacing a model is asked for each time
+	private boolean overwrite = false;
+
 	@Parameter( label = "Loss", choices = { "BCE", "Dice" } )
 	private String loss = "BCE";
 
@@ -64,6 +67,7 @@ public class TrainSegmenterCommand extends ContextCommand
 		try
 		{
 			final ImageTrainingJob job = SupervisedSegmenter.job( ImageTrainingJob.channels( Commands.image( input ) ), loss, learning_rate, Commands.writableTarget( model_file, "model_file" ) );
+			job.overwrite = overwrite;
 			job.patchSize = patch_size;
 			job.patchesPerEpoch = patches_per_epoch;
 			job.config.epochs( epochs ).batchSize( batch_size ).validationFraction( 0.15 ).patience( 0 ).seed( seed );

@@ -29,6 +29,9 @@ public final class TrainingSettings
 
 	public boolean resume = false;
 
+	/** Replace the model file if it holds a model already (key {@code overwrite}); without it or resume, a training into an existing model stops before it starts. */
+	public boolean overwrite = false;
+
 	public int epochs = 20, patchesPerEpoch = 1024, patchSize = 64, batchSize = 16, patience = 5;
 
 	public double validationFraction = 0.1, learningRate = 1e-3;
@@ -61,6 +64,7 @@ public final class TrainingSettings
 		final ImageTrainingJob job = m.job( images, modelFile, m == TrainingMode.DENOISE_SYNTHETIC ? NoiseModel.parse( noise ) : null, seed );
 		if ( resume )
 			job.resumeFrom = modelFile;
+		job.overwrite = overwrite;
 		job.spec.learningRate = learningRate;
 		if ( !( l2 >= 0 ) || Double.isInfinite( l2 ) )
 			throw new IllegalArgumentException( "l2 (weight decay) must be 0 (none) or positive, e.g. 0.0001, got " + l2 );
@@ -84,10 +88,15 @@ public final class TrainingSettings
 	 */
 	public ImageTrainingJob.Result run( final ImageTrainingJob job, final ImagePlus input, final ImagePlus target, final TrainingListener listener, final Progress progress ) throws IOException
 	{
-		final ImageTrainingJob.Result first = job.run( Collections.singletonList( input ), targets( target ), listener );
-		if ( TrainingMode.of( mode ) != TrainingMode.ANOMALY_SEGMENTER || first.training.reason == Trainer.StopReason.CANCELLED || first.training.reason == Trainer.StopReason.DIVERGED )
-			return first;
-		return AnomalySegmenter.train( job.modelFile, Collections.singletonList( input ), job.modelFile, secondStage(), job.trainer, secondStage( listener ), progress );
+		if ( TrainingMode.of( mode ) != TrainingMode.ANOMALY_SEGMENTER )
+			return job.run( Collections.singletonList( input ), targets( target ), listener );
+		try ( fiji.plugin.autoencoder.io.ModelLock lock = fiji.plugin.autoencoder.io.ModelLock.acquire( job.modelFile ) ) // both stages, one lock
+		{
+			final ImageTrainingJob.Result first = job.run( Collections.singletonList( input ), targets( target ), listener );
+			if ( first.training.reason == Trainer.StopReason.CANCELLED || first.training.reason == Trainer.StopReason.DIVERGED )
+				return first;
+			return AnomalySegmenter.train( job.modelFile, Collections.singletonList( input ), job.modelFile, secondStage(), job.trainer, secondStage( listener ), progress );
+		}
 	}
 
 	/** The listener of the second stage: its phases read "second stage train", so its epochs do not look like a restart. */

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.io.AtomicFiles;
+import fiji.plugin.autoencoder.io.OutputPaths;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.io.FileSaver;
@@ -60,6 +61,8 @@ public final class FolderProcessor
 
 	private boolean overwrite = false;
 
+	private final boolean sameFolder;
+
 	public FolderProcessor( final Path inputFolder, final Path outputFolder, final String suffix )
 	{
 		if ( inputFolder == null || !Files.isDirectory( inputFolder ) )
@@ -69,7 +72,8 @@ public final class FolderProcessor
 		this.input = inputFolder.toAbsolutePath().normalize();
 		this.output = outputFolder.toAbsolutePath().normalize();
 		this.suffix = suffix == null ? "" : suffix;
-		if ( input.equals( output ) && this.suffix.isEmpty() )
+		this.sameFolder = OutputPaths.same( input, output ); // NB: real paths: output=in/../in and a link to the input folder are the input folder
+		if ( sameFolder && this.suffix.isEmpty() )
 			throw new IllegalArgumentException( "The output folder is the input folder and no suffix is set: outputs would overwrite the inputs. Choose another output folder or a suffix" );
 	}
 
@@ -112,8 +116,9 @@ public final class FolderProcessor
 		final String outputEnding = "-" + suffix + ".tif";
 		try ( Stream< Path > s = Files.list( input ) )
 		{
-			all = s.filter( Files::isRegularFile ).filter( p -> EXTENSIONS.stream().anyMatch( e -> p.getFileName().toString().toLowerCase( Locale.ROOT ).endsWith( e ) ) )
-					.filter( p -> !( input.equals( output ) && p.getFileName().toString().endsWith( outputEnding ) ) )
+			all = s.filter( Files::isRegularFile ).filter( p -> !p.getFileName().toString().startsWith( "." ) ) // hidden: e.g. temporary files of outputs being written
+					.filter( p -> EXTENSIONS.stream().anyMatch( e -> p.getFileName().toString().toLowerCase( Locale.ROOT ).endsWith( e ) ) )
+					.filter( p -> !( sameFolder && p.getFileName().toString().endsWith( outputEnding ) ) )
 					.sorted().collect( Collectors.toList() );
 		}
 		final List< Path > mine = new ArrayList<>();
@@ -178,9 +183,9 @@ public final class FolderProcessor
 			if ( progress.isCancelled() )
 				throw new CancellationException( "Cancelled after " + done + " of " + files.size() + " files; finished files are kept" );
 			final Path out = outputFor( in );
-			if ( out.equals( in ) )
+			if ( OutputPaths.same( out, in ) )
 			{
-				report.failed.add( in + ": the output would overwrite the input" );
+				report.failed.add( in + ": the output " + out + " would overwrite the input" );
 				continue;
 			}
 			if ( Files.exists( out ) && !overwrite )
@@ -213,9 +218,13 @@ public final class FolderProcessor
 		return report;
 	}
 
-	/** Saves a TIFF to a temporary file next to {@code target}, then renames it. */
+	/**
+	 * Saves a TIFF to a temporary file next to {@code target}, then renames it;
+	 * a target that holds a model file is refused ({@link OutputPaths#checkImageTarget}).
+	 */
 	public static void saveTiffAtomically( final ImagePlus imp, final Path target ) throws IOException
 	{
+		OutputPaths.checkImageTarget( target );
 		AtomicFiles.write( target, tmp -> {
 			final boolean ok = imp.getStackSize() > 1 ? new FileSaver( imp ).saveAsTiffStack( tmp.toString() ) : new FileSaver( imp ).saveAsTiff( tmp.toString() );
 			if ( !ok )

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import fiji.plugin.autoencoder.io.AtomicFiles;
+import fiji.plugin.autoencoder.io.OutputPaths;
 import ij.ImagePlus;
 import ij.io.FileSaver;
 import ij.measure.ResultsTable;
@@ -58,9 +59,8 @@ public final class OutputFiles
 		if ( !name.matches( "[A-Za-z0-9._-]+" ) || name.startsWith( "." ) )
 			throw new IllegalArgumentException( "Output name '" + name + "' may only have letters, digits, '.', '_' and '-' and must not start with '.'." );
 		final Path target = folder.resolve( name + extension ).toAbsolutePath().normalize();
-		for ( final Path in : inputs )
-			if ( in != null && in.toAbsolutePath().normalize().equals( target ) )
-				throw new IllegalArgumentException( "Refusing to overwrite the input " + in + " with an output: choose another save folder." );
+		OutputPaths.refuseInput( target, inputs );
+		OutputPaths.checkImageTarget( target );
 		return target;
 	}
 

@@ -158,10 +158,11 @@ public final class ModelFile
 				throw new IllegalArgumentException( "Embedded model entry names end in " + EMBEDDED_SUFFIX + " and have no folder, got " + e.getKey() );
 			if ( !Files.isRegularFile( e.getValue() ) )
 				throw new IOException( "Cannot embed " + e.getValue() + " in the model file: it does not exist" );
-			if ( e.getValue().toAbsolutePath().normalize().equals( file.toAbsolutePath().normalize() ) )
+			if ( OutputPaths.same( e.getValue(), file ) )
 				throw new IllegalArgumentException( "A model file cannot embed itself (" + file + "): copy the model to embed first" );
 		}
 		final Path target = file.toAbsolutePath();
+		OutputPaths.checkModelTarget( target ); // never over an image or any other file that is not a model
 		final Path dir = target.getParent();
 		if ( dir == null || !Files.isDirectory( dir ) )
 			throw new IOException( "Cannot save the model: folder " + dir + " does not exist. Create it or choose another location." );

@@ -132,6 +132,7 @@ public final class AnomalySegmenter
 			// one scale for the image and its reconstruction, so the net compares like with like
 			job.normalization = Normalization.percentile( 1, 99.8, false );
 			job.embeddedModels.put( ModelFile.RECONSTRUCTION_MODEL, copy );
+			job.overwrite = fiji.plugin.autoencoder.io.OutputPaths.same( detectorFile, modelFile ); // the second stage replaces its own first stage
 			if ( trainer != null )
 				job.trainer = trainer;
 			job.patchSize = settings.patchSize;

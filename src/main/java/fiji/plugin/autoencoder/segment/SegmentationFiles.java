@@ -9,6 +9,7 @@ import java.util.List;
 
 import fiji.plugin.autoencoder.denoise.FolderProcessor;
 import fiji.plugin.autoencoder.io.AtomicFiles;
+import fiji.plugin.autoencoder.io.OutputPaths;
 
 /**
  * The files of one segmentation, for batch runs: {@code <base>-anomaly.tif}
@@ -46,10 +47,11 @@ public final class SegmentationFiles
 	{
 		Files.createDirectories( dir );
 		final List< Path > outs = files( dir.toAbsolutePath(), base == null || base.isEmpty() ? "image" : base );
-		final Path in = input == null ? null : input.toAbsolutePath().normalize();
 		for ( final Path o : outs )
-			if ( o.normalize().equals( in ) )
-				throw new IllegalArgumentException( "output " + o + " is the input file: choose another output folder (inputs are never overwritten)" );
+		{
+			OutputPaths.refuseInput( o, input );
+			OutputPaths.checkImageTarget( o );
+		}
 		FolderProcessor.saveTiffAtomically( seg.score, outs.get( 0 ) );
 		FolderProcessor.saveTiffAtomically( seg.mask, outs.get( 1 ) );
 		AtomicFiles.write( outs.get( 2 ), tmp -> {

@@ -49,6 +49,7 @@ public final class SupervisedSegmenter
 	{
 		final ImageTrainingJob job = new ImageTrainingJob( spec == null ? Presets.segmenter( 1 ) : spec, modelFile );
 		job.normalizeTargets = false;
+		job.resumeOption = null; // Train Segmenter has no resume
 		return job;
 	}
 

@@ -10,6 +10,7 @@ import fiji.plugin.autoencoder.convert.ImageTensors;
 import fiji.plugin.autoencoder.convert.Normalization;
 import fiji.plugin.autoencoder.convert.Normalizer;
 import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.io.ModelOutput;
 import fiji.plugin.autoencoder.model.Model;
 import fiji.plugin.autoencoder.model.ModelSpec;
 import ij.ImagePlus;
@@ -41,6 +42,12 @@ public final class ImageTrainingJob
 
 	/** Continue training this model file instead of building {@link #spec} anew. */
 	public Path resumeFrom;
+
+	/** Replace {@link #modelFile} if it holds a model already (without it, or resuming that file, the training stops before it starts). */
+	public boolean overwrite = false;
+
+	/** How the user allows overwriting and resuming, for the message when the model file exists (null: this training cannot resume). */
+	public String overwriteOption = ModelOutput.OVERWRITE_KEY + "=true", resumeOption = "resume=true";
 
 	public TrainingConfig config = new TrainingConfig().epochs( 20 ).batchSize( 16 ).validationFraction( 0.1 ).patience( 5 );
 
@@ -95,12 +102,33 @@ public final class ImageTrainingJob
 		this.modelFile = modelFile;
 	}
 
+	/** Where {@link #run} saves, while it runs. */
+	private ModelOutput output;
+
 	/**
-	 * Trains and saves.
+	 * Trains and saves. Before training, the model file is checked (never a
+	 * file that is not a model; an existing model only with {@link #overwrite}
+	 * or when resuming it) and locked until the end ({@link ModelOutput}).
 	 *
 	 * @param targets paired targets (same sizes as the inputs), or null to reconstruct the inputs
+	 * @throws IOException if the model could not be saved to the model file (it is then in a fallback file that the message names)
 	 */
 	public Result run( final List< ImagePlus > inputs, final List< ImagePlus > targets, final TrainingListener listener ) throws IOException
+	{
+		try ( ModelOutput out = ModelOutput.open( modelFile, resumeFrom, overwrite, overwriteOption, resumeOption ) )
+		{
+			output = out;
+			final Result r = train( inputs, targets, listener );
+			out.finish();
+			return r;
+		}
+		finally
+		{
+			output = null;
+		}
+	}
+
+	private Result train( final List< ImagePlus > inputs, final List< ImagePlus > targets, final TrainingListener listener ) throws IOException
 	{
 		if ( inputs == null || inputs.isEmpty() )
 			throw new IllegalArgumentException( "The training set is empty: give at least one image" );
@@ -202,14 +230,7 @@ public final class ImageTrainingJob
 	private void save( final Model m, final History h, final Map< String, String > extras )
 	{
 		extras.put( ModelFile.HISTORY, h.toJson() );
-		try
-		{
-			ModelFile.save( m, modelFile, extras, embeddedModels );
-		}
-		catch ( final IOException e )
-		{
-			throw new java.io.UncheckedIOException( "Could not save the model to " + modelFile + ": " + e.getMessage(), e );
-		}
+		output.save( m, extras, embeddedModels );
 	}
 
 	private Normalization fit( final ImagePlus imp )

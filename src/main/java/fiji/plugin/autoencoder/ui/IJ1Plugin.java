@@ -27,11 +27,12 @@ public class IJ1Plugin implements PlugIn
 			gd.addNumericField( "patches_per_epoch", 1024, 0 );
 			gd.addNumericField( "patch_size", 64, 0 );
 			gd.addNumericField( "batch_size", 16, 0 );
+			gd.addCheckbox( "overwrite", false );
 			gd.showDialog();
 			if ( gd.wasCanceled() )
 				return;
 			MacroCalls.train( "mode=[" + gd.getNextChoice() + "] noise=[" + gd.getNextString() + "] model_file=[" + gd.getNextString() + "] epochs=" + ( int ) gd.getNextNumber()
-					+ " patches_per_epoch=" + ( int ) gd.getNextNumber() + " patch_size=" + ( int ) gd.getNextNumber() + " batch_size=" + ( int ) gd.getNextNumber() );
+					+ " patches_per_epoch=" + ( int ) gd.getNextNumber() + " patch_size=" + ( int ) gd.getNextNumber() + " batch_size=" + ( int ) gd.getNextNumber() + " overwrite=" + gd.getNextBoolean() );
 		}
 		else if ( "denoise".equals( arg ) )
 		{

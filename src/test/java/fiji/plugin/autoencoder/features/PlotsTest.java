@@ -91,7 +91,7 @@ class PlotsTest
 			assertEquals( 1, files.count(), "no temporary file left behind" );
 		}
 		final IllegalArgumentException e = assertThrows( IllegalArgumentException.class, () -> OutputFiles.png( plane, dir, "pca-2d", png ) );
-		assertTrue( e.getMessage().contains( "Refusing to overwrite the input" ), e.getMessage() );
+		assertTrue( e.getMessage().contains( "is the input " + png ) && e.getMessage().contains( "inputs are never overwritten" ), e.getMessage() );
 	}
 
 	static History.Epoch epoch( final String phase, final int epoch, final double train, final double val )

@@ -42,7 +42,8 @@ class GuiTrainingTest
 			assumeTrue( xvfb.isAlive(), "Xvfb did not start" );
 			final Path model = dir.resolve( "gui.aemodel.zip" ), shot = dir.resolve( "gui.png" );
 			final String cp = System.getProperty( "surefire.test.class.path", System.getProperty( "java.class.path" ) );
-			final ProcessBuilder pb = new ProcessBuilder( Paths.get( System.getProperty( "java.home" ), "bin", "java" ).toString(), "-Xmx4g", "-cp", cp,
+			final ProcessBuilder pb = new ProcessBuilder( Paths.get( System.getProperty( "java.home" ), "bin", "java" ).toString(), "-Xmx4g",
+					"-Djava.util.prefs.userRoot=" + dir.resolve( "prefs" ), "-cp", cp, // NB: own preferences: with a display, SciJava fills omitted keys from remembered values
 					GuiTrainingDriver.class.getName(), Paths.get( "test-images/cell_256.tif" ).toAbsolutePath().toString(), model.toString(), shot.toString() ).redirectErrorStream( true );
 			pb.environment().put( "DISPLAY", ":" + display );
 			pb.environment().put( "TF_CPP_MIN_LOG_LEVEL", "2" );
