@@ -41,9 +41,12 @@ import ij.macro.Interpreter;
  * call("fiji.plugin.autoencoder.MacroCalls.segmentFolder", "input_folder=/data/parts output_folder=/data/seg model_file=/data/defects.aemodel.zip threshold_method=Value threshold_value=0.5");
  * </pre>
  *
- * Keys are those of the Fiji commands (snake_case). The image is the current
- * one unless {@code input=path} names a file. Progress goes to the Log window
- * (stdout in batch mode). An error aborts the macro with a one-line message;
+ * Keys are those of the Fiji commands (snake_case), plus {@code threads=N}
+ * (TensorFlow threads; default {@code -Dautoencoder.threads}, else all cores);
+ * an unknown or repeated key, or a value of the wrong kind, is refused before
+ * any work ({@link MacroOptions}). The image is the current one unless
+ * {@code input=path} names a file. Progress goes to the Log window (stdout in
+ * batch mode, a line about every 10 s without an ImageJ window). An error aborts the macro with a one-line message;
  * in a command-line {@code -batch} run ImageJ then exits with status 1 (it
  * would exit with 0), so a cluster job or SLURM array task shows as failed.
  */

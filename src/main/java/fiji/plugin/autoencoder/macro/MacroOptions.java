@@ -40,7 +40,7 @@ public final class MacroOptions
 	}
 
 	/**
-	 * Parses {@code options} for the entry point {@code entry} (named in
+	 * Parses {@code options} for the entry point {@code entry} (named by
 	 * messages), which knows the keys {@code known}.
 	 *
 	 * @throws IllegalArgumentException for an unknown or repeated key, or an unclosed bracket
@@ -69,7 +69,7 @@ public final class MacroOptions
 				{
 					final int close = s.indexOf( ']', k + 1 );
 					if ( close < 0 )
-						throw new IllegalArgumentException( entry + ": the value of " + key + "= opens a bracket [ but never closes it: write " + key + "=[value]" );
+						throw new IllegalArgumentException( "The value of " + key + "= opens a bracket [ but never closes it: write " + key + "=[value]" );
 					value = s.substring( k + 1, close );
 					k = close + 1;
 				}
@@ -88,9 +88,9 @@ public final class MacroOptions
 				i = j;
 			}
 			if ( !known.contains( key ) )
-				throw new IllegalArgumentException( unknownKey( entry, key, known ) );
+				throw new IllegalArgumentException( unknownKey( key, known ) );
 			if ( values.containsKey( key ) )
-				throw new IllegalArgumentException( entry + ": " + key + "= is given twice (" + key + "=" + values.get( key ) + " and " + key + "=" + value + "): give it once" );
+				throw new IllegalArgumentException( key + "= is given twice (" + key + "=" + values.get( key ) + " and " + key + "=" + value + "): give it once" );
 			values.put( key, value.trim() );
 		}
 		return new MacroOptions( entry, values );
@@ -102,7 +102,7 @@ public final class MacroOptions
 		return parse( options, entry, new LinkedHashSet<>( Arrays.asList( known ) ) );
 	}
 
-	private static String unknownKey( final String entry, final String key, final Collection< String > known )
+	private static String unknownKey( final String key, final Collection< String > known )
 	{
 		String closest = null;
 		int best = Integer.MAX_VALUE;
@@ -116,7 +116,7 @@ public final class MacroOptions
 			}
 		}
 		final boolean path = key.contains( "/" ) || key.contains( "\\" ) || key.contains( "." );
-		return entry + ": unknown key '" + key + "'" + ( closest == null ? "" : "; did you mean " + closest + "=?" )
+		return "unknown key '" + key + "'" + ( closest == null ? "" : "; did you mean " + closest + "=?" )
 				+ ( path ? " (a value with spaces must be in brackets: key=[/my folder/file.tif])" : "" ) + " Known keys: " + String.join( ", ", known );
 	}
 
@@ -239,7 +239,7 @@ public final class MacroOptions
 	{
 		final String v = string( key, "" );
 		if ( v.isEmpty() )
-			throw new IllegalArgumentException( entry + ": missing " + key + "=<path> (in brackets when it has spaces: " + key + "=[/my folder/file])" );
+			throw new IllegalArgumentException( "Missing " + key + "=<path> (in brackets when it has spaces: " + key + "=[/my folder/file])" );
 		return Paths.get( v );
 	}
 

@@ -67,6 +67,6 @@ class MacroOptionsTest
 		final String type = error( "output_type=16bit", o -> o.choice( "output_type", "Same as input", "Same as input", "32-bit" ) );
 		assertTrue( type.contains( "16bit is not one of the choices: Same as input, 32-bit" ), type );
 		assertTrue( error( "model_file=[/a b", o -> {} ).contains( "never closes" ) );
-		assertTrue( error( "", o -> o.path( "model_file" ) ).contains( "missing model_file=<path>" ) );
+		assertTrue( error( "", o -> o.path( "model_file" ) ).contains( "Missing model_file=<path>" ) );
 	}
 }
