@@ -159,11 +159,15 @@ public final class BadInputs
 				break;
 			case "empty-image":
 				m = commands.run( fiji.plugin.autoencoder.commands.DenoiseImageCommand.class, true, "input", new ImagePlus(), "model_file", dir.resolve( "model.aemodel.zip" ).toFile(),
-						"tile_size", 0 ).get(); // NB: SciJava would take the last tile_size it remembered, -5 from the row before
+						"tile_size", 0 ).get();
 				break;
 			case "learning-rate-nan":
-				m = commands.run( fiji.plugin.autoencoder.commands.TrainAutoencoderCommand.class, true, "input", image, "model_file", dir.resolve( "nan-lr.aemodel.zip" ).toFile(),
+				m = commands.run( fiji.plugin.autoencoder.commands.TrainAutoencoderCommand.class, true, "input", image, "mode", "Denoise (self-supervised)", "model_file", dir.resolve( "nan-lr.aemodel.zip" ).toFile(),
 						"learning_rate", Double.NaN, "epochs", 1, "show_plot", false ).get();
+				break;
+			case "no-improvement":
+				m = commands.run( fiji.plugin.autoencoder.commands.TrainAutoencoderCommand.class, true, "input", image, "mode", "Denoise (self-supervised)", "model_file", dir.resolve( "never.aemodel.zip" ).toFile(),
+						"learning_rate", 1e12, "epochs", 1, "patches_per_epoch", 32, "patch_size", 32, "batch_size", 8, "show_plot", false ).get();
 				break;
 			case "tile-size-negative":
 				m = commands.run( fiji.plugin.autoencoder.commands.DenoiseImageCommand.class, true, "input", image, "model_file", dir.resolve( "model.aemodel.zip" ).toFile(), "tile_size", -5 ).get();

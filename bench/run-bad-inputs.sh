@@ -39,7 +39,7 @@ row() {
 	case $kind in
 	M) timeout 600 "${IJCMD[@]}" bench/bad-input-call.ijm "$arg" > "$log" 2>&1 ;;
 	S) timeout 600 "${IJCMD[@]}" macros/train_and_denoise_folder.ijm "$arg" > "$log" 2>&1 ;;
-	C) timeout 600 java -Xmx3g -Djava.awt.headless=true -cp "$T/classes:$CP" BadInputs command "$arg" "$d" > "$log" 2>&1 ;;
+	C) timeout 600 java -Xmx3g -Djava.awt.headless=true -Djava.util.prefs.userRoot="$T/prefs" -cp "$T/classes:$CP" BadInputs command "$arg" "$d" > "$log" 2>&1 ;;
 	esac
 	code=$?
 	local changed
@@ -82,6 +82,7 @@ row model-unknown-normalization-key 1 'percentil_low' M "denoise input=[@D@/in/a
 row learning_rate-abc 1 'learning_rate=abc is not a number; use e.g. learning_rate=0.001' M "train input=[@D@/train.tif] model_file=[@D@/new.aemodel.zip] learning_rate=abc"
 row seed-1.5 1 'seed=1.5 is not a whole number' M "train input=[@D@/train.tif] model_file=[@D@/new.aemodel.zip] seed=1.5"
 row learning_rate-NaN 1 'learning_rate=NaN is not a finite number' M "train input=[@D@/train.tif] model_file=[@D@/new.aemodel.zip] learning_rate=NaN"
+row no-improvement-command 1 'never improved on its starting weights' C no-improvement
 row learning_rate-NaN-command 1 'learning_rate=NaN must be a positive number' C learning-rate-nan
 row 64-bit-tiff 1 '64-bit samples.*save it as 32-bit' M "denoise input=[@D@/double.tif] model_file=[@D@/model.aemodel.zip] output=[@D@/out.tif]"
 row folder-as-model 1 'is a folder, not a model file' M "denoise input=[@D@/in/a.tif] model_file=[@D@/a-folder] output=[@D@/out.tif]"

@@ -113,7 +113,12 @@ public class TrainAutoencoderCommand extends ContextCommand
 				result = r.training.message + " Saved " + r.modelFile;
 				log.info( "Train Autoencoder: " + result );
 				if ( r.training.bestEpoch == 0 && !resume && r.training.reason != fiji.plugin.autoencoder.train.Trainer.StopReason.CANCELLED )
-					log.warn( "Train Autoencoder: the training never improved on its starting weights: the model is untrained; check the image, lower the learning rate or train longer" );
+				{
+					final String untrained = "the training never improved on its starting weights: " + r.modelFile + " holds an untrained model; check the image, lower the learning rate or train longer";
+					if ( java.awt.GraphicsEnvironment.isHeadless() )
+						throw new IllegalStateException( untrained ); // NB: a headless (batch) run fails, as MacroCalls.train does
+					log.warn( "Train Autoencoder: " + untrained );
+				}
 				final String hint = r.history.overfittingHint();
 				if ( hint != null )
 				{
