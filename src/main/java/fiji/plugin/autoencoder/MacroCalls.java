@@ -46,9 +46,10 @@ import ij.macro.Interpreter;
  * an unknown or repeated key, or a value of the wrong kind, is refused before
  * any work ({@link MacroOptions}). The image is the current one unless
  * {@code input=path} names a file. Progress goes to the Log window (stdout in
- * batch mode, a line about every 10 s without an ImageJ window). An error aborts the macro with a one-line message;
- * in a command-line {@code -batch} run ImageJ then exits with status 1 (it
- * would exit with 0), so a cluster job or SLURM array task shows as failed.
+ * batch mode, a line about every 10 s without an ImageJ window). An error
+ * aborts the macro with a one-line message; in a command-line {@code -batch}
+ * run ImageJ then exits with status 1 (it would exit with 0), so a cluster job
+ * or SLURM array task shows as failed.
  */
 public final class MacroCalls
 {
@@ -59,7 +60,6 @@ public final class MacroCalls
 	{
 		ImageJThreads.useDaemonThreads(); // NB: else ImageJ's filter pool keeps a plain Java program alive after a segmentation
 	}
-
 
 	/** Trains on the current image (or input=path); see Plugins > Autoencoder > Train Autoencoder for the keys. */
 	public static String train( final String options )
