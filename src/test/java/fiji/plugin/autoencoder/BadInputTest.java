@@ -130,28 +130,6 @@ class BadInputTest
 	}
 
 	@Test
-	void theCommandsRefuseANaNLearningRateANegativeTileSizeAndAHeadlessTrainingThatNeverImproves() throws Exception
-	{
-		org.junit.jupiter.api.Assumptions.assumeTrue( java.awt.GraphicsEnvironment.isHeadless(), "a headless run" );
-		final Path in = noisyTiff( "in.tif", 110 );
-		try ( org.scijava.Context context = new org.scijava.Context() )
-		{
-			final org.scijava.command.CommandService cs = context.service( org.scijava.command.CommandService.class );
-			final ImagePlus image = ij.IJ.openImage( in.toString() );
-			final org.scijava.command.CommandModule never = cs.run( fiji.plugin.autoencoder.commands.TrainAutoencoderCommand.class, true, "input", image, "mode", "Denoise (self-supervised)", "model_file", dir.resolve( "m.aemodel.zip" ).toFile(),
-					"epochs", 1, "patches_per_epoch", 32, "patch_size", 32, "batch_size", 8, "learning_rate", 1e12, "show_plot", false, "threads", 1 ).get();
-			assertTrue( never.isCanceled() && never.getCancelReason().contains( "never improved on its starting weights" ), String.valueOf( never.getCancelReason() ) );
-			final org.scijava.command.CommandModule nan = cs.run( fiji.plugin.autoencoder.commands.TrainAutoencoderCommand.class, true, "input", image, "mode", "Denoise (self-supervised)", "model_file", dir.resolve( "n.aemodel.zip" ).toFile(),
-					"epochs", 1, "learning_rate", Double.NaN, "show_plot", false ).get();
-			assertTrue( nan.isCanceled() && nan.getCancelReason().contains( "learning_rate=NaN must be a positive number" ), String.valueOf( nan.getCancelReason() ) );
-			assertFalse( Files.exists( dir.resolve( "n.aemodel.zip" ) ) );
-			final org.scijava.command.CommandModule tile = cs.run( fiji.plugin.autoencoder.commands.DenoiseImageCommand.class, true, "input", image, "model_file", dir.resolve( "m.aemodel.zip" ).toFile(),
-					"tile_size", -5, "threads", 1 ).get();
-			assertTrue( tile.isCanceled() && tile.getCancelReason().contains( "tile_size must be 0 (automatic) or positive" ), String.valueOf( tile.getCancelReason() ) );
-		}
-	}
-
-	@Test
 	void anUnwritableModelPathIsFoundBeforeTraining() throws Exception
 	{
 		final Path in = noisyTiff( "in.tif", 110 ), file = noisyTiff( "a-file.tif", 1 );
