@@ -1,5 +1,7 @@
 package fiji.plugin.autoencoder;
 
+import static fiji.plugin.autoencoder.macro.MacroSettings.*;
+
 import java.io.File;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -13,17 +15,19 @@ import fiji.plugin.autoencoder.commands.TrainingSettings;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.io.ModelOutput;
 import fiji.plugin.autoencoder.io.OutputPaths;
+import fiji.plugin.autoencoder.macro.BatchProgress;
+import fiji.plugin.autoencoder.macro.ImageJThreads;
+import fiji.plugin.autoencoder.macro.MacroOptions;
 import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
 import fiji.plugin.autoencoder.segment.Segmentation;
 import fiji.plugin.autoencoder.segment.SegmentationFiles;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import fiji.plugin.autoencoder.train.History;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
+import fiji.plugin.autoencoder.train.Trainer;
 import fiji.plugin.autoencoder.train.TrainingListener;
 import ij.IJ;
 import ij.ImagePlus;
-import ij.Macro;
-import ij.WindowManager;
 import ij.macro.Interpreter;
 
 /**
@@ -39,39 +43,50 @@ import ij.macro.Interpreter;
  * call("fiji.plugin.autoencoder.MacroCalls.segmentFolder", "input_folder=/data/parts output_folder=/data/seg model_file=/data/defects.aemodel.zip threshold_method=Value threshold_value=0.5");
  * </pre>
  *
- * Keys are those of the Fiji commands (snake_case). The image is the current
- * one unless {@code input=path} names a file. Progress goes to the Log window
- * (stdout in batch mode). An error aborts the macro with a one-line message;
- * in a command-line {@code -batch} run ImageJ then exits with status 1 (it
- * would exit with 0), so a cluster job or SLURM array task shows as failed.
+ * Keys are those of the Fiji commands (snake_case), plus {@code threads=N}
+ * (TensorFlow threads; default {@code -Dautoencoder.threads}, else all cores);
+ * an unknown or repeated key, or a value of the wrong kind, is refused before
+ * any work ({@link MacroOptions}). The image is the current one unless
+ * {@code input=path} names a file. Progress goes to the Log window (stdout in
+ * batch mode, a line about every 10 s without an ImageJ window). An error
+ * aborts the macro with a one-line message; in a command-line {@code -batch}
+ * run ImageJ then exits with status 1 (it would exit with 0), so a cluster job
+ * or SLURM array task shows as failed.
  */
 public final class MacroCalls
 {
 	private MacroCalls()
 	{}
 
+	static
+	{
+		ImageJThreads.useDaemonThreads(); // NB: else ImageJ's filter pool keeps a plain Java program alive after a segmentation
+	}
+
 	/** Trains on the current image (or input=path); see Plugins > Autoencoder > Train Autoencoder for the keys. */
 	public static String train( final String options )
 	{
 		try
 		{
-			final ImagePlus input = image( options, "input" );
+			final MacroOptions o = MacroOptions.parse( options, "train", TRAIN_KEYS );
+			final ImagePlus input = image( o, "input" );
 			final TrainingSettings settings = new TrainingSettings();
-			settings.mode = value( options, "mode", settings.mode );
-			settings.noise = value( options, "noise", settings.noise );
-			settings.resume = Boolean.parseBoolean( value( options, "resume", "false" ) );
-			settings.overwrite = Boolean.parseBoolean( value( options, ModelOutput.OVERWRITE_KEY, "false" ) );
-			settings.seed = Long.parseLong( value( options, "seed", "42" ) );
-			settings.learningRate = Double.parseDouble( value( options, "learning_rate", "0.001" ) );
-			settings.validationFraction = Double.parseDouble( value( options, "validation_fraction", "0.1" ) );
-			settings.l2 = number( options, "l2", 0 );
-			settings.patchSize = integer( options, "patch_size", settings.patchSize );
-			settings.patchesPerEpoch = integer( options, "patches_per_epoch", settings.patchesPerEpoch );
-			settings.epochs = integer( options, "epochs", settings.epochs );
-			settings.batchSize = integer( options, "batch_size", settings.batchSize );
-			settings.patience = integer( options, "patience", settings.patience );
-			final ImagePlus target = value( options, "target", "" ).isEmpty() ? null : image( options, "target" );
-			final ImageTrainingJob job = settings.job( input, target, path( options, "model_file" ) );
+			settings.mode = o.string( "mode", settings.mode );
+			settings.noise = o.string( "noise", settings.noise );
+			settings.resume = o.bool( "resume", false );
+			settings.overwrite = o.bool( ModelOutput.OVERWRITE_KEY, false );
+			settings.seed = o.wholeNumber( "seed", settings.seed, Long.MIN_VALUE );
+			settings.learningRate = o.number( "learning_rate", settings.learningRate, 0, "0.001" );
+			settings.validationFraction = o.number( "validation_fraction", settings.validationFraction, 0, "0.1" );
+			settings.l2 = o.number( "l2", 0, 0, "0.0001" );
+			settings.patchSize = o.integer( "patch_size", settings.patchSize, 1 );
+			settings.patchesPerEpoch = o.integer( "patches_per_epoch", settings.patchesPerEpoch, 1 );
+			settings.epochs = o.integer( "epochs", settings.epochs, 1 );
+			settings.batchSize = o.integer( "batch_size", settings.batchSize, 1 );
+			settings.patience = o.integer( "patience", settings.patience, 0 );
+			settings.threads = threads( o );
+			final ImagePlus target = o.string( "target", "" ).isEmpty() ? null : image( o, "target" );
+			final ImageTrainingJob job = settings.job( input, target, o.path( "model_file" ) );
 			final ImageTrainingJob.Result r = settings.run( job, input, target, new TrainingListener()
 			{
 				@Override
@@ -82,6 +97,9 @@ public final class MacroCalls
 			}, Progress.none() );
 			final String msg = r.training.message + " Saved " + r.modelFile;
 			IJ.log( "Autoencoder: " + msg );
+			if ( r.training.bestEpoch == 0 && !settings.resume && r.training.reason != Trainer.StopReason.CANCELLED )
+				throw new IllegalStateException( "the training never improved on its starting weights, so " + r.modelFile + " holds an untrained model: "
+						+ "check the image (is there structure to learn?), lower learning_rate, or train more epochs or patches_per_epoch" );
 			final String hint = r.history.overfittingHint();
 			if ( hint != null )
 				IJ.log( "Autoencoder: note: " + settings.networkName() + hint );
@@ -96,17 +114,30 @@ public final class MacroCalls
 	/** Denoises the current image (or input=path); shows the result, or saves it to output=path (TIFF, atomically). */
 	public static String denoise( final String options )
 	{
-		try ( ModelFile.Loaded model = ModelFile.load( path( options, "model_file" ), 0 ) )
+		final MacroOptions o;
+		final OutputType type;
+		final ImageRunner.Options tiles;
+		try // NB: every key is checked before the model loads
 		{
-			final ImagePlus input = image( options, "input" );
-			final String output = value( options, "output", "" );
+			o = MacroOptions.parse( options, "denoise", DENOISE_KEYS );
+			type = outputType( o );
+			tiles = tiles( o );
+		}
+		catch ( final RuntimeException e )
+		{
+			return fail( "denoise", e );
+		}
+		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
+		{
+			final ImagePlus input = image( o, "input" );
+			final String output = o.string( "output", "" );
 			final Path target = output.isEmpty() ? null : Paths.get( output ).toAbsolutePath();
 			if ( target != null ) // before the work: never over the input (real paths) or a model file
 			{
-				OutputPaths.refuseInput( target, input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath(), path( options, "model_file" ) );
+				OutputPaths.refuseInput( target, input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath(), o.path( "model_file" ) );
 				OutputPaths.checkImageTarget( target );
 			}
-			final ImagePlus out = Denoiser.apply( model, input, outputType( options ), value( options, "suffix", "denoised" ), tiles( options ), Progress.none() );
+			final ImagePlus out = Denoiser.apply( model, input, type, o.string( "suffix", "denoised" ), tiles, BatchProgress.forMacro( "denoise" ) );
 			if ( target == null )
 			{
 				out.show();
@@ -124,12 +155,25 @@ public final class MacroCalls
 	/** Denoises every image of input_folder into output_folder (keys: suffix, shard_index, shard_count, output_type, tile_size, average_orientations). */
 	public static String denoiseFolder( final String options )
 	{
-		try ( ModelFile.Loaded model = ModelFile.load( path( options, "model_file" ), 0 ) )
+		final MacroOptions o;
+		final OutputType type;
+		final ImageRunner.Options tiles;
+		final FolderProcessor folder;
+		final String suffix;
+		try
 		{
-			final String suffix = value( options, "suffix", "denoised" );
-			final OutputType type = outputType( options );
-			final ImageRunner.Options tiles = tiles( options );
-			return finished( "denoise folder", folder( options, suffix ).run( imp -> Denoiser.apply( model, imp, type, suffix, tiles, Progress.none() ), MacroCalls::log, Progress.none() ) );
+			o = MacroOptions.parse( options, "denoise folder", FOLDER_DENOISE_KEYS );
+			type = outputType( o );
+			tiles = tiles( o );
+			folder = folder( o, suffix = o.string( "suffix", "denoised" ) );
+		}
+		catch ( final RuntimeException e )
+		{
+			return fail( "denoise folder", e );
+		}
+		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
+		{
+			return finished( "denoise folder", folder.run( imp -> Denoiser.apply( model, imp, type, suffix, tiles, BatchProgress.forMacro( "denoise " + imp.getTitle() ) ), MacroCalls::log, Progress.none() ) );
 		}
 		catch ( final Exception e )
 		{
@@ -149,12 +193,22 @@ public final class MacroCalls
 	 */
 	public static String segment( final String options )
 	{
-		try ( ModelFile.Loaded model = ModelFile.load( path( options, "model_file" ), 0 ) )
+		final MacroOptions o;
+		final ReconstructionSegmenter.Settings s;
+		try
 		{
-			final ImagePlus input = image( options, "input" );
-			final ReconstructionSegmenter.Settings s = segmentSettings( options );
-			final Segmentation seg = ReconstructionSegmenter.segment( model, input, s, Progress.none() );
-			final String folder = value( options, "output_folder", "" );
+			o = MacroOptions.parse( options, "segment", SEGMENT_KEYS );
+			s = segmentSettings( o );
+		}
+		catch ( final RuntimeException e )
+		{
+			return fail( "segment", e );
+		}
+		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
+		{
+			final ImagePlus input = image( o, "input" );
+			final Segmentation seg = ReconstructionSegmenter.segment( model, input, s, BatchProgress.forMacro( "segment" ) );
+			final String folder = o.string( "output_folder", "" );
 			if ( folder.isEmpty() )
 			{
 				seg.score.show();
@@ -187,9 +241,22 @@ public final class MacroCalls
 	 */
 	public static String segmentFolder( final String options )
 	{
-		try ( ModelFile.Loaded model = ModelFile.load( path( options, "model_file" ), 0 ) )
+		final MacroOptions o;
+		final FolderProcessor folder;
+		final ReconstructionSegmenter.Settings s;
+		try
 		{
-			return finished( "segment folder", ReconstructionSegmenter.segmentFolder( model, folder( options, SegmentationFiles.LABELS ), segmentSettings( options ), MacroCalls::log, Progress.none() ) );
+			o = MacroOptions.parse( options, "segment folder", FOLDER_SEGMENT_KEYS );
+			folder = folder( o, SegmentationFiles.LABELS );
+			s = segmentSettings( o );
+		}
+		catch ( final RuntimeException e )
+		{
+			return fail( "segment folder", e );
+		}
+		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
+		{
+			return finished( "segment folder", ReconstructionSegmenter.segmentFolder( model, folder, s, MacroCalls::log, Progress.none() ) );
 		}
 		catch ( final Exception e )
 		{
@@ -201,12 +268,6 @@ public final class MacroCalls
 	public static String error( final String message )
 	{
 		return fail( "macro", new IllegalArgumentException( message ) );
-	}
-
-	/** The folder run of input_folder into output_folder, shard shard_index of shard_count. */
-	static FolderProcessor folder( final String options, final String suffix )
-	{
-		return new FolderProcessor( path( options, "input_folder" ), path( options, "output_folder" ), suffix ).shard( integer( options, "shard_index", 0 ), integer( options, "shard_count", 1 ) );
 	}
 
 	/** Logs a folder run's summary and returns it; failed files end the macro (after the others were done). */
@@ -221,101 +282,6 @@ public final class MacroCalls
 	private static void log( final String line )
 	{
 		IJ.log( "Autoencoder: " + line );
-	}
-
-	/** The settings of Segment by Reconstruction from its macro keys. */
-	static ReconstructionSegmenter.Settings segmentSettings( final String options )
-	{
-		final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( value( options, "threshold_method", "Otsu" ),
-				number( options, "threshold_value", 99 ), number( options, "smoothing_sigma", 1 ), integer( options, "min_size", 10 ) );
-		s.map.tiling( tiles( options ) ).smoothSigned( Boolean.parseBoolean( value( options, "smooth_signed", "false" ) ) );
-		final double seed = number( options, "seed_threshold", 0 ), seedRate = number( options, "seed_false_positive_rate", 0 );
-		if ( seed > 0 )
-			s.seedThreshold = seed;
-		if ( seedRate > 0 )
-			s.seedFalsePositiveRate = seedRate;
-		if ( s.needsNormalImage() && !value( options, "normal_image", "" ).isEmpty() )
-			s.normalImage = image( options, "normal_image" );
-		return s;
-	}
-
-	static String value( final String options, final String key, final String def )
-	{
-		final String v = Macro.getValue( options == null ? "" : options, key, def );
-		return v == null ? def : v.trim();
-	}
-
-	static double number( final String options, final String key, final double def )
-	{
-		final String v = value( options, key, Double.toString( def ) );
-		try
-		{
-			return Double.parseDouble( v );
-		}
-		catch ( final NumberFormatException e )
-		{
-			throw new IllegalArgumentException( key + "=" + v + " is not a number" );
-		}
-	}
-
-	static int integer( final String options, final String key, final int def )
-	{
-		final String v = value( options, key, Integer.toString( def ) );
-		try
-		{
-			return Integer.parseInt( v );
-		}
-		catch ( final NumberFormatException e )
-		{
-			throw new IllegalArgumentException( key + "=" + v + " is not a whole number" );
-		}
-	}
-
-	static Path path( final String options, final String key )
-	{
-		final String v = value( options, key, "" );
-		if ( v.isEmpty() )
-			throw new IllegalArgumentException( "Missing " + key + "=<path>" );
-		return Paths.get( v );
-	}
-
-	static OutputType outputType( final String options )
-	{
-		return "32-bit".equals( value( options, "output_type", "Same as input" ) ) ? OutputType.FLOAT_32 : OutputType.SAME_AS_INPUT;
-	}
-
-	static ImageRunner.Options tiles( final String options )
-	{
-		final ImageRunner.Options o = new ImageRunner.Options();
-		final int t = integer( options, "tile_size", 0 );
-		if ( t > 0 )
-			o.tileSize = new int[] { t, t };
-		o.averageOrientations = Boolean.parseBoolean( value( options, "average_orientations", "false" ) );
-		return o;
-	}
-
-	/** input=path opens a file, input=title picks an open image, no key takes the current image. */
-	static ImagePlus image( final String options, final String key )
-	{
-		final String v = value( options, key, "" );
-		if ( !v.isEmpty() )
-		{
-			if ( new File( v ).isFile() )
-			{
-				final ImagePlus imp = IJ.openImage( v );
-				if ( imp == null )
-					throw new IllegalArgumentException( key + "=" + v + ": ImageJ cannot open this file" );
-				return imp;
-			}
-			final ImagePlus byTitle = WindowManager.getImage( v );
-			if ( byTitle == null )
-				throw new IllegalArgumentException( key + "=" + v + " is neither a file nor the title of an open image" );
-			return byTitle;
-		}
-		final ImagePlus current = WindowManager.getCurrentImage();
-		if ( current == null )
-			throw new IllegalArgumentException( "No image is open (" + key + "): open an image first or give " + key + "=<path>" );
-		return current;
 	}
 
 	private static String fail( final String what, final Exception e )

@@ -156,10 +156,10 @@ class MacroBatchTest
 	@Test
 	void macroKeysSetTheTileSizeAndOrientationAveraging()
 	{
-		final fiji.plugin.autoencoder.tiling.ImageRunner.Options o = MacroCalls.tiles( "model_file=[/x y/m.zip] tile_size=96 average_orientations=true" );
+		final fiji.plugin.autoencoder.tiling.ImageRunner.Options o = fiji.plugin.autoencoder.macro.MacroSettings.tiles( fiji.plugin.autoencoder.macro.MacroOptions.parse( "model_file=[/x y/m.zip] tile_size=96 average_orientations=true", "denoise", fiji.plugin.autoencoder.macro.MacroSettings.DENOISE_KEYS ) );
 		org.junit.jupiter.api.Assertions.assertArrayEquals( new int[] { 96, 96 }, o.tileSize );
 		assertTrue( o.averageOrientations );
-		final fiji.plugin.autoencoder.tiling.ImageRunner.Options d = MacroCalls.tiles( "model_file=m.zip" );
+		final fiji.plugin.autoencoder.tiling.ImageRunner.Options d = fiji.plugin.autoencoder.macro.MacroSettings.tiles( fiji.plugin.autoencoder.macro.MacroOptions.parse( "model_file=m.zip", "denoise", fiji.plugin.autoencoder.macro.MacroSettings.DENOISE_KEYS ) );
 		assertTrue( d.tileSize == null && !d.averageOrientations, "defaults: automatic tiles, one orientation" );
 	}
 }

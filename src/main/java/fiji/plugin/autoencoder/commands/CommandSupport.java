@@ -24,9 +24,15 @@ final class CommandSupport
 	/** Loads the model file with all cores. */
 	static ModelFile.Loaded load( final File modelFile ) throws IOException
 	{
+		return load( modelFile, 0 );
+	}
+
+	/** Loads the model file with {@code threads} TensorFlow threads (0: the system property autoencoder.threads, else all cores). */
+	static ModelFile.Loaded load( final File modelFile, final int threads ) throws IOException
+	{
 		if ( modelFile == null )
 			throw new IllegalArgumentException( "No model file given: choose a *.aemodel.zip file saved by 'Train Autoencoder'." );
-		return ModelFile.load( modelFile.toPath(), 0 );
+		return ModelFile.load( modelFile.toPath(), Commands.threads( threads ) );
 	}
 
 	/** The model file's normalisation, or null (the default by pixel type). */

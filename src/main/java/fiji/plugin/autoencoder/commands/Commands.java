@@ -22,6 +22,8 @@ final class Commands
 	{
 		if ( f == null )
 			throw new IllegalArgumentException( "No " + key + " given: choose a file" );
+		if ( f.isDirectory() )
+			throw new IllegalArgumentException( key + " " + f + " is a folder, not a file: choose a file inside it" );
 		if ( !f.isFile() )
 			throw new IllegalArgumentException( key + " " + f + " does not exist: check the path" );
 		return f.toPath();
@@ -64,7 +66,8 @@ final class Commands
 	/** Opens an existing image file, or says which parameter names a file ImageJ cannot read. */
 	static ImagePlus openImage( final File f, final String key )
 	{
-		final ImagePlus imp = ij.IJ.openImage( existingFile( f, key ).toString() );
+		fiji.plugin.autoencoder.io.TiffCheck.check( existingFile( f, key ) );
+		final ImagePlus imp = ij.IJ.openImage( f.toString() );
 		if ( imp == null )
 			throw new IllegalArgumentException( key + " " + f + ": ImageJ cannot open this file; save it as TIFF" );
 		return imp;
@@ -83,6 +86,14 @@ final class Commands
 		if ( s.needsNormalImage() && normalImage != null && !normalImage.getPath().isEmpty() ) // a remembered path stays unread unless calibrating
 			s.normalImage = openImage( normalImage, "normal_image" );
 		return s;
+	}
+
+	/** The threads parameter, checked: 0 (default) or positive. */
+	static int threads( final int threads )
+	{
+		if ( threads < 0 )
+			throw new IllegalArgumentException( "threads must be 0 (all cores, or the system property autoencoder.threads) or positive, got " + threads );
+		return threads;
 	}
 
 	static ImagePlus image( final ImagePlus imp )

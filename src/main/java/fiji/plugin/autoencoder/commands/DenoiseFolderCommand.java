@@ -56,13 +56,17 @@ public class DenoiseFolderCommand extends ContextCommand
 	@Parameter( label = "Average 8 orientations (8x slower, less noise)", description = "Denoise the flipped and transposed copies too and average the results back (test-time augmentation)" )
 	private boolean average_orientations = false;
 
+	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
+			description = "Caps the CPU threads TensorFlow uses, e.g. on a shared cluster node; 0: the system property autoencoder.threads, else all cores" )
+	private int threads = 0;
+
 	@Parameter( type = ItemIO.OUTPUT )
 	private String summary;
 
 	@Override
 	public void run()
 	{
-		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), 0 ) )
+		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
 		{
 			final FolderProcessor folder = Commands.folder( input_folder, output_folder, suffix, shard_index, shard_count );
 			summary = Commands.finished( log, "Denoise Folder", folder.run( imp -> Denoiser.apply( model, imp, Commands.outputType( output_type ), suffix,

@@ -42,13 +42,17 @@ public class DenoiseImageCommand extends ContextCommand
 	@Parameter( label = "Suffix", description = "Added to the title of the result" )
 	private String suffix = "denoised";
 
+	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
+			description = "Caps the CPU threads TensorFlow uses, e.g. on a shared cluster node; 0: the system property autoencoder.threads, else all cores" )
+	private int threads = 0;
+
 	@Parameter( type = ItemIO.OUTPUT )
 	private ImagePlus output;
 
 	@Override
 	public void run()
 	{
-		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), 0 ) )
+		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
 		{
 			output = Denoiser.apply( model, Commands.image( input ), Commands.outputType( output_type ), suffix, Commands.tiles( tile_size, average_orientations ), new StatusProgress( status, this ) );
 		}

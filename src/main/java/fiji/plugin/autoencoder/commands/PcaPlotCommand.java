@@ -37,6 +37,10 @@ public class PcaPlotCommand extends ContextCommand
 	@Parameter( label = "Save plots and tables to folder", style = "directory", required = false, persist = false )
 	private File save_folder;
 
+	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
+			description = "Caps the CPU threads TensorFlow uses, e.g. on a shared cluster node; 0: the system property autoencoder.threads, else all cores" )
+	private int threads = 0;
+
 	@Parameter( type = ItemIO.OUTPUT )
 	private ImagePlus pca_2d;
 
@@ -52,7 +56,7 @@ public class PcaPlotCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try (ModelFile.Loaded loaded = CommandSupport.load( model_file ))
+		try (ModelFile.Loaded loaded = CommandSupport.load( model_file, threads ))
 		{
 			final ResultsTable codes = CodeTable.encode( loaded.model(), CommandSupport.items( loaded, input, input_folder ), CodeTable.DEFAULT_BATCH,
 					CommandSupport.progress( status, this ) );

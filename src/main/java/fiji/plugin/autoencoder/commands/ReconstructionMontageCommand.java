@@ -46,13 +46,17 @@ public class ReconstructionMontageCommand extends ContextCommand
 	@Parameter( label = "Save montage to folder", style = "directory", required = false, persist = false )
 	private File save_folder;
 
+	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
+			description = "Caps the CPU threads TensorFlow uses, e.g. on a shared cluster node; 0: the system property autoencoder.threads, else all cores" )
+	private int threads = 0;
+
 	@Parameter( type = ItemIO.OUTPUT )
 	private ImagePlus montage;
 
 	@Override
 	public void run()
 	{
-		try (ModelFile.Loaded loaded = CommandSupport.load( model_file ))
+		try (ModelFile.Loaded loaded = CommandSupport.load( model_file, threads ))
 		{
 			final ItemSet items = CommandSupport.items( loaded, input, input_folder );
 			montage = noise_sigma > 0 ? Montage.denoising( loaded.model(), items, count, gap, noise_sigma, 42 )

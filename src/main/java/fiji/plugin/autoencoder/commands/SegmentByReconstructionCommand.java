@@ -72,6 +72,10 @@ public class SegmentByReconstructionCommand extends ContextCommand
 	@Parameter( label = "Average 8 orientations (8x slower, fewer false objects)", description = "Compute the map on the flipped and transposed copies too and average them back (test-time augmentation)" )
 	private boolean average_orientations = false;
 
+	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
+			description = "Caps the CPU threads TensorFlow uses, e.g. on a shared cluster node; 0: the system property autoencoder.threads, else all cores" )
+	private int threads = 0;
+
 	@Parameter( type = ItemIO.OUTPUT )
 	private ImagePlus anomaly_map, mask, labels;
 
@@ -81,7 +85,7 @@ public class SegmentByReconstructionCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), 0 ) )
+		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
 		{
 			final ReconstructionSegmenter.Settings s = Commands.segmentation( threshold_method, threshold_value, smoothing_sigma, smooth_signed, min_size, seed_threshold, normal_image,
 					seed_false_positive_rate, tile_size, average_orientations );

@@ -83,13 +83,17 @@ public class SegmentFolderCommand extends ContextCommand
 	@Parameter( label = "Average 8 orientations (8x slower, fewer false objects)" )
 	private boolean average_orientations = false;
 
+	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
+			description = "Caps the CPU threads TensorFlow uses, e.g. on a shared cluster node; 0: the system property autoencoder.threads, else all cores" )
+	private int threads = 0;
+
 	@Parameter( type = ItemIO.OUTPUT )
 	private String summary;
 
 	@Override
 	public void run()
 	{
-		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), 0 ) )
+		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
 		{
 			final ReconstructionSegmenter.Settings s = Commands.segmentation( threshold_method, threshold_value, smoothing_sigma, smooth_signed, min_size, seed_threshold, normal_image,
 					seed_false_positive_rate, tile_size, average_orientations );

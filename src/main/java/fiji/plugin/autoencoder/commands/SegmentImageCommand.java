@@ -41,6 +41,10 @@ public class SegmentImageCommand extends ContextCommand
 	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
 	private int tile_size = 0;
 
+	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
+			description = "Caps the CPU threads TensorFlow uses, e.g. on a shared cluster node; 0: the system property autoencoder.threads, else all cores" )
+	private int threads = 0;
+
 	@Parameter( type = ItemIO.OUTPUT )
 	private ImagePlus probability, mask, labels;
 
@@ -50,7 +54,7 @@ public class SegmentImageCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), 0 ) )
+		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
 		{
 			final Segmentation seg = SupervisedSegmenter.segment( model, Commands.image( input ), threshold, min_size, Commands.tiles( tile_size ), new StatusProgress( status, this ) );
 			probability = seg.score;

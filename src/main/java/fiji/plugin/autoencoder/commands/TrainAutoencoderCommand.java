@@ -81,6 +81,10 @@ public class TrainAutoencoderCommand extends ContextCommand
 	@Parameter( label = "Show live loss plot (needs a display)" )
 	private boolean show_plot = true;
 
+	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
+			description = "Caps the CPU threads TensorFlow uses, e.g. on a shared cluster node; 0: the system property autoencoder.threads, else all cores" )
+	private int threads = 0;
+
 	@Parameter( type = ItemIO.OUTPUT )
 	private String result;
 
@@ -103,6 +107,7 @@ public class TrainAutoencoderCommand extends ContextCommand
 			settings.learningRate = learning_rate;
 			settings.l2 = l2;
 			settings.seed = seed;
+			settings.threads = threads;
 			final ImageTrainingJob job = settings.job( Commands.image( input ), target, resume ? Commands.existingFile( model_file, "model_file" ) : Commands.writableTarget( model_file, "model_file" ) );
 			final boolean gui = show_plot && !java.awt.GraphicsEnvironment.isHeadless() && !ij.macro.Interpreter.isBatchMode();
 			final TrainingListener logLines = new LogListener( log::info, status );
@@ -111,6 +116,13 @@ public class TrainAutoencoderCommand extends ContextCommand
 				final ImageTrainingJob.Result r = settings.run( job, Commands.image( input ), target, monitor != null ? both( monitor, logLines ) : logLines, new StatusProgress( status, this ) );
 				result = r.training.message + " Saved " + r.modelFile;
 				log.info( "Train Autoencoder: " + result );
+				if ( r.training.bestEpoch == 0 && !resume && r.training.reason != fiji.plugin.autoencoder.train.Trainer.StopReason.CANCELLED )
+				{
+					final String untrained = "the training never improved on its starting weights: " + r.modelFile + " holds an untrained model; check the image, lower the learning rate or train longer";
+					if ( java.awt.GraphicsEnvironment.isHeadless() )
+						throw new IllegalStateException( untrained ); // NB: a headless (batch) run fails, as MacroCalls.train does
+					log.warn( "Train Autoencoder: " + untrained );
+				}
 				final String hint = r.history.overfittingHint();
 				if ( hint != null )
 				{

@@ -58,6 +58,10 @@ public class TrainSegmenterCommand extends ContextCommand
 	@Parameter( label = "Seed" )
 	private long seed = 42;
 
+	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
+			description = "Caps the CPU threads TensorFlow uses, e.g. on a shared cluster node; 0: the system property autoencoder.threads, else all cores" )
+	private int threads = 0;
+
 	@Parameter( type = ItemIO.OUTPUT )
 	private String result;
 
@@ -66,9 +70,11 @@ public class TrainSegmenterCommand extends ContextCommand
 	{
 		try
 		{
+			TrainingSettings.check( epochs, learning_rate );
 			final ImageTrainingJob job = SupervisedSegmenter.job( ImageTrainingJob.channels( Commands.image( input ) ), loss, learning_rate, Commands.writableTarget( model_file, "model_file" ) );
 			job.overwrite = overwrite;
 			job.patchSize = patch_size;
+			job.threads = Commands.threads( threads );
 			job.patchesPerEpoch = patches_per_epoch;
 			job.config.epochs( epochs ).batchSize( batch_size ).validationFraction( 0.15 ).patience( 0 ).seed( seed );
 			final ImageTrainingJob.Result r = SupervisedSegmenter.train( job, Collections.singletonList( input ), Collections.singletonList( mask ), new LogListener( log::info, status ) );

@@ -41,6 +41,9 @@ public final class TrainingSettings
 
 	public long seed = 42;
 
+	/** TensorFlow threads; 0: the system property autoencoder.threads, else all cores. */
+	public int threads = 0;
+
 	/**
 	 * The anomaly segmenter's second stage sees this many times the patches
 	 * per epoch of the first: its network is about 3.5 times cheaper per patch,
@@ -56,6 +59,9 @@ public final class TrainingSettings
 	public ImageTrainingJob job( final ImagePlus input, final ImagePlus target, final Path modelFile )
 	{
 		final TrainingMode m = TrainingMode.of( mode );
+		check( epochs, learningRate );
+		if ( threads < 0 )
+			throw new IllegalArgumentException( "threads=" + threads + " must be 0 (all cores) or positive" );
 		if ( m == TrainingMode.ANOMALY_SEGMENTER && resume )
 			throw new IllegalArgumentException( "Mode '" + m.label + "' cannot resume a training (it trains two networks in turn): train anew, or resume an 'Anomaly detector (normal images)'" );
 		if ( m.needsTargets() && target == null )
@@ -73,8 +79,21 @@ public final class TrainingSettings
 		if ( m != TrainingMode.DENSE_AUTOENCODER ) // dense models take their fixed 28 x 28 patches
 			job.patchSize = patchSize;
 		job.patchesPerEpoch = patchesPerEpoch;
+		job.threads = threads;
 		job.config.epochs( epochs ).batchSize( batchSize ).validationFraction( validationFraction ).patience( patience );
 		return job;
+	}
+
+	/**
+	 * Refuses settings that would save an untrained model or fail late: fewer
+	 * than 1 epoch, a learning rate that is not a positive finite number.
+	 */
+	public static void check( final int epochs, final double learningRate )
+	{
+		if ( epochs < 1 )
+			throw new IllegalArgumentException( "epochs=" + epochs + " would save an untrained model: train at least 1 epoch, e.g. epochs=20" );
+		if ( !( learningRate > 0 ) || Double.isInfinite( learningRate ) )
+			throw new IllegalArgumentException( "learning_rate=" + learningRate + " must be a positive number, e.g. 0.001" );
 	}
 
 	/**
@@ -143,6 +162,7 @@ public final class TrainingSettings
 		s.learningRate = learningRate;
 		s.l2 = l2;
 		s.seed = seed;
+		s.threads = threads;
 		return s;
 	}
 

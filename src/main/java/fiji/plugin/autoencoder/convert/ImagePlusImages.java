@@ -75,6 +75,8 @@ public final class ImagePlusImages
 		final long[] dims = ImageAxes.dimensions( imp );
 		final ImageStack stack = imp.getStack();
 		final int n = stack.getSize();
+		if ( n == 0 || imp.getWidth() == 0 || imp.getHeight() == 0 )
+			throw new IllegalArgumentException( ( imp.getTitle() == null || imp.getTitle().isEmpty() || "null".equals( imp.getTitle() ) ? "The image" : "Image '" + imp.getTitle() + "'" ) + " is empty (" + imp.getWidth() + " x " + imp.getHeight() + " pixels, " + n + " planes): open or choose an image with pixels" );
 		if ( n != dims[ 2 ] * dims[ 3 ] * dims[ 4 ] )
 			throw new IllegalArgumentException( "Image '" + imp.getTitle() + "' has " + n + " planes but " + dims[ 2 ] + " channels x "
 					+ dims[ 3 ] + " slices x " + dims[ 4 ] + " frames: fix its dimensions with Image > Properties." );

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.io.AtomicFiles;
 import fiji.plugin.autoencoder.io.OutputPaths;
+import fiji.plugin.autoencoder.io.TiffCheck;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.io.FileSaver;
@@ -121,6 +122,9 @@ public final class FolderProcessor
 					.filter( p -> !( sameFolder && p.getFileName().toString().endsWith( outputEnding ) ) )
 					.sorted().collect( Collectors.toList() );
 		}
+		if ( all.isEmpty() )
+			throw new IllegalArgumentException( "Input folder " + input + " has no images (looked for " + String.join( ", ", EXTENSIONS ) + " files)"
+					+ ( input.equals( output ) ? " besides earlier outputs" : "" ) + ": check the folder, or convert the images to TIFF" );
 		final List< Path > mine = new ArrayList<>();
 		for ( int i = shard; i < all.size(); i += shards )
 			mine.add( all.get( i ) );
@@ -197,6 +201,7 @@ public final class FolderProcessor
 			}
 			try
 			{
+				TiffCheck.check( in );
 				final ImagePlus imp = IJ.openImage( in.toString() );
 				if ( imp == null )
 					throw new IOException( "ImageJ cannot open it" );

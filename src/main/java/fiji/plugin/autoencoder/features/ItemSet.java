@@ -154,6 +154,7 @@ public final class ItemSet
 		for ( int i = 0; i < files.size(); i++ )
 		{
 			final Path f = files.get( i );
+			fiji.plugin.autoencoder.io.TiffCheck.check( f );
 			final ImagePlus imp = IJ.openImage( f.toString() );
 			if ( imp == null )
 				throw new IOException( "Cannot open " + f + " as an image: remove it from the folder or convert it to TIFF or PNG." );

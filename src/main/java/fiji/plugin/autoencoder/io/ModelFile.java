@@ -240,6 +240,8 @@ public final class ModelFile
 	public static Loaded load( final Path file, final int threads ) throws IOException
 	{
 		TensorFlowCheck.require();
+		if ( Files.isDirectory( file ) )
+			throw new IOException( file + " is a folder, not a model file: give the *.aemodel.zip file saved by 'Train Autoencoder' (e.g. " + file.resolve( "model.aemodel.zip" ) + ")" );
 		if ( !Files.isRegularFile( file ) )
 			throw new NoSuchFileException( file.toString(), null, "model file not found: check the path, or train a model first" );
 		final ModelZip.Budget budget = new ModelZip.Budget();

@@ -101,10 +101,10 @@ public final class Model implements ImagePredictor, AutoCloseable
 		return new Model( spec, graph, session );
 	}
 
-	/** Session options: {@code threads} intra-op threads (0: all cores), one inter-op thread. */
+	/** Session options: {@code threads} intra-op threads (0: {@link TensorFlowThreads#resolve}, the system property or all cores), one inter-op thread. */
 	public static ConfigProto sessionConfig( final int threads )
 	{
-		final int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+		final int n = TensorFlowThreads.resolve( threads );
 		return ConfigProto.newBuilder()
 				.setIntraOpParallelismThreads( n )
 				.setInterOpParallelismThreads( 1 )

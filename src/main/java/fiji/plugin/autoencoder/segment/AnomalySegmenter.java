@@ -77,6 +77,9 @@ public final class AnomalySegmenter
 
 		public long seed = 42;
 
+		/** TensorFlow threads; 0: the system property autoencoder.threads, else all cores. */
+		public int threads = 0;
+
 		/** Painted copies of each normal image; 0: automatic (about 6 megapixels in all, 2 to 64 copies). */
 		public int copies = 0;
 
@@ -114,7 +117,7 @@ public final class AnomalySegmenter
 			Files.copy( detectorFile, copy, StandardCopyOption.REPLACE_EXISTING );
 			final List< ImagePlus > inputs = new ArrayList<>(), masks = new ArrayList<>();
 			final int channels;
-			try ( ModelFile.Loaded detector = ModelFile.load( copy, 0 ) )
+			try ( ModelFile.Loaded detector = ModelFile.load( copy, settings.threads ) )
 			{
 				if ( isAnomalySegmenter( detector ) || detector.model().spec().outChannels() != detector.model().spec().channels )
 					throw new IllegalArgumentException( detectorFile + " is not an autoencoder (it does not reconstruct its input): train one with mode 'Anomaly detector (normal images)' first" );
@@ -136,6 +139,7 @@ public final class AnomalySegmenter
 			if ( trainer != null )
 				job.trainer = trainer;
 			job.patchSize = settings.patchSize;
+			job.threads = settings.threads;
 			job.patchesPerEpoch = settings.patchesPerEpoch;
 			job.config.epochs( settings.epochs ).batchSize( settings.batchSize ).validationFraction( settings.validationFraction ).patience( settings.patience ).seed( settings.seed );
 			return SupervisedSegmenter.train( job, inputs, masks, listener );

@@ -119,6 +119,7 @@ public final class SupervisedSegmenter
 			throw new IllegalArgumentException( "The mask '" + mask.getTitle() + "' is " + mask.getWidth() + " x " + mask.getHeight() + " (" + mask.getStackSize() + " plane(s)) but its image '"
 					+ image.getTitle() + "' is " + image.getWidth() + " x " + image.getHeight() + " (" + planes + " plane(s)): give each image a mask of the same size" );
 		final TreeSet< Float > values = new TreeSet<>();
+		boolean background = false;
 		final ImageStack out = new ImageStack( mask.getWidth(), mask.getHeight() );
 		for ( int s = 1; s <= mask.getStackSize(); s++ )
 		{
@@ -128,10 +129,14 @@ public final class SupervisedSegmenter
 			{
 				if ( values.size() <= 6 )
 					values.add( v[ i ] );
+				background |= v[ i ] == 0;
 				t[ i ] = v[ i ] != 0 ? 1 : 0;
 			}
 			out.addSlice( null, new FloatProcessor( mask.getWidth(), mask.getHeight(), t ) );
 		}
+		if ( !background )
+			throw new IllegalArgumentException( "The mask '" + mask.getTitle() + "' has no background: no pixel is 0 (its values: " + describe( values )
+					+ "). A mask needs 0 for background and one value (e.g. 255) for the objects; make one with Image > Adjust > Threshold and Process > Binary > Convert to Mask" );
 		values.remove( 0f );
 		if ( values.size() > 1 )
 			throw new IllegalArgumentException( "The mask '" + mask.getTitle() + "' is not binary: besides 0 it has the values " + describe( values )

@@ -136,6 +136,13 @@ public final class ImageTrainingJob
 			throw new IllegalArgumentException( "Got " + inputs.size() + " input image(s) but " + targets.size() + " target(s): give one target per input" );
 		if ( modelFile == null )
 			throw new IllegalArgumentException( "No model file given: choose where to save the model" );
+		fiji.plugin.autoencoder.io.OutputCheck.requireWritable( modelFile, "model_file" );
+		for ( int i = 0; i < inputs.size(); i++ )
+		{
+			TrainingImageCheck.check( inputs.get( i ), "training image", true );
+			if ( targets != null )
+				TrainingImageCheck.check( targets.get( i ), "target image", false );
+		}
 		final int channels = channels( inputs.get( 0 ) );
 		History history = new History();
 		final Model model;
