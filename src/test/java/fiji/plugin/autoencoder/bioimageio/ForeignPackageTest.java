@@ -62,6 +62,28 @@ class ForeignPackageTest
 		}
 	}
 
+	@Test
+	void applyCommandRunsThePackageWithItsMacroKeys() throws Exception
+	{
+		final Path pkg = ForeignPackage.write( dir.resolve( "mean-cmd" ), m -> m, y -> y );
+		final FloatProcessor fp = new FloatProcessor( 30, 20 );
+		for ( int i = 0; i < 600; i++ )
+			fp.setf( i, i % 17 );
+		final ImagePlus img = new ImagePlus( "img", fp );
+		try ( org.scijava.Context context = new org.scijava.Context() )
+		{
+			final org.scijava.command.CommandModule m = context.service( org.scijava.command.CommandService.class ).run( fiji.plugin.autoencoder.commands.ApplyBioimageioCommand.class, true,
+					"input", img, "package_file", pkg.toFile(), "check", true, "tile_size", 0, "suffix", "mean" ).get();
+			assertFalse( m.isCanceled(), m.getCancelReason() );
+			final ImagePlus out = ( ImagePlus ) m.getOutput( "output" );
+			try ( BioimageioModel model = BioimageioModel.load( pkg, 1 ) )
+			{
+				final ImagePlus direct = BioimageioRunner.apply( model, img, "mean", new ImageRunner.Options(), Progress.none() );
+				assertEquals( 0.0, BioimageioRoundTripTest.maxAbsDiff( direct, out ), 1e-6 );
+			}
+		}
+	}
+
 	private static int mirror( final int i, final int n )
 	{
 		return i < 0 ? -i : i >= n ? 2 * n - 2 - i : i;
