@@ -284,7 +284,7 @@ public final class MacroCalls
 		IJ.log( "Autoencoder: " + line );
 	}
 
-	private static String fail( final String what, final Exception e )
+	static String fail( final String what, final Exception e )
 	{
 		final String msg = "Autoencoder " + what + ( e instanceof CancellationException ? " cancelled: " : " failed: " ) + ( e.getMessage() == null ? e.toString() : e.getMessage() );
 		IJ.log( msg );

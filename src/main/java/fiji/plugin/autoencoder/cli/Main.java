@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command( name = "autoencoder", mixinStandardHelpOptions = true, version = "fiji-autoencoder 0.1.0",
 		description = "Train and apply autoencoders on images, headless.",
-		subcommands = { DemoCommand.class, MnistDemoCommand.class, TrainMnistCommand.class, InfoCommand.class } )
+		subcommands = { DemoCommand.class, MnistDemoCommand.class, TrainMnistCommand.class, InfoCommand.class, ExportBioimageioCli.class, ApplyBioimageioCli.class } )
 public final class Main implements Callable< Integer >
 {
 	@Override
