@@ -109,6 +109,7 @@ public final class TrainingSettings
 	{
 		if ( TrainingMode.of( mode ) != TrainingMode.ANOMALY_SEGMENTER )
 			return job.run( Collections.singletonList( input ), targets( target ), listener );
+		fiji.plugin.autoencoder.io.OutputCheck.requireWritable( job.modelFile, "model_file" ); // before the lock file is tried
 		try ( fiji.plugin.autoencoder.io.ModelLock lock = fiji.plugin.autoencoder.io.ModelLock.acquire( job.modelFile ) ) // both stages, one lock
 		{
 			final ImageTrainingJob.Result first = job.run( Collections.singletonList( input ), targets( target ), listener );

@@ -64,6 +64,7 @@ public final class ModelOutput implements AutoCloseable
 		if ( target == null )
 			throw new IllegalArgumentException( "No model file given: choose where to save the model" );
 		OutputPaths.checkNewModel( target, overwrite || OutputPaths.same( target, resumeFrom ), overwriteOption, resumeOption );
+		OutputCheck.requireWritable( target, "model_file" ); // a missing folder named as such, before the lock file is tried
 		return new ModelOutput( target, ModelLock.acquire( target ) );
 	}
 
