@@ -3,11 +3,8 @@ package fiji.plugin.autoencoder.bioimageio;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -109,23 +106,7 @@ final class PackageFiles
 
 	static void deleteTree( final Path dir ) throws IOException
 	{
-		if ( dir == null || !Files.exists( dir ) )
-			return;
-		Files.walkFileTree( dir, new SimpleFileVisitor< Path >()
-		{
-			@Override
-			public FileVisitResult visitFile( final Path f, final BasicFileAttributes a ) throws IOException
-			{
-				Files.delete( f );
-				return FileVisitResult.CONTINUE;
-			}
-
-			@Override
-			public FileVisitResult postVisitDirectory( final Path d, final IOException e ) throws IOException
-			{
-				Files.delete( d );
-				return FileVisitResult.CONTINUE;
-			}
-		} );
+		if ( dir != null )
+			fiji.plugin.autoencoder.io.AtomicFiles.deleteTree( dir );
 	}
 }

@@ -1,5 +1,11 @@
 package fiji.plugin.autoencoder.io;
 
+import java.nio.file.attribute.BasicFileAttributes;
+
+import java.nio.file.SimpleFileVisitor;
+
+import java.nio.file.FileVisitResult;
+
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -142,5 +148,28 @@ public final class AtomicFiles
 		{
 			return "localhost";
 		}
+	}
+
+	/** Deletes a folder and everything in it (nothing if it does not exist). */
+	public static void deleteTree( final Path dir ) throws IOException
+	{
+		if ( !Files.exists( dir ) )
+			return;
+		Files.walkFileTree( dir, new SimpleFileVisitor< Path >()
+		{
+			@Override
+			public FileVisitResult visitFile( final Path f, final BasicFileAttributes a ) throws IOException
+			{
+				Files.delete( f );
+				return FileVisitResult.CONTINUE;
+			}
+
+			@Override
+			public FileVisitResult postVisitDirectory( final Path d, final IOException e ) throws IOException
+			{
+				Files.delete( d );
+				return FileVisitResult.CONTINUE;
+			}
+		} );
 	}
 }

@@ -4,12 +4,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -222,7 +219,7 @@ public final class ModelFile
 		}
 		finally
 		{
-			deleteTree( export );
+			AtomicFiles.deleteTree( export );
 		}
 	}
 
@@ -370,27 +367,5 @@ public final class ModelFile
 		zip.putNextEntry( new ZipEntry( name ) );
 		zip.write( text.getBytes( StandardCharsets.UTF_8 ) );
 		zip.closeEntry();
-	}
-
-	static void deleteTree( final Path dir ) throws IOException
-	{
-		if ( !Files.exists( dir ) )
-			return;
-		Files.walkFileTree( dir, new SimpleFileVisitor< Path >()
-		{
-			@Override
-			public FileVisitResult visitFile( final Path f, final BasicFileAttributes a ) throws IOException
-			{
-				Files.delete( f );
-				return FileVisitResult.CONTINUE;
-			}
-
-			@Override
-			public FileVisitResult postVisitDirectory( final Path d, final IOException e ) throws IOException
-			{
-				Files.delete( d );
-				return FileVisitResult.CONTINUE;
-			}
-		} );
 	}
 }

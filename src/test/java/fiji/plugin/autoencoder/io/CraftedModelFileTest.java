@@ -86,7 +86,7 @@ class CraftedModelFileTest
 			assertTrue( Files.exists( attack.resolve( "payload.index" ) ), "TensorFlow's loader ran the SaveV2" );
 			assertEquals( "the user's secret", Files.readString( stolen ), "TensorFlow's loader ran the function's ReadFile/WriteFile" );
 		}
-		ModelFile.deleteTree( attack );
+		AtomicFiles.deleteTree( attack );
 
 		// the plugin: the genuine output, nothing written, none of the file's ops in the graph
 		try ( ModelFile.Loaded loaded = ModelFile.load( crafted, 1 ) )
