@@ -67,6 +67,8 @@ public final class MacroCalls
 			settings.epochs = integer( options, "epochs", settings.epochs );
 			settings.batchSize = integer( options, "batch_size", settings.batchSize );
 			settings.patience = integer( options, "patience", settings.patience );
+			settings.minutes = number( options, "minutes", 0 );
+			settings.channels = value( options, "channels", settings.channels );
 			final ImagePlus target = value( options, "target", "" ).isEmpty() ? null : image( options, "target" );
 			final ImageTrainingJob job = settings.job( input, target, path( options, "model_file" ) );
 			final ImageTrainingJob.Result r = settings.run( job, input, target, new TrainingListener()
@@ -82,6 +84,8 @@ public final class MacroCalls
 			final String hint = r.history.overfittingHint();
 			if ( hint != null )
 				IJ.log( "Autoencoder: note: " + settings.networkName() + hint );
+			if ( settings.quality != null )
+				IJ.log( "Autoencoder: " + settings.quality.message() );
 			return msg;
 		}
 		catch ( final Exception e )
@@ -96,7 +100,9 @@ public final class MacroCalls
 		try ( ModelFile.Loaded model = ModelFile.load( path( options, "model_file" ), 0 ) )
 		{
 			final ImagePlus input = image( options, "input" );
-			final ImagePlus out = Denoiser.apply( model, input, outputType( options ), value( options, "suffix", "denoised" ), tiles( options ), Progress.none() );
+			final ImageRunner.Options tiles = tiles( options );
+			logNote( Denoiser.normalizationNote( model, tiles ) );
+			final ImagePlus out = Denoiser.apply( model, input, outputType( options ), value( options, "suffix", "denoised" ), tiles, Progress.none() );
 			final String output = value( options, "output", "" );
 			if ( output.isEmpty() )
 			{
@@ -123,6 +129,7 @@ public final class MacroCalls
 			final String suffix = value( options, "suffix", "denoised" );
 			final OutputType type = outputType( options );
 			final ImageRunner.Options tiles = tiles( options );
+			logNote( Denoiser.normalizationNote( model, tiles ) );
 			return finished( "denoise folder", folder( options, suffix ).run( imp -> Denoiser.apply( model, imp, type, suffix, tiles, Progress.none() ), MacroCalls::log, Progress.none() ) );
 		}
 		catch ( final Exception e )
@@ -279,7 +286,14 @@ public final class MacroCalls
 		if ( t > 0 )
 			o.tileSize = new int[] { t, t };
 		o.averageOrientations = Boolean.parseBoolean( value( options, "average_orientations", "false" ) );
+		o.refitNormalization = fiji.plugin.autoencoder.convert.StoredNormalization.refit( value( options, "normalization", "" ) );
 		return o;
+	}
+
+	private static void logNote( final String note )
+	{
+		if ( note != null )
+			IJ.log( "Autoencoder: note: " + note );
 	}
 
 	/** input=path opens a file, input=title picks an open image, no key takes the current image. */

@@ -38,6 +38,15 @@ public final class TrainingSettings
 
 	public long seed = 42;
 
+	/** Train for at most this many minutes (0: no limit; the epochs are then an upper bound). */
+	public double minutes = 0;
+
+	/** Denoisers: {@code train.ChannelMode.EACH_ALONE} (default) or {@code TOGETHER}. */
+	public String channels = fiji.plugin.autoencoder.train.ChannelMode.EACH_ALONE;
+
+	/** After {@link #run} of a denoiser: its PSNR gain over the best Gaussian blur ({@code denoise.DenoiseQuality}), else null. */
+	public fiji.plugin.autoencoder.denoise.GainEstimate.Result quality;
+
 	/**
 	 * The anomaly segmenter's second stage sees this many times the patches
 	 * per epoch of the first: its network is about 3.5 times cheaper per patch,
@@ -70,6 +79,11 @@ public final class TrainingSettings
 			job.patchSize = patchSize;
 		job.patchesPerEpoch = patchesPerEpoch;
 		job.config.epochs( epochs ).batchSize( batchSize ).validationFraction( validationFraction ).patience( patience );
+		if ( !( minutes >= 0 ) || Double.isInfinite( minutes ) )
+			throw new IllegalArgumentException( "minutes (time budget) must be 0 (none) or positive, e.g. 5, got " + minutes );
+		job.minutes = minutes;
+		if ( job.channelwise ) // denoisers
+			job.channelwise = fiji.plugin.autoencoder.train.ChannelMode.parse( channels );
 		return job;
 	}
 
@@ -85,7 +99,10 @@ public final class TrainingSettings
 	public ImageTrainingJob.Result run( final ImageTrainingJob job, final ImagePlus input, final ImagePlus target, final TrainingListener listener, final Progress progress ) throws IOException
 	{
 		final ImageTrainingJob.Result first = job.run( Collections.singletonList( input ), targets( target ), listener );
-		if ( TrainingMode.of( mode ) != TrainingMode.ANOMALY_SEGMENTER || first.training.reason == Trainer.StopReason.CANCELLED || first.training.reason == Trainer.StopReason.DIVERGED )
+		final TrainingMode m = TrainingMode.of( mode );
+		if ( first.training.reason != Trainer.StopReason.DIVERGED )
+			quality = fiji.plugin.autoencoder.denoise.DenoiseQuality.afterTraining( m, job, input, target, m == TrainingMode.DENOISE_SYNTHETIC ? NoiseModel.parse( noise ) : null );
+		if ( m != TrainingMode.ANOMALY_SEGMENTER || first.training.reason == Trainer.StopReason.CANCELLED || first.training.reason == Trainer.StopReason.DIVERGED )
 			return first;
 		return AnomalySegmenter.train( job.modelFile, Collections.singletonList( input ), job.modelFile, secondStage(), job.trainer, secondStage( listener ), progress );
 	}

@@ -106,6 +106,11 @@ public enum TrainingMode
 		job.config.seed( seed );
 		if ( this == DENSE_AUTOENCODER )
 			job.patchSize = 28;
+		if ( this == DENOISE_PAIRED || this == DENOISE_SELF_SUPERVISED || this == DENOISE_SYNTHETIC )
+		{
+			job.storeNormalization = true; // test images with other content are scaled like the training data
+			job.channelwise = true; // one shared single-channel network per channel: channels cannot mix
+		}
 		if ( this == DENOISE_SELF_SUPERVISED )
 		{
 			spec.weightedLoss = true;
@@ -122,7 +127,8 @@ public enum TrainingMode
 			for ( final ImagePlus imp : images )
 				max = Math.max( max, maximum( imp ) );
 			job.rawTransform = new NoiseTransform( noise, max );
-			job.normalizationImage = imp -> noisyCopy( imp, noise, seed );
+			final double signalMax = max;
+			job.normalizationImage = imp -> noisyCopy( imp, noise, seed, signalMax );
 		}
 		return job;
 	}
@@ -178,11 +184,16 @@ public enum TrainingMode
 		}
 	}
 
+	/** The largest value over all pixels and channels (of the 3 colours of an RGB image). */
 	static double maximum( final ImagePlus imp )
 	{
-		if ( imp.getType() == ImagePlus.COLOR_RGB )
-			throw new IllegalArgumentException( "Synthetic noise needs grey-level images: split the RGB channels first (Image > Color > Split Channels or Make Composite)" );
 		double max = 0;
+		if ( imp.getType() == ImagePlus.COLOR_RGB )
+		{
+			for ( final ImagePlus c : ij.plugin.ChannelSplitter.split( imp ) )
+				max = Math.max( max, maximum( c ) );
+			return max;
+		}
 		for ( int i = 1; i <= imp.getStackSize(); i++ )
 			max = Math.max( max, imp.getStack().getProcessor( i ).getStatistics().max );
 		return max;
@@ -191,8 +202,16 @@ public enum TrainingMode
 	/** A noisy copy of an image (32-bit), to fit the normalisation the noisy inputs will get at inference. */
 	public static ImagePlus noisyCopy( final ImagePlus imp, final NoiseModel noise, final long seed )
 	{
+		return noisyCopy( imp, noise, seed, maximum( imp ) );
+	}
+
+	/** A noisy copy with the photon scale of synthetic noise set by {@code max} (the largest value of all training images and channels). */
+	public static ImagePlus noisyCopy( final ImagePlus imp, final NoiseModel noise, final long seed, final double max )
+	{
+		if ( imp.getType() == ImagePlus.COLOR_RGB )
+			throw new IllegalArgumentException( "Synthetic noise on RGB images trains each colour alone: choose channels=[" + fiji.plugin.autoencoder.train.ChannelMode.EACH_ALONE
+					+ "], or split the RGB channels first (Image > Color > Make Composite)" );
 		final ImageStack in = imp.getStack(), out = new ImageStack( imp.getWidth(), imp.getHeight() );
-		final double max = maximum( imp );
 		final SplittableRandom r = new SplittableRandom( seed );
 		for ( int i = 1; i <= in.getSize(); i++ )
 		{
