@@ -35,7 +35,7 @@ public class TrainAutoencoderCommand extends ContextCommand
 	@Parameter( label = "Clean target image (paired training only)", required = false )
 	private ImagePlus target;
 
-	@Parameter( label = "Mode", choices = { "Denoise (self-supervised)", "Denoise (paired)", "Denoise (synthetic noise)", "Anomaly detector (normal images)", "Anomaly segmenter (normal images)", "Conv autoencoder", "Strided conv autoencoder", "Dense autoencoder" } )
+	@Parameter( label = "Mode", choices = { "Denoise (self-supervised)", "Denoise (paired)", "Denoise (synthetic noise)", "Denoise (noisy image + noise model)", "Anomaly detector (normal images)", "Anomaly segmenter (normal images)", "Conv autoencoder", "Strided conv autoencoder", "Dense autoencoder" } )
 	private String mode = "Denoise (self-supervised)";
 
 	@Parameter( label = "Synthetic noise", description = "e.g. gaussian:sigma=10 (grey values), poisson:peak=30 (30 photons at the brightest pixel: the image's largest value over all "

@@ -67,7 +67,7 @@ public final class TrainingSettings
 		if ( m.needsTargets() && target == null )
 			throw new IllegalArgumentException( "Mode '" + m.label + "' needs a clean target image: open it and choose it as target, or use 'Denoise (self-supervised)'" );
 		final List< ImagePlus > images = Collections.singletonList( input );
-		final ImageTrainingJob job = m.job( images, modelFile, m == TrainingMode.DENOISE_SYNTHETIC ? NoiseModel.parse( noise ) : null, seed );
+		final ImageTrainingJob job = m.job( images, modelFile, m.needsNoiseModel() ? NoiseModel.parse( noise ) : null, seed );
 		if ( resume )
 			job.resumeFrom = modelFile;
 		job.spec.learningRate = learningRate;
@@ -101,7 +101,7 @@ public final class TrainingSettings
 		final ImageTrainingJob.Result first = job.run( Collections.singletonList( input ), targets( target ), listener );
 		final TrainingMode m = TrainingMode.of( mode );
 		if ( first.training.reason != Trainer.StopReason.DIVERGED )
-			quality = fiji.plugin.autoencoder.denoise.DenoiseQuality.afterTraining( m, job, input, target, m == TrainingMode.DENOISE_SYNTHETIC ? NoiseModel.parse( noise ) : null );
+			quality = fiji.plugin.autoencoder.denoise.DenoiseQuality.afterTraining( m, job, input, target, m.needsNoiseModel() ? NoiseModel.parse( noise ) : null );
 		if ( m != TrainingMode.ANOMALY_SEGMENTER || first.training.reason == Trainer.StopReason.CANCELLED || first.training.reason == Trainer.StopReason.DIVERGED )
 			return first;
 		return AnomalySegmenter.train( job.modelFile, Collections.singletonList( input ), job.modelFile, secondStage(), job.trainer, secondStage( listener ), progress );

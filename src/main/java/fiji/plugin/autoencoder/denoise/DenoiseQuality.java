@@ -95,6 +95,7 @@ public final class DenoiseQuality
 		switch ( mode )
 		{
 		case DENOISE_SELF_SUPERVISED:
+		case DENOISE_RECORRUPTED:
 			return evaluate( job.modelFile, input, null, null, 0, heldOut, job.config.seed );
 		case DENOISE_PAIRED:
 			return evaluate( job.modelFile, input, target, null, 0, heldOut, job.config.seed );

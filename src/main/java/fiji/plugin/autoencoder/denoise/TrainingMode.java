@@ -27,6 +27,8 @@ public enum TrainingMode
 	DENOISE_PAIRED( "Denoise (paired)" ),
 	DENOISE_SELF_SUPERVISED( "Denoise (self-supervised)" ),
 	DENOISE_SYNTHETIC( "Denoise (synthetic noise)" ),
+	/** From the noisy images alone with a known noise model: {@link Recorruption} pairs, no blind spot. */
+	DENOISE_RECORRUPTED( "Denoise (noisy image + noise model)" ),
 	ANOMALY_DETECTOR( "Anomaly detector (normal images)" ),
 	/** An anomaly detector, then {@code segment.AnomalySegmenter}'s learned comparison of image and reconstruction, in one file. */
 	ANOMALY_SEGMENTER( "Anomaly segmenter (normal images)" ),
@@ -59,6 +61,18 @@ public enum TrainingMode
 			if ( m.label.equalsIgnoreCase( label ) || m.name().equalsIgnoreCase( label ) )
 				return m;
 		throw new IllegalArgumentException( "Unknown training mode '" + label + "': use one of " + String.join( ", ", labels() ) );
+	}
+
+	/** True when the mode needs a noise model. */
+	public boolean needsNoiseModel()
+	{
+		return this == DENOISE_SYNTHETIC || this == DENOISE_RECORRUPTED;
+	}
+
+	/** True for the denoising modes. */
+	public boolean isDenoiser()
+	{
+		return this == DENOISE_PAIRED || this == DENOISE_SELF_SUPERVISED || this == DENOISE_SYNTHETIC || this == DENOISE_RECORRUPTED;
 	}
 
 	/** True when the mode needs paired target images. */
@@ -106,7 +120,7 @@ public enum TrainingMode
 		job.config.seed( seed );
 		if ( this == DENSE_AUTOENCODER )
 			job.patchSize = 28;
-		if ( this == DENOISE_PAIRED || this == DENOISE_SELF_SUPERVISED || this == DENOISE_SYNTHETIC )
+		if ( isDenoiser() )
 		{
 			job.storeNormalization = true; // test images with other content are scaled like the training data
 			job.channelwise = true; // one shared single-channel network per channel: channels cannot mix
@@ -119,6 +133,12 @@ public enum TrainingMode
 		}
 		if ( this == ANOMALY_DETECTOR || this == ANOMALY_SEGMENTER )
 			job.normalizedTransform = new SyntheticAnomalies(); // the input is its own (clean) target
+		if ( this == DENOISE_RECORRUPTED )
+		{
+			if ( noise == null )
+				throw new IllegalArgumentException( "Training from the noisy image with a noise model needs one, e.g. 'poisson:peak=30' (30 photons at the brightest pixel) or 'gaussian:sigma=10'" );
+			job.rawTransform = new Recorruption( noise, Recorruption.gain( images, noise ) );
+		}
 		if ( this == DENOISE_SYNTHETIC )
 		{
 			if ( noise == null )
