@@ -85,6 +85,8 @@ public final class MacroCalls
 			settings.batchSize = o.integer( "batch_size", settings.batchSize, 1 );
 			settings.patience = o.integer( "patience", settings.patience, 0 );
 			settings.threads = threads( o );
+			settings.minutes = o.number( "minutes", 0, 0, "5" );
+			settings.channels = o.string( "channels", settings.channels );
 			final ImagePlus target = o.string( "target", "" ).isEmpty() ? null : image( o, "target" );
 			final ImageTrainingJob job = settings.job( input, target, o.path( "model_file" ) );
 			final ImageTrainingJob.Result r = settings.run( job, input, target, new TrainingListener()
@@ -103,6 +105,8 @@ public final class MacroCalls
 			final String hint = r.history.overfittingHint();
 			if ( hint != null )
 				IJ.log( "Autoencoder: note: " + settings.networkName() + hint );
+			if ( settings.quality != null )
+				IJ.log( "Autoencoder: " + settings.quality.message() );
 			return msg;
 		}
 		catch ( final Exception e )
@@ -137,6 +141,7 @@ public final class MacroCalls
 				OutputPaths.refuseInput( target, input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath(), o.path( "model_file" ) );
 				OutputPaths.checkImageTarget( target );
 			}
+			logNote( Denoiser.normalizationNote( model, tiles ) );
 			final ImagePlus out = Denoiser.apply( model, input, type, o.string( "suffix", "denoised" ), tiles, BatchProgress.forMacro( "denoise" ) );
 			if ( target == null )
 			{
@@ -173,6 +178,7 @@ public final class MacroCalls
 		}
 		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
 		{
+			logNote( Denoiser.normalizationNote( model, tiles ) );
 			return finished( "denoise folder", folder.run( imp -> Denoiser.apply( model, imp, type, suffix, tiles, BatchProgress.forMacro( "denoise " + imp.getTitle() ) ), MacroCalls::log, Progress.none() ) );
 		}
 		catch ( final Exception e )
@@ -282,6 +288,12 @@ public final class MacroCalls
 	private static void log( final String line )
 	{
 		IJ.log( "Autoencoder: " + line );
+	}
+
+	private static void logNote( final String note )
+	{
+		if ( note != null )
+			IJ.log( "Autoencoder: note: " + note );
 	}
 
 	static String fail( final String what, final Exception e )

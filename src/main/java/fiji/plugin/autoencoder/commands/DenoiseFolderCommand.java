@@ -60,6 +60,10 @@ public class DenoiseFolderCommand extends ContextCommand
 			description = "Caps the CPU threads TensorFlow uses, e.g. on a shared cluster node; 0: the system property autoencoder.threads, else all cores" )
 	private int threads = 0;
 
+	@Parameter( label = "Normalization", choices = { "Stored (from training)", "Refit on each image" },
+			description = "Stored: the intensity scaling fitted on the training images, the same for every image (default). Refit: fitted anew on each image (old model files always refit)" )
+	private String normalization = "Stored (from training)";
+
 	@Parameter( type = ItemIO.OUTPUT )
 	private String summary;
 
@@ -69,8 +73,13 @@ public class DenoiseFolderCommand extends ContextCommand
 		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
 		{
 			final FolderProcessor folder = Commands.folder( input_folder, output_folder, suffix, shard_index, shard_count );
+			final fiji.plugin.autoencoder.tiling.ImageRunner.Options tiles = Commands.tiles( tile_size, average_orientations );
+			tiles.refitNormalization = fiji.plugin.autoencoder.convert.StoredNormalization.refit( normalization );
+			final String note = Denoiser.normalizationNote( model, tiles );
+			if ( note != null )
+				log.info( "Denoise Folder: note: " + note );
 			summary = Commands.finished( log, "Denoise Folder", folder.run( imp -> Denoiser.apply( model, imp, Commands.outputType( output_type ), suffix,
-					Commands.tiles( tile_size, average_orientations ), Progress.none() ), log::info, new StatusProgress( status, this ) ) );
+					tiles, Progress.none() ), log::info, new StatusProgress( status, this ) ) );
 		}
 		catch ( final Exception e )
 		{

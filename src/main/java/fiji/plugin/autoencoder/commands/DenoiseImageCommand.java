@@ -39,6 +39,10 @@ public class DenoiseImageCommand extends ContextCommand
 	@Parameter( label = "Average 8 orientations (8x slower, less noise)", description = "Denoise the flipped and transposed copies too and average the results back (test-time augmentation)" )
 	private boolean average_orientations = false;
 
+	@Parameter( label = "Normalization", choices = { "Stored (from training)", "Refit on each image" },
+			description = "Stored: the intensity scaling fitted on the training images, the same for every image (default). Refit: fitted anew on this image (old model files always refit)" )
+	private String normalization = "Stored (from training)";
+
 	@Parameter( label = "Suffix", description = "Added to the title of the result" )
 	private String suffix = "denoised";
 
@@ -54,7 +58,12 @@ public class DenoiseImageCommand extends ContextCommand
 	{
 		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
 		{
-			output = Denoiser.apply( model, Commands.image( input ), Commands.outputType( output_type ), suffix, Commands.tiles( tile_size, average_orientations ), new StatusProgress( status, this ) );
+			final fiji.plugin.autoencoder.tiling.ImageRunner.Options tiles = Commands.tiles( tile_size, average_orientations );
+			tiles.refitNormalization = fiji.plugin.autoencoder.convert.StoredNormalization.refit( normalization );
+			final String note = Denoiser.normalizationNote( model, tiles );
+			if ( note != null )
+				log.info( "Denoise Image: note: " + note );
+			output = Denoiser.apply( model, Commands.image( input ), Commands.outputType( output_type ), suffix, tiles, new StatusProgress( status, this ) );
 		}
 		catch ( final Exception e )
 		{

@@ -41,7 +41,7 @@ public class ModelSummaryCommand extends ContextCommand
 			final ModelSummary s = ModelSummary.of( loaded.model() );
 			summary = s.table();
 			total_parameters = s.total();
-			log.info( "\n" + s.format() );
+			log.info( "\n" + s.format() + fiji.plugin.autoencoder.features.ModelFileNotes.of( loaded.extras() ) );
 			if ( save_folder != null )
 			{
 				OutputFiles.text( s.format(), save_folder.toPath(), "model-summary.txt", model_file.toPath() );

@@ -35,10 +35,11 @@ public class TrainAutoencoderCommand extends ContextCommand
 	@Parameter( label = "Clean target image (paired training only)", required = false )
 	private ImagePlus target;
 
-	@Parameter( label = "Mode", choices = { "Denoise (self-supervised)", "Denoise (paired)", "Denoise (synthetic noise)", "Anomaly detector (normal images)", "Anomaly segmenter (normal images)", "Conv autoencoder", "Strided conv autoencoder", "Dense autoencoder" } )
+	@Parameter( label = "Mode", choices = { "Denoise (self-supervised)", "Denoise (paired)", "Denoise (synthetic noise)", "Denoise (noisy image + noise model)", "Anomaly detector (normal images)", "Anomaly segmenter (normal images)", "Conv autoencoder", "Strided conv autoencoder", "Dense autoencoder" } )
 	private String mode = "Denoise (self-supervised)";
 
-	@Parameter( label = "Synthetic noise", description = "e.g. gaussian:sigma=10, poisson:peak=30, poisson-gaussian:peak=30,sigma=2" )
+	@Parameter( label = "Synthetic noise", description = "e.g. gaussian:sigma=10 (grey values), poisson:peak=30 (30 photons at the brightest pixel: the image's largest value over all "
+			+ "channels becomes 30 photons, so a pixel at a tenth of it gets 3), poisson-gaussian:peak=30,sigma=2 (plus camera read noise of sigma 2 grey values); see the README for camera gain and offset" )
 	private String noise = "poisson-gaussian:peak=30,sigma=2";
 
 	@Parameter( label = "Model file", style = "save" )
@@ -75,6 +76,13 @@ public class TrainAutoencoderCommand extends ContextCommand
 			description = "Penalty on the squared weights against overfitting, e.g. 0.0001: try it when the validation loss rises while the training loss falls. Mode 'Anomaly segmenter': applies to its second stage" )
 	private double l2 = 0;
 
+	@Parameter( label = "Time budget (minutes, 0 = none)", min = "0", persist = false, description = "Stop after this many minutes (the epochs are then an upper bound); the best model is kept" )
+	private double minutes = 0;
+
+	@Parameter( label = "Channels (denoisers)", choices = { "Each channel alone (no mixing)", "All channels together (may mix them)" }, persist = false,
+			description = "Each alone: one network trained on every channel and applied to each channel on its own, so a channel's result never depends on another channel (default)" )
+	private String channels = "Each channel alone (no mixing)";
+
 	@Parameter( label = "Seed" )
 	private long seed = 42;
 
@@ -108,6 +116,8 @@ public class TrainAutoencoderCommand extends ContextCommand
 			settings.l2 = l2;
 			settings.seed = seed;
 			settings.threads = threads;
+			settings.minutes = minutes;
+			settings.channels = channels;
 			final ImageTrainingJob job = settings.job( Commands.image( input ), target, resume ? Commands.existingFile( model_file, "model_file" ) : Commands.writableTarget( model_file, "model_file" ) );
 			final boolean gui = show_plot && !java.awt.GraphicsEnvironment.isHeadless() && !ij.macro.Interpreter.isBatchMode();
 			final TrainingListener logLines = new LogListener( log::info, status );
@@ -122,6 +132,14 @@ public class TrainAutoencoderCommand extends ContextCommand
 					if ( java.awt.GraphicsEnvironment.isHeadless() )
 						throw new IllegalStateException( untrained ); // NB: a headless (batch) run fails, as MacroCalls.train does
 					log.warn( "Train Autoencoder: " + untrained );
+				}
+				if ( settings.quality != null )
+				{
+					if ( settings.quality.classicAsGood() )
+						log.warn( "Train Autoencoder: " + settings.quality.message() );
+					else
+						log.info( "Train Autoencoder: " + settings.quality.message() );
+					result += " " + settings.quality.message();
 				}
 				final String hint = r.history.overfittingHint();
 				if ( hint != null )

@@ -44,6 +44,15 @@ public final class TrainingSettings
 	/** TensorFlow threads; 0: the system property autoencoder.threads, else all cores. */
 	public int threads = 0;
 
+	/** Train for at most this many minutes (0: no limit; the epochs are then an upper bound). */
+	public double minutes = 0;
+
+	/** Denoisers: {@code train.ChannelMode.EACH_ALONE} (default) or {@code TOGETHER}. */
+	public String channels = fiji.plugin.autoencoder.train.ChannelMode.EACH_ALONE;
+
+	/** After {@link #run} of a denoiser: its PSNR gain over the best Gaussian blur ({@code denoise.DenoiseQuality}), else null. */
+	public fiji.plugin.autoencoder.denoise.GainEstimate.Result quality;
+
 	/**
 	 * The anomaly segmenter's second stage sees this many times the patches
 	 * per epoch of the first: its network is about 3.5 times cheaper per patch,
@@ -67,7 +76,7 @@ public final class TrainingSettings
 		if ( m.needsTargets() && target == null )
 			throw new IllegalArgumentException( "Mode '" + m.label + "' needs a clean target image: open it and choose it as target, or use 'Denoise (self-supervised)'" );
 		final List< ImagePlus > images = Collections.singletonList( input );
-		final ImageTrainingJob job = m.job( images, modelFile, m == TrainingMode.DENOISE_SYNTHETIC ? NoiseModel.parse( noise ) : null, seed );
+		final ImageTrainingJob job = m.job( images, modelFile, m.needsNoiseModel() ? NoiseModel.parse( noise ) : null, seed );
 		if ( resume )
 			job.resumeFrom = modelFile;
 		job.overwrite = overwrite;
@@ -81,6 +90,11 @@ public final class TrainingSettings
 		job.patchesPerEpoch = patchesPerEpoch;
 		job.threads = threads;
 		job.config.epochs( epochs ).batchSize( batchSize ).validationFraction( validationFraction ).patience( patience );
+		if ( !( minutes >= 0 ) || Double.isInfinite( minutes ) )
+			throw new IllegalArgumentException( "minutes (time budget) must be 0 (none) or positive, e.g. 5, got " + minutes );
+		job.minutes = minutes;
+		if ( job.channelwise ) // denoisers
+			job.channelwise = fiji.plugin.autoencoder.train.ChannelMode.parse( channels );
 		return job;
 	}
 
@@ -107,8 +121,14 @@ public final class TrainingSettings
 	 */
 	public ImageTrainingJob.Result run( final ImageTrainingJob job, final ImagePlus input, final ImagePlus target, final TrainingListener listener, final Progress progress ) throws IOException
 	{
-		if ( TrainingMode.of( mode ) != TrainingMode.ANOMALY_SEGMENTER )
-			return job.run( Collections.singletonList( input ), targets( target ), listener );
+		final TrainingMode m = TrainingMode.of( mode );
+		if ( m != TrainingMode.ANOMALY_SEGMENTER )
+		{
+			final ImageTrainingJob.Result only = job.run( Collections.singletonList( input ), targets( target ), listener );
+			if ( only.training.reason != Trainer.StopReason.DIVERGED )
+				quality = fiji.plugin.autoencoder.denoise.DenoiseQuality.afterTraining( m, job, input, target, m.needsNoiseModel() ? NoiseModel.parse( noise ) : null );
+			return only;
+		}
 		fiji.plugin.autoencoder.io.OutputCheck.requireWritable( job.modelFile, "model_file" ); // before the lock file is tried
 		try ( fiji.plugin.autoencoder.io.ModelLock lock = fiji.plugin.autoencoder.io.ModelLock.acquire( job.modelFile ) ) // both stages, one lock
 		{

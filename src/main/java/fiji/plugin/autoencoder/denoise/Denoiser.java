@@ -3,13 +3,18 @@ package fiji.plugin.autoencoder.denoise;
 import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.convert.Normalization;
 import fiji.plugin.autoencoder.convert.OutputType;
+import fiji.plugin.autoencoder.convert.StoredNormalization;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
+import fiji.plugin.autoencoder.train.ChannelMode;
 import ij.ImagePlus;
 
 /**
  * Applies a trained image-to-image model from a model file to an image: the
- * normalisation stored with the model is fitted on the image, the image is
+ * normalisation values stored with the model are applied (or, for old files
+ * and when {@link ImageRunner.Options#refitNormalization}, its method is fitted
+ * on the image), a model trained on each channel alone runs on each channel
+ * alone ({@link ChannelwiseRunner}), the image is
  * processed in tiles (identical to an untiled run), and the result comes back
  * as a new image in the input's units and type. The input is never changed.
  *
@@ -40,6 +45,16 @@ public final class Denoiser
 		if ( model.model().spec().loss == fiji.plugin.autoencoder.model.ModelSpec.Loss.DICE )
 			throw new IllegalArgumentException( "The model '" + model.model().spec().name + "' is a segmenter (trained with Dice loss on masks): use Segment Image with it, "
 					+ "or denoise with a denoising model" );
-		return ImageRunner.run( model.model(), normalization( model ), input, type, suffix, true, options, progress );
+		final Normalization norm = StoredNormalization.forInput( normalization( model ), options.refitNormalization ).normalization;
+		final int trainedChannels = ChannelMode.imageChannels( model.extras() );
+		if ( trainedChannels > 0 )
+			return ChannelwiseRunner.run( model.model(), norm, trainedChannels, input, type, suffix, options, progress );
+		return ImageRunner.run( model.model(), norm, input, type, suffix, true, options, progress );
+	}
+
+	/** A note for the log about the normalisation a denoising run uses (old model files, refitting), or null when the stored values are used. */
+	public static String normalizationNote( final ModelFile.Loaded model, final ImageRunner.Options options )
+	{
+		return StoredNormalization.forInput( normalization( model ), options.refitNormalization ).note;
 	}
 }

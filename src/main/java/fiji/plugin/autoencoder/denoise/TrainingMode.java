@@ -27,6 +27,8 @@ public enum TrainingMode
 	DENOISE_PAIRED( "Denoise (paired)" ),
 	DENOISE_SELF_SUPERVISED( "Denoise (self-supervised)" ),
 	DENOISE_SYNTHETIC( "Denoise (synthetic noise)" ),
+	/** From the noisy images alone with a known noise model: {@link Recorruption} pairs, no blind spot. */
+	DENOISE_RECORRUPTED( "Denoise (noisy image + noise model)" ),
 	ANOMALY_DETECTOR( "Anomaly detector (normal images)" ),
 	/** An anomaly detector, then {@code segment.AnomalySegmenter}'s learned comparison of image and reconstruction, in one file. */
 	ANOMALY_SEGMENTER( "Anomaly segmenter (normal images)" ),
@@ -59,6 +61,18 @@ public enum TrainingMode
 			if ( m.label.equalsIgnoreCase( label ) || m.name().equalsIgnoreCase( label ) )
 				return m;
 		throw new IllegalArgumentException( "Unknown training mode '" + label + "': use one of " + String.join( ", ", labels() ) );
+	}
+
+	/** True when the mode needs a noise model. */
+	public boolean needsNoiseModel()
+	{
+		return this == DENOISE_SYNTHETIC || this == DENOISE_RECORRUPTED;
+	}
+
+	/** True for the denoising modes. */
+	public boolean isDenoiser()
+	{
+		return this == DENOISE_PAIRED || this == DENOISE_SELF_SUPERVISED || this == DENOISE_SYNTHETIC || this == DENOISE_RECORRUPTED;
 	}
 
 	/** True when the mode needs paired target images. */
@@ -106,6 +120,11 @@ public enum TrainingMode
 		job.config.seed( seed );
 		if ( this == DENSE_AUTOENCODER )
 			job.patchSize = 28;
+		if ( isDenoiser() )
+		{
+			job.storeNormalization = true; // test images with other content are scaled like the training data
+			job.channelwise = true; // one shared single-channel network per channel: channels cannot mix
+		}
 		if ( this == DENOISE_SELF_SUPERVISED )
 		{
 			spec.weightedLoss = true;
@@ -114,6 +133,12 @@ public enum TrainingMode
 		}
 		if ( this == ANOMALY_DETECTOR || this == ANOMALY_SEGMENTER )
 			job.normalizedTransform = new SyntheticAnomalies(); // the input is its own (clean) target
+		if ( this == DENOISE_RECORRUPTED )
+		{
+			if ( noise == null )
+				throw new IllegalArgumentException( "Training from the noisy image with a noise model needs one, e.g. 'poisson:peak=30' (30 photons at the brightest pixel) or 'gaussian:sigma=10'" );
+			job.rawTransform = new Recorruption( noise, Recorruption.gain( images, noise ) );
+		}
 		if ( this == DENOISE_SYNTHETIC )
 		{
 			if ( noise == null )
@@ -122,7 +147,8 @@ public enum TrainingMode
 			for ( final ImagePlus imp : images )
 				max = Math.max( max, maximum( imp ) );
 			job.rawTransform = new NoiseTransform( noise, max );
-			job.normalizationImage = imp -> noisyCopy( imp, noise, seed );
+			final double signalMax = max;
+			job.normalizationImage = imp -> noisyCopy( imp, noise, seed, signalMax );
 		}
 		return job;
 	}
@@ -178,11 +204,16 @@ public enum TrainingMode
 		}
 	}
 
+	/** The largest value over all pixels and channels (of the 3 colours of an RGB image). */
 	static double maximum( final ImagePlus imp )
 	{
-		if ( imp.getType() == ImagePlus.COLOR_RGB )
-			throw new IllegalArgumentException( "Synthetic noise needs grey-level images: split the RGB channels first (Image > Color > Split Channels or Make Composite)" );
 		double max = 0;
+		if ( imp.getType() == ImagePlus.COLOR_RGB )
+		{
+			for ( final ImagePlus c : ij.plugin.ChannelSplitter.split( imp ) )
+				max = Math.max( max, maximum( c ) );
+			return max;
+		}
 		for ( int i = 1; i <= imp.getStackSize(); i++ )
 			max = Math.max( max, imp.getStack().getProcessor( i ).getStatistics().max );
 		return max;
@@ -191,8 +222,16 @@ public enum TrainingMode
 	/** A noisy copy of an image (32-bit), to fit the normalisation the noisy inputs will get at inference. */
 	public static ImagePlus noisyCopy( final ImagePlus imp, final NoiseModel noise, final long seed )
 	{
+		return noisyCopy( imp, noise, seed, maximum( imp ) );
+	}
+
+	/** A noisy copy with the photon scale of synthetic noise set by {@code max} (the largest value of all training images and channels). */
+	public static ImagePlus noisyCopy( final ImagePlus imp, final NoiseModel noise, final long seed, final double max )
+	{
+		if ( imp.getType() == ImagePlus.COLOR_RGB )
+			throw new IllegalArgumentException( "Synthetic noise on RGB images trains each colour alone: choose channels=[" + fiji.plugin.autoencoder.train.ChannelMode.EACH_ALONE
+					+ "], or split the RGB channels first (Image > Color > Make Composite)" );
 		final ImageStack in = imp.getStack(), out = new ImageStack( imp.getWidth(), imp.getHeight() );
-		final double max = maximum( imp );
 		final SplittableRandom r = new SplittableRandom( seed );
 		for ( int i = 1; i <= in.getSize(); i++ )
 		{

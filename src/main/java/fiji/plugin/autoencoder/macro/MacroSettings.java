@@ -28,11 +28,11 @@ public final class MacroSettings
 	private static final List< String > TILES = Arrays.asList( "tile_size", "average_orientations", "threads" );
 
 	public static final List< String > TRAIN_KEYS = Arrays.asList( "input", "target", "mode", "noise", "resume", "overwrite", "seed", "learning_rate", "validation_fraction", "l2",
-			"patch_size", "patches_per_epoch", "epochs", "batch_size", "patience", "model_file", "threads" );
+			"patch_size", "patches_per_epoch", "epochs", "batch_size", "patience", "model_file", "threads", "minutes", "channels" );
 
-	public static final List< String > DENOISE_KEYS = keys( TILES, "input", "model_file", "output", "output_type", "suffix" );
+	public static final List< String > DENOISE_KEYS = keys( TILES, "input", "model_file", "output", "output_type", "suffix", "normalization" );
 
-	public static final List< String > FOLDER_DENOISE_KEYS = keys( TILES, "input_folder", "output_folder", "model_file", "suffix", "shard_index", "shard_count", "output_type" );
+	public static final List< String > FOLDER_DENOISE_KEYS = keys( TILES, "input_folder", "output_folder", "model_file", "suffix", "shard_index", "shard_count", "output_type", "normalization" );
 
 	private static final List< String > SEGMENTATION = keys( TILES, "model_file", "threshold_method", "threshold_value", "smoothing_sigma", "smooth_signed", "min_size",
 			"seed_threshold", "normal_image", "seed_false_positive_rate" );
@@ -84,6 +84,7 @@ public final class MacroSettings
 		if ( size > 0 )
 			t.tileSize = new int[] { size, size };
 		t.averageOrientations = o.bool( "average_orientations", false );
+		t.refitNormalization = fiji.plugin.autoencoder.convert.StoredNormalization.refit( o.string( "normalization", "" ) );
 		return t;
 	}
 

@@ -65,6 +65,9 @@ public final class ImageRunner
 		 * like an untiled run, so the average is too.
 		 */
 		public boolean averageOrientations = false;
+
+		/** Fit the model's normalisation method on each image instead of applying the values stored at training ({@code convert.StoredNormalization}). */
+		public boolean refitNormalization = false;
 	}
 
 	public static ImagePlus run( final ImagePredictor model, final Normalization method, final ImagePlus input, final OutputType outputType,

@@ -8,7 +8,6 @@ import java.util.Map;
 
 import fiji.plugin.autoencoder.convert.ImageTensors;
 import fiji.plugin.autoencoder.convert.Normalization;
-import fiji.plugin.autoencoder.convert.Normalizer;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.io.ModelOutput;
 import fiji.plugin.autoencoder.model.Model;
@@ -51,8 +50,17 @@ public final class ImageTrainingJob
 
 	public TrainingConfig config = new TrainingConfig().epochs( 20 ).batchSize( 16 ).validationFraction( 0.1 ).patience( 5 );
 
-	/** The normalisation method, fitted on every image (stored with the model unfitted, so inference fits it the same way). */
+	/** The normalisation method, fitted on every image (stored with the model unfitted, so inference fits it the same way), or once on all when {@link #storeNormalization}. */
 	public Normalization normalization = Normalization.percentileDefault();
+
+	/** Fit the normalisation once on all training images and store its values, which inference then applies unchanged (see {@code convert.StoredNormalization}). */
+	public boolean storeNormalization = false;
+
+	/**
+	 * Train one single-channel network on every channel of the images (each channel a sample of its own, with its own
+	 * normalisation), applied to each channel alone at inference ({@code denoise.ChannelHandling}): channels cannot mix.
+	 */
+	public boolean channelwise = false;
 
 	/** Patch size (a multiple of the model's size multiple); ignored for fixed-size models. */
 	public int patchSize = 64;
@@ -69,6 +77,9 @@ public final class ImageTrainingJob
 	public PatchSampler.PatchTransform rawTransform, normalizedTransform;
 
 	public int threads = 0;
+
+	/** Time budget in minutes (0: none): no epoch starts once it would end after it ({@link TimeBudget}). */
+	public double minutes = 0;
 
 	/** The image each input's normalisation is fitted on (default: the input itself; e.g. a noisy copy for synthetic noise). */
 	public java.util.function.UnaryOperator< ImagePlus > normalizationImage = imp -> imp;
@@ -143,7 +154,7 @@ public final class ImageTrainingJob
 			if ( targets != null )
 				TrainingImageCheck.check( targets.get( i ), "target image", false );
 		}
-		final int channels = channels( inputs.get( 0 ) );
+		final int imageChannels = channels( inputs.get( 0 ) );
 		History history = new History();
 		final Model model;
 		if ( resumeFrom != null )
@@ -156,15 +167,17 @@ public final class ImageTrainingJob
 			final String n = loaded.extras().get( ModelFile.NORMALIZATION );
 			if ( n != null )
 				normalization = Normalization.fromJson( n );
+			channelwise = ChannelMode.isChannelwise( loaded.extras() );
 			spec = model.spec();
-			if ( spec.channels != channels )
+			if ( spec.channels != ( channelwise && imageChannels > 1 ? 1 : imageChannels ) )
 			{
 				model.close();
-				throw new IllegalArgumentException( "The model to continue takes " + spec.channels + " channel(s) but the images have " + channels );
+				throw new IllegalArgumentException( "The model to continue takes " + spec.channels + " channel(s) but the images have " + imageChannels + ( channelwise && imageChannels > 1 ? " (it runs on each channel alone: 1 expected)" : "" ) );
 			}
 		}
 		else
 		{
+			final int channels = channelwise && imageChannels > 1 ? 1 : imageChannels;
 			final ModelSpec s = spec.copy();
 			s.channels = channels;
 			if ( !s.hasFixedInputSize() )
@@ -174,7 +187,7 @@ public final class ImageTrainingJob
 			}
 			if ( s.is3D() && patchDepth > 0 )
 				s.depth = patchDepth;
-			if ( targets != null && s.outputChannels == 0 )
+			if ( targets != null && s.outputChannels == 0 && !channelwise )
 				s.outputChannels = channels( targets.get( 0 ) ) == channels ? 0 : channels( targets.get( 0 ) );
 			s.validate();
 			spec = s;
@@ -183,24 +196,29 @@ public final class ImageTrainingJob
 		try
 		{
 			final PatchSampler sampler = new PatchSampler( spec.is3D() ? spec.depth : 0, spec.height, spec.width, patchesPerEpoch, config.validationFraction, config.seed );
-			for ( int i = 0; i < inputs.size(); i++ )
+			for ( final ImagePlus in : inputs )
 			{
-				final ImagePlus in = inputs.get( i );
 				if ( spec.is3D() && in.getNSlices() < spec.depth )
 					throw new IllegalArgumentException( "The model is 3D and trains on " + spec.depth + "-slice patches, but '" + in.getTitle() + "' has " + in.getNSlices() + " z-slice(s)"
 							+ ( in.getNSlices() == 1 && in.getNFrames() > 1 ? " (its " + in.getNFrames() + " planes are time points: if they are z-slices, swap them in Image > Properties)" : "" )
 							+ ": give z-stacks with at least " + spec.depth + " slices, a smaller patch depth (a multiple of " + spec.sizeMultiple() + "), or a 2D model" );
-				if ( channels( in ) != channels )
-					throw new IllegalArgumentException( "All training images need the same number of channels: '" + in.getTitle() + "' has " + channels( in ) + ", the first has " + channels );
-				final Normalization norm = fit( normalizationImage.apply( in ) );
-				final ImagePlus target = targets == null ? null : targets.get( i );
+				if ( channels( in ) != imageChannels )
+					throw new IllegalArgumentException( "All training images need the same number of channels: '" + in.getTitle() + "' has " + channels( in ) + ", the first has " + imageChannels );
+			}
+			final TrainingImages images = TrainingImages.prepare( inputs, targets, normalization, normalizationImage, storeNormalization, channelwise );
+			for ( int i = 0; i < images.inputs.size(); i++ )
+			{
+				final Normalization norm = images.norms.get( i );
+				final ImagePlus target = images.targets == null ? null : images.targets.get( i );
 				// without a target image the target is the input itself (before any raw transform): normalise it the same way
 				final Normalization targetNorm = target == null || normalizeTargets ? norm : null;
-				sampler.add( ImageTensors.reader( in ), target == null ? null : ImageTensors.reader( target ), norm, targetNorm );
+				sampler.add( ImageTensors.reader( images.inputs.get( i ) ), target == null ? null : ImageTensors.reader( target ), norm, targetNorm );
 			}
 			sampler.rawTransform( rawTransform ).normalizedTransform( normalizedTransform );
 			final Map< String, String > extras = new HashMap<>();
-			extras.put( ModelFile.NORMALIZATION, normalization.toJson() );
+			extras.put( ModelFile.NORMALIZATION, images.stored.toJson() );
+			if ( channelwise && imageChannels > 1 )
+				extras.put( ChannelMode.ENTRY, ChannelMode.json( imageChannels ) );
 			final History hist = history;
 			final TrainingListener checkpointing = new TrainingListener()
 			{
@@ -224,7 +242,8 @@ public final class ImageTrainingJob
 				}
 			};
 			final TrainingConfig c = config.copy().validationFraction( 0 ).validate(); // the sampler holds out its own validation strip
-			final Trainer.Result r = trainer.train( model, sampler, sampler.validation(), c, hist, checkpointing );
+			final TimeBudget budget = new TimeBudget( minutes, trainer );
+			final Trainer.Result r = budget.explain( trainer.train( model, sampler, sampler.validation(), c, hist, budget.wrap( checkpointing ) ) );
 			save( model, hist, extras );
 			return new Result( r, hist, modelFile );
 		}
@@ -238,13 +257,6 @@ public final class ImageTrainingJob
 	{
 		extras.put( ModelFile.HISTORY, h.toJson() );
 		output.save( m, extras, embeddedModels );
-	}
-
-	private Normalization fit( final ImagePlus imp )
-	{
-		if ( normalization.method() == Normalization.Method.NONE || normalization.method() == Normalization.Method.FIXED && normalization.isFitted() )
-			return normalization;
-		return Normalizer.fit( normalization, imp );
 	}
 
 	/** Channels as the network sees them (RGB counts 3). */

@@ -1,0 +1,30 @@
+#!/bin/sh
+# Real-data denoising quality (issue 21): real images only (confocal z-stack slices as
+# 3 channels, scikit-image's ihc RGB as 3 channels, optionally the nuclei images),
+# test images never seen in training and of other brightness; Poisson noise at peak
+# 10 and 30 photons and Gaussian noise; per channel: noisy, oracle Gaussian, oracle
+# median, non-local means (oracle h, Anscombe for Poisson), ours supervised and ours
+# self-supervised, each trained by a time budget. Writes the "## Denoising" section of
+# bench/results/real-quality.md (other sections are kept).
+# Settings: RQ_OPTS="-Drq.cases=confocal,ihc,nuclei -Drq.minutes=3 -Drq.noises=poisson:peak=10"
+set -e
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-/tmp/build-rqbench}
+if [ -z "$SKIP_BUILD" ]; then
+	mvn -B -q -o package -DskipTests -Dae.build.dir=$BUILD
+fi
+CP="$BUILD/fiji-autoencoder_-0.1.0-SNAPSHOT.jar:$BUILD/lib/*"
+mkdir -p $BUILD/bench $BUILD/work
+javac -proc:none -nowarn -d $BUILD/bench -cp "$CP" bench/RealQualityBench.java
+export OPENBLAS_NUM_THREADS=1
+export GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=68719476736
+export TF_CPP_MIN_LOG_LEVEL=1
+DATA=${DATA:-$(pwd)/../shared/data}
+[ -d "$DATA" ] || DATA=/work/shared/data
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+START=$(date +%s)
+java -Xmx4g -Djava.awt.headless=true -Drq.data=$DATA -Drq.work=$BUILD/work $RQ_OPTS -cp "$BUILD/bench:$CP" RealQualityBench
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+MIN=$(( ( $(date +%s) - START ) / 60 ))
+HEADER="Run: \`bench/run-real-quality.sh\` ${RQ_OPTS:+(RQ_OPTS=\"$RQ_OPTS\") }on $(nproc) cores, $MIN min in all, $(date -u +%Y-%m-%d); load average before $LOAD_BEFORE, after $LOAD_AFTER (other helpers shared the machine). PSNR in dB with data range 255 (8-bit sources), per channel; noise seed 2026."
+/usr/bin/python3 bench/real_quality_nlm.py $BUILD/work bench/results/real-quality.md "$HEADER"

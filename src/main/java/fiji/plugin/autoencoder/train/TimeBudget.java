@@ -1,0 +1,75 @@
+package fiji.plugin.autoencoder.train;
+
+import java.util.Locale;
+
+import fiji.plugin.autoencoder.model.Model;
+
+/**
+ * Training by a time budget: after each epoch, if another epoch as long as the
+ * longest so far would end after the budget, the trainer is asked to stop
+ * ({@link Trainer#requestStop}); it keeps the best weights, and
+ * {@link #explain} turns its "stopped on request" into "time budget reached"
+ * (reason {@link Trainer.StopReason#COMPLETED}).
+ */
+final class TimeBudget
+{
+	private final double minutes;
+
+	private final Trainer trainer;
+
+	private volatile boolean reached;
+
+	/** A budget of {@code minutes} (0 or less: none). */
+	TimeBudget( final double minutes, final Trainer trainer )
+	{
+		this.minutes = minutes;
+		this.trainer = trainer;
+	}
+
+	/** {@code listener}, passing every call on, that stops the trainer when the budget is spent. */
+	TrainingListener wrap( final TrainingListener listener )
+	{
+		if ( !( minutes > 0 ) )
+			return listener;
+		final long start = System.nanoTime(), budget = ( long ) ( minutes * 60e9 );
+		return new TrainingListener()
+		{
+			private long last = start, longest = 0;
+
+			@Override
+			public void stepEnded( final String phase, final int epoch, final int step, final int steps, final double loss )
+			{
+				listener.stepEnded( phase, epoch, step, steps, loss );
+			}
+
+			@Override
+			public void epochEnded( final History.Epoch e, final History h )
+			{
+				listener.epochEnded( e, h );
+				final long now = System.nanoTime();
+				longest = Math.max( longest, now - last );
+				last = now;
+				if ( now - start + longest > budget && !trainer.isStopRequested() )
+				{
+					reached = true;
+					trainer.requestStop();
+				}
+			}
+
+			@Override
+			public void bestImproved( final Model m, final History h )
+			{
+				listener.bestImproved( m, h );
+			}
+		};
+	}
+
+	/** The trainer's result, with the time budget named when it ended the training. */
+	Trainer.Result explain( final Trainer.Result r )
+	{
+		if ( !reached || r.reason != Trainer.StopReason.CANCELLED )
+			return r;
+		return new Trainer.Result( Trainer.StopReason.COMPLETED, String.format( Locale.ROOT, "Time budget of %s min reached: ", minutes )
+				+ r.message.replaceFirst( "^Stopped on request in", "stopped in" ), r.bestLoss, r.bestEpoch );
+	}
+}
