@@ -44,7 +44,7 @@ public final class OpAllowlist
 			"Equal", "NotEqual", "Greater", "GreaterEqual", "Less", "LessEqual", "LogicalAnd", "LogicalOr", "LogicalNot",
 			"Sum", "Mean", "Prod", "Max", "Min", "ArgMax", "ArgMin", "L2Loss",
 			"MatMul", "BatchMatMul", "BatchMatMulV2", "BiasAdd", "BiasAddGrad",
-			"Relu", "ReluGrad", "LeakyRelu", "LeakyReluGrad", "Elu", "EluGrad", "Sigmoid", "SigmoidGrad", "Tanh", "TanhGrad", "Softplus", "SoftplusGrad",
+			"Relu", "ReluGrad", "LeakyRelu", "LeakyReluGrad", "Elu", "EluGrad", "Sigmoid", "SigmoidGrad", "Tanh", "TanhGrad", "Softplus", "SoftplusGrad", "Softmax", "LogSoftmax",
 			"Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter", "Conv3D", "Conv3DBackpropInputV2", "Conv3DBackpropFilterV2",
 			"MaxPool", "MaxPoolV2", "MaxPoolGrad", "MaxPoolGradV2", "MaxPool3D", "MaxPool3DGrad", "AvgPool", "AvgPoolGrad",
 			"Gather", "GatherV2", "ResizeNearestNeighbor", "ResizeNearestNeighborGrad", "ResizeBilinear", "ResizeBilinearGrad", "DepthToSpace", "SpaceToDepth",
