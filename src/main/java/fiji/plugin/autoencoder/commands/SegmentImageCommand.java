@@ -12,11 +12,11 @@ import org.scijava.plugin.Plugin;
 
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.segment.Segmentation;
-import fiji.plugin.autoencoder.segment.SupervisedSegmenter;
+import fiji.plugin.autoencoder.segment.SegmenterPrediction;
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
 
-/** Plugins > Autoencoder > Segment Image: a model from Train Segmenter applied tiled: probability map, mask, labels, table. */
+/** Plugins > Autoencoder > Segment Image: a model from Train Segmenter applied tiled (at its scale): probability per class, mask, labels, table with shape measurements. */
 @Plugin( type = Command.class, headless = true, menuPath = "Plugins>Autoencoder>Segment Image" )
 public class SegmentImageCommand extends ContextCommand
 {
@@ -56,13 +56,13 @@ public class SegmentImageCommand extends ContextCommand
 	{
 		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
 		{
-			final Segmentation seg = SupervisedSegmenter.segment( model, Commands.image( input ), threshold, min_size, Commands.tiles( tile_size ), new StatusProgress( status, this ) );
+			final Segmentation seg = SegmenterPrediction.segment( model, Commands.image( input ), threshold, min_size, Commands.tiles( tile_size ), new StatusProgress( status, this ) );
 			probability = seg.score;
 			mask = seg.mask;
 			labels = seg.labels;
 			results = seg.table;
 			SegmentationOutputs.show( seg, "Objects of " + input.getTitle() );
-			log.info( "Segment Image: " + seg.objectCount + " object(s)" );
+			log.info( "Segment Image: " + seg.summary() );
 		}
 		catch ( final Exception e )
 		{

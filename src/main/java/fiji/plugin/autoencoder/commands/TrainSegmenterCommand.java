@@ -2,6 +2,7 @@ package fiji.plugin.autoencoder.commands;
 
 import java.io.File;
 import java.util.Collections;
+import java.util.List;
 
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -11,11 +12,15 @@ import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-import fiji.plugin.autoencoder.segment.SupervisedSegmenter;
-import fiji.plugin.autoencoder.train.ImageTrainingJob;
+import fiji.plugin.autoencoder.segment.SegmenterSettings;
+import fiji.plugin.autoencoder.segment.SegmenterTrainer;
+import fiji.plugin.autoencoder.train.Trainer;
 import ij.ImagePlus;
 
-/** Plugins > Autoencoder > Train Segmenter: a small U-Net trained on an image and its binary mask; the best model is saved. */
+/**
+ * Plugins > Autoencoder > Train Segmenter: a small U-Net trained on an image and its mask (binary, or classes 0..K),
+ * at a scale that suits the objects; the best model on the validation patches is saved.
+ */
 @Plugin( type = Command.class, headless = true, menuPath = "Plugins>Autoencoder>Train Segmenter" )
 public class TrainSegmenterCommand extends ContextCommand
 {
@@ -28,7 +33,7 @@ public class TrainSegmenterCommand extends ContextCommand
 	@Parameter( label = "Training image (all slices are used)" )
 	private ImagePlus input;
 
-	@Parameter( label = "Mask (0 = background, one foreground value)" )
+	@Parameter( label = "Mask (0 = background; one foreground value, or classes 1..K)" )
 	private ImagePlus mask;
 
 	@Parameter( label = "Model file", style = "save" )
@@ -37,26 +42,44 @@ public class TrainSegmenterCommand extends ContextCommand
 	@Parameter( label = "Replace the model file if it exists", persist = false ) // not remembered: replacing a model is asked for each time
 	private boolean overwrite = false;
 
-	@Parameter( label = "Loss", choices = { "BCE", "Dice" } )
-	private String loss = "BCE";
+	@Parameter( label = "Loss", choices = { "Dice + BCE", "BCE", "Dice" } )
+	private String loss = SegmenterSettings.LOSS;
+
+	@Parameter( label = "Classes (0 = from the mask)", min = "0" )
+	private int classes = SegmenterSettings.CLASSES;
+
+	@Parameter( label = "Scale: work at 1/scale resolution (0 = from the objects' sizes)", min = "0" )
+	private int scale = SegmenterSettings.SCALE;
 
 	@Parameter( label = "Epochs", min = "1" )
-	private int epochs = 30;
+	private int epochs = SegmenterSettings.EPOCHS;
 
 	@Parameter( label = "Patches per epoch", min = "1" )
-	private int patches_per_epoch = 512;
+	private int patches_per_epoch = SegmenterSettings.PATCHES_PER_EPOCH;
 
 	@Parameter( label = "Patch size (multiple of 8)", min = "8" )
-	private int patch_size = 64;
+	private int patch_size = SegmenterSettings.PATCH_SIZE;
 
 	@Parameter( label = "Batch size", min = "1" )
-	private int batch_size = 16;
+	private int batch_size = SegmenterSettings.BATCH_SIZE;
 
 	@Parameter( label = "Learning rate" )
-	private double learning_rate = 1e-3;
+	private double learning_rate = SegmenterSettings.LEARNING_RATE;
+
+	@Parameter( label = "Validation fraction (0 with validation images)", min = "0", max = "0.9" )
+	private double validation_fraction = SegmenterSettings.VALIDATION_FRACTION;
+
+	@Parameter( label = "Validation image (optional)", required = false )
+	private ImagePlus validation_image;
+
+	@Parameter( label = "Validation mask (optional)", required = false )
+	private ImagePlus validation_mask;
+
+	@Parameter( label = "Early stopping patience (epochs, 0 = off)", min = "0" )
+	private int patience = SegmenterSettings.PATIENCE;
 
 	@Parameter( label = "Seed" )
-	private long seed = 42;
+	private long seed = SegmenterSettings.SEED;
 
 	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
 			description = "Caps the CPU threads TensorFlow uses, e.g. on a shared cluster node; 0: the system property autoencoder.threads, else all cores" )
@@ -70,15 +93,27 @@ public class TrainSegmenterCommand extends ContextCommand
 	{
 		try
 		{
+			final SegmenterSettings s = new SegmenterSettings();
+			s.loss = loss;
+			s.classes = classes;
+			s.scale = scale;
+			s.epochs = epochs;
+			s.patchesPerEpoch = patches_per_epoch;
+			s.patchSize = patch_size;
+			s.batchSize = batch_size;
+			s.learningRate = learning_rate;
+			s.validationFraction = validation_fraction;
+			s.patience = patience;
+			s.seed = seed;
+			s.overwrite = overwrite;
+			s.threads = Commands.threads( threads );
 			TrainingSettings.check( epochs, learning_rate );
-			final ImageTrainingJob job = SupervisedSegmenter.job( ImageTrainingJob.channels( Commands.image( input ) ), loss, learning_rate, Commands.writableTarget( model_file, "model_file" ) );
-			job.overwrite = overwrite;
-			job.patchSize = patch_size;
-			job.threads = Commands.threads( threads );
-			job.patchesPerEpoch = patches_per_epoch;
-			job.config.epochs( epochs ).batchSize( batch_size ).validationFraction( 0.15 ).patience( 0 ).seed( seed );
-			final ImageTrainingJob.Result r = SupervisedSegmenter.train( job, Collections.singletonList( input ), Collections.singletonList( mask ), new LogListener( log::info, status ) );
-			log.info( "Train Segmenter: " + ( result = r.training.message + " Saved " + r.modelFile ) );
+			if ( ( validation_image == null ) != ( validation_mask == null ) )
+				throw new IllegalArgumentException( "Give both a validation image and its mask, or neither" );
+			final List< ImagePlus > vi = validation_image == null ? null : Collections.singletonList( validation_image ), vm = validation_mask == null ? null : Collections.singletonList( validation_mask );
+			final SegmenterTrainer.Result r = SegmenterTrainer.train( s, Collections.singletonList( Commands.image( input ) ), Collections.singletonList( mask ), vi, vm,
+					Commands.writableTarget( model_file, "model_file" ), new Trainer(), new LogListener( log::info, status ) );
+			log.info( "Train Segmenter: " + ( result = r.message() ) );
 		}
 		catch ( final Exception e )
 		{

@@ -42,8 +42,8 @@ public final class Denoiser
 		if ( model.embedded( ModelFile.RECONSTRUCTION_MODEL ) != null )
 			throw new IllegalArgumentException( "The model '" + model.model().spec().name + "' is an anomaly segmenter (it compares an image with an autoencoder's reconstruction "
 					+ "and outputs anomaly probabilities): use Segment by Reconstruction with it, or denoise with a denoising model" );
-		if ( model.model().spec().loss == fiji.plugin.autoencoder.model.ModelSpec.Loss.DICE )
-			throw new IllegalArgumentException( "The model '" + model.model().spec().name + "' is a segmenter (trained with Dice loss on masks): use Segment Image with it, "
+		if ( fiji.plugin.autoencoder.model.SegmentationLosses.handles( model.model().spec() ) )
+			throw new IllegalArgumentException( "The model '" + model.model().spec().name + "' is a segmenter (trained with a Dice or class loss on masks): use Segment Image with it, "
 					+ "or denoise with a denoising model" );
 		final Normalization norm = StoredNormalization.forInput( normalization( model ), options.refitNormalization ).normalization;
 		final int trainedChannels = ChannelMode.imageChannels( model.extras() );

@@ -208,10 +208,10 @@ public final class GraphBuilder
 		if ( endpoints )
 			tf.withName( Endpoints.RECONSTRUCTION ).identity( output( logits ) );
 
-		final Operand< TFloat32 > perElement = elementLoss( logits, target, spec.loss );
+		final Operand< TFloat32 > perElement = SegmentationLosses.handles( spec ) ? null : elementLoss( logits, target, spec.loss );
 		final Operand< TFloat32 > loss;
-		if ( spec.loss == Loss.DICE )
-			loss = tf.withName( Endpoints.LOSS ).identity( diceLoss( output( logits ), target, weight ) );
+		if ( perElement == null )
+			loss = tf.withName( Endpoints.LOSS ).identity( SegmentationLosses.loss( tf, spec, logits, target, weight, rank() ) );
 		else if ( weight != null )
 			loss = tf.withName( Endpoints.LOSS ).math.div( sumAll( tf.math.mul( perElement, weight ) ),
 					tf.math.maximum( sumAll( weight ), tf.constant( 1e-8f ) ) );
@@ -664,6 +664,8 @@ public final class GraphBuilder
 			return tf.math.sigmoid( x );
 		case LINEAR:
 			return x;
+		case SOFTMAX:
+			return SegmentationLosses.softmax( tf, x, spec.outChannels() );
 		default:
 			throw new IllegalArgumentException( "Unknown activation " + a );
 		}
@@ -696,22 +698,6 @@ public final class GraphBuilder
 	private int skipFactor()
 	{
 		return spec.skipConnections ? 2 : 1;
-	}
-
-	/**
-	 * Soft Dice loss per sample, averaged over the batch:
-	 * 1 - (2 sum(w p t) + 1) / (sum(w p) + sum(w t) + 1), sums over height, width and channels.
-	 */
-	private Operand< TFloat32 > diceLoss( final Operand< TFloat32 > p, final Operand< TFloat32 > t, final Operand< TFloat32 > weight )
-	{
-		final Operand< TInt32 > axes = tf.constant( Arrays.copyOfRange( allAxes(), 1, rank() ) );
-		final Operand< TFloat32 > pw = weight == null ? p : tf.math.mul( p, weight );
-		final Operand< TFloat32 > tw = weight == null ? t : tf.math.mul( t, weight );
-		final Operand< TFloat32 > one = tf.constant( 1f );
-		final Operand< TFloat32 > inter = tf.sum( tf.math.mul( pw, t ), axes );
-		final Operand< TFloat32 > dice = tf.math.div( tf.math.add( tf.math.mul( tf.constant( 2f ), inter ), one ),
-				tf.math.add( tf.math.add( tf.sum( pw, axes ), tf.sum( tw, axes ) ), one ) );
-		return tf.math.mean( tf.math.sub( one, dice ), tf.constant( 0 ) );
 	}
 
 	private Operand< TFloat32 > sumAll( final Operand< TFloat32 > x )

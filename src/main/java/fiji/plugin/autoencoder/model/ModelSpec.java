@@ -78,13 +78,15 @@ public final class ModelSpec
 		@SerializedName( "elu" ) ELU,
 		@SerializedName( "tanh" ) TANH,
 		@SerializedName( "sigmoid" ) SIGMOID,
-		@SerializedName( "linear" ) LINEAR
+		@SerializedName( "linear" ) LINEAR,
+		/** Over the channels: one probability per class, summing to 1 (multi-class segmenters). */
+		@SerializedName( "softmax" ) SOFTMAX
 	}
 
 	/** Reconstruction losses. */
 	public enum Loss
 	{
-		/** Binary cross-entropy on a sigmoid output (targets in [0, 1]). */
+		/** Cross-entropy: binary on a sigmoid output (targets in [0, 1]), categorical on a softmax output (one-hot targets). */
 		@SerializedName( "bce" ) BCE,
 		/** Mean squared error. */
 		@SerializedName( "mse" ) MSE,
@@ -92,7 +94,9 @@ public final class ModelSpec
 		 * Soft Dice on a sigmoid output (masks in [0, 1]): per sample
 		 * 1 - (2 sum(p t) + 1) / (sum(p) + sum(t) + 1), averaged over the batch.
 		 */
-		@SerializedName( "dice" ) DICE
+		@SerializedName( "dice" ) DICE,
+		/** Soft Dice plus cross-entropy (see {@link SegmentationLosses}). */
+		@SerializedName( "dice_bce" ) DICE_BCE
 	}
 
 	/** How a conv_pool decoder undoes max-pooling. */
@@ -340,11 +344,15 @@ public final class ModelSpec
 		if ( outputActivation == null )
 			problems.add( "output_activation is missing or unknown: use one of " + names( Activation.values() ) );
 		if ( loss == null )
-			problems.add( "loss is missing or unknown: use bce, mse or dice" );
-		if ( ( loss == Loss.BCE || loss == Loss.DICE ) && outputActivation != null && outputActivation != Activation.SIGMOID )
-			problems.add( "loss " + name( loss ) + " needs output_activation sigmoid (got " + name( outputActivation ) + "): use sigmoid, or loss mse" );
-		if ( loss == Loss.DICE && layerwisePretraining )
-			problems.add( "loss dice cannot be used with layerwise_pretraining (its per-layer losses are per pixel): use bce" );
+			problems.add( "loss is missing or unknown: use bce, mse, dice or dice_bce" );
+		if ( loss != null && loss != Loss.MSE && outputActivation != null && outputActivation != Activation.SIGMOID && outputActivation != Activation.SOFTMAX )
+			problems.add( "loss " + name( loss ) + " needs output_activation sigmoid or softmax (got " + name( outputActivation ) + "): use sigmoid, or loss mse" );
+		if ( outputActivation == Activation.SOFTMAX && outChannels() < 2 )
+			problems.add( "output_activation softmax needs at least 2 output channels (background and a class), got " + outChannels() + ": use sigmoid for one channel" );
+		if ( ( loss == Loss.DICE || loss == Loss.DICE_BCE || outputActivation == Activation.SOFTMAX ) && layerwisePretraining )
+			problems.add( "loss " + name( loss ) + " with output_activation " + name( outputActivation ) + " cannot be used with layerwise_pretraining (its per-layer losses are per pixel): use bce and sigmoid" );
+		if ( activation == Activation.SOFTMAX || codeActivation == Activation.SOFTMAX )
+			problems.add( "softmax is an output activation only: use relu (or another element-wise activation) for activation and code_activation" );
 		if ( optimizer == null )
 			problems.add( "optimizer is missing or unknown: use adam or adadelta" );
 		if ( unpooling == null )

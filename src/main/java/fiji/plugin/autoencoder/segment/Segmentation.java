@@ -95,6 +95,12 @@ public final class Segmentation
 				Collections.emptyList() );
 	}
 
+	/** A segmentation assembled from its parts (e.g. one class after another); ROIs are traced from the labels. */
+	static Segmentation of( final ImagePlus score, final double threshold, final ImagePlus mask, final ImagePlus labels, final ResultsTable table )
+	{
+		return new Segmentation( score, threshold, Double.NaN, mask, labels, Labeling.count( labels ), table, Labeling.rois( labels ), Collections.emptyList() );
+	}
+
 	/** The same segmentation with these notes. */
 	Segmentation withNotes( final List< String > notes )
 	{

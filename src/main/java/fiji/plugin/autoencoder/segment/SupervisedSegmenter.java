@@ -54,15 +54,12 @@ public final class SupervisedSegmenter
 	}
 
 	/**
-	 * A job for {@link Presets#segmenter(int)} with the loss by name ({@code dice} or {@code bce}) and a learning rate.
+	 * A job for {@link Presets#segmenter(int)} with the loss by name ({@code dice}, {@code bce} or {@code dice + bce}) and a learning rate.
 	 */
 	public static ImageTrainingJob job( final int channels, final String loss, final double learningRate, final Path modelFile )
 	{
 		final ModelSpec spec = Presets.segmenter( channels );
-		if ( "bce".equalsIgnoreCase( loss ) )
-			spec.loss = ModelSpec.Loss.BCE;
-		else if ( !"dice".equalsIgnoreCase( loss ) )
-			throw new IllegalArgumentException( "Unknown segmentation loss '" + loss + "': use Dice or BCE" );
+		spec.loss = SegmenterSettings.loss( loss );
 		spec.learningRate = learningRate;
 		return job( spec.validate(), modelFile );
 	}
@@ -160,13 +157,14 @@ public final class SupervisedSegmenter
 		return p;
 	}
 
-	/** Probability, mask (probability above {@code threshold}), labels (8-connected, at least {@code minSize} pixels), table and ROIs. */
+	/**
+	 * Probability, mask (probability above {@code threshold}), labels (8-connected, at least {@code minSize} pixels), table and ROIs;
+	 * as {@link SegmenterPrediction#segment} (the model's scale and classes, shape measurements, the threshold hint).
+	 */
 	public static Segmentation segment( final ModelFile.Loaded model, final ImagePlus input, final double threshold, final int minSize,
 			final ImageRunner.Options options, final Progress progress )
 	{
-		if ( !( threshold >= 0 && threshold < 1 ) )
-			throw new IllegalArgumentException( "The probability threshold must be in [0, 1) (e.g. 0.5), got " + threshold );
-		return Segmentation.of( probability( model, input, options, progress ), threshold, Labeling.Connectivity.EIGHT, minSize );
+		return SegmenterPrediction.segment( model, input, threshold, minSize, options, progress );
 	}
 
 	private static boolean hasForeground( final ImagePlus target )

@@ -65,7 +65,7 @@ class SupervisedSegmenterTest
 					"epochs", 5, "patches_per_epoch", 192, "patch_size", 32, "batch_size", 16, "learning_rate", 1e-3 ).get();
 			assertTrue( !train.isCanceled(), "training failed: " + train.getCancelReason() );
 			final CommandModule whole = cs.run( SegmentImageCommand.class, true, "input", c[ 2 ], "model_file", model.toFile(), "tile_size", 0 ).get();
-			final CommandModule tiled = cs.run( SegmentImageCommand.class, true, "input", c[ 2 ], "model_file", model.toFile(), "tile_size", 96 ).get();
+			final CommandModule tiled = cs.run( SegmentImageCommand.class, true, "input", c[ 2 ], "model_file", model.toFile(), "tile_size", 176 ).get();
 			assertTrue( !whole.isCanceled() && !tiled.isCanceled(), whole.getCancelReason() + " / " + tiled.getCancelReason() );
 			final ImagePlus mask = ( ImagePlus ) whole.getOutput( "mask" ), labels = ( ImagePlus ) whole.getOutput( "labels" );
 			final double dice = Evaluation.dice( mask, c[ 3 ] );
@@ -74,7 +74,7 @@ class SupervisedSegmenterTest
 			final Evaluation.ObjectScores o = Evaluation.objects( labels, trueLabels, 0.5 );
 			System.out.println( "coins held-out half: Dice " + dice + ", " + o );
 			assertTrue( o.recall() > 0.6, o.toString() );
-			// tiled (96 x 96 tiles) and whole-image prediction give the same mask and labels
+			// tiled (176 x 176 tiles: 2 x 2 of them) and whole-image prediction give the same mask and labels
 			assertArrayEquals( ( byte[] ) mask.getProcessor().getPixels(), ( byte[] ) ( ( ImagePlus ) tiled.getOutput( "mask" ) ).getProcessor().getPixels() );
 			assertArrayEquals( ( short[] ) labels.getProcessor().getPixels(), ( short[] ) ( ( ImagePlus ) tiled.getOutput( "labels" ) ).getProcessor().getPixels() );
 			final float[] pw = ( float[] ) ( ( ImagePlus ) whole.getOutput( "probability" ) ).getProcessor().getPixels();

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Ultrasound nerve/vessel segmentation and nuclei with Train Segmenter's defaults (bench/UltrasoundBench.java):
+# trained on ../shared/data/ultrasound_nerve_usgra/images (204, RGB files converted to 8-bit), scored on
+# test/ (40) only, per-class mean Dice; then DSB2018 nuclei (left half -> right half) through the same trainer.
+# Prints the log lines the results file quotes. About 10 minutes on 2 idle cores.
+# Experiments: UB_OPTS="-Dus.epochs=.. -Dus.scale=.. -Dus.layers=16,32,64 -Dus.convs=1 -Dus.lr=.."
+set -e
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-/tmp/build-us}
+mvn -B -q package -DskipTests -Dae.build.dir=$BUILD
+CP="$BUILD/fiji-autoencoder_-0.1.0-SNAPSHOT.jar:$BUILD/lib/*"
+mkdir -p $BUILD/bench
+javac -proc:none -nowarn -d $BUILD/bench -cp "$CP" bench/DenoiseBench.java bench/DenoiseTwin.java bench/SegmentBench.java bench/SegmentTwin.java bench/TextureBench.java bench/UltrasoundBench.java
+export OPENBLAS_NUM_THREADS=1 TF_CPP_MIN_LOG_LEVEL=1
+export GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=68719476736
+echo "load before: $(cat /proc/loadavg)"
+RUN="java -Xmx4g -Djava.awt.headless=true $UB_OPTS -cp $BUILD/bench:$CP UltrasoundBench"
+$RUN $BUILD/ultrasound 2>&1 | grep -v "^I0000\|^20[0-9][0-9]-\|WARNING: All\|^To enable"
+$RUN $BUILD/nuclei nuclei 2>&1 | grep -v "^I0000\|^20[0-9][0-9]-\|WARNING: All\|^To enable"
+echo "load after: $(cat /proc/loadavg)"

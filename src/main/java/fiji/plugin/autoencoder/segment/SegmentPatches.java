@@ -1,0 +1,196 @@
+package fiji.plugin.autoencoder.segment;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import fiji.plugin.autoencoder.train.TrainingData;
+
+/**
+ * Training patches for a segmenter from planes held in memory (normalised
+ * image and target, channels-last): a share of the patches is centred on a
+ * pixel of one class (each class equally often, so small classes are seen as
+ * often as large ones), the rest anywhere; random flips and 90-degree
+ * rotations and a random intensity gain and offset. A validation view
+ * ({@link #validation}) draws its patches the same way (class-centred and
+ * anywhere) but at fixed positions and without augmentation.
+ */
+public final class SegmentPatches implements TrainingData
+{
+	/** One plane: {@code w x h} pixels, {@code c} input and {@code tc} target values per pixel. */
+	public static final class Plane
+	{
+		final float[] input, target;
+
+		final int w, h;
+
+		/** Per class (0 = background), the pixels where the target says that class (at least half). */
+		final int[][] classPixels;
+
+		public Plane( final float[] input, final float[] target, final int w, final int h, final int targetChannels )
+		{
+			this.input = input;
+			this.target = target;
+			this.w = w;
+			this.h = h;
+			final int classes = targetChannels == 1 ? 2 : targetChannels;
+			final List< List< Integer > > px = new ArrayList<>();
+			for ( int k = 0; k < classes; k++ )
+				px.add( new ArrayList<>() );
+			for ( int i = 0; i < w * h; i++ )
+			{
+				if ( targetChannels == 1 )
+					px.get( target[ i ] >= 0.5f ? 1 : 0 ).add( i );
+				else
+					for ( int k = 0; k < classes; k++ )
+						if ( target[ i * classes + k ] >= 0.5f )
+							px.get( k ).add( i );
+			}
+			classPixels = new int[ classes ][];
+			for ( int k = 0; k < classes; k++ )
+				classPixels[ k ] = px.get( k ).stream().mapToInt( Integer::intValue ).toArray();
+		}
+	}
+
+	private final List< Plane > planes;
+
+	private final int patch, channels, targetChannels, count;
+
+	private final double foregroundFraction, intensity;
+
+	private final boolean validation;
+
+	private final long seed;
+
+	/**
+	 * @param foregroundFraction share of patches centred on a foreground pixel (a random class present in the plane)
+	 * @param intensity          random gain in [1 - a, 1 + a] and offset in [-a, a] of the normalised input (0: none)
+	 */
+	public SegmentPatches( final List< Plane > planes, final int patch, final int channels, final int targetChannels, final int count, final double foregroundFraction,
+			final double intensity, final long seed )
+	{
+		this( planes, patch, channels, targetChannels, count, foregroundFraction, intensity, seed, false );
+	}
+
+	private SegmentPatches( final List< Plane > planes, final int patch, final int channels, final int targetChannels, final int count, final double foregroundFraction,
+			final double intensity, final long seed, final boolean validation )
+	{
+		if ( planes.isEmpty() )
+			throw new IllegalArgumentException( "No planes to draw patches from" );
+		for ( final Plane p : planes )
+			if ( p.w < patch || p.h < patch )
+				throw new IllegalArgumentException( "A plane of " + p.w + " x " + p.h + " pixels is smaller than the " + patch + " x " + patch + " patch" );
+		this.planes = planes;
+		this.patch = patch;
+		this.channels = channels;
+		this.targetChannels = targetChannels;
+		this.count = count;
+		this.foregroundFraction = foregroundFraction;
+		this.intensity = intensity;
+		this.seed = seed;
+		this.validation = validation;
+	}
+
+	/** Validation patches from these planes: drawn like the training patches, at positions fixed by their index, without augmentation. */
+	public SegmentPatches validation( final List< Plane > validationPlanes, final int validationCount )
+	{
+		return new SegmentPatches( validationPlanes, patch, channels, targetChannels, validationCount, foregroundFraction, 0, seed ^ 0x5DEECE66DL, true );
+	}
+
+	@Override
+	public int size()
+	{
+		return count;
+	}
+
+	@Override
+	public int[] inputShape()
+	{
+		return new int[] { patch, patch, channels };
+	}
+
+	@Override
+	public int targetChannels()
+	{
+		return targetChannels;
+	}
+
+	@Override
+	public boolean hasTargets()
+	{
+		return true;
+	}
+
+	@Override
+	public boolean hasWeights()
+	{
+		return false;
+	}
+
+	@Override
+	public boolean fixedSamples()
+	{
+		return validation;
+	}
+
+	@Override
+	public void fill( final int[] indices, final int from, final int n, final float[] input, final float[] target, final float[] weight, final Random random )
+	{
+		final int pi = patch * patch * channels, pt = patch * patch * targetChannels;
+		for ( int s = 0; s < n; s++ )
+		{
+			final Random rnd = validation ? new Random( seed * 1_000_003L + indices[ from + s ] ) : random;
+			final Plane p = planes.get( rnd.nextInt( planes.size() ) );
+			int x0 = rnd.nextInt( p.w - patch + 1 ), y0 = rnd.nextInt( p.h - patch + 1 );
+			if ( rnd.nextDouble() < foregroundFraction )
+			{
+				final int[] present = presentClasses( p );
+				if ( present.length > 0 )
+				{
+					final int[] px = p.classPixels[ present[ rnd.nextInt( present.length ) ] ];
+					final int i = px[ rnd.nextInt( px.length ) ];
+					x0 = clamp( i % p.w - patch / 2 + rnd.nextInt( patch / 2 + 1 ) - patch / 4, p.w - patch );
+					y0 = clamp( i / p.w - patch / 2 + rnd.nextInt( patch / 2 + 1 ) - patch / 4, p.h - patch );
+				}
+			}
+			final int orientation = validation ? 0 : rnd.nextInt( 8 );
+			final float gain = validation || intensity == 0 ? 1 : ( float ) ( 1 + intensity * ( 2 * rnd.nextDouble() - 1 ) );
+			final float offset = validation || intensity == 0 ? 0 : ( float ) ( intensity * ( 2 * rnd.nextDouble() - 1 ) );
+			for ( int y = 0; y < patch; y++ )
+				for ( int x = 0; x < patch; x++ )
+				{
+					// orientation bits: 1 flip x, 2 flip y, 4 transpose
+					int sx = ( orientation & 4 ) != 0 ? y : x, sy = ( orientation & 4 ) != 0 ? x : y;
+					if ( ( orientation & 1 ) != 0 )
+						sx = patch - 1 - sx;
+					if ( ( orientation & 2 ) != 0 )
+						sy = patch - 1 - sy;
+					final int src = ( y0 + sy ) * p.w + x0 + sx, dst = y * patch + x;
+					for ( int c = 0; c < channels; c++ )
+						input[ s * pi + dst * channels + c ] = p.input[ src * channels + c ] * gain + offset;
+					if ( target != null )
+						for ( int c = 0; c < targetChannels; c++ )
+							target[ s * pt + dst * targetChannels + c ] = p.target[ src * targetChannels + c ];
+				}
+		}
+	}
+
+	/** Foreground classes (1..) with pixels in the plane. */
+	private static int[] presentClasses( final Plane p )
+	{
+		int n = 0;
+		for ( int k = 1; k < p.classPixels.length; k++ )
+			if ( p.classPixels[ k ].length > 0 )
+				n++;
+		final int[] out = new int[ n ];
+		for ( int k = 1, j = 0; k < p.classPixels.length; k++ )
+			if ( p.classPixels[ k ].length > 0 )
+				out[ j++ ] = k;
+		return out;
+	}
+
+	private static int clamp( final int v, final int max )
+	{
+		return Math.max( 0, Math.min( max, v ) );
+	}
+}

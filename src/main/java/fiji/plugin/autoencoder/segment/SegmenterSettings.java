@@ -1,0 +1,112 @@
+package fiji.plugin.autoencoder.segment;
+
+import java.util.Locale;
+
+import fiji.plugin.autoencoder.model.ModelSpec;
+
+/**
+ * The settings of a supervised segmenter training (Train Segmenter), each
+ * with its one default: the command's fields start from these constants and
+ * {@link SegmenterTrainer} reads an instance.
+ *
+ * <pre>{@code
+ * SegmenterSettings s = new SegmenterSettings();
+ * s.scale = 4;            // train and predict at 1/4 resolution
+ * s.classes = 2;          // masks hold 0, 1 and 2
+ * }</pre>
+ */
+public final class SegmenterSettings
+{
+	public static final String LOSS = "Dice + BCE";
+
+	public static final String[] LOSSES = { "Dice + BCE", "BCE", "Dice" };
+
+	public static final int CLASSES = 0, SCALE = 0, EPOCHS = 60, PATCHES_PER_EPOCH = 512, PATCH_SIZE = 64, BATCH_SIZE = 16, PATIENCE = 15;
+
+	public static final double LEARNING_RATE = 1e-3, VALIDATION_FRACTION = 0.15, FOREGROUND_FRACTION = 0.5, INTENSITY_AUGMENTATION = 0.2;
+
+	public static final long SEED = 42;
+
+	/** "Dice + BCE", "BCE" or "Dice" (with several classes BCE is the categorical cross-entropy). */
+	public String loss = LOSS;
+
+	/** Foreground classes in the masks; 0 reads them from the masks (one foreground value: binary; values 1..K: K classes). */
+	public int classes = CLASSES;
+
+	/** Train and predict at 1/scale resolution; 0 picks it from the masks' object sizes ({@link SegmentScale#auto}). */
+	public int scale = SCALE;
+
+	public int epochs = EPOCHS, patchesPerEpoch = PATCHES_PER_EPOCH, patchSize = PATCH_SIZE, batchSize = BATCH_SIZE;
+
+	/** Stop when the validation loss has not improved for this many epochs (0: never); the best epoch is kept in any case. */
+	public int patience = PATIENCE;
+
+	public double learningRate = LEARNING_RATE;
+
+	/** Share of the training images (or, for one image, of its rows at the bottom) held out for validation; 0 with separate validation images. */
+	public double validationFraction = VALIDATION_FRACTION;
+
+	/** Share of patches centred on a pixel of a class (each class equally often): class-balanced sampling. */
+	public double foregroundFraction = FOREGROUND_FRACTION;
+
+	/** Random intensity gain and offset of the normalised training patches, up to this much (0: none). */
+	public double intensityAugmentation = INTENSITY_AUGMENTATION;
+
+	public long seed = SEED;
+
+	/** Replace the model file if it holds a model already. */
+	public boolean overwrite = false;
+
+	/** TensorFlow threads; 0: the system property autoencoder.threads, else all cores. */
+	public int threads = 0;
+
+	/**
+	 * Filters per U-Net level (its length is the number of levels); null keeps {@link fiji.plugin.autoencoder.model.Presets#segmenter}'s
+	 * 16-32-64. The default, 4 levels with 2 convolutions each, sees about 4 times farther (ultrasound test Dice 0.33 / 0.63 against
+	 * 0.30 / 0.31 for the preset, bench/results/real-quality-segment.md).
+	 */
+	public int[] layers = { 16, 32, 64, 128 };
+
+	/** Convolutions per U-Net level (1 or 2). */
+	public int convsPerLevel = 2;
+
+	/** The spec loss for a loss name. */
+	public static ModelSpec.Loss loss( final String name )
+	{
+		final String n = name == null ? "" : name.trim().toLowerCase( Locale.ROOT ).replace( " ", "" );
+		switch ( n )
+		{
+		case "dice+bce":
+		case "dice_bce":
+			return ModelSpec.Loss.DICE_BCE;
+		case "bce":
+			return ModelSpec.Loss.BCE;
+		case "dice":
+			return ModelSpec.Loss.DICE;
+		default:
+			throw new IllegalArgumentException( "Unknown segmentation loss '" + name + "': use Dice + BCE, BCE or Dice" );
+		}
+	}
+
+	/** Checks the values, naming the first bad one. */
+	public SegmenterSettings validate()
+	{
+		loss( loss );
+		check( classes >= 0 && classes < 255, "classes must be 0 (from the masks) to 254, got " + classes );
+		check( scale >= 0, "scale must be 0 (automatic) or a factor of 1 or more, got " + scale );
+		check( epochs >= 1 && patchesPerEpoch >= 1 && batchSize >= 1, "epochs, patches_per_epoch and batch_size must be at least 1" );
+		check( patchSize >= 8 && patchSize % 8 == 0, "patch_size must be a multiple of 8 (the U-Net's size multiple), got " + patchSize );
+		check( patience >= 0, "patience must be 0 (never stop early) or more, got " + patience );
+		check( learningRate > 0, "learning_rate must be positive, got " + learningRate );
+		check( validationFraction >= 0 && validationFraction < 1, "validation_fraction must be in [0, 1), got " + validationFraction );
+		check( foregroundFraction >= 0 && foregroundFraction <= 1, "foreground_fraction must be in [0, 1], got " + foregroundFraction );
+		check( intensityAugmentation >= 0 && intensityAugmentation < 1, "intensity_augmentation must be in [0, 1), got " + intensityAugmentation );
+		return this;
+	}
+
+	private static void check( final boolean ok, final String message )
+	{
+		if ( !ok )
+			throw new IllegalArgumentException( message );
+	}
+}
