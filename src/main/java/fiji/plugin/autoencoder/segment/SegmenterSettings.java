@@ -23,6 +23,8 @@ public final class SegmenterSettings
 
 	public static final int CLASSES = 0, SCALE = 0, EPOCHS = 60, PATCHES_PER_EPOCH = 512, PATCH_SIZE = 64, BATCH_SIZE = 16, PATIENCE = 15;
 
+	public static final double MINUTES = 0;
+
 	public static final double LEARNING_RATE = 1e-3, VALIDATION_FRACTION = 0.15, FOREGROUND_FRACTION = 0.5, INTENSITY_AUGMENTATION = 0.2;
 
 	public static final long SEED = 42;
@@ -42,6 +44,9 @@ public final class SegmenterSettings
 	public int patience = PATIENCE;
 
 	public double learningRate = LEARNING_RATE;
+
+	/** Time budget in minutes (0: none): no epoch starts once it would end after it; the epochs stay the upper bound. */
+	public double minutes = MINUTES;
 
 	/** Share of the training images (or, for one image, of its rows at the bottom) held out for validation; 0 with separate validation images. */
 	public double validationFraction = VALIDATION_FRACTION;
@@ -97,6 +102,7 @@ public final class SegmenterSettings
 		check( epochs >= 1 && patchesPerEpoch >= 1 && batchSize >= 1, "epochs, patches_per_epoch and batch_size must be at least 1" );
 		check( patchSize >= 8 && patchSize % 8 == 0, "patch_size must be a multiple of 8 (the U-Net's size multiple), got " + patchSize );
 		check( patience >= 0, "patience must be 0 (never stop early) or more, got " + patience );
+		check( minutes >= 0 && !Double.isInfinite( minutes ), "minutes must be 0 (no time budget) or a positive number of minutes, got " + minutes );
 		check( learningRate > 0, "learning_rate must be positive, got " + learningRate );
 		check( validationFraction >= 0 && validationFraction < 1, "validation_fraction must be in [0, 1), got " + validationFraction );
 		check( foregroundFraction >= 0 && foregroundFraction <= 1, "foreground_fraction must be in [0, 1], got " + foregroundFraction );
