@@ -51,6 +51,8 @@ public class UltrasoundBench
 		{
 			if ( args.length > 1 && args[ 1 ].equals( "nuclei" ) )
 				nuclei( Paths.get( args[ 0 ] ) );
+			else if ( args.length > 1 && args[ 1 ].equals( "nuclei-eval" ) )
+				nucleiEvaluate( Paths.get( args[ 0 ] ).resolve( "nuclei.aemodel.zip" ) );
 			else if ( args.length > 1 && args[ 1 ].equals( "eval" ) )
 				evaluate( Paths.get( args[ 0 ] ).resolve( "ultrasound.aemodel.zip" ) );
 			else
@@ -201,6 +203,25 @@ public class UltrasoundBench
 			final Segmentation seg = SegmenterPrediction.segment( m, test[ 0 ], 0.5, 0, new ImageRunner.Options(), Progress.none() );
 			System.out.println( String.format( Locale.ROOT, "nuclei (defaults): Dice %.4f; %s (%.0f s, load %s)", fiji.plugin.autoencoder.segment.Evaluation.dice( seg.mask, test[ 1 ] ),
 					r.message(), seconds, DenoiseBench.loadAverage() ) );
+		}
+	}
+
+	/** A trained nuclei model with and without the object prior (learned from the training half's mask) and flip averaging, on the test half. */
+	static void nucleiEvaluate( final Path file ) throws IOException
+	{
+		final ImagePlus img = IJ.openImage( SegmentTwin.DATA + "img2d_512.tif" ), labels = IJ.openImage( SegmentTwin.DATA + "mask2d_512.tif" );
+		final ImagePlus[] train = SegmentBench.halves( img, labels, 0 ), test = SegmentBench.halves( img, labels, 256 );
+		final fiji.plugin.autoencoder.segment.ObjectPrior prior = fiji.plugin.autoencoder.segment.ObjectPrior.of( List.of( train[ 1 ] ), 1 );
+		System.out.println( "nuclei object prior: " + prior );
+		try ( ModelFile.Loaded m = ModelFile.load( file, 0 ) )
+		{
+			for ( final boolean flips : new boolean[] { false, true } )
+				for ( final boolean usePrior : new boolean[] { false, true } )
+				{
+					final Segmentation seg = SegmenterPrediction.segment( m, test[ 0 ], 0.5, 0, usePrior ? prior : null, flips, new ImageRunner.Options(), Progress.none() );
+					System.out.println( String.format( Locale.ROOT, "nuclei test half, prior %-5s flips %-5s: Dice %.4f", usePrior, flips,
+							fiji.plugin.autoencoder.segment.Evaluation.dice( seg.mask, test[ 1 ] ) ) );
+				}
 		}
 	}
 

@@ -45,7 +45,7 @@ public class SegmentImageCommand extends ContextCommand
 
 	@Parameter( label = "Average 4 flips (4x the time)", required = false,
 			description = "Also predicts the image flipped left-right, top-bottom and both, and averages the probabilities" )
-	private boolean flip_averaging = false;
+	private boolean flip_averaging = SegmenterPrediction.FLIP_AVERAGING;
 
 	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
 	private int tile_size = 0;

@@ -27,6 +27,12 @@ import ij.process.FloatProcessor;
  */
 public final class SegmenterPrediction
 {
+	/**
+	 * Segment Image's default for flip averaging: on, as it raised the mean Dice on held-out training images of two ultrasound models
+	 * (class 2 +0.007 and +0.030, class 1 +0.000 and -0.004) and nuclei Dice 0.934 to 0.936, for 4x the prediction time.
+	 */
+	public static final boolean FLIP_AVERAGING = true;
+
 	private SegmenterPrediction()
 	{}
 
@@ -83,12 +89,12 @@ public final class SegmenterPrediction
 
 	/**
 	 * Probability, per-class masks and objects (at least {@code minSize} pixels), table with shape measurements, and a hint when the threshold is never reached;
-	 * with the model's {@link ObjectPrior} applied (when it has one) and no flips.
+	 * with the model's {@link ObjectPrior} applied (when it has one) and flip averaging as {@link #FLIP_AVERAGING}.
 	 */
 	public static Segmentation segment( final ModelFile.Loaded model, final ImagePlus input, final double threshold, final int minSize, final ImageRunner.Options options,
 			final Progress progress )
 	{
-		return segment( model, input, threshold, minSize, SegmenterInfo.of( model ).prior, false, options, progress );
+		return segment( model, input, threshold, minSize, SegmenterInfo.of( model ).prior, FLIP_AVERAGING, options, progress );
 	}
 
 	/**
