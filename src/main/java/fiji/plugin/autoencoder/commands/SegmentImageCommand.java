@@ -40,7 +40,7 @@ public class SegmentImageCommand extends ContextCommand
 	private int min_size = 0;
 
 	@Parameter( label = "Object prior from the training masks", required = false,
-			description = "Keep per class at most as many objects as a training mask had (the most probable), none under half the smallest training object, and fill holes when no training object had one" )
+			description = "Keep only the most probable object of a class that had one per training mask, none under half the smallest training object, and fill holes when no training object had one" )
 	private boolean object_prior = true;
 
 	@Parameter( label = "Average 4 flips (4x the time)", required = false,

@@ -16,8 +16,9 @@ import ij.process.ImageProcessor;
  * What the training masks say about the objects of each class, learned at
  * training and applied after prediction (Segment Image's
  * {@code object_prior}): the most objects of a class in one training plane
- * (predictions keep that many, the most probable first: the largest sum of the
- * class probability), the smallest training object (predicted objects under
+ * (when it is 1, predictions keep only the most probable object: the largest
+ * sum of the class probability; larger counts are not a limit, as another
+ * image may well hold more), the smallest training object (predicted objects under
  * half its area are dropped), and whether any training object has a hole
  * (if none has, holes in predicted objects are filled).
  *
@@ -89,8 +90,8 @@ public final class ObjectPrior
 	}
 
 	/**
-	 * One class of a segmentation with the prior applied: in each plane at most
-	 * {@code maxObjects} objects (those with the largest probability sum), none
+	 * One class of a segmentation with the prior applied: in each plane only the
+	 * object with the largest probability sum when every training plane had at most one, none
 	 * under half the smallest training object, holes filled unless training
 	 * objects had holes; labels renumbered and measured on {@code score}.
 	 *
@@ -100,7 +101,7 @@ public final class ObjectPrior
 	 */
 	public Segmentation apply( final Segmentation seg, final ImagePlus score, final int c )
 	{
-		final int k = c - 1, w = seg.labels.getWidth(), h = seg.labels.getHeight(), n = w * h;
+		final int k = c - 1, w = seg.labels.getWidth(), h = seg.labels.getHeight(), n = w * h, limit = maxObjects[ k ] == 1 ? 1 : 0;
 		final ImageStack out = new ImageStack( w, h );
 		for ( int t = 1; t <= seg.labels.getNFrames(); t++ )
 			for ( int z = 1; z <= seg.labels.getNSlices(); z++ )
@@ -123,7 +124,7 @@ public final class ObjectPrior
 				Arrays.sort( order, ( a, b ) -> Double.compare( mass[ b ], mass[ a ] ) );
 				int kept = 0;
 				for ( final int label : order )
-					if ( area[ label ] > 0 && 2L * area[ label ] >= minArea[ k ] && ( maxObjects[ k ] <= 0 || kept < maxObjects[ k ] ) )
+					if ( area[ label ] > 0 && 2L * area[ label ] >= minArea[ k ] && ( limit == 0 || kept < limit ) )
 					{
 						keep[ label ] = true;
 						kept++;
@@ -179,8 +180,8 @@ public final class ObjectPrior
 	{
 		final StringBuilder s = new StringBuilder();
 		for ( int c = 0; c < minArea.length; c++ )
-			s.append( c > 0 ? "; " : "" ).append( String.format( Locale.ROOT, "class %d: at most %d object(s) of at least %d px, holes %s", c + 1, maxObjects[ c ], minArea[ c ] / 2,
-					holes[ c ] ? "kept" : "filled" ) );
+			s.append( c > 0 ? "; " : "" ).append( String.format( Locale.ROOT, "class %d: %s of at least %d px, holes %s", c + 1,
+					maxObjects[ c ] == 1 ? "the most probable object" : "any number of objects (up to " + maxObjects[ c ] + " in a training mask)", minArea[ c ] / 2, holes[ c ] ? "kept" : "filled" ) );
 		return s.toString();
 	}
 
