@@ -125,6 +125,8 @@ public enum TrainingMode
 			job.storeNormalization = true; // test images with other content are scaled like the training data
 			job.channelwise = true; // one shared single-channel network per channel: channels cannot mix
 		}
+		if ( this == DENOISE_SYNTHETIC || this == DENOISE_RECORRUPTED )
+			spec.residual = true; // the net predicts the correction of its input: +0.1 dB in 2 minutes on ihc validation patches (bench/results/real-quality.md)
 		if ( this == DENOISE_SELF_SUPERVISED )
 		{
 			spec.weightedLoss = true;
