@@ -84,6 +84,13 @@ public class RealQualityBench
 			for ( final String cn : cases )
 			{
 				final Case c = build( cn.trim() );
+				for ( final String extra : prop( "rq.extra", "" ).split( "," ) ) // screening: more clean training images (scikit-image RGB files)
+					if ( !extra.isBlank() )
+					{
+						final ImagePlus rgb = IJ.openImage( SKIMAGE + extra.trim() );
+						c.trainImages.add( crop( rgb, 0, 0, rgb.getWidth(), rgb.getHeight() ) );
+						c.train += " + " + extra.trim();
+					}
 				System.out.println( "case " + c.name + ": train " + c.train + "; test " + c.test );
 				for ( final String ns : noises )
 				{
@@ -147,6 +154,7 @@ public class RealQualityBench
 			}
 		}
 		System.out.println( "rows in " + tsv );
+		System.exit( 0 ); // a library's non-daemon thread pool would keep the JVM (and the script waiting on it) alive
 	}
 
 	/** Idea-screening overrides of the product's architecture and optimiser (unset: the product defaults). */
