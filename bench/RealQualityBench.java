@@ -148,7 +148,7 @@ public class RealQualityBench
 											r.training.bestEpoch, Metrics.psnr( y, px( dc1.get( ch ) ), 255 ), q.gainDb(), q.withReference ? "held-out training pixels" : "noise2self on the test image", truth ) );
 						}
 						out.flush();
-						System.out.println( key + " " + mode + ": " + r.training.message + " " + q.message() );
+						System.out.println( key + " " + mode + ": " + r.training.message + " " + q.message() + " (residual " + job.spec.residual + ", blur sigma " + job.spec.residualBlur + ")" );
 					}
 				}
 			}
@@ -169,6 +169,8 @@ public class RealQualityBench
 			job.spec.learningRate = Double.parseDouble( System.getProperty( "rq.lr" ) );
 		if ( System.getProperty( "rq.decay" ) != null )
 			job.spec.decay = Double.parseDouble( System.getProperty( "rq.decay" ) );
+		if ( System.getProperty( "rq.blur" ) != null )
+			job.spec.residualBlur = Double.parseDouble( System.getProperty( "rq.blur" ) );
 		if ( System.getProperty( "rq.residual" ) != null )
 			job.spec.residual = Boolean.parseBoolean( System.getProperty( "rq.residual" ) );
 	}

@@ -22,7 +22,7 @@ import net.imglib2.view.Views;
 
 /**
  * The networks the denoising modes build (the synthetic-noise and noisy image +
- * noise model modes predict the correction of their input, the blind-spot mode
+ * noise model modes predict the correction of a Gaussian blur of their input, the blind-spot mode
  * does not, since its masked input pixel is a neighbour's value) run tiled
  * exactly as untiled.
  */
@@ -39,7 +39,10 @@ class DenoiserModeTilingTest
 		{
 			final ModelSpec spec = mode.job( List.of( cell ), Paths.get( "unused.aemodel.zip" ), NoiseModel.gaussian( 10 ), 3 ).spec.copy();
 			if ( mode == TrainingMode.DENOISE_SYNTHETIC || mode == TrainingMode.DENOISE_RECORRUPTED )
+			{
 				assertTrue( spec.residual, mode + ": the network predicts the correction of its input" );
+				assertTrue( spec.residualBlur >= 0.5, mode + ": of a Gaussian blur of its input, sigma " + spec.residualBlur );
+			}
 			if ( mode == TrainingMode.DENOISE_SELF_SUPERVISED )
 				assertFalse( spec.residual, "blind-spot: no residual (the masked pixel is not the pixel)" );
 			spec.height = 64;
@@ -49,7 +52,7 @@ class DenoiserModeTilingTest
 				final int t = 64 + 2 * m.halo();
 				@SuppressWarnings( "unchecked" )
 				final double d = ModelTilingTest.maxDiffTiledVsUntiled( m, crop, norm, new int[] { t, t + m.sizeMultiple() } );
-				System.out.println( mode + " (residual " + spec.residual + "): tiled vs untiled max abs diff " + d );
+				System.out.println( mode + " (residual " + spec.residual + ", blur " + spec.residualBlur + "): tiled vs untiled max abs diff " + d );
 				assertTrue( d < 1e-5, mode + ": tiled differs from untiled by " + d );
 			}
 		}
