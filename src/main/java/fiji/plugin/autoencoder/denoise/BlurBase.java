@@ -44,7 +44,9 @@ public final class BlurBase
 		int n = 0;
 		for ( final ImageProcessor ip : planes( noisy ) )
 		{
-			sum += GainEstimate.estimate( ( float[] ) ip.getPixels(), ip.getWidth(), ip.getHeight(), x -> x ).gaussianSigma;
+			final int w = ip.getWidth(), h = ip.getHeight();
+			// the reference denoiser (a sigma-1 blur) only sets the noise variance estimate; the sweep picks the sigma
+			sum += GainEstimate.estimate( ( float[] ) ip.getPixels(), w, h, x -> ClassicBaselines.gaussian( x, w, h, 1 ) ).gaussianSigma;
 			n++;
 		}
 		return sum / n;
