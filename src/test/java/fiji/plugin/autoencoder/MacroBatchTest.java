@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.denoise.Metrics;
 import fiji.plugin.autoencoder.denoise.NoiseModel;
 import ij.IJ;
@@ -139,7 +140,7 @@ class MacroBatchTest
 			final fiji.plugin.autoencoder.segment.AnomalyMap.Options o = new fiji.plugin.autoencoder.segment.AnomalyMap.Options().sigma( 0 );
 			o.tiling.averageOrientations = true;
 			final double expected = fiji.plugin.autoencoder.segment.Thresholds.calibrated(
-					fiji.plugin.autoencoder.segment.AnomalyMap.compute( m, checkImage, o, fiji.plugin.autoencoder.Progress.none() ), 1e-4 );
+					fiji.plugin.autoencoder.segment.AnomalyMap.compute( m, checkImage, o, fiji.plugin.autoencoder.core.Progress.none() ), 1e-4 );
 			assertTrue( expected > 0.02, "the seed lies above the (low) threshold the test gives: " + expected );
 			assertEquals( expected, Double.parseDouble( seeded.group( 1 ) ), 1e-4, log );
 		}

@@ -13,6 +13,7 @@ import org.scijava.plugin.Plugin;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.segment.Segmentation;
 import fiji.plugin.autoencoder.segment.SegmenterPrediction;
+import fiji.plugin.autoencoder.ui.SegmentationOutputs;
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
 

@@ -19,7 +19,7 @@ import ij.process.FloatProcessor;
  * blind-spot masking, or from clean images with synthetic noise), anomaly
  * detectors for Segment by Reconstruction (trained on normal images with
  * {@link SyntheticAnomalies}; the anomaly segmenter adds a second stage, see
- * {@code commands.TrainingSettings.run}) and plain autoencoders. {@link #job} sets up an
+ * {@code workflow.TrainingSettings.run}) and plain autoencoders. {@link #job} sets up an
  * {@link ImageTrainingJob} accordingly (for the anomaly segmenter: its first stage).
  */
 public enum TrainingMode

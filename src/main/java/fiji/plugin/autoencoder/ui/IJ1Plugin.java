@@ -1,7 +1,8 @@
 package fiji.plugin.autoencoder.ui;
 
-import fiji.plugin.autoencoder.MacroCalls;
 import fiji.plugin.autoencoder.denoise.TrainingMode;
+import fiji.plugin.autoencoder.macro.ImageEntries;
+import fiji.plugin.autoencoder.macro.TrainEntry;
 import ij.IJ;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
@@ -10,7 +11,7 @@ import ij.plugin.PlugIn;
  * The ImageJ 1 menu entries (plugins.config) for plain ImageJ without Fiji:
  * a GenericDialog whose field labels are the snake_case macro keys, so the
  * ImageJ 1 recorder writes the same keys as the Fiji commands; the work is
- * done by {@link MacroCalls}.
+ * done by the plain-macro entries of {@code macro} ({@code MacroCalls}).
  */
 public class IJ1Plugin implements PlugIn
 {
@@ -31,7 +32,7 @@ public class IJ1Plugin implements PlugIn
 			gd.showDialog();
 			if ( gd.wasCanceled() )
 				return;
-			MacroCalls.train( "mode=[" + gd.getNextChoice() + "] noise=[" + gd.getNextString() + "] model_file=[" + gd.getNextString() + "] epochs=" + ( int ) gd.getNextNumber()
+			TrainEntry.train( "mode=[" + gd.getNextChoice() + "] noise=[" + gd.getNextString() + "] model_file=[" + gd.getNextString() + "] epochs=" + ( int ) gd.getNextNumber()
 					+ " patches_per_epoch=" + ( int ) gd.getNextNumber() + " patch_size=" + ( int ) gd.getNextNumber() + " batch_size=" + ( int ) gd.getNextNumber() + " overwrite=" + gd.getNextBoolean() );
 		}
 		else if ( "denoise".equals( arg ) )
@@ -43,7 +44,7 @@ public class IJ1Plugin implements PlugIn
 			gd.showDialog();
 			if ( gd.wasCanceled() )
 				return;
-			MacroCalls.denoise( "model_file=[" + gd.getNextString() + "] output_type=[" + gd.getNextChoice() + "] tile_size=" + ( int ) gd.getNextNumber()
+			ImageEntries.denoise( "model_file=[" + gd.getNextString() + "] output_type=[" + gd.getNextChoice() + "] tile_size=" + ( int ) gd.getNextNumber()
 					+ " average_orientations=" + gd.getNextBoolean() );
 		}
 		else if ( "folder".equals( arg ) )
@@ -56,7 +57,7 @@ public class IJ1Plugin implements PlugIn
 			gd.showDialog();
 			if ( gd.wasCanceled() )
 				return;
-			MacroCalls.denoiseFolder( "input_folder=[" + gd.getNextString() + "] output_folder=[" + gd.getNextString() + "] model_file=[" + gd.getNextString()
+			ImageEntries.denoiseFolder( "input_folder=[" + gd.getNextString() + "] output_folder=[" + gd.getNextString() + "] model_file=[" + gd.getNextString()
 					+ "] shard_index=" + ( int ) gd.getNextNumber() + " shard_count=" + ( int ) gd.getNextNumber() );
 		}
 		else if ( "segment".equals( arg ) )
@@ -76,7 +77,7 @@ public class IJ1Plugin implements PlugIn
 			gd.showDialog();
 			if ( gd.wasCanceled() )
 				return;
-			MacroCalls.segment( "model_file=[" + gd.getNextString() + "] threshold_method=" + gd.getNextChoice() + " threshold_value=" + gd.getNextNumber()
+			ImageEntries.segment( "model_file=[" + gd.getNextString() + "] threshold_method=" + gd.getNextChoice() + " threshold_value=" + gd.getNextNumber()
 					+ " smoothing_sigma=" + gd.getNextNumber() + " min_size=" + ( int ) gd.getNextNumber() + " seed_threshold=" + gd.getNextNumber()
 					+ " normal_image=[" + gd.getNextString() + "] seed_false_positive_rate=" + gd.getNextNumber() + " tile_size=" + ( int ) gd.getNextNumber()
 					+ " average_orientations=" + gd.getNextBoolean() );

@@ -15,16 +15,16 @@ import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 
 import fiji.plugin.autoencoder.MacroCalls;
-import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.commands.SegmentByReconstructionCommand;
 import fiji.plugin.autoencoder.commands.TrainAutoencoderCommand;
-import fiji.plugin.autoencoder.commands.TrainingSettings;
 import fiji.plugin.autoencoder.convert.TestImages;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import fiji.plugin.autoencoder.train.History;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
 import fiji.plugin.autoencoder.train.TrainingListener;
+import fiji.plugin.autoencoder.workflow.TrainingSettings;
 import ij.ImagePlus;
 import ij.process.ImageProcessor;
 

@@ -17,8 +17,8 @@ import org.scijava.Context;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 
-import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.commands.TrainSegmenterCommand;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.tiling.ImageRunner;

@@ -17,9 +17,9 @@ import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 
 import fiji.plugin.autoencoder.MacroCalls;
-import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.commands.SegmentFolderCommand;
 import fiji.plugin.autoencoder.convert.TestImages;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.model.Presets;
