@@ -24,8 +24,8 @@ import ij.process.FloatProcessor;
  */
 public enum TrainingMode
 {
-	DENOISE_PAIRED( "Denoise (paired)" ),
 	DENOISE_SELF_SUPERVISED( "Denoise (self-supervised)" ),
+	DENOISE_PAIRED( "Denoise (paired)" ),
 	DENOISE_SYNTHETIC( "Denoise (synthetic noise)" ),
 	/** From the noisy images alone with a known noise model: {@link Recorruption} pairs, no blind spot. */
 	DENOISE_RECORRUPTED( "Denoise (noisy image + noise model)" ),

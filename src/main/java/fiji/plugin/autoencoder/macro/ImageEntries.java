@@ -19,6 +19,7 @@ import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
 import fiji.plugin.autoencoder.segment.Segmentation;
 import fiji.plugin.autoencoder.segment.SegmentationFiles;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
+import fiji.plugin.autoencoder.workflow.Settings;
 import ij.IJ;
 import ij.ImagePlus;
 
@@ -59,7 +60,7 @@ public final class ImageEntries
 				OutputPaths.checkImageTarget( target );
 			}
 			logNote( Denoiser.normalizationNote( model, tiles ) );
-			final ImagePlus out = Denoiser.apply( model, input, type, o.string( "suffix", "denoised" ), tiles, BatchProgress.forMacro( "denoise" ) );
+			final ImagePlus out = Denoiser.apply( model, input, type, o.string( "suffix", Settings.SUFFIX.defaultValue ), tiles, BatchProgress.forMacro( "denoise" ) );
 			if ( target == null )
 			{
 				out.show();
@@ -87,7 +88,7 @@ public final class ImageEntries
 			o = MacroOptions.parse( options, "denoise folder", FOLDER_DENOISE_KEYS );
 			type = outputType( o );
 			tiles = tiles( o );
-			folder = folder( o, suffix = o.string( "suffix", "denoised" ) );
+			folder = folder( o, suffix = o.string( "suffix", Settings.SUFFIX.defaultValue ) );
 		}
 		catch ( final RuntimeException e )
 		{
@@ -121,7 +122,7 @@ public final class ImageEntries
 		try
 		{
 			o = MacroOptions.parse( options, "segment", SEGMENT_KEYS );
-			s = segmentSettings( o );
+			s = segmentSettings( o, Settings.SEGMENT );
 		}
 		catch ( final RuntimeException e )
 		{
@@ -171,7 +172,7 @@ public final class ImageEntries
 		{
 			o = MacroOptions.parse( options, "segment folder", FOLDER_SEGMENT_KEYS );
 			folder = folder( o, SegmentationFiles.LABELS );
-			s = segmentSettings( o );
+			s = segmentSettings( o, Settings.SEGMENT_FOLDER );
 		}
 		catch ( final RuntimeException e )
 		{
