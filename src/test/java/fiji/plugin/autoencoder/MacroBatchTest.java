@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import ij.process.FloatProcessor;
  * JVM with no display, with the example macro: it trains a denoiser on one
  * noisy image and denoises a folder; the files and their PSNR are checked.
  */
+@Tag( "slow" ) // training quality: excluded from the fast tier (mvn test -Pfast)
 class MacroBatchTest
 {
 	@TempDir

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
@@ -35,6 +36,7 @@ import ij.process.ImageProcessor;
  * averaged over 8 orientations), and a resume of this mode is refused with the
  * way out.
  */
+@Tag( "slow" ) // training quality: excluded from the fast tier (mvn test -Pfast)
 class AnomalySegmenterModeTest
 {
 	@TempDir

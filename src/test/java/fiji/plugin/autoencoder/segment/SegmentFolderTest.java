@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
@@ -35,6 +36,7 @@ import ij.process.ImageProcessor;
  * per image the same objects as Segment by Reconstruction, the four files,
  * calibration on a normal image, skipping, shards, and bad folders.
  */
+@Tag( "slow" ) // training quality: excluded from the fast tier (mvn test -Pfast)
 class SegmentFolderTest
 {
 	@TempDir
