@@ -119,11 +119,6 @@ public final class MultiStepRunner implements AutoCloseable
 		}
 	}
 
-	/** True if the samples live in the graph (no image data is copied per run). */
-	public boolean isUploaded()
-	{
-		return uploaded;
-	}
 
 	/** Samples consumed per run: steps x batch. */
 	public int samplesPerRun()
