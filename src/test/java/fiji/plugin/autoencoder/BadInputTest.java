@@ -12,14 +12,14 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import fiji.plugin.autoencoder.commands.TrainingSettings;
+import fiji.plugin.autoencoder.batch.FolderProcessor;
 import fiji.plugin.autoencoder.convert.ImagePlusImages;
-import fiji.plugin.autoencoder.denoise.FolderProcessor;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.io.OutputCheck;
 import fiji.plugin.autoencoder.model.Model;
 import fiji.plugin.autoencoder.model.TensorFlowThreads;
 import fiji.plugin.autoencoder.segment.SupervisedSegmenter;
+import fiji.plugin.autoencoder.workflow.TrainingSettings;
 import ij.ImagePlus;
 import ij.io.FileSaver;
 import ij.process.ByteProcessor;

@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.denoise.Metrics;
 import fiji.plugin.autoencoder.denoise.NoiseModel;
 import ij.IJ;
@@ -30,6 +32,7 @@ import ij.process.FloatProcessor;
  * JVM with no display, with the example macro: it trains a denoiser on one
  * noisy image and denoises a folder; the files and their PSNR are checked.
  */
+@Tag( "slow" ) // training quality: excluded from the fast tier (mvn test -Pfast)
 class MacroBatchTest
 {
 	@TempDir
@@ -139,7 +142,7 @@ class MacroBatchTest
 			final fiji.plugin.autoencoder.segment.AnomalyMap.Options o = new fiji.plugin.autoencoder.segment.AnomalyMap.Options().sigma( 0 );
 			o.tiling.averageOrientations = true;
 			final double expected = fiji.plugin.autoencoder.segment.Thresholds.calibrated(
-					fiji.plugin.autoencoder.segment.AnomalyMap.compute( m, checkImage, o, fiji.plugin.autoencoder.Progress.none() ), 1e-4 );
+					fiji.plugin.autoencoder.segment.AnomalyMap.compute( m, checkImage, o, fiji.plugin.autoencoder.core.Progress.none() ), 1e-4 );
 			assertTrue( expected > 0.02, "the seed lies above the (low) threshold the test gives: " + expected );
 			assertEquals( expected, Double.parseDouble( seeded.group( 1 ) ), 1e-4, log );
 		}

@@ -6,12 +6,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.convert.ImageAxes;
 import fiji.plugin.autoencoder.convert.ImagePlusImages;
 import fiji.plugin.autoencoder.convert.Normalization;
 import fiji.plugin.autoencoder.convert.Normalizer;
 import fiji.plugin.autoencoder.convert.OutputType;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import ij.ImagePlus;
 import ij.ImageStack;

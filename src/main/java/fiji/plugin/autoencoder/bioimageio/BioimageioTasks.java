@@ -3,7 +3,7 @@ package fiji.plugin.autoencoder.bioimageio;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import ij.ImagePlus;
 

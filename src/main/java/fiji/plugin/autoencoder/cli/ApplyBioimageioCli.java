@@ -4,9 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.batch.FolderProcessor;
 import fiji.plugin.autoencoder.bioimageio.BioimageioTasks;
-import fiji.plugin.autoencoder.denoise.FolderProcessor;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import ij.IJ;
 import ij.ImagePlus;

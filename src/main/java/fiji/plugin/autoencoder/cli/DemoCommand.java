@@ -9,11 +9,11 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
-import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.batch.FolderProcessor;
 import fiji.plugin.autoencoder.convert.OutputType;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.denoise.ClassicBaselines;
 import fiji.plugin.autoencoder.denoise.Denoiser;
-import fiji.plugin.autoencoder.denoise.FolderProcessor;
 import fiji.plugin.autoencoder.denoise.Metrics;
 import fiji.plugin.autoencoder.denoise.NoiseModel;
 import fiji.plugin.autoencoder.denoise.TrainingMode;

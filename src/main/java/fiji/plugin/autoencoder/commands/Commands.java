@@ -6,8 +6,8 @@ import java.nio.file.Path;
 
 import org.scijava.log.LogService;
 
+import fiji.plugin.autoencoder.batch.FolderProcessor;
 import fiji.plugin.autoencoder.convert.OutputType;
-import fiji.plugin.autoencoder.denoise.FolderProcessor;
 import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import ij.ImagePlus;

@@ -10,10 +10,11 @@ import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.batch.FolderProcessor;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.denoise.Denoiser;
-import fiji.plugin.autoencoder.denoise.FolderProcessor;
 import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.workflow.Settings;
 
 /**
  * Plugins > Autoencoder > Denoise Folder: every image of a folder, written as
@@ -39,30 +40,30 @@ public class DenoiseFolderCommand extends ContextCommand
 	private File model_file;
 
 	@Parameter( label = "Output", choices = { "Same as input", "32-bit" } )
-	private String output_type = "Same as input";
+	private String output_type = Settings.of( Settings.DENOISE_FOLDER, "output_type" ).defaultValue;
 
 	@Parameter( label = "Suffix" )
-	private String suffix = "denoised";
+	private String suffix = Settings.of( Settings.DENOISE_FOLDER, "suffix" ).defaultValue;
 
 	@Parameter( label = "Shard index (0-based)", min = "0" )
-	private int shard_index = 0;
+	private int shard_index = Settings.of( Settings.DENOISE_FOLDER, "shard_index" ).defaultInt();
 
 	@Parameter( label = "Shard count", min = "1" )
-	private int shard_count = 1;
+	private int shard_count = Settings.of( Settings.DENOISE_FOLDER, "shard_count" ).defaultInt();
 
 	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
-	private int tile_size = 0;
+	private int tile_size = Settings.of( Settings.DENOISE_FOLDER, "tile_size" ).defaultInt();
 
 	@Parameter( label = "Average 8 orientations (8x slower, less noise)", description = "Denoise the flipped and transposed copies too and average the results back (test-time augmentation)" )
-	private boolean average_orientations = Denoiser.AVERAGE_ORIENTATIONS;
+	private boolean average_orientations = Settings.of( Settings.DENOISE_FOLDER, "average_orientations" ).defaultFlag();
 
 	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
 			description = "Caps the CPU threads TensorFlow uses, e.g. on a shared cluster node; 0: the system property autoencoder.threads, else all cores" )
-	private int threads = 0;
+	private int threads = Settings.of( Settings.DENOISE_FOLDER, "threads" ).defaultInt();
 
 	@Parameter( label = "Normalization", choices = { "Stored (from training)", "Refit on each image" },
 			description = "Stored: the intensity scaling fitted on the training images, the same for every image (default). Refit: fitted anew on each image (old model files always refit)" )
-	private String normalization = "Stored (from training)";
+	private String normalization = Settings.of( Settings.DENOISE_FOLDER, "normalization" ).defaultValue;
 
 	@Parameter( type = ItemIO.OUTPUT )
 	private String summary;

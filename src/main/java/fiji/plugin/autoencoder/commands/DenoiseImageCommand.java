@@ -12,6 +12,7 @@ import org.scijava.plugin.Plugin;
 
 import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.workflow.Settings;
 import ij.ImagePlus;
 
 /** Plugins > Autoencoder > Denoise Image: a trained model applied to the image, tiled; the result is a new image. */
@@ -31,24 +32,24 @@ public class DenoiseImageCommand extends ContextCommand
 	private File model_file;
 
 	@Parameter( label = "Output", choices = { "Same as input", "32-bit" } )
-	private String output_type = "Same as input";
+	private String output_type = Settings.of( Settings.DENOISE, "output_type" ).defaultValue;
 
 	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
-	private int tile_size = 0;
+	private int tile_size = Settings.of( Settings.DENOISE, "tile_size" ).defaultInt();
 
 	@Parameter( label = "Average 8 orientations (8x slower, less noise)", description = "Denoise the flipped and transposed copies too and average the results back (test-time augmentation)" )
-	private boolean average_orientations = Denoiser.AVERAGE_ORIENTATIONS;
+	private boolean average_orientations = Settings.of( Settings.DENOISE, "average_orientations" ).defaultFlag();
 
 	@Parameter( label = "Normalization", choices = { "Stored (from training)", "Refit on each image" },
 			description = "Stored: the intensity scaling fitted on the training images, the same for every image (default). Refit: fitted anew on this image (old model files always refit)" )
-	private String normalization = "Stored (from training)";
+	private String normalization = Settings.of( Settings.DENOISE, "normalization" ).defaultValue;
 
 	@Parameter( label = "Suffix", description = "Added to the title of the result" )
-	private String suffix = "denoised";
+	private String suffix = Settings.of( Settings.DENOISE, "suffix" ).defaultValue;
 
 	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
 			description = "Caps the CPU threads TensorFlow uses, e.g. on a shared cluster node; 0: the system property autoencoder.threads, else all cores" )
-	private int threads = 0;
+	private int threads = Settings.of( Settings.DENOISE, "threads" ).defaultInt();
 
 	@Parameter( type = ItemIO.OUTPUT )
 	private ImagePlus output;

@@ -52,18 +52,16 @@ public class EncodeToTableCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try (ModelFile.Loaded loaded = CommandSupport.load( model_file, threads ))
+		try (ModelFile.Loaded loaded = ModelInputs.load( model_file, threads ))
 		{
-			final ItemSet items = CommandSupport.items( loaded, input, input_folder );
-			codes = CodeTable.encode( loaded.model(), items, batch_size, CommandSupport.progress( status, this ) );
+			final ItemSet items = ModelInputs.items( loaded, input, input_folder );
+			codes = CodeTable.encode( loaded.model(), items, batch_size, new StatusProgress( status, this ) );
 			if ( save_folder != null )
 				log.info( "Saved " + OutputFiles.csv( codes, save_folder.toPath(), "codes", model_file.toPath() ) );
 		}
 		catch ( final Exception e )
 		{
-			final String message = CommandSupport.message( "Encode to Table", e );
-			log.error( message );
-			cancel( message );
+			Errors.report( this, log, "Encode to Table", e );
 		}
 	}
 }

@@ -16,7 +16,7 @@ final class Errors
 	{
 		final Throwable cause = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
 		final String message = e instanceof CancellationException ? what + " cancelled" + ( e.getMessage() == null ? "" : ": " + e.getMessage() )
-				: what + " failed: " + ( cause.getMessage() == null ? cause.toString() : cause.getMessage() );
+				: what + " failed: " + ( cause instanceof java.nio.file.NoSuchFileException ? "file not found: " : "" ) + ( cause.getMessage() == null ? cause.toString() : cause.getMessage() );
 		if ( log != null )
 			log.error( message );
 		if ( log != null && !( cause instanceof IllegalArgumentException || cause instanceof java.io.IOException || e instanceof CancellationException ) )

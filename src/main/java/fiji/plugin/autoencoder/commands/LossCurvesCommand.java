@@ -38,9 +38,9 @@ public class LossCurvesCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try (ModelFile.Loaded loaded = CommandSupport.load( model_file ))
+		try (ModelFile.Loaded loaded = ModelInputs.load( model_file, 0 ))
 		{
-			final History history = CommandSupport.history( loaded, model_file );
+			final History history = ModelInputs.history( loaded, model_file );
 			plot = LossCurves.plot( history, loaded.model().spec().name ).getImagePlus();
 			losses = LossCurves.table( history );
 			if ( save_folder != null )
@@ -51,9 +51,7 @@ public class LossCurvesCommand extends ContextCommand
 		}
 		catch ( final Exception e )
 		{
-			final String message = CommandSupport.message( "Loss Curves", e );
-			log.error( message );
-			cancel( message );
+			Errors.report( this, log, "Loss Curves", e );
 		}
 	}
 }

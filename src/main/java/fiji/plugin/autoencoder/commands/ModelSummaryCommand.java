@@ -36,7 +36,7 @@ public class ModelSummaryCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try (ModelFile.Loaded loaded = CommandSupport.load( model_file ))
+		try (ModelFile.Loaded loaded = ModelInputs.load( model_file, 0 ))
 		{
 			final ModelSummary s = ModelSummary.of( loaded.model() );
 			summary = s.table();
@@ -50,9 +50,7 @@ public class ModelSummaryCommand extends ContextCommand
 		}
 		catch ( final Exception e )
 		{
-			final String message = CommandSupport.message( "Model Summary", e );
-			log.error( message );
-			cancel( message );
+			Errors.report( this, log, "Model Summary", e );
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package fiji.plugin.autoencoder.commands;
 
 import java.io.File;
+
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
@@ -56,10 +57,10 @@ public class PcaPlotCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try (ModelFile.Loaded loaded = CommandSupport.load( model_file, threads ))
+		try (ModelFile.Loaded loaded = ModelInputs.load( model_file, threads ))
 		{
-			final ResultsTable codes = CodeTable.encode( loaded.model(), CommandSupport.items( loaded, input, input_folder ), CodeTable.DEFAULT_BATCH,
-					CommandSupport.progress( status, this ) );
+			final ResultsTable codes = CodeTable.encode( loaded.model(), ModelInputs.items( loaded, input, input_folder ), CodeTable.DEFAULT_BATCH,
+					new StatusProgress( status, this ) );
 			final CodePca view = CodePca.of( codes, loaded.model().spec().name );
 			pca_2d = view.plot2D();
 			pca_3d = view.pca().components() >= 3 ? view.plot3D() : null;
@@ -73,9 +74,7 @@ public class PcaPlotCommand extends ContextCommand
 		}
 		catch ( final Exception e )
 		{
-			final String message = CommandSupport.message( "PCA Plot", e );
-			log.error( message );
-			cancel( message );
+			Errors.report( this, log, "PCA Plot", e );
 		}
 	}
 }

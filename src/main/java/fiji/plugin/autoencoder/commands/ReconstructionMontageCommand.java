@@ -56,9 +56,9 @@ public class ReconstructionMontageCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try (ModelFile.Loaded loaded = CommandSupport.load( model_file, threads ))
+		try (ModelFile.Loaded loaded = ModelInputs.load( model_file, threads ))
 		{
-			final ItemSet items = CommandSupport.items( loaded, input, input_folder );
+			final ItemSet items = ModelInputs.items( loaded, input, input_folder );
 			montage = noise_sigma > 0 ? Montage.denoising( loaded.model(), items, count, gap, noise_sigma, 42 )
 					: Montage.reconstructions( loaded.model(), items, count, gap );
 			if ( save_folder != null )
@@ -66,9 +66,7 @@ public class ReconstructionMontageCommand extends ContextCommand
 		}
 		catch ( final Exception e )
 		{
-			final String message = CommandSupport.message( "Reconstruction Montage", e );
-			log.error( message );
-			cancel( message );
+			Errors.report( this, log, "Reconstruction Montage", e );
 		}
 	}
 }

@@ -11,10 +11,11 @@ import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-import fiji.plugin.autoencoder.denoise.FolderProcessor;
+import fiji.plugin.autoencoder.batch.FolderProcessor;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
 import fiji.plugin.autoencoder.segment.SegmentationFiles;
+import fiji.plugin.autoencoder.workflow.Settings;
 
 /**
  * Plugins > Autoencoder > Segment Folder by Reconstruction: Segment by
@@ -43,23 +44,23 @@ public class SegmentFolderCommand extends ContextCommand
 
 	@Parameter( label = "Threshold method", choices = { "Otsu", "Percentile", "Value", "Calibrated" },
 			description = "Otsu and Percentile are found per image; Value and Calibrated are the same for every image" )
-	private String threshold_method = "Value";
+	private String threshold_method = Settings.of( Settings.SEGMENT_FOLDER, "threshold_method" ).defaultValue;
 
 	@Parameter( label = "Threshold value (percentile, error or false-positive rate)",
 			description = "Percentile: e.g. 99; Value: the reconstruction error itself (for an anomaly segmenter: the probability, e.g. 0.5); Calibrated: the fraction of the normal image's pixels allowed above it, e.g. 0.001" )
-	private double threshold_value = 0.5;
+	private double threshold_value = Settings.of( Settings.SEGMENT_FOLDER, "threshold_value" ).defaultNumber();
 
 	@Parameter( label = "Smoothing sigma (pixels, 0 = none)", min = "0" )
-	private double smoothing_sigma = 0;
+	private double smoothing_sigma = Settings.of( Settings.SEGMENT_FOLDER, "smoothing_sigma" ).defaultNumber();
 
 	@Parameter( label = "Smooth the signed difference" )
-	private boolean smooth_signed = false;
+	private boolean smooth_signed = Settings.of( Settings.SEGMENT_FOLDER, "smooth_signed" ).defaultFlag();
 
 	@Parameter( label = "Minimum object size (pixels)", min = "0" )
-	private int min_size = 10;
+	private int min_size = Settings.of( Settings.SEGMENT_FOLDER, "min_size" ).defaultInt();
 
 	@Parameter( label = "Seed threshold (hysteresis, 0 = off)", min = "0" )
-	private double seed_threshold = 0;
+	private double seed_threshold = Settings.of( Settings.SEGMENT_FOLDER, "seed_threshold" ).defaultNumber();
 
 	// keeps normal_image from being the single unset File input, which SciJava's FilePreprocessor would prompt for (see SegmentByReconstructionCommand)
 	@Parameter( visibility = ItemVisibility.MESSAGE, required = false, persist = false )
@@ -69,23 +70,23 @@ public class SegmentFolderCommand extends ContextCommand
 	private File normal_image;
 
 	@Parameter( label = "Seed false-positive rate (hysteresis on the normal image, 0 = off)", min = "0", max = "0.999" )
-	private double seed_false_positive_rate = 0;
+	private double seed_false_positive_rate = Settings.of( Settings.SEGMENT_FOLDER, "seed_false_positive_rate" ).defaultNumber();
 
 	@Parameter( label = "Shard index (0-based)", min = "0" )
-	private int shard_index = 0;
+	private int shard_index = Settings.of( Settings.SEGMENT_FOLDER, "shard_index" ).defaultInt();
 
 	@Parameter( label = "Shard count", min = "1" )
-	private int shard_count = 1;
+	private int shard_count = Settings.of( Settings.SEGMENT_FOLDER, "shard_count" ).defaultInt();
 
 	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
-	private int tile_size = 0;
+	private int tile_size = Settings.of( Settings.SEGMENT_FOLDER, "tile_size" ).defaultInt();
 
 	@Parameter( label = "Average 8 orientations (8x slower, fewer false objects)" )
-	private boolean average_orientations = false;
+	private boolean average_orientations = Settings.of( Settings.SEGMENT_FOLDER, "average_orientations" ).defaultFlag();
 
 	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
 			description = "Caps the CPU threads TensorFlow uses, e.g. on a shared cluster node; 0: the system property autoencoder.threads, else all cores" )
-	private int threads = 0;
+	private int threads = Settings.of( Settings.SEGMENT_FOLDER, "threads" ).defaultInt();
 
 	@Parameter( type = ItemIO.OUTPUT )
 	private String summary;

@@ -14,6 +14,7 @@ import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.segment.Segmentation;
 import fiji.plugin.autoencoder.segment.SegmenterInfo;
 import fiji.plugin.autoencoder.segment.SegmenterPrediction;
+import fiji.plugin.autoencoder.ui.SegmentationOutputs;
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
 

@@ -2,7 +2,7 @@ package fiji.plugin.autoencoder.commands;
 
 import org.scijava.app.StatusService;
 
-import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.core.Progress;
 
 /** {@link Progress} on SciJava's status bar; cancelled when its command is. */
 final class StatusProgress implements Progress

@@ -13,6 +13,8 @@ import org.scijava.plugin.Plugin;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
 import fiji.plugin.autoencoder.train.TrainingListener;
 import fiji.plugin.autoencoder.ui.TrainingMonitor;
+import fiji.plugin.autoencoder.workflow.Settings;
+import fiji.plugin.autoencoder.workflow.TrainingSettings;
 import ij.ImagePlus;
 
 /**
@@ -36,62 +38,62 @@ public class TrainAutoencoderCommand extends ContextCommand
 	private ImagePlus target;
 
 	@Parameter( label = "Mode", choices = { "Denoise (self-supervised)", "Denoise (paired)", "Denoise (synthetic noise)", "Denoise (noisy image + noise model)", "Anomaly detector (normal images)", "Anomaly segmenter (normal images)", "Conv autoencoder", "Strided conv autoencoder", "Dense autoencoder" } )
-	private String mode = "Denoise (self-supervised)";
+	private String mode = Settings.of( Settings.TRAIN, "mode" ).defaultValue;
 
 	@Parameter( label = "Synthetic noise", description = "e.g. gaussian:sigma=10 (grey values), poisson:peak=30 (30 photons at the brightest pixel: the image's largest value over all "
 			+ "channels becomes 30 photons, so a pixel at a tenth of it gets 3), poisson-gaussian:peak=30,sigma=2 (plus camera read noise of sigma 2 grey values); see the README for camera gain and offset" )
-	private String noise = "poisson-gaussian:peak=30,sigma=2";
+	private String noise = Settings.of( Settings.TRAIN, "noise" ).defaultValue;
 
 	@Parameter( label = "Model file", style = "save" )
 	private File model_file;
 
 	@Parameter( label = "Continue training the model file", persist = false ) // not remembered: a later training into a new file must not fail for it
-	private boolean resume = false;
+	private boolean resume = Settings.of( Settings.TRAIN, "resume" ).defaultFlag();
 
 	@Parameter( label = "Replace the model file if it exists", persist = false ) // not remembered: replacing a model is asked for each time
-	private boolean overwrite = false;
+	private boolean overwrite = Settings.of( Settings.TRAIN, "overwrite" ).defaultFlag();
 
 	@Parameter( label = "Epochs", min = "1" )
-	private int epochs = 20;
+	private int epochs = Settings.of( Settings.TRAIN, "epochs" ).defaultInt();
 
 	@Parameter( label = "Patches per epoch", min = "1" )
-	private int patches_per_epoch = 1024;
+	private int patches_per_epoch = Settings.of( Settings.TRAIN, "patches_per_epoch" ).defaultInt();
 
 	@Parameter( label = "Patch size", min = "8" )
-	private int patch_size = 64;
+	private int patch_size = Settings.of( Settings.TRAIN, "patch_size" ).defaultInt();
 
 	@Parameter( label = "Batch size", min = "1" )
-	private int batch_size = 16;
+	private int batch_size = Settings.of( Settings.TRAIN, "batch_size" ).defaultInt();
 
 	@Parameter( label = "Validation fraction (rows held out)" )
-	private double validation_fraction = 0.1;
+	private double validation_fraction = Settings.of( Settings.TRAIN, "validation_fraction" ).defaultNumber();
 
 	@Parameter( label = "Early-stopping patience (epochs, 0 = off)", min = "0" )
-	private int patience = 5;
+	private int patience = Settings.of( Settings.TRAIN, "patience" ).defaultInt();
 
 	@Parameter( label = "Learning rate" )
-	private double learning_rate = 1e-3;
+	private double learning_rate = Settings.of( Settings.TRAIN, "learning_rate" ).defaultNumber();
 
 	@Parameter( label = "L2 weight decay (0 = none)", min = "0", persist = false,
 			description = "Penalty on the squared weights against overfitting, e.g. 0.0001: try it when the validation loss rises while the training loss falls. Mode 'Anomaly segmenter': applies to its second stage" )
-	private double l2 = 0;
+	private double l2 = Settings.of( Settings.TRAIN, "l2" ).defaultNumber();
 
 	@Parameter( label = "Time budget (minutes, 0 = none)", min = "0", persist = false, description = "Stop after this many minutes (the epochs are then an upper bound); the best model is kept" )
-	private double minutes = 0;
+	private double minutes = Settings.of( Settings.TRAIN, "minutes" ).defaultNumber();
 
 	@Parameter( label = "Channels (denoisers)", choices = { "Each channel alone (no mixing)", "All channels together (may mix them)" }, persist = false,
 			description = "Each alone: one network trained on every channel and applied to each channel on its own, so a channel's result never depends on another channel (default)" )
-	private String channels = "Each channel alone (no mixing)";
+	private String channels = Settings.of( Settings.TRAIN, "channels" ).defaultValue;
 
 	@Parameter( label = "Seed" )
-	private long seed = 42;
+	private long seed = Settings.of( Settings.TRAIN, "seed" ).defaultInt();
 
 	@Parameter( label = "Show live loss plot (needs a display)" )
 	private boolean show_plot = true;
 
 	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
 			description = "Caps the CPU threads TensorFlow uses, e.g. on a shared cluster node; 0: the system property autoencoder.threads, else all cores" )
-	private int threads = 0;
+	private int threads = Settings.of( Settings.TRAIN, "threads" ).defaultInt();
 
 	@Parameter( type = ItemIO.OUTPUT )
 	private String result;

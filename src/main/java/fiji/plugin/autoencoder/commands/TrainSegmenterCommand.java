@@ -15,6 +15,7 @@ import org.scijava.plugin.Plugin;
 import fiji.plugin.autoencoder.segment.SegmenterSettings;
 import fiji.plugin.autoencoder.segment.SegmenterTrainer;
 import fiji.plugin.autoencoder.train.Trainer;
+import fiji.plugin.autoencoder.workflow.TrainingSettings;
 import ij.ImagePlus;
 
 /**

@@ -2,10 +2,10 @@ package fiji.plugin.autoencoder.denoise;
 
 import java.util.List;
 
-import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.convert.Normalization;
 import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.convert.StoredNormalization;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.model.ImagePredictor;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import ij.CompositeImage;

@@ -19,13 +19,13 @@ import ij.process.FloatProcessor;
  * blind-spot masking, or from clean images with synthetic noise), anomaly
  * detectors for Segment by Reconstruction (trained on normal images with
  * {@link SyntheticAnomalies}; the anomaly segmenter adds a second stage, see
- * {@code commands.TrainingSettings.run}) and plain autoencoders. {@link #job} sets up an
+ * {@code workflow.TrainingSettings.run}) and plain autoencoders. {@link #job} sets up an
  * {@link ImageTrainingJob} accordingly (for the anomaly segmenter: its first stage).
  */
 public enum TrainingMode
 {
-	DENOISE_PAIRED( "Denoise (paired)" ),
 	DENOISE_SELF_SUPERVISED( "Denoise (self-supervised)" ),
+	DENOISE_PAIRED( "Denoise (paired)" ),
 	DENOISE_SYNTHETIC( "Denoise (synthetic noise)" ),
 	/** From the noisy images alone with a known noise model: {@link Recorruption} pairs, no blind spot. */
 	DENOISE_RECORRUPTED( "Denoise (noisy image + noise model)" ),

@@ -1,12 +1,17 @@
 /**
- * The denoising use case without TensorFlow: synthetic noise ({@link fiji.plugin.autoencoder.denoise.NoiseModel}),
+ * The denoising use case: synthetic noise ({@link fiji.plugin.autoencoder.denoise.NoiseModel}),
  * quality metrics ({@link fiji.plugin.autoencoder.denoise.Metrics}: PSNR, scikit-image-compatible SSIM),
  * classic baselines to beat ({@link fiji.plugin.autoencoder.denoise.ClassicBaselines}), Noise2Void
- * blind-spot masking ({@link fiji.plugin.autoencoder.denoise.BlindSpotMasker}) and supervised
- * training pairs ({@link fiji.plugin.autoencoder.denoise.PairedPatches}).
+ * blind-spot masking ({@link fiji.plugin.autoencoder.denoise.BlindSpotMasker}), supervised and
+ * recorrupted training pairs ({@link fiji.plugin.autoencoder.denoise.PairedPatches},
+ * {@link fiji.plugin.autoencoder.denoise.Recorruption}), the training modes of "Train Autoencoder"
+ * ({@link fiji.plugin.autoencoder.denoise.TrainingMode}, which set up a {@code train.ImageTrainingJob}),
+ * and applying a trained model to an ImageJ image ({@link fiji.plugin.autoencoder.denoise.Denoiser},
+ * through {@code tiling}; TensorFlow runs there).
  * <p>
- * Images are plain row-major {@code float[]} (x fastest) with explicit width and height, or
- * ImageJ {@code FloatProcessor}s; batches are channels last (N,H,W,C). Everything random takes
- * an explicit seed or {@link java.util.SplittableRandom}: same seed, same result.
+ * The noise, metric and masking classes work on plain row-major {@code float[]} (x fastest) with
+ * explicit width and height, or ImageJ {@code FloatProcessor}s, without TensorFlow; batches are
+ * channels last (N,H,W,C). Everything random takes an explicit seed or
+ * {@link java.util.SplittableRandom}: same seed, same result.
  */
 package fiji.plugin.autoencoder.denoise;

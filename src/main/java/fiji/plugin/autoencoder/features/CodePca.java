@@ -49,11 +49,6 @@ public final class CodePca
 		return pca;
 	}
 
-	/** Coordinates {@code [item][component]}. */
-	public double[][] projected()
-	{
-		return projected;
-	}
 
 	/** Columns item, class, pc1, pc2 (, pc3). */
 	public ResultsTable coordinates()

@@ -1,6 +1,6 @@
 package fiji.plugin.autoencoder.features;
 
-import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.model.FloatBatch;
 import fiji.plugin.autoencoder.model.Model;
 import fiji.plugin.autoencoder.model.ModelSpec;

@@ -298,15 +298,6 @@ public final class ItemSet
 		return names[ i ];
 	}
 
-	/** The distinct classes in order of first appearance. */
-	public List< String > classNames()
-	{
-		final List< String > out = new ArrayList<>();
-		for ( final String c : classes )
-			if ( !out.contains( c ) )
-				out.add( c );
-		return out;
-	}
 
 	/** The first {@code n} items (all if n is larger), sharing nothing with this set. */
 	public ItemSet first( final int n )

@@ -4,10 +4,14 @@ import java.io.File;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
+import fiji.plugin.autoencoder.batch.FolderProcessor;
 import fiji.plugin.autoencoder.convert.OutputType;
-import fiji.plugin.autoencoder.denoise.FolderProcessor;
+import fiji.plugin.autoencoder.convert.StoredNormalization;
+import fiji.plugin.autoencoder.workflow.Setting;
+import fiji.plugin.autoencoder.workflow.Settings;
 import fiji.plugin.autoencoder.io.TiffCheck;
 import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
@@ -25,42 +29,55 @@ public final class MacroSettings
 	private MacroSettings()
 	{}
 
-	private static final List< String > TILES = Arrays.asList( "tile_size", "average_orientations", "threads" );
+	public static final List< String > TRAIN_KEYS = keys( Settings.TRAIN, "input", "target" );
 
-	public static final List< String > TRAIN_KEYS = Arrays.asList( "input", "target", "mode", "noise", "resume", "overwrite", "seed", "learning_rate", "validation_fraction", "l2",
-			"patch_size", "patches_per_epoch", "epochs", "batch_size", "patience", "model_file", "threads", "minutes", "channels" );
+	public static final List< String > DENOISE_KEYS = keys( Settings.DENOISE, "input", "output" );
 
-	public static final List< String > DENOISE_KEYS = keys( TILES, "input", "model_file", "output", "output_type", "suffix", "normalization" );
+	public static final List< String > FOLDER_DENOISE_KEYS = keys( Settings.DENOISE_FOLDER );
 
-	public static final List< String > FOLDER_DENOISE_KEYS = keys( TILES, "input_folder", "output_folder", "model_file", "suffix", "shard_index", "shard_count", "output_type", "normalization" );
+	public static final List< String > SEGMENT_KEYS = keys( Settings.SEGMENT, "input", "output_folder" );
 
-	private static final List< String > SEGMENTATION = keys( TILES, "model_file", "threshold_method", "threshold_value", "smoothing_sigma", "smooth_signed", "min_size",
-			"seed_threshold", "normal_image", "seed_false_positive_rate" );
+	public static final List< String > FOLDER_SEGMENT_KEYS = keys( Settings.SEGMENT_FOLDER );
 
-	public static final List< String > SEGMENT_KEYS = keys( SEGMENTATION, "input", "output_folder" );
-
-	public static final List< String > FOLDER_SEGMENT_KEYS = keys( SEGMENTATION, "input_folder", "output_folder", "shard_index", "shard_count" );
-
-	private static List< String > keys( final List< String > common, final String... more )
+	/** The keys of an operation's settings, and keys only the macro entry has (images by path or title, where to write). */
+	private static List< String > keys( final List< Setting > operation, final String... more )
 	{
-		final List< String > all = new ArrayList<>( Arrays.asList( more ) );
-		all.addAll( common );
-		return all;
+		final List< String > all = new ArrayList<>();
+		for ( final Setting s : operation )
+			all.add( s.key );
+		all.addAll( Arrays.asList( more ) );
+		return Collections.unmodifiableList( all );
+	}
+
+	/** An integer setting with the operation's default and minimum. */
+	static int integer( final MacroOptions o, final List< Setting > operation, final String key )
+	{
+		final Setting s = Settings.of( operation, key );
+		return o.integer( key, s.defaultInt(), s.min.intValue() );
+	}
+
+	/** A number setting with the operation's default and minimum. */
+	static double number( final MacroOptions o, final List< Setting > operation, final String key, final String example )
+	{
+		final Setting s = Settings.of( operation, key );
+		return o.number( key, s.defaultNumber(), s.min == null ? -Double.MAX_VALUE : s.min, example );
 	}
 
 	/** The folder run of input_folder into output_folder, shard shard_index of shard_count. */
 	public static FolderProcessor folder( final MacroOptions o, final String suffix )
 	{
-		return new FolderProcessor( o.path( "input_folder" ), o.path( "output_folder" ), suffix ).shard( o.integer( "shard_index", 0, 0 ), o.integer( "shard_count", 1, 1 ) );
+		return new FolderProcessor( o.path( "input_folder" ), o.path( "output_folder" ), suffix ).shard( integer( o, Settings.DENOISE_FOLDER, "shard_index" ),
+				integer( o, Settings.DENOISE_FOLDER, "shard_count" ) );
 	}
 
-	/** The settings of Segment by Reconstruction from its macro keys. */
-	public static ReconstructionSegmenter.Settings segmentSettings( final MacroOptions o )
+	/** The settings of Segment by Reconstruction from its macro keys, with the defaults of the operation ({@link Settings#SEGMENT} or {@link Settings#SEGMENT_FOLDER}). */
+	public static ReconstructionSegmenter.Settings segmentSettings( final MacroOptions o, final List< Setting > operation )
 	{
-		final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( o.string( "threshold_method", "Otsu" ),
-				o.number( "threshold_value", 99, -Double.MAX_VALUE, "99" ), o.number( "smoothing_sigma", 1, 0, "1" ), o.integer( "min_size", 10, 0 ) );
-		s.map.tiling( tiles( o ) ).smoothSigned( o.bool( "smooth_signed", false ) );
-		final double seed = o.number( "seed_threshold", 0, 0, "0.9" ), seedRate = o.number( "seed_false_positive_rate", 0, 0, "0.0001" );
+		final Setting method = Settings.of( operation, "threshold_method" );
+		final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( o.string( method.key, method.defaultValue ),
+				number( o, operation, "threshold_value", "0.5" ), number( o, operation, "smoothing_sigma", "1" ), integer( o, operation, "min_size" ) );
+		s.map.tiling( tiles( o ) ).smoothSigned( o.bool( "smooth_signed", Settings.of( operation, "smooth_signed" ).defaultFlag() ) );
+		final double seed = number( o, operation, "seed_threshold", "0.9" ), seedRate = number( o, operation, "seed_false_positive_rate", "0.0001" );
 		if ( seed > 0 )
 			s.seedThreshold = seed;
 		if ( seedRate > 0 )
@@ -73,36 +90,37 @@ public final class MacroSettings
 	/** output_type: "Same as input" (default) or "32-bit"; another value is refused. */
 	public static OutputType outputType( final MacroOptions o )
 	{
-		return "32-bit".equals( o.choice( "output_type", "Same as input", "Same as input", "32-bit" ) ) ? OutputType.FLOAT_32 : OutputType.SAME_AS_INPUT;
+		final Setting t = Settings.OUTPUT_TYPE;
+		return "32-bit".equals( o.choice( t.key, t.defaultValue, t.choices.toArray( new String[ 0 ] ) ) ) ? OutputType.FLOAT_32 : OutputType.SAME_AS_INPUT;
 	}
 
 	/** tile_size (0: automatic; negative refused) and average_orientations. */
 	public static ImageRunner.Options tiles( final MacroOptions o )
 	{
-		return tiles( o, false );
+		return tiles( o, Settings.AVERAGE_ORIENTATIONS.defaultFlag() );
 	}
 
-	/** {@link #tiles(MacroOptions)} for denoising: average_orientations defaults to {@code denoise.Denoiser.AVERAGE_ORIENTATIONS}. */
+	/** {@link #tiles(MacroOptions)} for denoising: average_orientations takes the denoise default ({@code Settings.DENOISE}). */
 	public static ImageRunner.Options denoiseTiles( final MacroOptions o )
 	{
-		return tiles( o, fiji.plugin.autoencoder.denoise.Denoiser.AVERAGE_ORIENTATIONS );
+		return tiles( o, Settings.of( Settings.DENOISE, "average_orientations" ).defaultFlag() );
 	}
 
 	private static ImageRunner.Options tiles( final MacroOptions o, final boolean averageByDefault )
 	{
 		final ImageRunner.Options t = new ImageRunner.Options();
-		final int size = o.integer( "tile_size", 0, 0 );
+		final int size = integer( o, Settings.DENOISE, "tile_size" );
 		if ( size > 0 )
 			t.tileSize = new int[] { size, size };
 		t.averageOrientations = o.bool( "average_orientations", averageByDefault );
-		t.refitNormalization = fiji.plugin.autoencoder.convert.StoredNormalization.refit( o.string( "normalization", "" ) );
+		t.refitNormalization = StoredNormalization.refit( o.string( "normalization", "" ) );
 		return t;
 	}
 
 	/** threads=N (0 or absent: the system property autoencoder.threads, else all cores). */
 	public static int threads( final MacroOptions o )
 	{
-		return o.integer( "threads", 0, 0 );
+		return integer( o, Settings.DENOISE, "threads" );
 	}
 
 	/** input=path opens a file, input=title picks an open image, no key takes the current image. */

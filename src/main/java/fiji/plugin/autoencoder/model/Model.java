@@ -369,6 +369,12 @@ public final class Model implements ImagePredictor, AutoCloseable
 		ParameterValues.write( session, parameterShapes(), values );
 	}
 
+	/** True once {@link #close()} was called. */
+	public boolean isClosed()
+	{
+		return closed;
+	}
+
 	private void checkOpen()
 	{
 		if ( closed )

@@ -52,7 +52,7 @@ import com.google.gson.annotations.SerializedName;
  * </ul>
  *
  * <pre>{@code
- * ModelSpec spec = Presets.denseMnist();
+ * ModelSpec spec = Presets.dense( false );
  * spec.validate();                 // throws IllegalArgumentException naming the field
  * String json = spec.toJson();
  * ModelSpec again = ModelSpec.fromJson( json );

@@ -1,7 +1,7 @@
 package fiji.plugin.autoencoder.segment;
 
-import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.convert.OutputType;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.tiling.ImageRunner;

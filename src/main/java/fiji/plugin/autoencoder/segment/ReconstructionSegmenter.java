@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
-import fiji.plugin.autoencoder.Progress;
-import fiji.plugin.autoencoder.denoise.FolderProcessor;
+import fiji.plugin.autoencoder.batch.FolderProcessor;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.io.ModelFile;
 import ij.ImagePlus;
 

@@ -36,6 +36,22 @@ public final class Thresholds
 	{
 		OTSU, PERCENTILE, VALUE, CALIBRATED;
 
+		/** The name shown in the commands and written in macros: Otsu, Percentile, Value, Calibrated. */
+		public String label()
+		{
+			return name().charAt( 0 ) + name().substring( 1 ).toLowerCase( java.util.Locale.ROOT );
+		}
+
+		/** The labels of all methods, in order: the choices of {@code threshold_method}. */
+		public static String[] labels()
+		{
+			final Method[] all = values();
+			final String[] l = new String[ all.length ];
+			for ( int i = 0; i < all.length; i++ )
+				l[ i ] = all[ i ].label();
+			return l;
+		}
+
 		/** The method by its name as shown in the commands (Otsu, Percentile, Value, Calibrated), case-insensitive. */
 		public static Method of( final String name )
 		{

@@ -1,18 +1,18 @@
 package fiji.plugin.autoencoder.tiling;
 
-import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.convert.ImagePlusImages;
 import fiji.plugin.autoencoder.convert.Normalization;
 import fiji.plugin.autoencoder.convert.Normalizer;
 import fiji.plugin.autoencoder.convert.OutputType;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.model.ImagePredictor;
 import ij.ImagePlus;
 import ij.ImageStack;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.img.Img;
 import net.imglib2.img.array.ArrayImg;
-import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.img.basictypeaccess.array.FloatArray;
 import net.imglib2.type.numeric.ARGBType;
 import net.imglib2.type.numeric.RealType;
 import net.imglib2.type.numeric.real.FloatType;

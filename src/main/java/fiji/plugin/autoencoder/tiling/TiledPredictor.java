@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.model.ImagePredictor;
 import net.imglib2.Interval;
 import net.imglib2.RandomAccessibleInterval;

@@ -116,6 +116,14 @@ public final class ImageTrainingJob
 	/** Where {@link #run} saves, while it runs. */
 	private ModelOutput output;
 
+	/** Loads the model file to resume (NB: package-private to let tests see what was loaded and closed). */
+	interface Loader
+	{
+		ModelFile.Loaded load( Path file, int threads ) throws IOException;
+	}
+
+	Loader loader = ModelFile::load;
+
 	/**
 	 * Trains and saves. Before training, the model file is checked (never a
 	 * file that is not a model; an existing model only with {@link #overwrite}
@@ -157,22 +165,29 @@ public final class ImageTrainingJob
 		final int imageChannels = channels( inputs.get( 0 ) );
 		History history = new History();
 		final Model model;
+		final Runnable closeModel; // on resume the whole loaded file, its embedded models too
 		if ( resumeFrom != null )
 		{
-			final ModelFile.Loaded loaded = ModelFile.load( resumeFrom, threads );
+			final ModelFile.Loaded loaded = loader.load( resumeFrom, threads );
+			closeModel = loaded::close;
 			model = loaded.model();
-			final String h = loaded.extras().get( ModelFile.HISTORY );
-			if ( h != null )
-				history = History.fromJson( h );
-			final String n = loaded.extras().get( ModelFile.NORMALIZATION );
-			if ( n != null )
-				normalization = Normalization.fromJson( n );
-			channelwise = ChannelMode.isChannelwise( loaded.extras() );
-			spec = model.spec();
-			if ( spec.channels != ( channelwise && imageChannels > 1 ? 1 : imageChannels ) )
+			try
 			{
-				model.close();
-				throw new IllegalArgumentException( "The model to continue takes " + spec.channels + " channel(s) but the images have " + imageChannels + ( channelwise && imageChannels > 1 ? " (it runs on each channel alone: 1 expected)" : "" ) );
+				final String h = loaded.extras().get( ModelFile.HISTORY );
+				if ( h != null )
+					history = History.fromJson( h );
+				final String n = loaded.extras().get( ModelFile.NORMALIZATION );
+				if ( n != null )
+					normalization = Normalization.fromJson( n );
+				channelwise = ChannelMode.isChannelwise( loaded.extras() );
+				spec = model.spec();
+				if ( spec.channels != ( channelwise && imageChannels > 1 ? 1 : imageChannels ) )
+					throw new IllegalArgumentException( "The model to continue takes " + spec.channels + " channel(s) but the images have " + imageChannels + ( channelwise && imageChannels > 1 ? " (it runs on each channel alone: 1 expected)" : "" ) );
+			}
+			catch ( final RuntimeException e )
+			{
+				loaded.close();
+				throw e;
 			}
 		}
 		else
@@ -192,6 +207,7 @@ public final class ImageTrainingJob
 			s.validate();
 			spec = s;
 			model = Model.create( s, config.seed, threads );
+			closeModel = model::close;
 		}
 		try
 		{
@@ -249,7 +265,7 @@ public final class ImageTrainingJob
 		}
 		finally
 		{
-			model.close();
+			closeModel.run();
 		}
 	}
 

@@ -2,10 +2,12 @@ package fiji.plugin.autoencoder.train;
 
 import java.util.Random;
 
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TType;
 
 import fiji.plugin.autoencoder.model.Model;
 import fiji.plugin.autoencoder.model.ModelSpec;
@@ -42,11 +44,23 @@ public final class MultiStepRunner implements AutoCloseable
 
 	private final TFloat32 inputTensor, targetTensor, weightTensor;
 
+	/** Allocates the runner's tensors (NB: package-private so that a test can fail an allocation part-way). */
+	interface Allocator
+	{
+		< T extends TType > T allocate( Class< T > type, Shape shape );
+	}
+
 	/**
 	 * Prepares the model's {@code steps}-step ops and uploads the data if it
 	 * has fixed samples and the model no weighted loss.
 	 */
 	public MultiStepRunner( final Model model, final TrainingData data, final int steps, final int batch )
+	{
+		this( model, data, steps, batch, Tensor::of );
+	}
+
+	/** As above; if an allocation fails, what was allocated or uploaded before it is freed. */
+	MultiStepRunner( final Model model, final TrainingData data, final int steps, final int batch, final Allocator allocator )
 	{
 		this.model = model;
 		this.data = data;
@@ -57,33 +71,54 @@ public final class MultiStepRunner implements AutoCloseable
 		final int[] s = data.inputShape();
 		final int n = steps * batch;
 		uploaded = data.fixedSamples() && !spec.weightedLoss && !data.hasWeights();
-		if ( uploaded )
+		final int inSize = Batches.sampleSize( s, s[ s.length - 1 ] ), outSize = Batches.sampleSize( s, spec.outChannels() );
+		TInt32 ind = null;
+		TFloat32 in = null, out = null, w = null;
+		try
 		{
-			upload( model, data, spec.outChannels() );
-			indexBuffer = new int[ n ];
-			indices = TInt32.tensorOf( Shape.of( n ) );
-			input = target = weight = null;
-			inputTensor = targetTensor = weightTensor = null;
+			if ( uploaded )
+			{
+				upload( model, data, spec.outChannels(), allocator );
+				ind = allocator.allocate( TInt32.class, Shape.of( n ) );
+			}
+			else
+			{
+				in = allocator.allocate( TFloat32.class, Batches.batchShape( n, s, s[ s.length - 1 ] ) );
+				out = data.hasTargets() ? allocator.allocate( TFloat32.class, Batches.batchShape( n, s, spec.outChannels() ) ) : null;
+				w = data.hasWeights() ? allocator.allocate( TFloat32.class, Batches.batchShape( n, s, spec.outChannels() ) ) : null;
+			}
 		}
-		else
+		catch ( final RuntimeException | Error e )
 		{
-			indexBuffer = null;
-			indices = null;
-			final int inSize = Batches.sampleSize( s, s[ s.length - 1 ] ), outSize = Batches.sampleSize( s, spec.outChannels() );
-			input = new float[ n * inSize ];
-			target = data.hasTargets() ? new float[ n * outSize ] : null;
-			weight = data.hasWeights() ? new float[ n * outSize ] : null;
-			inputTensor = TFloat32.tensorOf( Batches.batchShape( n, s, s[ s.length - 1 ] ) );
-			targetTensor = target == null ? null : TFloat32.tensorOf( Batches.batchShape( n, s, spec.outChannels() ) );
-			weightTensor = weight == null ? null : TFloat32.tensorOf( Batches.batchShape( n, s, spec.outChannels() ) );
+			for ( final AutoCloseable t : new AutoCloseable[] { w, out, in } )
+				if ( t != null )
+					closeAfterFailure( t, e );
+			if ( uploaded )
+				model.releaseTrainingData();
+			throw e;
+		}
+		indices = ind;
+		indexBuffer = uploaded ? new int[ n ] : null;
+		inputTensor = in;
+		targetTensor = out;
+		weightTensor = w;
+		input = uploaded ? null : new float[ n * inSize ];
+		target = out == null ? null : new float[ n * outSize ];
+		weight = w == null ? null : new float[ n * outSize ];
+	}
+
+	private static void closeAfterFailure( final AutoCloseable t, final Throwable failure )
+	{
+		try
+		{
+			t.close();
+		}
+		catch ( final Exception e )
+		{
+			failure.addSuppressed( e );
 		}
 	}
 
-	/** True if the samples live in the graph (no image data is copied per run). */
-	public boolean isUploaded()
-	{
-		return uploaded;
-	}
 
 	/** Samples consumed per run: steps x batch. */
 	public int samplesPerRun()
@@ -111,7 +146,7 @@ public final class MultiStepRunner implements AutoCloseable
 	}
 
 	/** Copies all samples into the graph, a chunk at a time (no second copy of the data set on the Java heap). */
-	private static void upload( final Model model, final TrainingData data, final int outChannels )
+	private static void upload( final Model model, final TrainingData data, final int outChannels, final Allocator allocator )
 	{
 		final int[] s = data.inputShape();
 		final int count = data.size();
@@ -123,8 +158,8 @@ public final class MultiStepRunner implements AutoCloseable
 		final float[] in = new float[ chunk * inSize ];
 		final float[] out = data.hasTargets() ? new float[ chunk * outSize ] : null;
 		final Random unused = new Random( 0 );
-		try ( TFloat32 inputs = TFloat32.tensorOf( Batches.batchShape( count, s, s[ s.length - 1 ] ) );
-				TFloat32 targets = out == null ? null : TFloat32.tensorOf( Batches.batchShape( count, s, outChannels ) ) )
+		try ( TFloat32 inputs = allocator.allocate( TFloat32.class, Batches.batchShape( count, s, s[ s.length - 1 ] ) );
+				TFloat32 targets = out == null ? null : allocator.allocate( TFloat32.class, Batches.batchShape( count, s, outChannels ) ) )
 		{
 			final FloatDataBuffer inBuf = inputs.asRawTensor().data().asFloats();
 			final FloatDataBuffer outBuf = targets == null ? null : targets.asRawTensor().data().asFloats();

@@ -22,7 +22,7 @@ import java.util.Random;
  * are seen as they are. 2D patches.
  *
  * <pre>{@code
- * ImageTrainingJob job = new ImageTrainingJob( Presets.anomalyRemover( 1 ), file );
+ * ImageTrainingJob job = new ImageTrainingJob( Presets.anomalyDetector( 1 ), file );
  * job.normalizedTransform = new SyntheticAnomalies();
  * job.run( normalImages, normalImages, listener ); // targets: the normal images themselves
  * }</pre>

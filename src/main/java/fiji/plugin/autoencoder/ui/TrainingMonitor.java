@@ -85,15 +85,7 @@ public final class TrainingMonitor implements TrainingListener, AutoCloseable
 		IJ.showStatus( "Stopping training after the current step; the best model is kept" );
 	}
 
-	public Button stopButton()
-	{
-		return stop;
-	}
 
-	public PlotWindow plotWindow()
-	{
-		return window;
-	}
 
 	@Override
 	public void stepEnded( final String phase, final int epoch, final int step, final int steps, final double loss )

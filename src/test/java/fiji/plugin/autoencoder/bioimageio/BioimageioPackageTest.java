@@ -191,7 +191,7 @@ class BioimageioPackageTest
 		final ij.ImagePlus img = TrainedModels.crop( TrainedModels.cell(), 0, 0, 120, 100 );
 		for ( int i = 0; i < 5; i++ ) // a macro loop over five images, the path spelled differently each time
 			BioimageioTasks.apply( cache, i % 2 == 0 ? copy : dir.resolve( "." ).resolve( "cached.bioimageio.zip" ), img, false, "x", new fiji.plugin.autoencoder.tiling.ImageRunner.Options(),
-					fiji.plugin.autoencoder.Progress.none() );
+					fiji.plugin.autoencoder.core.Progress.none() );
 		assertEquals( 1, cache.loads(), "five applies, one load" );
 		final BioimageioModel first;
 		try ( ModelCache< BioimageioModel >.Lease l = cache.get( copy ) )

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.convert.OutputType;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.segment.SupervisedSegmenter;

@@ -17,7 +17,7 @@ import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.OpDef;
 import org.tensorflow.proto.SavedModel;
 
-import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import ij.ImagePlus;
 import ij.process.FloatProcessor;

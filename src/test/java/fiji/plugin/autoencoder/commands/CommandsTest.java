@@ -22,6 +22,7 @@ import org.scijava.command.CommandService;
 
 import fiji.plugin.autoencoder.denoise.Metrics;
 import fiji.plugin.autoencoder.denoise.NoiseModel;
+import fiji.plugin.autoencoder.workflow.TrainingSettings;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.io.FileSaver;

@@ -8,13 +8,14 @@ import java.nio.file.Paths;
 import java.util.Collections;
 import java.util.Random;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.types.TFloat32;
 
-import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.convert.OutputType;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.model.Endpoints;
 import fiji.plugin.autoencoder.model.Model;
@@ -28,6 +29,7 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.process.FloatProcessor;
 
+@Tag( "slow" ) // training quality: excluded from the fast tier (mvn test -Pfast)
 class DenoiserTrainingTest
 {
 	@TempDir

@@ -8,11 +8,12 @@ import java.util.Collections;
 import java.util.Random;
 import java.util.SplittableRandom;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.convert.OutputType;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
@@ -21,6 +22,7 @@ import ij.ImagePlus;
 import ij.process.FloatProcessor;
 
 /** Training pairs from one noisy image: independent noises of zero mean; a brief training denoises. */
+@Tag( "slow" ) // training quality: excluded from the fast tier (mvn test -Pfast)
 class RecorruptionTest
 {
 	@TempDir

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.convert.Normalization;
 import fiji.plugin.autoencoder.convert.OutputType;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.features.ModelFileNotes;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.model.Model;

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.model.FloatBatch;
 import fiji.plugin.autoencoder.model.Model;
 import fiji.plugin.autoencoder.model.ModelSpec;

@@ -70,8 +70,8 @@ class AtomicFilesTest
 		final Path liveHere = Files.writeString( target.resolveSibling( "." + target.getFileName() + AtomicFiles.PARTIAL + AtomicFiles.HOST + "-" + ProcessHandle.current().pid() + "-11111111.tif" ), "x" );
 		final Path otherOutput = killedWritersTemp( out.resolve( "b-copy.tif" ), AtomicFiles.HOST, deadPid() );
 		// the rerun of the folder run: its output a-copy.tif does not exist (the killed writer never renamed it)
-		final fiji.plugin.autoencoder.denoise.FolderProcessor.Report r = new fiji.plugin.autoencoder.denoise.FolderProcessor( in, out, "copy" ).run( imp -> imp, line -> {},
-				fiji.plugin.autoencoder.Progress.none() );
+		final fiji.plugin.autoencoder.batch.FolderProcessor.Report r = new fiji.plugin.autoencoder.batch.FolderProcessor( in, out, "copy" ).run( imp -> imp, line -> {},
+				fiji.plugin.autoencoder.core.Progress.none() );
 		assertEquals( 1, r.written.size(), r.toString() );
 		assertTrue( Files.isRegularFile( target ) );
 		assertTrue( !Files.exists( killed ), "removed: the writer's process is gone" );

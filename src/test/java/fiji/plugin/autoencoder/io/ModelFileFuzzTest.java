@@ -19,6 +19,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,7 @@ import fiji.plugin.autoencoder.train.History;
  * or loads and gives the original's output; nothing else is thrown and
  * nothing is written.
  */
+@Tag( "slow" ) // many crafted files, about 90 s: excluded from the fast tier (mvn test -Pfast)
 class ModelFileFuzzTest
 {
 	@TempDir

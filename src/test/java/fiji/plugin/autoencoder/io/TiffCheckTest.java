@@ -14,8 +14,8 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import fiji.plugin.autoencoder.Progress;
-import fiji.plugin.autoencoder.denoise.FolderProcessor;
+import fiji.plugin.autoencoder.batch.FolderProcessor;
+import fiji.plugin.autoencoder.core.Progress;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.ImageStack;

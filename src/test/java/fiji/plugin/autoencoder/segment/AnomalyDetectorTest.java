@@ -9,21 +9,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Collections;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.convert.TestImages;
-import fiji.plugin.autoencoder.commands.TrainingSettings;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
 import fiji.plugin.autoencoder.train.SyntheticAnomalies;
 import fiji.plugin.autoencoder.train.TrainingListener;
+import fiji.plugin.autoencoder.workflow.TrainingSettings;
 import ij.ImagePlus;
 import ij.process.ByteProcessor;
 import ij.process.ImageProcessor;
 
+@Tag( "slow" ) // training quality: excluded from the fast tier (mvn test -Pfast)
 class AnomalyDetectorTest
 {
 	@TempDir

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
@@ -15,16 +16,16 @@ import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 
 import fiji.plugin.autoencoder.MacroCalls;
-import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.commands.SegmentByReconstructionCommand;
 import fiji.plugin.autoencoder.commands.TrainAutoencoderCommand;
-import fiji.plugin.autoencoder.commands.TrainingSettings;
 import fiji.plugin.autoencoder.convert.TestImages;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import fiji.plugin.autoencoder.train.History;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
 import fiji.plugin.autoencoder.train.TrainingListener;
+import fiji.plugin.autoencoder.workflow.TrainingSettings;
 import ij.ImagePlus;
 import ij.process.ImageProcessor;
 
@@ -35,6 +36,7 @@ import ij.process.ImageProcessor;
  * averaged over 8 orientations), and a resume of this mode is refused with the
  * way out.
  */
+@Tag( "slow" ) // training quality: excluded from the fast tier (mvn test -Pfast)
 class AnomalySegmenterModeTest
 {
 	@TempDir

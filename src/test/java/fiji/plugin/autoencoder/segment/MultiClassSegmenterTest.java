@@ -11,14 +11,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 
-import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.commands.TrainSegmenterCommand;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
@@ -31,6 +32,7 @@ import ij.process.ByteProcessor;
 import ij.process.FloatProcessor;
 
 /** Multi-class masks, scale factors, shape measurements and the threshold hint of the supervised segmenter. */
+@Tag( "slow" ) // training quality: excluded from the fast tier (mvn test -Pfast)
 public class MultiClassSegmenterTest
 {
 	@TempDir

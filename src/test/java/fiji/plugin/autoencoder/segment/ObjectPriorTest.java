@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import fiji.plugin.autoencoder.train.Trainer;

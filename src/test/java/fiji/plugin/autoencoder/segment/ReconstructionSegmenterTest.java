@@ -7,15 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Collections;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 
-import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.commands.SegmentByReconstructionCommand;
 import fiji.plugin.autoencoder.convert.TestImages;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.model.Presets;
@@ -25,6 +26,7 @@ import ij.ImagePlus;
 import ij.measure.ResultsTable;
 import ij.process.ImageProcessor;
 
+@Tag( "slow" ) // training quality: excluded from the fast tier (mvn test -Pfast)
 class ReconstructionSegmenterTest
 {
 	@TempDir

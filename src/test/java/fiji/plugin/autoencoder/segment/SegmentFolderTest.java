@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
@@ -17,9 +18,9 @@ import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 
 import fiji.plugin.autoencoder.MacroCalls;
-import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.commands.SegmentFolderCommand;
 import fiji.plugin.autoencoder.convert.TestImages;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.model.Presets;
@@ -35,6 +36,7 @@ import ij.process.ImageProcessor;
  * per image the same objects as Segment by Reconstruction, the four files,
  * calibration on a normal image, skipping, shards, and bad folders.
  */
+@Tag( "slow" ) // training quality: excluded from the fast tier (mvn test -Pfast)
 class SegmentFolderTest
 {
 	@TempDir

@@ -6,11 +6,11 @@ import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 
-import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.convert.ImagePlusImages;
 import fiji.plugin.autoencoder.convert.Normalization;
 import fiji.plugin.autoencoder.convert.Normalizer;
 import fiji.plugin.autoencoder.convert.TestImages;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.model.Model;
 import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.model.Presets;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.convert.Normalization;
 import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.convert.TestImages;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.model.Model;
 import fiji.plugin.autoencoder.model.Presets;
 import ij.ImagePlus;

@@ -12,7 +12,7 @@ import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.core.Progress;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.process.ColorProcessor;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Locale;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import fiji.plugin.autoencoder.model.Model;
@@ -16,6 +17,7 @@ import fiji.plugin.autoencoder.model.Presets;
  * validation loss falls below 60% of the untrained model's, and its
  * reconstruction MSE is at most half the MSE of predicting the mean training image.
  */
+@Tag( "slow" ) // training quality: excluded from the fast tier (mvn test -Pfast)
 class FamilyTrainingTest
 {
 	static final int TRAIN = 5000, VAL = 1000;

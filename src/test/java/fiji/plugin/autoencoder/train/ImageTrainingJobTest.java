@@ -63,6 +63,29 @@ class ImageTrainingJobTest
 	}
 
 	@Test
+	void aRefusedResumeClosesTheWholeModelFileWithItsEmbeddedModel() throws Exception
+	{
+		final Path inner = dir.resolve( "inner.aemodel.zip" ), outer = dir.resolve( "outer.aemodel.zip" );
+		try ( fiji.plugin.autoencoder.model.Model m = fiji.plugin.autoencoder.model.Model.create( Presets.convStrided(), 1, 1 ) )
+		{
+			ModelFile.save( m, inner, Collections.emptyMap() );
+			ModelFile.save( m, outer, Collections.emptyMap(), Collections.singletonMap( ModelFile.RECONSTRUCTION_MODEL, inner ) );
+		}
+		final ImageTrainingJob job = new ImageTrainingJob( null, dir.resolve( "more.aemodel.zip" ) );
+		job.resumeFrom = outer;
+		final ModelFile.Loaded[] loaded = new ModelFile.Loaded[ 1 ];
+		job.loader = ( file, threads ) -> loaded[ 0 ] = ModelFile.load( file, threads );
+		final ij.process.ColorProcessor rgb = new ij.process.ColorProcessor( 64, 64 );
+		final java.util.Random random = new java.util.Random( 1 );
+		for ( int i = 0; i < 64 * 64; i++ )
+			rgb.set( i, random.nextInt( 1 << 24 ) );
+		final Exception e = assertThrows( IllegalArgumentException.class, () -> job.run( Collections.singletonList( new ImagePlus( "rgb", rgb ) ), null, TrainingListener.none() ) );
+		assertTrue( e.getMessage().contains( "takes 1 channel(s) but the images have 3" ), e.getMessage() );
+		assertTrue( loaded[ 0 ].model().isClosed(), "the resumed model is closed" );
+		assertTrue( loaded[ 0 ].embedded( ModelFile.RECONSTRUCTION_MODEL ).model().isClosed(), "the embedded model is closed too" );
+	}
+
+	@Test
 	void badInputsAreRefused()
 	{
 		final ImageTrainingJob job = new ImageTrainingJob( Presets.convStrided(), dir.resolve( "m.zip" ) );

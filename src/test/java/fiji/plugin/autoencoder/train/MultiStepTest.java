@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.ndarray.Shape;
@@ -29,6 +30,7 @@ import fiji.plugin.autoencoder.model.Presets;
  * Several optimiser steps per run (fed, and from data uploaded to the graph)
  * give the losses and weights of the same steps run one at a time.
  */
+@Tag( "slow" ) // training quality: excluded from the fast tier (mvn test -Pfast)
 class MultiStepTest
 {
 	@TempDir

@@ -19,8 +19,8 @@ import org.scijava.Context;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 
-import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.commands.TrainAutoencoderCommand;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.segment.AnomalySegmenter;
 import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;

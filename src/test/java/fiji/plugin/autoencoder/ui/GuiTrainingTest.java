@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 
 import javax.imageio.ImageIO;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * button (clicked with a real mouse event) ends training, and the best model
  * is saved.
  */
+@Tag( "slow" ) // training quality: excluded from the fast tier (mvn test -Pfast)
 class GuiTrainingTest
 {
 	@TempDir

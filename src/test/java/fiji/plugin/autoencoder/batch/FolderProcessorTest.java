@@ -1,4 +1,5 @@
-package fiji.plugin.autoencoder.denoise;
+package fiji.plugin.autoencoder.batch;
+
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,7 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.core.Progress;
 import ij.ImagePlus;
 import ij.io.FileSaver;
 import ij.process.ByteProcessor;

@@ -1,11 +1,11 @@
-package fiji.plugin.autoencoder.commands;
+package fiji.plugin.autoencoder.workflow;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 
-import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.denoise.NoiseModel;
 import fiji.plugin.autoencoder.denoise.TrainingMode;
 import fiji.plugin.autoencoder.model.Model;

@@ -1,4 +1,4 @@
-package fiji.plugin.autoencoder.commands;
+package fiji.plugin.autoencoder.ui;
 
 import java.awt.GraphicsEnvironment;
 
@@ -7,13 +7,13 @@ import ij.gui.Roi;
 import ij.plugin.frame.RoiManager;
 
 /** What the segmentation commands do with their objects beyond the outputs: ROIs into an open ROI Manager, the table on screen. */
-final class SegmentationOutputs
+public final class SegmentationOutputs
 {
 	private SegmentationOutputs()
 	{}
 
 	/** Adds the ROIs to the ROI Manager when one is open and shows the table, with a display only; returns the number of ROIs added. */
-	static int show( final Segmentation s, final String tableTitle )
+	public static int show( final Segmentation s, final String tableTitle )
 	{
 		if ( GraphicsEnvironment.isHeadless() || ij.macro.Interpreter.isBatchMode() )
 			return 0;

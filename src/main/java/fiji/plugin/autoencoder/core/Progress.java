@@ -1,4 +1,4 @@
-package fiji.plugin.autoencoder;
+package fiji.plugin.autoencoder.core;
 
 /**
  * Progress and cancel for long work: logic reports how far it is and asks whether to stop.

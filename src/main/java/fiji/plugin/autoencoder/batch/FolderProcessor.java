@@ -1,4 +1,4 @@
-package fiji.plugin.autoencoder.denoise;
+package fiji.plugin.autoencoder.batch;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +13,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.io.AtomicFiles;
 import fiji.plugin.autoencoder.io.OutputPaths;
 import fiji.plugin.autoencoder.io.TiffCheck;

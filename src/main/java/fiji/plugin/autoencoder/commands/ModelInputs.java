@@ -2,30 +2,18 @@ package fiji.plugin.autoencoder.commands;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 
-import org.scijava.app.StatusService;
-import org.scijava.command.ContextCommand;
-
-import fiji.plugin.autoencoder.Progress;
 import fiji.plugin.autoencoder.convert.Normalization;
 import fiji.plugin.autoencoder.features.ItemSet;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.train.History;
 import ij.ImagePlus;
 
-/** What the Inspect commands share: loading the model and items, progress, error messages. */
-final class CommandSupport
+/** What the Inspect commands read: the model file, its normalisation and history, and the items (an image stack or a folder). */
+final class ModelInputs
 {
-	private CommandSupport()
+	private ModelInputs()
 	{}
-
-	/** Loads the model file with all cores. */
-	static ModelFile.Loaded load( final File modelFile ) throws IOException
-	{
-		return load( modelFile, 0 );
-	}
 
 	/** Loads the model file with {@code threads} TensorFlow threads (0: the system property autoencoder.threads, else all cores). */
 	static ModelFile.Loaded load( final File modelFile, final int threads ) throws IOException
@@ -60,39 +48,5 @@ final class CommandSupport
 		if ( folder != null )
 			return ItemSet.fromFolder( folder.toPath(), normalization( loaded ) );
 		throw new IllegalArgumentException( "No images given: pass an image stack as 'input' or a folder of images as 'input_folder'." );
-	}
-
-	static Path path( final File f )
-	{
-		return f == null ? null : f.toPath();
-	}
-
-	/** Progress to the status bar, cancelled with the command. */
-	static Progress progress( final StatusService status, final ContextCommand command )
-	{
-		return new Progress()
-		{
-			@Override
-			public void report( final long done, final long total, final String message )
-			{
-				if ( status != null )
-					status.showStatus( ( int ) Math.min( done, Integer.MAX_VALUE ), ( int ) Math.min( total, Integer.MAX_VALUE ), message );
-			}
-
-			@Override
-			public boolean isCancelled()
-			{
-				return command.isCanceled();
-			}
-		};
-	}
-
-	/** A one-line message for the user: what failed and why. */
-	static String message( final String task, final Exception e )
-	{
-		final String m = e.getMessage() == null || e.getMessage().isEmpty() ? e.getClass().getSimpleName() : e.getMessage();
-		if ( e instanceof NoSuchFileException )
-			return task + " failed: file not found: " + m;
-		return task + " failed: " + m;
 	}
 }

@@ -1,0 +1,190 @@
+package fiji.plugin.autoencoder.macro;
+
+import static fiji.plugin.autoencoder.macro.MacroFailure.fail;
+import static fiji.plugin.autoencoder.macro.MacroFailure.finished;
+import static fiji.plugin.autoencoder.macro.MacroFailure.logNote;
+import static fiji.plugin.autoencoder.macro.MacroSettings.*;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+import fiji.plugin.autoencoder.batch.FolderProcessor;
+import fiji.plugin.autoencoder.convert.OutputType;
+import fiji.plugin.autoencoder.core.Progress;
+import fiji.plugin.autoencoder.denoise.Denoiser;
+import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.io.OutputPaths;
+import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
+import fiji.plugin.autoencoder.segment.Segmentation;
+import fiji.plugin.autoencoder.segment.SegmentationFiles;
+import fiji.plugin.autoencoder.tiling.ImageRunner;
+import fiji.plugin.autoencoder.workflow.Settings;
+import ij.IJ;
+import ij.ImagePlus;
+
+/**
+ * The plain-macro entries that apply a model file: {@code MacroCalls.denoise},
+ * {@code denoiseFolder}, {@code segment} and {@code segmentFolder}. Every key
+ * is checked before the model loads.
+ */
+public final class ImageEntries
+{
+	private ImageEntries()
+	{}
+
+	/** Denoises the current image (or input=path); shows the result, or saves it to output=path (TIFF, atomically). */
+	public static String denoise( final String options )
+	{
+		final MacroOptions o;
+		final OutputType type;
+		final ImageRunner.Options tiles;
+		try // NB: every key is checked before the model loads
+		{
+			o = MacroOptions.parse( options, "denoise", DENOISE_KEYS );
+			type = outputType( o );
+			tiles = denoiseTiles( o );
+		}
+		catch ( final RuntimeException e )
+		{
+			return fail( "denoise", e );
+		}
+		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
+		{
+			final ImagePlus input = image( o, "input" );
+			final String output = o.string( "output", "" );
+			final Path target = output.isEmpty() ? null : Paths.get( output ).toAbsolutePath();
+			if ( target != null ) // before the work: never over the input (real paths) or a model file
+			{
+				OutputPaths.refuseInput( target, input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath(), o.path( "model_file" ) );
+				OutputPaths.checkImageTarget( target );
+			}
+			logNote( Denoiser.normalizationNote( model, tiles ) );
+			final ImagePlus out = Denoiser.apply( model, input, type, o.string( "suffix", Settings.SUFFIX.defaultValue ), tiles, BatchProgress.forMacro( "denoise" ) );
+			if ( target == null )
+			{
+				out.show();
+				return out.getTitle();
+			}
+			FolderProcessor.saveTiffAtomically( out, target );
+			return target.toString();
+		}
+		catch ( final Exception e )
+		{
+			return fail( "denoise", e );
+		}
+	}
+
+	/** Denoises every image of input_folder into output_folder (keys: suffix, shard_index, shard_count, output_type, tile_size, average_orientations). */
+	public static String denoiseFolder( final String options )
+	{
+		final MacroOptions o;
+		final OutputType type;
+		final ImageRunner.Options tiles;
+		final FolderProcessor folder;
+		final String suffix;
+		try
+		{
+			o = MacroOptions.parse( options, "denoise folder", FOLDER_DENOISE_KEYS );
+			type = outputType( o );
+			tiles = denoiseTiles( o );
+			folder = folder( o, suffix = o.string( "suffix", Settings.SUFFIX.defaultValue ) );
+		}
+		catch ( final RuntimeException e )
+		{
+			return fail( "denoise folder", e );
+		}
+		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
+		{
+			logNote( Denoiser.normalizationNote( model, tiles ) );
+			return finished( "denoise folder", folder.run( imp -> Denoiser.apply( model, imp, type, suffix, tiles, BatchProgress.forMacro( "denoise " + imp.getTitle() ) ), MacroFailure::log, Progress.none() ) );
+		}
+		catch ( final Exception e )
+		{
+			return fail( "denoise folder", e );
+		}
+	}
+
+	/**
+	 * Segment by Reconstruction on the current image (or input=path) with an
+	 * autoencoder or anomaly segmenter model file; the keys of the Fiji command
+	 * (threshold_method, threshold_value, smoothing_sigma, smooth_signed,
+	 * min_size, seed_threshold, normal_image, seed_false_positive_rate,
+	 * tile_size, average_orientations). Shows map, mask
+	 * and labels, or with output_folder=path writes {@code <title>-anomaly.tif},
+	 * {@code -mask.tif}, {@code -labels.tif} and {@code -objects.csv} there
+	 * (atomically; never over the input). Returns the number of objects.
+	 */
+	public static String segment( final String options )
+	{
+		final MacroOptions o;
+		final ReconstructionSegmenter.Settings s;
+		try
+		{
+			o = MacroOptions.parse( options, "segment", SEGMENT_KEYS );
+			s = segmentSettings( o, Settings.SEGMENT );
+		}
+		catch ( final RuntimeException e )
+		{
+			return fail( "segment", e );
+		}
+		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
+		{
+			final ImagePlus input = image( o, "input" );
+			final Segmentation seg = ReconstructionSegmenter.segment( model, input, s, BatchProgress.forMacro( "segment" ) );
+			final String folder = o.string( "output_folder", "" );
+			if ( folder.isEmpty() )
+			{
+				seg.score.show();
+				seg.mask.show();
+				seg.labels.show();
+				seg.table.show( "Objects of " + input.getTitle() );
+			}
+			else
+			{
+				final String base = input.getShortTitle() == null || input.getShortTitle().isEmpty() ? "image" : input.getShortTitle();
+				final Path in = input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath();
+				SegmentationFiles.write( seg, Paths.get( folder ), base, in );
+			}
+			IJ.log( "Autoencoder: segment: " + seg.summary() );
+			return Integer.toString( seg.objectCount );
+		}
+		catch ( final Exception e )
+		{
+			return fail( "segment", e );
+		}
+	}
+
+	/**
+	 * Segment by Reconstruction over a folder: input_folder, output_folder,
+	 * model_file, shard_index, shard_count and the keys of {@link #segment}.
+	 * Per image {@code <name>-anomaly.tif}, {@code -mask.tif},
+	 * {@code -objects.csv} and {@code -labels.tif} (written last: images whose
+	 * label image exists are skipped, so a rerun or a SLURM array task resumes).
+	 * A calibrating normal_image is mapped once. Returns the summary line.
+	 */
+	public static String segmentFolder( final String options )
+	{
+		final MacroOptions o;
+		final FolderProcessor folder;
+		final ReconstructionSegmenter.Settings s;
+		try
+		{
+			o = MacroOptions.parse( options, "segment folder", FOLDER_SEGMENT_KEYS );
+			folder = folder( o, SegmentationFiles.LABELS );
+			s = segmentSettings( o, Settings.SEGMENT_FOLDER );
+		}
+		catch ( final RuntimeException e )
+		{
+			return fail( "segment folder", e );
+		}
+		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
+		{
+			return finished( "segment folder", ReconstructionSegmenter.segmentFolder( model, folder, s, MacroFailure::log, Progress.none() ) );
+		}
+		catch ( final Exception e )
+		{
+			return fail( "segment folder", e );
+		}
+	}
+}

@@ -1,0 +1,73 @@
+package fiji.plugin.autoencoder.macro;
+
+import static fiji.plugin.autoencoder.macro.MacroFailure.fail;
+import static fiji.plugin.autoencoder.macro.MacroSettings.*;
+
+import fiji.plugin.autoencoder.core.Progress;
+import fiji.plugin.autoencoder.io.ModelOutput;
+import fiji.plugin.autoencoder.train.History;
+import fiji.plugin.autoencoder.train.ImageTrainingJob;
+import fiji.plugin.autoencoder.train.Trainer;
+import fiji.plugin.autoencoder.train.TrainingListener;
+import fiji.plugin.autoencoder.workflow.TrainingSettings;
+import ij.IJ;
+import ij.ImagePlus;
+
+/** The plain-macro entry {@code MacroCalls.train}: Train Autoencoder's keys, read into {@link TrainingSettings}. */
+public final class TrainEntry
+{
+	private TrainEntry()
+	{}
+
+	/** Trains on the current image (or input=path); see Plugins > Autoencoder > Train Autoencoder for the keys. */
+	public static String train( final String options )
+	{
+		try
+		{
+			final MacroOptions o = MacroOptions.parse( options, "train", TRAIN_KEYS );
+			final ImagePlus input = image( o, "input" );
+			final TrainingSettings settings = new TrainingSettings();
+			settings.mode = o.string( "mode", settings.mode );
+			settings.noise = o.string( "noise", settings.noise );
+			settings.resume = o.bool( "resume", false );
+			settings.overwrite = o.bool( ModelOutput.OVERWRITE_KEY, false );
+			settings.seed = o.wholeNumber( "seed", settings.seed, Long.MIN_VALUE );
+			settings.learningRate = o.number( "learning_rate", settings.learningRate, 0, "0.001" );
+			settings.validationFraction = o.number( "validation_fraction", settings.validationFraction, 0, "0.1" );
+			settings.l2 = o.number( "l2", 0, 0, "0.0001" );
+			settings.patchSize = o.integer( "patch_size", settings.patchSize, 1 );
+			settings.patchesPerEpoch = o.integer( "patches_per_epoch", settings.patchesPerEpoch, 1 );
+			settings.epochs = o.integer( "epochs", settings.epochs, 1 );
+			settings.batchSize = o.integer( "batch_size", settings.batchSize, 1 );
+			settings.patience = o.integer( "patience", settings.patience, 0 );
+			settings.threads = threads( o );
+			settings.minutes = o.number( "minutes", 0, 0, "5" );
+			settings.channels = o.string( "channels", settings.channels );
+			final ImagePlus target = o.string( "target", "" ).isEmpty() ? null : image( o, "target" );
+			final ImageTrainingJob job = settings.job( input, target, o.path( "model_file" ) );
+			final ImageTrainingJob.Result r = settings.run( job, input, target, new TrainingListener()
+			{
+				@Override
+				public void epochEnded( final History.Epoch e, final History h )
+				{
+					IJ.log( "Autoencoder: " + e );
+				}
+			}, Progress.none() );
+			final String msg = r.training.message + " Saved " + r.modelFile;
+			IJ.log( "Autoencoder: " + msg );
+			if ( r.training.bestEpoch == 0 && !settings.resume && r.training.reason != Trainer.StopReason.CANCELLED )
+				throw new IllegalStateException( "the training never improved on its starting weights, so " + r.modelFile + " holds an untrained model: "
+						+ "check the image (is there structure to learn?), lower learning_rate, or train more epochs or patches_per_epoch" );
+			final String hint = r.history.overfittingHint();
+			if ( hint != null )
+				IJ.log( "Autoencoder: note: " + settings.networkName() + hint );
+			if ( settings.quality != null )
+				IJ.log( "Autoencoder: " + settings.quality.message() );
+			return msg;
+		}
+		catch ( final Exception e )
+		{
+			return fail( "train", e );
+		}
+	}
+}

@@ -1,0 +1,142 @@
+package fiji.plugin.autoencoder.workflow;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+import fiji.plugin.autoencoder.convert.StoredNormalization;
+import fiji.plugin.autoencoder.denoise.Denoiser;
+import fiji.plugin.autoencoder.denoise.TrainingMode;
+import fiji.plugin.autoencoder.segment.Thresholds;
+import fiji.plugin.autoencoder.train.ChannelMode;
+
+/**
+ * Every user-facing setting of the main operations, defined once (see
+ * {@link Setting}), and the settings of each operation: {@link #TRAIN},
+ * {@link #DENOISE}, {@link #DENOISE_FOLDER}, {@link #SEGMENT} and
+ * {@link #SEGMENT_FOLDER}. A key means the same everywhere; only a few
+ * defaults differ between operations (a folder of images is segmented with
+ * one fixed threshold, {@code Value} 0.5, one image by Otsu's method).
+ */
+public final class Settings
+{
+	private Settings()
+	{}
+
+	private static final TrainingSettings TRAINING = new TrainingSettings();
+
+	// -- shared --
+
+	public static final Setting MODEL_FILE = Setting.file( "model_file", "Model file", "A .aemodel.zip written by Train Autoencoder" );
+
+	public static final Setting INPUT_FOLDER = Setting.folder( "input_folder", "Input folder", "Every image of this folder (TIFF and what ImageJ opens)" );
+
+	public static final Setting OUTPUT_FOLDER = Setting.folder( "output_folder", "Output folder", "Where the results go (never over an input)" );
+
+	public static final Setting SHARD_INDEX = Setting.integer( "shard_index", "Shard index (0-based)", 0, 0, "This task's share of the files (by name order), for cluster arrays" );
+
+	public static final Setting SHARD_COUNT = Setting.integer( "shard_count", "Shard count", 1, 1, "How many tasks share the folder" );
+
+	public static final Setting TILE_SIZE = Setting.integer( "tile_size", "Tile size (0 = automatic)", 0, 0, "Tile edge in pixels; 0 chooses it from the free memory" );
+
+	public static final Setting AVERAGE_ORIENTATIONS = Setting.flag( "average_orientations", "Average 8 orientations (8x slower)", false,
+			"Run on the flipped and transposed copies too and average the results back (test-time augmentation)" );
+
+	public static final Setting THREADS = Setting.integer( "threads", "TensorFlow threads (0 = all cores)", 0, 0,
+			"Caps the CPU threads TensorFlow uses, e.g. on a shared cluster node; 0: the system property autoencoder.threads, else all cores" );
+
+	// -- denoising --
+
+	public static final Setting OUTPUT_TYPE = Setting.choice( "output_type", "Output", "Same as input", new String[] { "Same as input", "32-bit" }, "The result's pixel type" );
+
+	public static final Setting SUFFIX = Setting.text( "suffix", "Suffix", "denoised", "Added to the title (and file name) of the result" );
+
+	public static final Setting NORMALIZATION = Setting.choice( "normalization", "Normalization", StoredNormalization.STORED, new String[] { StoredNormalization.STORED, StoredNormalization.REFIT },
+			"Stored: the intensity scaling fitted on the training images (default); Refit: fitted anew on each image" );
+
+	// -- segmentation by reconstruction --
+
+	public static final Setting THRESHOLD_METHOD = Setting.choice( "threshold_method", "Threshold method", "Otsu", Thresholds.Method.labels(),
+			"Otsu and Percentile are found per image; Value and Calibrated are the same for every image" );
+
+	public static final Setting THRESHOLD_VALUE = Setting.number( "threshold_value", "Threshold value (percentile, error or false-positive rate)", 99, -Double.MAX_VALUE,
+			"Percentile: e.g. 99; Value: the reconstruction error itself (anomaly segmenter: the probability, e.g. 0.5); Calibrated: the fraction of the normal image's pixels allowed above it, e.g. 0.001" );
+
+	public static final Setting SMOOTHING_SIGMA = Setting.number( "smoothing_sigma", "Smoothing sigma (pixels, 0 = none)", 1, 0.0, "Gaussian smoothing of the error map" );
+
+	public static final Setting SMOOTH_SIGNED = Setting.flag( "smooth_signed", "Smooth the signed difference", false, "Smooth image - reconstruction before taking its magnitude" );
+
+	public static final Setting MIN_SIZE = Setting.integer( "min_size", "Minimum object size (pixels)", 10, 0, "Smaller objects are dropped" );
+
+	public static final Setting SEED_THRESHOLD = Setting.number( "seed_threshold", "Seed threshold (hysteresis, 0 = off)", 0, 0.0, "Keep only objects whose largest error reaches this value" );
+
+	public static final Setting NORMAL_IMAGE = Setting.file( "normal_image", "Normal image for calibration (optional)", "A defect-free image the model was not trained on" );
+
+	public static final Setting SEED_FALSE_POSITIVE_RATE = Setting.number( "seed_false_positive_rate", "Seed false-positive rate (hysteresis on the normal image, 0 = off)", 0, 0.0,
+			"Keep only objects that reach the value this fraction of the normal image's pixels exceed, e.g. 0.0001" );
+
+	// -- training (defaults: TrainingSettings') --
+
+	public static final Setting MODE = Setting.choice( "mode", "Mode", TRAINING.mode, TrainingMode.labels(), "What to train" );
+
+	public static final Setting NOISE = Setting.text( "noise", "Synthetic noise", TRAINING.noise, "e.g. gaussian:sigma=10, poisson:peak=30, poisson-gaussian:peak=30,sigma=2" );
+
+	public static final Setting RESUME = Setting.flag( "resume", "Continue training the model file", TRAINING.resume, "Go on from the model file's weights and history" );
+
+	public static final Setting OVERWRITE = Setting.flag( "overwrite", "Replace the model file if it exists", TRAINING.overwrite, "Without it, a training into an existing model stops before it starts" );
+
+	public static final Setting EPOCHS = Setting.integer( "epochs", "Epochs", TRAINING.epochs, 1, "Passes over patches_per_epoch patches" );
+
+	public static final Setting PATCHES_PER_EPOCH = Setting.integer( "patches_per_epoch", "Patches per epoch", TRAINING.patchesPerEpoch, 1, "Random patches per epoch" );
+
+	public static final Setting PATCH_SIZE = Setting.integer( "patch_size", "Patch size", TRAINING.patchSize, 8, "Training patch edge in pixels" );
+
+	public static final Setting BATCH_SIZE = Setting.integer( "batch_size", "Batch size", TRAINING.batchSize, 1, "Patches per optimiser step" );
+
+	public static final Setting VALIDATION_FRACTION = Setting.number( "validation_fraction", "Validation fraction (rows held out)", TRAINING.validationFraction, 0.0,
+			"The bottom rows of each image held out for validation" );
+
+	public static final Setting PATIENCE = Setting.integer( "patience", "Early-stopping patience (epochs, 0 = off)", TRAINING.patience, 0, "Stop after this many epochs without improvement" );
+
+	public static final Setting LEARNING_RATE = Setting.number( "learning_rate", "Learning rate", TRAINING.learningRate, 0.0, "Adam's step size" );
+
+	public static final Setting L2 = Setting.number( "l2", "L2 weight decay (0 = none)", TRAINING.l2, 0.0, "Penalty on the squared weights against overfitting, e.g. 0.0001" );
+
+	public static final Setting MINUTES = Setting.number( "minutes", "Time budget (minutes, 0 = none)", TRAINING.minutes, 0.0, "Stop after this many minutes; the best model is kept" );
+
+	public static final Setting CHANNELS = Setting.choice( "channels", "Channels (denoisers)", TRAINING.channels, new String[] { ChannelMode.EACH_ALONE, ChannelMode.TOGETHER },
+			"Each alone: one network applied to each channel on its own, so a channel's result never depends on another" );
+
+	public static final Setting SEED = Setting.integer( "seed", "Seed", ( int ) TRAINING.seed, Integer.MIN_VALUE, "Seed of the initial weights and the patch order" );
+
+	// -- the operations --
+
+	public static final List< Setting > TRAIN = list( MODE, NOISE, MODEL_FILE, RESUME, OVERWRITE, EPOCHS, PATCHES_PER_EPOCH, PATCH_SIZE, BATCH_SIZE, VALIDATION_FRACTION, PATIENCE,
+			LEARNING_RATE, L2, MINUTES, CHANNELS, SEED, THREADS );
+
+	public static final List< Setting > DENOISE = list( MODEL_FILE, OUTPUT_TYPE, TILE_SIZE, AVERAGE_ORIENTATIONS.withDefault( Denoiser.AVERAGE_ORIENTATIONS ), NORMALIZATION, SUFFIX, THREADS );
+
+	public static final List< Setting > DENOISE_FOLDER = list( INPUT_FOLDER, OUTPUT_FOLDER, MODEL_FILE, OUTPUT_TYPE, SUFFIX, SHARD_INDEX, SHARD_COUNT, TILE_SIZE,
+			AVERAGE_ORIENTATIONS.withDefault( Denoiser.AVERAGE_ORIENTATIONS ), THREADS, NORMALIZATION );
+
+	public static final List< Setting > SEGMENT = list( MODEL_FILE, THRESHOLD_METHOD, THRESHOLD_VALUE, SMOOTHING_SIGMA, SMOOTH_SIGNED, MIN_SIZE, SEED_THRESHOLD, NORMAL_IMAGE,
+			SEED_FALSE_POSITIVE_RATE, TILE_SIZE, AVERAGE_ORIENTATIONS, THREADS );
+
+	/** Segment by Reconstruction over a folder: one fixed threshold for every image (Value 0.5, no smoothing) instead of one found per image. */
+	public static final List< Setting > SEGMENT_FOLDER = list( INPUT_FOLDER, OUTPUT_FOLDER, MODEL_FILE, THRESHOLD_METHOD.withDefault( "Value" ), THRESHOLD_VALUE.withDefault( 0.5 ),
+			SMOOTHING_SIGMA.withDefault( 0 ), SMOOTH_SIGNED, MIN_SIZE, SEED_THRESHOLD, NORMAL_IMAGE, SEED_FALSE_POSITIVE_RATE, SHARD_INDEX, SHARD_COUNT, TILE_SIZE, AVERAGE_ORIENTATIONS, THREADS );
+
+	/** The setting {@code key} of an operation. */
+	public static Setting of( final List< Setting > operation, final String key )
+	{
+		for ( final Setting s : operation )
+			if ( s.key.equals( key ) )
+				return s;
+		throw new IllegalArgumentException( "No setting '" + key + "' in " + operation );
+	}
+
+	private static List< Setting > list( final Setting... s )
+	{
+		return Collections.unmodifiableList( Arrays.asList( s ) );
+	}
+}
