@@ -289,6 +289,12 @@ public final class ZarrArray
 	 */
 	public float[] readFloats( final long[] min, final int[] size )
 	{
+		return readFloats( min, size, this::readChunk );
+	}
+
+	/** As {@link #readFloats(long[], int[])}, with chunks from {@code loader} (e.g. a cache over {@link #readChunk}). */
+	public float[] readFloats( final long[] min, final int[] size, final java.util.function.Function< long[], Object > loader )
+	{
 		final int n = shape.length;
 		long total = 1;
 		for ( int i = 0; i < n; i++ )
@@ -307,7 +313,7 @@ public final class ZarrArray
 		System.arraycopy( first, 0, g, 0, n );
 		while ( true )
 		{
-			copyFromChunk( g, readChunk( g ), min, size, out );
+			copyFromChunk( g, loader.apply( g.clone() ), min, size, out );
 			int i = n - 1;
 			while ( i >= 0 && ++g[ i ] > last[ i ] )
 				g[ i-- ] = first[ i + 1 ];
