@@ -207,7 +207,7 @@ public final class ImageRunner
 	}
 
 	/** Offsets and scales per channel. */
-	static float[][] parameters( final Normalization norm, final int channels )
+	public static float[][] parameters( final Normalization norm, final int channels )
 	{
 		final double[] o = norm.offsets(), s = norm.scales();
 		final float[][] p = new float[ 2 ][ channels ];

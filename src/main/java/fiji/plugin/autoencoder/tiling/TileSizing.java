@@ -80,8 +80,10 @@ final class TileSizing
 	/**
 	 * A tile (network input, X, Y[, Z]) whose core is {@code k} output chunks
 	 * per axis: the core is the smallest common multiple of the chunk size and
-	 * the network's size multiple, times the largest whole factor whose tile
-	 * still fits {@code memoryBudget} for one worker and batch 1 (at least one).
+	 * the network's size multiple, times the smallest whole factor that makes
+	 * the core at least {@code 4 * halo} (so the halo costs at most 2.25x),
+	 * as long as the tile fits {@code memoryBudget} for one worker and batch 1.
+	 * Small cores keep the work items many (shards, Spark tasks) and resumes cheap.
 	 * Cores then start on chunk borders, so each chunk lies in exactly one core.
 	 */
 	static int[] chunkAligned( final ImagePredictor predictor, final int[] chunk, final long memoryBudget )
@@ -100,12 +102,20 @@ final class TileSizing
 		}
 		final long perVoxel = bytesPerVoxel( predictor, 1, 1 );
 		int k = 1;
-		while ( fits( unit, k + 1, halo, perVoxel, memoryBudget ) && k < 64 )
+		while ( minCore( unit, k ) < 4L * halo && fits( unit, k + 1, halo, perVoxel, memoryBudget ) && k < 64 )
 			k++;
 		final int[] tile = new int[ n ];
 		for ( int d = 0; d < n; d++ )
 			tile[ d ] = Math.toIntExact( ( long ) unit[ d ] * k + 2L * halo );
 		return tile;
+	}
+
+	private static long minCore( final int[] unit, final int k )
+	{
+		long m = Long.MAX_VALUE;
+		for ( final int u : unit )
+			m = Math.min( m, ( long ) u * k );
+		return m;
 	}
 
 	private static boolean fits( final int[] unit, final int k, final int halo, final long perVoxel, final long budget )
