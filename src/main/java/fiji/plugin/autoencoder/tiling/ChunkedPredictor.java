@@ -55,7 +55,7 @@ public final class ChunkedPredictor
 	{
 		public final long computed, skipped;
 
-		Result( final long computed, final long skipped )
+		public Result( final long computed, final long skipped )
 		{
 			this.computed = computed;
 			this.skipped = skipped;
