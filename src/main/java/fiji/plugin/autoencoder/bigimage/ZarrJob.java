@@ -142,6 +142,9 @@ public final class ZarrJob implements Serializable
 				: outputType == OutputType.UNSIGNED_8 ? DataType.U1 : src.array().dataType();
 		final String name = out.getFileName().toString().replaceAll( "(\\.ome)?\\.zarr$", "" );
 		final OmeZarr dst = OmeZarr.create( out, name, axes, shape, chunks, type, Compressor.of( compressor ), "/", src.scale(), src.unit() );
+		final int removed = dst.array().removeStalePartials();
+		if ( removed > 0 )
+			System.err.println( "denoise: removed " + removed + " temporary chunk file(s) of a run that was killed" );
 		return predictor.grid( source, new ZarrSink( dst, p.spatialDims() ) );
 	}
 

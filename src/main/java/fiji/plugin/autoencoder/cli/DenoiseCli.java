@@ -131,8 +131,9 @@ public class DenoiseCli implements Callable< Integer >
 			final long[] cells = ChunkedPredictor.shard( grid, shard[ 0 ], shard[ 1 ] );
 			System.err.println( "denoise: " + input + " " + java.util.Arrays.toString( grid.imageSize() ) + " in " + grid.numCells() + " tiles of " + java.util.Arrays.toString( grid.tileSize() )
 					+ ( shard[ 1 ] > 1 ? ", shard " + shard[ 0 ] + "/" + shard[ 1 ] + ": " + cells.length + " tiles" : "" ) );
+			final long start = System.nanoTime();
 			final ChunkedPredictor.Result r = job.run( m, cells, CliSupport.progress( "denoise" ) );
-			System.out.println( "denoise: " + output + ": " + r );
+			System.out.println( "denoise: " + output + ": " + r + " in " + String.format( java.util.Locale.ROOT, "%.1f", ( System.nanoTime() - start ) / 1e9 ) + " s" );
 			return 0;
 		}
 	}

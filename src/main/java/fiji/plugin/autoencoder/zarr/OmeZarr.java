@@ -155,7 +155,7 @@ public final class OmeZarr
 		final ZarrArray a = ZarrArray.create( root.resolve( "0" ), shape, chunks, type, ByteOrder.LITTLE_ENDIAN, compressor, separator, 0 );
 		final Map< String, Object > group = new LinkedHashMap<>();
 		group.put( "zarr_format", 2 );
-		ZarrArray.atomicWrite( root.resolve( ".zgroup" ), Json.write( group ).getBytes( StandardCharsets.UTF_8 ) );
+		ChunkFiles.atomicWrite( root.resolve( ".zgroup" ), Json.write( group ).getBytes( StandardCharsets.UTF_8 ) );
 		final List< Object > axList = new ArrayList<>();
 		final List< Double > sc = new ArrayList<>();
 		for ( int i = 0; i < shape.length; i++ )
@@ -182,7 +182,7 @@ public final class OmeZarr
 		multiscale.put( "datasets", List.of( dataset ) );
 		final Map< String, Object > attrs = new LinkedHashMap<>();
 		attrs.put( "multiscales", List.of( multiscale ) );
-		ZarrArray.atomicWrite( root.resolve( ".zattrs" ), Json.write( attrs ).getBytes( StandardCharsets.UTF_8 ) );
+		ChunkFiles.atomicWrite( root.resolve( ".zattrs" ), Json.write( attrs ).getBytes( StandardCharsets.UTF_8 ) );
 		return new OmeZarr( root, a, List.copyOf( axes ), scale.clone(), unit );
 	}
 

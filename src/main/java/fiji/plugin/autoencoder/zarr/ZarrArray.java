@@ -3,16 +3,13 @@ package fiji.plugin.autoencoder.zarr;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * One Zarr v2 array on a file system: its {@code .zarray} metadata and its
@@ -138,7 +135,7 @@ public final class ZarrArray
 		if ( Files.exists( dir ) && !Files.isDirectory( dir ) )
 			throw new IllegalArgumentException( "The output " + dir + " exists and is not a folder; nothing was changed: choose another output" );
 		Files.createDirectories( dir );
-		atomicWrite( dir.resolve( ZARRAY ), Json.write( want.metadata() ).getBytes( java.nio.charset.StandardCharsets.UTF_8 ) );
+		ChunkFiles.atomicWrite( dir.resolve( ZARRAY ), Json.write( want.metadata() ).getBytes( java.nio.charset.StandardCharsets.UTF_8 ) );
 		return want;
 	}
 
@@ -280,7 +277,7 @@ public final class ZarrArray
 			throw new IllegalArgumentException( "A chunk of " + Arrays.toString( chunks ) + " has " + chunkElements() + " elements, not " + n );
 		final Path p = chunkPath( gridPosition );
 		Files.createDirectories( p.getParent() );
-		atomicWrite( p, compressor.compress( type.encode( chunk, order ) ) );
+		ChunkFiles.atomicWrite( p, compressor.compress( type.encode( chunk, order ) ) );
 	}
 
 	/**
@@ -356,25 +353,9 @@ public final class ZarrArray
 		}
 	}
 
-	/** Writes {@code bytes} to {@code target} through a hidden temporary file in the same folder, renamed over it. */
-	static void atomicWrite( final Path target, final byte[] bytes ) throws IOException
+	/** Deletes temporary chunk files that killed writers left behind ({@link ChunkFiles#removeStalePartials}); returns how many. */
+	public int removeStalePartials() throws IOException
 	{
-		final Path tmp = target.resolveSibling( "." + target.getFileName() + ".partial-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring( 0, 8 ) );
-		try
-		{
-			Files.write( tmp, bytes );
-			try
-			{
-				Files.move( tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING );
-			}
-			catch ( final AtomicMoveNotSupportedException e )
-			{
-				Files.move( tmp, target, StandardCopyOption.REPLACE_EXISTING );
-			}
-		}
-		finally
-		{
-			Files.deleteIfExists( tmp );
-		}
+		return ChunkFiles.removeStalePartials( dir );
 	}
 }
