@@ -90,9 +90,16 @@ final class CliSupport
 
 		MacroOptions parse( final String entry, final List< String > known )
 		{
+			return MacroOptions.parse( toString(), entry, known );
+		}
+
+		/** The macro option string, {@code key=[value] ...}. */
+		@Override
+		public String toString()
+		{
 			final StringBuilder b = new StringBuilder();
 			values.forEach( ( k, v ) -> b.append( k ).append( "=[" ).append( v ).append( "] " ) );
-			return MacroOptions.parse( b.toString().trim(), entry, known );
+			return b.toString().trim();
 		}
 	}
 

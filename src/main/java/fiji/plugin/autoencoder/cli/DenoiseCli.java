@@ -50,7 +50,7 @@ public class DenoiseCli implements Callable< Integer >
 	@Option( names = "--normalization", description = "Stored (from training) (default) or Refit on each image." )
 	String normalization;
 
-	@Option( names = "--suffix", description = "Added to the result's title (files in a folder keep their names)." )
+	@Option( names = "--suffix", description = "Added to the result's title and, in a folder, to each output file name (default: the menu's, denoised)." )
 	String suffix;
 
 	@Option( names = "--overwrite", description = "Replace an existing output file instead of skipping it (single files)." )

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command( name = "autoencoder", mixinStandardHelpOptions = true, version = "fiji-autoencoder 0.1.0",
 		description = "Train and apply autoencoders on images, headless.",
-		subcommands = { DenoiseCli.class, SegmentCli.class, SegmentByReconstructionCli.class, SparkDenoiseCli.class, InfoCommand.class, DeviceInfoCli.class, DemoCommand.class, MnistDemoCommand.class,
+		subcommands = { TrainCli.class, DenoiseCli.class, SegmentCli.class, SegmentByReconstructionCli.class, SparkDenoiseCli.class, InfoCommand.class, DeviceInfoCli.class, DemoCommand.class, MnistDemoCommand.class,
 				TrainMnistCommand.class, ExportBioimageioCli.class, ApplyBioimageioCli.class },
 		footer = { "", "Examples:", "  bin/autoencoder denoise --model n2v.aemodel.zip --input noisy.tif --output clean.tif",
 				"  bin/autoencoder denoise --model n2v.aemodel.zip --input big.ome.zarr --output big-denoised.ome.zarr",
