@@ -11,9 +11,7 @@ import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -49,8 +47,8 @@ public final class Model implements ImagePredictor, AutoCloseable
 
 	private volatile boolean closed;
 
-	/** Number of samples given to {@link #uploadTrainingData}, -1 if none. */
-	private volatile int uploaded = -1;
+	/** Training steps, multi-step runs and uploaded training data. */
+	private final TrainingRuns runs;
 
 	private Model( final ModelSpec spec, final Graph graph, final Session session )
 	{
@@ -67,6 +65,7 @@ public final class Model implements ImagePredictor, AutoCloseable
 		}
 		Collections.sort( names );
 		this.paramNames = Collections.unmodifiableList( names );
+		this.runs = new TrainingRuns( spec, graph, session );
 	}
 
 	/**
@@ -252,32 +251,7 @@ public final class Model implements ImagePredictor, AutoCloseable
 
 	private Shape imageShape( final int batch, final int[] spatial, final int channels )
 	{
-		if ( spec.is3D() )
-			return volumeShape( batch, spatial, channels );
-		if ( spatial.length != 2 )
-			throw new IllegalArgumentException( "This model is 2D: give {height, width}, got " + spatial.length + " spatial sizes"
-					+ ( spatial.length == 3 ? " (a volume): run it plane by plane, or train a 3D model (depth > 0)" : "" ) );
-		final int[] fixed = fixedSpatialShape();
-		if ( fixed != null && ( spatial[ 0 ] != fixed[ 0 ] || spatial[ 1 ] != fixed[ 1 ] ) )
-			throw new IllegalArgumentException( "This model takes only " + fixed[ 0 ] + " x " + fixed[ 1 ] + " inputs (it has dense layers), got "
-					+ spatial[ 0 ] + " x " + spatial[ 1 ] + ": resize or crop the images, or train a convolutional model with code_size 0" );
-		final int m = sizeMultiple();
-		if ( spatial[ 0 ] % m != 0 || spatial[ 1 ] % m != 0 )
-			throw new IllegalArgumentException( "Input " + spatial[ 0 ] + " x " + spatial[ 1 ] + " is not a multiple of " + m
-					+ " (the model pools " + spec.levels() + " times): pad or crop to a multiple of " + m );
-		return Shape.of( batch, spatial[ 0 ], spatial[ 1 ], channels );
-	}
-
-	private Shape volumeShape( final int batch, final int[] spatial, final int channels )
-	{
-		if ( spatial.length != 3 )
-			throw new IllegalArgumentException( "This model is 3D: give {depth, height, width}, got " + spatial.length + " spatial sizes"
-					+ ( spatial.length == 2 ? " (a 2D image): give a z-stack, or use a 2D model" : "" ) );
-		final int m = sizeMultiple();
-		if ( spatial[ 0 ] % m != 0 || spatial[ 1 ] % m != 0 || spatial[ 2 ] % m != 0 )
-			throw new IllegalArgumentException( "Input " + spatial[ 0 ] + " x " + spatial[ 1 ] + " x " + spatial[ 2 ] + " (depth x height x width) is not a multiple of " + m
-					+ " (the model pools " + spec.levels() + " times in z, y and x): pad or crop to a multiple of " + m );
-		return Shape.of( batch, spatial[ 0 ], spatial[ 1 ], spatial[ 2 ], channels );
+		return InputShapes.of( spec, batch, spatial, channels );
 	}
 
 	private FloatBatch run( final String fetch, final String feed, final float[] data, final Shape shape )
@@ -310,33 +284,14 @@ public final class Model implements ImagePredictor, AutoCloseable
 	public float trainStep( final String trainOp, final String lossOp, final TFloat32 input, final TFloat32 target, final TFloat32 weight )
 	{
 		checkOpen();
-		final Session.Runner r = feeds( input, target, weight ).addTarget( trainOp ).fetch( lossOp );
-		try ( Result res = r.run() )
-		{
-			return ( ( TFloat32 ) res.get( 0 ) ).getFloat();
-		}
+		return runs.trainStep( trainOp, lossOp, input, target, weight );
 	}
 
 	/** The loss of a batch, without training. */
 	public float loss( final String lossOp, final TFloat32 input, final TFloat32 target, final TFloat32 weight )
 	{
 		checkOpen();
-		try ( Result res = feeds( input, target, weight ).fetch( lossOp ).run() )
-		{
-			return ( ( TFloat32 ) res.get( 0 ) ).getFloat();
-		}
-	}
-
-	private Session.Runner feeds( final TFloat32 input, final TFloat32 target, final TFloat32 weight )
-	{
-		final Session.Runner r = session.runner().feed( Endpoints.INPUT, input ).feed( Endpoints.TARGET, target );
-		if ( spec.weightedLoss )
-		{
-			if ( weight == null )
-				throw new IllegalArgumentException( "This model has a weighted loss: give per-pixel loss weights" );
-			r.feed( Endpoints.LOSS_WEIGHT, weight );
-		}
-		return r;
+		return runs.loss( lossOp, input, target, weight );
 	}
 
 	/**
@@ -362,18 +317,7 @@ public final class Model implements ImagePredictor, AutoCloseable
 	public float[] trainSteps( final int steps, final TFloat32 input, final TFloat32 target, final TFloat32 weight )
 	{
 		checkOpen();
-		checkPrepared( steps );
-		if ( input.shape().get( 0 ) % steps != 0 )
-			throw new IllegalArgumentException( "The batch of " + input.shape().get( 0 ) + " samples does not split into " + steps + " equal steps: give a multiple of " + steps );
-		final Session.Runner r = session.runner().feed( Endpoints.multiStep( steps, Endpoints.MS_INPUT ), input )
-				.feed( Endpoints.multiStep( steps, Endpoints.MS_TARGET ), target );
-		if ( spec.weightedLoss )
-		{
-			if ( weight == null )
-				throw new IllegalArgumentException( "This model has a weighted loss: give per-pixel loss weights" );
-			r.feed( Endpoints.multiStep( steps, Endpoints.MS_LOSS_WEIGHT ), weight );
-		}
-		return runSteps( r, steps );
+		return runs.trainSteps( steps, input, target, weight );
 	}
 
 	/**
@@ -385,29 +329,7 @@ public final class Model implements ImagePredictor, AutoCloseable
 	public float[] trainSteps( final int steps, final TInt32 indices )
 	{
 		checkOpen();
-		checkPrepared( steps );
-		if ( spec.weightedLoss )
-			throw new IllegalArgumentException( "This model has a weighted loss: feed the batches with their loss weights instead of uploaded data" );
-		if ( uploaded < 0 )
-			throw new IllegalStateException( "No training data uploaded: call uploadTrainingData first" );
-		return runSteps( session.runner().feed( Endpoints.multiStep( steps, Endpoints.MS_INDICES ), indices ), steps );
-	}
-
-	private float[] runSteps( final Session.Runner r, final int steps )
-	{
-		r.addTarget( Endpoints.multiStep( steps, Endpoints.MS_TRAIN ) ).fetch( Endpoints.multiStep( steps, Endpoints.MS_LOSSES ) );
-		try ( Result res = r.run() )
-		{
-			final float[] losses = new float[ steps ];
-			( ( TFloat32 ) res.get( 0 ) ).asRawTensor().data().asFloats().read( losses );
-			return losses;
-		}
-	}
-
-	private void checkPrepared( final int steps )
-	{
-		if ( !has( Endpoints.multiStep( steps, Endpoints.MS_TRAIN ) ) )
-			throw new IllegalStateException( "No " + steps + "-step training ops: call prepareMultiStep( " + steps + " ) first" );
+		return runs.trainSteps( steps, indices );
 	}
 
 	/**
@@ -422,86 +344,29 @@ public final class Model implements ImagePredictor, AutoCloseable
 	public synchronized void uploadTrainingData( final TFloat32 inputs, final TFloat32 targets )
 	{
 		checkOpen();
-		if ( !has( Endpoints.DATA_INPUTS ) )
-			throw new IllegalStateException( "The graph has no training data variables: call prepareMultiStep first" );
-		if ( targets == null && spec.outChannels() != spec.channels )
-			throw new IllegalArgumentException( "The model outputs " + spec.outChannels() + " channel(s), not its " + spec.channels + " input channel(s): upload targets too" );
-		if ( targets != null && targets.shape().get( 0 ) != inputs.shape().get( 0 ) )
-			throw new IllegalArgumentException( "Upload as many targets as inputs: got " + targets.shape().get( 0 ) + " targets for " + inputs.shape().get( 0 ) + " inputs" );
-		session.runner().feed( Endpoints.dataValue( Endpoints.DATA_INPUTS ), inputs ).addTarget( Endpoints.dataAssign( Endpoints.DATA_INPUTS ) ).run().close();
-		if ( targets == null )
-			session.runner().addTarget( Endpoints.DATA_TARGETS_FROM_INPUTS ).run().close();
-		else
-			session.runner().feed( Endpoints.dataValue( Endpoints.DATA_TARGETS ), targets ).addTarget( Endpoints.dataAssign( Endpoints.DATA_TARGETS ) ).run().close();
-		uploaded = ( int ) inputs.shape().get( 0 );
+		runs.upload( inputs, targets );
 	}
 
 	/** Frees the memory of {@link #uploadTrainingData} (keeps the ops). */
 	public synchronized void releaseTrainingData()
 	{
-		if ( closed || uploaded < 0 )
+		if ( closed )
 			return;
-		final long[] s = graph.operation( Endpoints.dataValue( Endpoints.DATA_INPUTS ) ).output( 0 ).shape().asArray();
-		final long[] t = graph.operation( Endpoints.dataValue( Endpoints.DATA_TARGETS ) ).output( 0 ).shape().asArray();
-		try ( TFloat32 empty = TFloat32.tensorOf( emptyShape( s ) );
-				TFloat32 emptyT = TFloat32.tensorOf( emptyShape( t ) ) )
-		{
-			session.runner().feed( Endpoints.dataValue( Endpoints.DATA_INPUTS ), empty ).addTarget( Endpoints.dataAssign( Endpoints.DATA_INPUTS ) )
-					.feed( Endpoints.dataValue( Endpoints.DATA_TARGETS ), emptyT ).addTarget( Endpoints.dataAssign( Endpoints.DATA_TARGETS ) ).run().close();
-		}
-		uploaded = -1;
-	}
-
-	/** No samples of the given (partly unknown) sample shape: {0, max(1, s1), ...}. */
-	private static Shape emptyShape( final long[] s )
-	{
-		final long[] e = new long[ s.length ];
-		for ( int i = 1; i < s.length; i++ )
-			e[ i ] = Math.max( s[ i ], 1 );
-		return Shape.of( e );
+		runs.release();
 	}
 
 	/** Copies of all parameter values, by name (a snapshot of the weights). */
 	public Map< String, float[] > readParameters()
 	{
 		checkOpen();
-		final Session.Runner r = session.runner();
-		for ( final String n : paramNames )
-			r.fetch( n );
-		final Map< String, float[] > values = new LinkedHashMap<>();
-		try ( Result res = r.run() )
-		{
-			for ( int i = 0; i < paramNames.size(); i++ )
-				values.put( paramNames.get( i ), FloatBatch.of( ( TFloat32 ) res.get( i ) ).data );
-		}
-		return values;
+		return ParameterValues.read( session, paramNames );
 	}
 
 	/** Writes parameter values back (e.g. a snapshot from {@link #readParameters()}). */
 	public void writeParameters( final Map< String, float[] > values )
 	{
 		checkOpen();
-		final Map< String, long[] > shapes = parameterShapes();
-		final List< Tensor > tensors = new ArrayList<>();
-		try
-		{
-			final Session.Runner r = session.runner();
-			for ( final Map.Entry< String, float[] > e : values.entrySet() )
-			{
-				final long[] shape = shapes.get( e.getKey() );
-				if ( shape == null )
-					throw new IllegalArgumentException( "Unknown parameter " + e.getKey() );
-				final TFloat32 t = TFloat32.tensorOf( Shape.of( shape ), DataBuffers.of( e.getValue(), true, false ) );
-				tensors.add( t );
-				r.feed( Endpoints.restoreValue( e.getKey() ), t ).addTarget( Endpoints.restore( e.getKey() ) );
-			}
-			r.run().close();
-		}
-		finally
-		{
-			for ( final Tensor t : tensors )
-				t.close();
-		}
+		ParameterValues.write( session, parameterShapes(), values );
 	}
 
 	private void checkOpen()

@@ -242,45 +242,7 @@ public final class ModelSpec
 	 */
 	public int halo()
 	{
-		if ( hasFixedInputSize() )
-			return 0;
-		final int r = ( kernel - 1 ) / 2;
-		long margin = 0;
-		long scale = 1; // input pixels per feature-map pixel at the current level
-		if ( kind == Kind.CONV_POOL )
-		{
-			// encoder: conv at scale s adds r*s; a 2x2 pool adds s (the window reaches one more pixel at that scale)
-			for ( int l = 0; l < levels(); l++ )
-			{
-				margin += r * scale;
-				margin += scale;
-				scale *= 2;
-			}
-			// decoder: conv at the coarse scale, then unpool; final conv at scale 1
-			for ( int l = levels() - 1; l >= 0; l-- )
-			{
-				margin += r * scale;
-				scale /= 2;
-				margin += scale; // unpooling/upsampling: a block reaches one coarse pixel further
-			}
-			margin += r; // the output conv
-		}
-		else
-		{
-			// stride-2 conv with kernel k at scale s reaches r*s; a transposed conv likewise
-			for ( int l = 0; l < levels(); l++ )
-			{
-				margin += ( r + 1 ) * scale;
-				scale *= 2;
-			}
-			for ( int l = levels() - 1; l >= 0; l-- )
-			{
-				scale /= 2;
-				margin += ( r + 1 ) * scale * 2;
-			}
-		}
-		final int m = sizeMultiple();
-		return ( int ) ( ( margin + m - 1 ) / m * m );
+		return ReceptiveField.halo( this );
 	}
 
 	/**
@@ -290,26 +252,7 @@ public final class ModelSpec
 	 */
 	public long activationBytesPerPixel()
 	{
-		if ( hasFixedInputSize() )
-			return 0;
-		final int shrink = is3D() ? 8 : 4; // pixels per feature-map pixel grow by this per level
-		double maps = channels + outChannels(); // input and output maps
-		double perPixel = 1;
-		for ( int l = 0; l < levels(); l++ )
-		{
-			// encoder conv outputs (and the pre-pool copy) at this level's resolution
-			maps += perPixel * layers[ l ] * ( kind == Kind.CONV_POOL ? 1 + convsPerLevel : 1 );
-			perPixel /= shrink;
-		}
-		perPixel = 1;
-		for ( int l = 0; l < levels(); l++ )
-		{
-			// decoder conv, upsampled map and (U-Net) concatenation at this level
-			final int f = l == 0 && kind != Kind.CONV_POOL ? outChannels() : layers[ l ];
-			maps += perPixel * f * ( ( skipConnections ? 4 : 2 ) + convsPerLevel - 1 );
-			perPixel /= shrink;
-		}
-		return ( long ) Math.ceil( maps * Float.BYTES );
+		return ActivationMemory.bytesPerPixel( this );
 	}
 
 	/**
@@ -320,129 +263,8 @@ public final class ModelSpec
 	 */
 	public ModelSpec validate()
 	{
-		final List< String > problems = new ArrayList<>();
-		if ( kind == null )
-			problems.add( "kind is missing: use one of " + names( Kind.values() ) );
-		if ( height <= 0 || width <= 0 || channels <= 0 )
-			problems.add( "height, width and channels must be positive (got " + height + " x " + width + " x " + channels + ")" );
-		if ( depth < 0 )
-			problems.add( "depth must be 0 (a 2D model) or the training patch depth of a 3D model, got " + depth );
-		if ( outputChannels < 0 )
-			problems.add( "output_channels must be 0 (same as input) or positive, got " + outputChannels );
-		if ( layers == null )
-			problems.add( "layers is missing: give hidden sizes (dense) or filters per level (conv), e.g. [16, 8]" );
-		else
-			for ( int i = 0; i < layers.length; i++ )
-				if ( layers[ i ] <= 0 )
-					problems.add( "layers[" + i + "] = " + layers[ i ] + ": every layer size must be positive" );
-		if ( codeSize < 0 )
-			problems.add( "code_size must not be negative, got " + codeSize );
-		if ( activation == null )
-			problems.add( "activation is missing or unknown: use one of " + names( Activation.values() ) );
-		if ( codeActivation == null )
-			problems.add( "code_activation is missing or unknown: use one of " + names( Activation.values() ) );
-		if ( outputActivation == null )
-			problems.add( "output_activation is missing or unknown: use one of " + names( Activation.values() ) );
-		if ( loss == null )
-			problems.add( "loss is missing or unknown: use bce, mse, dice or dice_bce" );
-		if ( loss != null && loss != Loss.MSE && outputActivation != null && outputActivation != Activation.SIGMOID && outputActivation != Activation.SOFTMAX )
-			problems.add( "loss " + name( loss ) + " needs output_activation sigmoid or softmax (got " + name( outputActivation ) + "): use sigmoid, or loss mse" );
-		if ( outputActivation == Activation.SOFTMAX && outChannels() < 2 )
-			problems.add( "output_activation softmax needs at least 2 output channels (background and a class), got " + outChannels() + ": use sigmoid for one channel" );
-		if ( ( loss == Loss.DICE || loss == Loss.DICE_BCE || outputActivation == Activation.SOFTMAX ) && layerwisePretraining )
-			problems.add( "loss " + name( loss ) + " with output_activation " + name( outputActivation ) + " cannot be used with layerwise_pretraining (its per-layer losses are per pixel): use bce and sigmoid" );
-		if ( activation == Activation.SOFTMAX || codeActivation == Activation.SOFTMAX )
-			problems.add( "softmax is an output activation only: use relu (or another element-wise activation) for activation and code_activation" );
-		if ( optimizer == null )
-			problems.add( "optimizer is missing or unknown: use adam or adadelta" );
-		if ( unpooling == null )
-			problems.add( "unpooling is missing or unknown: use nearest or zero_fill" );
-		if ( !( learningRate > 0 ) || Double.isInfinite( learningRate ) )
-			problems.add( "learning_rate must be positive and finite, got " + learningRate );
-		if ( !( decay >= 0 ) || Double.isInfinite( decay ) )
-			problems.add( "decay must be 0 or positive, got " + decay );
-		if ( !( l2 >= 0 ) || Double.isInfinite( l2 ) )
-			problems.add( "l2 must be 0 or positive, got " + l2 );
-		if ( kernel <= 0 || kernel % 2 == 0 )
-			problems.add( "kernel must be a positive odd number (e.g. 3), got " + kernel );
-		if ( problems.isEmpty() )
-			checkArchitecture( problems );
-		if ( !problems.isEmpty() )
-			throw new IllegalArgumentException( "Invalid model spec '" + name + "': " + String.join( "; ", problems ) );
+		SpecValidation.validate( this );
 		return this;
-	}
-
-	private void checkArchitecture( final List< String > problems )
-	{
-		final long in = inputSize();
-		if ( is3D() )
-			check3D( problems );
-		if ( kind == Kind.DENSE )
-		{
-			if ( codeSize <= 0 )
-				problems.add( "code_size must be positive for a dense autoencoder (e.g. 32)" );
-			else if ( codeSize >= in )
-				problems.add( "code_size " + codeSize + " is not smaller than the input (" + height + " x " + width + " x " + channels + " = " + in + "): an autoencoder's code must be smaller than its input" );
-			if ( tiedWeights && outChannels() != channels )
-				problems.add( "tied_weights needs output_channels equal to channels (the decoder reuses the encoder's weights)" );
-			if ( layerwisePretraining && layers.length == 0 )
-				problems.add( "layerwise_pretraining needs at least one hidden layer before the code" );
-			if ( skipConnections )
-				problems.add( "skip_connections needs kind conv_pool: set it to false for dense autoencoders" );
-			if ( residual )
-				problems.add( "residual needs a convolutional kind (conv_pool or conv_strided): set it to false for dense autoencoders" );
-		}
-		else
-		{
-			if ( layers.length == 0 )
-				problems.add( "a convolutional autoencoder needs at least one level in layers, e.g. [16, 8]" );
-			if ( tiedWeights )
-				problems.add( "tied_weights applies to dense autoencoders only: set it to false" );
-			if ( layerwisePretraining )
-				problems.add( "layerwise_pretraining applies to dense autoencoders only: set it to false" );
-			if ( skipConnections && kind != Kind.CONV_POOL )
-				problems.add( "skip_connections needs kind conv_pool (the encoder's pre-pool maps are concatenated in the decoder)" );
-			if ( skipConnections && codeSize > 0 )
-				problems.add( "skip_connections needs code_size 0 (a fully convolutional code): a dense bottleneck would be bypassed" );
-			if ( skipConnections && unpooling == Unpooling.ZERO_FILL )
-				problems.add( "skip_connections works with unpooling nearest only: set unpooling to nearest" );
-			if ( convsPerLevel < 1 )
-				problems.add( "convs_per_level must be 1 or more, got " + convsPerLevel );
-			if ( convsPerLevel > 1 && ( kind != Kind.CONV_POOL || codeSize > 0 || depth > 0 ) )
-				problems.add( "convs_per_level " + convsPerLevel + " needs a fully convolutional 2D conv_pool model (code_size 0, depth 0): set it to 1" );
-			if ( residual && outChannels() != channels )
-				problems.add( "residual adds the input to the output, so output_channels (" + outChannels() + ") must equal channels (" + channels + "): set residual to false" );
-			if ( residual && outputActivation != Activation.LINEAR )
-				problems.add( "residual needs output_activation linear (input + correction is not squashed): set output_activation to linear or residual to false" );
-			if ( unpooling == Unpooling.ZERO_FILL && kind != Kind.CONV_POOL )
-				problems.add( "unpooling zero_fill needs kind conv_pool (a max-pooling encoder)" );
-			final int m = sizeMultiple();
-			if ( layers.length > 0 && ( height % m != 0 || width % m != 0 || depth % m != 0 ) )
-				problems.add( "input " + ( is3D() ? depth + " x " : "" ) + height + " x " + width + " is not divisible by 2^" + layers.length + " = " + m
-						+ " (" + layers.length + " pooling/stride levels): use " + Math.max( 1, levelsThatDivide() ) + " level(s) or an input size that is a multiple of " + m );
-			if ( codeSize > 0 && codeSize >= in )
-				problems.add( "code_size " + codeSize + " is not smaller than the input (" + in + " values): an autoencoder's code must be smaller than its input" );
-		}
-	}
-
-	private int levelsThatDivide()
-	{
-		int l = 0;
-		while ( height % ( 2 << l ) == 0 && width % ( 2 << l ) == 0 && depth % ( 2 << l ) == 0 )
-			l++;
-		return l;
-	}
-
-	private void check3D( final List< String > problems )
-	{
-		if ( kind == Kind.DENSE )
-			problems.add( "depth " + depth + " (a 3D model) needs kind conv_strided or conv_pool: set depth to 0 for a dense autoencoder" );
-		if ( codeSize > 0 )
-			problems.add( "a 3D model (depth " + depth + ") is fully convolutional only: set code_size to 0" );
-		if ( kind == Kind.CONV_POOL && unpooling == Unpooling.ZERO_FILL )
-			problems.add( "a 3D model (depth " + depth + ") unpools with nearest only: set unpooling to nearest" );
-		if ( skipConnections )
-			problems.add( "skip_connections is not available for 3D models (depth " + depth + ") yet: set it to false" );
 	}
 
 	/** JSON with snake_case keys and lower-case enum names. */
@@ -516,7 +338,7 @@ public final class ModelSpec
 		return e.name().toLowerCase( Locale.ROOT );
 	}
 
-	private static String names( final Enum< ? >[] values )
+	static String names( final Enum< ? >[] values )
 	{
 		final List< String > n = new ArrayList<>();
 		for ( final Enum< ? > e : values )

@@ -51,13 +51,13 @@ public final class ArrayTrainingData implements TrainingData
 		if ( count <= 0 )
 			throw new IllegalArgumentException( "The training set is empty: give at least one sample" );
 		final int channels = shape[ shape.length - 1 ];
-		final long size = Trainer.sampleSize( shape, channels );
+		final long size = Batches.sampleSize( shape, channels );
 		final StringBuilder dims = new StringBuilder();
 		for ( int i = 0; i + 1 < shape.length; i++ )
 			dims.append( shape[ i ] ).append( " x " );
 		if ( inputs.length != size * count )
 			throw new IllegalArgumentException( "Expected " + count + " samples of " + dims + channels + " = " + size * count + " values, got " + inputs.length );
-		if ( targets != null && targets.length != ( long ) Trainer.sampleSize( shape, targetChannels ) * count )
+		if ( targets != null && targets.length != ( long ) Batches.sampleSize( shape, targetChannels ) * count )
 			throw new IllegalArgumentException( "Targets must be " + count + " x " + dims + targetChannels + " values, got " + targets.length );
 		this.inputs = inputs;
 		this.targets = targets;
@@ -105,8 +105,8 @@ public final class ArrayTrainingData implements TrainingData
 	@Override
 	public void fill( final int[] indices, final int from, final int n, final float[] input, final float[] target, final float[] weight, final Random random )
 	{
-		final int in = Trainer.sampleSize( shape, shape[ shape.length - 1 ] );
-		final int out = Trainer.sampleSize( shape, targetChannels );
+		final int in = Batches.sampleSize( shape, shape[ shape.length - 1 ] );
+		final int out = Batches.sampleSize( shape, targetChannels );
 		for ( int i = 0; i < n; i++ )
 		{
 			final int s = indices[ from + i ];

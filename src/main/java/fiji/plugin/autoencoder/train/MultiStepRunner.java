@@ -69,13 +69,13 @@ public final class MultiStepRunner implements AutoCloseable
 		{
 			indexBuffer = null;
 			indices = null;
-			final int inSize = Trainer.sampleSize( s, s[ s.length - 1 ] ), outSize = Trainer.sampleSize( s, spec.outChannels() );
+			final int inSize = Batches.sampleSize( s, s[ s.length - 1 ] ), outSize = Batches.sampleSize( s, spec.outChannels() );
 			input = new float[ n * inSize ];
 			target = data.hasTargets() ? new float[ n * outSize ] : null;
 			weight = data.hasWeights() ? new float[ n * outSize ] : null;
-			inputTensor = TFloat32.tensorOf( Trainer.batchShape( n, s, s[ s.length - 1 ] ) );
-			targetTensor = target == null ? null : TFloat32.tensorOf( Trainer.batchShape( n, s, spec.outChannels() ) );
-			weightTensor = weight == null ? null : TFloat32.tensorOf( Trainer.batchShape( n, s, spec.outChannels() ) );
+			inputTensor = TFloat32.tensorOf( Batches.batchShape( n, s, s[ s.length - 1 ] ) );
+			targetTensor = target == null ? null : TFloat32.tensorOf( Batches.batchShape( n, s, spec.outChannels() ) );
+			weightTensor = weight == null ? null : TFloat32.tensorOf( Batches.batchShape( n, s, spec.outChannels() ) );
 		}
 	}
 
@@ -115,7 +115,7 @@ public final class MultiStepRunner implements AutoCloseable
 	{
 		final int[] s = data.inputShape();
 		final int count = data.size();
-		final int inSize = Trainer.sampleSize( s, s[ s.length - 1 ] ), outSize = Trainer.sampleSize( s, outChannels );
+		final int inSize = Batches.sampleSize( s, s[ s.length - 1 ] ), outSize = Batches.sampleSize( s, outChannels );
 		final int chunk = Math.max( 1, Math.min( count, ( 1 << 22 ) / Math.max( inSize, outSize ) ) );
 		final int[] all = new int[ count ];
 		for ( int i = 0; i < count; i++ )
@@ -123,8 +123,8 @@ public final class MultiStepRunner implements AutoCloseable
 		final float[] in = new float[ chunk * inSize ];
 		final float[] out = data.hasTargets() ? new float[ chunk * outSize ] : null;
 		final Random unused = new Random( 0 );
-		try ( TFloat32 inputs = TFloat32.tensorOf( Trainer.batchShape( count, s, s[ s.length - 1 ] ) );
-				TFloat32 targets = out == null ? null : TFloat32.tensorOf( Trainer.batchShape( count, s, outChannels ) ) )
+		try ( TFloat32 inputs = TFloat32.tensorOf( Batches.batchShape( count, s, s[ s.length - 1 ] ) );
+				TFloat32 targets = out == null ? null : TFloat32.tensorOf( Batches.batchShape( count, s, outChannels ) ) )
 		{
 			final FloatDataBuffer inBuf = inputs.asRawTensor().data().asFloats();
 			final FloatDataBuffer outBuf = targets == null ? null : targets.asRawTensor().data().asFloats();

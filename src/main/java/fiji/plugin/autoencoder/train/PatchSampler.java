@@ -298,11 +298,11 @@ public final class PatchSampler implements TrainingData
 			final long x0 = nextLong( rnd, s.width - patchWidth + 1 );
 			final int flip = augment && !validation ? rnd.nextInt( patchHeight == patchWidth ? 8 : 4 ) : 0;
 			s.input.read2D( x0, y0, patchWidth, patchHeight, z, t, tmpIn, 0 );
-			transform( tmpIn, input, i * inSize, c, flip );
+			PatchSymmetries.transform( tmpIn, input, i * inSize, patchHeight, patchWidth, c, flip );
 			if ( s.target != null )
 			{
 				s.target.read2D( x0, y0, patchWidth, patchHeight, z, t, tmpOut, 0 );
-				transform( tmpOut, targetBuf, i * outSize, tc, flip );
+				PatchSymmetries.transform( tmpOut, targetBuf, i * outSize, patchHeight, patchWidth, tc, flip );
 			}
 			else if ( tc == c )
 				System.arraycopy( input, i * inSize, targetBuf, i * outSize, inSize );
@@ -348,62 +348,9 @@ public final class PatchSampler implements TrainingData
 		return Math.floorMod( r.nextLong(), bound );
 	}
 
-	/**
-	 * Writes {@code src} (d x h x w x c) into {@code dst} at {@code off} under
-	 * symmetry {@code flip} in [0, 16): bit 0 mirrors x, bit 1 mirrors y, bit 2
-	 * mirrors z, bit 3 swaps x and y (square patches only).
-	 */
+	/** {@link PatchSymmetries#transform3D} for this sampler's patch size. */
 	void transform3D( final float[] src, final float[] dst, final int off, final int c, final int flip )
 	{
-		final int d = patchDepth, h = patchHeight, w = patchWidth;
-		if ( flip == 0 )
-		{
-			System.arraycopy( src, 0, dst, off, d * h * w * c );
-			return;
-		}
-		final boolean mx = ( flip & 1 ) != 0, my = ( flip & 2 ) != 0, mz = ( flip & 4 ) != 0, swap = ( flip & 8 ) != 0;
-		for ( int z = 0; z < d; z++ )
-		{
-			final int sz = mz ? d - 1 - z : z;
-			for ( int y = 0; y < h; y++ )
-				for ( int x = 0; x < w; x++ )
-				{
-					int sx = mx ? w - 1 - x : x, sy = my ? h - 1 - y : y;
-					if ( swap )
-					{
-						final int tmp = sx;
-						sx = sy;
-						sy = tmp;
-					}
-					System.arraycopy( src, ( ( sz * h + sy ) * w + sx ) * c, dst, off + ( ( z * h + y ) * w + x ) * c, c );
-				}
-		}
-	}
-
-	/** Writes {@code src} (h x w x c) into {@code dst} at {@code off} under one of the 8 symmetries of the square. */
-	void transform( final float[] src, final float[] dst, final int off, final int c, final int flip )
-	{
-		final int h = patchHeight, w = patchWidth;
-		if ( flip == 0 )
-		{
-			System.arraycopy( src, 0, dst, off, h * w * c );
-			return;
-		}
-		for ( int y = 0; y < h; y++ )
-			for ( int x = 0; x < w; x++ )
-			{
-				int sx = x, sy = y;
-				switch ( flip )
-				{
-				case 1: sx = w - 1 - x; break;                     // mirror left-right
-				case 2: sy = h - 1 - y; break;                     // mirror top-bottom
-				case 3: sx = w - 1 - x; sy = h - 1 - y; break;     // rotate 180
-				case 4: sx = y; sy = x; break;                     // transpose (square only)
-				case 5: sx = y; sy = w - 1 - x; break;             // rotate 90
-				case 6: sx = h - 1 - y; sy = x; break;             // rotate 270
-				default: sx = h - 1 - y; sy = w - 1 - x; break;    // anti-transpose
-				}
-				System.arraycopy( src, ( sy * w + sx ) * c, dst, off + ( y * w + x ) * c, c );
-			}
+		PatchSymmetries.transform3D( src, dst, off, patchDepth, patchHeight, patchWidth, c, flip );
 	}
 }

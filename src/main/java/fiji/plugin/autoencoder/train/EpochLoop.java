@@ -1,0 +1,83 @@
+package fiji.plugin.autoencoder.train;
+
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import fiji.plugin.autoencoder.model.Endpoints;
+import fiji.plugin.autoencoder.model.Model;
+
+/**
+ * One pass over shuffled training data: single steps, or runs of
+ * {@link TrainingConfig#stepsPerRun} steps through a {@link MultiStepRunner}
+ * where whole runs fit; reports each step to the listener and notices a
+ * non-finite loss. Checks the stop flag before each step (run of steps).
+ */
+final class EpochLoop
+{
+	private final AtomicBoolean stop;
+
+	/** True when the last epoch ended on a non-finite loss ({@link #badLoss}). */
+	boolean diverged;
+
+	float badLoss;
+
+	/** Samples trained on in the last epoch. */
+	long lastEpochSamples;
+
+	EpochLoop( final AtomicBoolean stop )
+	{
+		this.stop = stop;
+	}
+
+	/** One pass; returns the sample-weighted mean training loss (the bad loss if it diverged, NaN if no step ran). */
+	double epoch( final Model model, final Batches b, final TrainingData data, final TrainingConfig config, final Random random,
+			final String trainOp, final String lossOp, final String phase, final int epochNumber, final TrainingListener listener )
+	{
+		final int n = data.size();
+		final int steps = config.stepsPerEpoch > 0 ? config.stepsPerEpoch : ( n + config.batchSize - 1 ) / config.batchSize;
+		int[] order = Batches.permutation( n, random );
+		int pos = 0;
+		double sum = 0;
+		long samples = 0;
+		diverged = false;
+		int s = 0; // steps done
+		while ( s < steps && !stop.get() )
+		{
+			if ( pos >= n )
+			{
+				order = Batches.permutation( n, random );
+				pos = 0;
+			}
+			final float[] losses;
+			final int m;
+			if ( b.multi != null && Endpoints.TRAIN.equals( trainOp ) && s + config.stepsPerRun <= steps && pos + b.multi.samplesPerRun() <= n )
+			{
+				// several full batches in one run; stop requests take effect after it
+				losses = b.multi.run( order, pos, random );
+				m = config.batchSize;
+			}
+			else
+			{
+				m = Math.min( config.batchSize, n - pos );
+				losses = new float[] { b.step( model, data, order, pos, m, random, trainOp, lossOp ) };
+			}
+			for ( final float loss : losses )
+			{
+				pos += m;
+				if ( !Float.isFinite( loss ) )
+				{
+					diverged = true;
+					badLoss = loss;
+					lastEpochSamples = samples;
+					return loss;
+				}
+				sum += ( double ) loss * m;
+				samples += m;
+				s++;
+				listener.stepEnded( phase, epochNumber, s, steps, loss );
+			}
+		}
+		lastEpochSamples = samples;
+		return samples == 0 ? Double.NaN : sum / samples;
+	}
+}
