@@ -110,7 +110,6 @@ public final class SparkDenoise implements Serializable
 		final List< Long > cells = new ArrayList<>();
 		for ( long i = 0; i < grid.numCells(); i++ )
 			cells.add( i );
-		Collections.shuffle( cells, new java.util.Random( 1 ) ); // edge tiles (cheaper) spread over the tasks
 		final int partitions = ( int ) Math.min( cells.size(), Math.max( 1, conf.getInt( "autoencoder.partitions", 4 * sc.defaultParallelism() ) ) );
 		System.err.println( "spark-denoise: " + grid.numCells() + " tiles of " + java.util.Arrays.toString( grid.tileSize() ) + " in " + partitions + " tasks; " + cores
 				+ " core(s) per executor, " + threadsPerTask( conf ) + " TensorFlow thread(s) per task" );
@@ -122,28 +121,29 @@ public final class SparkDenoise implements Serializable
 		return new ChunkedPredictor.Result( total[ 0 ], total[ 1 ] );
 	}
 
-	/** In a task: its tiles, each retried {@code retries} times. */
+	/**
+	 * In a task: its tiles (a contiguous run of the grid, so neighbouring tiles
+	 * share the reader's cached chunks) in one pass; when the pass fails, it is
+	 * retried up to {@code retries} times, and each retry computes only the
+	 * tiles whose chunks are still missing.
+	 */
 	long[] runCells( final List< Long > cells, final int cores )
 	{
 		final ModelFile.Loaded m = ExecutorModels.get( model, cores );
-		long computed = 0, skipped = 0;
-		for ( final long cell : cells )
-		{
-			for ( int attempt = 0;; attempt++ )
-				try
-				{
-					final ChunkedPredictor.Result r = job.run( m, new long[] { cell }, Progress.none() );
-					computed += r.computed;
-					skipped += r.skipped;
-					break;
-				}
-				catch ( final RuntimeException e )
-				{
-					if ( attempt >= retries || e instanceof IllegalArgumentException )
-						throw e;
-					System.err.println( "spark-denoise: tile " + cell + " failed (" + e.getMessage() + "), retry " + ( attempt + 1 ) + " of " + retries );
-				}
-		}
-		return new long[] { computed, skipped };
+		final long[] todo = cells.stream().mapToLong( Long::longValue ).sorted().toArray();
+		long computed = 0;
+		for ( int attempt = 0;; attempt++ )
+			try
+			{
+				final ChunkedPredictor.Result r = job.run( m, todo, Progress.none() );
+				computed += r.computed;
+				return new long[] { computed, todo.length - computed };
+			}
+			catch ( final RuntimeException e )
+			{
+				if ( attempt >= retries || e instanceof IllegalArgumentException )
+					throw e;
+				System.err.println( "spark-denoise: a tile of " + todo.length + " failed (" + e.getMessage() + "), retry " + ( attempt + 1 ) + " of " + retries + " for the tiles not written yet" );
+			}
 	}
 }
