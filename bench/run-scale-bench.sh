@@ -13,7 +13,7 @@ DATA=${SCALE_BENCH_DIR:-/tmp/scale-bench}
 # chunk rows are written (the rest is missing: fill_value): memory at that image size, in bounded time
 SIZES=${SCALE_SIZES:-"8192:1 16384:1 32768:16 65536:64"}
 SPARK_SIZE=${SCALE_SPARK_SIZE:-8192}
-OUT=bench/results/scale.md
+OUT=${SCALE_OUT:-bench/results/scale.md}
 mvn -B -q package -DskipTests -Dae.build.dir=$BUILD
 [ -d target/spark-lib ] || mvn -B -q -f spark/pom.xml package
 CP="$BUILD/fiji-autoencoder_-0.1.0-SNAPSHOT.jar:$BUILD/lib/*"

@@ -61,6 +61,14 @@ public class SparkDenoiseCli implements Callable< Integer >
 		final ImageRunner.Options tiles = MacroSettings.tiles( o );
 		final ZarrJob job = new ZarrJob( input.toAbsolutePath().toString(), output.toAbsolutePath().toString(), MacroSettings.outputType( o ), tiles.tileSize == null ? 0 : tiles.tileSize[ 0 ],
 				chunk == null ? 0 : chunk, compressor == null ? "zlib:1" : compressor, 1 );
+		try
+		{
+			Class.forName( "org.apache.spark.SparkConf" );
+		}
+		catch ( final ClassNotFoundException e )
+		{
+			throw new IllegalStateException( "Apache Spark is not on the class path: run through bin/autoencoder spark-denoise (which resolves target/spark-lib) or spark-submit" );
+		}
 		return SparkRun.run( job, model.toAbsolutePath().toString(), master, partitions, retries == null ? 2 : retries );
 	}
 }

@@ -44,11 +44,20 @@ public final class SparkDenoise implements Serializable
 
 	private final int retries;
 
+	/** Seconds of the last run's task stage (after the driver's checks and output creation). */
+	private transient double stageSeconds;
+
 	public SparkDenoise( final ZarrJob job, final String model, final int retries )
 	{
 		this.job = job;
 		this.model = model;
 		this.retries = retries;
+	}
+
+	/** Seconds of the last {@link #run}'s task stage, from parallelize to the last task (executor model loads included). */
+	public double stageSeconds()
+	{
+		return stageSeconds;
 	}
 
 	/** Cores of one executor: spark.executor.cores, or N of local[N] (local[*]: this machine's). */
@@ -113,11 +122,13 @@ public final class SparkDenoise implements Serializable
 		final int partitions = ( int ) Math.min( cells.size(), Math.max( 1, conf.getInt( "autoencoder.partitions", 4 * sc.defaultParallelism() ) ) );
 		System.err.println( "spark-denoise: " + grid.numCells() + " tiles of " + java.util.Arrays.toString( grid.tileSize() ) + " in " + partitions + " tasks; " + cores
 				+ " core(s) per executor, " + threadsPerTask( conf ) + " TensorFlow thread(s) per task" );
+		final long start = System.nanoTime();
 		final long[] total = sc.parallelize( cells, partitions ).mapPartitions( it -> {
 			final List< Long > mine = new ArrayList<>();
 			it.forEachRemaining( mine::add );
 			return Collections.singletonList( runCells( mine, cores ) ).iterator();
 		} ).reduce( ( a, b ) -> new long[] { a[ 0 ] + b[ 0 ], a[ 1 ] + b[ 1 ] } );
+		stageSeconds = ( System.nanoTime() - start ) / 1e9;
 		return new ChunkedPredictor.Result( total[ 0 ], total[ 1 ] );
 	}
 
