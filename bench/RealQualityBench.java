@@ -71,8 +71,8 @@ public class RealQualityBench
 	{
 		final String[] cases = prop( "rq.cases", "confocal,ihc" ).split( "," );
 		final String[] noises = prop( "rq.noises", "poisson:peak=10;poisson:peak=30;gaussian:sigma=15" ).split( ";" );
-		final List< String > modes = Arrays.asList( prop( "rq.modes", "supervised,selfsupervised" ).split( "," ) );
-		final double minutes = Double.parseDouble( prop( "rq.minutes", "3" ) );
+		final List< String > modes = Arrays.asList( prop( "rq.modes", "supervised,selfsupervised,recorrupted" ).split( "," ) );
+		final double minutes = Double.parseDouble( prop( "rq.minutes", "5" ) );
 		final Path work = Paths.get( prop( "rq.work", "/tmp/build-rqbench/work" ) );
 		Files.createDirectories( work );
 		final Path tsv = work.resolve( "java-rows.tsv" );
@@ -84,6 +84,13 @@ public class RealQualityBench
 			for ( final String cn : cases )
 			{
 				final Case c = build( cn.trim() );
+				for ( final String extra : prop( "rq.extra", "" ).split( "," ) ) // screening: more clean training images (scikit-image RGB files)
+					if ( !extra.isBlank() )
+					{
+						final ImagePlus rgb = IJ.openImage( SKIMAGE + extra.trim() );
+						c.trainImages.add( crop( rgb, 0, 0, rgb.getWidth(), rgb.getHeight() ) );
+						c.train += " + " + extra.trim();
+					}
 				System.out.println( "case " + c.name + ": train " + c.train + "; test " + c.test );
 				for ( final String ns : noises )
 				{
@@ -111,36 +118,61 @@ public class RealQualityBench
 						final List< ImagePlus > trainOn = sup ? c.trainImages : List.of( noisy );
 						final Path file = work.resolve( key + "_" + mode + ".aemodel.zip" );
 						final ImageTrainingJob job = tm.job( trainOn, file, tm.needsNoiseModel() ? noise : null, 42 );
-						job.patchSize = c.patch;
+						job.patchSize = Integer.parseInt( prop( "rq.patch", "" + c.patch ) );
 						job.patchesPerEpoch = Integer.parseInt( prop( "rq.patches", "512" ) );
 						job.minutes = minutes;
-						job.config.epochs( 1000 ).batchSize( 16 ).patience( Integer.parseInt( prop( "rq.patience", "10" ) ) );
+						job.config.epochs( 1000 ).batchSize( Integer.parseInt( prop( "rq.batch", "16" ) ) ).patience( Integer.parseInt( prop( "rq.patience", "10" ) ) );
+						screeningKnobs( job );
 						final long t0 = System.nanoTime();
 						final ImageTrainingJob.Result r = job.run( trainOn, null, TrainingListener.none() );
 						final double seconds = ( System.nanoTime() - t0 ) / 1e9;
 						final GainEstimate.Result q = DenoiseQuality.afterTraining( tm, job, sup ? c.trainImages.get( 0 ) : noisy, null, noise );
-						final ImagePlus den;
+						final ImagePlus den, den1;
 						try ( ModelFile.Loaded lm = ModelFile.load( file, 0 ) )
 						{
-							den = Denoiser.apply( lm, noisy, OutputType.FLOAT_32, "d", new ImageRunner.Options(), Progress.none() );
+							// the product's default (Denoise Image, macros): 8 orientations averaged; one orientation for the details
+							final ImageRunner.Options tiles = new ImageRunner.Options();
+							tiles.averageOrientations = Boolean.parseBoolean( prop( "rq.tta", "" + Denoiser.AVERAGE_ORIENTATIONS ) );
+							den = Denoiser.apply( lm, noisy, OutputType.FLOAT_32, "d", tiles, Progress.none() );
+							tiles.averageOrientations = false;
+							den1 = Denoiser.apply( lm, noisy, OutputType.FLOAT_32, "d", tiles, Progress.none() );
 						}
-						final List< ImagePlus > dc = Arrays.asList( ChannelSplitter.split( den ) );
+						final List< ImagePlus > dc = Arrays.asList( ChannelSplitter.split( den ) ), dc1 = Arrays.asList( ChannelSplitter.split( den1 ) );
 						final History.Epoch last = r.history.epochs.get( r.history.epochs.size() - 1 );
 						for ( int ch = 0; ch < cc.size(); ch++ )
 						{
 							final float[] y = px( cc.get( ch ) ), x = px( nc.get( ch ) ), d = px( dc.get( ch ) );
 							final double truth = GainEstimate.measured( x, y, w, h, img -> d ).gainDb();
 							row( out, c, ns, ch, sup ? "ours supervised" : r2r ? "ours noisy + noise model" : "ours self-supervised", Metrics.psnr( y, d, 255 ),
-									String.format( Locale.ROOT, "%.0f s, %d ep (best %d); reported gain %+.2f dB (%s), true gain on test %+.2f dB", seconds, last.epoch, r.training.bestEpoch,
-											q.gainDb(), q.withReference ? "held-out training pixels" : "noise2self on the test image", truth ) );
+									String.format( Locale.ROOT, "%.0f s, %d ep (best %d); one orientation %.2f dB; reported gain %+.2f dB (%s), true gain on test %+.2f dB", seconds, last.epoch,
+											r.training.bestEpoch, Metrics.psnr( y, px( dc1.get( ch ) ), 255 ), q.gainDb(), q.withReference ? "held-out training pixels" : "noise2self on the test image", truth ) );
 						}
 						out.flush();
-						System.out.println( key + " " + mode + ": " + r.training.message + " " + q.message() );
+						System.out.println( key + " " + mode + ": " + r.training.message + " " + q.message() + " (residual " + job.spec.residual + ", blur sigma " + job.spec.residualBlur + ")" );
 					}
 				}
 			}
 		}
 		System.out.println( "rows in " + tsv );
+		System.exit( 0 ); // a library's non-daemon thread pool would keep the JVM (and the script waiting on it) alive
+	}
+
+	/** Idea-screening overrides of the product's architecture and optimiser (unset: the product defaults). */
+	static void screeningKnobs( final ImageTrainingJob job )
+	{
+		final String layers = System.getProperty( "rq.layers" );
+		if ( layers != null )
+			job.spec.layers = Arrays.stream( layers.split( "," ) ).mapToInt( Integer::parseInt ).toArray();
+		if ( System.getProperty( "rq.convs" ) != null )
+			job.spec.convsPerLevel = Integer.parseInt( System.getProperty( "rq.convs" ) );
+		if ( System.getProperty( "rq.lr" ) != null )
+			job.spec.learningRate = Double.parseDouble( System.getProperty( "rq.lr" ) );
+		if ( System.getProperty( "rq.decay" ) != null )
+			job.spec.decay = Double.parseDouble( System.getProperty( "rq.decay" ) );
+		if ( System.getProperty( "rq.blur" ) != null )
+			job.spec.residualBlur = Double.parseDouble( System.getProperty( "rq.blur" ) );
+		if ( System.getProperty( "rq.residual" ) != null )
+			job.spec.residual = Boolean.parseBoolean( System.getProperty( "rq.residual" ) );
 	}
 
 	static void row( final PrintWriter out, final Case c, final String noise, final int ch, final String method, final double psnr, final String detail )
@@ -189,6 +221,16 @@ public class RealQualityBench
 			c.testImage = crop( rgb, 128, 256, 256, 256 );
 			c.train = "ihc.png top half (512 x 256, RGB as 3 channels, means 160/136/114)";
 			c.test = "ihc.png bottom half, 256 x 256 at x 128 (means about 195/185/175: brighter, other tissue)";
+			break;
+		}
+		case "ihcval":
+		{
+			// for choosing settings: the training half only (never the test region)
+			final ImagePlus rgb = IJ.openImage( SKIMAGE + "ihc.png" );
+			c.trainImages.add( crop( rgb, 0, 0, 384, 256 ) );
+			c.testImage = crop( rgb, 384, 0, 128, 256 );
+			c.train = "ihc.png top half, x 0-383 (the ihc case's training image without its right quarter)";
+			c.test = "ihc.png top half, x 384-511 (validation for choosing settings; inside the ihc case's training image)";
 			break;
 		}
 		case "nuclei":

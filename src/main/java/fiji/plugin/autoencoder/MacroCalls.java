@@ -125,7 +125,7 @@ public final class MacroCalls
 		{
 			o = MacroOptions.parse( options, "denoise", DENOISE_KEYS );
 			type = outputType( o );
-			tiles = tiles( o );
+			tiles = denoiseTiles( o );
 		}
 		catch ( final RuntimeException e )
 		{
@@ -169,7 +169,7 @@ public final class MacroCalls
 		{
 			o = MacroOptions.parse( options, "denoise folder", FOLDER_DENOISE_KEYS );
 			type = outputType( o );
-			tiles = tiles( o );
+			tiles = denoiseTiles( o );
 			folder = folder( o, suffix = o.string( "suffix", "denoised" ) );
 		}
 		catch ( final RuntimeException e )

@@ -161,5 +161,10 @@ class MacroBatchTest
 		assertTrue( o.averageOrientations );
 		final fiji.plugin.autoencoder.tiling.ImageRunner.Options d = fiji.plugin.autoencoder.macro.MacroSettings.tiles( fiji.plugin.autoencoder.macro.MacroOptions.parse( "model_file=m.zip", "denoise", fiji.plugin.autoencoder.macro.MacroSettings.DENOISE_KEYS ) );
 		assertTrue( d.tileSize == null && !d.averageOrientations, "defaults: automatic tiles, one orientation" );
+		// denoising averages the 8 orientations unless told not to
+		final fiji.plugin.autoencoder.macro.MacroOptions plain = fiji.plugin.autoencoder.macro.MacroOptions.parse( "model_file=m.zip", "denoise", fiji.plugin.autoencoder.macro.MacroSettings.DENOISE_KEYS );
+		assertTrue( fiji.plugin.autoencoder.macro.MacroSettings.denoiseTiles( plain ).averageOrientations, "denoise default: 8 orientations" );
+		assertFalse( fiji.plugin.autoencoder.macro.MacroSettings.denoiseTiles( fiji.plugin.autoencoder.macro.MacroOptions.parse( "model_file=m.zip average_orientations=false", "denoise",
+				fiji.plugin.autoencoder.macro.MacroSettings.DENOISE_KEYS ) ).averageOrientations, "average_orientations=false: one orientation" );
 	}
 }

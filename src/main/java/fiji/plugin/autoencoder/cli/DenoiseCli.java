@@ -44,7 +44,7 @@ public class DenoiseCli implements Callable< Integer >
 	@Option( names = "--tile-size", description = "Network input per tile in pixels (0: automatic)." )
 	Integer tileSize;
 
-	@Option( names = "--average-orientations", arity = "0..1", description = "Also denoise the 8 flips/transpositions and average them (8x the time)." )
+	@Option( names = "--average-orientations", arity = "0..1", description = "Also denoise the 8 flips/transpositions and average them (8x the time; default: Denoise Image's, on; OME-Zarr: one orientation)." )
 	Boolean averageOrientations;
 
 	@Option( names = "--normalization", description = "Stored (from training) (default) or Refit on each image." )
@@ -82,7 +82,7 @@ public class DenoiseCli implements Callable< Integer >
 			final MacroOptions o = keys().put( "input_folder", input ).put( "output_folder", output ).put( "shard_index", shard[ 0 ] ).put( "shard_count", shard[ 1 ] )
 					.parse( "denoise", MacroSettings.FOLDER_DENOISE_KEYS );
 			final OutputType type = MacroSettings.outputType( o );
-			final ImageRunner.Options tiles = MacroSettings.tiles( o );
+			final ImageRunner.Options tiles = MacroSettings.denoiseTiles( o );
 			final FolderProcessor folder = MacroSettings.folder( o, o.string( "suffix", "denoised" ) );
 			try ( ModelFile.Loaded m = ModelFile.load( model, MacroSettings.threads( o ) ) )
 			{
@@ -97,7 +97,7 @@ public class DenoiseCli implements Callable< Integer >
 			throw new IllegalArgumentException( "--shard splits a folder or an OME-Zarr; the input " + input + " is one file" );
 		final MacroOptions o = keys().put( "input", input ).put( "output", output ).parse( "denoise", MacroSettings.DENOISE_KEYS );
 		final OutputType type = MacroSettings.outputType( o );
-		final ImageRunner.Options tiles = MacroSettings.tiles( o );
+		final ImageRunner.Options tiles = MacroSettings.denoiseTiles( o );
 		OutputPaths.refuseInput( output, input, model );
 		OutputPaths.checkImageTarget( output );
 		if ( Files.exists( output ) && !overwrite )

@@ -54,7 +54,7 @@ public class DenoiseFolderCommand extends ContextCommand
 	private int tile_size = 0;
 
 	@Parameter( label = "Average 8 orientations (8x slower, less noise)", description = "Denoise the flipped and transposed copies too and average the results back (test-time augmentation)" )
-	private boolean average_orientations = false;
+	private boolean average_orientations = Denoiser.AVERAGE_ORIENTATIONS;
 
 	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
 			description = "Caps the CPU threads TensorFlow uses, e.g. on a shared cluster node; 0: the system property autoencoder.threads, else all cores" )

@@ -37,7 +37,7 @@ public class DenoiseImageCommand extends ContextCommand
 	private int tile_size = 0;
 
 	@Parameter( label = "Average 8 orientations (8x slower, less noise)", description = "Denoise the flipped and transposed copies too and average the results back (test-time augmentation)" )
-	private boolean average_orientations = false;
+	private boolean average_orientations = Denoiser.AVERAGE_ORIENTATIONS;
 
 	@Parameter( label = "Normalization", choices = { "Stored (from training)", "Refit on each image" },
 			description = "Stored: the intensity scaling fitted on the training images, the same for every image (default). Refit: fitted anew on this image (old model files always refit)" )

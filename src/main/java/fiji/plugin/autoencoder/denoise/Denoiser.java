@@ -29,6 +29,12 @@ public final class Denoiser
 	private Denoiser()
 	{}
 
+	/**
+	 * Denoising averages the 8 orientations of the image by default (key {@code average_orientations}):
+	 * +0.05 to +0.2 dB on the real-data bench (bench/results/real-quality.md) for 8 times the inference work.
+	 */
+	public static final boolean AVERAGE_ORIENTATIONS = true;
+
 	/** The normalisation method stored with the model (identity when the file has none). */
 	public static Normalization normalization( final ModelFile.Loaded model )
 	{

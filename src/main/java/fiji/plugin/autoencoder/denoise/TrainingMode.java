@@ -125,6 +125,8 @@ public enum TrainingMode
 			job.storeNormalization = true; // test images with other content are scaled like the training data
 			job.channelwise = true; // one shared single-channel network per channel: channels cannot mix
 		}
+		if ( this == DENOISE_SYNTHETIC || this == DENOISE_RECORRUPTED )
+			spec.residual = true; // the net predicts the correction of (a Gaussian blur of) its input: see bench/results/real-quality.md
 		if ( this == DENOISE_SELF_SUPERVISED )
 		{
 			spec.weightedLoss = true;
@@ -138,6 +140,7 @@ public enum TrainingMode
 			if ( noise == null )
 				throw new IllegalArgumentException( "Training from the noisy image with a noise model needs one, e.g. 'poisson:peak=30' (30 photons at the brightest pixel) or 'gaussian:sigma=10'" );
 			job.rawTransform = new Recorruption( noise, Recorruption.gain( images, noise ) );
+			spec.residualBlur = BlurBase.fromNoisy( images ); // the correction of the best Gaussian blur (Noise2Self estimate)
 		}
 		if ( this == DENOISE_SYNTHETIC )
 		{
@@ -147,6 +150,7 @@ public enum TrainingMode
 			for ( final ImagePlus imp : images )
 				max = Math.max( max, maximum( imp ) );
 			job.rawTransform = new NoiseTransform( noise, max );
+			spec.residualBlur = BlurBase.fromClean( images, noise, max, seed ); // the correction of the best Gaussian blur
 			final double signalMax = max;
 			job.normalizationImage = imp -> noisyCopy( imp, noise, seed, signalMax );
 		}

@@ -79,11 +79,22 @@ public final class MacroSettings
 	/** tile_size (0: automatic; negative refused) and average_orientations. */
 	public static ImageRunner.Options tiles( final MacroOptions o )
 	{
+		return tiles( o, false );
+	}
+
+	/** {@link #tiles(MacroOptions)} for denoising: average_orientations defaults to {@code denoise.Denoiser.AVERAGE_ORIENTATIONS}. */
+	public static ImageRunner.Options denoiseTiles( final MacroOptions o )
+	{
+		return tiles( o, fiji.plugin.autoencoder.denoise.Denoiser.AVERAGE_ORIENTATIONS );
+	}
+
+	private static ImageRunner.Options tiles( final MacroOptions o, final boolean averageByDefault )
+	{
 		final ImageRunner.Options t = new ImageRunner.Options();
 		final int size = o.integer( "tile_size", 0, 0 );
 		if ( size > 0 )
 			t.tileSize = new int[] { size, size };
-		t.averageOrientations = o.bool( "average_orientations", false );
+		t.averageOrientations = o.bool( "average_orientations", averageByDefault );
 		t.refitNormalization = fiji.plugin.autoencoder.convert.StoredNormalization.refit( o.string( "normalization", "" ) );
 		return t;
 	}

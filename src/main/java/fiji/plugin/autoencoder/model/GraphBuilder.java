@@ -158,7 +158,8 @@ public final class GraphBuilder
 			final List< Operand< TFloat32 > > switches = new ArrayList<>();
 			final Operand< TFloat32 > code = tf.withName( Endpoints.CODE ).identity( conv.encoder( input, switches ) );
 			final Operand< TFloat32 > decoded = conv.decoder( code, spec.unpooling == Unpooling.ZERO_FILL ? switches : null );
-			logits = spec.residual ? tf.math.add( decoded, input ) : decoded; // residual: the net predicts the correction
+			// residual: the net predicts the correction of its input, or of a Gaussian blur of it
+			logits = spec.residual ? tf.math.add( decoded, spec.residualBlur > 0 ? BlurResidual.blur( tf, input, spec, spec.channels ) : input ) : decoded;
 			if ( endpoints && spec.unpooling != Unpooling.ZERO_FILL && !spec.skipConnections && !spec.residual )
 			{
 				final Placeholder< TFloat32 > codeIn = tf.withName( Endpoints.CODE_INPUT ).placeholder( TFloat32.class,

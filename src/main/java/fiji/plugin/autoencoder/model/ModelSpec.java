@@ -166,6 +166,15 @@ public final class ModelSpec
 	public boolean residual = false;
 
 	/**
+	 * With {@link #residual}, 2D only: add the correction to a Gaussian blur of the
+	 * input with this sigma in pixels instead of to the input itself (0: the input).
+	 * A denoiser then starts at the quality of that Gaussian filter and spends its
+	 * training on what a blur cannot do (see {@code BlurResidual}).
+	 */
+	@SerializedName( "residual_blur" )
+	public double residualBlur = 0;
+
+	/**
 	 * Convolutions per level (conv_pool, 2D): 1 (default) or more. With 2, every
 	 * encoder level has two 3x3 convolutions before pooling and every decoder
 	 * level one more after merging the upsampled map with the encoder's (as in

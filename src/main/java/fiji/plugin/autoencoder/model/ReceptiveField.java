@@ -52,6 +52,7 @@ final class ReceptiveField
 				margin += ( r + 1 ) * scale * 2;
 			}
 		}
+		margin = Math.max( margin, BlurResidual.radius( s ) ); // the blurred input is a second path to the output
 		final int m = s.sizeMultiple();
 		return ( int ) ( ( margin + m - 1 ) / m * m );
 	}

@@ -108,6 +108,10 @@ final class SpecValidation
 				problems.add( "convs_per_level " + s.convsPerLevel + " needs a fully convolutional 2D conv_pool model (code_size 0, depth 0): set it to 1" );
 			if ( s.residual && s.outChannels() != s.channels )
 				problems.add( "residual adds the input to the output, so output_channels (" + s.outChannels() + ") must equal channels (" + s.channels + "): set residual to false" );
+			if ( !( s.residualBlur >= 0 && s.residualBlur <= 16 ) )
+				problems.add( "residual_blur (a Gaussian sigma in pixels) must be in [0, 16], got " + s.residualBlur );
+			else if ( s.residualBlur > 0 && ( !s.residual || s.depth > 0 ) )
+				problems.add( "residual_blur " + s.residualBlur + " needs residual true and a 2D model (depth 0): set residual_blur to 0" );
 			if ( s.residual && s.outputActivation != Activation.LINEAR )
 				problems.add( "residual needs output_activation linear (input + correction is not squashed): set output_activation to linear or residual to false" );
 			if ( s.unpooling == Unpooling.ZERO_FILL && s.kind != Kind.CONV_POOL )

@@ -39,7 +39,7 @@ public class IJ1Plugin implements PlugIn
 			gd.addFileField( "model_file", "" );
 			gd.addChoice( "output_type", new String[] { "Same as input", "32-bit" }, "Same as input" );
 			gd.addNumericField( "tile_size", 0, 0 );
-			gd.addCheckbox( "average_orientations", false );
+			gd.addCheckbox( "average_orientations", fiji.plugin.autoencoder.denoise.Denoiser.AVERAGE_ORIENTATIONS );
 			gd.showDialog();
 			if ( gd.wasCanceled() )
 				return;
