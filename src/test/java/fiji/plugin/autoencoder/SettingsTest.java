@@ -220,7 +220,9 @@ class SettingsTest
 				checked++;
 				assertEquals( s.option(), o.longestName() );
 				final Object initial = o.defaultValue() != null ? o.defaultValue() : o.initialValue();
-				final String value = initial == null ? "" : initial.toString();
+				if ( initial == null )
+					continue; // no default of its own: an absent option is an absent macro key, so the definition's default applies (CliTest compares outputs)
+				final String value = initial.toString();
 				if ( !normalized( s, s.defaultValue ).equals( value.isEmpty() ? "" : normalized( s, value ) ) )
 					problems.add( sub.getCommandName() + " " + o.longestName() + ": default " + value + ", the definition says " + s.defaultValue );
 			}

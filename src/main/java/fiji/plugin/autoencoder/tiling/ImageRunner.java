@@ -100,7 +100,7 @@ public final class ImageRunner
 		final Normalization norm = fit( method, input );
 		final int outChannels = model.outputChannels();
 		final float[][] p = parameters( norm, channels );
-		final TiledPredictor.Builder b = TiledPredictor.builder( model ).batchSize( options.batchSize ).memoryBudget( options.memoryBudget ).inputNormalization( p[ 0 ], p[ 1 ] );
+		final TiledPredictorBuilder b = TiledPredictor.builder( model ).batchSize( options.batchSize ).memoryBudget( options.memoryBudget ).inputNormalization( p[ 0 ], p[ 1 ] );
 		if ( options.threads > 0 )
 			b.threads( options.threads );
 		if ( options.tileSize != null )
@@ -207,7 +207,7 @@ public final class ImageRunner
 	}
 
 	/** Offsets and scales per channel. */
-	static float[][] parameters( final Normalization norm, final int channels )
+	public static float[][] parameters( final Normalization norm, final int channels )
 	{
 		final double[] o = norm.offsets(), s = norm.scales();
 		final float[][] p = new float[ 2 ][ channels ];

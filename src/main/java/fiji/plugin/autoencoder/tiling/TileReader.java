@@ -26,7 +26,8 @@ import net.imglib2.view.Views;
  */
 final class TileReader
 {
-	private final PrimitiveBlocks< FloatType >[] channels;
+	/** Where the boxes come from: an in-memory image or an out-of-core {@link BlockSource}. */
+	private final BlockSource source;
 
 	private final long[] imageMin;
 
@@ -43,9 +44,7 @@ final class TileReader
 	@SuppressWarnings( "unchecked" )
 	private TileReader( final TileReader other )
 	{
-		channels = new PrimitiveBlocks[ other.channels.length ];
-		for ( int c = 0; c < channels.length; c++ )
-			channels[ c ] = other.channels[ c ].independentCopy();
+		source = other.source.independentCopy();
 		imageMin = other.imageMin;
 		imageSize = other.imageSize;
 		offset = other.offset;
@@ -72,7 +71,7 @@ final class TileReader
 			final float[] offset, final float[] scale, final PrimitiveBlocks.OnFallback onFallback )
 	{
 		final int numChannels = channelAxis < 0 ? 1 : ( int ) input.dimension( channelAxis );
-		channels = new PrimitiveBlocks[ numChannels ];
+		final PrimitiveBlocks< FloatType >[] channels = new PrimitiveBlocks[ numChannels ];
 		imageMin = new long[ spatialDims ];
 		imageSize = new long[ spatialDims ];
 		for ( int d = 0; d < spatialDims; d++ )
@@ -90,9 +89,64 @@ final class TileReader
 				floats = Converters.convert( ( RandomAccessible< T > ) channel, ( a, b ) -> b.set( a.getRealFloat() ), new FloatType() );
 			channels[ c ] = PrimitiveBlocks.of( floats, onFallback );
 		}
+		source = new ImageSource( channels, imageMin, imageSize );
 		this.offset = offset;
 		this.scale = scale;
 		tables = new int[ spatialDims ][ 0 ];
+	}
+
+	/** Reads from an out-of-core image (origin 0). */
+	TileReader( final BlockSource source, final float[] offset, final float[] scale )
+	{
+		this.source = source;
+		imageSize = source.size();
+		imageMin = new long[ imageSize.length ];
+		this.offset = offset;
+		this.scale = scale;
+		tables = new int[ imageSize.length ][ 0 ];
+	}
+
+	/** An ImgLib2 image as a block source: one {@link PrimitiveBlocks} per channel. */
+	private static final class ImageSource implements BlockSource
+	{
+		private final PrimitiveBlocks< FloatType >[] channels;
+
+		private final long[] min, size;
+
+		ImageSource( final PrimitiveBlocks< FloatType >[] channels, final long[] min, final long[] size )
+		{
+			this.channels = channels;
+			this.min = min;
+			this.size = size;
+		}
+
+		@Override
+		public long[] size()
+		{
+			return size.clone();
+		}
+
+		@Override
+		public int channels()
+		{
+			return channels.length;
+		}
+
+		@Override
+		public void read( final long[] boxMin, final int[] boxSize, final int channel, final float[] dest )
+		{
+			channels[ channel ].copy( boxMin, dest, boxSize );
+		}
+
+		@Override
+		@SuppressWarnings( "unchecked" )
+		public BlockSource independentCopy()
+		{
+			final PrimitiveBlocks< FloatType >[] copies = new PrimitiveBlocks[ channels.length ];
+			for ( int c = 0; c < copies.length; c++ )
+				copies[ c ] = channels[ c ].independentCopy();
+			return new ImageSource( copies, min, size );
+		}
 	}
 
 	TileReader independentCopy()
@@ -151,10 +205,10 @@ final class TileReader
 		final int[] ty = tables[ 1 ];
 		final int[] tz = n > 2 ? tables[ 2 ] : new int[] { 0 };
 		final int sx = window[ 0 ], sy = window[ 1 ], sz = n > 2 ? window[ 2 ] : 1;
-		final int numChannels = channels.length;
+		final int numChannels = source.channels();
 		for ( int c = 0; c < numChannels; c++ )
 		{
-			channels[ c ].copy( boxMin, box, boxSize );
+			source.read( boxMin, boxSize, c, box );
 			final float o = offset[ c ];
 			final float s = scale[ c ];
 			int j = destOffset + c;

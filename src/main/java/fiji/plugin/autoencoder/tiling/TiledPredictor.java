@@ -2,14 +2,8 @@ package fiji.plugin.autoencoder.tiling;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.model.ImagePredictor;
@@ -66,7 +60,7 @@ import net.imglib2.view.Views;
  * <h2>Memory and threads</h2> Each worker thread owns one input and one output
  * batch buffer ({@code batchSize} windows, channels last) and a one-channel
  * window. Without an explicit tile size the tile is the largest cube-ish
- * window whose buffers and network activations, for all threads, fit {@link Builder#memoryBudget},
+ * window whose buffers and network activations, for all threads, fit {@link TiledPredictorBuilder#memoryBudget},
  * capped by the image and balanced so the edge tiles are not tiny. The network's
  * own memory enters through {@link ImagePredictor#activationBytesPerPixel()}.
  * Workers run on the current ImgLib2 {@link Parallelization} executor (so
@@ -99,19 +93,19 @@ public final class TiledPredictor
 
 	private final ImagePredictor predictor;
 
-	private final int[] tileSize;
+	final int[] tileSize;
 
 	private final int batchSize;
 
-	private final int threads;
+	final int threads;
 
-	private final long memoryBudget;
+	final long memoryBudget;
 
-	private final float[] inOffset, inScale, outOffset, outScale;
+	final float[] inOffset, inScale, outOffset, outScale;
 
 	private final PrimitiveBlocks.OnFallback onFallback;
 
-	private TiledPredictor( final Builder b )
+	TiledPredictor( final TiledPredictorBuilder b )
 	{
 		predictor = b.predictor;
 		tileSize = b.tileSize;
@@ -126,9 +120,9 @@ public final class TiledPredictor
 	}
 
 	/** Starts configuring a tiled predictor for {@code predictor}. */
-	public static Builder builder( final ImagePredictor predictor )
+	public static TiledPredictorBuilder builder( final ImagePredictor predictor )
 	{
-		return new Builder( predictor );
+		return new TiledPredictorBuilder( predictor );
 	}
 
 	/** The network this tiler runs. */
@@ -161,66 +155,12 @@ public final class TiledPredictor
 		if ( tileSize != null || TileGrid.fixedTileSize( predictor ) != null )
 			grid = TileGrid.forPredictor( predictor, imageSize, tileSize );
 		else
-			grid = TileGrid.forPredictor( predictor, imageSize, autoTileSize( imageSize, workers ) );
+			grid = TileGrid.forPredictor( predictor, imageSize, TileSizing.fromBudget( predictor, imageSize, workers, batchSize, memoryBudget ) );
 		final long windowFloats = product( grid.tileSize() ) * ( long ) batchSize * Math.max( predictor.inputChannels(), predictor.outputChannels() );
 		if ( windowFloats > Integer.MAX_VALUE - 8 )
 			throw new IllegalArgumentException( "A batch of " + batchSize + " tiles of " + Arrays.toString( grid.tileSize() )
 					+ " does not fit in a Java array; use a smaller tile size or batch size." );
 		return grid;
-	}
-
-	/**
-	 * Largest roughly cubic tile whose buffers and network activations fit the memory budget, capped
-	 * per axis by the untiled window and balanced so all cells along an axis
-	 * have about the same core.
-	 */
-	private int[] autoTileSize( final long[] imageSize, final int workers )
-	{
-		final int n = imageSize.length;
-		final int halo = predictor.halo();
-		final int m = predictor.sizeMultiple();
-		final int min = TileGrid.minTileSize( halo, m );
-		// per voxel of a tile: the float in + out batch buffers and the network's own activations, for every worker
-		final long bytesPerVoxel = workers * ( 4L * ( ( long ) batchSize * ( predictor.inputChannels() + predictor.outputChannels() ) + 1 )
-				+ ( long ) batchSize * predictor.activationBytesPerPixel() );
-		final double voxels = ( double ) memoryBudget / bytesPerVoxel;
-		if ( voxels < Math.pow( min, n ) )
-			throw new IllegalArgumentException( "The memory budget of " + memoryBudget + " bytes is too small for the smallest tile (" + min + " pixels per axis) with batch size "
-					+ batchSize + " and " + workers + " threads; it needs " + ( long ) Math.ceil( Math.pow( min, n ) * bytesPerVoxel )
-					+ " bytes. Raise the budget, or lower the batch size or the thread count." );
-		final int[] untiled = TileGrid.untiledSize( imageSize, halo, m );
-		final int[] tile = new int[ n ];
-		final boolean[] capped = new boolean[ n ];
-		double budget = voxels;
-		int free = n;
-		boolean changed = true;
-		while ( changed && free > 0 )
-		{
-			changed = false;
-			final double side = Math.pow( budget, 1.0 / free );
-			for ( int d = 0; d < n; d++ )
-				if ( !capped[ d ] && untiled[ d ] <= side )
-				{
-					capped[ d ] = true;
-					tile[ d ] = untiled[ d ];
-					budget /= untiled[ d ];
-					free--;
-					changed = true;
-				}
-		}
-		final double side = free > 0 ? Math.pow( budget, 1.0 / free ) : 0;
-		final int t = Math.max( min, ( int ) Math.min( Integer.MAX_VALUE / 2, ( long ) ( side + 1e-9 ) ) / m * m );
-		for ( int d = 0; d < n; d++ )
-		{
-			if ( capped[ d ] )
-				continue;
-			// balance: same number of cells, cores as equal as the size multiple allows
-			final long core = t - 2L * halo;
-			final long cells = ( imageSize[ d ] + core - 1 ) / core;
-			final long balancedCore = TileGrid.roundUp( ( imageSize[ d ] + cells - 1 ) / cells, m );
-			tile[ d ] = ( int ) Math.min( t, balancedCore + 2L * halo );
-		}
-		return tile;
 	}
 
 	// -- prediction --
@@ -252,13 +192,13 @@ public final class TiledPredictor
 						+ input.dimension( a ) + "; give an output with the same spatial size " + Arrays.toString( spatialSize( input, d ) ) + "." );
 		final int workersWanted = workerCount();
 		final TileGrid grid = grid( spatialSize( input, d ), workersWanted );
-		final List< long[] > batches = batches( grid );
+		final List< long[] > batches = TileWorker.batches( grid, batchSize );
 		final int workers = Math.max( 1, Math.min( workersWanted, batches.size() ) );
 
 		final TileReader reader = new TileReader( input, d, inChannelAxis, inOffset, inScale, onFallback );
 		final TileWriter< U > writer = new TileWriter<>( output, d, outChannelAxis, predictor.outputChannels(), outOffset, outScale );
 		final Progress p = progress == null ? Progress.none() : progress;
-		final Run run = new Run( grid, batches, reader, writer, p );
+		final TileWorker run = new TileWorker( predictor, grid, batches, reader, writer, p );
 		p.report( 0, grid.numCells(), "tiles" );
 		final List< Integer > ids = new ArrayList<>();
 		for ( int i = 0; i < workers; i++ )
@@ -405,112 +345,9 @@ public final class TiledPredictor
 				+ "[, C]; for time or other extra axes use predictPlanes." );
 	}
 
-	private int workerCount()
+	int workerCount()
 	{
 		return threads > 0 ? threads : Math.max( 1, Parallelization.getTaskExecutor().getParallelism() );
-	}
-
-	/** Cells grouped by window shape (one network call needs one shape), cut into batches. */
-	private List< long[] > batches( final TileGrid grid )
-	{
-		final Map< String, List< Long > > groups = new LinkedHashMap<>();
-		final long n = grid.numCells();
-		for ( long i = 0; i < n; i++ )
-			groups.computeIfAbsent( Arrays.toString( grid.cell( i ).windowSize() ), k -> new ArrayList<>() ).add( i );
-		final List< long[] > batches = new ArrayList<>();
-		for ( final List< Long > group : groups.values() )
-			for ( int start = 0; start < group.size(); start += batchSize )
-			{
-				final long[] batch = new long[ Math.min( batchSize, group.size() - start ) ];
-				for ( int j = 0; j < batch.length; j++ )
-					batch[ j ] = group.get( start + j );
-				batches.add( batch );
-			}
-		return batches;
-	}
-
-	/** Shared state of one predict call; {@link #work()} runs on each worker thread. */
-	private final class Run
-	{
-		final TileGrid grid;
-
-		final List< long[] > batches;
-
-		final TileReader reader;
-
-		final TileWriter< ? > writer;
-
-		final Progress progress;
-
-		final AtomicInteger next = new AtomicInteger();
-
-		final AtomicLong done = new AtomicLong();
-
-		final AtomicBoolean cancelled = new AtomicBoolean();
-
-		/** The first exception of any worker, rethrown as is once all workers stopped. */
-		final AtomicReference< Throwable > failure = new AtomicReference<>();
-
-		Run( final TileGrid grid, final List< long[] > batches, final TileReader reader, final TileWriter< ? > writer, final Progress progress )
-		{
-			this.grid = grid;
-			this.batches = batches;
-			this.reader = reader;
-			this.writer = writer;
-			this.progress = progress;
-		}
-
-		private boolean stop()
-		{
-			if ( cancelled.get() || failure.get() != null )
-				return true;
-			if ( progress.isCancelled() )
-			{
-				cancelled.set( true );
-				return true;
-			}
-			return false;
-		}
-
-		void work()
-		{
-			final TileReader myReader = reader.independentCopy();
-			final int cin = predictor.inputChannels();
-			final int cout = predictor.outputChannels();
-			float[] in = new float[ 0 ];
-			float[] out = new float[ 0 ];
-			try
-			{
-				while ( !stop() )
-				{
-					final int b = next.getAndIncrement();
-					if ( b >= batches.size() )
-						return;
-					final long[] batch = batches.get( b );
-					final TileGrid.Cell[] cells = new TileGrid.Cell[ batch.length ];
-					for ( int i = 0; i < batch.length; i++ )
-						cells[ i ] = grid.cell( batch[ i ] );
-					final int voxels = ( int ) cells[ 0 ].windowVoxels();
-					// NB: exact lengths (batch * voxels * channels), as ImagePredictor.predict specifies
-					if ( in.length != batch.length * voxels * cin )
-						in = new float[ batch.length * voxels * cin ];
-					if ( out.length != batch.length * voxels * cout )
-						out = new float[ batch.length * voxels * cout ];
-					for ( int i = 0; i < cells.length; i++ )
-						myReader.read( cells[ i ], in, i * voxels * cin );
-					predictor.predict( in, out, batch.length, reversed( cells[ 0 ].windowSize() ) );
-					if ( stop() )
-						return;
-					for ( int i = 0; i < cells.length; i++ )
-						writer.write( cells[ i ], out, i * voxels * cout );
-					progress.report( done.addAndGet( batch.length ), grid.numCells(), "tiles" );
-				}
-			}
-			catch ( final RuntimeException | Error e )
-			{
-				failure.compareAndSet( null, e );
-			}
-		}
 	}
 
 	// -- small helpers --
@@ -546,150 +383,4 @@ public final class TiledPredictor
 		return a;
 	}
 
-	/** Options for a {@link TiledPredictor}; every option has a default. */
-	public static final class Builder
-	{
-		private final ImagePredictor predictor;
-
-		private int[] tileSize;
-
-		private int batchSize = DEFAULT_BATCH_SIZE;
-
-		private int threads;
-
-		private long memoryBudget = DEFAULT_MEMORY_BUDGET;
-
-		private float[] inOffset, inScale, outOffset, outScale;
-
-		private PrimitiveBlocks.OnFallback onFallback = PrimitiveBlocks.OnFallback.ACCEPT;
-
-		private Builder( final ImagePredictor predictor )
-		{
-			if ( predictor == null )
-				throw new IllegalArgumentException( "No predictor given; pass the model's ImagePredictor." );
-			final int d = predictor.spatialDims();
-			if ( d != 2 && d != 3 )
-				throw new IllegalArgumentException( "The model has " + d + " spatial dimensions; only 2D and 3D models can be tiled." );
-			if ( predictor.sizeMultiple() < 1 || predictor.halo() < 0 || predictor.halo() % predictor.sizeMultiple() != 0 )
-				throw new IllegalArgumentException( "The model's halo " + predictor.halo() + " is not a non-negative multiple of its sizeMultiple " + predictor.sizeMultiple()
-						+ "; the model must round its halo up (ImagePredictor.halo())." );
-			if ( predictor.inputChannels() < 1 || predictor.outputChannels() < 1 )
-				throw new IllegalArgumentException( "The model has " + predictor.inputChannels() + " input and " + predictor.outputChannels()
-						+ " output channels; both must be at least 1." );
-			this.predictor = predictor;
-		}
-
-		/**
-		 * Network input size per tile (core + 2 * halo), X, Y[, Z]: each a
-		 * multiple of {@code sizeMultiple()} and at least
-		 * {@code 2 * halo() + sizeMultiple()}; sizes beyond the image are
-		 * reduced to it. Null (the default) derives it from the memory budget.
-		 */
-		public Builder tileSize( final int... tileSize )
-		{
-			if ( tileSize != null && tileSize.length != predictor.spatialDims() )
-				throw new IllegalArgumentException( "Give " + predictor.spatialDims() + " tile sizes (X, Y" + ( predictor.spatialDims() == 3 ? ", Z" : "" ) + "), not "
-						+ tileSize.length + "." );
-			this.tileSize = tileSize == null ? null : tileSize.clone();
-			if ( tileSize != null )
-				TileGrid.forPredictor( predictor, largeImage(), this.tileSize ); // validates now
-			return this;
-		}
-
-		private long[] largeImage()
-		{
-			final long[] size = new long[ predictor.spatialDims() ];
-			Arrays.fill( size, Integer.MAX_VALUE / 4 );
-			return size;
-		}
-
-		/** Tiles per network call (default {@value #DEFAULT_BATCH_SIZE}). */
-		public Builder batchSize( final int batchSize )
-		{
-			if ( batchSize < 1 )
-				throw new IllegalArgumentException( "Batch size " + batchSize + " is invalid; use 1 or more." );
-			this.batchSize = batchSize;
-			return this;
-		}
-
-		/**
-		 * Worker threads, each with its own buffers (default: the parallelism of
-		 * the current ImgLib2 {@link Parallelization} executor).
-		 */
-		public Builder threads( final int threads )
-		{
-			if ( threads < 1 )
-				throw new IllegalArgumentException( "Thread count " + threads + " is invalid; use 1 or more." );
-			this.threads = threads;
-			return this;
-		}
-
-		/**
-		 * Bytes for the float batch buffers (input + output) of all threads,
-		 * used to choose the tile size when none is given (default
-		 * {@value #DEFAULT_MEMORY_BUDGET}).
-		 */
-		public Builder memoryBudget( final long bytes )
-		{
-			if ( bytes < 1 )
-				throw new IllegalArgumentException( "Memory budget " + bytes + " is invalid; give a positive number of bytes." );
-			this.memoryBudget = bytes;
-			return this;
-		}
-
-		/** Input normalisation: the network sees {@code (v - offset[c]) * scale[c]}. */
-		public Builder inputNormalization( final float[] offset, final float[] scale )
-		{
-			check( offset, scale, predictor.inputChannels(), "input" );
-			inOffset = offset.clone();
-			inScale = scale.clone();
-			return this;
-		}
-
-		/** Output de-normalisation: the output gets {@code v / scale[c] + offset[c]}. */
-		public Builder outputDenormalization( final float[] offset, final float[] scale )
-		{
-			check( offset, scale, predictor.outputChannels(), "output" );
-			outOffset = offset.clone();
-			outScale = scale.clone();
-			return this;
-		}
-
-		/**
-		 * The same offset and scale normalise the input and, inverted, the output
-		 * (image-to-image models with as many output as input channels).
-		 */
-		public Builder normalization( final float[] offset, final float[] scale )
-		{
-			if ( predictor.inputChannels() != predictor.outputChannels() )
-				throw new IllegalArgumentException( "The model has " + predictor.inputChannels() + " input but " + predictor.outputChannels()
-						+ " output channels; use inputNormalization and outputDenormalization separately." );
-			inputNormalization( offset, scale );
-			return outputDenormalization( offset, scale );
-		}
-
-		// NB: package-private to allow testing that the fast copy path is used
-		Builder onFallback( final PrimitiveBlocks.OnFallback onFallback )
-		{
-			this.onFallback = onFallback;
-			return this;
-		}
-
-		private static void check( final float[] offset, final float[] scale, final int channels, final String what )
-		{
-			if ( offset == null || scale == null || offset.length != channels || scale.length != channels )
-				throw new IllegalArgumentException( "The " + what + " normalisation needs one offset and one scale per " + what + " channel (" + channels + ")." );
-			for ( final float s : scale )
-				if ( s == 0 || !Float.isFinite( s ) )
-					throw new IllegalArgumentException( "The " + what + " normalisation scale " + s + " is not a finite non-zero number; check the normalisation parameters." );
-			for ( final float o : offset )
-				if ( !Float.isFinite( o ) )
-					throw new IllegalArgumentException( "The " + what + " normalisation offset " + o + " is not finite; check the normalisation parameters." );
-		}
-
-		public TiledPredictor build()
-		{
-			return new TiledPredictor( this );
-		}
-	}
 }

@@ -1,0 +1,69 @@
+package fiji.plugin.autoencoder.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import fiji.plugin.autoencoder.macro.TrainEntry;
+import fiji.plugin.autoencoder.macro.MacroSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code train}: Train Autoencoder on an image file, through the same entry
+ * point and setting definitions as the plain-ImageJ macro
+ * ({@link TrainEntry#train}, {@code workflow.TrainingSettings}): every option
+ * is its macro key and a left-out one gets the command's default.
+ */
+@Command( name = "train", mixinStandardHelpOptions = true, description = "Train a model (Train Autoencoder) on an image file: denoisers, anomaly detectors, conv autoencoders.",
+		footer = { "", "Examples:", "  bin/autoencoder train --input noisy.tif --mode 'Denoise (self-supervised)' --model n2v.aemodel.zip --epochs 20",
+				"  bin/autoencoder train --input noisy.tif --target clean.tif --mode 'Denoise (paired)' --model paired.aemodel.zip --set patch_size=96",
+				"", "Train once, then run denoise with --shard in an array: a training is never sharded.",
+				"Exit status: 0 trained and saved, 1 failed, 2 bad usage." } )
+public class TrainCli implements Callable< Integer >
+{
+	@Option( names = "--input", required = true, description = "The training image (TIFF)." )
+	Path input;
+
+	@Option( names = "--target", description = "The clean image, for Denoise (paired)." )
+	Path target;
+
+	@Option( names = "--model", required = true, description = "The model file to write (.aemodel.zip)." )
+	Path model;
+
+	@Option( names = "--mode", description = "The training mode, as in Train Autoencoder (default: the command's)." )
+	String mode;
+
+	@Option( names = "--noise", description = "The noise model for Denoise (synthetic noise), e.g. gaussian:sigma=10." )
+	String noise;
+
+	@Option( names = "--epochs", description = "Epochs (default: the command's)." )
+	Integer epochs;
+
+	@Option( names = "--overwrite", arity = "0..1", description = "Replace an existing model file." )
+	Boolean overwrite;
+
+	@Option( names = "--resume", arity = "0..1", description = "Continue training the model file." )
+	Boolean resume;
+
+	@Mixin
+	CliSupport.Common common;
+
+	@Override
+	public Integer call()
+	{
+		if ( common.shard()[ 1 ] > 1 )
+			throw new IllegalArgumentException( "--shard does not apply to a training (every task would train into one model file): train once, then shard denoise" );
+		final CliSupport.Keys k = new CliSupport.Keys().put( "input", input ).put( "target", target ).put( "model_file", model ).put( "mode", mode ).put( "noise", noise ).put( "epochs", epochs )
+				.put( "overwrite", overwrite ).put( "resume", resume ).common( common );
+		k.parse( "train", MacroSettings.TRAIN_KEYS ); // refuses unknown keys and bad values before any work
+		final String result = TrainEntry.train( k.toString() );
+		if ( result.startsWith( "error:" ) )
+		{
+			System.err.println( result.substring( "error: ".length() ) );
+			return 1;
+		}
+		System.out.println( "train: " + result );
+		return 0;
+	}
+}

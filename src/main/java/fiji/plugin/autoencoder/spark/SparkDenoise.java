@@ -1,0 +1,160 @@
+package fiji.plugin.autoencoder.spark;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+import fiji.plugin.autoencoder.core.Progress;
+import fiji.plugin.autoencoder.bigimage.ZarrJob;
+import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.tiling.ChunkedPredictor;
+import fiji.plugin.autoencoder.tiling.TileGrid;
+
+/**
+ * Denoises an OME-Zarr on Apache Spark, the way BigStitcher-Spark does its
+ * jobs: the driver checks the input and creates the output container and its
+ * metadata ({@link ZarrJob#prepare}); the grid of chunk-aligned tiles (each a
+ * whole number of output chunks) is {@code parallelize}d; each task opens its
+ * own reader and writer, takes this JVM's model from {@link ExecutorModels}
+ * (loaded once per executor), skips tiles whose chunks exist (so a rerun
+ * resumes) and writes whole chunks atomically; a tile that fails is retried
+ * {@code retries} times in the task before the task fails (and Spark retries
+ * the task, spark.task.maxFailures).
+ * <p>
+ * Threads: an executor runs {@code cores / spark.task.cpus} tasks at once; they
+ * share the JVM's one TensorFlow model, whose thread pool gets the executor's
+ * cores, so each task has {@code cores / concurrent tasks} of them and the
+ * executor is not oversubscribed.
+ */
+public final class SparkDenoise implements Serializable
+{
+	private static final long serialVersionUID = 1L;
+
+	private final ZarrJob job;
+
+	private final String model;
+
+	private final int retries;
+
+	/** Seconds of the last run's task stage (after the driver's checks and output creation). */
+	private transient double stageSeconds;
+
+	public SparkDenoise( final ZarrJob job, final String model, final int retries )
+	{
+		this.job = job;
+		this.model = model;
+		this.retries = retries;
+	}
+
+	/** Seconds of the last {@link #run}'s task stage, from parallelize to the last task (executor model loads included). */
+	public double stageSeconds()
+	{
+		return stageSeconds;
+	}
+
+	/** Cores of one executor: spark.executor.cores, or N of local[N] (local[*]: this machine's). */
+	public static int executorCores( final SparkConf conf )
+	{
+		final String master = conf.get( "spark.master", "local[*]" );
+		if ( master.startsWith( "local" ) )
+		{
+			final java.util.regex.Matcher m = java.util.regex.Pattern.compile( "local\\[(\\d+|\\*)" ).matcher( master );
+			if ( m.find() )
+				return m.group( 1 ).equals( "*" ) ? Runtime.getRuntime().availableProcessors() : Integer.parseInt( m.group( 1 ) );
+			return 1;
+		}
+		return conf.getInt( "spark.executor.cores", 1 );
+	}
+
+	/** TensorFlow threads each task gets: executor cores / concurrent tasks (= spark.task.cpus), at least 1. */
+	public static int threadsPerTask( final SparkConf conf )
+	{
+		final int cores = executorCores( conf ), taskCpus = Math.max( 1, conf.getInt( "spark.task.cpus", 1 ) );
+		final int concurrent = Math.max( 1, cores / taskCpus );
+		return Math.max( 1, cores / concurrent );
+	}
+
+	/**
+	 * Refuses a {@code spark://host:port} master that does not answer within 5
+	 * s, with what to do, instead of Spark's long retries.
+	 */
+	public static void checkMaster( final String master )
+	{
+		if ( master == null || !master.startsWith( "spark://" ) )
+			return;
+		for ( final String hostPort : master.substring( "spark://".length() ).split( "," ) )
+		{
+			final URI u = URI.create( "spark://" + hostPort );
+			try ( Socket s = new Socket() )
+			{
+				s.connect( new InetSocketAddress( u.getHost(), u.getPort() < 0 ? 7077 : u.getPort() ), 5000 );
+				return;
+			}
+			catch ( final IOException | IllegalArgumentException e )
+			{
+				// try the next master of a standby list
+			}
+		}
+		throw new IllegalArgumentException( "The Spark master " + master + " cannot be reached: start it (sbin/start-master.sh), check host and port, or use --master local[N] to run on this machine" );
+	}
+
+	/** Runs the job on {@code sc}; returns tiles computed and skipped over all tasks. */
+	public ChunkedPredictor.Result run( final JavaSparkContext sc ) throws IOException
+	{
+		final SparkConf conf = sc.getConf();
+		final int cores = executorCores( conf );
+		final TileGrid grid;
+		try ( ModelFile.Loaded m = ModelFile.load( java.nio.file.Paths.get( model ), 1 ) )
+		{
+			grid = job.prepare( m ); // the driver: checks, output container and metadata
+		}
+		final List< Long > cells = new ArrayList<>();
+		for ( long i = 0; i < grid.numCells(); i++ )
+			cells.add( i );
+		final int partitions = ( int ) Math.min( cells.size(), Math.max( 1, conf.getInt( "autoencoder.partitions", 4 * sc.defaultParallelism() ) ) );
+		System.err.println( "spark-denoise: " + grid.numCells() + " tiles of " + java.util.Arrays.toString( grid.tileSize() ) + " in " + partitions + " tasks; " + cores
+				+ " core(s) per executor, " + threadsPerTask( conf ) + " TensorFlow thread(s) per task" );
+		final long start = System.nanoTime();
+		final long[] total = sc.parallelize( cells, partitions ).mapPartitions( it -> {
+			final List< Long > mine = new ArrayList<>();
+			it.forEachRemaining( mine::add );
+			return Collections.singletonList( runCells( mine, cores ) ).iterator();
+		} ).reduce( ( a, b ) -> new long[] { a[ 0 ] + b[ 0 ], a[ 1 ] + b[ 1 ] } );
+		stageSeconds = ( System.nanoTime() - start ) / 1e9;
+		return new ChunkedPredictor.Result( total[ 0 ], total[ 1 ] );
+	}
+
+	/**
+	 * In a task: its tiles (a contiguous run of the grid, so neighbouring tiles
+	 * share the reader's cached chunks) in one pass; when the pass fails, it is
+	 * retried up to {@code retries} times, and each retry computes only the
+	 * tiles whose chunks are still missing.
+	 */
+	long[] runCells( final List< Long > cells, final int cores )
+	{
+		final ModelFile.Loaded m = ExecutorModels.get( model, cores );
+		final long[] todo = cells.stream().mapToLong( Long::longValue ).sorted().toArray();
+		long computed = 0;
+		for ( int attempt = 0;; attempt++ )
+			try
+			{
+				final ChunkedPredictor.Result r = job.run( m, todo, Progress.none() );
+				computed += r.computed;
+				return new long[] { computed, todo.length - computed };
+			}
+			catch ( final RuntimeException e )
+			{
+				if ( attempt >= retries || e instanceof IllegalArgumentException )
+					throw e;
+				System.err.println( "spark-denoise: a tile of " + todo.length + " failed (" + e.getMessage() + "), retry " + ( attempt + 1 ) + " of " + retries + " for the tiles not written yet" );
+			}
+	}
+}
