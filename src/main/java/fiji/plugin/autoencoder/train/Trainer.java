@@ -156,7 +156,7 @@ public final class Trainer
 				}
 			}
 
-		final BestWeights best = new BestWeights( model, val == null ? Double.POSITIVE_INFINITY : evaluate( model, val, config, Endpoints.LOSS ), config.minImprovement );
+		final BestWeights best = new BestWeights( model, val == null ? Double.POSITIVE_INFINITY : evaluate( model, val, config, Endpoints.LOSS ), config );
 		final int firstEpoch = history.last( "train" ) == null ? 1 : history.last( "train" ).epoch + 1;
 		for ( int e = 0; e < config.epochs; e++ )
 		{
