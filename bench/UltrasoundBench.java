@@ -51,6 +51,10 @@ public class UltrasoundBench
 		{
 			if ( args.length > 1 && args[ 1 ].equals( "nuclei" ) )
 				nuclei( Paths.get( args[ 0 ] ) );
+			else if ( args.length > 1 && args[ 1 ].equals( "nuclei-eval" ) )
+				nucleiEvaluate( Paths.get( args[ 0 ] ).resolve( "nuclei.aemodel.zip" ) );
+			else if ( args.length > 1 && args[ 1 ].equals( "eval" ) )
+				evaluate( Paths.get( args[ 0 ] ).resolve( "ultrasound.aemodel.zip" ) );
 			else
 				run( Paths.get( args.length > 0 ? args[ 0 ] : "/tmp/build-us" ) );
 		}
@@ -143,6 +147,46 @@ public class UltrasoundBench
 		Files.write( dir.resolve( "ultrasound.json" ), new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson( out ).getBytes( StandardCharsets.UTF_8 ) );
 	}
 
+	/**
+	 * Post-processing variants of a trained model (no object prior, the prior learned from the training masks, flip averaging, both),
+	 * scored on the training images the trainer held out for validation (chosen there) and on the test images.
+	 */
+	static void evaluate( final Path file ) throws IOException
+	{
+		final List< ImagePlus >[] train = load( "images", "masks", 1000 );
+		final List< ImagePlus >[] test = load( "test/images", "test/masks", 1000 );
+		final fiji.plugin.autoencoder.segment.ObjectPrior prior = fiji.plugin.autoencoder.segment.ObjectPrior.of( train[ 1 ], 2 );
+		System.out.println( "object prior from the 204 training masks: " + prior );
+		// the planes SegmenterTrainer.holdOut moves to validation (15 %, evenly spread)
+		final int n = train[ 0 ].size(), nv = ( int ) Math.round( n * SegmenterSettings.VALIDATION_FRACTION );
+		final List< ImagePlus >[] val = new List[] { new ArrayList<>(), new ArrayList<>() };
+		for ( int next = 0; next < nv; next++ )
+		{
+			final int i = ( int ) ( ( next + 0.5 ) * n / nv );
+			val[ 0 ].add( train[ 0 ].get( i ) );
+			val[ 1 ].add( train[ 1 ].get( i ) );
+		}
+		try ( ModelFile.Loaded m = ModelFile.load( file, 0 ) )
+		{
+			for ( final boolean flips : new boolean[] { false, true } )
+				for ( final boolean usePrior : new boolean[] { false, true } )
+					for ( final String split : new String[] { "validation", "test" } )
+					{
+						final List< ImagePlus >[] d = split.equals( "test" ) ? test : val;
+						final double[] sum = new double[ 2 ];
+						final long t0 = System.nanoTime();
+						for ( int i = 0; i < d[ 0 ].size(); i++ )
+						{
+							final Segmentation seg = SegmenterPrediction.segment( m, d[ 0 ].get( i ), 0.5, 0, usePrior ? prior : null, flips, new ImageRunner.Options(), Progress.none() );
+							for ( int c = 1; c <= 2; c++ )
+								sum[ c - 1 ] += dice( seg.mask, d[ 1 ].get( i ), c );
+						}
+						System.out.println( String.format( Locale.ROOT, "%-10s prior %-5s flips %-5s: Dice class 1 %.4f, class 2 %.4f (%d images, %.1f s)", split, usePrior, flips,
+								sum[ 0 ] / d[ 0 ].size(), sum[ 1 ] / d[ 0 ].size(), d[ 0 ].size(), ( System.nanoTime() - t0 ) / 1e9 ) );
+					}
+		}
+	}
+
 	/** Nuclei (DSB2018, left half -> right half) with Train Segmenter's defaults: the binary case through the same trainer. */
 	static void nuclei( final Path dir ) throws IOException
 	{
@@ -159,6 +203,25 @@ public class UltrasoundBench
 			final Segmentation seg = SegmenterPrediction.segment( m, test[ 0 ], 0.5, 0, new ImageRunner.Options(), Progress.none() );
 			System.out.println( String.format( Locale.ROOT, "nuclei (defaults): Dice %.4f; %s (%.0f s, load %s)", fiji.plugin.autoencoder.segment.Evaluation.dice( seg.mask, test[ 1 ] ),
 					r.message(), seconds, DenoiseBench.loadAverage() ) );
+		}
+	}
+
+	/** A trained nuclei model with and without the object prior (learned from the training half's mask) and flip averaging, on the test half. */
+	static void nucleiEvaluate( final Path file ) throws IOException
+	{
+		final ImagePlus img = IJ.openImage( SegmentTwin.DATA + "img2d_512.tif" ), labels = IJ.openImage( SegmentTwin.DATA + "mask2d_512.tif" );
+		final ImagePlus[] train = SegmentBench.halves( img, labels, 0 ), test = SegmentBench.halves( img, labels, 256 );
+		final fiji.plugin.autoencoder.segment.ObjectPrior prior = fiji.plugin.autoencoder.segment.ObjectPrior.of( List.of( train[ 1 ] ), 1 );
+		System.out.println( "nuclei object prior: " + prior );
+		try ( ModelFile.Loaded m = ModelFile.load( file, 0 ) )
+		{
+			for ( final boolean flips : new boolean[] { false, true } )
+				for ( final boolean usePrior : new boolean[] { false, true } )
+				{
+					final Segmentation seg = SegmenterPrediction.segment( m, test[ 0 ], 0.5, 0, usePrior ? prior : null, flips, new ImageRunner.Options(), Progress.none() );
+					System.out.println( String.format( Locale.ROOT, "nuclei test half, prior %-5s flips %-5s: Dice %.4f", usePrior, flips,
+							fiji.plugin.autoencoder.segment.Evaluation.dice( seg.mask, test[ 1 ] ) ) );
+				}
 		}
 	}
 

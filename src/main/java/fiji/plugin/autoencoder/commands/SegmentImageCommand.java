@@ -12,6 +12,7 @@ import org.scijava.plugin.Plugin;
 
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.segment.Segmentation;
+import fiji.plugin.autoencoder.segment.SegmenterInfo;
 import fiji.plugin.autoencoder.segment.SegmenterPrediction;
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
@@ -38,6 +39,14 @@ public class SegmentImageCommand extends ContextCommand
 	@Parameter( label = "Minimum object size (pixels)", min = "0" )
 	private int min_size = 0;
 
+	@Parameter( label = "Object prior from the training masks", required = false,
+			description = "Keep only the most probable object of a class that had one per training mask, none under half the smallest training object, and fill holes when no training object had one" )
+	private boolean object_prior = true;
+
+	@Parameter( label = "Average 4 flips (4x the time)", required = false,
+			description = "Also predicts the image flipped left-right, top-bottom and both, and averages the probabilities" )
+	private boolean flip_averaging = SegmenterPrediction.FLIP_AVERAGING;
+
 	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
 	private int tile_size = 0;
 
@@ -56,7 +65,8 @@ public class SegmentImageCommand extends ContextCommand
 	{
 		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
 		{
-			final Segmentation seg = SegmenterPrediction.segment( model, Commands.image( input ), threshold, min_size, Commands.tiles( tile_size ), new StatusProgress( status, this ) );
+			final Segmentation seg = SegmenterPrediction.segment( model, Commands.image( input ), threshold, min_size,
+					object_prior ? SegmenterInfo.of( model ).prior : null, flip_averaging, Commands.tiles( tile_size ), new StatusProgress( status, this ) );
 			probability = seg.score;
 			mask = seg.mask;
 			labels = seg.labels;

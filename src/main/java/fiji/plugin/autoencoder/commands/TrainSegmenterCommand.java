@@ -54,6 +54,10 @@ public class TrainSegmenterCommand extends ContextCommand
 	@Parameter( label = "Epochs", min = "1" )
 	private int epochs = SegmenterSettings.EPOCHS;
 
+	@Parameter( label = "Time budget (minutes, 0 = none)", min = "0", required = false,
+			description = "No epoch starts once it would end after this many minutes; the best epoch is kept" )
+	private double minutes = SegmenterSettings.MINUTES;
+
 	@Parameter( label = "Patches per epoch", min = "1" )
 	private int patches_per_epoch = SegmenterSettings.PATCHES_PER_EPOCH;
 
@@ -98,6 +102,7 @@ public class TrainSegmenterCommand extends ContextCommand
 			s.classes = classes;
 			s.scale = scale;
 			s.epochs = epochs;
+			s.minutes = minutes;
 			s.patchesPerEpoch = patches_per_epoch;
 			s.patchSize = patch_size;
 			s.batchSize = batch_size;

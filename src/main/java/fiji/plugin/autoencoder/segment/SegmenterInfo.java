@@ -9,8 +9,9 @@ import fiji.plugin.autoencoder.io.ModelFile;
  * What a segmenter model file says beyond its network (entry {@value #ENTRY}):
  * the number of foreground classes (1: one sigmoid foreground probability; K
  * at least 2: a softmax over background and K classes) and the scale factor
- * it works at (1/scale resolution). Files without the entry are binary at full
- * resolution.
+ * it works at (1/scale resolution), and the {@link ObjectPrior} learned from
+ * the training masks (null in older files). Files without the entry are
+ * binary at full resolution.
  */
 public final class SegmenterInfo
 {
@@ -20,10 +21,19 @@ public final class SegmenterInfo
 
 	public final int scale;
 
+	/** What the training masks say about the objects; null when unknown. */
+	public final ObjectPrior prior;
+
 	public SegmenterInfo( final int classes, final int scale )
+	{
+		this( classes, scale, null );
+	}
+
+	public SegmenterInfo( final int classes, final int scale, final ObjectPrior prior )
 	{
 		this.classes = classes;
 		this.scale = scale;
+		this.prior = prior;
 	}
 
 	/** The info of a loaded model (binary, scale 1 when it has none). */
@@ -37,7 +47,7 @@ public final class SegmenterInfo
 		final int scale = o.has( "scale" ) ? o.get( "scale" ).getAsInt() : 1;
 		if ( classes < 1 || scale < 1 )
 			throw new IllegalArgumentException( "The model file's " + ENTRY + " says classes " + classes + " and scale " + scale + ": both must be at least 1 (a damaged file?)" );
-		return new SegmenterInfo( classes, scale );
+		return new SegmenterInfo( classes, scale, o.has( "object_prior" ) ? ObjectPrior.fromJson( o.getAsJsonObject( "object_prior" ), classes ) : null );
 	}
 
 	public String toJson()
@@ -45,6 +55,8 @@ public final class SegmenterInfo
 		final JsonObject o = new JsonObject();
 		o.addProperty( "classes", classes );
 		o.addProperty( "scale", scale );
+		if ( prior != null )
+			o.add( "object_prior", prior.toJson() );
 		return new Gson().toJson( o );
 	}
 }

@@ -27,11 +27,26 @@ import ij.process.FloatProcessor;
  */
 public final class SegmenterPrediction
 {
+	/**
+	 * Segment Image's default for flip averaging: on, as it raised the mean Dice on held-out training images of two ultrasound models
+	 * (class 2 +0.007 and +0.030, class 1 +0.000 and -0.004) and nuclei Dice 0.934 to 0.936, for 4x the prediction time.
+	 */
+	public static final boolean FLIP_AVERAGING = true;
+
 	private SegmenterPrediction()
 	{}
 
 	/** The probabilities at full size: 1 channel (foreground) for binary models, K + 1 (background, class 1, ..., K) for K classes. */
 	public static ImagePlus probability( final ModelFile.Loaded model, final ImagePlus input, final ImageRunner.Options options, final Progress progress )
+	{
+		return probability( model, input, false, options, progress );
+	}
+
+	/**
+	 * The probabilities at full size; with {@code flips} also of the image
+	 * flipped left-right, top-bottom and both, flipped back and averaged (4x the time).
+	 */
+	public static ImagePlus probability( final ModelFile.Loaded model, final ImagePlus input, final boolean flips, final ImageRunner.Options options, final Progress progress )
 	{
 		final ModelSpec spec = model.model().spec();
 		final SegmenterInfo info = SegmenterInfo.of( model );
@@ -45,21 +60,59 @@ public final class SegmenterPrediction
 		SegmentScale.check( input, info.scale, model.model().sizeMultiple(), "the network's size multiple" );
 		final ImagePlus small = SegmentScale.shrink( input, info.scale );
 		final ImagePlus p = ImageRunner.run( model.model(), Denoiser.normalization( model ), small, OutputType.FLOAT_32, "probability", false, options, progress );
+		if ( flips )
+		{
+			final ImageStack sum = p.getStack();
+			for ( int f = 1; f <= 3; f++ )
+			{
+				final ImagePlus q = ImageRunner.run( model.model(), Denoiser.normalization( model ), flip( small, f ), OutputType.FLOAT_32, "probability", false, options, progress );
+				final ImageStack back = flip( q, f ).getStack();
+				for ( int i = 1; i <= sum.getSize(); i++ )
+				{
+					final float[] a = ( float[] ) sum.getPixels( i ), b = ( float[] ) back.getProcessor( i ).convertToFloat().getPixels();
+					for ( int j = 0; j < a.length; j++ )
+						a[ j ] += b[ j ];
+				}
+			}
+			for ( int i = 1; i <= sum.getSize(); i++ )
+			{
+				final float[] a = ( float[] ) sum.getPixels( i );
+				for ( int j = 0; j < a.length; j++ )
+					a[ j ] /= 4;
+			}
+		}
 		final ImagePlus full = SegmentScale.enlarge( p, input.getWidth(), input.getHeight(), input.getCalibration() );
 		full.setTitle( Planes.title( input, "probability" ) );
 		full.setDisplayRange( 0, 1 );
 		return full;
 	}
 
-	/** Probability, per-class masks and objects (at least {@code minSize} pixels), table with shape measurements, and a hint when the threshold is never reached. */
+	/**
+	 * Probability, per-class masks and objects (at least {@code minSize} pixels), table with shape measurements, and a hint when the threshold is never reached;
+	 * with the model's {@link ObjectPrior} applied (when it has one) and flip averaging as {@link #FLIP_AVERAGING}.
+	 */
 	public static Segmentation segment( final ModelFile.Loaded model, final ImagePlus input, final double threshold, final int minSize, final ImageRunner.Options options,
 			final Progress progress )
 	{
+		return segment( model, input, threshold, minSize, SegmenterInfo.of( model ).prior, FLIP_AVERAGING, options, progress );
+	}
+
+	/**
+	 * As {@link #segment(ModelFile.Loaded, ImagePlus, double, int, ImageRunner.Options, Progress)}, with the object prior given
+	 * (null: objects kept as thresholded) and flip averaging ({@link #probability(ModelFile.Loaded, ImagePlus, boolean, ImageRunner.Options, Progress)}) on or off.
+	 */
+	public static Segmentation segment( final ModelFile.Loaded model, final ImagePlus input, final double threshold, final int minSize, final ObjectPrior prior,
+			final boolean flips, final ImageRunner.Options options, final Progress progress )
+	{
 		if ( !( threshold >= 0 && threshold < 1 ) )
 			throw new IllegalArgumentException( "The probability threshold must be in [0, 1) (e.g. 0.5), got " + threshold );
-		final ImagePlus p = probability( model, input, options, progress );
+		final ImagePlus p = probability( model, input, flips, options, progress );
 		final int classes = Planes.channels( p ) == 1 ? 1 : Planes.channels( p ) - 1;
-		Segmentation seg = classes == 1 ? Segmentation.of( p, threshold, Labeling.Connectivity.EIGHT, minSize ) : classes( p, classes, threshold, minSize );
+		if ( prior != null && prior.minArea.length != classes )
+			throw new IllegalArgumentException( "The object prior has " + prior.minArea.length + " class(es) but the model " + classes );
+		Segmentation seg = classes == 1 ? Segmentation.of( p, threshold, Labeling.Connectivity.EIGHT, minSize ) : classes( p, classes, threshold, minSize, prior );
+		if ( classes == 1 && prior != null )
+			seg = prior.apply( seg, p, 1 );
 		ShapeMeasures.add( seg.table, seg.labels, input.getCalibration() );
 		final String hint = hint( p, threshold, SegmenterInfo.of( model ).scale, model.model().spec().height );
 		if ( hint != null )
@@ -93,7 +146,7 @@ public final class SegmenterPrediction
 	}
 
 	/** Per class: the pixels where it is the most probable foreground class and above the threshold; objects relabelled 1.. across the classes. */
-	static Segmentation classes( final ImagePlus p, final int classes, final double threshold, final int minSize )
+	static Segmentation classes( final ImagePlus p, final int classes, final double threshold, final int minSize, final ObjectPrior prior )
 	{
 		final int w = p.getWidth(), h = p.getHeight(), n = w * h, planes = p.getNSlices() * p.getNFrames();
 		final float[][][] score = new float[ classes ][ planes ][ n ];
@@ -127,7 +180,9 @@ public final class SegmenterPrediction
 		for ( int c = 0; c < classes; c++ )
 		{
 			final ImagePlus s = Planes.floatImage( "class " + ( c + 1 ), single( p ), 1, score[ c ] );
-			final Segmentation one = Segmentation.of( s, threshold, Labeling.Connectivity.EIGHT, minSize );
+			Segmentation one = Segmentation.of( s, threshold, Labeling.Connectivity.EIGHT, minSize );
+			if ( prior != null )
+				one = prior.apply( one, s, c + 1 );
 			for ( int q = 0; q < planes; q++ )
 			{
 				final float[] l = ( float[] ) one.labels.getStack().getProcessor( q + 1 ).convertToFloat().getPixels();
@@ -153,6 +208,25 @@ public final class SegmenterPrediction
 		mask.setDisplayRange( 0, classes );
 		final ImagePlus labelImage = Planes.wrap( Planes.title( p, "labels" ), single( p ), labelStack, 1 );
 		return Segmentation.of( p, threshold, mask, labelImage, table );
+	}
+
+	/** A copy with every plane flipped: 1 left-right, 2 top-bottom, 3 both (its own inverse). */
+	static ImagePlus flip( final ImagePlus image, final int how )
+	{
+		final ImageStack out = new ImageStack( image.getWidth(), image.getHeight() );
+		for ( int i = 1; i <= image.getStackSize(); i++ )
+		{
+			final ij.process.ImageProcessor ip = image.getStack().getProcessor( i ).duplicate();
+			if ( ( how & 1 ) != 0 )
+				ip.flipHorizontal();
+			if ( ( how & 2 ) != 0 )
+				ip.flipVertical();
+			out.addSlice( null, ip );
+		}
+		final ImagePlus f = new ImagePlus( image.getTitle(), out );
+		f.setDimensions( image.getNChannels(), image.getNSlices(), image.getNFrames() );
+		f.setCalibration( image.getCalibration().copy() );
+		return f;
 	}
 
 	/** A one-channel template with p's planes and calibration. */

@@ -16,6 +16,7 @@ import fiji.plugin.autoencoder.model.Model;
 import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.model.Presets;
 import fiji.plugin.autoencoder.train.History;
+import fiji.plugin.autoencoder.train.TimeBudget;
 import fiji.plugin.autoencoder.train.Trainer;
 import fiji.plugin.autoencoder.train.TrainingConfig;
 import fiji.plugin.autoencoder.train.TrainingListener;
@@ -117,14 +118,15 @@ public final class SegmenterTrainer
 		final SegmentPatches validation = val.isEmpty() ? null : data.validation( val, Math.max( settings.batchSize, ( int ) Math.round( settings.patchesPerEpoch * 0.25 ) ) );
 		final TrainingConfig config = new TrainingConfig().epochs( settings.epochs ).batchSize( settings.batchSize ).validationFraction( 0 ).patience( settings.patience )
 				.seed( settings.seed ).validate();
-		final SegmenterInfo info = new SegmenterInfo( classes, scale );
+		final SegmenterInfo info = new SegmenterInfo( classes, scale, ObjectPrior.of( masks, classes ) );
 		final Map< String, String > extras = new HashMap<>();
 		extras.put( ModelFile.NORMALIZATION, Normalization.percentileDefault().toJson() );
 		extras.put( SegmenterInfo.ENTRY, info.toJson() );
 		final History history = new History();
 		try ( ModelOutput output = ModelOutput.open( modelFile, null, settings.overwrite, ModelOutput.OVERWRITE_KEY + "=true", null ); Model model = Model.create( spec, settings.seed, settings.threads ) )
 		{
-			final Trainer.Result r = trainer.train( model, data, validation, config, history, new TrainingListener()
+			final TimeBudget budget = new TimeBudget( settings.minutes, trainer );
+			final Trainer.Result r = budget.explain( trainer.train( model, data, validation, config, history, budget.wrap( new TrainingListener()
 			{
 				@Override
 				public void stepEnded( final String phase, final int epoch, final int step, final int steps, final double loss )
@@ -144,7 +146,7 @@ public final class SegmenterTrainer
 					save( m, h, extras, output );
 					listener.bestImproved( m, h );
 				}
-			} );
+			} ) ) );
 			save( model, history, extras, output );
 			output.finish();
 			return new Result( r, history, info, modelFile );

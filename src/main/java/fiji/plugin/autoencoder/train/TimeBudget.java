@@ -11,7 +11,7 @@ import fiji.plugin.autoencoder.model.Model;
  * {@link #explain} turns its "stopped on request" into "time budget reached"
  * (reason {@link Trainer.StopReason#COMPLETED}).
  */
-final class TimeBudget
+public final class TimeBudget
 {
 	private final double minutes;
 
@@ -20,14 +20,14 @@ final class TimeBudget
 	private volatile boolean reached;
 
 	/** A budget of {@code minutes} (0 or less: none). */
-	TimeBudget( final double minutes, final Trainer trainer )
+	public TimeBudget( final double minutes, final Trainer trainer )
 	{
 		this.minutes = minutes;
 		this.trainer = trainer;
 	}
 
 	/** {@code listener}, passing every call on, that stops the trainer when the budget is spent. */
-	TrainingListener wrap( final TrainingListener listener )
+	public TrainingListener wrap( final TrainingListener listener )
 	{
 		if ( !( minutes > 0 ) )
 			return listener;
@@ -65,7 +65,7 @@ final class TimeBudget
 	}
 
 	/** The trainer's result, with the time budget named when it ended the training. */
-	Trainer.Result explain( final Trainer.Result r )
+	public Trainer.Result explain( final Trainer.Result r )
 	{
 		if ( !reached || r.reason != Trainer.StopReason.CANCELLED )
 			return r;
