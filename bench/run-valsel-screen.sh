@@ -29,6 +29,7 @@ for V in $VARIANTS; do
 done
 IFS=$OLDIFS
 for P in $PIDS; do wait $P; done
+for N in $NAMES; do until grep -q "^rows in" $BUILD/work-$N.log 2>/dev/null; do sleep 5; done; done # (wait alone returned early here)
 kill $LOADPID
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); 1-min load every 30 s: $(sort -g $BUILD/load.txt | sed -n '1p;$p' | paste -sd-); $(date -u +%H:%M)"
 for N in $NAMES; do echo "== $N"; grep -v "^case" $BUILD/work-$N/java-rows.tsv | grep -v "oracle median"; grep "ours\|: " $BUILD/work-$N.log | grep "Trained\|stop\|Stop" ; done
