@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.denoise.ClassicBaselines;
 import fiji.plugin.autoencoder.denoise.Denoiser;

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.IntStream;
 
-import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.features.CodeTable;
 import fiji.plugin.autoencoder.features.ItemSet;
 import fiji.plugin.autoencoder.features.LossCurves;

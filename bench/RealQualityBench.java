@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
-import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.denoise.ClassicBaselines;
 import fiji.plugin.autoencoder.denoise.DenoiseQuality;
@@ -173,6 +173,13 @@ public class RealQualityBench
 			job.spec.residualBlur = Double.parseDouble( System.getProperty( "rq.blur" ) );
 		if ( System.getProperty( "rq.residual" ) != null )
 			job.spec.residual = Boolean.parseBoolean( System.getProperty( "rq.residual" ) );
+		// validation and model selection (unset: the product defaults)
+		if ( System.getProperty( "rq.valblocks" ) != null )
+			job.validationBlocks = Boolean.parseBoolean( System.getProperty( "rq.valblocks" ) );
+		if ( System.getProperty( "rq.smooth" ) != null )
+			job.config.smoothing( Double.parseDouble( System.getProperty( "rq.smooth" ) ) );
+		if ( System.getProperty( "rq.minepochs" ) != null )
+			job.config.minEpochs( Integer.parseInt( System.getProperty( "rq.minepochs" ) ) );
 	}
 
 	static void row( final PrintWriter out, final Case c, final String noise, final int ch, final String method, final double psnr, final String detail )

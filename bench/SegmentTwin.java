@@ -13,7 +13,7 @@ import java.util.Random;
 
 import com.google.gson.GsonBuilder;
 
-import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.convert.ImageTensors;
 import fiji.plugin.autoencoder.convert.Normalization;
 import fiji.plugin.autoencoder.convert.Normalizer;

@@ -5,9 +5,9 @@ import java.nio.file.Paths;
 import java.util.Collections;
 import java.util.Locale;
 
-import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.denoise.TrainingMode;
-import fiji.plugin.autoencoder.commands.TrainingSettings;
+import fiji.plugin.autoencoder.workflow.TrainingSettings;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.segment.AnomalyMap;
 import fiji.plugin.autoencoder.segment.AnomalySegmenter;

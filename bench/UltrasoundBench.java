@@ -13,7 +13,7 @@ import java.util.Map;
 
 import com.google.gson.GsonBuilder;
 
-import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.segment.SegmentScale;
 import fiji.plugin.autoencoder.segment.SegmenterPrediction;

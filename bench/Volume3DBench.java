@@ -5,7 +5,7 @@ import java.nio.file.Paths;
 import java.util.Collections;
 import java.util.Locale;
 
-import fiji.plugin.autoencoder.Progress;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.convert.Normalization;
 import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.io.ModelFile;

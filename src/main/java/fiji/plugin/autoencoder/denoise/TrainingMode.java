@@ -81,6 +81,11 @@ public enum TrainingMode
 		return this == DENOISE_PAIRED;
 	}
 
+	/** Validation-loss smoothing ({@code TrainingConfig.smoothing}) and minimum epochs before early stopping of the denoisers. */
+	public static final double DENOISER_SMOOTHING = 0.5;
+
+	public static final int DENOISER_MIN_EPOCHS = 5;
+
 	/**
 	 * A training job for this mode.
 	 *
@@ -124,6 +129,8 @@ public enum TrainingMode
 		{
 			job.storeNormalization = true; // test images with other content are scaled like the training data
 			job.channelwise = true; // one shared single-channel network per channel: channels cannot mix
+			// best epoch and patience on the smoothed validation loss, no early stop before epoch 5: see bench/results/real-quality.md
+			job.config.smoothing( DENOISER_SMOOTHING ).minEpochs( DENOISER_MIN_EPOCHS );
 		}
 		if ( this == DENOISE_SYNTHETIC || this == DENOISE_RECORRUPTED )
 			spec.residual = true; // the net predicts the correction of (a Gaussian blur of) its input: see bench/results/real-quality.md

@@ -9,50 +9,38 @@ import fiji.plugin.autoencoder.model.Model;
  * the weights with the lowest criterion (validation loss, or training loss
  * without validation), counts the epochs since it last improved by more than
  * {@link TrainingConfig#minImprovement} (relative) for early stopping, and
- * writes the snapshot back when training ends.
+ * writes the snapshot back when training ends. The criterion may be smoothed
+ * over epochs, with a minimum number of epochs ({@link ModelSelection}).
  */
 final class BestWeights
 {
 	private final Model model;
 
-	private final double minImprovement;
-
-	private double best;
+	private final ModelSelection selection;
 
 	private Map< String, float[] > weights;
 
-	private int epoch;
-
-	private int sinceBest;
-
-	/** Starts from the model's current weights with criterion {@code initial} (NaN: none yet). */
-	BestWeights( final Model model, final double initial, final double minImprovement )
+	/** Starts from the model's current weights with criterion {@code initial} (NaN: none yet); smoothing and minimum epochs from {@code config}. */
+	BestWeights( final Model model, final double initial, final TrainingConfig config )
 	{
 		this.model = model;
-		this.minImprovement = minImprovement;
-		this.best = Double.isNaN( initial ) ? Double.POSITIVE_INFINITY : initial;
+		this.selection = new ModelSelection( initial, config.minImprovement, config.smoothing, config.minEpochs );
 		this.weights = model.readParameters();
 	}
 
-	/** Takes a snapshot if {@code criterion} improves on the best; returns true if it did. */
+	/** Takes a snapshot if {@code criterion} improves on the best ({@link ModelSelection}); returns true if it did. */
 	boolean offer( final double criterion, final int epochNumber )
 	{
-		if ( criterion < best - Math.abs( best ) * minImprovement || ( Double.isInfinite( best ) && criterion < best ) )
-		{
-			best = criterion;
-			weights = model.readParameters();
-			epoch = epochNumber;
-			sinceBest = 0;
-			return true;
-		}
-		sinceBest++;
-		return false;
+		if ( !selection.offer( criterion, epochNumber ) )
+			return false;
+		weights = model.readParameters();
+		return true;
 	}
 
 	/** True when early stopping is on ({@code patience > 0}) and the last {@code patience} epochs brought no improvement. */
 	boolean patienceExhausted( final int patience )
 	{
-		return patience > 0 && sinceBest >= patience;
+		return selection.patienceExhausted( patience );
 	}
 
 	/** Writes the best weights back into the model. */
@@ -63,12 +51,12 @@ final class BestWeights
 
 	double loss()
 	{
-		return best;
+		return selection.loss();
 	}
 
 	/** Epoch of the best weights in this run, 0 for the weights before training. */
 	int epoch()
 	{
-		return epoch;
+		return selection.epoch();
 	}
 }

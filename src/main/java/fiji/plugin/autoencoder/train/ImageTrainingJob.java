@@ -70,6 +70,9 @@ public final class ImageTrainingJob
 
 	public int patchesPerEpoch = 1024;
 
+	/** Validation on patch-sized blocks held out at random from everywhere in the images instead of a strip at the bottom ({@link PatchSampler#validationBlocks}). */
+	public boolean validationBlocks = false;
+
 	/** Normalise targets like their inputs (images), or leave them as they are (masks). */
 	public boolean normalizeTargets = true;
 
@@ -211,7 +214,8 @@ public final class ImageTrainingJob
 		}
 		try
 		{
-			final PatchSampler sampler = new PatchSampler( spec.is3D() ? spec.depth : 0, spec.height, spec.width, patchesPerEpoch, config.validationFraction, config.seed );
+			final PatchSampler sampler = new PatchSampler( spec.is3D() ? spec.depth : 0, spec.height, spec.width, patchesPerEpoch, config.validationFraction, config.seed )
+					.validationBlocks( validationBlocks );
 			for ( final ImagePlus in : inputs )
 			{
 				if ( spec.is3D() && in.getNSlices() < spec.depth )
@@ -257,7 +261,7 @@ public final class ImageTrainingJob
 					listener.bestImproved( m, h );
 				}
 			};
-			final TrainingConfig c = config.copy().validationFraction( 0 ).validate(); // the sampler holds out its own validation strip
+			final TrainingConfig c = config.copy().validationFraction( 0 ).validate(); // the sampler holds out its own validation strip or blocks
 			final TimeBudget budget = new TimeBudget( minutes, trainer );
 			final Trainer.Result r = budget.explain( trainer.train( model, sampler, sampler.validation(), c, hist, budget.wrap( checkpointing ) ) );
 			save( model, hist, extras );

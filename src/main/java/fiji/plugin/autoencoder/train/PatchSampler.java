@@ -13,8 +13,9 @@ import fiji.plugin.autoencoder.convert.TensorReader;
  * Random training patches drawn from one or many (large) images, streamed: each
  * batch reads just its patches through {@link TensorReader}, so a data set never
  * sits in memory as tensors. Each image's rows are split into a training part
- * and a held-out strip at the bottom for validation ({@link #validation()}), so
- * validation patches never overlap training patches.
+ * and a held-out strip at the bottom for validation ({@link #validation()}), or,
+ * with {@link #validationBlocks}, patch-sized blocks held out at random from
+ * everywhere ({@link HeldOutBlocks}); validation patches never overlap training patches.
  * <p>
  * Per patch: read input (and a paired target, e.g. a clean acquisition or a
  * mask), apply a random flip/rotation (8 for square patches, identical for
@@ -59,6 +60,8 @@ public final class PatchSampler implements TrainingData
 
 		final long height;
 
+		HeldOutBlocks blocks;
+
 		Source( final TensorReader input, final TensorReader target, final Normalization inputNorm, final Normalization targetNorm, final long trainRows )
 		{
 			this.input = input;
@@ -82,6 +85,8 @@ public final class PatchSampler implements TrainingData
 	private final List< Source > sources = new ArrayList<>();
 
 	private boolean augment = true;
+
+	private boolean blocks;
 
 	private PatchTransform rawTransform, normalizedTransform;
 
@@ -167,11 +172,30 @@ public final class PatchSampler implements TrainingData
 		if ( d[ ImageAxes.X ] < patchWidth || d[ ImageAxes.Y ] < patchHeight )
 			throw new IllegalArgumentException( "The image is " + d[ ImageAxes.X ] + " x " + d[ ImageAxes.Y ] + ", smaller than the " + patchWidth + " x " + patchHeight
 					+ " training patches: use a patch size of at most " + Math.min( d[ ImageAxes.X ], d[ ImageAxes.Y ] ) + " (a multiple of the model's size multiple)" );
+		if ( blocks && validationFraction > 0 )
+		{
+			final Source s = new Source( input, target, inputNorm, targetNorm, d[ ImageAxes.Y ] );
+			s.blocks = HeldOutBlocks.of( d[ ImageAxes.X ], d[ ImageAxes.Y ], patchWidth, patchHeight, validationFraction, seed * 31 + sources.size() );
+			sources.add( s );
+			return this;
+		}
 		long valRows = validationFraction == 0 ? 0 : Math.max( patchHeight, Math.round( d[ ImageAxes.Y ] * validationFraction ) );
 		if ( valRows > 0 && d[ ImageAxes.Y ] - valRows < patchHeight )
 			throw new IllegalArgumentException( "The image is " + d[ ImageAxes.Y ] + " rows high: too small for both a " + patchHeight + "-row training patch and a held-out validation strip. "
 					+ "Use a smaller patch, a validation fraction of 0 with separate validation images, or a larger image" );
 		sources.add( new Source( input, target, inputNorm, targetNorm, d[ ImageAxes.Y ] - valRows ) );
+		return this;
+	}
+
+	/**
+	 * Hold out a seeded random {@code validationFraction} of patch-sized blocks from everywhere in each image instead
+	 * of a strip at the bottom (default off); set before adding images.
+	 */
+	public PatchSampler validationBlocks( final boolean on )
+	{
+		if ( !sources.isEmpty() )
+			throw new IllegalStateException( "Choose the validation layout before adding images" );
+		blocks = on;
 		return this;
 	}
 
@@ -196,7 +220,7 @@ public final class PatchSampler implements TrainingData
 		return this;
 	}
 
-	/** The held-out patches: fixed positions (the same every epoch), from the bottom strips. */
+	/** The held-out patches: fixed positions (the same every epoch), from the bottom strips or the held-out blocks. */
 	public TrainingData validation()
 	{
 		if ( validationFraction == 0 )
@@ -278,8 +302,8 @@ public final class PatchSampler implements TrainingData
 				final long[] dims = s.input.dimensions();
 				final long t = nextLong( rnd, dims[ ImageAxes.T ] );
 				final long z0 = nextLong( rnd, dims[ ImageAxes.Z ] - patchDepth + 1 );
-				final long y0 = validation ? s.trainRows + nextLong( rnd, s.height - s.trainRows - patchHeight + 1 ) : nextLong( rnd, s.trainRows - patchHeight + 1 );
-				final long x0 = nextLong( rnd, s.width - patchWidth + 1 );
+				final long[] xy = origin( s, rnd, indices[ from + i ] );
+				final long y0 = xy[ 1 ], x0 = xy[ 0 ];
 				final int flip = augment && !validation ? rnd.nextInt( patchHeight == patchWidth ? 16 : 8 ) : 0;
 				s.input.read3D( x0, y0, z0, patchWidth, patchHeight, patchDepth, t, tmpIn, 0 );
 				transform3D( tmpIn, input, i * inSize, c, flip );
@@ -294,8 +318,8 @@ public final class PatchSampler implements TrainingData
 			}
 			final long plane = rnd.nextInt( ( int ) Math.min( Integer.MAX_VALUE, s.planes ) );
 			final long z = plane % s.input.dimensions()[ ImageAxes.Z ], t = plane / s.input.dimensions()[ ImageAxes.Z ];
-			final long y0 = validation ? s.trainRows + nextLong( rnd, s.height - s.trainRows - patchHeight + 1 ) : nextLong( rnd, s.trainRows - patchHeight + 1 );
-			final long x0 = nextLong( rnd, s.width - patchWidth + 1 );
+			final long[] xy = origin( s, rnd, indices[ from + i ] );
+			final long y0 = xy[ 1 ], x0 = xy[ 0 ];
 			final int flip = augment && !validation ? rnd.nextInt( patchHeight == patchWidth ? 8 : 4 ) : 0;
 			s.input.read2D( x0, y0, patchWidth, patchHeight, z, t, tmpIn, 0 );
 			PatchSymmetries.transform( tmpIn, input, i * inSize, patchHeight, patchWidth, c, flip );
@@ -319,6 +343,20 @@ public final class PatchSampler implements TrainingData
 		}
 		if ( r.normalizedTransform != null )
 			r.normalizedTransform.apply( input, targetBuf, weight, n, pd * patchHeight, patchWidth, c, validation ? new Random( seed ^ ( 31L * indices[ from ] ) ) : random );
+	}
+
+	/** {x0, y0} of a patch: in the training rows or the held-out strip, or off / on the held-out blocks (validation index i: block i mod count). */
+	private long[] origin( final Source s, final Random rnd, final int index )
+	{
+		if ( s.blocks != null )
+		{
+			if ( !validation )
+				return s.blocks.trainingOrigin( rnd );
+			final int b = Math.floorMod( index, s.blocks.count() );
+			return new long[] { s.blocks.x( b ), s.blocks.y( b ) };
+		}
+		final long y0 = validation ? s.trainRows + nextLong( rnd, s.height - s.trainRows - patchHeight + 1 ) : nextLong( rnd, s.trainRows - patchHeight + 1 );
+		return new long[] { nextLong( rnd, s.width - patchWidth + 1 ), y0 };
 	}
 
 	private Source pick( final List< Source > src, final Random rnd )

@@ -156,7 +156,7 @@ public final class Trainer
 				}
 			}
 
-		final BestWeights best = new BestWeights( model, val == null ? Double.POSITIVE_INFINITY : evaluate( model, val, config, Endpoints.LOSS ), config.minImprovement );
+		final BestWeights best = new BestWeights( model, val == null ? Double.POSITIVE_INFINITY : evaluate( model, val, config, Endpoints.LOSS ), config );
 		final int firstEpoch = history.last( "train" ) == null ? 1 : history.last( "train" ).epoch + 1;
 		for ( int e = 0; e < config.epochs; e++ )
 		{
@@ -172,9 +172,10 @@ public final class Trainer
 			}
 			final boolean partial = stop.get();
 			final double valLoss = val == null ? Double.NaN : evaluate( model, val, config, Endpoints.LOSS );
-			if ( !partial || loop.lastEpochSamples > 0 )
+			final boolean trained = !partial || loop.lastEpochSamples > 0; // a stop before the first step trained nothing: not an epoch
+			if ( trained )
 				record( history, "train", epochNumber, trainLoss, valLoss, model, t0, loop.lastEpochSamples, listener );
-			if ( best.offer( val == null ? trainLoss : valLoss, epochNumber ) )
+			if ( trained && best.offer( val == null ? trainLoss : valLoss, epochNumber ) )
 				listener.bestImproved( model, history );
 			if ( partial )
 			{
@@ -185,8 +186,8 @@ public final class Trainer
 			if ( best.patienceExhausted( config.patience ) )
 			{
 				best.restore();
-				return new Result( StopReason.EARLY_STOPPED, String.format( Locale.ROOT, "Early stop after epoch %d: no improvement for %d epochs; kept epoch %d (loss %.5g).",
-						epochNumber, config.patience, best.epoch(), best.loss() ), best.loss(), best.epoch() );
+				return new Result( StopReason.EARLY_STOPPED, String.format( Locale.ROOT, "Early stop after epoch %d: no improvement%s for %d epochs; kept epoch %d (loss %.5g).",
+						epochNumber, config.smoothing > 0 ? " of the smoothed validation loss" : "", config.patience, best.epoch(), best.loss() ), best.loss(), best.epoch() );
 			}
 		}
 		best.restore();

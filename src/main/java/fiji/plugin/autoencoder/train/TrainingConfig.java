@@ -24,6 +24,15 @@ public final class TrainingConfig
 	/** Relative improvement of the validation loss that counts as better (early stopping and best weights). */
 	public double minImprovement = 0;
 
+	/**
+	 * Weight of the past in an exponential moving average of the validation loss over epochs, in [0, 1): the best
+	 * epoch and the patience are judged on the smoothed curve, so one lucky epoch is not kept (0: the raw loss).
+	 */
+	public double smoothing = 0;
+
+	/** Early stopping never stops before this many epochs. */
+	public int minEpochs = 0;
+
 	/** Epochs of greedy pretraining per layer (models with layerwise_pretraining). */
 	public int pretrainEpochs = 0;
 
@@ -74,6 +83,18 @@ public final class TrainingConfig
 		return this;
 	}
 
+	public TrainingConfig smoothing( final double v )
+	{
+		smoothing = v;
+		return this;
+	}
+
+	public TrainingConfig minEpochs( final int v )
+	{
+		minEpochs = v;
+		return this;
+	}
+
 	public TrainingConfig pretrainEpochs( final int v )
 	{
 		pretrainEpochs = v;
@@ -108,6 +129,8 @@ public final class TrainingConfig
 		c.patience = patience;
 		c.minImprovement = minImprovement;
 		c.pretrainEpochs = pretrainEpochs;
+		c.smoothing = smoothing;
+		c.minEpochs = minEpochs;
 		c.seed = seed;
 		c.stepsPerEpoch = stepsPerEpoch;
 		c.stepsPerRun = stepsPerRun;
@@ -123,8 +146,10 @@ public final class TrainingConfig
 			throw new IllegalArgumentException( "batch_size must be positive (e.g. 64), got " + batchSize );
 		if ( !( validationFraction >= 0 && validationFraction < 1 ) )
 			throw new IllegalArgumentException( "validation fraction must be in [0, 1) (e.g. 0.1), got " + validationFraction );
-		if ( patience < 0 || pretrainEpochs < 0 || stepsPerEpoch < 0 )
-			throw new IllegalArgumentException( "patience, pretrain epochs and steps per epoch must not be negative" );
+		if ( patience < 0 || pretrainEpochs < 0 || stepsPerEpoch < 0 || minEpochs < 0 )
+			throw new IllegalArgumentException( "patience, minimum epochs, pretrain epochs and steps per epoch must not be negative" );
+		if ( !( smoothing >= 0 && smoothing < 1 ) )
+			throw new IllegalArgumentException( "validation loss smoothing must be in [0, 1) (0: none, e.g. 0.5), got " + smoothing );
 		if ( stepsPerRun < 1 )
 			throw new IllegalArgumentException( "steps per run must be at least 1 (1: one optimiser step per run, e.g. 8 for speed), got " + stepsPerRun );
 		return this;
