@@ -101,6 +101,7 @@ public class TrainAutoencoderCommand extends ContextCommand
 	@Override
 	public void run()
 	{
+		final StatusProgress progress = new StatusProgress( status, this ); // the one cancel: this command's, an interrupt of this thread, the monitor's Stop
 		try
 		{
 			final TrainingSettings settings = new TrainingSettings();
@@ -123,9 +124,9 @@ public class TrainAutoencoderCommand extends ContextCommand
 			final ImageTrainingJob job = settings.job( Commands.image( input ), target, resume ? Commands.existingFile( model_file, "model_file" ) : Commands.writableTarget( model_file, "model_file" ) );
 			final boolean gui = show_plot && !java.awt.GraphicsEnvironment.isHeadless() && !ij.macro.Interpreter.isBatchMode();
 			final TrainingListener logLines = new LogListener( log::info, status );
-			try ( TrainingMonitor monitor = gui ? new TrainingMonitor( job.trainer, mode ) : null )
+			try ( TrainingMonitor monitor = gui ? new TrainingMonitor( progress::stop, mode ) : null )
 			{
-				final ImageTrainingJob.Result r = settings.run( job, Commands.image( input ), target, monitor != null ? both( monitor, logLines ) : logLines, new StatusProgress( status, this ) );
+				final ImageTrainingJob.Result r = settings.run( job, Commands.image( input ), target, monitor != null ? both( monitor, logLines ) : logLines, progress );
 				result = r.training.message + " Saved " + r.modelFile;
 				log.info( "Train Autoencoder: " + result );
 				if ( r.training.bestEpoch == 0 && !resume && r.training.reason != fiji.plugin.autoencoder.train.Trainer.StopReason.CANCELLED )

@@ -96,6 +96,7 @@ public class TrainSegmenterCommand extends ContextCommand
 	@Override
 	public void run()
 	{
+		final StatusProgress progress = new StatusProgress( status, this ); // cancelled by this command's cancel or an interrupt of this thread
 		try
 		{
 			final SegmenterSettings s = new SegmenterSettings();
@@ -118,7 +119,7 @@ public class TrainSegmenterCommand extends ContextCommand
 				throw new IllegalArgumentException( "Give both a validation image and its mask, or neither" );
 			final List< ImagePlus > vi = validation_image == null ? null : Collections.singletonList( validation_image ), vm = validation_mask == null ? null : Collections.singletonList( validation_mask );
 			final SegmenterTrainer.Result r = SegmenterTrainer.train( s, Collections.singletonList( Commands.image( input ) ), Collections.singletonList( mask ), vi, vm,
-					Commands.writableTarget( model_file, "model_file" ), new Trainer(), new LogListener( log::info, status ) );
+					Commands.writableTarget( model_file, "model_file" ), new Trainer().cancelledBy( progress ), new LogListener( log::info, status ) );
 			log.info( "Train Segmenter: " + ( result = r.message() ) );
 		}
 		catch ( final Exception e )

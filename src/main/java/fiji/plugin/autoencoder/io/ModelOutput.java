@@ -86,7 +86,7 @@ public final class ModelOutput implements AutoCloseable
 		{
 			try
 			{
-				ModelFile.save( model, target, extras, embedded == null ? Collections.emptyMap() : embedded );
+				write( model, target, extras, embedded );
 				return;
 			}
 			catch ( final IOException | IllegalArgumentException e )
@@ -97,12 +97,44 @@ public final class ModelOutput implements AutoCloseable
 		}
 		try
 		{
-			ModelFile.save( model, fallback, extras, embedded == null ? Collections.emptyMap() : embedded );
+			write( model, fallback, extras, embedded );
 		}
 		catch ( final IOException e )
 		{
 			throw new UncheckedIOException( "Could not save the model to " + target + " (" + failure + "), nor to the fallback " + fallback + " (" + e.getMessage()
 					+ "): free disk space or choose another location", e );
+		}
+	}
+
+	/**
+	 * Saves with the thread's interrupt flag cleared, and again if an interrupt
+	 * broke the save, then sets the flag again: an interrupted training (a
+	 * cancelled command) keeps its best model, as NIO channels refuse to write
+	 * on an interrupted thread.
+	 */
+	private static void write( final Model model, final Path file, final Map< String, String > extras, final Map< String, Path > embedded ) throws IOException
+	{
+		boolean interrupted = Thread.interrupted();
+		try
+		{
+			for ( int attempt = 1;; attempt++ )
+				try
+				{
+					ModelFile.save( model, file, extras, embedded == null ? Collections.emptyMap() : embedded );
+					return;
+				}
+				catch ( final IOException e )
+				{
+					final boolean again = Thread.interrupted();
+					interrupted |= again;
+					if ( !again || attempt == 3 )
+						throw e;
+				}
+		}
+		finally
+		{
+			if ( interrupted )
+				Thread.currentThread().interrupt();
 		}
 	}
 

@@ -1,7 +1,7 @@
 package fiji.plugin.autoencoder.train;
 
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 import fiji.plugin.autoencoder.model.Endpoints;
 import fiji.plugin.autoencoder.model.Model;
@@ -10,11 +10,11 @@ import fiji.plugin.autoencoder.model.Model;
  * One pass over shuffled training data: single steps, or runs of
  * {@link TrainingConfig#stepsPerRun} steps through a {@link MultiStepRunner}
  * where whole runs fit; reports each step to the listener and notices a
- * non-finite loss. Checks the stop flag before each step (run of steps).
+ * non-finite loss. Asks whether to stop before each step (run of steps).
  */
 final class EpochLoop
 {
-	private final AtomicBoolean stop;
+	private final BooleanSupplier stop;
 
 	/** True when the last epoch ended on a non-finite loss ({@link #badLoss}). */
 	boolean diverged;
@@ -24,7 +24,7 @@ final class EpochLoop
 	/** Samples trained on in the last epoch. */
 	long lastEpochSamples;
 
-	EpochLoop( final AtomicBoolean stop )
+	EpochLoop( final BooleanSupplier stop )
 	{
 		this.stop = stop;
 	}
@@ -41,7 +41,7 @@ final class EpochLoop
 		long samples = 0;
 		diverged = false;
 		int s = 0; // steps done
-		while ( s < steps && !stop.get() )
+		while ( s < steps && !stop.getAsBoolean() )
 		{
 			if ( pos >= n )
 			{

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.tensorflow.types.TFloat32;
 
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.model.Endpoints;
 import fiji.plugin.autoencoder.model.Model;
 import fiji.plugin.autoencoder.model.ModelSpec;
@@ -22,7 +23,10 @@ import fiji.plugin.autoencoder.model.ModelSpec;
  * <p>
  * One trainer per training run; {@link #requestStop()} may be called from any
  * thread (e.g. a Stop button) and takes effect after the current step (after
- * the current run of {@link TrainingConfig#stepsPerRun} steps).
+ * the current run of {@link TrainingConfig#stepsPerRun} steps). So does a
+ * cancel of the {@link Progress} given to {@link #cancelledBy} (a cancelled
+ * SciJava command, an interrupted thread, a GUI Stop): the trainer asks it
+ * before every step, in every stage that shares the trainer.
  *
  * <pre>{@code
  * Trainer trainer = new Trainer();
@@ -67,14 +71,29 @@ public final class Trainer
 
 	private final AtomicBoolean stop = new AtomicBoolean();
 
+	private volatile Progress cancel = Progress.none();
+
+	/**
+	 * Stops (as {@link #requestStop()}) once {@code progress} is cancelled;
+	 * asked before every step. Returns this trainer.
+	 */
+	public Trainer cancelledBy( final Progress progress )
+	{
+		cancel = progress == null ? Progress.none() : progress;
+		return this;
+	}
+
 	/** Asks the running training to stop after the current step (run of steps) and keep its best weights. */
 	public void requestStop()
 	{
 		stop.set( true );
 	}
 
+	/** True once a stop was requested or the progress of {@link #cancelledBy} is cancelled (which then counts as a stop request). */
 	public boolean isStopRequested()
 	{
+		if ( !stop.get() && cancel.isCancelled() )
+			stop.set( true );
 		return stop.get();
 	}
 
@@ -138,7 +157,7 @@ public final class Trainer
 			final TrainingConfig config, final History history, final TrainingListener listener )
 	{
 		final ModelSpec spec = model.spec();
-		final EpochLoop loop = new EpochLoop( stop );
+		final EpochLoop loop = new EpochLoop( this::isStopRequested );
 
 		if ( val != null && Double.isNaN( history.initialValidationLoss ) )
 			history.initialValidationLoss = evaluate( model, val, config, Endpoints.LOSS );
@@ -146,7 +165,7 @@ public final class Trainer
 			for ( int layer = 0; model.has( Endpoints.pretrainTrain( layer ) ); layer++ )
 			{
 				final String phase = "pretrain_" + layer;
-				for ( int e = 1; e <= config.pretrainEpochs && !stop.get(); e++ )
+				for ( int e = 1; e <= config.pretrainEpochs && !isStopRequested(); e++ )
 				{
 					final long t0 = System.nanoTime();
 					final double loss = loop.epoch( model, batches, train, config, random, Endpoints.pretrainTrain( layer ), Endpoints.pretrainLoss( layer ), phase, e, listener );
@@ -170,7 +189,7 @@ public final class Trainer
 						"Training stopped in epoch %d: the loss became %s (learning rate too high, or NaN/Inf in the data). Kept the best weights (%s, loss %.5g).",
 						epochNumber, loop.badLoss, kept( best, "before training" ), best.loss() ), best.loss(), best.epoch() );
 			}
-			final boolean partial = stop.get();
+			final boolean partial = isStopRequested();
 			final double valLoss = val == null ? Double.NaN : evaluate( model, val, config, Endpoints.LOSS );
 			final boolean trained = !partial || loop.lastEpochSamples > 0; // a stop before the first step trained nothing: not an epoch
 			if ( trained )

@@ -37,7 +37,7 @@ public final class TrainingMonitor implements TrainingListener, AutoCloseable
 	/** Title of the window with the Stop button. */
 	public static final String CONTROL_TITLE = "Autoencoder training";
 
-	private final Trainer trainer;
+	private final Runnable stopAction;
 
 	private final Frame controls;
 
@@ -51,9 +51,16 @@ public final class TrainingMonitor implements TrainingListener, AutoCloseable
 
 	private long lastStatus;
 
+	/** A monitor whose Stop asks {@code trainer} to stop. */
 	public TrainingMonitor( final Trainer trainer, final String what )
 	{
-		this.trainer = trainer;
+		this( trainer::requestStop, what );
+	}
+
+	/** A monitor whose Stop runs {@code stopAction}, e.g. cancels the {@code Progress} the training stops by. */
+	public TrainingMonitor( final Runnable stopAction, final String what )
+	{
+		this.stopAction = stopAction;
 		controls = new Frame( CONTROL_TITLE );
 		final Panel top = new Panel( new FlowLayout( FlowLayout.LEFT ) );
 		top.add( new Label( what ) );
@@ -79,7 +86,7 @@ public final class TrainingMonitor implements TrainingListener, AutoCloseable
 	/** What the Stop button does. */
 	public void requestStop()
 	{
-		trainer.requestStop();
+		stopAction.run();
 		stop.setEnabled( false );
 		stop.setLabel( "Stopping..." );
 		IJ.showStatus( "Stopping training after the current step; the best model is kept" );

@@ -117,11 +117,14 @@ public final class TrainingSettings
 	 * rate and seed, {@link #SECOND_STAGE_PATCHES} times the patches per epoch)
 	 * into the same file, unless the first stage was cancelled or diverged (its
 	 * best detector is then in the file, usable on its own). {@code progress}
-	 * reports the preparation of the second stage and may cancel it.
+	 * reports the preparation of the second stage; cancelling it stops every
+	 * stage ({@link Trainer#cancelledBy} on the job's trainer, which both
+	 * stages share) and keeps the best model.
 	 */
 	public ImageTrainingJob.Result run( final ImageTrainingJob job, final ImagePlus input, final ImagePlus target, final TrainingListener listener, final Progress progress ) throws IOException
 	{
 		final TrainingMode m = TrainingMode.of( mode );
+		job.trainer.cancelledBy( progress );
 		if ( m != TrainingMode.ANOMALY_SEGMENTER )
 		{
 			final ImageTrainingJob.Result only = job.run( Collections.singletonList( input ), targets( target ), listener );
