@@ -151,6 +151,7 @@ public final class ModelLock implements AutoCloseable
 			if ( --depth > 0 )
 				return;
 			HELD.remove( model );
+			final boolean interrupted = Thread.interrupted(); // an interrupted (cancelled) training releases its lock too: NIO channels fail on an interrupted thread
 			try
 			{
 				channel.truncate( 0 ); // NB: the empty file stays: deleting it would let two processes lock two files of one name
@@ -159,6 +160,8 @@ public final class ModelLock implements AutoCloseable
 			finally
 			{
 				channel.close();
+				if ( interrupted )
+					Thread.currentThread().interrupt();
 			}
 		}
 	}
