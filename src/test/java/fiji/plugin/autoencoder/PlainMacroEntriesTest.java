@@ -92,7 +92,7 @@ class PlainMacroEntriesTest
 		}
 		final String call = "call(\"fiji.plugin.autoencoder.MacroCalls.";
 		final String macro = "print(\"trained: \" + " + call + "trainSegmenter\", \"input=[" + image + "] mask=[" + mask + "] model_file=[" + seg
-				+ "] epochs=6 patches_per_epoch=64 patch_size=32 batch_size=8 scale=1 patience=0 threads=2\"));\n"
+				+ "] epochs=10 patches_per_epoch=128 patch_size=32 batch_size=8 learning_rate=0.003 scale=1 patience=0 threads=2\"));\n"
 				+ "print(\"objects: \" + " + call + "segmentImage\", \"input=[" + other + "] model_file=[" + seg + "] output_folder=[" + out + "] flip_averaging=false\"));\n"
 				+ call + "reconstruct\", \"input=[" + other + "] model_file=[" + ae + "] output=[" + reconstruction + "]\");\n"
 				+ "print(\"parameters: \" + " + call + "modelSummary\", \"model_file=[" + seg + "] output_folder=[" + inspect + "]\"));\n"
@@ -153,7 +153,7 @@ class PlainMacroEntriesTest
 			final History h = History.fromJson( loaded.extras().get( ModelFile.HISTORY ) );
 			final List< String > csv = Files.readAllLines( inspect.resolve( "loss-curves.csv" ) );
 			assertEquals( h.epochs.size() + 1, csv.size(), "header and one row per epoch" );
-			assertEquals( 6, h.epochs.size() );
+			assertEquals( 10, h.epochs.size() );
 			final List< String > header = java.util.Arrays.asList( csv.get( 0 ).split( "," ) );
 			final int trainColumn = header.indexOf( "train_loss" ), val = header.indexOf( "validation_loss" );
 			assertTrue( trainColumn >= 0 && val >= 0, csv.get( 0 ) );

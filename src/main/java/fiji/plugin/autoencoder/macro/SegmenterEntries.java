@@ -79,6 +79,9 @@ public final class SegmenterEntries
 						}
 					} );
 			final String msg = r.message();
+			if ( r.training.bestEpoch == 0 && r.training.reason != Trainer.StopReason.CANCELLED )
+				throw new IllegalStateException( "the training never improved on its starting weights, so " + r.modelFile + " holds an untrained model: "
+						+ "check the image and mask, lower learning_rate, or train more epochs or patches_per_epoch" );
 			IJ.log( "Autoencoder: train segmenter: " + msg );
 			return msg;
 		}
