@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
@@ -78,6 +79,7 @@ class PlainMacroEntriesTest
 	}
 
 	@Test
+	@Tag( "slow" ) // trains (Dice checked): excluded from the fast tier (mvn test -Pfast)
 	void everyNewEntryWritesWhatTheCommandsAndTheModelFileSay() throws Exception
 	{
 		final ImagePlus[] train = discs( 96, 1 ), test = discs( 96, 2 );
