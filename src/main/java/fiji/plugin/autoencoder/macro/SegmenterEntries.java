@@ -19,6 +19,7 @@ import fiji.plugin.autoencoder.segment.SegmenterTrainer;
 import fiji.plugin.autoencoder.train.History;
 import fiji.plugin.autoencoder.train.Trainer;
 import fiji.plugin.autoencoder.train.TrainingListener;
+import fiji.plugin.autoencoder.workflow.Setting;
 import fiji.plugin.autoencoder.workflow.Settings;
 import fiji.plugin.autoencoder.workflow.TrainingSettings;
 import ij.IJ;
@@ -42,9 +43,9 @@ public final class SegmenterEntries
 		try
 		{
 			final MacroOptions o = MacroOptions.parse( options, "train segmenter", TRAIN_SEGMENTER_KEYS );
-			final List< fiji.plugin.autoencoder.workflow.Setting > op = Settings.TRAIN_SEGMENTER;
+			final List< Setting > op = Settings.TRAIN_SEGMENTER;
 			final SegmenterSettings s = new SegmenterSettings();
-			final fiji.plugin.autoencoder.workflow.Setting loss = Settings.of( op, "loss" );
+			final Setting loss = Settings.of( op, "loss" );
 			s.loss = o.choice( loss.key, loss.defaultValue, loss.choices.toArray( new String[ 0 ] ) );
 			s.classes = integer( o, op, "classes" );
 			s.scale = integer( o, op, "scale" );
@@ -101,7 +102,7 @@ public final class SegmenterEntries
 	public static String segmentImage( final String options )
 	{
 		final MacroOptions o;
-		final List< fiji.plugin.autoencoder.workflow.Setting > op = Settings.SEGMENT_IMAGE;
+		final List< Setting > op = Settings.SEGMENT_IMAGE;
 		final double threshold;
 		final int minSize;
 		try
