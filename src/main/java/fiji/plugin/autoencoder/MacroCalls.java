@@ -1,9 +1,11 @@
 package fiji.plugin.autoencoder;
 
 import fiji.plugin.autoencoder.macro.ImageEntries;
+import fiji.plugin.autoencoder.macro.InspectEntries;
 import fiji.plugin.autoencoder.macro.ImageJThreads;
 import fiji.plugin.autoencoder.macro.MacroFailure;
 import fiji.plugin.autoencoder.macro.MacroOptions;
+import fiji.plugin.autoencoder.macro.SegmenterEntries;
 import fiji.plugin.autoencoder.macro.TrainEntry;
 
 /**
@@ -17,6 +19,10 @@ import fiji.plugin.autoencoder.macro.TrainEntry;
  * call("fiji.plugin.autoencoder.MacroCalls.denoiseFolder", "input_folder=/data/in output_folder=/data/out model_file=/data/n2v.aemodel.zip");
  * call("fiji.plugin.autoencoder.MacroCalls.segment", "input=/data/part.tif model_file=/data/defects.aemodel.zip threshold_method=Value threshold_value=0.5 output_folder=/data/seg");
  * call("fiji.plugin.autoencoder.MacroCalls.segmentFolder", "input_folder=/data/parts output_folder=/data/seg model_file=/data/defects.aemodel.zip threshold_method=Value threshold_value=0.5");
+ * call("fiji.plugin.autoencoder.MacroCalls.trainSegmenter", "input=/data/nuclei.tif mask=/data/nuclei-mask.tif model_file=/data/nuclei.aemodel.zip epochs=40");
+ * call("fiji.plugin.autoencoder.MacroCalls.segmentImage", "input=/data/more.tif model_file=/data/nuclei.aemodel.zip output_folder=/data/seg");
+ * call("fiji.plugin.autoencoder.MacroCalls.reconstruct", "input=/data/a.tif model_file=/data/ae.aemodel.zip output=/data/a-reconstruction.tif");
+ * call("fiji.plugin.autoencoder.MacroCalls.lossCurves", "model_file=/data/nuclei.aemodel.zip output_folder=/data/inspect");
  * </pre>
  *
  * Keys are those of the Fiji commands (snake_case), plus {@code threads=N}
@@ -70,6 +76,36 @@ public final class MacroCalls
 	public static String segmentFolder( final String options )
 	{
 		return ImageEntries.segmentFolder( options );
+	}
+
+	/** Train Segmenter on input= (or the current image) and mask=; the keys of Plugins > Autoencoder > Train Segmenter. */
+	public static String trainSegmenter( final String options )
+	{
+		return SegmenterEntries.trainSegmenter( options );
+	}
+
+	/** Segment Image with a Train Segmenter model; with output_folder writes probability, mask, labels and objects CSV. Returns the number of objects. */
+	public static String segmentImage( final String options )
+	{
+		return SegmenterEntries.segmentImage( options );
+	}
+
+	/** Reconstruct Image: shows the reconstruction, or saves it to output=path. */
+	public static String reconstruct( final String options )
+	{
+		return ImageEntries.reconstruct( options );
+	}
+
+	/** Inspect > Model Summary: model-summary.txt and .csv into output_folder; returns the parameter count. */
+	public static String modelSummary( final String options )
+	{
+		return InspectEntries.modelSummary( options );
+	}
+
+	/** Inspect > Loss Curves: loss-curves.csv and .png into output_folder; returns the number of epochs. */
+	public static String lossCurves( final String options )
+	{
+		return InspectEntries.lossCurves( options );
 	}
 
 	/** Stops the macro with this message as a failing entry point does (in a command-line -batch run ImageJ exits with status 1); for checks in macros. */

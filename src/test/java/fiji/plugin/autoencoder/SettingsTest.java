@@ -31,7 +31,10 @@ import fiji.plugin.autoencoder.cli.Main;
 import fiji.plugin.autoencoder.commands.DenoiseFolderCommand;
 import fiji.plugin.autoencoder.commands.DenoiseImageCommand;
 import fiji.plugin.autoencoder.commands.SegmentByReconstructionCommand;
+import fiji.plugin.autoencoder.commands.ReconstructImageCommand;
 import fiji.plugin.autoencoder.commands.SegmentFolderCommand;
+import fiji.plugin.autoencoder.commands.SegmentImageCommand;
+import fiji.plugin.autoencoder.commands.TrainSegmenterCommand;
 import fiji.plugin.autoencoder.commands.TrainAutoencoderCommand;
 import fiji.plugin.autoencoder.convert.TestImages;
 import fiji.plugin.autoencoder.io.ModelFile;
@@ -63,7 +66,7 @@ class SettingsTest
 	@TempDir
 	Path dir;
 
-	/** The operations of the five main commands. */
+	/** The operations of the main commands. */
 	private static final Map< Class< ? >, List< Setting > > OPERATIONS = new LinkedHashMap<>();
 
 	static
@@ -73,6 +76,9 @@ class SettingsTest
 		OPERATIONS.put( DenoiseFolderCommand.class, Settings.DENOISE_FOLDER );
 		OPERATIONS.put( SegmentByReconstructionCommand.class, Settings.SEGMENT );
 		OPERATIONS.put( SegmentFolderCommand.class, Settings.SEGMENT_FOLDER );
+		OPERATIONS.put( TrainSegmenterCommand.class, Settings.TRAIN_SEGMENTER );
+		OPERATIONS.put( SegmentImageCommand.class, Settings.SEGMENT_IMAGE );
+		OPERATIONS.put( ReconstructImageCommand.class, Settings.RECONSTRUCT );
 	}
 
 	/** Settings whose default means the same in every operation: any command or CLI option with the key must have it. */
@@ -80,7 +86,7 @@ class SettingsTest
 			Settings.NORMALIZATION, Settings.SEED );
 
 	/** Inputs a command has that are not settings: images passed by SciJava, and the live plot. */
-	private static final List< String > NOT_SETTINGS = Arrays.asList( "input", "target", "show_plot" );
+	private static final List< String > NOT_SETTINGS = Arrays.asList( "input", "target", "mask", "validation_image", "validation_mask", "show_plot" );
 
 	private static Setting shared( final String key )
 	{
@@ -176,12 +182,16 @@ class SettingsTest
 		macro.put( MacroSettings.FOLDER_DENOISE_KEYS, Settings.DENOISE_FOLDER );
 		macro.put( MacroSettings.SEGMENT_KEYS, Settings.SEGMENT );
 		macro.put( MacroSettings.FOLDER_SEGMENT_KEYS, Settings.SEGMENT_FOLDER );
+		macro.put( MacroSettings.TRAIN_SEGMENTER_KEYS, Settings.TRAIN_SEGMENTER );
+		macro.put( MacroSettings.SEGMENT_IMAGE_KEYS, Settings.SEGMENT_IMAGE );
+		macro.put( MacroSettings.RECONSTRUCT_KEYS, Settings.RECONSTRUCT );
+		macro.put( MacroSettings.INSPECT_KEYS, Settings.INSPECT );
 		for ( final Map.Entry< List< String >, List< Setting > > e : macro.entrySet() )
 		{
 			final List< String > extra = new ArrayList<>( e.getKey() );
 			for ( final Setting s : e.getValue() )
 				assertTrue( extra.remove( s.key ), s.key + " is a macro key" );
-			assertTrue( Arrays.asList( "input", "target", "output", "output_folder" ).containsAll( extra ), "macro-only keys name images and outputs: " + extra );
+			assertTrue( Arrays.asList( "input", "target", "mask", "validation_image", "validation_mask", "output", "output_folder" ).containsAll( extra ), "macro-only keys name images and outputs: " + extra );
 		}
 		// the defaults the macro entries read are the commands': one folder segmentation with no optional key
 		final ReconstructionSegmenter.Settings folder = MacroSettings.segmentSettings( MacroOptions.parse( "", "segment folder", MacroSettings.FOLDER_SEGMENT_KEYS ),

@@ -12,6 +12,7 @@ import org.scijava.plugin.Plugin;
 
 import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.workflow.Settings;
 import ij.ImagePlus;
 
 /** Plugins > Autoencoder > Reconstruct Image: the autoencoder's reconstruction of an image, tiled. */
@@ -31,14 +32,14 @@ public class ReconstructImageCommand extends ContextCommand
 	private File model_file;
 
 	@Parameter( label = "Output", choices = { "Same as input", "32-bit" } )
-	private String output_type = "32-bit";
+	private String output_type = Settings.of( Settings.RECONSTRUCT, "output_type" ).defaultValue;
 
 	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
-	private int tile_size = 0;
+	private int tile_size = Settings.of( Settings.RECONSTRUCT, "tile_size" ).defaultInt();
 
 	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
 			description = "Caps the CPU threads TensorFlow uses, e.g. on a shared cluster node; 0: the system property autoencoder.threads, else all cores" )
-	private int threads = 0;
+	private int threads = Settings.of( Settings.RECONSTRUCT, "threads" ).defaultInt();
 
 	@Parameter( type = ItemIO.OUTPUT )
 	private ImagePlus output;

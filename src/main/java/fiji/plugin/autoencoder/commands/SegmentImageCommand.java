@@ -15,6 +15,7 @@ import fiji.plugin.autoencoder.segment.Segmentation;
 import fiji.plugin.autoencoder.segment.SegmenterInfo;
 import fiji.plugin.autoencoder.segment.SegmenterPrediction;
 import fiji.plugin.autoencoder.ui.SegmentationOutputs;
+import fiji.plugin.autoencoder.workflow.Settings;
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
 
@@ -35,25 +36,25 @@ public class SegmentImageCommand extends ContextCommand
 	private File model_file;
 
 	@Parameter( label = "Probability threshold", min = "0", max = "1" )
-	private double threshold = 0.5;
+	private double threshold = Settings.of( Settings.SEGMENT_IMAGE, "threshold" ).defaultNumber();
 
 	@Parameter( label = "Minimum object size (pixels)", min = "0" )
-	private int min_size = 0;
+	private int min_size = Settings.of( Settings.SEGMENT_IMAGE, "min_size" ).defaultInt();
 
 	@Parameter( label = "Object prior from the training masks", required = false,
 			description = "Keep only the most probable object of a class that had one per training mask, none under half the smallest training object, and fill holes when no training object had one" )
-	private boolean object_prior = true;
+	private boolean object_prior = Settings.of( Settings.SEGMENT_IMAGE, "object_prior" ).defaultFlag();
 
 	@Parameter( label = "Average 4 flips (4x the time)", required = false,
 			description = "Also predicts the image flipped left-right, top-bottom and both, and averages the probabilities" )
-	private boolean flip_averaging = SegmenterPrediction.FLIP_AVERAGING;
+	private boolean flip_averaging = Settings.of( Settings.SEGMENT_IMAGE, "flip_averaging" ).defaultFlag();
 
 	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
-	private int tile_size = 0;
+	private int tile_size = Settings.of( Settings.SEGMENT_IMAGE, "tile_size" ).defaultInt();
 
 	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
 			description = "Caps the CPU threads TensorFlow uses, e.g. on a shared cluster node; 0: the system property autoencoder.threads, else all cores" )
-	private int threads = 0;
+	private int threads = Settings.of( Settings.SEGMENT_IMAGE, "threads" ).defaultInt();
 
 	@Parameter( type = ItemIO.OUTPUT )
 	private ImagePlus probability, mask, labels;

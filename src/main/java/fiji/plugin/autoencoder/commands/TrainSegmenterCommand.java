@@ -16,6 +16,7 @@ import fiji.plugin.autoencoder.segment.SegmenterSettings;
 import fiji.plugin.autoencoder.segment.SegmenterTrainer;
 import fiji.plugin.autoencoder.train.Trainer;
 import fiji.plugin.autoencoder.workflow.TrainingSettings;
+import fiji.plugin.autoencoder.workflow.Settings;
 import ij.ImagePlus;
 
 /**
@@ -41,38 +42,38 @@ public class TrainSegmenterCommand extends ContextCommand
 	private File model_file;
 
 	@Parameter( label = "Replace the model file if it exists", persist = false ) // not remembered: replacing a model is asked for each time
-	private boolean overwrite = false;
+	private boolean overwrite = Settings.of( Settings.TRAIN_SEGMENTER, "overwrite" ).defaultFlag();
 
 	@Parameter( label = "Loss", choices = { "Dice + BCE", "BCE", "Dice" } )
-	private String loss = SegmenterSettings.LOSS;
+	private String loss = Settings.of( Settings.TRAIN_SEGMENTER, "loss" ).defaultValue;
 
 	@Parameter( label = "Classes (0 = from the mask)", min = "0" )
-	private int classes = SegmenterSettings.CLASSES;
+	private int classes = Settings.of( Settings.TRAIN_SEGMENTER, "classes" ).defaultInt();
 
 	@Parameter( label = "Scale: work at 1/scale resolution (0 = from the objects' sizes)", min = "0" )
-	private int scale = SegmenterSettings.SCALE;
+	private int scale = Settings.of( Settings.TRAIN_SEGMENTER, "scale" ).defaultInt();
 
 	@Parameter( label = "Epochs", min = "1" )
-	private int epochs = SegmenterSettings.EPOCHS;
+	private int epochs = Settings.of( Settings.TRAIN_SEGMENTER, "epochs" ).defaultInt();
 
 	@Parameter( label = "Time budget (minutes, 0 = none)", min = "0", required = false,
 			description = "No epoch starts once it would end after this many minutes; the best epoch is kept" )
-	private double minutes = SegmenterSettings.MINUTES;
+	private double minutes = Settings.of( Settings.TRAIN_SEGMENTER, "minutes" ).defaultNumber();
 
 	@Parameter( label = "Patches per epoch", min = "1" )
-	private int patches_per_epoch = SegmenterSettings.PATCHES_PER_EPOCH;
+	private int patches_per_epoch = Settings.of( Settings.TRAIN_SEGMENTER, "patches_per_epoch" ).defaultInt();
 
 	@Parameter( label = "Patch size (multiple of 8)", min = "8" )
-	private int patch_size = SegmenterSettings.PATCH_SIZE;
+	private int patch_size = Settings.of( Settings.TRAIN_SEGMENTER, "patch_size" ).defaultInt();
 
 	@Parameter( label = "Batch size", min = "1" )
-	private int batch_size = SegmenterSettings.BATCH_SIZE;
+	private int batch_size = Settings.of( Settings.TRAIN_SEGMENTER, "batch_size" ).defaultInt();
 
 	@Parameter( label = "Learning rate" )
-	private double learning_rate = SegmenterSettings.LEARNING_RATE;
+	private double learning_rate = Settings.of( Settings.TRAIN_SEGMENTER, "learning_rate" ).defaultNumber();
 
 	@Parameter( label = "Validation fraction (0 with validation images)", min = "0", max = "0.9" )
-	private double validation_fraction = SegmenterSettings.VALIDATION_FRACTION;
+	private double validation_fraction = Settings.of( Settings.TRAIN_SEGMENTER, "validation_fraction" ).defaultNumber();
 
 	@Parameter( label = "Validation image (optional)", required = false )
 	private ImagePlus validation_image;
@@ -81,14 +82,14 @@ public class TrainSegmenterCommand extends ContextCommand
 	private ImagePlus validation_mask;
 
 	@Parameter( label = "Early stopping patience (epochs, 0 = off)", min = "0" )
-	private int patience = SegmenterSettings.PATIENCE;
+	private int patience = Settings.of( Settings.TRAIN_SEGMENTER, "patience" ).defaultInt();
 
 	@Parameter( label = "Seed" )
-	private long seed = SegmenterSettings.SEED;
+	private long seed = Settings.of( Settings.TRAIN_SEGMENTER, "seed" ).defaultInt();
 
 	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
 			description = "Caps the CPU threads TensorFlow uses, e.g. on a shared cluster node; 0: the system property autoencoder.threads, else all cores" )
-	private int threads = 0;
+	private int threads = Settings.of( Settings.TRAIN_SEGMENTER, "threads" ).defaultInt();
 
 	@Parameter( type = ItemIO.OUTPUT )
 	private String result;

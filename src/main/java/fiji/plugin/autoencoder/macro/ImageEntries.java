@@ -19,13 +19,15 @@ import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
 import fiji.plugin.autoencoder.segment.Segmentation;
 import fiji.plugin.autoencoder.segment.SegmentationFiles;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
+import fiji.plugin.autoencoder.workflow.Setting;
 import fiji.plugin.autoencoder.workflow.Settings;
 import ij.IJ;
 import ij.ImagePlus;
 
 /**
  * The plain-macro entries that apply a model file: {@code MacroCalls.denoise},
- * {@code denoiseFolder}, {@code segment} and {@code segmentFolder}. Every key
+ * {@code denoiseFolder}, {@code segment}, {@code segmentFolder} and
+ * {@code reconstruct}. Every key
  * is checked before the model loads.
  */
 public final class ImageEntries
@@ -72,6 +74,48 @@ public final class ImageEntries
 		catch ( final Exception e )
 		{
 			return fail( "denoise", e );
+		}
+	}
+
+	/** Reconstruct Image: the autoencoder's output of the current image (or input=path), 32-bit unless output_type says otherwise; shows it, or saves it to output=path (TIFF, atomically, never over the input). */
+	public static String reconstruct( final String options )
+	{
+		final MacroOptions o;
+		final OutputType type;
+		final ImageRunner.Options tiles;
+		try
+		{
+			o = MacroOptions.parse( options, "reconstruct", RECONSTRUCT_KEYS );
+			final Setting t = Settings.of( Settings.RECONSTRUCT, "output_type" );
+			type = "32-bit".equals( o.choice( t.key, t.defaultValue, t.choices.toArray( new String[ 0 ] ) ) ) ? OutputType.FLOAT_32 : OutputType.SAME_AS_INPUT;
+			tiles = tiles( o );
+		}
+		catch ( final RuntimeException e )
+		{
+			return fail( "reconstruct", e );
+		}
+		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
+		{
+			final ImagePlus input = image( o, "input" );
+			final String output = o.string( "output", "" );
+			final Path target = output.isEmpty() ? null : Paths.get( output ).toAbsolutePath();
+			if ( target != null )
+			{
+				OutputPaths.refuseInput( target, input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath(), o.path( "model_file" ) );
+				OutputPaths.checkImageTarget( target );
+			}
+			final ImagePlus out = Denoiser.apply( model, input, type, "reconstruction", tiles, BatchProgress.forMacro( "reconstruct" ) );
+			if ( target == null )
+			{
+				out.show();
+				return out.getTitle();
+			}
+			FolderProcessor.saveTiffAtomically( out, target );
+			return target.toString();
+		}
+		catch ( final Exception e )
+		{
+			return fail( "reconstruct", e );
 		}
 	}
 

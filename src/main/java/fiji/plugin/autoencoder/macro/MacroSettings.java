@@ -39,6 +39,14 @@ public final class MacroSettings
 
 	public static final List< String > FOLDER_SEGMENT_KEYS = keys( Settings.SEGMENT_FOLDER );
 
+	public static final List< String > TRAIN_SEGMENTER_KEYS = keys( Settings.TRAIN_SEGMENTER, "input", "mask", "validation_image", "validation_mask" );
+
+	public static final List< String > SEGMENT_IMAGE_KEYS = keys( Settings.SEGMENT_IMAGE, "input", "output_folder" );
+
+	public static final List< String > RECONSTRUCT_KEYS = keys( Settings.RECONSTRUCT, "input", "output" );
+
+	public static final List< String > INSPECT_KEYS = keys( Settings.INSPECT );
+
 	/** The keys of an operation's settings, and keys only the macro entry has (images by path or title, where to write). */
 	private static List< String > keys( final List< Setting > operation, final String... more )
 	{

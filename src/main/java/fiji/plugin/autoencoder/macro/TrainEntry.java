@@ -19,12 +19,18 @@ public final class TrainEntry
 	private TrainEntry()
 	{}
 
+	/** The menu name of the supervised segmenter training, which a user may pass as a mode. */
+	static final String SEGMENTER_MODE = "Train Segmenter";
+
 	/** Trains on the current image (or input=path); see Plugins > Autoencoder > Train Autoencoder for the keys. */
 	public static String train( final String options )
 	{
 		try
 		{
 			final MacroOptions o = MacroOptions.parse( options, "train", TRAIN_KEYS );
+			if ( o.string( "mode", "" ).replaceAll( "\\s+", " " ).trim().equalsIgnoreCase( SEGMENTER_MODE ) )
+				throw new IllegalArgumentException( "mode=[" + SEGMENTER_MODE + "] is its own entry with an image and its mask: call(\"fiji.plugin.autoencoder.MacroCalls.trainSegmenter\", "
+						+ "\"input=<image> mask=<mask> model_file=<file>\") (keys of Plugins > Autoencoder > Train Segmenter)" );
 			final ImagePlus input = image( o, "input" );
 			final TrainingSettings settings = new TrainingSettings();
 			settings.mode = o.string( "mode", settings.mode );

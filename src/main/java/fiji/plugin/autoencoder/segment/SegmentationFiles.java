@@ -34,7 +34,13 @@ public final class SegmentationFiles
 	/** The four files of {@code base} in {@code dir}, in the order they are written (the label image last). */
 	public static List< Path > files( final Path dir, final String base )
 	{
-		return Arrays.asList( dir.resolve( base + "-anomaly.tif" ), dir.resolve( base + "-mask.tif" ), dir.resolve( base + "-objects.csv" ), dir.resolve( base + "-" + LABELS + ".tif" ) );
+		return files( dir, base, "anomaly" );
+	}
+
+	/** The four files with the score image named {@code <base>-<score>.tif} ("probability" for a supervised segmenter). */
+	public static List< Path > files( final Path dir, final String base, final String score )
+	{
+		return Arrays.asList( dir.resolve( base + "-" + score + ".tif" ), dir.resolve( base + "-mask.tif" ), dir.resolve( base + "-objects.csv" ), dir.resolve( base + "-" + LABELS + ".tif" ) );
 	}
 
 	/**
@@ -45,8 +51,14 @@ public final class SegmentationFiles
 	 */
 	public static List< Path > write( final Segmentation seg, final Path dir, final String base, final Path input ) throws IOException
 	{
+		return write( seg, dir, base, input, "anomaly" );
+	}
+
+	/** {@link #write(Segmentation, Path, String, Path)} with the score image named {@code <base>-<score>.tif}. */
+	public static List< Path > write( final Segmentation seg, final Path dir, final String base, final Path input, final String score ) throws IOException
+	{
 		Files.createDirectories( dir );
-		final List< Path > outs = files( dir.toAbsolutePath(), base == null || base.isEmpty() ? "image" : base );
+		final List< Path > outs = files( dir.toAbsolutePath(), base == null || base.isEmpty() ? "image" : base, score );
 		for ( final Path o : outs )
 		{
 			OutputPaths.refuseInput( o, input );

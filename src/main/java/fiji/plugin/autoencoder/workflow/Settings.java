@@ -7,6 +7,8 @@ import java.util.List;
 import fiji.plugin.autoencoder.convert.StoredNormalization;
 import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.denoise.TrainingMode;
+import fiji.plugin.autoencoder.segment.SegmenterPrediction;
+import fiji.plugin.autoencoder.segment.SegmenterSettings;
 import fiji.plugin.autoencoder.segment.Thresholds;
 import fiji.plugin.autoencoder.train.ChannelMode;
 
@@ -109,6 +111,23 @@ public final class Settings
 
 	public static final Setting SEED = Setting.integer( "seed", "Seed", ( int ) TRAINING.seed, Integer.MIN_VALUE, "Seed of the initial weights and the patch order" );
 
+	// -- supervised segmenter (defaults: SegmenterSettings') --
+
+	public static final Setting LOSS = Setting.choice( "loss", "Loss", SegmenterSettings.LOSS, SegmenterSettings.LOSSES, "Dice + BCE, BCE or Dice (several classes: categorical cross-entropy)" );
+
+	public static final Setting CLASSES = Setting.integer( "classes", "Classes (0 = from the mask)", SegmenterSettings.CLASSES, 0, "Foreground classes; 0 reads them from the masks" );
+
+	public static final Setting SCALE = Setting.integer( "scale", "Scale: work at 1/scale resolution (0 = from the objects' sizes)", SegmenterSettings.SCALE, 0,
+			"Train and predict at 1/scale resolution; 0 picks it from the masks' object sizes" );
+
+	public static final Setting THRESHOLD = Setting.number( "threshold", "Probability threshold", 0.5, 0.0, "Pixels whose probability reaches it are foreground" );
+
+	public static final Setting OBJECT_PRIOR = Setting.flag( "object_prior", "Object prior from the training masks", true,
+			"Keep only the most probable object of a class that had one per training mask, drop objects under half the smallest training object, fill holes" );
+
+	public static final Setting FLIP_AVERAGING = Setting.flag( "flip_averaging", "Average 4 flips (4x the time)", SegmenterPrediction.FLIP_AVERAGING,
+			"Also predict the image flipped and average the probabilities" );
+
 	// -- the operations --
 
 	public static final List< Setting > TRAIN = list( MODE, NOISE, MODEL_FILE, RESUME, OVERWRITE, EPOCHS, PATCHES_PER_EPOCH, PATCH_SIZE, BATCH_SIZE, VALIDATION_FRACTION, PATIENCE,
@@ -125,6 +144,22 @@ public final class Settings
 	/** Segment by Reconstruction over a folder: one fixed threshold for every image (Value 0.5, no smoothing) instead of one found per image. */
 	public static final List< Setting > SEGMENT_FOLDER = list( INPUT_FOLDER, OUTPUT_FOLDER, MODEL_FILE, THRESHOLD_METHOD.withDefault( "Value" ), THRESHOLD_VALUE.withDefault( 0.5 ),
 			SMOOTHING_SIGMA.withDefault( 0 ), SMOOTH_SIGNED, MIN_SIZE, SEED_THRESHOLD, NORMAL_IMAGE, SEED_FALSE_POSITIVE_RATE, SHARD_INDEX, SHARD_COUNT, TILE_SIZE, AVERAGE_ORIENTATIONS, THREADS );
+
+	/** Train Segmenter (images: input, mask, validation_image, validation_mask). */
+	public static final List< Setting > TRAIN_SEGMENTER = list( MODEL_FILE, OVERWRITE, LOSS, CLASSES, SCALE, EPOCHS.withDefault( SegmenterSettings.EPOCHS ),
+			MINUTES.withDefault( SegmenterSettings.MINUTES ), PATCHES_PER_EPOCH.withDefault( SegmenterSettings.PATCHES_PER_EPOCH ), PATCH_SIZE.withDefault( SegmenterSettings.PATCH_SIZE ),
+			BATCH_SIZE.withDefault( SegmenterSettings.BATCH_SIZE ), LEARNING_RATE.withDefault( SegmenterSettings.LEARNING_RATE ),
+			VALIDATION_FRACTION.withDefault( SegmenterSettings.VALIDATION_FRACTION ), PATIENCE.withDefault( SegmenterSettings.PATIENCE ), SEED.withDefault( ( int ) SegmenterSettings.SEED ),
+			THREADS );
+
+	/** Segment Image: a model from Train Segmenter on one image. */
+	public static final List< Setting > SEGMENT_IMAGE = list( MODEL_FILE, THRESHOLD, MIN_SIZE.withDefault( 0 ), OBJECT_PRIOR, FLIP_AVERAGING, TILE_SIZE, THREADS );
+
+	/** Reconstruct Image: the autoencoder's output, 32-bit by default. */
+	public static final List< Setting > RECONSTRUCT = list( MODEL_FILE, OUTPUT_TYPE.withDefault( "32-bit" ), TILE_SIZE, THREADS );
+
+	/** The Inspect entries of plain macros (Model Summary, Loss Curves): a model file in, text, CSV and PNG into a folder. */
+	public static final List< Setting > INSPECT = list( MODEL_FILE, OUTPUT_FOLDER );
 
 	/** The setting {@code key} of an operation. */
 	public static Setting of( final List< Setting > operation, final String key )

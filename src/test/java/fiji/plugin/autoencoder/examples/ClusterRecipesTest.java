@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import ij.io.FileSaver;
  * hand for each task; the spark-submit script through a stand-in for
  * spark-submit that starts the same main class with Spark's class path in local mode.
  */
+@Tag( "slow" ) // starts other JVMs (Spark, ImageJ -batch): excluded from the fast tier (mvn test -Pfast)
 public class ClusterRecipesTest
 {
 	@TempDir

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +46,7 @@ import fiji.plugin.autoencoder.zarr.ZarrArray;
  * bytes; an unreachable master is refused before anything is written.
  * Needs Spark's class path in target/spark-lib ({@code mvn -f spark/pom.xml package}, which .ci/run does).
  */
+@Tag( "slow" ) // starts other JVMs (Spark, ImageJ -batch): excluded from the fast tier (mvn test -Pfast)
 public class SparkLocalTest
 {
 	@TempDir
