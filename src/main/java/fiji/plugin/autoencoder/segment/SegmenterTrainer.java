@@ -19,6 +19,7 @@ import fiji.plugin.autoencoder.train.History;
 import fiji.plugin.autoencoder.train.TimeBudget;
 import fiji.plugin.autoencoder.train.Trainer;
 import fiji.plugin.autoencoder.train.TrainingConfig;
+import fiji.plugin.autoencoder.train.ForwardingListener;
 import fiji.plugin.autoencoder.train.TrainingListener;
 import ij.ImagePlus;
 import ij.process.FloatProcessor;
@@ -126,25 +127,13 @@ public final class SegmenterTrainer
 		try ( ModelOutput output = ModelOutput.open( modelFile, null, settings.overwrite, ModelOutput.OVERWRITE_KEY + "=true", null ); Model model = Model.create( spec, settings.seed, settings.threads ) )
 		{
 			final TimeBudget budget = new TimeBudget( settings.minutes, trainer );
-			final Trainer.Result r = budget.explain( trainer.train( model, data, validation, config, history, budget.wrap( new TrainingListener()
+			final Trainer.Result r = budget.explain( trainer.train( model, data, validation, config, history, budget.wrap( new ForwardingListener( listener )
 			{
-				@Override
-				public void stepEnded( final String phase, final int epoch, final int step, final int steps, final double loss )
-				{
-					listener.stepEnded( phase, epoch, step, steps, loss );
-				}
-
-				@Override
-				public void epochEnded( final History.Epoch e, final History h )
-				{
-					listener.epochEnded( e, h );
-				}
-
 				@Override
 				public void bestImproved( final Model m, final History h )
 				{
 					save( m, h, extras, output );
-					listener.bestImproved( m, h );
+					super.bestImproved( m, h );
 				}
 			} ) ) );
 			save( model, history, extras, output );

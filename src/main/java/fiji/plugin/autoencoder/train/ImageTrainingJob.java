@@ -240,25 +240,13 @@ public final class ImageTrainingJob
 			if ( channelwise && imageChannels > 1 )
 				extras.put( ChannelMode.ENTRY, ChannelMode.json( imageChannels ) );
 			final History hist = history;
-			final TrainingListener checkpointing = new TrainingListener()
+			final TrainingListener checkpointing = new ForwardingListener( listener )
 			{
-				@Override
-				public void stepEnded( final String phase, final int epoch, final int step, final int steps, final double loss )
-				{
-					listener.stepEnded( phase, epoch, step, steps, loss );
-				}
-
-				@Override
-				public void epochEnded( final History.Epoch e, final History h )
-				{
-					listener.epochEnded( e, h );
-				}
-
 				@Override
 				public void bestImproved( final Model m, final History h )
 				{
 					save( m, h, extras );
-					listener.bestImproved( m, h );
+					super.bestImproved( m, h );
 				}
 			};
 			final TrainingConfig c = config.copy().validationFraction( 0 ).validate(); // the sampler holds out its own validation strip or blocks

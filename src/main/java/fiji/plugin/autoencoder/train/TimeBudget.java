@@ -2,7 +2,6 @@ package fiji.plugin.autoencoder.train;
 
 import java.util.Locale;
 
-import fiji.plugin.autoencoder.model.Model;
 
 /**
  * Training by a time budget: after each epoch, if another epoch as long as the
@@ -32,20 +31,14 @@ public final class TimeBudget
 		if ( !( minutes > 0 ) )
 			return listener;
 		final long start = System.nanoTime(), budget = ( long ) ( minutes * 60e9 );
-		return new TrainingListener()
+		return new ForwardingListener( listener )
 		{
 			private long last = start, longest = 0;
 
 			@Override
-			public void stepEnded( final String phase, final int epoch, final int step, final int steps, final double loss )
-			{
-				listener.stepEnded( phase, epoch, step, steps, loss );
-			}
-
-			@Override
 			public void epochEnded( final History.Epoch e, final History h )
 			{
-				listener.epochEnded( e, h );
+				super.epochEnded( e, h );
 				final long now = System.nanoTime();
 				longest = Math.max( longest, now - last );
 				last = now;
@@ -54,12 +47,6 @@ public final class TimeBudget
 					reached = true;
 					trainer.requestStop();
 				}
-			}
-
-			@Override
-			public void bestImproved( final Model m, final History h )
-			{
-				listener.bestImproved( m, h );
 			}
 		};
 	}
