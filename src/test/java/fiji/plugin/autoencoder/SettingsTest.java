@@ -242,15 +242,16 @@ class SettingsTest
 
 	/**
 	 * Segment Folder by Reconstruction from the menu command and from
-	 * {@code MacroCalls.segmentFolder}, given only the required keys, writes
+	 * {@code MacroCalls.segmentFolder} and the CLI's
+	 * {@code segment-by-reconstruction} on a folder, given only the required keys, write
 	 * the same maps, masks, labels and tables: the same defaults (before, the
 	 * macro entry used Otsu, 99 and sigma 1, which here gives other maps).
 	 */
 	@Test
-	void segmentFolderGivesTheSameResultFromTheCommandAndTheMacroEntry() throws Exception
+	void segmentFolderGivesTheSameResultFromTheCommandTheMacroEntryAndTheCommandLine() throws Exception
 	{
 		final ImageProcessor brick = TestImages.open( "brick.png" ).getProcessor();
-		final Path in = Files.createDirectories( dir.resolve( "parts" ) ), fromCommand = dir.resolve( "command" ), fromMacro = dir.resolve( "macro" );
+		final Path in = Files.createDirectories( dir.resolve( "parts" ) ), fromCommand = dir.resolve( "command" ), fromMacro = dir.resolve( "macro" ), fromCli = dir.resolve( "cli" );
 		for ( int k = 0; k < 2; k++ )
 		{
 			brick.setRoi( 96 * k, 300, 64, 64 );
@@ -273,18 +274,24 @@ class SettingsTest
 		}
 		final String macro = MacroCalls.segmentFolder( "input_folder=[" + in + "] output_folder=[" + fromMacro + "] model_file=[" + model + "]" );
 		assertEquals( "2 written, 0 skipped (output exists), 0 failed", macro );
+		assertEquals( 0, fiji.plugin.autoencoder.cli.Main.run( "segment-by-reconstruction", "--model", model.toString(), "--input", in.toString(), "--output", fromCli.toString() ) );
 		boolean otherDefaultsDiffer = false;
 		int objects = 0;
 		for ( int k = 0; k < 2; k++ )
 		{
-			final List< Path > a = SegmentationFiles.files( fromCommand, "part" + k ), b = SegmentationFiles.files( fromMacro, "part" + k );
-			final ImagePlus maskA = IJ.openImage( a.get( 1 ).toString() ), maskB = IJ.openImage( b.get( 1 ).toString() );
-			assertArrayEquals( ( byte[] ) maskA.getProcessor().getPixels(), ( byte[] ) maskB.getProcessor().getPixels(), "mask of part" + k );
-			assertArrayEquals( ( short[] ) IJ.openImage( a.get( 3 ).toString() ).getProcessor().getPixels(), ( short[] ) IJ.openImage( b.get( 3 ).toString() ).getProcessor().getPixels(),
-					"labels of part" + k );
-			assertEquals( Files.readAllLines( a.get( 2 ) ), Files.readAllLines( b.get( 2 ) ), "objects table of part" + k );
+			final List< Path > a = SegmentationFiles.files( fromCommand, "part" + k );
+			final ImagePlus maskA = IJ.openImage( a.get( 1 ).toString() );
 			final float[] mapA = ( float[] ) IJ.openImage( a.get( 0 ).toString() ).getProcessor().getPixels();
-			assertArrayEquals( mapA, ( float[] ) IJ.openImage( b.get( 0 ).toString() ).getProcessor().getPixels(), "anomaly map of part" + k );
+			for ( final Path other : Arrays.asList( fromMacro, fromCli ) )
+			{
+				final List< Path > b = SegmentationFiles.files( other, "part" + k );
+				final String what = " of part" + k + " from " + other.getFileName();
+				assertArrayEquals( ( byte[] ) maskA.getProcessor().getPixels(), ( byte[] ) IJ.openImage( b.get( 1 ).toString() ).getProcessor().getPixels(), "mask" + what );
+				assertArrayEquals( ( short[] ) IJ.openImage( a.get( 3 ).toString() ).getProcessor().getPixels(), ( short[] ) IJ.openImage( b.get( 3 ).toString() ).getProcessor().getPixels(),
+						"labels" + what );
+				assertEquals( Files.readAllLines( a.get( 2 ) ), Files.readAllLines( b.get( 2 ) ), "objects table" + what );
+				assertArrayEquals( mapA, ( float[] ) IJ.openImage( b.get( 0 ).toString() ).getProcessor().getPixels(), "anomaly map" + what );
+			}
 			objects += Files.readAllLines( a.get( 2 ) ).size() - 1;
 			// the sensitivity of this comparison: the macro entry's former defaults segment differently
 			try ( ModelFile.Loaded m = ModelFile.load( model, 1 ) )
@@ -297,6 +304,6 @@ class SettingsTest
 		}
 		assertTrue( objects >= 2, objects + " objects: the bright defects are found" );
 		assertTrue( otherDefaultsDiffer, "Otsu, 99 and sigma 1 give other anomaly maps than the defaults (Value, 0.5, sigma 0)" );
-		System.out.println( "segment folder defaults: " + objects + " objects in 2 parts, the same from the command and the macro entry" );
+		System.out.println( "segment folder defaults: " + objects + " objects in 2 parts, the same from the command, the macro entry and the CLI" );
 	}
 }
