@@ -6,6 +6,7 @@ import static fiji.plugin.autoencoder.macro.MacroFailure.logNote;
 import static fiji.plugin.autoencoder.macro.MacroSettings.*;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
@@ -176,20 +177,7 @@ public final class ImageEntries
 		{
 			final ImagePlus input = image( o, "input" );
 			final Segmentation seg = ReconstructionSegmenter.segment( model, input, s, BatchProgress.forMacro( "segment" ) );
-			final String folder = o.string( "output_folder", "" );
-			if ( folder.isEmpty() )
-			{
-				seg.score.show();
-				seg.mask.show();
-				seg.labels.show();
-				seg.table.show( "Objects of " + input.getTitle() );
-			}
-			else
-			{
-				final String base = input.getShortTitle() == null || input.getShortTitle().isEmpty() ? "image" : input.getShortTitle();
-				final Path in = input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath();
-				SegmentationFiles.write( seg, Paths.get( folder ), base, in );
-			}
+			showOrWrite( seg, input, o.string( "output_folder", "" ), "anomaly" );
 			IJ.log( "Autoencoder: segment: " + seg.summary() );
 			return Integer.toString( seg.objectCount );
 		}
@@ -230,5 +218,26 @@ public final class ImageEntries
 		{
 			return fail( "segment folder", e );
 		}
+	}
+
+	/**
+	 * Shows the segmentation's score map, mask, labels and objects table, or
+	 * with a non-empty {@code folder} writes them there as
+	 * {@code <title>-<scoreName>.tif}, {@code -mask.tif}, {@code -objects.csv}
+	 * and {@code -labels.tif} (atomically, never over the input).
+	 */
+	static void showOrWrite( final Segmentation seg, final ImagePlus input, final String folder, final String scoreName ) throws IOException
+	{
+		if ( folder.isEmpty() )
+		{
+			seg.score.show();
+			seg.mask.show();
+			seg.labels.show();
+			seg.table.show( "Objects of " + input.getTitle() );
+			return;
+		}
+		final String base = input.getShortTitle() == null || input.getShortTitle().isEmpty() ? "image" : input.getShortTitle();
+		final Path in = input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath();
+		SegmentationFiles.write( seg, Paths.get( folder ), base, in, scoreName );
 	}
 }

@@ -3,15 +3,12 @@ package fiji.plugin.autoencoder.macro;
 import static fiji.plugin.autoencoder.macro.MacroFailure.fail;
 import static fiji.plugin.autoencoder.macro.MacroSettings.*;
 
-import java.io.File;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Collections;
 import java.util.List;
 
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.segment.Segmentation;
-import fiji.plugin.autoencoder.segment.SegmentationFiles;
 import fiji.plugin.autoencoder.segment.SegmenterInfo;
 import fiji.plugin.autoencoder.segment.SegmenterPrediction;
 import fiji.plugin.autoencoder.segment.SegmenterSettings;
@@ -124,20 +121,7 @@ public final class SegmenterEntries
 			final boolean prior = o.bool( "object_prior", Settings.of( op, "object_prior" ).defaultFlag() );
 			final Segmentation seg = SegmenterPrediction.segment( model, input, threshold, minSize, prior ? SegmenterInfo.of( model ).prior : null,
 					o.bool( "flip_averaging", Settings.of( op, "flip_averaging" ).defaultFlag() ), tiles( o ), BatchProgress.forMacro( "segment image" ) );
-			final String folder = o.string( "output_folder", "" );
-			if ( folder.isEmpty() )
-			{
-				seg.score.show();
-				seg.mask.show();
-				seg.labels.show();
-				seg.table.show( "Objects of " + input.getTitle() );
-			}
-			else
-			{
-				final String base = input.getShortTitle() == null || input.getShortTitle().isEmpty() ? "image" : input.getShortTitle();
-				final Path in = input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath();
-				SegmentationFiles.write( seg, Paths.get( folder ), base, in, "probability" );
-			}
+			ImageEntries.showOrWrite( seg, input, o.string( "output_folder", "" ), "probability" );
 			IJ.log( "Autoencoder: segment image: " + seg.summary() );
 			return Integer.toString( seg.objectCount );
 		}
