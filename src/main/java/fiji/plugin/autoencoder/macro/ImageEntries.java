@@ -54,23 +54,8 @@ public final class ImageEntries
 		}
 		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
 		{
-			final ImagePlus input = image( o, "input" );
-			final String output = o.string( "output", "" );
-			final Path target = output.isEmpty() ? null : Paths.get( output ).toAbsolutePath();
-			if ( target != null ) // before the work: never over the input (real paths) or a model file
-			{
-				OutputPaths.refuseInput( target, input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath(), o.path( "model_file" ) );
-				OutputPaths.checkImageTarget( target );
-			}
 			logNote( Denoiser.normalizationNote( model, tiles ) );
-			final ImagePlus out = Denoiser.apply( model, input, type, o.string( "suffix", Settings.SUFFIX.defaultValue ), tiles, BatchProgress.forMacro( "denoise" ) );
-			if ( target == null )
-			{
-				out.show();
-				return out.getTitle();
-			}
-			FolderProcessor.saveTiffAtomically( out, target );
-			return target.toString();
+			return applyAndShowOrSave( o, model, type, o.string( "suffix", Settings.SUFFIX.defaultValue ), tiles, "denoise" );
 		}
 		catch ( final Exception e )
 		{
@@ -97,22 +82,7 @@ public final class ImageEntries
 		}
 		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
 		{
-			final ImagePlus input = image( o, "input" );
-			final String output = o.string( "output", "" );
-			final Path target = output.isEmpty() ? null : Paths.get( output ).toAbsolutePath();
-			if ( target != null )
-			{
-				OutputPaths.refuseInput( target, input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath(), o.path( "model_file" ) );
-				OutputPaths.checkImageTarget( target );
-			}
-			final ImagePlus out = Denoiser.apply( model, input, type, "reconstruction", tiles, BatchProgress.forMacro( "reconstruct" ) );
-			if ( target == null )
-			{
-				out.show();
-				return out.getTitle();
-			}
-			FolderProcessor.saveTiffAtomically( out, target );
-			return target.toString();
+			return applyAndShowOrSave( o, model, type, "reconstruction", tiles, "reconstruct" );
 		}
 		catch ( final Exception e )
 		{
@@ -220,6 +190,33 @@ public final class ImageEntries
 		}
 	}
 
+
+	/**
+	 * The model applied to input=path (or the current image): shown, or saved
+	 * to output=path (TIFF, atomically; the target is checked before the work:
+	 * never over the input, by real path, or a model file). Returns the title or
+	 * the path written.
+	 */
+	private static String applyAndShowOrSave( final MacroOptions o, final ModelFile.Loaded model, final OutputType type, final String suffix, final ImageRunner.Options tiles,
+			final String operation ) throws Exception
+	{
+		final ImagePlus input = image( o, "input" );
+		final String output = o.string( "output", "" );
+		final Path target = output.isEmpty() ? null : Paths.get( output ).toAbsolutePath();
+		if ( target != null )
+		{
+			OutputPaths.refuseInput( target, input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath(), o.path( "model_file" ) );
+			OutputPaths.checkImageTarget( target );
+		}
+		final ImagePlus out = Denoiser.apply( model, input, type, suffix, tiles, BatchProgress.forMacro( operation ) );
+		if ( target == null )
+		{
+			out.show();
+			return out.getTitle();
+		}
+		FolderProcessor.saveTiffAtomically( out, target );
+		return target.toString();
+	}
 	/**
 	 * Shows the segmentation's score map, mask, labels and objects table, or
 	 * with a non-empty {@code folder} writes them there as
