@@ -123,20 +123,27 @@ public class RealQualityBench
 						job.minutes = minutes;
 						job.config.epochs( 1000 ).batchSize( Integer.parseInt( prop( "rq.batch", "16" ) ) ).patience( Integer.parseInt( prop( "rq.patience", "10" ) ) );
 						screeningKnobs( job );
+						// screening: Anscombe transform of Poisson counts (supervised only): the net works on 2 sqrt(x / g + 3/8), g = signalMax / peak
+						final double vstGain = sup && Boolean.getBoolean( "rq.vst" ) && noise.kind() == NoiseModel.Kind.POISSON ? maxOf( c.trainImages ) / noise.parameter( "peak" ) : 0;
+						if ( vstGain > 0 )
+							anscombeTraining( job, vstGain );
 						final long t0 = System.nanoTime();
 						final ImageTrainingJob.Result r = job.run( trainOn, null, TrainingListener.none() );
 						final double seconds = ( System.nanoTime() - t0 ) / 1e9;
-						final GainEstimate.Result q = DenoiseQuality.afterTraining( tm, job, sup ? c.trainImages.get( 0 ) : noisy, null, noise );
-						final ImagePlus den, den1;
+						final GainEstimate.Result q = vstGain > 0 ? null : DenoiseQuality.afterTraining( tm, job, sup ? c.trainImages.get( 0 ) : noisy, null, noise );
+						final ImagePlus den, den1, den4;
+						final ImagePlus in = vstGain > 0 ? anscombe( noisy, vstGain, true ) : noisy;
 						try ( ModelFile.Loaded lm = ModelFile.load( file, 0 ) )
 						{
 							// the product's default (Denoise Image, macros): 8 orientations averaged; one orientation for the details
 							final ImageRunner.Options tiles = new ImageRunner.Options();
 							tiles.averageOrientations = Boolean.parseBoolean( prop( "rq.tta", "" + Denoiser.AVERAGE_ORIENTATIONS ) );
-							den = Denoiser.apply( lm, noisy, OutputType.FLOAT_32, "d", tiles, Progress.none() );
+							den = anscombe( Denoiser.apply( lm, in, OutputType.FLOAT_32, "d", tiles, Progress.none() ), vstGain, false );
 							tiles.averageOrientations = false;
-							den1 = Denoiser.apply( lm, noisy, OutputType.FLOAT_32, "d", tiles, Progress.none() );
+							den1 = anscombe( Denoiser.apply( lm, in, OutputType.FLOAT_32, "d", tiles, Progress.none() ), vstGain, false );
+							den4 = flipsAveraged( lm, in, vstGain );
 						}
+						final List< ImagePlus > dc4 = Arrays.asList( ChannelSplitter.split( den4 ) );
 						final List< ImagePlus > dc = Arrays.asList( ChannelSplitter.split( den ) ), dc1 = Arrays.asList( ChannelSplitter.split( den1 ) );
 						final History.Epoch last = r.history.epochs.get( r.history.epochs.size() - 1 );
 						for ( int ch = 0; ch < cc.size(); ch++ )
@@ -144,17 +151,106 @@ public class RealQualityBench
 							final float[] y = px( cc.get( ch ) ), x = px( nc.get( ch ) ), d = px( dc.get( ch ) );
 							final double truth = GainEstimate.measured( x, y, w, h, img -> d ).gainDb();
 							row( out, c, ns, ch, sup ? "ours supervised" : r2r ? "ours noisy + noise model" : "ours self-supervised", Metrics.psnr( y, d, 255 ),
-									String.format( Locale.ROOT, "%.0f s, %d ep (best %d); one orientation %.2f dB; reported gain %+.2f dB (%s), true gain on test %+.2f dB", seconds, last.epoch,
-											r.training.bestEpoch, Metrics.psnr( y, px( dc1.get( ch ) ), 255 ), q.gainDb(), q.withReference ? "held-out training pixels" : "noise2self on the test image", truth ) );
+									String.format( Locale.ROOT, "%.0f s, %d ep (best %d); one orientation %.2f dB, 4 flips %.2f dB; reported gain %s, true gain on test %+.2f dB", seconds, last.epoch,
+											r.training.bestEpoch, Metrics.psnr( y, px( dc1.get( ch ) ), 255 ), Metrics.psnr( y, px( dc4.get( ch ) ), 255 ),
+											q == null ? "-" : String.format( Locale.ROOT, "%+.2f dB (%s)", q.gainDb(), q.withReference ? "held-out training pixels" : "noise2self on the test image" ), truth ) );
 						}
 						out.flush();
-						System.out.println( key + " " + mode + ": " + r.training.message + " " + q.message() + " (residual " + job.spec.residual + ", blur sigma " + job.spec.residualBlur + ")" );
+						System.out.println( key + " " + mode + ": " + r.training.message + " " + ( q == null ? "" : q.message() ) + " (residual " + job.spec.residual + ", blur sigma " + job.spec.residualBlur + ")" );
 					}
 				}
 			}
 		}
 		System.out.println( "rows in " + tsv );
 		System.exit( 0 ); // a library's non-daemon thread pool would keep the JVM (and the script waiting on it) alive
+	}
+
+	static double maxOf( final List< ImagePlus > images )
+	{
+		double max = 0;
+		for ( final ImagePlus imp : images )
+			for ( int i = 1; i <= imp.getStackSize(); i++ )
+				max = Math.max( max, imp.getStack().getProcessor( i ).getStatistics().max );
+		return max;
+	}
+
+	static float fwd( final float v, final double g )
+	{
+		return ( float ) ( 2 * Math.sqrt( Math.max( 0, v / g ) + 0.375 ) );
+	}
+
+	/** Screening: the Anscombe transform (forward: 2 sqrt(x / g + 3/8); back: the algebraic inverse g ((y / 2)^2 - 3/8)) of every plane; identity for g = 0. */
+	static ImagePlus anscombe( final ImagePlus imp, final double g, final boolean forward )
+	{
+		if ( g <= 0 )
+			return imp;
+		final ImageStack s = new ImageStack( imp.getWidth(), imp.getHeight() );
+		for ( int i = 1; i <= imp.getStackSize(); i++ )
+		{
+			final float[] v = ( ( float[] ) imp.getStack().getProcessor( i ).convertToFloat().getPixels() ).clone();
+			for ( int j = 0; j < v.length; j++ )
+				v[ j ] = forward ? fwd( v[ j ], g ) : ( float ) ( g * ( Math.max( 0, v[ j ] ) * v[ j ] / 4 - 0.375 ) );
+			s.addSlice( new ij.process.FloatProcessor( imp.getWidth(), imp.getHeight(), v ) );
+		}
+		final ImagePlus out = new ImagePlus( imp.getTitle(), s );
+		out.setDimensions( imp.getNChannels(), imp.getNSlices(), imp.getNFrames() );
+		return out;
+	}
+
+	/** Screening: training on Anscombe-transformed noisy inputs with Anscombe-transformed clean targets, normalisation fitted on the transformed noisy copy. */
+	static void anscombeTraining( final ImageTrainingJob job, final double g )
+	{
+		final fiji.plugin.autoencoder.train.PatchSampler.PatchTransform noise = job.rawTransform;
+		job.rawTransform = ( input, target, weight, n, h, w, ch, random ) -> {
+			noise.apply( input, target, weight, n, h, w, ch, random );
+			final int size = n * h * w * ch;
+			for ( int i = 0; i < size; i++ )
+			{
+				input[ i ] = fwd( input[ i ], g );
+				target[ i ] = fwd( target[ i ], g );
+			}
+		};
+		final java.util.function.UnaryOperator< ImagePlus > norm = job.normalizationImage;
+		job.normalizationImage = imp -> anscombe( norm.apply( imp ), g, true );
+	}
+
+	/** Test-time averaging of the 4 flips only (x, y, both; no transposition), one orientation each. */
+	static ImagePlus flipsAveraged( final ModelFile.Loaded lm, final ImagePlus in, final double g )
+	{
+		final ImageRunner.Options one = new ImageRunner.Options();
+		float[][] sum = null;
+		for ( int k = 0; k < 4; k++ )
+		{
+			final ImagePlus f = flip( in.duplicate(), k );
+			final ImagePlus d = flip( Denoiser.apply( lm, f, OutputType.FLOAT_32, "d", one, Progress.none() ), k );
+			if ( sum == null )
+				sum = new float[ d.getStackSize() ][ d.getWidth() * d.getHeight() ];
+			for ( int i = 0; i < sum.length; i++ )
+			{
+				final float[] v = ( float[] ) d.getStack().getProcessor( i + 1 ).convertToFloat().getPixels();
+				for ( int j = 0; j < v.length; j++ )
+					sum[ i ][ j ] += v[ j ] / 4;
+			}
+		}
+		final ImageStack s = new ImageStack( in.getWidth(), in.getHeight() );
+		for ( final float[] v : sum )
+			s.addSlice( new ij.process.FloatProcessor( in.getWidth(), in.getHeight(), v ) );
+		final ImagePlus out = new ImagePlus( "flips", s );
+		out.setDimensions( in.getNChannels(), 1, 1 );
+		return anscombe( out, g, false );
+	}
+
+	static ImagePlus flip( final ImagePlus imp, final int k )
+	{
+		for ( int i = 1; i <= imp.getStackSize(); i++ )
+		{
+			final ImageProcessor ip = imp.getStack().getProcessor( i );
+			if ( ( k & 1 ) != 0 )
+				ip.flipHorizontal();
+			if ( ( k & 2 ) != 0 )
+				ip.flipVertical();
+		}
+		return imp;
 	}
 
 	/** Idea-screening overrides of the product's architecture and optimiser (unset: the product defaults). */
@@ -174,6 +270,8 @@ public class RealQualityBench
 		if ( System.getProperty( "rq.residual" ) != null )
 			job.spec.residual = Boolean.parseBoolean( System.getProperty( "rq.residual" ) );
 		// validation and model selection (unset: the product defaults)
+		if ( System.getProperty( "rq.together" ) != null )
+			job.channelwise = !Boolean.parseBoolean( System.getProperty( "rq.together" ) ); // the user's "All channels together"
 		if ( System.getProperty( "rq.valblocks" ) != null )
 			job.validationBlocks = Boolean.parseBoolean( System.getProperty( "rq.valblocks" ) );
 		if ( System.getProperty( "rq.smooth" ) != null )
