@@ -62,23 +62,28 @@ for (case, noise) in noises:
         print(case, noise, ch + 1, "NLM", "%.2f" % best[0], best[1], flush=True)
 
 allrows = rows + nlm_rows
-order = ["noisy", "oracle Gaussian", "oracle median", "NLM (oracle h)", "ours supervised", "ours self-supervised", "ours noisy + noise model"]
+order = ["noisy", "oracle Gaussian", "oracle median", "NLM (oracle h)", "ours supervised", "ours self-supervised", "ours noisy + noise model",
+         "ours supervised (channels together)", "ours noisy + noise model (channels together)"]
+together = any(r[3].endswith("(channels together)") for r in allrows)
 table = {}
 for r in allrows:
     table[(r[0], r[1], r[2], r[3])] = (float(r[4]), r[5])
 
-lines = [header, "", "| case | noise | ch | noisy | oracle Gaussian | oracle median | NLM (oracle h) | ours supervised | ours self-sup. (blind-spot) | ours noisy + noise model | sup. - Gauss | sup. - NLM | best self - Gauss |",
-         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+lines = [header, "", "| case | noise | ch | noisy | oracle Gaussian | oracle median | NLM (oracle h) | ours supervised | ours self-sup. (blind-spot) | ours noisy + noise model | sup. - Gauss | sup. - NLM | best self - Gauss |" + (" sup. together | noisy + noise model together | sup. together - Gauss | self together - Gauss |" if together else ""),
+         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" * 4 if together else "")]
 details = []
 for (case, noise) in noises:
     chans = sorted({r[2] for r in allrows if r[0] == case and r[1] == noise}, key=int)
     for ch in chans:
         v = [table.get((case, noise, ch, m), (float("nan"), ""))[0] for m in order]
-        cells = ["%.2f" % x if not math.isnan(x) else "-" for x in v]
+        cells = ["%.2f" % x if not math.isnan(x) else "-" for x in v[:7]]
         def diff(a, b):
             return "-" if math.isnan(v[a]) or math.isnan(v[b]) else "%+.2f" % (v[a] - v[b])
         bestself = 5 if math.isnan(v[6]) or (not math.isnan(v[5]) and v[5] >= v[6]) else 6
-        lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (case, noise, ch, " | ".join(cells), diff(4, 1), diff(4, 3), diff(bestself, 1)))
+        extra = ""
+        if together:
+            extra = " %s | %s | %s | %s |" % tuple(["%.2f" % x if not math.isnan(x) else "-" for x in v[7:9]] + [diff(7, 1), diff(8, 1)])
+        lines.append("| %s | %s | %s | %s | %s | %s | %s |%s" % (case, noise, ch, " | ".join(cells), diff(4, 1), diff(4, 3), diff(bestself, 1), extra))
         for m in order[1:]:
             d = table.get((case, noise, ch, m))
             if d and d[1] and (ch == "1" or m.startswith("ours")):
