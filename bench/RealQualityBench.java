@@ -152,8 +152,8 @@ public class RealQualityBench
 							final double truth = GainEstimate.measured( x, y, w, h, img -> d ).gainDb();
 							final String together = job.channelwise ? "" : " (channels together)";
 							row( out, c, ns, ch, ( sup ? "ours supervised" : r2r ? "ours noisy + noise model" : "ours self-supervised" ) + together, Metrics.psnr( y, d, 255 ),
-									String.format( Locale.ROOT, "%.0f s, %d ep (best %d); one orientation %.2f dB, 4 flips %.2f dB; %s; reported gain %s, true gain on test %+.2f dB", seconds, last.epoch,
-											r.training.bestEpoch, Metrics.psnr( y, px( dc1.get( ch ) ), 255 ), Metrics.psnr( y, px( dc4.get( ch ) ), 255 ), leak( cc, d, ch ),
+									String.format( Locale.ROOT, "%.0f s, %d ep (best %d); one orientation %.2f dB, 4 flips %.2f dB; reported gain %s, true gain on test %+.2f dB", seconds, last.epoch,
+											r.training.bestEpoch, Metrics.psnr( y, px( dc1.get( ch ) ), 255 ), Metrics.psnr( y, px( dc4.get( ch ) ), 255 ),
 											q == null ? "-" : String.format( Locale.ROOT, "%+.2f dB (%s)", q.gainDb(), q.withReference ? "held-out training pixels" : "noise2self on the test image" ), truth ) );
 						}
 						out.flush();
@@ -164,54 +164,6 @@ public class RealQualityBench
 		}
 		System.out.println( "rows in " + tsv );
 		System.exit( 0 ); // a library's non-daemon thread pool would keep the JVM (and the script waiting on it) alive
-	}
-
-	/**
-	 * Channel leak: the least-squares fit of output channel {@code ch} as a x clean channels + b; the weights of
-	 * the other clean channels (0 when the output holds nothing of them beyond what its own channel explains).
-	 */
-	static String leak( final List< ImagePlus > clean, final float[] d, final int ch )
-	{
-		final int k = clean.size() + 1;
-		final double[][] a = new double[ k ][ k + 1 ];
-		final float[][] y = new float[ clean.size() ][];
-		for ( int i = 0; i < y.length; i++ )
-			y[ i ] = px( clean.get( i ) );
-		final double[] row = new double[ k ];
-		for ( int p = 0; p < d.length; p++ )
-		{
-			for ( int i = 0; i < y.length; i++ )
-				row[ i ] = y[ i ][ p ];
-			row[ k - 1 ] = 1;
-			for ( int i = 0; i < k; i++ )
-			{
-				for ( int j = 0; j < k; j++ )
-					a[ i ][ j ] += row[ i ] * row[ j ];
-				a[ i ][ k ] += row[ i ] * d[ p ];
-			}
-		}
-		for ( int i = 0; i < k; i++ ) // Gauss-Jordan with partial pivoting
-		{
-			int piv = i;
-			for ( int r = i + 1; r < k; r++ )
-				if ( Math.abs( a[ r ][ i ] ) > Math.abs( a[ piv ][ i ] ) )
-					piv = r;
-			final double[] t = a[ i ];
-			a[ i ] = a[ piv ];
-			a[ piv ] = t;
-			for ( int r = 0; r < k; r++ )
-				if ( r != i )
-				{
-					final double f = a[ r ][ i ] / a[ i ][ i ];
-					for ( int j = i; j <= k; j++ )
-						a[ r ][ j ] -= f * a[ i ][ j ];
-				}
-		}
-		final StringBuilder sb = new StringBuilder( String.format( Locale.ROOT, "fit on clean: %.3f x own channel", a[ ch ][ k ] / a[ ch ][ ch ] ) );
-		for ( int i = 0; i < y.length; i++ )
-			if ( i != ch )
-				sb.append( String.format( Locale.ROOT, ", %+.3f x ch %d", a[ i ][ k ] / a[ i ][ i ], i + 1 ) );
-		return sb.toString();
 	}
 
 	static double maxOf( final List< ImagePlus > images )
