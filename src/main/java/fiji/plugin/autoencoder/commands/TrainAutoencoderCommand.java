@@ -82,7 +82,9 @@ public class TrainAutoencoderCommand extends ContextCommand
 	private double minutes = Settings.of( Settings.TRAIN, "minutes" ).defaultNumber();
 
 	@Parameter( label = "Channels (denoisers)", choices = { "Each channel alone (no mixing)", "All channels together (may mix them)" }, persist = false,
-			description = "Each alone: one network trained on every channel and applied to each channel on its own, so a channel's result never depends on another channel (default)" )
+			description = "Each alone: one network trained on every channel and applied to each channel on its own, so a channel's result never depends on another channel (default). "
+					+ "All together: the channels are the network's inputs, so each result may use the others: on an RGB stain whose colours share structure "
+					+ "(scikit-image's ihc) it denoised 0.8 to 2.2 dB better than each alone (bench/results/real-quality.md)" )
 	private String channels = Settings.of( Settings.TRAIN, "channels" ).defaultValue;
 
 	@Parameter( label = "Seed" )

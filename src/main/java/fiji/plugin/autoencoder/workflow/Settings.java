@@ -107,7 +107,8 @@ public final class Settings
 	public static final Setting MINUTES = Setting.number( "minutes", "Time budget (minutes, 0 = none)", TRAINING.minutes, 0.0, "Stop after this many minutes; the best model is kept" );
 
 	public static final Setting CHANNELS = Setting.choice( "channels", "Channels (denoisers)", TRAINING.channels, new String[] { ChannelMode.EACH_ALONE, ChannelMode.TOGETHER },
-			"Each alone: one network applied to each channel on its own, so a channel's result never depends on another" );
+			"Each alone: one network applied to each channel on its own, so a channel's result never depends on another. "
+					+ "All together: the channels are the network's inputs, so each result may use the others: far better where they share structure (RGB stains)" );
 
 	public static final Setting SEED = Setting.integer( "seed", "Seed", ( int ) TRAINING.seed, Integer.MIN_VALUE, "Seed of the initial weights and the patch order" );
 
