@@ -14,6 +14,7 @@ import fiji.plugin.autoencoder.train.ImageTrainingJob;
 import fiji.plugin.autoencoder.train.TrainingListener;
 import fiji.plugin.autoencoder.ui.TrainingMonitor;
 import fiji.plugin.autoencoder.workflow.Settings;
+import fiji.plugin.autoencoder.workflow.TrainingInputs;
 import fiji.plugin.autoencoder.workflow.TrainingSettings;
 import ij.ImagePlus;
 
@@ -31,11 +32,23 @@ public class TrainAutoencoderCommand extends ContextCommand
 	@Parameter( required = false )
 	private StatusService status;
 
-	@Parameter( label = "Training image (all slices are used)" )
+	@Parameter( label = "Training image (all slices are used)", required = false )
 	private ImagePlus input;
 
 	@Parameter( label = "Clean target image (paired training only)", required = false )
 	private ImagePlus target;
+
+	@Parameter( label = "Input folder (optional: train on all its images)", style = "directory", required = false, persist = false,
+			description = "Every image of this folder (sizes may differ, channel counts not); patches are drawn from each in proportion to its size" )
+	private File input_folder;
+
+	@Parameter( label = "Target folder (paired modes, with the input folder)", style = "directory", required = false, persist = false,
+			description = "The clean image of each input_folder image: the file of the same name" )
+	private File target_folder;
+
+	@Parameter( label = "Train on open images whose title matches (e.g. noisy*; empty: the chosen image)", required = false, persist = false,
+			description = "Every open image whose title matches this pattern (* any text, ? one character); with input_folder, its files whose names match" )
+	private String title_pattern = Settings.of( Settings.TRAIN, "title_pattern" ).defaultValue;
 
 	@Parameter( label = "Mode", choices = { "Denoise (self-supervised)", "Denoise (paired)", "Denoise (synthetic noise)", "Denoise (noisy image + noise model)", "Anomaly detector (normal images)", "Anomaly segmenter (normal images)", "Conv autoencoder", "Strided conv autoencoder", "Dense autoencoder" } )
 	private String mode = Settings.of( Settings.TRAIN, "mode" ).defaultValue;
@@ -121,13 +134,23 @@ public class TrainAutoencoderCommand extends ContextCommand
 			settings.threads = threads;
 			settings.minutes = minutes;
 			settings.channels = channels;
-			final ImageTrainingJob job = settings.job( Commands.image( input ), target, resume ? Commands.existingFile( model_file, "model_file" ) : Commands.writableTarget( model_file, "model_file" ) );
+			settings.inputFolder = input_folder == null ? null : Commands.existingFolder( input_folder, "input_folder" );
+			settings.targetFolder = target_folder == null ? null : Commands.existingFolder( target_folder, "target_folder" );
+			settings.titlePattern = title_pattern == null ? "" : title_pattern;
+			final TrainingInputs images = settings.inputs( input_folder == null && ( title_pattern == null || title_pattern.trim().isEmpty() ) ? Commands.image( input ) : null, target );
+			final ImageTrainingJob job = settings.job( images.images, images.pairs, resume ? Commands.existingFile( model_file, "model_file" ) : Commands.writableTarget( model_file, "model_file" ) );
 			final boolean gui = show_plot && !java.awt.GraphicsEnvironment.isHeadless() && !ij.macro.Interpreter.isBatchMode();
 			final TrainingListener logLines = new LogListener( log::info, status );
 			try ( TrainingMonitor monitor = gui ? new TrainingMonitor( progress::stop, mode ) : null )
 			{
-				final ImageTrainingJob.Result r = settings.run( job, Commands.image( input ), target, monitor != null ? both( monitor, logLines ) : logLines, progress );
+				final ImageTrainingJob.Result r = settings.run( job, images.images, images.pairs, monitor != null ? both( monitor, logLines ) : logLines, progress );
 				result = r.training.message + " Saved " + r.modelFile;
+				final String drawn = images.patchesDrawn( r.patchesPerImage );
+				if ( !drawn.isEmpty() )
+				{
+					log.info( "Train Autoencoder: " + images.images.size() + " images. " + drawn );
+					result += " " + drawn;
+				}
 				log.info( "Train Autoencoder: " + result );
 				if ( r.training.bestEpoch == 0 && !resume && r.training.reason != fiji.plugin.autoencoder.train.Trainer.StopReason.CANCELLED )
 				{

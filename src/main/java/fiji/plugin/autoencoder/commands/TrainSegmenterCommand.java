@@ -17,6 +17,7 @@ import fiji.plugin.autoencoder.segment.SegmenterTrainer;
 import fiji.plugin.autoencoder.train.Trainer;
 import fiji.plugin.autoencoder.workflow.TrainingSettings;
 import fiji.plugin.autoencoder.workflow.Settings;
+import fiji.plugin.autoencoder.workflow.TrainingInputs;
 import ij.ImagePlus;
 
 /**
@@ -32,11 +33,19 @@ public class TrainSegmenterCommand extends ContextCommand
 	@Parameter( required = false )
 	private StatusService status;
 
-	@Parameter( label = "Training image (all slices are used)" )
+	@Parameter( label = "Training image (all slices are used)", required = false )
 	private ImagePlus input;
 
-	@Parameter( label = "Mask (0 = background; one foreground value, or classes 1..K)" )
+	@Parameter( label = "Mask (0 = background; one foreground value, or classes 1..K)", required = false )
 	private ImagePlus mask;
+
+	@Parameter( label = "Input folder (optional: train on all its images)", style = "directory", required = false, persist = false,
+			description = "Every image of this folder (sizes may differ, channel counts not), each with its mask in the mask folder" )
+	private File input_folder;
+
+	@Parameter( label = "Mask folder (with the input folder)", style = "directory", required = false, persist = false,
+			description = "The mask of each input_folder image: the file of the same name" )
+	private File mask_folder;
 
 	@Parameter( label = "Model file", style = "save" )
 	private File model_file;
@@ -119,7 +128,9 @@ public class TrainSegmenterCommand extends ContextCommand
 			if ( ( validation_image == null ) != ( validation_mask == null ) )
 				throw new IllegalArgumentException( "Give both a validation image and its mask, or neither" );
 			final List< ImagePlus > vi = validation_image == null ? null : Collections.singletonList( validation_image ), vm = validation_mask == null ? null : Collections.singletonList( validation_mask );
-			final SegmenterTrainer.Result r = SegmenterTrainer.train( s, Collections.singletonList( Commands.image( input ) ), Collections.singletonList( mask ), vi, vm,
+			final TrainingInputs images = TrainingInputs.segmenter( input_folder == null ? Commands.image( input ) : null, mask,
+					input_folder == null ? null : Commands.existingFolder( input_folder, "input_folder" ), mask_folder == null ? null : Commands.existingFolder( mask_folder, "mask_folder" ) );
+			final SegmenterTrainer.Result r = SegmenterTrainer.train( s, images.images, images.pairs, vi, vm,
 					Commands.writableTarget( model_file, "model_file" ), new Trainer().cancelledBy( progress ), new LogListener( log::info, status ) );
 			log.info( "Train Segmenter: " + ( result = r.message() ) );
 		}

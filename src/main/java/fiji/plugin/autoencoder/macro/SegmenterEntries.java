@@ -18,6 +18,7 @@ import fiji.plugin.autoencoder.train.Trainer;
 import fiji.plugin.autoencoder.train.TrainingListener;
 import fiji.plugin.autoencoder.workflow.Setting;
 import fiji.plugin.autoencoder.workflow.Settings;
+import fiji.plugin.autoencoder.workflow.TrainingInputs;
 import fiji.plugin.autoencoder.workflow.TrainingSettings;
 import ij.IJ;
 import ij.ImagePlus;
@@ -61,13 +62,15 @@ public final class SegmenterEntries
 			final Path model = o.path( "model_file" );
 			if ( o.has( "validation_image" ) != o.has( "validation_mask" ) )
 				throw new IllegalArgumentException( "give both validation_image= and validation_mask=, or neither" );
-			final ImagePlus input = image( o, "input" );
-			if ( !o.has( "mask" ) )
-				throw new IllegalArgumentException( "Missing mask=<path> (0 = background; one foreground value, or classes 1..K)" );
-			final ImagePlus mask = image( o, "mask" );
+			final boolean folder = o.has( "input_folder" );
+			final ImagePlus input = folder ? null : image( o, "input" );
+			if ( !folder && !o.has( "mask" ) )
+				throw new IllegalArgumentException( "Missing mask=<path> (0 = background; one foreground value, or classes 1..K), or give input_folder= and mask_folder=" );
+			final ImagePlus mask = folder ? null : image( o, "mask" );
+			final TrainingInputs images = TrainingInputs.segmenter( input, mask, folder ? o.path( "input_folder" ) : null, o.has( "mask_folder" ) ? o.path( "mask_folder" ) : null );
 			final List< ImagePlus > vi = o.has( "validation_image" ) ? Collections.singletonList( image( o, "validation_image" ) ) : null;
 			final List< ImagePlus > vm = o.has( "validation_mask" ) ? Collections.singletonList( image( o, "validation_mask" ) ) : null;
-			final SegmenterTrainer.Result r = SegmenterTrainer.train( s, Collections.singletonList( input ), Collections.singletonList( mask ), vi, vm, model, new Trainer(),
+			final SegmenterTrainer.Result r = SegmenterTrainer.train( s, images.images, images.pairs, vi, vm, model, new Trainer(),
 					new TrainingListener()
 					{
 						@Override

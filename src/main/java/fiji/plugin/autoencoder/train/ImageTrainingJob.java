@@ -102,11 +102,15 @@ public final class ImageTrainingJob
 
 		public final Path modelFile;
 
-		Result( final Trainer.Result training, final History history, final Path modelFile )
+		/** Training patches drawn from each input image (all its channels together), in the order of the inputs. */
+		public final long[] patchesPerImage;
+
+		Result( final Trainer.Result training, final History history, final Path modelFile, final long[] patchesPerImage )
 		{
 			this.training = training;
 			this.history = history;
 			this.modelFile = modelFile;
+			this.patchesPerImage = patchesPerImage;
 		}
 	}
 
@@ -253,7 +257,10 @@ public final class ImageTrainingJob
 			final TimeBudget budget = new TimeBudget( minutes, trainer );
 			final Trainer.Result r = budget.explain( trainer.train( model, sampler, sampler.validation(), c, hist, budget.wrap( checkpointing ) ) );
 			save( model, hist, extras );
-			return new Result( r, hist, modelFile );
+			final long[] drawn = sampler.drawnPerImage(), perInput = new long[ inputs.size() ];
+			for ( int i = 0; i < drawn.length; i++ ) // channel by channel training: each input's channels follow each other
+				perInput[ i / ( drawn.length / inputs.size() ) ] += drawn[ i ];
+			return new Result( r, hist, modelFile, perInput );
 		}
 		finally
 		{

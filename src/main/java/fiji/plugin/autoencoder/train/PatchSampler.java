@@ -62,6 +62,9 @@ public final class PatchSampler implements TrainingData
 
 		HeldOutBlocks blocks;
 
+		/** Training patches drawn from this image so far. */
+		final java.util.concurrent.atomic.AtomicLong drawn = new java.util.concurrent.atomic.AtomicLong();
+
 		Source( final TensorReader input, final TensorReader target, final Normalization inputNorm, final Normalization targetNorm, final long trainRows )
 		{
 			this.input = input;
@@ -254,6 +257,16 @@ public final class PatchSampler implements TrainingData
 		return patchDepth > 0 ? new int[] { patchDepth, patchHeight, patchWidth, c } : new int[] { patchHeight, patchWidth, c };
 	}
 
+	/** How many training patches were drawn from each image so far, in the order they were added (images are picked in proportion to their pixels). */
+	public long[] drawnPerImage()
+	{
+		final List< Source > src = root().sources;
+		final long[] n = new long[ src.size() ];
+		for ( int i = 0; i < n.length; i++ )
+			n[ i ] = src.get( i ).drawn.get();
+		return n;
+	}
+
 	/** The patch depth (z) of volume patches, 0 for 2D patches. */
 	public int patchDepth()
 	{
@@ -297,6 +310,8 @@ public final class PatchSampler implements TrainingData
 			final Random rnd = validation ? new Random( seed * 1_000_003L + indices[ from + i ] ) : random;
 			final Source s = pick( src, rnd );
 			batchSources[ i ] = s;
+			if ( !validation )
+				s.drawn.incrementAndGet();
 			if ( patchDepth > 0 )
 			{
 				final long[] dims = s.input.dimensions();

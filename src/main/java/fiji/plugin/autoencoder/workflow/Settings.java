@@ -79,6 +79,14 @@ public final class Settings
 
 	// -- training (defaults: TrainingSettings') --
 
+	public static final Setting TARGET_FOLDER = Setting.folder( "target_folder", "Target folder (paired modes, with the input folder)",
+			"The clean image of each input_folder image: the file of the same name" );
+
+	public static final Setting MASK_FOLDER = Setting.folder( "mask_folder", "Mask folder (with the input folder)", "The mask of each input_folder image: the file of the same name" );
+
+	public static final Setting TITLE_PATTERN = Setting.text( "title_pattern", "Train on open images whose title matches (e.g. noisy*; empty: the chosen image)", "",
+			"Every open image whose title matches this pattern (* any text, ? one character); with input_folder, its files whose names match" );
+
 	public static final Setting MODE = Setting.choice( "mode", "Mode", TRAINING.mode, TrainingMode.labels(), "What to train" );
 
 	public static final Setting NOISE = Setting.text( "noise", "Synthetic noise", TRAINING.noise, "e.g. gaussian:sigma=10, poisson:peak=30, poisson-gaussian:peak=30,sigma=2" );
@@ -130,7 +138,7 @@ public final class Settings
 
 	// -- the operations --
 
-	public static final List< Setting > TRAIN = list( MODE, NOISE, MODEL_FILE, RESUME, OVERWRITE, EPOCHS, PATCHES_PER_EPOCH, PATCH_SIZE, BATCH_SIZE, VALIDATION_FRACTION, PATIENCE,
+	public static final List< Setting > TRAIN = list( MODE, NOISE, INPUT_FOLDER.withLabel( "Input folder (optional: train on all its images)" ), TARGET_FOLDER, TITLE_PATTERN, MODEL_FILE, RESUME, OVERWRITE, EPOCHS, PATCHES_PER_EPOCH, PATCH_SIZE, BATCH_SIZE, VALIDATION_FRACTION, PATIENCE,
 			LEARNING_RATE, L2, MINUTES, CHANNELS, SEED, THREADS );
 
 	public static final List< Setting > DENOISE = list( MODEL_FILE, OUTPUT_TYPE, TILE_SIZE, AVERAGE_ORIENTATIONS.withDefault( Denoiser.AVERAGE_ORIENTATIONS ), NORMALIZATION, SUFFIX, THREADS );
@@ -145,8 +153,8 @@ public final class Settings
 	public static final List< Setting > SEGMENT_FOLDER = list( INPUT_FOLDER, OUTPUT_FOLDER, MODEL_FILE, THRESHOLD_METHOD.withDefault( "Value" ), THRESHOLD_VALUE.withDefault( 0.5 ),
 			SMOOTHING_SIGMA.withDefault( 0 ), SMOOTH_SIGNED, MIN_SIZE, SEED_THRESHOLD, NORMAL_IMAGE, SEED_FALSE_POSITIVE_RATE, SHARD_INDEX, SHARD_COUNT, TILE_SIZE, AVERAGE_ORIENTATIONS, THREADS );
 
-	/** Train Segmenter (images: input, mask, validation_image, validation_mask). */
-	public static final List< Setting > TRAIN_SEGMENTER = list( MODEL_FILE, OVERWRITE, LOSS, CLASSES, SCALE, EPOCHS.withDefault( SegmenterSettings.EPOCHS ),
+	/** Train Segmenter (images: input, mask, validation_image, validation_mask; or input_folder with mask_folder). */
+	public static final List< Setting > TRAIN_SEGMENTER = list( INPUT_FOLDER.withLabel( "Input folder (optional: train on all its images)" ), MASK_FOLDER, MODEL_FILE, OVERWRITE, LOSS, CLASSES, SCALE, EPOCHS.withDefault( SegmenterSettings.EPOCHS ),
 			MINUTES.withDefault( SegmenterSettings.MINUTES ), PATCHES_PER_EPOCH.withDefault( SegmenterSettings.PATCHES_PER_EPOCH ), PATCH_SIZE.withDefault( SegmenterSettings.PATCH_SIZE ),
 			BATCH_SIZE.withDefault( SegmenterSettings.BATCH_SIZE ), LEARNING_RATE.withDefault( SegmenterSettings.LEARNING_RATE ),
 			VALIDATION_FRACTION.withDefault( SegmenterSettings.VALIDATION_FRACTION ), PATIENCE.withDefault( SegmenterSettings.PATIENCE ), SEED.withDefault( ( int ) SegmenterSettings.SEED ),

@@ -50,6 +50,15 @@ public final class TrainingSettings
 	/** Denoisers: {@code train.ChannelMode.EACH_ALONE} (default) or {@code TOGETHER}. */
 	public String channels = fiji.plugin.autoencoder.train.ChannelMode.EACH_ALONE;
 
+	/** Train on every image of this folder instead of one image (key {@code input_folder}), or null. */
+	public Path inputFolder;
+
+	/** Paired modes with {@link #inputFolder}: the targets, matched by file name (key {@code target_folder}), or null. */
+	public Path targetFolder;
+
+	/** Train on every open image whose title matches this glob, or with {@link #inputFolder} on its files whose names match (key {@code title_pattern}); empty: none. */
+	public String titlePattern = "";
+
 	/** After {@link #run} of a denoiser: its PSNR gain over the best Gaussian blur ({@code denoise.DenoiseQuality}), else null. */
 	public fiji.plugin.autoencoder.denoise.GainEstimate.Result quality;
 
@@ -67,7 +76,26 @@ public final class TrainingSettings
 	 */
 	public ImageTrainingJob job( final ImagePlus input, final ImagePlus target, final Path modelFile )
 	{
+		return job( Collections.singletonList( input ), target == null ? null : Collections.singletonList( target ), modelFile );
+	}
+
+	/**
+	 * The training images of these settings: {@code input} (and {@code target}), or those of {@link #inputFolder}
+	 * (and {@link #targetFolder}) or {@link #titlePattern} ({@link TrainingInputs}); paired modes need targets for all.
+	 */
+	public TrainingInputs inputs( final ImagePlus input, final ImagePlus target ) throws IOException
+	{
+		final boolean paired = TrainingMode.of( mode ).needsTargets();
+		if ( inputFolder != null && paired && targetFolder == null )
+			throw new IllegalArgumentException( "Mode '" + mode + "' with input_folder needs target_folder (the clean images, matched by file name)" );
+		return TrainingInputs.of( input, paired ? target : null, inputFolder, paired ? targetFolder : null, "target_folder", titlePattern );
+	}
+
+	/** {@link #job(ImagePlus, ImagePlus, Path)} on several images (sizes may differ, channel counts not), with one target each in paired modes. */
+	public ImageTrainingJob job( final List< ImagePlus > inputs, final List< ImagePlus > targetList, final Path modelFile )
+	{
 		final TrainingMode m = TrainingMode.of( mode );
+		final ImagePlus target = targetList == null || targetList.isEmpty() ? null : targetList.get( 0 );
 		check( epochs, learningRate );
 		if ( threads < 0 )
 			throw new IllegalArgumentException( "threads=" + threads + " must be 0 (all cores) or positive" );
@@ -75,8 +103,7 @@ public final class TrainingSettings
 			throw new IllegalArgumentException( "Mode '" + m.label + "' cannot resume a training (it trains two networks in turn): train anew, or resume an 'Anomaly detector (normal images)'" );
 		if ( m.needsTargets() && target == null )
 			throw new IllegalArgumentException( "Mode '" + m.label + "' needs a clean target image: open it and choose it as target, or use 'Denoise (self-supervised)'" );
-		final List< ImagePlus > images = Collections.singletonList( input );
-		final ImageTrainingJob job = m.job( images, modelFile, m.needsNoiseModel() ? NoiseModel.parse( noise ) : null, seed );
+		final ImageTrainingJob job = m.job( inputs, modelFile, m.needsNoiseModel() ? NoiseModel.parse( noise ) : null, seed );
 		if ( resume )
 			job.resumeFrom = modelFile;
 		job.overwrite = overwrite;
@@ -123,11 +150,20 @@ public final class TrainingSettings
 	 */
 	public ImageTrainingJob.Result run( final ImageTrainingJob job, final ImagePlus input, final ImagePlus target, final TrainingListener listener, final Progress progress ) throws IOException
 	{
+		return run( job, Collections.singletonList( input ), TrainingMode.of( mode ).needsTargets() ? Collections.singletonList( target ) : null, listener, progress );
+	}
+
+	/** {@link #run(ImageTrainingJob, ImagePlus, ImagePlus, TrainingListener, Progress)} on several images; the quality estimate is made on the first. */
+	public ImageTrainingJob.Result run( final ImageTrainingJob job, final List< ImagePlus > inputs, final List< ImagePlus > targetList, final TrainingListener listener,
+			final Progress progress ) throws IOException
+	{
 		final TrainingMode m = TrainingMode.of( mode );
+		final ImagePlus input = inputs.get( 0 ), target = targetList == null ? null : targetList.get( 0 );
+		final List< ImagePlus > targets = m.needsTargets() ? targetList : null;
 		job.trainer.cancelledBy( progress );
 		if ( m != TrainingMode.ANOMALY_SEGMENTER )
 		{
-			final ImageTrainingJob.Result only = job.run( Collections.singletonList( input ), targets( target ), listener );
+			final ImageTrainingJob.Result only = job.run( inputs, targets, listener );
 			if ( only.training.reason != Trainer.StopReason.DIVERGED )
 				quality = fiji.plugin.autoencoder.denoise.DenoiseQuality.afterTraining( m, job, input, target, m.needsNoiseModel() ? NoiseModel.parse( noise ) : null );
 			return only;
@@ -135,10 +171,10 @@ public final class TrainingSettings
 		fiji.plugin.autoencoder.io.OutputCheck.requireWritable( job.modelFile, "model_file" ); // before the lock file is tried
 		try ( fiji.plugin.autoencoder.io.ModelLock lock = fiji.plugin.autoencoder.io.ModelLock.acquire( job.modelFile ) ) // both stages, one lock
 		{
-			final ImageTrainingJob.Result first = job.run( Collections.singletonList( input ), targets( target ), listener );
+			final ImageTrainingJob.Result first = job.run( inputs, targets, listener );
 			if ( first.training.reason == Trainer.StopReason.CANCELLED || first.training.reason == Trainer.StopReason.DIVERGED )
 				return first;
-			return AnomalySegmenter.train( job.modelFile, Collections.singletonList( input ), job.modelFile, secondStage(), job.trainer, secondStage( listener ), progress );
+			return AnomalySegmenter.train( job.modelFile, inputs, job.modelFile, secondStage(), job.trainer, secondStage( listener ), progress );
 		}
 	}
 
