@@ -86,7 +86,7 @@ class SettingsTest
 			Settings.NORMALIZATION, Settings.SEED );
 
 	/** Inputs a command has that are not settings: images passed by SciJava, and the live plot. */
-	private static final List< String > NOT_SETTINGS = Arrays.asList( "input", "target", "mask", "validation_image", "validation_mask", "show_plot" );
+	private static final List< String > NOT_SETTINGS = Arrays.asList( "input", "target", "mask", "validation_image", "validation_mask", "validation_target", "show_plot" );
 
 	private static Setting shared( final String key )
 	{
@@ -191,7 +191,7 @@ class SettingsTest
 			final List< String > extra = new ArrayList<>( e.getKey() );
 			for ( final Setting s : e.getValue() )
 				assertTrue( extra.remove( s.key ), s.key + " is a macro key" );
-			assertTrue( Arrays.asList( "input", "target", "mask", "validation_image", "validation_mask", "output", "output_folder" ).containsAll( extra ), "macro-only keys name images and outputs: " + extra );
+			assertTrue( Arrays.asList( "input", "target", "mask", "validation_image", "validation_mask", "validation_target", "output", "output_folder" ).containsAll( extra ), "macro-only keys name images and outputs: " + extra );
 		}
 		// the defaults the macro entries read are the commands': one folder segmentation with no optional key
 		final ReconstructionSegmenter.Settings folder = MacroSettings.segmentSettings( MacroOptions.parse( "", "segment folder", MacroSettings.FOLDER_SEGMENT_KEYS ),

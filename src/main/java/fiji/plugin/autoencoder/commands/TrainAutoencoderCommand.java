@@ -46,6 +46,20 @@ public class TrainAutoencoderCommand extends ContextCommand
 			description = "The clean image of each input_folder image: the file of the same name" )
 	private File target_folder;
 
+	@Parameter( label = "Validation image (optional)", required = false, persist = false )
+	private ImagePlus validation_image;
+
+	@Parameter( label = "Validation target (paired modes)", required = false, persist = false )
+	private ImagePlus validation_target;
+
+	@Parameter( label = "Validation folder (optional)", style = "directory", required = false, persist = false,
+			description = "Validate on every image of this folder instead of holding out part of the training images (channels as the training images')" )
+	private File validation_folder;
+
+	@Parameter( label = "Validation target folder (paired modes)", style = "directory", required = false, persist = false,
+			description = "The clean image of each validation_folder image: the file of the same name" )
+	private File validation_target_folder;
+
 	@Parameter( label = "Train on open images whose title matches (e.g. noisy*; empty: the chosen image)", required = false, persist = false,
 			description = "Every open image whose title matches this pattern (* any text, ? one character); with input_folder, its files whose names match" )
 	private String title_pattern = Settings.of( Settings.TRAIN, "title_pattern" ).defaultValue;
@@ -138,7 +152,10 @@ public class TrainAutoencoderCommand extends ContextCommand
 			settings.targetFolder = target_folder == null ? null : Commands.existingFolder( target_folder, "target_folder" );
 			settings.titlePattern = title_pattern == null ? "" : title_pattern;
 			final TrainingInputs images = settings.inputs( input_folder == null && ( title_pattern == null || title_pattern.trim().isEmpty() ) ? Commands.image( input ) : null, target );
+			settings.validationFolder = validation_folder == null ? null : Commands.existingFolder( validation_folder, "validation_folder" );
+			settings.validationTargetFolder = validation_target_folder == null ? null : Commands.existingFolder( validation_target_folder, "validation_target_folder" );
 			final ImageTrainingJob job = settings.job( images.images, images.pairs, resume ? Commands.existingFile( model_file, "model_file" ) : Commands.writableTarget( model_file, "model_file" ) );
+			settings.validation( job, validation_image, validation_target, images );
 			final boolean gui = show_plot && !java.awt.GraphicsEnvironment.isHeadless() && !ij.macro.Interpreter.isBatchMode();
 			final TrainingListener logLines = new LogListener( log::info, status );
 			try ( TrainingMonitor monitor = gui ? new TrainingMonitor( progress::stop, mode ) : null )

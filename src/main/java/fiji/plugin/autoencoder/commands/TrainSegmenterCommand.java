@@ -1,8 +1,6 @@
 package fiji.plugin.autoencoder.commands;
 
 import java.io.File;
-import java.util.Collections;
-import java.util.List;
 
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -90,6 +88,14 @@ public class TrainSegmenterCommand extends ContextCommand
 	@Parameter( label = "Validation mask (optional)", required = false )
 	private ImagePlus validation_mask;
 
+	@Parameter( label = "Validation folder (optional)", style = "directory", required = false, persist = false,
+			description = "Validate on every image of this folder instead of holding out part of the training images (channels as the training images')" )
+	private File validation_folder;
+
+	@Parameter( label = "Validation mask folder", style = "directory", required = false, persist = false,
+			description = "The mask of each validation_folder image: the file of the same name" )
+	private File validation_mask_folder;
+
 	@Parameter( label = "Early stopping patience (epochs, 0 = off)", min = "0" )
 	private int patience = Settings.of( Settings.TRAIN_SEGMENTER, "patience" ).defaultInt();
 
@@ -125,12 +131,13 @@ public class TrainSegmenterCommand extends ContextCommand
 			s.overwrite = overwrite;
 			s.threads = Commands.threads( threads );
 			TrainingSettings.check( epochs, learning_rate );
-			if ( ( validation_image == null ) != ( validation_mask == null ) )
-				throw new IllegalArgumentException( "Give both a validation image and its mask, or neither" );
-			final List< ImagePlus > vi = validation_image == null ? null : Collections.singletonList( validation_image ), vm = validation_mask == null ? null : Collections.singletonList( validation_mask );
 			final TrainingInputs images = TrainingInputs.segmenter( input_folder == null ? Commands.image( input ) : null, mask,
 					input_folder == null ? null : Commands.existingFolder( input_folder, "input_folder" ), mask_folder == null ? null : Commands.existingFolder( mask_folder, "mask_folder" ) );
-			final SegmenterTrainer.Result r = SegmenterTrainer.train( s, images.images, images.pairs, vi, vm,
+			final TrainingInputs v = TrainingInputs.validation( validation_image, validation_mask,
+					validation_folder == null ? null : Commands.existingFolder( validation_folder, "validation_folder" ),
+					validation_mask_folder == null ? null : Commands.existingFolder( validation_mask_folder, "validation_mask_folder" ),
+					validation_folder != null ? "validation_mask_folder" : "validation_mask", images );
+			final SegmenterTrainer.Result r = SegmenterTrainer.train( s, images.images, images.pairs, v == null ? null : v.images, v == null ? null : v.pairs,
 					Commands.writableTarget( model_file, "model_file" ), new Trainer().cancelledBy( progress ), new LogListener( log::info, status ) );
 			log.info( "Train Segmenter: " + ( result = r.message() ) );
 		}

@@ -29,7 +29,7 @@ public final class MacroSettings
 	private MacroSettings()
 	{}
 
-	public static final List< String > TRAIN_KEYS = keys( Settings.TRAIN, "input", "target" );
+	public static final List< String > TRAIN_KEYS = keys( Settings.TRAIN, "input", "target", "validation_image", "validation_target" );
 
 	public static final List< String > DENOISE_KEYS = keys( Settings.DENOISE, "input", "output" );
 

@@ -4,7 +4,6 @@ import static fiji.plugin.autoencoder.macro.MacroFailure.fail;
 import static fiji.plugin.autoencoder.macro.MacroSettings.*;
 
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.List;
 
 import fiji.plugin.autoencoder.io.ModelFile;
@@ -60,16 +59,16 @@ public final class SegmenterEntries
 			s.threads = threads( o );
 			TrainingSettings.check( s.epochs, s.learningRate );
 			final Path model = o.path( "model_file" );
-			if ( o.has( "validation_image" ) != o.has( "validation_mask" ) )
-				throw new IllegalArgumentException( "give both validation_image= and validation_mask=, or neither" );
 			final boolean folder = o.has( "input_folder" );
 			final ImagePlus input = folder ? null : image( o, "input" );
 			if ( !folder && !o.has( "mask" ) )
 				throw new IllegalArgumentException( "Missing mask=<path> (0 = background; one foreground value, or classes 1..K), or give input_folder= and mask_folder=" );
 			final ImagePlus mask = folder ? null : image( o, "mask" );
 			final TrainingInputs images = TrainingInputs.segmenter( input, mask, folder ? o.path( "input_folder" ) : null, o.has( "mask_folder" ) ? o.path( "mask_folder" ) : null );
-			final List< ImagePlus > vi = o.has( "validation_image" ) ? Collections.singletonList( image( o, "validation_image" ) ) : null;
-			final List< ImagePlus > vm = o.has( "validation_mask" ) ? Collections.singletonList( image( o, "validation_mask" ) ) : null;
+			final TrainingInputs v = TrainingInputs.validation( o.has( "validation_image" ) ? image( o, "validation_image" ) : null,
+					o.has( "validation_mask" ) ? image( o, "validation_mask" ) : null, o.has( "validation_folder" ) ? o.path( "validation_folder" ) : null,
+					o.has( "validation_mask_folder" ) ? o.path( "validation_mask_folder" ) : null, o.has( "validation_folder" ) ? "validation_mask_folder" : "validation_mask", images );
+			final List< ImagePlus > vi = v == null ? null : v.images, vm = v == null ? null : v.pairs;
 			final SegmenterTrainer.Result r = SegmenterTrainer.train( s, images.images, images.pairs, vi, vm, model, new Trainer(),
 					new TrainingListener()
 					{

@@ -57,6 +57,9 @@ public final class TrainEntry
 			final ImagePlus target = o.string( "target", "" ).isEmpty() ? null : image( o, "target" );
 			final TrainingInputs images = settings.inputs( input, target );
 			final ImageTrainingJob job = settings.job( images.images, images.pairs, o.path( "model_file" ) );
+			settings.validationFolder = o.has( "validation_folder" ) ? o.path( "validation_folder" ) : null;
+			settings.validationTargetFolder = o.has( "validation_target_folder" ) ? o.path( "validation_target_folder" ) : null;
+			settings.validation( job, o.has( "validation_image" ) ? image( o, "validation_image" ) : null, o.has( "validation_target" ) ? image( o, "validation_target" ) : null, images );
 			final ImageTrainingJob.Result r = settings.run( job, images.images, images.pairs, new TrainingListener()
 			{
 				@Override

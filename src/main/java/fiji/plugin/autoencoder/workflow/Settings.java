@@ -84,6 +84,14 @@ public final class Settings
 
 	public static final Setting MASK_FOLDER = Setting.folder( "mask_folder", "Mask folder (with the input folder)", "The mask of each input_folder image: the file of the same name" );
 
+	public static final Setting VALIDATION_FOLDER = Setting.folder( "validation_folder", "Validation folder (optional)",
+			"Validate on every image of this folder instead of holding out part of the training images (channels as the training images')" );
+
+	public static final Setting VALIDATION_TARGET_FOLDER = Setting.folder( "validation_target_folder", "Validation target folder (paired modes)",
+			"The clean image of each validation_folder image: the file of the same name" );
+
+	public static final Setting VALIDATION_MASK_FOLDER = Setting.folder( "validation_mask_folder", "Validation mask folder", "The mask of each validation_folder image: the file of the same name" );
+
 	public static final Setting TITLE_PATTERN = Setting.text( "title_pattern", "Train on open images whose title matches (e.g. noisy*; empty: the chosen image)", "",
 			"Every open image whose title matches this pattern (* any text, ? one character); with input_folder, its files whose names match" );
 
@@ -138,7 +146,7 @@ public final class Settings
 
 	// -- the operations --
 
-	public static final List< Setting > TRAIN = list( MODE, NOISE, INPUT_FOLDER.withLabel( "Input folder (optional: train on all its images)" ), TARGET_FOLDER, TITLE_PATTERN, MODEL_FILE, RESUME, OVERWRITE, EPOCHS, PATCHES_PER_EPOCH, PATCH_SIZE, BATCH_SIZE, VALIDATION_FRACTION, PATIENCE,
+	public static final List< Setting > TRAIN = list( MODE, NOISE, INPUT_FOLDER.withLabel( "Input folder (optional: train on all its images)" ), TARGET_FOLDER, TITLE_PATTERN, VALIDATION_FOLDER, VALIDATION_TARGET_FOLDER, MODEL_FILE, RESUME, OVERWRITE, EPOCHS, PATCHES_PER_EPOCH, PATCH_SIZE, BATCH_SIZE, VALIDATION_FRACTION, PATIENCE,
 			LEARNING_RATE, L2, MINUTES, CHANNELS, SEED, THREADS );
 
 	public static final List< Setting > DENOISE = list( MODEL_FILE, OUTPUT_TYPE, TILE_SIZE, AVERAGE_ORIENTATIONS.withDefault( Denoiser.AVERAGE_ORIENTATIONS ), NORMALIZATION, SUFFIX, THREADS );
@@ -154,7 +162,7 @@ public final class Settings
 			SMOOTHING_SIGMA.withDefault( 0 ), SMOOTH_SIGNED, MIN_SIZE, SEED_THRESHOLD, NORMAL_IMAGE, SEED_FALSE_POSITIVE_RATE, SHARD_INDEX, SHARD_COUNT, TILE_SIZE, AVERAGE_ORIENTATIONS, THREADS );
 
 	/** Train Segmenter (images: input, mask, validation_image, validation_mask; or input_folder with mask_folder). */
-	public static final List< Setting > TRAIN_SEGMENTER = list( INPUT_FOLDER.withLabel( "Input folder (optional: train on all its images)" ), MASK_FOLDER, MODEL_FILE, OVERWRITE, LOSS, CLASSES, SCALE, EPOCHS.withDefault( SegmenterSettings.EPOCHS ),
+	public static final List< Setting > TRAIN_SEGMENTER = list( INPUT_FOLDER.withLabel( "Input folder (optional: train on all its images)" ), MASK_FOLDER, VALIDATION_FOLDER, VALIDATION_MASK_FOLDER, MODEL_FILE, OVERWRITE, LOSS, CLASSES, SCALE, EPOCHS.withDefault( SegmenterSettings.EPOCHS ),
 			MINUTES.withDefault( SegmenterSettings.MINUTES ), PATCHES_PER_EPOCH.withDefault( SegmenterSettings.PATCHES_PER_EPOCH ), PATCH_SIZE.withDefault( SegmenterSettings.PATCH_SIZE ),
 			BATCH_SIZE.withDefault( SegmenterSettings.BATCH_SIZE ), LEARNING_RATE.withDefault( SegmenterSettings.LEARNING_RATE ),
 			VALIDATION_FRACTION.withDefault( SegmenterSettings.VALIDATION_FRACTION ), PATIENCE.withDefault( SegmenterSettings.PATIENCE ), SEED.withDefault( ( int ) SegmenterSettings.SEED ),

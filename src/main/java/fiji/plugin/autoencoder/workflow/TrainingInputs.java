@@ -62,25 +62,63 @@ public final class TrainingInputs
 	public static TrainingInputs of( final ImagePlus image, final ImagePlus pair, final Path folder, final Path pairFolder, final String pairKey, final String titlePattern )
 			throws IOException
 	{
+		return load( image, pair, folder, "input_folder", pairFolder, pairKey, titlePattern );
+	}
+
+	/**
+	 * Separate validation images ({@code validation_image} with its pair, or every image of {@code validation_folder} with
+	 * the file of the same name in {@code pairFolder}), or null when neither is given. Their channels must be the
+	 * training images' and they need pairs when the training images have them.
+	 */
+	public static TrainingInputs validation( final ImagePlus image, final ImagePlus pair, final Path folder, final Path pairFolder, final String pairKey,
+			final TrainingInputs training ) throws IOException
+	{
+		if ( image == null && folder == null )
+		{
+			if ( pair != null || pairFolder != null )
+				throw new IllegalArgumentException( pairKey + " is given without validation images: give validation_image or validation_folder too, or neither" );
+			return null;
+		}
+		final TrainingInputs v = load( folder == null ? image : null, folder == null ? pair : null, folder, "validation_folder", pairFolder, pairKey, "" );
+		if ( ( training.pairs == null ) != ( v.pairs == null ) )
+			throw new IllegalArgumentException( training.pairs == null ? "The validation images have targets or masks but the training images have none: leave " + pairKey + " out"
+					: "The validation images need their " + ( pairKey.contains( "mask" ) ? "masks" : "targets" ) + " as the training images have them: give " + pairKey );
+		final int c = ImageTrainingJob.channels( training.images.get( 0 ) );
+		for ( int i = 0; i < v.images.size(); i++ )
+			if ( ImageTrainingJob.channels( v.images.get( i ) ) != c )
+				throw new IllegalArgumentException( "The validation image '" + v.names.get( i ) + "' has " + ImageTrainingJob.channels( v.images.get( i ) ) + " channel(s) but the training image '"
+						+ training.names.get( 0 ) + "' has " + c + ": validate on images with the training images' channels" );
+		return v;
+	}
+
+	/** The same images without their pairs. */
+	static TrainingInputs withoutPairs( final TrainingInputs t )
+	{
+		return new TrainingInputs( t.images, null, t.names );
+	}
+
+	private static TrainingInputs load( final ImagePlus image, final ImagePlus pair, final Path folder, final String folderKey, final Path pairFolder, final String pairKey,
+			final String titlePattern ) throws IOException
+	{
 		final String pattern = titlePattern == null ? "" : titlePattern.trim();
 		if ( folder == null && pairFolder != null )
-			throw new IllegalArgumentException( pairKey + " is given without input_folder: give input_folder too (its images are matched with the " + pairKey + "'s by file name)" );
+			throw new IllegalArgumentException( pairKey + " is given without " + folderKey + ": give " + folderKey + " too (its images are matched with the " + pairKey + "'s by file name)" );
 		final List< ImagePlus > images = new ArrayList<>(), pairs = new ArrayList<>();
 		final List< String > names = new ArrayList<>();
 		if ( folder != null )
 		{
-			for ( final Path file : FolderProcessor.imageFiles( folder, "input_folder" ) )
+			for ( final Path file : FolderProcessor.imageFiles( folder, folderKey ) )
 			{
 				final String name = file.getFileName().toString();
 				if ( !pattern.isEmpty() && !glob( pattern ).matcher( name ).matches() )
 					continue;
-				images.add( open( file, "input_folder" ) );
+				images.add( open( file, folderKey ) );
 				names.add( name );
 				if ( pairFolder != null )
-					pairs.add( open( pairOf( file, pairFolder, pairKey ), pairKey ) );
+					pairs.add( open( pairOf( file, folderKey, pairFolder, pairKey ), pairKey ) );
 			}
 			if ( images.isEmpty() )
-				throw new IllegalArgumentException( "No file name in input_folder " + folder + " matches title_pattern=" + pattern + ": check the pattern (e.g. *.tif, noisy*)" );
+				throw new IllegalArgumentException( "No file name in " + folderKey + " " + folder + " matches title_pattern=" + pattern + ": check the pattern (e.g. *.tif, noisy*)" );
 		}
 		else if ( !pattern.isEmpty() )
 		{
@@ -110,7 +148,7 @@ public final class TrainingInputs
 			if ( pair != null )
 				pairs.add( pair );
 		}
-		checkChannels( images, names, folder == null ? "" : " in input_folder" );
+		checkChannels( images, names, folder == null ? "" : " in " + folderKey );
 		return new TrainingInputs( images, pairs.isEmpty() ? null : pairs, names );
 	}
 
@@ -138,7 +176,7 @@ public final class TrainingInputs
 	}
 
 	/** The file of {@code image}'s name in {@code pairFolder}, else one of the same name with another image extension, else an error naming the image. */
-	static Path pairOf( final Path image, final Path pairFolder, final String pairKey ) throws IOException
+	static Path pairOf( final Path image, final String folderKey, final Path pairFolder, final String pairKey ) throws IOException
 	{
 		final String name = image.getFileName().toString();
 		final Path same = pairFolder.resolve( name );
@@ -148,8 +186,8 @@ public final class TrainingInputs
 		for ( final Path p : FolderProcessor.imageFiles( pairFolder, pairKey ) )
 			if ( base( p.getFileName().toString() ).equals( base ) )
 				return p;
-		throw new IllegalArgumentException( "No file for '" + name + "' in " + pairKey + " " + pairFolder + ": give every image of input_folder a "
-				+ ( pairKey.startsWith( "mask" ) ? "mask" : "target" ) + " of the same file name there (or move '" + name + "' out of input_folder)" );
+		throw new IllegalArgumentException( "No file for '" + name + "' in " + pairKey + " " + pairFolder + ": give every image of " + folderKey + " a "
+				+ ( pairKey.contains( "mask" ) ? "mask" : "target" ) + " of the same file name there (or move '" + name + "' out of " + folderKey + ")" );
 	}
 
 	private static String base( final String name )

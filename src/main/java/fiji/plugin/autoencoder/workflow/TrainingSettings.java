@@ -59,6 +59,9 @@ public final class TrainingSettings
 	/** Train on every open image whose title matches this glob, or with {@link #inputFolder} on its files whose names match (key {@code title_pattern}); empty: none. */
 	public String titlePattern = "";
 
+	/** Validate on every image of this folder (key {@code validation_folder}; paired modes: targets in {@link #validationTargetFolder}), or null. */
+	public Path validationFolder, validationTargetFolder;
+
 	/** After {@link #run} of a denoiser: its PSNR gain over the best Gaussian blur ({@code denoise.DenoiseQuality}), else null. */
 	public fiji.plugin.autoencoder.denoise.GainEstimate.Result quality;
 
@@ -89,6 +92,22 @@ public final class TrainingSettings
 		if ( inputFolder != null && paired && targetFolder == null )
 			throw new IllegalArgumentException( "Mode '" + mode + "' with input_folder needs target_folder (the clean images, matched by file name)" );
 		return TrainingInputs.of( input, paired ? target : null, inputFolder, paired ? targetFolder : null, "target_folder", titlePattern );
+	}
+
+	/**
+	 * Gives {@code job} separate validation images: {@code image} (and {@code target}) or those of {@link #validationFolder};
+	 * nothing when neither is given. Refused when their channels differ from the training images' ({@link TrainingInputs#validation}).
+	 */
+	public void validation( final ImageTrainingJob job, final ImagePlus image, final ImagePlus target, final TrainingInputs training ) throws IOException
+	{
+		final boolean paired = TrainingMode.of( mode ).needsTargets();
+		final TrainingInputs v = TrainingInputs.validation( image, paired ? target : null, validationFolder, paired ? validationTargetFolder : null,
+				validationFolder != null ? "validation_target_folder" : "validation_target", paired ? training : TrainingInputs.withoutPairs( training ) );
+		if ( v != null )
+		{
+			job.validationInputs = v.images;
+			job.validationTargets = v.pairs;
+		}
 	}
 
 	/** {@link #job(ImagePlus, ImagePlus, Path)} on several images (sizes may differ, channel counts not), with one target each in paired modes. */
