@@ -144,6 +144,15 @@ public final class Settings
 	public static final Setting FLIP_AVERAGING = Setting.flag( "flip_averaging", "Average 4 flips (4x the time)", SegmenterPrediction.FLIP_AVERAGING,
 			"Also predict the image flipped and average the probabilities" );
 
+	// -- Inspect --
+
+	public static final Setting ITEM_COUNT = Setting.integer( "count", "Number of items", 10, 1, "Items (slices or files) shown in the montage" );
+
+	public static final Setting GAP = Setting.integer( "gap", "Gap (pixels)", 1, 0, "Space between the montage's tiles" );
+
+	public static final Setting NOISE_SIGMA = Setting.number( "noise_sigma", "Noise sigma (0: plain reconstruction)", 0, 0.0,
+			"Add Gaussian noise of this sigma to the items first (a denoising montage)" );
+
 	// -- the operations --
 
 	public static final List< Setting > TRAIN = list( MODE, NOISE, INPUT_FOLDER.withLabel( "Input folder (optional: train on all its images)" ), TARGET_FOLDER, TITLE_PATTERN, VALIDATION_FOLDER, VALIDATION_TARGET_FOLDER, MODEL_FILE, RESUME, OVERWRITE, EPOCHS, PATCHES_PER_EPOCH, PATCH_SIZE, BATCH_SIZE, VALIDATION_FRACTION, PATIENCE,
@@ -176,6 +185,16 @@ public final class Settings
 
 	/** The Inspect entries of plain macros (Model Summary, Loss Curves): a model file in, text, CSV and PNG into a folder. */
 	public static final List< Setting > INSPECT = list( MODEL_FILE, OUTPUT_FOLDER );
+
+	/** Inspect > Encode to Table: the codes of the items (input image slices or input_folder files) as codes.csv in output_folder (the commands' old key save_folder is still accepted). */
+	public static final List< Setting > ENCODE_TO_TABLE = list( MODEL_FILE, INPUT_FOLDER, BATCH_SIZE.withDefault( fiji.plugin.autoencoder.features.CodeTable.DEFAULT_BATCH ), OUTPUT_FOLDER,
+			THREADS );
+
+	/** Inspect > PCA Plot: pca-2d.png, pca-3d.png, pca-coordinates.csv and pca-variance.csv in output_folder. */
+	public static final List< Setting > PCA_PLOT = list( MODEL_FILE, INPUT_FOLDER, OUTPUT_FOLDER, THREADS );
+
+	/** Inspect > Reconstruction Montage: montage.png (denoising-montage.png with noise_sigma) in output_folder. */
+	public static final List< Setting > RECONSTRUCTION_MONTAGE = list( MODEL_FILE, INPUT_FOLDER, ITEM_COUNT, GAP, NOISE_SIGMA, OUTPUT_FOLDER, THREADS );
 
 	/** The setting {@code key} of an operation. */
 	public static Setting of( final List< Setting > operation, final String key )
