@@ -15,6 +15,7 @@ import fiji.plugin.autoencoder.train.TrainingListener;
 import fiji.plugin.autoencoder.ui.TrainingMonitor;
 import fiji.plugin.autoencoder.workflow.Settings;
 import fiji.plugin.autoencoder.workflow.TrainingInputs;
+import fiji.plugin.autoencoder.workflow.TrainingPictures;
 import fiji.plugin.autoencoder.workflow.TrainingSettings;
 import ij.ImagePlus;
 
@@ -162,6 +163,8 @@ public class TrainAutoencoderCommand extends ContextCommand
 			{
 				final ImageTrainingJob.Result r = settings.run( job, images.images, images.pairs, monitor != null ? both( monitor, logLines ) : logLines, progress );
 				result = r.training.message + " Saved " + r.modelFile;
+				if ( monitor == null && TrainingPictures.headless() )
+					log.info( "Train Autoencoder: " + TrainingPictures.lossCurvesNote( r.history, r.modelFile, mode ) );
 				final String drawn = images.patchesDrawn( r.patchesPerImage );
 				if ( !drawn.isEmpty() )
 				{

@@ -140,6 +140,8 @@ public class TrainSegmenterCommand extends ContextCommand
 			final SegmenterTrainer.Result r = SegmenterTrainer.train( s, images.images, images.pairs, v == null ? null : v.images, v == null ? null : v.pairs,
 					Commands.writableTarget( model_file, "model_file" ), new Trainer().cancelledBy( progress ), new LogListener( log::info, status ) );
 			log.info( "Train Segmenter: " + ( result = r.message() ) );
+			if ( fiji.plugin.autoencoder.workflow.TrainingPictures.headless() )
+				log.info( "Train Segmenter: " + fiji.plugin.autoencoder.workflow.TrainingPictures.lossCurvesNote( r.history, r.modelFile, "segmenter" ) );
 		}
 		catch ( final Exception e )
 		{

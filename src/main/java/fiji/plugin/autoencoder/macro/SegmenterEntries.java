@@ -83,6 +83,7 @@ public final class SegmenterEntries
 				throw new IllegalStateException( "the training never improved on its starting weights, so " + r.modelFile + " holds an untrained model: "
 						+ "check the image and mask, lower learning_rate, or train more epochs or patches_per_epoch" );
 			IJ.log( "Autoencoder: train segmenter: " + msg );
+			IJ.log( "Autoencoder: train segmenter: " + fiji.plugin.autoencoder.workflow.TrainingPictures.lossCurvesNote( r.history, r.modelFile, "segmenter" ) );
 			return msg;
 		}
 		catch ( final Exception e )
@@ -124,6 +125,8 @@ public final class SegmenterEntries
 			final Segmentation seg = SegmenterPrediction.segment( model, input, threshold, minSize, prior ? SegmenterInfo.of( model ).prior : null,
 					o.bool( "flip_averaging", Settings.of( op, "flip_averaging" ).defaultFlag() ), tiles( o ), BatchProgress.forMacro( "segment image" ) );
 			ImageEntries.showOrWrite( seg, input, o.string( "output_folder", "" ), "probability" );
+			if ( o.bool( "overlay", Settings.of( op, "overlay" ).defaultFlag() ) )
+				ImageEntries.showOrWriteOverlay( fiji.plugin.autoencoder.segment.Outlines.overlay( input, seg.labels ), input, o.string( "output_folder", "" ) );
 			IJ.log( "Autoencoder: segment image: " + seg.summary() );
 			return Integer.toString( seg.objectCount );
 		}

@@ -71,6 +71,7 @@ public final class TrainEntry
 			final String drawn = images.patchesDrawn( r.patchesPerImage );
 			final String msg = r.training.message + " Saved " + r.modelFile + ( drawn.isEmpty() ? "" : " " + drawn );
 			IJ.log( "Autoencoder: " + msg );
+			IJ.log( "Autoencoder: " + fiji.plugin.autoencoder.workflow.TrainingPictures.lossCurvesNote( r.history, r.modelFile, settings.mode ) );
 			if ( r.training.bestEpoch == 0 && !settings.resume && r.training.reason != Trainer.StopReason.CANCELLED )
 				throw new IllegalStateException( "the training never improved on its starting weights, so " + r.modelFile + " holds an untrained model: "
 						+ "check the image (is there structure to learn?), lower learning_rate, or train more epochs or patches_per_epoch" );

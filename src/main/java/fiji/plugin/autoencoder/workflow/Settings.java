@@ -141,6 +141,9 @@ public final class Settings
 	public static final Setting OBJECT_PRIOR = Setting.flag( "object_prior", "Object prior from the training masks", true,
 			"Keep only the most probable object of a class that had one per training mask, drop objects under half the smallest training object, fill holes" );
 
+	public static final Setting OVERLAY = Setting.flag( "overlay", "Overlay: outlines on the image", false,
+			"Also make the image with every object's outline in yellow (macros with output_folder: <name>-overlay.png, a TIFF for stacks)" );
+
 	public static final Setting FLIP_AVERAGING = Setting.flag( "flip_averaging", "Average 4 flips (4x the time)", SegmenterPrediction.FLIP_AVERAGING,
 			"Also predict the image flipped and average the probabilities" );
 
@@ -178,7 +181,7 @@ public final class Settings
 			THREADS );
 
 	/** Segment Image: a model from Train Segmenter on one image. */
-	public static final List< Setting > SEGMENT_IMAGE = list( MODEL_FILE, THRESHOLD, MIN_SIZE.withDefault( 0 ), OBJECT_PRIOR, FLIP_AVERAGING, TILE_SIZE, THREADS );
+	public static final List< Setting > SEGMENT_IMAGE = list( MODEL_FILE, THRESHOLD, MIN_SIZE.withDefault( 0 ), OBJECT_PRIOR, FLIP_AVERAGING, OVERLAY, TILE_SIZE, THREADS );
 
 	/** Reconstruct Image: the autoencoder's output, 32-bit by default. */
 	public static final List< Setting > RECONSTRUCT = list( MODEL_FILE, OUTPUT_TYPE.withDefault( "32-bit" ), TILE_SIZE, THREADS );

@@ -76,7 +76,22 @@ class TrainFromFoldersTest
 			// one image per draw would give each a third: the smallest and largest are far from it
 			assertTrue( n[ 0 ] / ( double ) total < 0.2 && n[ 2 ] / ( double ) total > 0.5, result );
 			assertTrue( Files.isRegularFile( model ) );
+			// headless: the loss curves next to the model file, the plot of the history it holds
+			final ImagePlus png = ij.IJ.openImage( dir.resolve( "folder-loss-curves.png" ).toString() );
+			assertTrue( png != null, "folder-loss-curves.png next to the model" );
+			try ( fiji.plugin.autoencoder.io.ModelFile.Loaded loaded = fiji.plugin.autoencoder.io.ModelFile.load( model, 1 ) )
+			{
+				final ImagePlus expected = fiji.plugin.autoencoder.features.LossCurves.plot(
+						fiji.plugin.autoencoder.train.History.fromJson( loaded.extras().get( fiji.plugin.autoencoder.io.ModelFile.HISTORY ) ), "Conv autoencoder" ).getImagePlus();
+				org.junit.jupiter.api.Assertions.assertArrayEquals( rgb( expected ), rgb( png ), "the PNG is the plot of the model file's history" );
+			}
 		}
+	}
+
+	/** RGB values without alpha. */
+	static int[] rgb( final ImagePlus imp )
+	{
+		return java.util.Arrays.stream( ( int[] ) imp.getProcessor().convertToRGB().getPixels() ).map( v -> v & 0xFFFFFF ).toArray();
 	}
 
 	@Test
