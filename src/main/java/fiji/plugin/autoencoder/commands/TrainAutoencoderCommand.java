@@ -72,6 +72,13 @@ public class TrainAutoencoderCommand extends ContextCommand
 			+ "channels becomes 30 photons, so a pixel at a tenth of it gets 3), poisson-gaussian:peak=30,sigma=2 (plus camera read noise of sigma 2 grey values); see the README for camera gain and offset" )
 	private String noise = Settings.of( Settings.TRAIN, "noise" ).defaultValue;
 
+	@Parameter( label = "Dimensions", choices = { "2D", "3D", "Automatic" }, persist = false,
+			description = "2D: one network on every slice; 3D: a volume network on z-stacks (Denoise modes; each stack needs at least patch_depth slices); Automatic: 3D for stacks that deep, else 2D" )
+	private String dimensions = Settings.of( Settings.TRAIN, "dimensions" ).defaultValue;
+
+	@Parameter( label = "Patch depth (3D, slices)", min = "4", persist = false, description = "z-slices of a 3D training patch (a multiple of 4)" )
+	private int patch_depth = Settings.of( Settings.TRAIN, "patch_depth" ).defaultInt();
+
 	@Parameter( label = "Model file", style = "save" )
 	private File model_file;
 
@@ -149,6 +156,8 @@ public class TrainAutoencoderCommand extends ContextCommand
 			settings.threads = threads;
 			settings.minutes = minutes;
 			settings.channels = channels;
+			settings.dimensions = dimensions;
+			settings.patchDepth = patch_depth;
 			settings.inputFolder = input_folder == null ? null : Commands.existingFolder( input_folder, "input_folder" );
 			settings.targetFolder = target_folder == null ? null : Commands.existingFolder( target_folder, "target_folder" );
 			settings.titlePattern = title_pattern == null ? "" : title_pattern;

@@ -49,6 +49,8 @@ public final class TrainEntry
 			settings.threads = threads( o );
 			settings.minutes = o.number( "minutes", 0, 0, "5" );
 			settings.channels = o.string( "channels", settings.channels );
+			settings.dimensions = o.choice( "dimensions", settings.dimensions, TrainingSettings.DIMENSION_CHOICES );
+			settings.patchDepth = o.integer( "patch_depth", settings.patchDepth, 4 );
 			settings.inputFolder = o.has( "input_folder" ) ? o.path( "input_folder" ) : null;
 			settings.targetFolder = o.has( "target_folder" ) ? o.path( "target_folder" ) : null;
 			settings.titlePattern = o.string( "title_pattern", "" );

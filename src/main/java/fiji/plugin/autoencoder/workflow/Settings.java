@@ -92,6 +92,11 @@ public final class Settings
 
 	public static final Setting VALIDATION_MASK_FOLDER = Setting.folder( "validation_mask_folder", "Validation mask folder", "The mask of each validation_folder image: the file of the same name" );
 
+	public static final Setting DIMENSIONS = Setting.choice( "dimensions", "Dimensions", TrainingSettings.DIMENSIONS_2D, TrainingSettings.DIMENSION_CHOICES,
+			"2D: one network on every slice; 3D: a volume network on z-stacks (Denoise modes; each stack needs at least patch_depth slices); Automatic: 3D for stacks that deep, else 2D" );
+
+	public static final Setting PATCH_DEPTH = Setting.integer( "patch_depth", "Patch depth (3D, slices)", TrainingSettings.PATCH_DEPTH, 4, "z-slices of a 3D training patch (a multiple of 4)" );
+
 	public static final Setting TITLE_PATTERN = Setting.text( "title_pattern", "Train on open images whose title matches (e.g. noisy*; empty: the chosen image)", "",
 			"Every open image whose title matches this pattern (* any text, ? one character); with input_folder, its files whose names match" );
 
@@ -158,7 +163,7 @@ public final class Settings
 
 	// -- the operations --
 
-	public static final List< Setting > TRAIN = list( MODE, NOISE, INPUT_FOLDER.withLabel( "Input folder (optional: train on all its images)" ), TARGET_FOLDER, TITLE_PATTERN, VALIDATION_FOLDER, VALIDATION_TARGET_FOLDER, MODEL_FILE, RESUME, OVERWRITE, EPOCHS, PATCHES_PER_EPOCH, PATCH_SIZE, BATCH_SIZE, VALIDATION_FRACTION, PATIENCE,
+	public static final List< Setting > TRAIN = list( MODE, NOISE, INPUT_FOLDER.withLabel( "Input folder (optional: train on all its images)" ), TARGET_FOLDER, TITLE_PATTERN, VALIDATION_FOLDER, VALIDATION_TARGET_FOLDER, DIMENSIONS, PATCH_DEPTH, MODEL_FILE, RESUME, OVERWRITE, EPOCHS, PATCHES_PER_EPOCH, PATCH_SIZE, BATCH_SIZE, VALIDATION_FRACTION, PATIENCE,
 			LEARNING_RATE, L2, MINUTES, CHANNELS, SEED, THREADS );
 
 	public static final List< Setting > DENOISE = list( MODEL_FILE, OUTPUT_TYPE, TILE_SIZE, AVERAGE_ORIENTATIONS.withDefault( Denoiser.AVERAGE_ORIENTATIONS ), NORMALIZATION, SUFFIX, THREADS );
