@@ -184,6 +184,35 @@ class TrainFromFoldersTest
 		assertEquals( dice[ 0 ], dice[ 1 ], 0.02, "folders against the stack" );
 	}
 
+	/** Continue training from the menu on a folder: the history goes on from the file's epochs, and the other folder's images are sampled. */
+	@Test
+	void continueTrainingOnAnotherFolderKeepsTheHistory() throws Exception
+	{
+		final Path first = Files.createDirectories( dir.resolve( "first" ) ), more = Files.createDirectories( dir.resolve( "more" ) );
+		crop( first, "a.tif", 0, 0, 64 );
+		crop( first, "b.tif", 64, 64, 96 );
+		crop( more, "c.tif", 200, 200, 80 );
+		crop( more, "d.tif", 300, 100, 112 );
+		final Path model = dir.resolve( "go-on.aemodel.zip" );
+		try ( Context context = new Context() )
+		{
+			final CommandService cs = context.service( CommandService.class );
+			CommandModule m = cs.run( TrainAutoencoderCommand.class, true, "input_folder", first.toFile(), "mode", "Conv autoencoder", "model_file", model.toFile(), "epochs", 2,
+					"patches_per_epoch", 128, "patch_size", 32, "batch_size", 16, "patience", 0, "show_plot", false ).get();
+			assertFalse( m.isCanceled(), m.getCancelReason() );
+			final double[] before = validationLosses( model );
+			m = cs.run( TrainAutoencoderCommand.class, true, "input_folder", more.toFile(), "mode", "Conv autoencoder", "model_file", model.toFile(), "resume", true, "epochs", 2,
+					"patches_per_epoch", 128, "patch_size", 32, "batch_size", 16, "patience", 0, "show_plot", false ).get();
+			assertFalse( m.isCanceled(), m.getCancelReason() );
+			final String result = ( String ) m.getOutput( "result" );
+			assertTrue( result.matches( "(?s).*Patches drawn per image: c.tif \\d+, d.tif \\d+\\..*" ), result );
+			final double[] after = validationLosses( model );
+			assertEquals( 4, after.length, "2 epochs on the first folder, 2 more on the second" );
+			assertEquals( before[ 0 ], after[ 0 ], 0, "the first epochs are kept as they were" );
+			assertEquals( before[ 1 ], after[ 1 ], 0 );
+		}
+	}
+
 	/** The validation losses of a model file's history. */
 	private static double[] validationLosses( final Path model ) throws Exception
 	{
