@@ -123,6 +123,26 @@ class TrainFromFoldersTest
 			assertTrue( m.isCanceled() && m.getCancelReason().contains( "needs target_folder" ), m.getCancelReason() );
 			assertFalse( Files.exists( model ), "nothing written" );
 		}
+		// the same checks from a plain macro and from the command line (train --input <folder>)
+		final String macro = fiji.plugin.autoencoder.MacroCalls.train( "input_folder=[" + in + "] mode=[Conv autoencoder] model_file=[" + model + "]" );
+		assertTrue( macro.startsWith( "error:" ) && macro.contains( "'c-colour.tif' in input_folder has 3 channel(s)" ), macro );
+		final String seg = fiji.plugin.autoencoder.MacroCalls.trainSegmenter( "input_folder=[" + in + "] mask_folder=[" + masks + "] model_file=[" + model + "]" );
+		assertTrue( seg.startsWith( "error:" ) && seg.contains( "No file for 'b.tif' in mask_folder" ), seg );
+		final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+		final java.io.PrintStream old = System.err;
+		System.setErr( new java.io.PrintStream( err, true, "UTF-8" ) );
+		final int exit;
+		try
+		{
+			exit = fiji.plugin.autoencoder.cli.Main.run( "train", "--input", in.toString(), "--mode", "Conv autoencoder", "--model", model.toString() );
+		}
+		finally
+		{
+			System.setErr( old );
+		}
+		assertEquals( 1, exit );
+		assertTrue( err.toString( "UTF-8" ).contains( "'c-colour.tif' in input_folder has 3 channel(s)" ), err.toString( "UTF-8" ) );
+		assertFalse( Files.exists( model ), "nothing written" );
 		String e = assertThrows( IllegalArgumentException.class, () -> TrainingInputs.of( null, null, in, null, "target_folder", "z*" ) ).getMessage();
 		assertTrue( e.contains( "No file name in input_folder" ) && e.contains( "title_pattern=z*" ), e );
 		e = assertThrows( IllegalArgumentException.class, () -> TrainingInputs.of( null, null, null, masks, "target_folder", "" ) ).getMessage();
