@@ -41,6 +41,10 @@ public class TrainSegmenterCommand extends ContextCommand
 			description = "Every image of this folder (sizes may differ, channel counts not), each with its mask in the mask folder" )
 	private File input_folder;
 
+	@Parameter( label = "Train on open images whose title matches (e.g. noisy*; empty: the chosen image)", required = false, persist = false,
+			description = "Every open image whose title matches this pattern (* any text, ? one character), with the mask of its title in mask_folder; with input_folder, its files whose names match" )
+	private String title_pattern = Settings.of( Settings.TRAIN_SEGMENTER, "title_pattern" ).defaultValue;
+
 	@Parameter( label = "Mask folder (with the input folder)", style = "directory", required = false, persist = false,
 			description = "The mask of each input_folder image: the file of the same name" )
 	private File mask_folder;
@@ -131,8 +135,10 @@ public class TrainSegmenterCommand extends ContextCommand
 			s.overwrite = overwrite;
 			s.threads = Commands.threads( threads );
 			TrainingSettings.check( epochs, learning_rate );
-			final TrainingInputs images = TrainingInputs.segmenter( input_folder == null ? Commands.image( input ) : null, mask,
-					input_folder == null ? null : Commands.existingFolder( input_folder, "input_folder" ), mask_folder == null ? null : Commands.existingFolder( mask_folder, "mask_folder" ) );
+			final boolean pattern = title_pattern != null && !title_pattern.trim().isEmpty();
+			final TrainingInputs images = TrainingInputs.segmenter( input_folder == null && !pattern ? Commands.image( input ) : null, mask,
+					input_folder == null ? null : Commands.existingFolder( input_folder, "input_folder" ), mask_folder == null ? null : Commands.existingFolder( mask_folder, "mask_folder" ),
+					title_pattern );
 			final TrainingInputs v = TrainingInputs.validation( validation_image, validation_mask,
 					validation_folder == null ? null : Commands.existingFolder( validation_folder, "validation_folder" ),
 					validation_mask_folder == null ? null : Commands.existingFolder( validation_mask_folder, "validation_mask_folder" ),

@@ -59,12 +59,13 @@ public final class SegmenterEntries
 			s.threads = threads( o );
 			TrainingSettings.check( s.epochs, s.learningRate );
 			final Path model = o.path( "model_file" );
-			final boolean folder = o.has( "input_folder" );
+			final boolean folder = o.has( "input_folder" ) || !o.string( "title_pattern", "" ).trim().isEmpty();
 			final ImagePlus input = folder ? null : image( o, "input" );
 			if ( !folder && !o.has( "mask" ) )
 				throw new IllegalArgumentException( "Missing mask=<path> (0 = background; one foreground value, or classes 1..K), or give input_folder= and mask_folder=" );
 			final ImagePlus mask = folder ? null : image( o, "mask" );
-			final TrainingInputs images = TrainingInputs.segmenter( input, mask, folder ? o.path( "input_folder" ) : null, o.has( "mask_folder" ) ? o.path( "mask_folder" ) : null );
+			final TrainingInputs images = TrainingInputs.segmenter( input, mask, o.has( "input_folder" ) ? o.path( "input_folder" ) : null,
+					o.has( "mask_folder" ) ? o.path( "mask_folder" ) : null, o.string( "title_pattern", "" ) );
 			final TrainingInputs v = TrainingInputs.validation( o.has( "validation_image" ) ? image( o, "validation_image" ) : null,
 					o.has( "validation_mask" ) ? image( o, "validation_mask" ) : null, o.has( "validation_folder" ) ? o.path( "validation_folder" ) : null,
 					o.has( "validation_mask_folder" ) ? o.path( "validation_mask_folder" ) : null, o.has( "validation_folder" ) ? "validation_mask_folder" : "validation_mask", images );

@@ -179,7 +179,7 @@ public final class Settings
 			SMOOTHING_SIGMA.withDefault( 0 ), SMOOTH_SIGNED, MIN_SIZE, SEED_THRESHOLD, NORMAL_IMAGE, SEED_FALSE_POSITIVE_RATE, SHARD_INDEX, SHARD_COUNT, TILE_SIZE, AVERAGE_ORIENTATIONS, THREADS );
 
 	/** Train Segmenter (images: input, mask, validation_image, validation_mask; or input_folder with mask_folder). */
-	public static final List< Setting > TRAIN_SEGMENTER = list( INPUT_FOLDER.withLabel( "Input folder (optional: train on all its images)" ), MASK_FOLDER, VALIDATION_FOLDER, VALIDATION_MASK_FOLDER, MODEL_FILE, OVERWRITE, LOSS, CLASSES, SCALE, EPOCHS.withDefault( SegmenterSettings.EPOCHS ),
+	public static final List< Setting > TRAIN_SEGMENTER = list( INPUT_FOLDER.withLabel( "Input folder (optional: train on all its images)" ), MASK_FOLDER, TITLE_PATTERN, VALIDATION_FOLDER, VALIDATION_MASK_FOLDER, MODEL_FILE, OVERWRITE, LOSS, CLASSES, SCALE, EPOCHS.withDefault( SegmenterSettings.EPOCHS ),
 			MINUTES.withDefault( SegmenterSettings.MINUTES ), PATCHES_PER_EPOCH.withDefault( SegmenterSettings.PATCHES_PER_EPOCH ), PATCH_SIZE.withDefault( SegmenterSettings.PATCH_SIZE ),
 			BATCH_SIZE.withDefault( SegmenterSettings.BATCH_SIZE ), LEARNING_RATE.withDefault( SegmenterSettings.LEARNING_RATE ),
 			VALIDATION_FRACTION.withDefault( SegmenterSettings.VALIDATION_FRACTION ), PATIENCE.withDefault( SegmenterSettings.PATIENCE ), SEED.withDefault( ( int ) SegmenterSettings.SEED ),

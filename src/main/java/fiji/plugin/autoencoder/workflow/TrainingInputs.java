@@ -101,7 +101,7 @@ public final class TrainingInputs
 			final String titlePattern ) throws IOException
 	{
 		final String pattern = titlePattern == null ? "" : titlePattern.trim();
-		if ( folder == null && pairFolder != null )
+		if ( folder == null && pattern.isEmpty() && pairFolder != null )
 			throw new IllegalArgumentException( pairKey + " is given without " + folderKey + ": give " + folderKey + " too (its images are matched with the " + pairKey + "'s by file name)" );
 		final List< ImagePlus > images = new ArrayList<>(), pairs = new ArrayList<>();
 		final List< String > names = new ArrayList<>();
@@ -131,13 +131,15 @@ public final class TrainingInputs
 					{
 						images.add( imp );
 						names.add( imp.getTitle() );
+						if ( pairFolder != null ) // the file of the image's title
+							pairs.add( open( pairOf( java.nio.file.Paths.get( imp.getTitle() ), "the open images of title_pattern", pairFolder, pairKey ), pairKey ) );
 					}
 				}
 			if ( images.isEmpty() )
 				throw new IllegalArgumentException( "No open image's title matches title_pattern=" + pattern + ": open the images, or check the pattern (e.g. noisy*, *.tif)" );
 			if ( pair != null )
-				throw new IllegalArgumentException( "title_pattern picks several open images, but a single target or mask is given: train from input_folder with " + pairKey
-						+ " (matched by file name) instead" );
+				throw new IllegalArgumentException( "title_pattern picks several open images, but a single target or mask is given: give " + pairKey
+						+ " (the file of each image's title) instead" );
 		}
 		else
 		{
@@ -152,14 +154,18 @@ public final class TrainingInputs
 		return new TrainingInputs( images, pairs.isEmpty() ? null : pairs, names );
 	}
 
-	/** Train Segmenter's images and masks: {@code image} and {@code mask}, or every image of {@code folder} with the mask of the same name in {@code maskFolder}. */
-	public static TrainingInputs segmenter( final ImagePlus image, final ImagePlus mask, final Path folder, final Path maskFolder ) throws IOException
+	/**
+	 * Train Segmenter's images and masks: {@code image} and {@code mask}, or every image of {@code folder} (or every open image
+	 * whose title matches {@code titlePattern}) with the mask of the same (file) name in {@code maskFolder}.
+	 */
+	public static TrainingInputs segmenter( final ImagePlus image, final ImagePlus mask, final Path folder, final Path maskFolder, final String titlePattern ) throws IOException
 	{
-		if ( folder != null && maskFolder == null )
-			throw new IllegalArgumentException( "input_folder needs mask_folder: the mask of each image, a file of the same name" );
-		if ( folder == null && image != null && mask == null )
+		final boolean many = folder != null || titlePattern != null && !titlePattern.trim().isEmpty();
+		if ( many && maskFolder == null )
+			throw new IllegalArgumentException( ( folder != null ? "input_folder" : "title_pattern" ) + " needs mask_folder: the mask of each image, a file of the same name" );
+		if ( !many && image != null && mask == null )
 			throw new IllegalArgumentException( "No mask given: choose the mask of the training image (0 = background; one foreground value, or classes 1..K), or give input_folder and mask_folder" );
-		return of( folder == null ? image : null, folder == null ? mask : null, folder, maskFolder, "mask_folder", "" );
+		return of( many ? null : image, many ? null : mask, folder, maskFolder, "mask_folder", titlePattern );
 	}
 
 	/** The channel counts of the images agree; otherwise an error naming the first image that differs. */

@@ -102,9 +102,10 @@ public final class TrainingSettings
 	public TrainingInputs inputs( final ImagePlus input, final ImagePlus target ) throws IOException
 	{
 		final boolean paired = TrainingMode.of( mode ).needsTargets();
-		if ( inputFolder != null && paired && targetFolder == null )
-			throw new IllegalArgumentException( "Mode '" + mode + "' with input_folder needs target_folder (the clean images, matched by file name)" );
-		return TrainingInputs.of( input, paired ? target : null, inputFolder, paired ? targetFolder : null, "target_folder", titlePattern );
+		if ( ( inputFolder != null || titlePattern != null && !titlePattern.trim().isEmpty() ) && paired && targetFolder == null )
+			throw new IllegalArgumentException( "Mode '" + mode + "' with " + ( inputFolder != null ? "input_folder" : "title_pattern" ) + " needs target_folder (the clean images, matched by file name)" );
+		final boolean one = inputFolder == null && ( titlePattern == null || titlePattern.trim().isEmpty() );
+		return TrainingInputs.of( input, paired && one ? target : null, inputFolder, paired ? targetFolder : null, "target_folder", titlePattern );
 	}
 
 	/**

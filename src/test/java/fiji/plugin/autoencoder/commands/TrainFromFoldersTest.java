@@ -1,5 +1,6 @@
 package fiji.plugin.autoencoder.commands;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -230,6 +231,41 @@ class TrainFromFoldersTest
 			assertEquals( 4, after.length, "2 epochs on the first folder, 2 more on the second" );
 			assertEquals( before[ 0 ], after[ 0 ], 0, "the first epochs are kept as they were" );
 			assertEquals( before[ 1 ], after[ 1 ], 0 );
+		}
+	}
+
+	/** title_pattern picks open images by title (here batch-mode images, as in a macro), each with the mask of its title from mask_folder. */
+	@Test
+	void aTitlePatternPicksOpenImagesWithTheirMasks() throws Exception
+	{
+		final Path masks = Files.createDirectories( dir.resolve( "masks" ) );
+		final ImagePlus[] a = disks( 64, 64, 7 ), b = disks( 80, 72, 8 );
+		final ImagePlus one = new ImagePlus( "cells-1.tif", a[ 0 ].getProcessor() ), two = new ImagePlus( "cells-2.tif", b[ 0 ].getProcessor() ),
+				other = new ImagePlus( "notes.tif", a[ 0 ].getProcessor() );
+		assertTrue( new FileSaver( a[ 1 ] ).saveAsTiff( masks.resolve( "cells-1.tif" ).toString() ) );
+		final boolean was = ij.macro.Interpreter.batchMode;
+		ij.macro.Interpreter.batchMode = true;
+		try
+		{
+			for ( final ImagePlus imp : new ImagePlus[] { one, two, other } )
+				ij.macro.Interpreter.addBatchModeImage( imp );
+			final TrainingInputs t = TrainingInputs.of( null, null, null, null, "target_folder", "cells-*" );
+			assertEquals( "[cells-1.tif, cells-2.tif]", t.names.toString() );
+			assertTrue( t.images.get( 0 ) == one && t.images.get( 1 ) == two && t.pairs == null );
+			String e = assertThrows( IllegalArgumentException.class, () -> TrainingInputs.segmenter( null, null, null, masks, "cells-*" ) ).getMessage();
+			assertTrue( e.contains( "No file for 'cells-2.tif' in mask_folder" ), e );
+			assertTrue( new FileSaver( b[ 1 ] ).saveAsTiff( masks.resolve( "cells-2.tif" ).toString() ) );
+			final TrainingInputs s = TrainingInputs.segmenter( null, null, null, masks, "cells-*" );
+			assertEquals( 2, s.pairs.size() );
+			assertArrayEquals( ( byte[] ) b[ 1 ].getProcessor().getPixels(), ( byte[] ) s.pairs.get( 1 ).getProcessor().getPixels(), "the mask of cells-2.tif" );
+			e = assertThrows( IllegalArgumentException.class, () -> TrainingInputs.segmenter( null, null, null, null, "cells-*" ) ).getMessage();
+			assertTrue( e.contains( "title_pattern needs mask_folder" ), e );
+		}
+		finally
+		{
+			for ( final ImagePlus imp : new ImagePlus[] { one, two, other } )
+				ij.macro.Interpreter.removeBatchModeImage( imp );
+			ij.macro.Interpreter.batchMode = was;
 		}
 	}
 
