@@ -160,6 +160,7 @@ public final class TrainingSettings
 			final ModelSpec s = fiji.plugin.autoencoder.model.Presets.denoiser3d( job.spec.channels );
 			s.name = job.spec.name;
 			s.weightedLoss = job.spec.weightedLoss;
+			s.skipConnections = true; // a 3D U-Net, as the 2D denoiser
 			s.learningRate = job.spec.learningRate;
 			s.l2 = job.spec.l2;
 			job.spec = s.validate();

@@ -71,6 +71,7 @@ class Train3DCommandTest
 				assertEquals( 8, spec.depth );
 				assertEquals( 16, spec.height );
 				assertTrue( spec.weightedLoss, "self-supervised: blind-spot weighted loss" );
+				assertTrue( spec.skipConnections, "a 3D U-Net" );
 			}
 			final CommandModule d = cs.run( DenoiseImageCommand.class, true, "input", volume, "model_file", model.toFile(), "average_orientations", false ).get();
 			assertFalse( d.isCanceled(), d.getCancelReason() );
