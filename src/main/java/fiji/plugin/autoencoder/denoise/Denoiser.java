@@ -38,7 +38,8 @@ public final class Denoiser
 	}
 
 	/** The denoised image: {@link ModelFileRunner#apply}. */
-	public static ImagePlus apply( final ModelFile.Loaded model, final ImagePlus input, final OutputType type, final String suffix,
+	public static ImagePlus apply( final ModelFile.Loaded model, final ImagePlus input, final OutputType type,
+			final String suffix,
 			final ImageRunner.Options options, final Progress progress )
 	{
 		return ModelFileRunner.apply( model, input, type, suffix, options, progress );

@@ -38,11 +38,13 @@ public final class ChannelsEntry
 		try
 		{
 			final JsonObject o = JsonParser.parseString( json ).getAsJsonObject();
-			return "each channel alone".equals( o.get( "mode" ).getAsString() ) ? o.get( "imageChannels" ).getAsInt() : 0;
+			return "each channel alone".equals( o.get( "mode" ).getAsString() ) ? o.get( "imageChannels" ).getAsInt()
+					: 0;
 		}
 		catch ( final RuntimeException e )
 		{
-			throw new IllegalArgumentException( "The model file's " + ENTRY + " is malformed (" + e.getMessage() + "): re-save the model file", e );
+			throw new IllegalArgumentException(
+					"The model file's " + ENTRY + " is malformed (" + e.getMessage() + "): re-save the model file", e );
 		}
 	}
 }

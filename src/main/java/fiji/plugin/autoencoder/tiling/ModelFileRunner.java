@@ -39,19 +39,24 @@ public final class ModelFileRunner
 	}
 
 	/** The model applied to {@code input}; refuses anomaly segmenters and segmenters, whose outputs are probabilities, with the command to use instead. */
-	public static ImagePlus apply( final ModelFile.Loaded model, final ImagePlus input, final OutputType type, final String suffix, final ImageRunner.Options options,
+	public static ImagePlus apply( final ModelFile.Loaded model, final ImagePlus input, final OutputType type,
+			final String suffix, final ImageRunner.Options options,
 			final Progress progress )
 	{
 		if ( model.embedded( ModelFile.RECONSTRUCTION_MODEL ) != null )
-			throw new IllegalArgumentException( "The model '" + model.model().spec().name + "' is an anomaly segmenter (it compares an image with an autoencoder's reconstruction "
+			throw new IllegalArgumentException( "The model '" + model.model().spec().name
+					+ "' is an anomaly segmenter (it compares an image with an autoencoder's reconstruction "
 					+ "and outputs anomaly probabilities): use Segment by Reconstruction with it, or denoise with a denoising model" );
 		if ( SegmentationLosses.handles( model.model().spec() ) )
-			throw new IllegalArgumentException( "The model '" + model.model().spec().name + "' is a segmenter (trained with a Dice or class loss on masks): use Segment Image with it, "
+			throw new IllegalArgumentException( "The model '" + model.model().spec().name
+					+ "' is a segmenter (trained with a Dice or class loss on masks): use Segment Image with it, "
 					+ "or denoise with a denoising model" );
-		final Normalization norm = StoredNormalization.forInput( normalization( model ), options.refitNormalization ).normalization;
+		final Normalization norm = StoredNormalization.forInput( normalization( model ),
+				options.refitNormalization ).normalization;
 		final int trainedChannels = ChannelsEntry.imageChannels( model.extras() );
 		if ( trainedChannels > 0 )
-			return ChannelwiseRunner.run( model.model(), norm, trainedChannels, input, type, suffix, options, progress );
+			return ChannelwiseRunner.run( model.model(), norm, trainedChannels, input, type, suffix, options,
+					progress );
 		return ImageRunner.run( model.model(), norm, input, type, suffix, true, options, progress );
 	}
 

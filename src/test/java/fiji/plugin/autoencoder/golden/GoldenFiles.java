@@ -44,11 +44,14 @@ final class GoldenFiles
 	/** The committed files (tests run in the project root). */
 	static final Path DIR = Paths.get( "src/test/resources/golden" );
 
-	static final String INPUT = "input.tif", DENOISER = "denoiser.aemodel.zip", DETECTOR = "detector.aemodel.zip", SEGMENTER = "segmenter.aemodel.zip";
+	static final String INPUT = "input.tif", DENOISER = "denoiser.aemodel.zip", DETECTOR = "detector.aemodel.zip",
+			SEGMENTER = "segmenter.aemodel.zip";
 
 	/** The outputs {@link #run} writes, compared with {@code expected/}. */
-	static final List< String > OUTPUTS = List.of( "denoised.tif", "reconstructed.tif", "anomaly/input-anomaly.tif", "anomaly/input-mask.tif", "anomaly/input-labels.tif",
-			"anomaly/input-objects.csv", "segment/input-probability.tif", "segment/input-mask.tif", "segment/input-labels.tif", "segment/input-objects.csv",
+	static final List< String > OUTPUTS = List.of( "denoised.tif", "reconstructed.tif", "anomaly/input-anomaly.tif",
+			"anomaly/input-mask.tif", "anomaly/input-labels.tif",
+			"anomaly/input-objects.csv", "segment/input-probability.tif", "segment/input-mask.tif",
+			"segment/input-labels.tif", "segment/input-objects.csv",
 			"inspect/model-summary.txt", "inspect/loss-curves.csv", "bioimageio.tif" );
 
 	/**
@@ -59,15 +62,20 @@ final class GoldenFiles
 	static void run( final Path dir, final Path out ) throws IOException
 	{
 		final String input = " input=[" + dir.resolve( INPUT ) + "]";
-		final String denoiser = " model_file=[" + dir.resolve( DENOISER ) + "]", detector = " model_file=[" + dir.resolve( DETECTOR ) + "]",
+		final String denoiser = " model_file=[" + dir.resolve( DENOISER ) + "]",
+				detector = " model_file=[" + dir.resolve( DETECTOR ) + "]",
 				segmenter = " model_file=[" + dir.resolve( SEGMENTER ) + "]";
 		Files.createDirectories( out );
-		check( MacroCalls.denoise( denoiser + input + " output=[" + out.resolve( "denoised.tif" ) + "] output_type=32-bit tile_size=48 average_orientations=true"
+		check( MacroCalls.denoise( denoiser + input + " output=[" + out.resolve( "denoised.tif" )
+				+ "] output_type=32-bit tile_size=48 average_orientations=true"
 				+ " normalization=Stored threads=2" ) );
-		check( MacroCalls.reconstruct( detector + input + " output=[" + out.resolve( "reconstructed.tif" ) + "] output_type=32-bit tile_size=48 threads=2" ) );
-		check( MacroCalls.segment( detector + input + " output_folder=[" + out.resolve( "anomaly" ) + "] threshold_method=Otsu threshold_value=99 smoothing_sigma=1"
+		check( MacroCalls.reconstruct( detector + input + " output=[" + out.resolve( "reconstructed.tif" )
+				+ "] output_type=32-bit tile_size=48 threads=2" ) );
+		check( MacroCalls.segment( detector + input + " output_folder=[" + out.resolve( "anomaly" )
+				+ "] threshold_method=Otsu threshold_value=99 smoothing_sigma=1"
 				+ " smooth_signed=false min_size=5 seed_threshold=0 tile_size=48 average_orientations=false threads=2" ) );
-		check( MacroCalls.segmentImage( segmenter + input + " output_folder=[" + out.resolve( "segment" ) + "] threshold=0.5 min_size=0 object_prior=true"
+		check( MacroCalls.segmentImage( segmenter + input + " output_folder=[" + out.resolve( "segment" )
+				+ "] threshold=0.5 min_size=0 object_prior=true"
 				+ " flip_averaging=true tile_size=48 threads=2" ) );
 		check( MacroCalls.modelSummary( segmenter + " output_folder=[" + out.resolve( "inspect" ) + "]" ) );
 		check( MacroCalls.lossCurves( denoiser + " output_folder=[" + out.resolve( "inspect" ) + "]" ) );
@@ -80,11 +88,14 @@ final class GoldenFiles
 	 */
 	static void runBioimageio( final Path dir, final Path out ) throws IOException
 	{
-		final String input = " input=[" + dir.resolve( INPUT ) + "]", denoiser = " model_file=[" + dir.resolve( DENOISER ) + "]";
+		final String input = " input=[" + dir.resolve( INPUT ) + "]",
+				denoiser = " model_file=[" + dir.resolve( DENOISER ) + "]";
 		Files.createDirectories( out );
 		final Path pkg = out.resolve( "denoiser.bioimageio.zip" );
-		check( BioimageioMacroCalls.export( denoiser + input + " package_file=[" + pkg + "] name=golden description=[golden-file test] authors=test" ) );
-		check( BioimageioMacroCalls.apply( "package_file=[" + pkg + "]" + input + " output=[" + out.resolve( "bioimageio.tif" ) + "] tile_size=48 average_orientations=false threads=2" ) );
+		check( BioimageioMacroCalls.export( denoiser + input + " package_file=[" + pkg
+				+ "] name=golden description=[golden-file test] authors=test" ) );
+		check( BioimageioMacroCalls.apply( "package_file=[" + pkg + "]" + input + " output=["
+				+ out.resolve( "bioimageio.tif" ) + "] tile_size=48 average_orientations=false threads=2" ) );
 		Files.delete( pkg ); // NB: made again by every run; not committed
 	}
 
@@ -123,7 +134,8 @@ final class GoldenFiles
 		final ImageTrainingJob job = SupervisedSegmenter.job( sg.validate(), dir.resolve( SEGMENTER ) );
 		settings( job );
 		job.config.epochs( 20 ); // NB: 3 epochs leave this small net below 0.5 everywhere
-		SupervisedSegmenter.train( job, List.of( cell ), List.of( new ImagePlus( "mask", mask ) ), TrainingListener.none() );
+		SupervisedSegmenter.train( job, List.of( cell ), List.of( new ImagePlus( "mask", mask ) ),
+				TrainingListener.none() );
 
 		final Path expected = dir.resolve( "expected" );
 		run( dir, expected );
@@ -137,7 +149,8 @@ final class GoldenFiles
 				throw new IllegalStateException( "no " + f + " was written" );
 	}
 
-	private static void train( final ImageTrainingJob job, final ImagePlus input, final ImagePlus target ) throws IOException
+	private static void train( final ImageTrainingJob job, final ImagePlus input, final ImagePlus target )
+			throws IOException
 	{
 		settings( job );
 		job.run( List.of( input ), List.of( target ), TrainingListener.none() );

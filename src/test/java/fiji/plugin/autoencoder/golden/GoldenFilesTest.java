@@ -78,7 +78,8 @@ public class GoldenFilesTest
 	@Test
 	public void inspect() throws IOException
 	{
-		assertEquals( Files.readString( expected( "inspect/model-summary.txt" ) ), Files.readString( out.resolve( "inspect/model-summary.txt" ) ) );
+		assertEquals( Files.readString( expected( "inspect/model-summary.txt" ) ),
+				Files.readString( out.resolve( "inspect/model-summary.txt" ) ) );
 		compareTable( "inspect/loss-curves.csv" );
 	}
 
@@ -116,7 +117,8 @@ public class GoldenFilesTest
 			diff = Math.max( diff, Math.abs( e.getf( i ) - a.getf( i ) ) );
 		}
 		assertTrue( max > min, name + " is constant: a golden file that cannot show a change" );
-		assertTrue( diff <= 1e-4 * ( max - min ), name + ": max abs difference " + diff + " over 1e-4 of the range " + ( max - min ) );
+		assertTrue( diff <= 1e-4 * ( max - min ),
+				name + ": max abs difference " + diff + " over 1e-4 of the range " + ( max - min ) );
 	}
 
 	private static void compareMask( final String name )
@@ -130,7 +132,8 @@ public class GoldenFilesTest
 			differ += ( e.getf( i ) > 0 ) != ( a.getf( i ) > 0 ) ? 1 : 0;
 			foreground += e.getf( i ) > 0 ? 1 : 0;
 		}
-		assertTrue( foreground > 0 && foreground < e.getPixelCount(), name + " is empty or full: a golden file that cannot show a change" );
+		assertTrue( foreground > 0 && foreground < e.getPixelCount(),
+				name + " is empty or full: a golden file that cannot show a change" );
 		assertTrue( differ <= e.getPixelCount() / 200, name + ": " + differ + " pixels differ" );
 	}
 
