@@ -5,22 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
-import java.util.Random;
 
 import fiji.plugin.autoencoder.BioimageioMacroCalls;
 import fiji.plugin.autoencoder.MacroCalls;
+import fiji.plugin.autoencoder.bioimageio.TrainedModels;
 import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.model.Presets;
 import fiji.plugin.autoencoder.segment.SupervisedSegmenter;
-import fiji.plugin.autoencoder.segment.Thresholds;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
 import fiji.plugin.autoencoder.train.TrainingListener;
 import ij.ImagePlus;
 import ij.io.FileSaver;
-import ij.io.Opener;
-import ij.plugin.filter.GaussianBlur;
-import ij.process.ByteProcessor;
-import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 
 /**
@@ -109,7 +104,7 @@ final class GoldenFiles
 	static void regenerate( final Path dir ) throws IOException
 	{
 		Files.createDirectories( dir );
-		final ImagePlus cell = new Opener().openImage( "test-images/cell_256.tif" );
+		final ImagePlus cell = TrainedModels.cell();
 		final ImageProcessor crop = cell.getProcessor().duplicate();
 		crop.setRoi( 160, 96, 64, 64 ); // the cell's edge: about half foreground
 		new FileSaver( new ImagePlus( "input", crop.crop() ) ).saveAsTiff( dir.resolve( INPUT ).toString() );
@@ -117,24 +112,18 @@ final class GoldenFiles
 		final ImagePlus clean = new ImagePlus( "clean", cell.getProcessor().convertToFloatProcessor() );
 		final ModelSpec dn = Presets.denoiser( 1 );
 		dn.layers = new int[] { 4, 8 };
-		train( new ImageTrainingJob( dn.validate(), dir.resolve( DENOISER ) ), noisy( clean, 1 ), clean );
+		train( new ImageTrainingJob( dn.validate(), dir.resolve( DENOISER ) ), TrainedModels.noisy( clean, 1 ), clean );
 		final ModelSpec ad = Presets.anomalyDetector( 1 );
 		ad.layers = new int[] { 4, 8 };
 		train( new ImageTrainingJob( ad.validate(), dir.resolve( DETECTOR ) ), clean, clean );
 
-		final ImageProcessor smooth = cell.getProcessor().convertToFloat();
-		new GaussianBlur().blurGaussian( smooth, 2, 2, 0.002 );
-		final double t = Thresholds.otsu( ( float[] ) smooth.getPixels() );
-		final ByteProcessor mask = new ByteProcessor( cell.getWidth(), cell.getHeight() );
-		for ( int i = 0; i < mask.getPixelCount(); i++ )
-			mask.set( i, smooth.getf( i ) > t ? 255 : 0 );
 		final ModelSpec sg = Presets.segmenter( 1 );
 		sg.layers = new int[] { 4, 8 };
 		sg.learningRate = 0.01;
 		final ImageTrainingJob job = SupervisedSegmenter.job( sg.validate(), dir.resolve( SEGMENTER ) );
 		settings( job );
 		job.config.epochs( 20 ); // NB: 3 epochs leave this small net below 0.5 everywhere
-		SupervisedSegmenter.train( job, List.of( cell ), List.of( new ImagePlus( "mask", mask ) ),
+		SupervisedSegmenter.train( job, List.of( cell ), List.of( TrainedModels.brightMask( cell ) ),
 				TrainingListener.none() );
 
 		final Path expected = dir.resolve( "expected" );
@@ -164,15 +153,5 @@ final class GoldenFiles
 		job.patchesPerEpoch = 64;
 		job.threads = 2;
 		job.storeNormalization = true;
-	}
-
-	private static ImagePlus noisy( final ImagePlus clean, final long seed )
-	{
-		final Random r = new Random( seed );
-		final FloatProcessor fp = clean.getProcessor().convertToFloatProcessor();
-		final float[] px = ( float[] ) fp.getPixels();
-		for ( int i = 0; i < px.length; i++ )
-			px[ i ] += 12 * r.nextGaussian();
-		return new ImagePlus( "noisy", fp );
 	}
 }
