@@ -44,6 +44,7 @@ class InspectMacroEntriesTest
 	Path dir;
 
 	@Test
+	@org.junit.jupiter.api.Tag( "slow" ) // another JVM (ImageJ -batch): excluded from the fast tier
 	void inspectEntriesWriteWhatTheCommandsWrite() throws Exception
 	{
 		final ImageProcessor camera = TestImages.open( "camera.png" ).getProcessor();
