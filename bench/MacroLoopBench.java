@@ -63,7 +63,7 @@ public class MacroLoopBench
 					throw new IllegalStateException( res );
 			}
 		final boolean same = Arrays.equals( Files.readAllBytes( dir.resolve( "out0-" + ( calls - 1 ) + ".tif" ) ), Files.readAllBytes( dir.resolve( "out1-" + ( calls - 1 ) + ".tif" ) ) );
-		System.out.println( String.format( Locale.ROOT, "# %d calls each, %dx%d 32-bit, threads=%d, average_orientations=%s; loads during the loop: %d (cached mode 1 at most, uncached %d); last outputs byte-identical: %s",
+		System.out.println( String.format( Locale.ROOT, "# %d calls each, %dx%d 32-bit, threads=%d, average_orientations=%s; loads during the loop: %d (of %d uncached calls; each cached call reuses the model the call before it left in the cache); last outputs byte-identical: %s",
 				calls, size, size, threads, average, ModelCache.models().loads() - loads0, calls, same ) );
 		System.out.println( "| mode | CPU s per call (median) | CPU s total | wall s per call (median) | wall s total |" );
 		System.out.println( "|---|---:|---:|---:|---:|" );
