@@ -52,7 +52,7 @@ public class InferenceBench
 	{
 		String net = "denoiser", variants = "2,1,1,512";
 		int rounds = 5;
-		boolean trace = false;
+		boolean trace = false, sgemm = false;
 		double seconds = 3;
 		for ( int i = 0; i + 1 < args.length; i += 2 )
 			switch ( args[ i ] )
@@ -62,6 +62,7 @@ public class InferenceBench
 			case "--rounds": rounds = Integer.parseInt( args[ i + 1 ] ); break;
 			case "--seconds": seconds = Double.parseDouble( args[ i + 1 ] ); break;
 			case "--trace": trace = Boolean.parseBoolean( args[ i + 1 ] ); break;
+			case "--sgemm": sgemm = Boolean.parseBoolean( args[ i + 1 ] ); break;
 			default: throw new IllegalArgumentException( args[ i ] );
 			}
 		final ModelSpec spec = spec( net );
@@ -108,13 +109,16 @@ public class InferenceBench
 					v.cpuRate.add( mpix / cpu );
 					v.wallRate.add( mpix / wall );
 				}
-			System.out.println( "| variant | core Mpixel / CPU s | core Mpixel / wall s | GFLOP/s (wall, whole tile) |" );
-			System.out.println( "|---|---:|---:|---:|" );
+			if ( sgemm )
+				sgemm( os, rounds, seconds );
+			System.out.println( "| variant | core Mpixel / CPU s | core Mpixel / wall s | GFLOP/s (wall, whole tile) | GFLOP / CPU s (whole tile) |" );
+			System.out.println( "|---|---:|---:|---:|---:|" );
 			for ( final Variant v : vs )
 			{
 				final double core = v.tile - 2 * halo;
 				final double w = median( v.wallRate );
-				System.out.println( String.format( Locale.ROOT, "| %s | %.3f | %.3f | %.1f |", v, median( v.cpuRate ), w, w * 1e6 * ( v.tile * ( double ) v.tile / ( core * core ) ) * flopsPerPixel( spec ) / 1e9 ) );
+				final double whole = 1e6 * ( v.tile * ( double ) v.tile / ( core * core ) ) * flopsPerPixel( spec ) / 1e9;
+				System.out.println( String.format( Locale.ROOT, "| %s | %.3f | %.3f | %.1f | %.1f |", v, median( v.cpuRate ), w, w * whole, median( v.cpuRate ) * whole ) );
 				v.session.close();
 			}
 		}
@@ -190,6 +194,45 @@ public class InferenceBench
 		}
 		System.out.println( "# traced kernels (" + v + "): op type, count, total ms" );
 		byOp.forEach( ( k, t ) -> System.out.println( String.format( Locale.ROOT, "#   %-28s %3.0f %9.2f", k, t[ 0 ], t[ 1 ] / 1e3 ) ) );
+	}
+
+	/** The roof: TensorFlow's (oneDNN) sgemm of two 1024^2 matrices, 2 intra-op threads, GFLOP per CPU second and per wall second. */
+	static void sgemm( final com.sun.management.OperatingSystemMXBean os, final int rounds, final double seconds )
+	{
+		final int n = 1024;
+		try ( org.tensorflow.Graph g = new org.tensorflow.Graph() )
+		{
+			final org.tensorflow.op.Ops tf = org.tensorflow.op.Ops.create( g );
+			final float[] a = new float[ n * n ];
+			for ( int i = 0; i < a.length; i++ )
+				a[ i ] = ( float ) Math.sin( i );
+			final org.tensorflow.op.core.Placeholder< TFloat32 > x = tf.placeholder( TFloat32.class );
+			final org.tensorflow.op.linalg.MatMul< TFloat32 > mm = tf.linalg.matMul( x, x );
+			final List< Double > cpuR = new ArrayList<>(), wallR = new ArrayList<>();
+			try ( Session s = new Session( g, ConfigProto.newBuilder().setIntraOpParallelismThreads( 2 ).setInterOpParallelismThreads( 1 ).build() );
+					TFloat32 in = Model.tensor( a, Shape.of( n, n ) ) )
+			{
+				for ( int r = -1; r < rounds; r++ )
+				{
+					int runs = 0;
+					final long c0 = os.getProcessCpuTime(), w0 = System.nanoTime();
+					while ( runs == 0 || System.nanoTime() - w0 < seconds * 1e9 )
+					{
+						try ( Result res = s.runner().feed( x, in ).fetch( mm ).run() )
+						{
+							runs++;
+						}
+					}
+					final double gf = runs * 2.0 * n * n * n / 1e9;
+					if ( r >= 0 ) // r = -1: warm-up
+					{
+						cpuR.add( gf / ( ( os.getProcessCpuTime() - c0 ) * 1e-9 ) );
+						wallR.add( gf / ( ( System.nanoTime() - w0 ) * 1e-9 ) );
+					}
+				}
+			}
+			System.out.println( String.format( Locale.ROOT, "| sgemm 1024^3 (TF oneDNN, intra 2) | GFLOP / CPU s %.1f | GFLOP / wall s %.1f |", median( cpuR ), median( wallR ) ) );
+		}
 	}
 
 	static double median( final List< Double > v )

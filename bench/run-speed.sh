@@ -3,7 +3,8 @@
 # (ours, torch, ours, torch per architecture), same data, batch size, optimiser and
 # 2 threads, with the same fair environment for both processes (see bench/results/speed.md).
 # Then the product's U-Nets (denoiser, segmenter): training, and inference on a 2048^2 image and a
-# 512x512x64 stack, ours (bench/UNetSpeedBench.java) vs PyTorch (bench/torch_unet.py, default and channels-last),
+# 512x512x64 stack, ours (bench/UNetSpeedBench.java) vs PyTorch (bench/torch_unet.py: default, OMP_WAIT_POLICY=PASSIVE
+# and, for inference, channels-last; the summary keeps PyTorch's best),
 # with wall and process CPU time (PARTS=mnist or PARTS=unet runs one part).
 # Usage: bash bench/run-speed.sh [ROUNDS=2] [MIN_SECONDS=10] [STEPS_PER_RUN=8]   (about 4 + 15 min on an idle machine)
 # Needs: JDK 11+, Maven, Debian python3-torch and dataset-fashion-mnist.
@@ -61,6 +62,7 @@ if [[ " $PARTS " == *" unet "* ]]; then
 			for net in denoiser segmenter; do
 				java -Xmx6g -cp "$BUILD/bench-classes:$CP" UNetSpeedBench --net $net --task $task --threads 2 --min-seconds "$MIN" 2>/dev/null | grep '^RESULT' | tee -a "$U"
 				/usr/bin/python3 bench/torch_unet.py --net $net --task $task --threads 2 --min-seconds "$MIN" | tee -a "$U"
+				OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/torch_unet.py --net $net --task $task --threads 2 --min-seconds "$MIN" | sed 's/^RESULT torch/RESULT torch-passive/' | tee -a "$U"
 				if [ "$task" != train ]; then # channels-last trains 4x slower here; it is PyTorch's best for inference
 					/usr/bin/python3 bench/torch_unet.py --net $net --task $task --threads 2 --min-seconds "$MIN" --channels-last | tee -a "$U"
 				fi
