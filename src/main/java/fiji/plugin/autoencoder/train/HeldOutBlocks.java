@@ -94,7 +94,7 @@ final class HeldOutBlocks
 	{
 		for ( int t = 0; t < TRIES; t++ )
 		{
-			final long x0 = nextLong( rnd, width - bw + 1 ), y0 = nextLong( rnd, height - bh + 1 );
+			final long x0 = PatchSampler.nextLong( rnd, width - bw + 1 ), y0 = PatchSampler.nextLong( rnd, height - bh + 1 );
 			if ( !overlaps( x0, y0, bw, bh ) )
 				return new long[] { x0, y0 };
 		}
@@ -102,14 +102,5 @@ final class HeldOutBlocks
 		while ( held[ c ] )
 			c = ( c + 1 ) % held.length;
 		return new long[] { ( long ) ( c % nx ) * bw, ( long ) ( c / nx ) * bh };
-	}
-
-	private static long nextLong( final Random r, final long bound )
-	{
-		if ( bound <= 1 )
-			return 0;
-		if ( bound <= Integer.MAX_VALUE )
-			return r.nextInt( ( int ) bound );
-		return Math.floorMod( r.nextLong(), bound );
 	}
 }

@@ -377,7 +377,8 @@ public final class PatchSampler implements TrainingData
 		return src.get( src.size() - 1 );
 	}
 
-	private static long nextLong( final Random r, final long bound )
+	/** A uniform random number in [0, bound), 0 when bound <= 1; the same draws as {@code Random.nextInt} for int bounds. */
+	static long nextLong( final Random r, final long bound )
 	{
 		if ( bound <= 1 )
 			return 0;
