@@ -15,6 +15,7 @@ import fiji.plugin.autoencoder.batch.FolderProcessor;
 import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.denoise.Denoiser;
+import fiji.plugin.autoencoder.io.ModelCache;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.io.OutputPaths;
 import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
@@ -53,8 +54,9 @@ public final class ImageEntries
 		{
 			return fail( "denoise", e );
 		}
-		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ), threads( o ) ) )
 		{
+			final ModelFile.Loaded model = lease.model();
 			logNote( Denoiser.normalizationNote( model, tiles ) );
 			return applyAndShowOrSave( o, model, type, o.string( "suffix", Settings.SUFFIX.defaultValue ), tiles, "denoise" );
 		}
@@ -81,8 +83,9 @@ public final class ImageEntries
 		{
 			return fail( "reconstruct", e );
 		}
-		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ), threads( o ) ) )
 		{
+			final ModelFile.Loaded model = lease.model();
 			return applyAndShowOrSave( o, model, type, "reconstruction", tiles, "reconstruct" );
 		}
 		catch ( final Exception e )
@@ -110,8 +113,9 @@ public final class ImageEntries
 		{
 			return fail( "denoise folder", e );
 		}
-		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ), threads( o ) ) )
 		{
+			final ModelFile.Loaded model = lease.model();
 			logNote( Denoiser.normalizationNote( model, tiles ) );
 			return finished( "denoise folder", folder.run( imp -> Denoiser.apply( model, imp, type, suffix, tiles, BatchProgress.forMacro( "denoise " + imp.getTitle() ) ), MacroFailure::log, Progress.none() ) );
 		}
@@ -144,8 +148,9 @@ public final class ImageEntries
 		{
 			return fail( "segment", e );
 		}
-		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ), threads( o ) ) )
 		{
+			final ModelFile.Loaded model = lease.model();
 			final ImagePlus input = image( o, "input" );
 			final Segmentation seg = ReconstructionSegmenter.segment( model, input, s, BatchProgress.forMacro( "segment" ) );
 			showOrWrite( seg, input, o.string( "output_folder", "" ), "anomaly" );
@@ -181,8 +186,9 @@ public final class ImageEntries
 		{
 			return fail( "segment folder", e );
 		}
-		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ), threads( o ) ) )
 		{
+			final ModelFile.Loaded model = lease.model();
 			return finished( "segment folder", ReconstructionSegmenter.segmentFolder( model, folder, s, MacroFailure::log, Progress.none() ) );
 		}
 		catch ( final Exception e )

@@ -6,6 +6,7 @@ import static fiji.plugin.autoencoder.macro.MacroSettings.*;
 import java.nio.file.Path;
 import java.util.List;
 
+import fiji.plugin.autoencoder.io.ModelCache;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.segment.Segmentation;
 import fiji.plugin.autoencoder.segment.SegmenterInfo;
@@ -119,8 +120,9 @@ public final class SegmenterEntries
 		{
 			return fail( "segment image", e );
 		}
-		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ), threads( o ) ) )
 		{
+			final ModelFile.Loaded model = lease.model();
 			final ImagePlus input = image( o, "input" );
 			final boolean prior = o.bool( "object_prior", Settings.of( op, "object_prior" ).defaultFlag() );
 			final Segmentation seg = SegmenterPrediction.segment( model, input, threshold, minSize, prior ? SegmenterInfo.of( model ).prior : null,
