@@ -29,6 +29,8 @@ public final class SegmenterSettings
 
 	public static final long SEED = 42;
 
+	public static final boolean BATCH_NORM = false;
+
 	/** "Dice + BCE", "BCE" or "Dice" (with several classes BCE is the categorical cross-entropy). */
 	public String loss = LOSS;
 
@@ -80,6 +82,9 @@ public final class SegmenterSettings
 
 	/** Convolutions per U-Net level (1 or 2). */
 	public int convsPerLevel = 2;
+
+	/** Batch normalisation after every convolution but the last ({@link ModelSpec#batchNorm}). */
+	public boolean batchNorm = BATCH_NORM;
 
 	/** The spec loss for a loss name. */
 	public static ModelSpec.Loss loss( final String name )
