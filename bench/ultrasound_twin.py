@@ -12,7 +12,8 @@ Writes the kept weights in TF layout (weights.json + raw float32) so that Ultras
 and scores them through the same Java path as ours (Segment Image's defaults).
 
 Experiments (prototypes for the Java trainer, not twins): TWIN_BN=1 adds BatchNorm after every convolution
-but the last (training-mode batch statistics, running averages at evaluation), TWIN_LR the learning rate,
+but the last as BatchNormOps does (batch statistics in training, running averages at evaluation; score it with a
+batch_norm model of ours, whose weights it replaces), TWIN_LR the learning rate,
 TWIN_COSINE=1 a cosine decay of the learning rate over the epochs.
 Usage: /usr/bin/python3 bench/ultrasound_twin.py <export dir> <out dir>
 """
@@ -77,7 +78,8 @@ class UNet(torch.nn.Module):
         if bn:
             for key in self.w:
                 if key.endswith('_w') and key != 'out_w':
-                    self.bn[key[:-2]] = torch.nn.BatchNorm2d(self.w[key].shape[0], momentum=0.01 if bn == 2 else 0.1)
+                    # as BatchNormOps: epsilon 1e-3, running averages move by 0.1 per step
+                    self.bn[key[:-2]] = torch.nn.BatchNorm2d(self.w[key].shape[0], eps=1e-3, momentum=0.1)
 
     def conv(self, x, name):
         y = F.conv2d(x, self.w[name + '_w'], self.w[name + '_b'], padding=self.pad)
@@ -102,6 +104,9 @@ class UNet(torch.nn.Module):
         for key, p in self.w.items():
             t = p.detach()
             out[self.names[key]] = (t.permute(2, 3, 1, 0) if t.dim() == 4 else t).contiguous().numpy()
+        for key, m in self.bn.items():  # BatchNormOps' parameters: params/<conv>_gamma, _beta, _mean, _var
+            for suffix, v in (('_gamma', m.weight), ('_beta', m.bias), ('_mean', m.running_mean), ('_var', m.running_var)):
+                out['params/' + key + suffix] = v.detach().contiguous().numpy()
         return out
 
 
@@ -235,12 +240,11 @@ def main():
     print('torch: %s after %d epochs, kept epoch %d (val loss %.4f, val patch Dice %s), %.0f s (budget %.0f s), BN %d, lr %g%s'
           % (stop, len(history), best_epoch, best, np.round(vd[1:], 4), seconds, budget, bn, lr, ', cosine' if cosine else ''))
     names = {}
-    if not bn:
-        for name, v in model.tf_weights().items():
-            f = name.replace('/', '_') + '.f32'
-            v.astype('<f4').tofile(os.path.join(out, f))
-            names[name] = f
-        json.dump(names, open(os.path.join(out, 'weights.json'), 'w'))
+    for name, v in model.tf_weights().items():
+        f = name.replace('/', '_') + '.f32'
+        v.astype('<f4').tofile(os.path.join(out, f))
+        names[name] = f
+    json.dump(names, open(os.path.join(out, 'weights.json'), 'w'))
     json.dump({'stop': stop, 'best_epoch': best_epoch, 'best_val_loss': best, 'val_patch_dice': vd.tolist(), 'seconds': seconds, 'bn': bn, 'lr': lr,
                'cosine': cosine, 'history': history, 'torch': torch.__version__, 'omp_wait_policy': os.environ.get('OMP_WAIT_POLICY', '')},
               open(os.path.join(out, 'twin.json'), 'w'), indent=1)

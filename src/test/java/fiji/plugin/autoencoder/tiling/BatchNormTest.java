@@ -1,6 +1,7 @@
 package fiji.plugin.autoencoder.tiling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -82,6 +83,28 @@ class BatchNormTest
 			}
 		}
 		return last;
+	}
+
+	@Test
+	void batchNormOutsideAConvPoolNetIsRefused()
+	{
+		final ModelSpec strided = Presets.convStrided();
+		strided.batchNorm = true;
+		final String e = assertThrows( IllegalArgumentException.class, strided::validate ).getMessage();
+		assertTrue( e.contains( "batch_norm needs a fully convolutional 2D conv_pool model" ), e );
+		final ModelSpec dense = Presets.dense( false );
+		dense.batchNorm = true;
+		assertTrue( assertThrows( IllegalArgumentException.class, dense::validate ).getMessage().contains( "batch_norm needs kind conv_pool" ) );
+		assertTrue( ModelSpec.fromJson( spec( true ).toJson() ).batchNorm && spec( true ).toJson().contains( "\"batch_norm\": true" ) );
+		try ( Model m = Model.create( spec( true ), 7, 1 ) )
+		{
+			final String multi = assertThrows( IllegalArgumentException.class, () -> m.prepareMultiStep( 4 ) ).getMessage();
+			assertTrue( multi.contains( "not supported with batch_norm" ), multi );
+			// Model Summary accounts for every variable, the batch-norm ones included
+			final fiji.plugin.autoencoder.features.ModelSummary summary = fiji.plugin.autoencoder.features.ModelSummary.of( m );
+			assertEquals( m.parameterCount(), summary.total() );
+			assertTrue( summary.rows().stream().anyMatch( r -> r.type.contains( "batch norm" ) && r.parameters.containsKey( "params/enc0_mean" ) ) );
+		}
 	}
 
 	@Test
