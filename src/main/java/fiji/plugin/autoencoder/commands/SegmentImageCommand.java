@@ -49,6 +49,9 @@ public class SegmentImageCommand extends ContextCommand
 			description = "Also predicts the image flipped left-right, top-bottom and both, and averages the probabilities" )
 	private boolean flip_averaging = Settings.of( Settings.SEGMENT_IMAGE, "flip_averaging" ).defaultFlag();
 
+	@Parameter( label = "Overlay: outlines on the image", required = false, persist = false, description = "Also show the image with every object's outline in yellow" )
+	private boolean overlay = Settings.of( Settings.SEGMENT_IMAGE, "overlay" ).defaultFlag();
+
 	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
 	private int tile_size = Settings.of( Settings.SEGMENT_IMAGE, "tile_size" ).defaultInt();
 
@@ -58,6 +61,10 @@ public class SegmentImageCommand extends ContextCommand
 
 	@Parameter( type = ItemIO.OUTPUT )
 	private ImagePlus probability, mask, labels;
+
+	/** With overlay: the image with the objects' outlines (else null). */
+	@Parameter( type = ItemIO.OUTPUT, required = false )
+	private ImagePlus outlines;
 
 	@Parameter( type = ItemIO.OUTPUT )
 	private ResultsTable results;
@@ -73,6 +80,7 @@ public class SegmentImageCommand extends ContextCommand
 			mask = seg.mask;
 			labels = seg.labels;
 			results = seg.table;
+			outlines = overlay ? fiji.plugin.autoencoder.segment.Outlines.overlay( input, seg.labels ) : null;
 			SegmentationOutputs.show( seg, "Objects of " + input.getTitle() );
 			log.info( "Segment Image: " + seg.summary() );
 		}

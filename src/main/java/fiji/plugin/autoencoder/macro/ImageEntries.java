@@ -7,6 +7,7 @@ import static fiji.plugin.autoencoder.macro.MacroSettings.*;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
@@ -236,5 +237,28 @@ public final class ImageEntries
 		final String base = input.getShortTitle() == null || input.getShortTitle().isEmpty() ? "image" : input.getShortTitle();
 		final Path in = input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath();
 		SegmentationFiles.write( seg, Paths.get( folder ), base, in, scoreName );
+	}
+
+	/** Shows the overlay, or writes it as {@code <name>-overlay.png} (a TIFF for a stack) into {@code folder}, atomically and never over the input. */
+	static void showOrWriteOverlay( final ImagePlus overlay, final ImagePlus input, final String folder ) throws IOException
+	{
+		if ( folder.isEmpty() )
+		{
+			overlay.show();
+			return;
+		}
+		final String base = input.getShortTitle() == null || input.getShortTitle().isEmpty() ? "image" : input.getShortTitle();
+		final Path in = input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath();
+		final Path dir = Paths.get( folder );
+		if ( overlay.getStackSize() > 1 )
+		{
+			final Path tif = dir.resolve( base + "-overlay.tif" );
+			Files.createDirectories( dir );
+			if ( in != null )
+				fiji.plugin.autoencoder.io.OutputPaths.refuseInput( tif, in );
+			FolderProcessor.saveTiffAtomically( overlay, tif );
+		}
+		else
+			fiji.plugin.autoencoder.features.OutputFiles.png( overlay, dir, base.replaceAll( "[^A-Za-z0-9._-]", "_" ) + "-overlay", in == null ? new Path[ 0 ] : new Path[] { in } );
 	}
 }

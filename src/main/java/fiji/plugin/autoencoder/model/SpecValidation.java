@@ -145,7 +145,5 @@ final class SpecValidation
 			problems.add( "a 3D model (depth " + s.depth + ") is fully convolutional only: set code_size to 0" );
 		if ( s.kind == Kind.CONV_POOL && s.unpooling == Unpooling.ZERO_FILL )
 			problems.add( "a 3D model (depth " + s.depth + ") unpools with nearest only: set unpooling to nearest" );
-		if ( s.skipConnections )
-			problems.add( "skip_connections is not available for 3D models (depth " + s.depth + ") yet: set it to false" );
 	}
 }
