@@ -144,6 +144,7 @@ public final class GraphBuilder
 		final ModelSpec spec = c.spec;
 		final Ops tf = c.tf;
 		final Operand< TFloat32 > logits;
+		Operand< TFloat32 > predictionLogits = null;
 		if ( spec.kind == Kind.DENSE )
 		{
 			final Operand< TFloat32 > flat = tf.reshape( input, tf.constant( new long[] { -1, spec.inputSize() } ) );
@@ -163,7 +164,10 @@ public final class GraphBuilder
 			logits = convForward( input, false );
 			c.training = false;
 			if ( endpoints )
-				tf.withName( Endpoints.RECONSTRUCTION ).identity( c.output( convForward( input, true ) ) );
+			{
+				predictionLogits = convForward( input, true );
+				tf.withName( Endpoints.RECONSTRUCTION ).identity( c.output( predictionLogits ) );
+			}
 		}
 		else
 			logits = convForward( input, endpoints );
@@ -172,6 +176,13 @@ public final class GraphBuilder
 
 		final Operand< TFloat32 > loss = LossOps.loss( c, logits, target, weight );
 		lastLoss = loss;
+		if ( endpoints )
+		{
+			if ( predictionLogits == null )
+				tf.withName( Endpoints.VALIDATION_LOSS ).identity( loss );
+			else
+				LossOps.loss( c, predictionLogits, target, weight, Endpoints.VALIDATION_LOSS );
+		}
 		return tf.withName( Endpoints.OBJECTIVE ).identity( LossOps.withPenalty( c, loss ) );
 	}
 
