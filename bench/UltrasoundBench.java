@@ -95,6 +95,7 @@ public class UltrasoundBench
 		s.patchesPerEpoch = Integer.getInteger( "us.patches", s.patchesPerEpoch );
 		s.learningRate = Double.parseDouble( System.getProperty( "us.lr", "" + s.learningRate ) );
 		s.convsPerLevel = Integer.getInteger( "us.convs", s.convsPerLevel );
+		s.batchNorm = Boolean.parseBoolean( System.getProperty( "us.bn", "" + s.batchNorm ) );
 		s.foregroundFraction = Double.parseDouble( System.getProperty( "us.fg", "" + s.foregroundFraction ) );
 		if ( System.getProperty( "us.layers" ) != null )
 			s.layers = Arrays.stream( System.getProperty( "us.layers" ).split( "," ) ).mapToInt( Integer::parseInt ).toArray();

@@ -2,7 +2,11 @@
 # Training speed of the plugin's engine vs PyTorch, side by side and interleaved
 # (ours, torch, ours, torch per architecture), same data, batch size, optimiser and
 # 2 threads, with the same fair environment for both processes (see bench/results/speed.md).
-# Usage: bash bench/run-speed.sh [ROUNDS=2] [MIN_SECONDS=10] [STEPS_PER_RUN=8]   (about 4 min on an idle machine)
+# Then the product's U-Nets (denoiser, segmenter): training, and inference on a 2048^2 image and a
+# 512x512x64 stack, ours (bench/UNetSpeedBench.java) vs PyTorch (bench/torch_unet.py: default, OMP_WAIT_POLICY=PASSIVE
+# and, for inference, channels-last; the summary keeps PyTorch's best),
+# with wall and process CPU time (PARTS=mnist or PARTS=unet runs one part).
+# Usage: bash bench/run-speed.sh [ROUNDS=2] [MIN_SECONDS=10] [STEPS_PER_RUN=8]   (about 4 + 15 min on an idle machine)
 # Needs: JDK 11+, Maven, Debian python3-torch and dataset-fashion-mnist.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,15 +14,17 @@ ROUNDS=${1:-2}
 MIN=${2:-10}
 K=${3:-8}
 BUILD=${BUILD:-/tmp/build-speed}
-mvn -B -q package -DskipTests -Dae.build.dir="$BUILD"
+nice -n 19 mvn -B -q -o package -DskipTests -Dae.build.dir="$BUILD"
 CP="$(ls "$BUILD"/fiji-autoencoder_-*[0-9T].jar | head -1):$(ls "$BUILD"/lib/*.jar | tr '\n' ':')"
 mkdir -p "$BUILD/bench-classes"
-javac -proc:none -d "$BUILD/bench-classes" -cp "$CP" bench/SpeedBench.java
+javac -proc:none -d "$BUILD/bench-classes" -cp "$CP" bench/SpeedBench.java bench/InferenceBench.java bench/UNetSpeedBench.java
+PARTS=${PARTS:-mnist unet}
 export TF_CPP_MIN_LOG_LEVEL=2 OPENBLAS_NUM_THREADS=1 \
 	GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=68719476736
 echo "# $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# java: $(java -version 2>&1 | head -1); torch: $(/usr/bin/python3 -c 'import torch; print(torch.__version__)')"
 OUT=$(mktemp)
+if [[ " $PARTS " == *" mnist "* ]]; then
 # PyTorch runs in every setting that can be its best, and the summary takes its best: OpenMP's default wait policy
 # (fastest on an idle machine), OMP_WAIT_POLICY=PASSIVE (on an oversubscribed machine its spinning threads collapse:
 # 2,400 instead of 16,000 samples/s at load 23) and, for conv, channels-last. TensorFlow's Eigen pool ignores OMP_*.
@@ -47,4 +53,41 @@ for arch in ("dense", "conv_strided"):
     torch_best = max(statistics.median(v) for (a, fw), v in r.items() if a == arch and fw.startswith("torch"))
     print("| %s | %.0f | %.0f | %.2f |" % (arch, ours, torch_best, ours / torch_best))
 PY
+fi
+if [[ " $PARTS " == *" unet "* ]]; then
+	U=$(mktemp)
+	echo "# U-Nets, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+	for r in $(seq "$ROUNDS"); do
+		for task in train infer2d infer3d; do
+			for net in denoiser segmenter; do
+				java -Xmx6g -cp "$BUILD/bench-classes:$CP" UNetSpeedBench --net $net --task $task --threads 2 --min-seconds "$MIN" 2>/dev/null | grep '^RESULT' | tee -a "$U"
+				/usr/bin/python3 bench/torch_unet.py --net $net --task $task --threads 2 --min-seconds "$MIN" | tee -a "$U"
+				OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/torch_unet.py --net $net --task $task --threads 2 --min-seconds "$MIN" | sed 's/^RESULT torch/RESULT torch-passive/' | tee -a "$U"
+				if [ "$task" != train ]; then # channels-last trains 4x slower here; it is PyTorch's best for inference
+					/usr/bin/python3 bench/torch_unet.py --net $net --task $task --threads 2 --min-seconds "$MIN" --channels-last | tee -a "$U"
+				fi
+			done
+		done
+	done
+	echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+	/usr/bin/python3 - "$U" <<'PY'
+import collections, statistics, sys
+r = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    f = line.split()
+    r[(f[2], f[3], f[1])].append((float(f[4]), float(f[5])))
+print("| net | task | ours per wall s | torch per wall s (best) | ours / torch (wall) | ours per CPU s | torch per CPU s (best) | ours / torch (CPU) |")
+print("|---|---|---:|---:|---:|---:|---:|---:|")
+for task in ("train", "infer2d", "infer3d"):
+    for net in ("denoiser", "segmenter"):
+        if (net, task, "ours") not in r:
+            continue
+        ow = statistics.median(v[0] for v in r[(net, task, "ours")]); oc = statistics.median(v[1] for v in r[(net, task, "ours")])
+        tw = max(statistics.median(v[0] for v in vs) for (n, t, fw), vs in r.items() if n == net and t == task and fw.startswith("torch"))
+        tc = max(statistics.median(v[1] for v in vs) for (n, t, fw), vs in r.items() if n == net and t == task and fw.startswith("torch"))
+        print("| %s | %s | %.3g | %.3g | %.2f | %.3g | %.3g | %.2f |" % (net, task, ow, tw, ow / tw, oc, tc, oc / tc))
+print("(train: samples; infer: megapixels)")
+PY
+	rm -f "$U"
+fi
 rm -f "$OUT"

@@ -10,7 +10,7 @@ import fiji.plugin.autoencoder.macro.BioimageioEntries;
  * call("fiji.plugin.autoencoder.BioimageioMacroCalls.apply", "package_file=/m/n2v.bioimageio.zip input=/data/a.tif output=/data/a-out.tif check=true tile_size=0");
  * </pre>
  * A macro loop applying one package to many images loads it once (see
- * {@code bioimageio.ModelCache}). A thin facade, kept under this name because
+ * {@code io.ModelCache}). A thin facade, kept under this name because
  * users' macros call it: the work is done in {@link BioimageioEntries}.
  */
 public final class BioimageioMacroCalls

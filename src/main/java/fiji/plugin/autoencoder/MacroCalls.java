@@ -23,6 +23,7 @@ import fiji.plugin.autoencoder.macro.TrainEntry;
  * call("fiji.plugin.autoencoder.MacroCalls.segmentImage", "input=/data/more.tif model_file=/data/nuclei.aemodel.zip output_folder=/data/seg");
  * call("fiji.plugin.autoencoder.MacroCalls.reconstruct", "input=/data/a.tif model_file=/data/ae.aemodel.zip output=/data/a-reconstruction.tif");
  * call("fiji.plugin.autoencoder.MacroCalls.lossCurves", "model_file=/data/nuclei.aemodel.zip output_folder=/data/inspect");
+ * call("fiji.plugin.autoencoder.MacroCalls.pcaPlot", "model_file=/data/ae.aemodel.zip input_folder=/data/items output_folder=/data/inspect");
  * </pre>
  *
  * Keys are those of the Fiji commands (snake_case), plus {@code threads=N}
@@ -106,6 +107,24 @@ public final class MacroCalls
 	public static String lossCurves( final String options )
 	{
 		return InspectEntries.lossCurves( options );
+	}
+
+	/** Inspect > Encode to Table: codes.csv into output_folder (items: input= or input_folder=); returns the number of items. */
+	public static String encodeToTable( final String options )
+	{
+		return InspectEntries.encodeToTable( options );
+	}
+
+	/** Inspect > PCA Plot: pca-2d.png, pca-3d.png, pca-coordinates.csv and pca-variance.csv into output_folder; returns the number of items. */
+	public static String pcaPlot( final String options )
+	{
+		return InspectEntries.pcaPlot( options );
+	}
+
+	/** Inspect > Reconstruction Montage: montage.png into output_folder; returns its path. */
+	public static String reconstructionMontage( final String options )
+	{
+		return InspectEntries.reconstructionMontage( options );
 	}
 
 	/** Stops the macro with this message as a failing entry point does (in a command-line -batch run ImageJ exits with status 1); for checks in macros. */

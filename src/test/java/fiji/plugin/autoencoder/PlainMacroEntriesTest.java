@@ -95,7 +95,7 @@ class PlainMacroEntriesTest
 		final String call = "call(\"fiji.plugin.autoencoder.MacroCalls.";
 		final String macro = "print(\"trained: \" + " + call + "trainSegmenter\", \"input=[" + image + "] mask=[" + mask + "] model_file=[" + seg
 				+ "] epochs=10 patches_per_epoch=128 patch_size=32 batch_size=8 learning_rate=0.003 scale=1 patience=0 threads=2\"));\n"
-				+ "print(\"objects: \" + " + call + "segmentImage\", \"input=[" + other + "] model_file=[" + seg + "] output_folder=[" + out + "] flip_averaging=false\"));\n"
+				+ "print(\"objects: \" + " + call + "segmentImage\", \"input=[" + other + "] model_file=[" + seg + "] output_folder=[" + out + "] flip_averaging=false overlay=true\"));\n"
 				+ call + "reconstruct\", \"input=[" + other + "] model_file=[" + ae + "] output=[" + reconstruction + "]\");\n"
 				+ "print(\"parameters: \" + " + call + "modelSummary\", \"model_file=[" + seg + "] output_folder=[" + inspect + "]\"));\n"
 				+ "print(\"epochs: \" + " + call + "lossCurves\", \"model_file=[" + seg + "] output_folder=[" + inspect + "]\"));\n"
@@ -129,6 +129,17 @@ class PlainMacroEntriesTest
 		final int objects = ( ( ij.measure.ResultsTable ) run.getOutput( "results" ) ).size();
 		assertEquals( objects + 1, Files.readAllLines( out.resolve( "cells-objects.csv" ) ).size(), "one CSV row per object" );
 		assertTrue( log.contains( "objects: " + objects ), log );
+		// the overlay: the image in grey with the outlines of the written labels, pixel by pixel
+		final ImagePlus overlay = IJ.openImage( out.resolve( "cells-overlay.png" ).toString() ), outlined = fiji.plugin.autoencoder.segment.Outlines.overlay( cells,
+				IJ.openImage( out.resolve( "cells-labels.tif" ).toString() ) );
+		int[] a = ( int[] ) overlay.getProcessor().convertToRGB().getPixels(), b = ( int[] ) outlined.getProcessor().getPixels();
+		int outline = 0;
+		for ( int i = 0; i < a.length; i++ )
+		{
+			assertEquals( b[ i ] & 0xFFFFFF, a[ i ] & 0xFFFFFF, "overlay pixel " + i );
+			outline += ( a[ i ] & 0xFFFFFF ) == 0xFFFF00 ? 1 : 0;
+		}
+		assertTrue( outline >= 8 * objects, outline + " outline pixels for " + objects + " objects" );
 		System.out.println( "segment image: Dice " + d + ", " + objects + " objects, the same as Segment Image's" );
 
 		// Reconstruct: equals Reconstruct Image's output
@@ -165,6 +176,8 @@ class PlainMacroEntriesTest
 				assertEquals( h.epochs.get( i ).trainLoss, Double.parseDouble( cells2[ trainColumn ] ), 1e-6, "train loss of epoch " + ( i + 1 ) );
 				assertEquals( h.epochs.get( i ).validationLoss, Double.parseDouble( cells2[ val ] ), 1e-6, "validation loss of epoch " + ( i + 1 ) );
 			}
+			assertArrayEquals( Files.readAllBytes( inspect.resolve( "loss-curves.png" ) ), Files.readAllBytes( dir.resolve( "nuclei-loss-curves.png" ) ),
+					"the headless training wrote the same loss-curve PNG next to its model file" );
 			final ImagePlus png = IJ.openImage( inspect.resolve( "loss-curves.png" ).toString() );
 			assertTrue( png != null && png.getWidth() > 100 && png.getHeight() > 100, "the loss-curve plot" );
 		}

@@ -79,6 +79,9 @@ class SettingsTest
 		OPERATIONS.put( TrainSegmenterCommand.class, Settings.TRAIN_SEGMENTER );
 		OPERATIONS.put( SegmentImageCommand.class, Settings.SEGMENT_IMAGE );
 		OPERATIONS.put( ReconstructImageCommand.class, Settings.RECONSTRUCT );
+		OPERATIONS.put( fiji.plugin.autoencoder.commands.EncodeToTableCommand.class, Settings.ENCODE_TO_TABLE );
+		OPERATIONS.put( fiji.plugin.autoencoder.commands.PcaPlotCommand.class, Settings.PCA_PLOT );
+		OPERATIONS.put( fiji.plugin.autoencoder.commands.ReconstructionMontageCommand.class, Settings.RECONSTRUCTION_MONTAGE );
 	}
 
 	/** Settings whose default means the same in every operation: any command or CLI option with the key must have it. */
@@ -86,7 +89,8 @@ class SettingsTest
 			Settings.NORMALIZATION, Settings.SEED );
 
 	/** Inputs a command has that are not settings: images passed by SciJava, and the live plot. */
-	private static final List< String > NOT_SETTINGS = Arrays.asList( "input", "target", "mask", "validation_image", "validation_mask", "show_plot" );
+	private static final List< String > NOT_SETTINGS = Arrays.asList( "input", "target", "mask", "validation_image", "validation_mask", "validation_target", "show_plot",
+			"save_folder" /* the Inspect commands' old key of output_folder, still accepted */ );
 
 	private static Setting shared( final String key )
 	{
@@ -186,12 +190,15 @@ class SettingsTest
 		macro.put( MacroSettings.SEGMENT_IMAGE_KEYS, Settings.SEGMENT_IMAGE );
 		macro.put( MacroSettings.RECONSTRUCT_KEYS, Settings.RECONSTRUCT );
 		macro.put( MacroSettings.INSPECT_KEYS, Settings.INSPECT );
+		macro.put( MacroSettings.ENCODE_KEYS, Settings.ENCODE_TO_TABLE );
+		macro.put( MacroSettings.PCA_KEYS, Settings.PCA_PLOT );
+		macro.put( MacroSettings.MONTAGE_KEYS, Settings.RECONSTRUCTION_MONTAGE );
 		for ( final Map.Entry< List< String >, List< Setting > > e : macro.entrySet() )
 		{
 			final List< String > extra = new ArrayList<>( e.getKey() );
 			for ( final Setting s : e.getValue() )
 				assertTrue( extra.remove( s.key ), s.key + " is a macro key" );
-			assertTrue( Arrays.asList( "input", "target", "mask", "validation_image", "validation_mask", "output", "output_folder" ).containsAll( extra ), "macro-only keys name images and outputs: " + extra );
+			assertTrue( Arrays.asList( "input", "target", "mask", "validation_image", "validation_mask", "validation_target", "output", "output_folder" ).containsAll( extra ), "macro-only keys name images and outputs: " + extra );
 		}
 		// the defaults the macro entries read are the commands': one folder segmentation with no optional key
 		final ReconstructionSegmenter.Settings folder = MacroSettings.segmentSettings( MacroOptions.parse( "", "segment folder", MacroSettings.FOLDER_SEGMENT_KEYS ),

@@ -107,6 +107,21 @@ public final class FolderProcessor
 		return this;
 	}
 
+	/** Every image file of a folder (by extension, hidden files left out), in name order; none is an error naming the folder and {@code key}. */
+	public static List< Path > imageFiles( final Path folder, final String key ) throws IOException
+	{
+		if ( folder == null || !Files.isDirectory( folder ) )
+			throw new IllegalArgumentException( key + " " + folder + " is not an existing folder: check the path" );
+		try ( Stream< Path > s = Files.list( folder ) )
+		{
+			final List< Path > all = s.filter( Files::isRegularFile ).filter( p -> !p.getFileName().toString().startsWith( "." ) )
+					.filter( p -> EXTENSIONS.stream().anyMatch( e -> p.getFileName().toString().toLowerCase( Locale.ROOT ).endsWith( e ) ) ).sorted().collect( Collectors.toList() );
+			if ( all.isEmpty() )
+				throw new IllegalArgumentException( key + " " + folder + " has no images (looked for " + String.join( ", ", EXTENSIONS ) + " files): check the folder, or convert the images to TIFF" );
+			return all;
+		}
+	}
+
 	/**
 	 * The image files of this shard, in name order. When the output folder is
 	 * the input folder, earlier outputs ({@code *-<suffix>.tif}) are not inputs.

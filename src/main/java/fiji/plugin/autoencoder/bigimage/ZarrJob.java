@@ -8,16 +8,16 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 
-import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.convert.Normalization;
 import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.convert.StoredNormalization;
-import fiji.plugin.autoencoder.denoise.Denoiser;
+import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.io.OutputPaths;
 import fiji.plugin.autoencoder.model.ImagePredictor;
 import fiji.plugin.autoencoder.tiling.ChunkedPredictor;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import fiji.plugin.autoencoder.tiling.TileGrid;
 import fiji.plugin.autoencoder.tiling.TiledPredictor;
 import fiji.plugin.autoencoder.tiling.TiledPredictorBuilder;
@@ -38,7 +38,7 @@ import fiji.plugin.autoencoder.zarr.OmeZarr;
  * Normalisation: the values stored with the model at training (a denoiser's
  * stored normalisation; fitting on an image larger than memory is not done), so
  * every chunk is scaled alike. Output values equal the in-memory
- * {@link Denoiser} with stored normalisation up to float round-off.
+ * {@link ModelFileRunner} with stored normalisation up to float round-off.
  *
  * <pre>{@code
  * ZarrJob job = new ZarrJob( "in.ome.zarr", "out.ome.zarr", OutputType.SAME_AS_INPUT, 0, 0, "zlib:1", 1 );
@@ -92,7 +92,7 @@ public final class ZarrJob implements Serializable
 			throw new IllegalArgumentException( "The model was trained on each channel alone; out-of-core (OME-Zarr) denoising does not run channelwise models yet: use TIFF input" );
 		if ( model.embedded( ModelFile.RECONSTRUCTION_MODEL ) != null || fiji.plugin.autoencoder.model.SegmentationLosses.handles( model.model().spec() ) )
 			throw new IllegalArgumentException( "The model '" + model.model().spec().name + "' is a segmenter: denoise needs a denoising model" );
-		final Normalization norm = StoredNormalization.forInput( Denoiser.normalization( model ), false ).normalization;
+		final Normalization norm = StoredNormalization.forInput( ModelFileRunner.normalization( model ), false ).normalization;
 		if ( norm.method() != Normalization.Method.NONE && !norm.isFitted() )
 			throw new IllegalArgumentException( "The model file stores its normalisation method but no values (an old file); an OME-Zarr larger than memory is not refitted: "
 					+ "train the model again (new files store the values), or use TIFF input" );

@@ -12,12 +12,12 @@ import java.util.Map;
 import org.tensorflow.TensorFlow;
 
 import fiji.plugin.autoencoder.convert.Normalization;
-import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.io.AtomicFiles;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.model.Model;
 import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import ij.ImagePlus;
 import ij.plugin.Duplicator;
 
@@ -80,7 +80,7 @@ public final class BioimageioExporter
 			final int sampleChannels = plane.getType() == ImagePlus.COLOR_RGB ? 3 * plane.getNChannels() : plane.getNChannels();
 			if ( sampleChannels != channels )
 				throw new IllegalArgumentException( "The sample image has " + sampleChannels + " channel(s), the model takes " + channels + ": give a sample like the training images" );
-			final Normalization stored = Denoiser.normalization( loaded );
+			final Normalization stored = ModelFileRunner.normalization( loaded );
 			final Normalization norm = segmenter ? stored : ImageRunner.fit( stored, plane );
 			final int step = model.sizeMultiple(), halo = model.halo();
 			final int min = ( 2 * halo + 1 + step - 1 ) / step * step;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import fiji.plugin.autoencoder.core.Progress;
+import fiji.plugin.autoencoder.io.ModelCache;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import ij.ImagePlus;
 
@@ -28,15 +29,23 @@ public final class BioimageioTasks
 		}
 	}
 
+	private static final ModelCache< BioimageioModel > PACKAGES = new ModelCache<>( 2, BioimageioModel::load );
+
+	/** The JVM's cache of bioimage.io packages (two), shared by the bioimage.io command, macro entry and CLI. */
+	public static ModelCache< BioimageioModel > packages()
+	{
+		return PACKAGES;
+	}
+
 	/**
-	 * Applies a package (zip or folder) from the shared {@link ModelCache#packages()};
+	 * Applies a package (zip or folder) from the shared {@link #packages()};
 	 * with {@code check}, first verifies it reproduces its own test output and
 	 * refuses to apply it if not.
 	 */
 	public static Result apply( final Path pkg, final ImagePlus input, final boolean check, final String suffix, final ImageRunner.Options options, final Progress progress )
 			throws IOException
 	{
-		return apply( ModelCache.packages(), pkg, input, check, suffix, options, progress );
+		return apply( PACKAGES, pkg, input, check, suffix, options, progress );
 	}
 
 	public static Result apply( final ModelCache< BioimageioModel > cache, final Path pkg, final ImagePlus input, final boolean check, final String suffix,

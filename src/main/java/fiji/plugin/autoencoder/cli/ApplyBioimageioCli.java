@@ -39,7 +39,7 @@ public class ApplyBioimageioCli implements Callable< Integer >
 		{
 			if ( !check )
 				throw new IllegalArgumentException( "Give --input and --output, or --check alone to test the package" );
-			try ( var lease = fiji.plugin.autoencoder.bioimageio.ModelCache.packages().get( pkg ) )
+			try ( var lease = fiji.plugin.autoencoder.bioimageio.BioimageioTasks.packages().get( pkg ) )
 			{
 				final var c = fiji.plugin.autoencoder.bioimageio.BioimageioRunner.check( lease.model() );
 				System.out.println( c );

@@ -99,7 +99,7 @@ final class Commands
 	static ImagePlus image( final ImagePlus imp )
 	{
 		if ( imp == null )
-			throw new IllegalArgumentException( "No image is open (input): open an image first" );
+			throw new IllegalArgumentException( "No image is open (input): open an image first, or give input_folder" );
 		return imp;
 	}
 

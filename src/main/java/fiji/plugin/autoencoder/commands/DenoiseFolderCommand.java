@@ -13,6 +13,7 @@ import org.scijava.plugin.Plugin;
 import fiji.plugin.autoencoder.batch.FolderProcessor;
 import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.denoise.Denoiser;
+import fiji.plugin.autoencoder.io.ModelCache;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.workflow.Settings;
 
@@ -71,8 +72,9 @@ public class DenoiseFolderCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
 		{
+			final ModelFile.Loaded model = lease.model();
 			final FolderProcessor folder = Commands.folder( input_folder, output_folder, suffix, shard_index, shard_count );
 			final fiji.plugin.autoencoder.tiling.ImageRunner.Options tiles = Commands.tiles( tile_size, average_orientations );
 			tiles.refitNormalization = fiji.plugin.autoencoder.convert.StoredNormalization.refit( normalization );

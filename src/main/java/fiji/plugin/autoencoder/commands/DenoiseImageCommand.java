@@ -11,6 +11,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import fiji.plugin.autoencoder.denoise.Denoiser;
+import fiji.plugin.autoencoder.io.ModelCache;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.workflow.Settings;
 import ij.ImagePlus;
@@ -57,8 +58,9 @@ public class DenoiseImageCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
 		{
+			final ModelFile.Loaded model = lease.model();
 			final fiji.plugin.autoencoder.tiling.ImageRunner.Options tiles = Commands.tiles( tile_size, average_orientations );
 			tiles.refitNormalization = fiji.plugin.autoencoder.convert.StoredNormalization.refit( normalization );
 			final String note = Denoiser.normalizationNote( model, tiles );

@@ -37,9 +37,13 @@ public class EncodeToTableCommand extends ContextCommand
 	private File input_folder;
 
 	@Parameter( label = "Batch size", min = "1" )
-	private int batch_size = CodeTable.DEFAULT_BATCH;
+	private int batch_size = fiji.plugin.autoencoder.workflow.Settings.of( fiji.plugin.autoencoder.workflow.Settings.ENCODE_TO_TABLE, "batch_size" ).defaultInt();
 
-	@Parameter( label = "Save table to folder", style = "directory", required = false, persist = false )
+	@Parameter( label = "Save table to folder (optional)", style = "directory", required = false, persist = false )
+	private File output_folder;
+
+	/** The old key of output_folder, still accepted (recorded macros). */
+	@Parameter( required = false, persist = false, visibility = org.scijava.ItemVisibility.INVISIBLE )
 	private File save_folder;
 
 	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
@@ -56,8 +60,9 @@ public class EncodeToTableCommand extends ContextCommand
 		{
 			final ItemSet items = ModelInputs.items( loaded, input, input_folder );
 			codes = CodeTable.encode( loaded.model(), items, batch_size, new StatusProgress( status, this ) );
-			if ( save_folder != null )
-				log.info( "Saved " + OutputFiles.csv( codes, save_folder.toPath(), "codes", model_file.toPath() ) );
+			final File folder = output_folder != null ? output_folder : save_folder;
+			if ( folder != null )
+				log.info( "Saved " + OutputFiles.csv( codes, folder.toPath(), "codes", model_file.toPath() ) );
 		}
 		catch ( final Exception e )
 		{

@@ -35,7 +35,11 @@ public class PcaPlotCommand extends ContextCommand
 	@Parameter( label = "Or a folder of images (subfolder = class)", style = "directory", required = false, persist = false )
 	private File input_folder;
 
-	@Parameter( label = "Save plots and tables to folder", style = "directory", required = false, persist = false )
+	@Parameter( label = "Save plots and tables to folder (optional)", style = "directory", required = false, persist = false )
+	private File output_folder;
+
+	/** The old key of output_folder, still accepted (recorded macros). */
+	@Parameter( required = false, persist = false, visibility = org.scijava.ItemVisibility.INVISIBLE )
 	private File save_folder;
 
 	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
@@ -66,10 +70,11 @@ public class PcaPlotCommand extends ContextCommand
 			pca_3d = view.pca().components() >= 3 ? view.plot3D() : null;
 			coordinates = view.coordinates();
 			variance = view.variance();
-			if ( save_folder != null )
+			final File folder = output_folder != null ? output_folder : save_folder;
+			if ( folder != null )
 			{
-				view.save( save_folder.toPath(), model_file.toPath() );
-				log.info( "Saved the PCA plots and tables to " + save_folder );
+				view.save( folder.toPath(), model_file.toPath() );
+				log.info( "Saved the PCA plots and tables to " + folder );
 			}
 		}
 		catch ( final Exception e )

@@ -11,6 +11,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import fiji.plugin.autoencoder.denoise.Denoiser;
+import fiji.plugin.autoencoder.io.ModelCache;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.workflow.Settings;
 import ij.ImagePlus;
@@ -47,8 +48,9 @@ public class ReconstructImageCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
 		{
+			final ModelFile.Loaded model = lease.model();
 			output = Denoiser.apply( model, Commands.image( input ), Commands.outputType( output_type ), "reconstruction", Commands.tiles( tile_size ), new StatusProgress( status, this ) );
 		}
 		catch ( final Exception e )

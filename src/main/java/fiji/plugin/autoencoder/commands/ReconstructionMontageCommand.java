@@ -35,15 +35,19 @@ public class ReconstructionMontageCommand extends ContextCommand
 	private File input_folder;
 
 	@Parameter( label = "Number of items", min = "1" )
-	private int count = 10;
+	private int count = fiji.plugin.autoencoder.workflow.Settings.of( fiji.plugin.autoencoder.workflow.Settings.RECONSTRUCTION_MONTAGE, "count" ).defaultInt();
 
 	@Parameter( label = "Gap (pixels)", min = "0" )
-	private int gap = 1;
+	private int gap = fiji.plugin.autoencoder.workflow.Settings.of( fiji.plugin.autoencoder.workflow.Settings.RECONSTRUCTION_MONTAGE, "gap" ).defaultInt();
 
 	@Parameter( label = "Noise sigma (0: plain reconstruction)", min = "0" )
-	private double noise_sigma = 0;
+	private double noise_sigma = fiji.plugin.autoencoder.workflow.Settings.of( fiji.plugin.autoencoder.workflow.Settings.RECONSTRUCTION_MONTAGE, "noise_sigma" ).defaultNumber();
 
-	@Parameter( label = "Save montage to folder", style = "directory", required = false, persist = false )
+	@Parameter( label = "Save montage to folder (optional)", style = "directory", required = false, persist = false )
+	private File output_folder;
+
+	/** The old key of output_folder, still accepted (recorded macros). */
+	@Parameter( required = false, persist = false, visibility = org.scijava.ItemVisibility.INVISIBLE )
 	private File save_folder;
 
 	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
@@ -61,8 +65,9 @@ public class ReconstructionMontageCommand extends ContextCommand
 			final ItemSet items = ModelInputs.items( loaded, input, input_folder );
 			montage = noise_sigma > 0 ? Montage.denoising( loaded.model(), items, count, gap, noise_sigma, 42 )
 					: Montage.reconstructions( loaded.model(), items, count, gap );
-			if ( save_folder != null )
-				log.info( "Saved " + OutputFiles.png( montage, save_folder.toPath(), noise_sigma > 0 ? "denoising-montage" : "montage", model_file.toPath() ) );
+			final File folder = output_folder != null ? output_folder : save_folder;
+			if ( folder != null )
+				log.info( "Saved " + OutputFiles.png( montage, folder.toPath(), noise_sigma > 0 ? "denoising-montage" : "montage", model_file.toPath() ) );
 		}
 		catch ( final Exception e )
 		{

@@ -11,6 +11,7 @@ import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
+import fiji.plugin.autoencoder.io.ModelCache;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
 import fiji.plugin.autoencoder.segment.Segmentation;
@@ -87,8 +88,9 @@ public class SegmentByReconstructionCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
 		{
+			final ModelFile.Loaded model = lease.model();
 			final ReconstructionSegmenter.Settings s = Commands.segmentation( threshold_method, threshold_value, smoothing_sigma, smooth_signed, min_size, seed_threshold, normal_image,
 					seed_false_positive_rate, tile_size, average_orientations );
 			final Segmentation seg = ReconstructionSegmenter.segment( model, Commands.image( input ), s, new StatusProgress( status, this ) );

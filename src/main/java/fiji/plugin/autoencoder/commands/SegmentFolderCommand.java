@@ -12,6 +12,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import fiji.plugin.autoencoder.batch.FolderProcessor;
+import fiji.plugin.autoencoder.io.ModelCache;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
 import fiji.plugin.autoencoder.segment.SegmentationFiles;
@@ -94,8 +95,9 @@ public class SegmentFolderCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
 		{
+			final ModelFile.Loaded model = lease.model();
 			final ReconstructionSegmenter.Settings s = Commands.segmentation( threshold_method, threshold_value, smoothing_sigma, smooth_signed, min_size, seed_threshold, normal_image,
 					seed_false_positive_rate, tile_size, average_orientations );
 			final FolderProcessor folder = Commands.folder( input_folder, output_folder, SegmentationFiles.LABELS, shard_index, shard_count );

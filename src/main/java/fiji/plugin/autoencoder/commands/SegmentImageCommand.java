@@ -10,6 +10,7 @@ import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
+import fiji.plugin.autoencoder.io.ModelCache;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.segment.Segmentation;
 import fiji.plugin.autoencoder.segment.SegmenterInfo;
@@ -49,6 +50,9 @@ public class SegmentImageCommand extends ContextCommand
 			description = "Also predicts the image flipped left-right, top-bottom and both, and averages the probabilities" )
 	private boolean flip_averaging = Settings.of( Settings.SEGMENT_IMAGE, "flip_averaging" ).defaultFlag();
 
+	@Parameter( label = "Overlay: outlines on the image", required = false, persist = false, description = "Also show the image with every object's outline in yellow" )
+	private boolean overlay = Settings.of( Settings.SEGMENT_IMAGE, "overlay" ).defaultFlag();
+
 	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
 	private int tile_size = Settings.of( Settings.SEGMENT_IMAGE, "tile_size" ).defaultInt();
 
@@ -59,20 +63,26 @@ public class SegmentImageCommand extends ContextCommand
 	@Parameter( type = ItemIO.OUTPUT )
 	private ImagePlus probability, mask, labels;
 
+	/** With overlay: the image with the objects' outlines (else null). */
+	@Parameter( type = ItemIO.OUTPUT, required = false )
+	private ImagePlus outlines;
+
 	@Parameter( type = ItemIO.OUTPUT )
 	private ResultsTable results;
 
 	@Override
 	public void run()
 	{
-		try ( ModelFile.Loaded model = ModelFile.load( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
 		{
+			final ModelFile.Loaded model = lease.model();
 			final Segmentation seg = SegmenterPrediction.segment( model, Commands.image( input ), threshold, min_size,
 					object_prior ? SegmenterInfo.of( model ).prior : null, flip_averaging, Commands.tiles( tile_size ), new StatusProgress( status, this ) );
 			probability = seg.score;
 			mask = seg.mask;
 			labels = seg.labels;
 			results = seg.table;
+			outlines = overlay ? fiji.plugin.autoencoder.segment.Outlines.overlay( input, seg.labels ) : null;
 			SegmentationOutputs.show( seg, "Objects of " + input.getTitle() );
 			log.info( "Segment Image: " + seg.summary() );
 		}

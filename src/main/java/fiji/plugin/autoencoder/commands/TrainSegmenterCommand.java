@@ -1,8 +1,6 @@
 package fiji.plugin.autoencoder.commands;
 
 import java.io.File;
-import java.util.Collections;
-import java.util.List;
 
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -17,6 +15,7 @@ import fiji.plugin.autoencoder.segment.SegmenterTrainer;
 import fiji.plugin.autoencoder.train.Trainer;
 import fiji.plugin.autoencoder.workflow.TrainingSettings;
 import fiji.plugin.autoencoder.workflow.Settings;
+import fiji.plugin.autoencoder.workflow.TrainingInputs;
 import ij.ImagePlus;
 
 /**
@@ -32,11 +31,23 @@ public class TrainSegmenterCommand extends ContextCommand
 	@Parameter( required = false )
 	private StatusService status;
 
-	@Parameter( label = "Training image (all slices are used)" )
+	@Parameter( label = "Training image (all slices are used)", required = false )
 	private ImagePlus input;
 
-	@Parameter( label = "Mask (0 = background; one foreground value, or classes 1..K)" )
+	@Parameter( label = "Mask (0 = background; one foreground value, or classes 1..K)", required = false )
 	private ImagePlus mask;
+
+	@Parameter( label = "Input folder (optional: train on all its images)", style = "directory", required = false, persist = false,
+			description = "Every image of this folder (sizes may differ, channel counts not), each with its mask in the mask folder" )
+	private File input_folder;
+
+	@Parameter( label = "Train on open images whose title matches (e.g. noisy*; empty: the chosen image)", required = false, persist = false,
+			description = "Every open image whose title matches this pattern (* any text, ? one character), with the mask of its title in mask_folder; with input_folder, its files whose names match" )
+	private String title_pattern = Settings.of( Settings.TRAIN_SEGMENTER, "title_pattern" ).defaultValue;
+
+	@Parameter( label = "Mask folder (with the input folder)", style = "directory", required = false, persist = false,
+			description = "The mask of each input_folder image: the file of the same name" )
+	private File mask_folder;
 
 	@Parameter( label = "Model file", style = "save" )
 	private File model_file;
@@ -81,6 +92,14 @@ public class TrainSegmenterCommand extends ContextCommand
 	@Parameter( label = "Validation mask (optional)", required = false )
 	private ImagePlus validation_mask;
 
+	@Parameter( label = "Validation folder (optional)", style = "directory", required = false, persist = false,
+			description = "Validate on every image of this folder instead of holding out part of the training images (channels as the training images')" )
+	private File validation_folder;
+
+	@Parameter( label = "Validation mask folder", style = "directory", required = false, persist = false,
+			description = "The mask of each validation_folder image: the file of the same name" )
+	private File validation_mask_folder;
+
 	@Parameter( label = "Early stopping patience (epochs, 0 = off)", min = "0" )
 	private int patience = Settings.of( Settings.TRAIN_SEGMENTER, "patience" ).defaultInt();
 
@@ -116,12 +135,19 @@ public class TrainSegmenterCommand extends ContextCommand
 			s.overwrite = overwrite;
 			s.threads = Commands.threads( threads );
 			TrainingSettings.check( epochs, learning_rate );
-			if ( ( validation_image == null ) != ( validation_mask == null ) )
-				throw new IllegalArgumentException( "Give both a validation image and its mask, or neither" );
-			final List< ImagePlus > vi = validation_image == null ? null : Collections.singletonList( validation_image ), vm = validation_mask == null ? null : Collections.singletonList( validation_mask );
-			final SegmenterTrainer.Result r = SegmenterTrainer.train( s, Collections.singletonList( Commands.image( input ) ), Collections.singletonList( mask ), vi, vm,
+			final boolean pattern = title_pattern != null && !title_pattern.trim().isEmpty();
+			final TrainingInputs images = TrainingInputs.segmenter( input_folder == null && !pattern ? Commands.image( input ) : null, mask,
+					input_folder == null ? null : Commands.existingFolder( input_folder, "input_folder" ), mask_folder == null ? null : Commands.existingFolder( mask_folder, "mask_folder" ),
+					title_pattern );
+			final TrainingInputs v = TrainingInputs.validation( validation_image, validation_mask,
+					validation_folder == null ? null : Commands.existingFolder( validation_folder, "validation_folder" ),
+					validation_mask_folder == null ? null : Commands.existingFolder( validation_mask_folder, "validation_mask_folder" ),
+					validation_folder != null ? "validation_mask_folder" : "validation_mask", images );
+			final SegmenterTrainer.Result r = SegmenterTrainer.train( s, images.images, images.pairs, v == null ? null : v.images, v == null ? null : v.pairs,
 					Commands.writableTarget( model_file, "model_file" ), new Trainer().cancelledBy( progress ), new LogListener( log::info, status ) );
 			log.info( "Train Segmenter: " + ( result = r.message() ) );
+			if ( fiji.plugin.autoencoder.workflow.TrainingPictures.headless() )
+				log.info( "Train Segmenter: " + fiji.plugin.autoencoder.workflow.TrainingPictures.lossCurvesNote( r.history, r.modelFile, "segmenter" ) );
 		}
 		catch ( final Exception e )
 		{

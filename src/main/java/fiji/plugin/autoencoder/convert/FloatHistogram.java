@@ -42,10 +42,7 @@ final class FloatHistogram
 
 	long total()
 	{
-		long n = 0;
-		for ( final long c : counts )
-			n += c;
-		return n;
+		return OrderStatistics.total( counts );
 	}
 
 	/** Approximate value at 0-based {@code rank}: the rank's position inside its bin, spread evenly. */
@@ -66,23 +63,15 @@ final class FloatHistogram
 		throw new IllegalArgumentException( "Rank " + rank + " is beyond the " + cumulative + " counted values." );
 	}
 
-	/** Percentile {@code p} in [0, 100], numpy-style linear interpolation between approximate order statistics. */
+	/** Percentile {@code p} in [0, 100], numpy-style linear interpolation between approximate order statistics; 0 and 100 are min and max exactly. */
 	double percentile( final double p )
 	{
-		final long n = total();
-		if ( n == 0 )
-			throw new IllegalArgumentException( "No finite values were counted: the image is empty or all NaN." );
+		final long n = OrderStatistics.counted( counts, "No finite values were counted: the image is empty or all NaN." );
 		final double q = p / 100.0 * ( n - 1 );
-		final long k = ( long ) Math.floor( q );
-		final double fraction = q - k;
-		if ( k >= n - 1 )
+		if ( q >= n - 1 )
 			return max; // the largest value is known exactly
-		if ( k == 0 && fraction == 0 )
+		if ( q == 0 )
 			return min;
-		final double lo = valueAtRank( k );
-		if ( fraction == 0 || k + 1 >= n )
-			return Math.max( min, Math.min( max, lo ) );
-		final double v = lo + fraction * ( valueAtRank( k + 1 ) - lo );
-		return Math.max( min, Math.min( max, v ) );
+		return Math.max( min, Math.min( max, OrderStatistics.percentile( n, p, this::valueAtRank ) ) );
 	}
 }

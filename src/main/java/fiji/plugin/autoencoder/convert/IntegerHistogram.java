@@ -29,10 +29,7 @@ final class IntegerHistogram
 
 	long total()
 	{
-		long n = 0;
-		for ( final long c : counts )
-			n += c;
-		return n;
+		return OrderStatistics.total( counts );
 	}
 
 	/** The value at 0-based {@code rank} in sorted order. */
@@ -51,17 +48,7 @@ final class IntegerHistogram
 	/** Percentile {@code p} in [0, 100], like {@code numpy.percentile( x, p )}. */
 	double percentile( final double p )
 	{
-		final long n = total();
-		if ( n == 0 )
-			throw new IllegalArgumentException( "No values were counted: the image is empty." );
-		final double q = p / 100.0 * ( n - 1 );
-		final long k = ( long ) Math.floor( q );
-		final double fraction = q - k;
-		final int lo = valueAtRank( k );
-		if ( fraction == 0 || k + 1 >= n )
-			return lo;
-		final int hi = valueAtRank( k + 1 );
-		return lo + fraction * ( hi - lo );
+		return OrderStatistics.percentile( OrderStatistics.counted( counts, "No values were counted: the image is empty." ), p, this::valueAtRank );
 	}
 
 	int min()

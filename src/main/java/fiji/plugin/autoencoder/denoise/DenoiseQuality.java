@@ -13,7 +13,9 @@ import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.convert.StoredNormalization;
 import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.tiling.ChannelwiseRunner;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import fiji.plugin.autoencoder.train.ChannelMode;
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -109,7 +111,7 @@ public final class DenoiseQuality
 	/** Plane c through the model: alone (a channel-by-channel model) or with the other channels as they are. */
 	private static UnaryOperator< float[] > denoiser( final ModelFile.Loaded m, final float[][] x, final int c, final int w, final int h )
 	{
-		final Normalization stored = StoredNormalization.forInput( Denoiser.normalization( m ), false ).normalization;
+		final Normalization stored = StoredNormalization.forInput( ModelFileRunner.normalization( m ), false ).normalization;
 		final boolean alone = ChannelMode.isChannelwise( m.extras() ) || x.length == 1;
 		return plane -> {
 			if ( alone )
@@ -123,7 +125,7 @@ public final class DenoiseQuality
 				s.addSlice( new FloatProcessor( w, h, k == c ? plane : x[ k ].clone() ) );
 			final ImagePlus imp = new ImagePlus( "planes", s );
 			imp.setDimensions( x.length, 1, 1 );
-			final ImagePlus out = Denoiser.apply( m, imp, OutputType.FLOAT_32, "q", new ImageRunner.Options(), Progress.none() );
+			final ImagePlus out = ModelFileRunner.apply( m, imp, OutputType.FLOAT_32, "q", new ImageRunner.Options(), Progress.none() );
 			return ( float[] ) out.getStack().getProcessor( c + 1 ).getPixels();
 		};
 	}

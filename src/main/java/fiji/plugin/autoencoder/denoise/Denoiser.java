@@ -2,21 +2,17 @@ package fiji.plugin.autoencoder.denoise;
 
 import fiji.plugin.autoencoder.convert.Normalization;
 import fiji.plugin.autoencoder.convert.OutputType;
-import fiji.plugin.autoencoder.convert.StoredNormalization;
 import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
-import fiji.plugin.autoencoder.train.ChannelMode;
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import ij.ImagePlus;
 
 /**
- * Applies a trained image-to-image model from a model file to an image: the
- * normalisation values stored with the model are applied (or, for old files
- * and when {@link ImageRunner.Options#refitNormalization}, its method is fitted
- * on the image), a model trained on each channel alone runs on each channel
- * alone ({@link ChannelwiseRunner}), the image is
- * processed in tiles (identical to an untiled run), and the result comes back
- * as a new image in the input's units and type. The input is never changed.
+ * Denoises an image with a trained model file: {@link ModelFileRunner} (stored
+ * normalisation, each channel alone when trained so, tiles identical to an
+ * untiled run) under the denoising use case's name, with its default of
+ * averaging the 8 orientations. The input is never changed.
  *
  * <pre>{@code
  * try ( ModelFile.Loaded m = ModelFile.load( path, 0 ) ) {
@@ -35,32 +31,23 @@ public final class Denoiser
 	 */
 	public static final boolean AVERAGE_ORIENTATIONS = true;
 
-	/** The normalisation method stored with the model (identity when the file has none). */
+	/** The normalisation method stored with the model (identity when the file has none): {@link ModelFileRunner#normalization}. */
 	public static Normalization normalization( final ModelFile.Loaded model )
 	{
-		final String json = model.extras().get( ModelFile.NORMALIZATION );
-		return json == null ? Normalization.none() : Normalization.fromJson( json );
+		return ModelFileRunner.normalization( model );
 	}
 
-	public static ImagePlus apply( final ModelFile.Loaded model, final ImagePlus input, final OutputType type, final String suffix,
+	/** The denoised image: {@link ModelFileRunner#apply}. */
+	public static ImagePlus apply( final ModelFile.Loaded model, final ImagePlus input, final OutputType type,
+			final String suffix,
 			final ImageRunner.Options options, final Progress progress )
 	{
-		if ( model.embedded( ModelFile.RECONSTRUCTION_MODEL ) != null )
-			throw new IllegalArgumentException( "The model '" + model.model().spec().name + "' is an anomaly segmenter (it compares an image with an autoencoder's reconstruction "
-					+ "and outputs anomaly probabilities): use Segment by Reconstruction with it, or denoise with a denoising model" );
-		if ( fiji.plugin.autoencoder.model.SegmentationLosses.handles( model.model().spec() ) )
-			throw new IllegalArgumentException( "The model '" + model.model().spec().name + "' is a segmenter (trained with a Dice or class loss on masks): use Segment Image with it, "
-					+ "or denoise with a denoising model" );
-		final Normalization norm = StoredNormalization.forInput( normalization( model ), options.refitNormalization ).normalization;
-		final int trainedChannels = ChannelMode.imageChannels( model.extras() );
-		if ( trainedChannels > 0 )
-			return ChannelwiseRunner.run( model.model(), norm, trainedChannels, input, type, suffix, options, progress );
-		return ImageRunner.run( model.model(), norm, input, type, suffix, true, options, progress );
+		return ModelFileRunner.apply( model, input, type, suffix, options, progress );
 	}
 
 	/** A note for the log about the normalisation a denoising run uses (old model files, refitting), or null when the stored values are used. */
 	public static String normalizationNote( final ModelFile.Loaded model, final ImageRunner.Options options )
 	{
-		return StoredNormalization.forInput( normalization( model ), options.refitNormalization ).note;
+		return ModelFileRunner.normalizationNote( model, options );
 	}
 }

@@ -6,8 +6,8 @@
  * recorrupted training pairs ({@link fiji.plugin.autoencoder.denoise.PairedPatches},
  * {@link fiji.plugin.autoencoder.denoise.Recorruption}), the training modes of "Train Autoencoder"
  * ({@link fiji.plugin.autoencoder.denoise.TrainingMode}, which set up a {@code train.ImageTrainingJob}),
- * and applying a trained model to an ImageJ image ({@link fiji.plugin.autoencoder.denoise.Denoiser},
- * through {@code tiling}; TensorFlow runs there).
+ * and denoising an ImageJ image with a trained model ({@link fiji.plugin.autoencoder.denoise.Denoiser},
+ * through {@code tiling.ModelFileRunner}; TensorFlow runs there).
  * <p>
  * The noise, metric and masking classes work on plain row-major {@code float[]} (x fastest) with
  * explicit width and height, or ImageJ {@code FloatProcessor}s, without TensorFlow; batches are

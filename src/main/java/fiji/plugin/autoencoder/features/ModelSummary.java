@@ -205,9 +205,18 @@ public final class ModelSummary
 		void add( final String name, final String type, final long[] shape, final Object... params )
 		{
 			final Map< String, long[] > p = new LinkedHashMap<>();
+			boolean normed = false;
 			for ( int i = 0; i < params.length; i += 2 )
-				p.put( Endpoints.PARAMS + "/" + params[ i ], ( long[] ) params[ i + 1 ] );
-			rows.add( new Row( name, type, shape, p ) );
+			{
+				final String n = ( String ) params[ i ];
+				final long[] s = ( long[] ) params[ i + 1 ];
+				p.put( Endpoints.PARAMS + "/" + n, s );
+				if ( spec.batchNorm && n.endsWith( "_w" ) && !n.equals( "out_w" ) ) // batch_norm: scale, shift and running mean, variance per channel
+					for ( final String k : new String[] { "_gamma", "_beta", "_mean", "_var" } )
+						p.put( Endpoints.PARAMS + "/" + n.substring( 0, n.length() - 2 ) + k, new long[] { s[ s.length - 1 ] } );
+				normed |= spec.batchNorm && n.endsWith( "_w" ) && !n.equals( "out_w" );
+			}
+			rows.add( new Row( name, normed ? type + ", batch norm" : type, shape, p ) );
 		}
 
 		String act( final ModelSpec.Activation a )

@@ -7,6 +7,7 @@ import static fiji.plugin.autoencoder.macro.MacroSettings.*;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
@@ -14,6 +15,7 @@ import fiji.plugin.autoencoder.batch.FolderProcessor;
 import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.denoise.Denoiser;
+import fiji.plugin.autoencoder.io.ModelCache;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.io.OutputPaths;
 import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
@@ -52,8 +54,9 @@ public final class ImageEntries
 		{
 			return fail( "denoise", e );
 		}
-		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ), threads( o ) ) )
 		{
+			final ModelFile.Loaded model = lease.model();
 			logNote( Denoiser.normalizationNote( model, tiles ) );
 			return applyAndShowOrSave( o, model, type, o.string( "suffix", Settings.SUFFIX.defaultValue ), tiles, "denoise" );
 		}
@@ -80,8 +83,9 @@ public final class ImageEntries
 		{
 			return fail( "reconstruct", e );
 		}
-		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ), threads( o ) ) )
 		{
+			final ModelFile.Loaded model = lease.model();
 			return applyAndShowOrSave( o, model, type, "reconstruction", tiles, "reconstruct" );
 		}
 		catch ( final Exception e )
@@ -109,8 +113,9 @@ public final class ImageEntries
 		{
 			return fail( "denoise folder", e );
 		}
-		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ), threads( o ) ) )
 		{
+			final ModelFile.Loaded model = lease.model();
 			logNote( Denoiser.normalizationNote( model, tiles ) );
 			return finished( "denoise folder", folder.run( imp -> Denoiser.apply( model, imp, type, suffix, tiles, BatchProgress.forMacro( "denoise " + imp.getTitle() ) ), MacroFailure::log, Progress.none() ) );
 		}
@@ -143,8 +148,9 @@ public final class ImageEntries
 		{
 			return fail( "segment", e );
 		}
-		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ), threads( o ) ) )
 		{
+			final ModelFile.Loaded model = lease.model();
 			final ImagePlus input = image( o, "input" );
 			final Segmentation seg = ReconstructionSegmenter.segment( model, input, s, BatchProgress.forMacro( "segment" ) );
 			showOrWrite( seg, input, o.string( "output_folder", "" ), "anomaly" );
@@ -180,8 +186,9 @@ public final class ImageEntries
 		{
 			return fail( "segment folder", e );
 		}
-		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ), threads( o ) ) )
 		{
+			final ModelFile.Loaded model = lease.model();
 			return finished( "segment folder", ReconstructionSegmenter.segmentFolder( model, folder, s, MacroFailure::log, Progress.none() ) );
 		}
 		catch ( final Exception e )
@@ -236,5 +243,28 @@ public final class ImageEntries
 		final String base = input.getShortTitle() == null || input.getShortTitle().isEmpty() ? "image" : input.getShortTitle();
 		final Path in = input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath();
 		SegmentationFiles.write( seg, Paths.get( folder ), base, in, scoreName );
+	}
+
+	/** Shows the overlay, or writes it as {@code <name>-overlay.png} (a TIFF for a stack) into {@code folder}, atomically and never over the input. */
+	static void showOrWriteOverlay( final ImagePlus overlay, final ImagePlus input, final String folder ) throws IOException
+	{
+		if ( folder.isEmpty() )
+		{
+			overlay.show();
+			return;
+		}
+		final String base = input.getShortTitle() == null || input.getShortTitle().isEmpty() ? "image" : input.getShortTitle();
+		final Path in = input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath();
+		final Path dir = Paths.get( folder );
+		if ( overlay.getStackSize() > 1 )
+		{
+			final Path tif = dir.resolve( base + "-overlay.tif" );
+			Files.createDirectories( dir );
+			if ( in != null )
+				fiji.plugin.autoencoder.io.OutputPaths.refuseInput( tif, in );
+			FolderProcessor.saveTiffAtomically( overlay, tif );
+		}
+		else
+			fiji.plugin.autoencoder.features.OutputFiles.png( overlay, dir, base.replaceAll( "[^A-Za-z0-9._-]", "_" ) + "-overlay", in == null ? new Path[ 0 ] : new Path[] { in } );
 	}
 }

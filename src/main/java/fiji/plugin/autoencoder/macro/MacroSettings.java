@@ -29,7 +29,7 @@ public final class MacroSettings
 	private MacroSettings()
 	{}
 
-	public static final List< String > TRAIN_KEYS = keys( Settings.TRAIN, "input", "target" );
+	public static final List< String > TRAIN_KEYS = keys( Settings.TRAIN, "input", "target", "validation_image", "validation_target" );
 
 	public static final List< String > DENOISE_KEYS = keys( Settings.DENOISE, "input", "output" );
 
@@ -46,6 +46,12 @@ public final class MacroSettings
 	public static final List< String > RECONSTRUCT_KEYS = keys( Settings.RECONSTRUCT, "input", "output" );
 
 	public static final List< String > INSPECT_KEYS = keys( Settings.INSPECT );
+
+	public static final List< String > ENCODE_KEYS = keys( Settings.ENCODE_TO_TABLE, "input" );
+
+	public static final List< String > PCA_KEYS = keys( Settings.PCA_PLOT, "input" );
+
+	public static final List< String > MONTAGE_KEYS = keys( Settings.RECONSTRUCTION_MONTAGE, "input" );
 
 	/** The keys of an operation's settings, and keys only the macro entry has (images by path or title, where to write). */
 	private static List< String > keys( final List< Setting > operation, final String... more )

@@ -4,9 +4,9 @@ import static fiji.plugin.autoencoder.macro.MacroFailure.fail;
 import static fiji.plugin.autoencoder.macro.MacroSettings.*;
 
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.List;
 
+import fiji.plugin.autoencoder.io.ModelCache;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.segment.Segmentation;
 import fiji.plugin.autoencoder.segment.SegmenterInfo;
@@ -18,6 +18,7 @@ import fiji.plugin.autoencoder.train.Trainer;
 import fiji.plugin.autoencoder.train.TrainingListener;
 import fiji.plugin.autoencoder.workflow.Setting;
 import fiji.plugin.autoencoder.workflow.Settings;
+import fiji.plugin.autoencoder.workflow.TrainingInputs;
 import fiji.plugin.autoencoder.workflow.TrainingSettings;
 import ij.IJ;
 import ij.ImagePlus;
@@ -59,15 +60,18 @@ public final class SegmenterEntries
 			s.threads = threads( o );
 			TrainingSettings.check( s.epochs, s.learningRate );
 			final Path model = o.path( "model_file" );
-			if ( o.has( "validation_image" ) != o.has( "validation_mask" ) )
-				throw new IllegalArgumentException( "give both validation_image= and validation_mask=, or neither" );
-			final ImagePlus input = image( o, "input" );
-			if ( !o.has( "mask" ) )
-				throw new IllegalArgumentException( "Missing mask=<path> (0 = background; one foreground value, or classes 1..K)" );
-			final ImagePlus mask = image( o, "mask" );
-			final List< ImagePlus > vi = o.has( "validation_image" ) ? Collections.singletonList( image( o, "validation_image" ) ) : null;
-			final List< ImagePlus > vm = o.has( "validation_mask" ) ? Collections.singletonList( image( o, "validation_mask" ) ) : null;
-			final SegmenterTrainer.Result r = SegmenterTrainer.train( s, Collections.singletonList( input ), Collections.singletonList( mask ), vi, vm, model, new Trainer(),
+			final boolean folder = o.has( "input_folder" ) || !o.string( "title_pattern", "" ).trim().isEmpty();
+			final ImagePlus input = folder ? null : image( o, "input" );
+			if ( !folder && !o.has( "mask" ) )
+				throw new IllegalArgumentException( "Missing mask=<path> (0 = background; one foreground value, or classes 1..K), or give input_folder= and mask_folder=" );
+			final ImagePlus mask = folder ? null : image( o, "mask" );
+			final TrainingInputs images = TrainingInputs.segmenter( input, mask, o.has( "input_folder" ) ? o.path( "input_folder" ) : null,
+					o.has( "mask_folder" ) ? o.path( "mask_folder" ) : null, o.string( "title_pattern", "" ) );
+			final TrainingInputs v = TrainingInputs.validation( o.has( "validation_image" ) ? image( o, "validation_image" ) : null,
+					o.has( "validation_mask" ) ? image( o, "validation_mask" ) : null, o.has( "validation_folder" ) ? o.path( "validation_folder" ) : null,
+					o.has( "validation_mask_folder" ) ? o.path( "validation_mask_folder" ) : null, o.has( "validation_folder" ) ? "validation_mask_folder" : "validation_mask", images );
+			final List< ImagePlus > vi = v == null ? null : v.images, vm = v == null ? null : v.pairs;
+			final SegmenterTrainer.Result r = SegmenterTrainer.train( s, images.images, images.pairs, vi, vm, model, new Trainer(),
 					new TrainingListener()
 					{
 						@Override
@@ -81,6 +85,7 @@ public final class SegmenterEntries
 				throw new IllegalStateException( "the training never improved on its starting weights, so " + r.modelFile + " holds an untrained model: "
 						+ "check the image and mask, lower learning_rate, or train more epochs or patches_per_epoch" );
 			IJ.log( "Autoencoder: train segmenter: " + msg );
+			IJ.log( "Autoencoder: train segmenter: " + fiji.plugin.autoencoder.workflow.TrainingPictures.lossCurvesNote( r.history, r.modelFile, "segmenter" ) );
 			return msg;
 		}
 		catch ( final Exception e )
@@ -115,13 +120,16 @@ public final class SegmenterEntries
 		{
 			return fail( "segment image", e );
 		}
-		try ( ModelFile.Loaded model = ModelFile.load( o.path( "model_file" ), threads( o ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ), threads( o ) ) )
 		{
+			final ModelFile.Loaded model = lease.model();
 			final ImagePlus input = image( o, "input" );
 			final boolean prior = o.bool( "object_prior", Settings.of( op, "object_prior" ).defaultFlag() );
 			final Segmentation seg = SegmenterPrediction.segment( model, input, threshold, minSize, prior ? SegmenterInfo.of( model ).prior : null,
 					o.bool( "flip_averaging", Settings.of( op, "flip_averaging" ).defaultFlag() ), tiles( o ), BatchProgress.forMacro( "segment image" ) );
 			ImageEntries.showOrWrite( seg, input, o.string( "output_folder", "" ), "probability" );
+			if ( o.bool( "overlay", Settings.of( op, "overlay" ).defaultFlag() ) )
+				ImageEntries.showOrWriteOverlay( fiji.plugin.autoencoder.segment.Outlines.overlay( input, seg.labels ), input, o.string( "output_folder", "" ) );
 			IJ.log( "Autoencoder: segment image: " + seg.summary() );
 			return Integer.toString( seg.objectCount );
 		}

@@ -9,6 +9,7 @@ import fiji.plugin.autoencoder.train.History;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
 import fiji.plugin.autoencoder.train.Trainer;
 import fiji.plugin.autoencoder.train.TrainingListener;
+import fiji.plugin.autoencoder.workflow.TrainingInputs;
 import fiji.plugin.autoencoder.workflow.TrainingSettings;
 import ij.IJ;
 import ij.ImagePlus;
@@ -31,7 +32,6 @@ public final class TrainEntry
 			if ( o.string( "mode", "" ).replaceAll( "\\s+", " " ).trim().equalsIgnoreCase( SEGMENTER_MODE ) )
 				throw new IllegalArgumentException( "mode=[" + SEGMENTER_MODE + "] is its own entry with an image and its mask: call(\"fiji.plugin.autoencoder.MacroCalls.trainSegmenter\", "
 						+ "\"input=<image> mask=<mask> model_file=<file>\") (keys of Plugins > Autoencoder > Train Segmenter)" );
-			final ImagePlus input = image( o, "input" );
 			final TrainingSettings settings = new TrainingSettings();
 			settings.mode = o.string( "mode", settings.mode );
 			settings.noise = o.string( "noise", settings.noise );
@@ -49,9 +49,20 @@ public final class TrainEntry
 			settings.threads = threads( o );
 			settings.minutes = o.number( "minutes", 0, 0, "5" );
 			settings.channels = o.string( "channels", settings.channels );
+			settings.dimensions = o.choice( "dimensions", settings.dimensions, TrainingSettings.DIMENSION_CHOICES );
+			settings.patchDepth = o.integer( "patch_depth", settings.patchDepth, 4 );
+			settings.inputFolder = o.has( "input_folder" ) ? o.path( "input_folder" ) : null;
+			settings.targetFolder = o.has( "target_folder" ) ? o.path( "target_folder" ) : null;
+			settings.titlePattern = o.string( "title_pattern", "" );
+			final boolean one = settings.inputFolder == null && settings.titlePattern.trim().isEmpty();
+			final ImagePlus input = one ? image( o, "input" ) : null;
 			final ImagePlus target = o.string( "target", "" ).isEmpty() ? null : image( o, "target" );
-			final ImageTrainingJob job = settings.job( input, target, o.path( "model_file" ) );
-			final ImageTrainingJob.Result r = settings.run( job, input, target, new TrainingListener()
+			final TrainingInputs images = settings.inputs( input, target );
+			final ImageTrainingJob job = settings.job( images.images, images.pairs, o.path( "model_file" ) );
+			settings.validationFolder = o.has( "validation_folder" ) ? o.path( "validation_folder" ) : null;
+			settings.validationTargetFolder = o.has( "validation_target_folder" ) ? o.path( "validation_target_folder" ) : null;
+			settings.validation( job, o.has( "validation_image" ) ? image( o, "validation_image" ) : null, o.has( "validation_target" ) ? image( o, "validation_target" ) : null, images );
+			final ImageTrainingJob.Result r = settings.run( job, images.images, images.pairs, new TrainingListener()
 			{
 				@Override
 				public void epochEnded( final History.Epoch e, final History h )
@@ -59,8 +70,10 @@ public final class TrainEntry
 					IJ.log( "Autoencoder: " + e );
 				}
 			}, Progress.none() );
-			final String msg = r.training.message + " Saved " + r.modelFile;
+			final String drawn = images.patchesDrawn( r.patchesPerImage );
+			final String msg = r.training.message + " Saved " + r.modelFile + ( drawn.isEmpty() ? "" : " " + drawn );
 			IJ.log( "Autoencoder: " + msg );
+			IJ.log( "Autoencoder: " + fiji.plugin.autoencoder.workflow.TrainingPictures.lossCurvesNote( r.history, r.modelFile, settings.mode ) );
 			if ( r.training.bestEpoch == 0 && !settings.resume && r.training.reason != Trainer.StopReason.CANCELLED )
 				throw new IllegalStateException( "the training never improved on its starting weights, so " + r.modelFile + " holds an untrained model: "
 						+ "check the image (is there structure to learn?), lower learning_rate, or train more epochs or patches_per_epoch" );

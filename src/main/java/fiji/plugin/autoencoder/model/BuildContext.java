@@ -3,16 +3,19 @@ package fiji.plugin.autoencoder.model;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.nn.LeakyRelu;
@@ -52,6 +55,15 @@ final class BuildContext
 
 	/** Names of the weight matrices and kernels (not biases), for the L2 penalty. */
 	final List< String > weights = new ArrayList<>();
+
+	/** Batch-norm running statistics among {@link #params}: saved and restored with them, never trained. */
+	final Set< String > statistics = new HashSet<>();
+
+	/** The running-average updates of the training-mode pass, run with each training step. */
+	final List< Op > statisticUpdates = new ArrayList<>();
+
+	/** Batch norm normalises with the batch's statistics (the loss's pass) rather than the running averages (prediction). */
+	boolean training;
 
 	/** The values the computation reads instead of the variables (one step of the multi-step ops); empty: the variables. */
 	final Map< String, Operand< TFloat32 > > view = new HashMap<>();
@@ -211,6 +223,29 @@ final class BuildContext
 		return v;
 	}
 
+	/** A vector parameter filled with {@code value}; a {@link #statistics} entry (not trained) if {@code statistic}. */
+	Operand< TFloat32 > vector( final String name, final long size, final float value, final boolean statistic )
+	{
+		if ( params.containsKey( name ) || extending )
+			return existing( name );
+		final Variable< TFloat32 > v = scope( Endpoints.PARAMS ).withName( name ).variable( tf.fill( tf.constant( new long[] { size } ), tf.constant( value ) ) );
+		params.put( name, v );
+		paramShapes.put( name, new long[] { size } );
+		if ( statistic )
+			statistics.add( name );
+		return v;
+	}
+
+	/** The names of the trained parameters: {@link #params} less the {@link #statistics}. */
+	List< String > trainable()
+	{
+		final List< String > out = new ArrayList<>();
+		for ( final String n : params.keySet() )
+			if ( !statistics.contains( n ) )
+				out.add( n );
+		return out;
+	}
+
 	private Operand< TFloat32 > existing( final String name )
 	{
 		if ( !params.containsKey( name ) )
@@ -237,6 +272,8 @@ final class BuildContext
 			paramShapes.put( n, v.shape().asArray() );
 			if ( n.endsWith( "_w" ) )
 				weights.add( n );
+			if ( n.endsWith( BatchNormOps.MEAN ) || n.endsWith( BatchNormOps.VARIANCE ) )
+				statistics.add( n );
 		}
 		if ( params.isEmpty() )
 			throw new IllegalArgumentException( "The graph has no '" + prefix + "' parameters: it was not built by this plugin" );

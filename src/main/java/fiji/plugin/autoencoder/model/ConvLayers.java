@@ -167,7 +167,8 @@ final class ConvLayers
 		final int k = spec.kernel;
 		final Operand< TFloat32 > w = c.weight( name + "_w", new long[] { k, k, cin, cout }, ( long ) k * k * cin, ( long ) k * k * cout );
 		final Operand< TFloat32 > b = c.bias( name + "_b", cout );
-		return tf.nn.biasAdd( tf.nn.conv2d( x, w, Arrays.asList( 1L, ( long ) stride, ( long ) stride, 1L ), "SAME" ), b );
+		final Operand< TFloat32 > y = tf.nn.biasAdd( tf.nn.conv2d( x, w, Arrays.asList( 1L, ( long ) stride, ( long ) stride, 1L ), "SAME" ), b );
+		return spec.batchNorm && !"out".equals( name ) ? BatchNormOps.apply( c, y, name, cout ) : y;
 	}
 
 	/** Stride-2 'SAME' transposed convolution; the output size is computed in the graph so any batch and size work. */

@@ -100,6 +100,8 @@ public final class GraphBuilder
 			throw new IllegalArgumentException( "steps per run must be at least 1, got " + steps );
 		if ( graph.operation( Endpoints.multiStep( steps, Endpoints.MS_TRAIN ) ) != null )
 			return;
+		if ( spec.batchNorm )
+			throw new IllegalArgumentException( "Several training steps per run are not supported with batch_norm: use 1 step per run" );
 		if ( spec.is3D() )
 			Gradients3D.ensureRegistered();
 		final GraphBuilder b = new GraphBuilder( spec, 0, graph, true );
@@ -122,7 +124,8 @@ public final class GraphBuilder
 
 		final Variable< TInt64 > step = c.named( Endpoints.STEP ).variable( tf.constant( 0L ) );
 		final Operand< TFloat32 > lr = c.named( Endpoints.LEARNING_RATE ).identity( OptimizerOps.learningRate( c, step ) );
-		final List< Op > applies = OptimizerOps.updates( c, objective, new ArrayList<>( c.params.keySet() ), "", lr, step );
+		final List< Op > applies = OptimizerOps.updates( c, objective, c.trainable(), "", lr, step );
+		applies.addAll( c.statisticUpdates );
 		final Op increment = tf.withControlDependencies( applies ).assignAdd( step, tf.constant( 1L ) );
 		c.named( Endpoints.TRAIN ).withControlDependencies( increment ).noOp();
 		if ( spec.layerwisePretraining )
@@ -141,6 +144,7 @@ public final class GraphBuilder
 		final ModelSpec spec = c.spec;
 		final Ops tf = c.tf;
 		final Operand< TFloat32 > logits;
+		Operand< TFloat32 > predictionLogits = null;
 		if ( spec.kind == Kind.DENSE )
 		{
 			final Operand< TFloat32 > flat = tf.reshape( input, tf.constant( new long[] { -1, spec.inputSize() } ) );
@@ -153,26 +157,52 @@ public final class GraphBuilder
 				tf.withName( Endpoints.DECODED ).identity( c.output( dense.imageShaped( dense.decoder( codeIn ) ) ) );
 			}
 		}
-		else
+		else if ( spec.batchNorm )
 		{
-			final List< Operand< TFloat32 > > switches = new ArrayList<>();
-			final Operand< TFloat32 > code = tf.withName( Endpoints.CODE ).identity( conv.encoder( input, switches ) );
-			final Operand< TFloat32 > decoded = conv.decoder( code, spec.unpooling == Unpooling.ZERO_FILL ? switches : null );
-			// residual: the net predicts the correction of its input, or of a Gaussian blur of it
-			logits = spec.residual ? tf.math.add( decoded, spec.residualBlur > 0 ? BlurResidual.blur( tf, input, spec, spec.channels ) : input ) : decoded;
-			if ( endpoints && spec.unpooling != Unpooling.ZERO_FILL && !spec.skipConnections && !spec.residual )
+			// the loss's pass normalises with batch statistics; the named endpoints with the running averages
+			c.training = true;
+			logits = convForward( input, false );
+			c.training = false;
+			if ( endpoints )
 			{
-				final Placeholder< TFloat32 > codeIn = tf.withName( Endpoints.CODE_INPUT ).placeholder( TFloat32.class,
-						Placeholder.shape( conv.codeShape() ) );
-				tf.withName( Endpoints.DECODED ).identity( c.output( conv.decoder( codeIn, null ) ) );
+				predictionLogits = convForward( input, true );
+				tf.withName( Endpoints.RECONSTRUCTION ).identity( c.output( predictionLogits ) );
 			}
 		}
-		if ( endpoints )
+		else
+			logits = convForward( input, endpoints );
+		if ( endpoints && !( spec.batchNorm && spec.kind != Kind.DENSE ) )
 			tf.withName( Endpoints.RECONSTRUCTION ).identity( c.output( logits ) );
 
 		final Operand< TFloat32 > loss = LossOps.loss( c, logits, target, weight );
 		lastLoss = loss;
+		if ( endpoints )
+		{
+			if ( predictionLogits == null )
+				tf.withName( Endpoints.VALIDATION_LOSS ).identity( loss );
+			else
+				LossOps.loss( c, predictionLogits, target, weight, Endpoints.VALIDATION_LOSS );
+		}
 		return tf.withName( Endpoints.OBJECTIVE ).identity( LossOps.withPenalty( c, loss ) );
+	}
+
+	/** The convolutional forward pass (logits); with {@code endpoints} the named code and stand-alone decoder. */
+	private Operand< TFloat32 > convForward( final Operand< TFloat32 > input, final boolean endpoints )
+	{
+		final ModelSpec spec = c.spec;
+		final Ops tf = c.tf;
+		final List< Operand< TFloat32 > > switches = new ArrayList<>();
+		final Operand< TFloat32 > encoded = conv.encoder( input, switches );
+		final Operand< TFloat32 > code = endpoints ? tf.withName( Endpoints.CODE ).identity( encoded ) : encoded;
+		final Operand< TFloat32 > decoded = conv.decoder( code, spec.unpooling == Unpooling.ZERO_FILL ? switches : null );
+		if ( endpoints && spec.unpooling != Unpooling.ZERO_FILL && !spec.skipConnections && !spec.residual )
+		{
+			final Placeholder< TFloat32 > codeIn = tf.withName( Endpoints.CODE_INPUT ).placeholder( TFloat32.class,
+					Placeholder.shape( conv.codeShape() ) );
+			tf.withName( Endpoints.DECODED ).identity( c.output( conv.decoder( codeIn, null ) ) );
+		}
+		// residual: the net predicts the correction of its input, or of a Gaussian blur of it
+		return spec.residual ? tf.math.add( decoded, spec.residualBlur > 0 ? BlurResidual.blur( tf, input, spec, spec.channels ) : input ) : decoded;
 	}
 
 	/** The data loss of the last {@link #objective} built. */

@@ -183,6 +183,15 @@ public final class ModelSpec
 	@SerializedName( "convs_per_level" )
 	public int convsPerLevel = 1;
 
+	/**
+	 * Batch normalisation after every convolution but the last (conv_pool, 2D, code_size 0): training
+	 * normalises with the batch's mean and variance and keeps running averages of them (momentum 0.9),
+	 * saved with the model as {@code params/<conv>_mean} and {@code _var}; prediction normalises with
+	 * the running averages, a fixed per-pixel affine map, so tiled prediction stays exact.
+	 */
+	@SerializedName( "batch_norm" )
+	public boolean batchNorm = false;
+
 	public double l2 = 0;
 
 	public Optimizer optimizer = Optimizer.ADAM;

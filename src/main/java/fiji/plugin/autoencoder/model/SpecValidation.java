@@ -85,6 +85,8 @@ final class SpecValidation
 				problems.add( "layerwise_pretraining needs at least one hidden layer before the code" );
 			if ( s.skipConnections )
 				problems.add( "skip_connections needs kind conv_pool: set it to false for dense autoencoders" );
+			if ( s.batchNorm )
+				problems.add( "batch_norm needs kind conv_pool: set it to false for dense autoencoders" );
 			if ( s.residual )
 				problems.add( "residual needs a convolutional kind (conv_pool or conv_strided): set it to false for dense autoencoders" );
 		}
@@ -106,6 +108,8 @@ final class SpecValidation
 				problems.add( "convs_per_level must be 1 or more, got " + s.convsPerLevel );
 			if ( s.convsPerLevel > 1 && ( s.kind != Kind.CONV_POOL || s.codeSize > 0 || s.depth > 0 ) )
 				problems.add( "convs_per_level " + s.convsPerLevel + " needs a fully convolutional 2D conv_pool model (code_size 0, depth 0): set it to 1" );
+			if ( s.batchNorm && ( s.kind != Kind.CONV_POOL || s.codeSize > 0 || s.depth > 0 || s.layerwisePretraining ) )
+				problems.add( "batch_norm needs a fully convolutional 2D conv_pool model (code_size 0, depth 0, no layerwise pretraining): set it to false" );
 			if ( s.residual && s.outChannels() != s.channels )
 				problems.add( "residual adds the input to the output, so output_channels (" + s.outChannels() + ") must equal channels (" + s.channels + "): set residual to false" );
 			if ( !( s.residualBlur >= 0 && s.residualBlur <= 16 ) )
@@ -141,7 +145,5 @@ final class SpecValidation
 			problems.add( "a 3D model (depth " + s.depth + ") is fully convolutional only: set code_size to 0" );
 		if ( s.kind == Kind.CONV_POOL && s.unpooling == Unpooling.ZERO_FILL )
 			problems.add( "a 3D model (depth " + s.depth + ") unpools with nearest only: set unpooling to nearest" );
-		if ( s.skipConnections )
-			problems.add( "skip_connections is not available for 3D models (depth " + s.depth + ") yet: set it to false" );
 	}
 }

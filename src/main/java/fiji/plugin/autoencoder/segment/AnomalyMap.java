@@ -2,9 +2,9 @@ package fiji.plugin.autoencoder.segment;
 
 import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.core.Progress;
-import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import ij.ImagePlus;
 import ij.plugin.filter.GaussianBlur;
 import ij.process.FloatProcessor;
@@ -13,7 +13,7 @@ import ij.process.FloatProcessor;
  * Per-pixel reconstruction error of an autoencoder trained on normal
  * tissue or background: where the model cannot reproduce the image, something
  * it has not seen is there. The reconstruction is computed tile by tile
- * through {@link Denoiser} (so images of any size work, with results equal to
+ * through {@link ModelFileRunner} (so images of any size work, with results equal to
  * an untiled run) and is in the input's intensity units; the error is
  * {@code |x - x'|} or {@code (x - x')^2}, optionally Gaussian-smoothed (the
  * magnitude, or the signed difference before the magnitude: see
@@ -160,7 +160,7 @@ public final class AnomalyMap
 				planes[ i ] = normalize( smooth( ( float[] ) p.getStack().getPixels( i + 1 ), input, options.sigma ), options.normalization ); // p is ours: in place
 			return Planes.floatImage( Planes.title( input, "anomaly" ), input, 1, planes );
 		}
-		final ImagePlus reconstruction = Denoiser.apply( model, input, OutputType.FLOAT_32, "reconstruction", options.tiling, progress );
+		final ImagePlus reconstruction = ModelFileRunner.apply( model, input, OutputType.FLOAT_32, "reconstruction", options.tiling, progress );
 		return fromReconstruction( input, reconstruction, options );
 	}
 

@@ -14,11 +14,11 @@ import fiji.plugin.autoencoder.convert.Normalization;
 import fiji.plugin.autoencoder.convert.Normalizer;
 import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.core.Progress;
-import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.model.Presets;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
 import fiji.plugin.autoencoder.train.SyntheticAnomalies;
 import fiji.plugin.autoencoder.train.Trainer;
@@ -164,7 +164,7 @@ public final class AnomalySegmenter
 			pixels += ( long ) imp.getWidth() * imp.getHeight() * imp.getNSlices() * imp.getNFrames();
 		final int copies = s.copies > 0 ? s.copies : ( int ) Math.max( 2, Math.min( 64, Math.ceil( 6e6 / pixels ) ) );
 		final Random random = new Random( s.seed );
-		final Normalization method = Denoiser.normalization( detector );
+		final Normalization method = ModelFileRunner.normalization( detector );
 		for ( final ImagePlus normal : normals )
 		{
 			final int c = Planes.channels( normal ), w = normal.getWidth(), h = normal.getHeight(), n = w * h;
@@ -207,7 +207,7 @@ public final class AnomalySegmenter
 				}
 				final String title = Planes.title( normal, "painted-" + ( k + 1 ) );
 				final ImagePlus image = Planes.floatImage( title, normal, c, painted );
-				inputs.add( withReconstruction( image, Denoiser.apply( detector, image, OutputType.FLOAT_32, "reconstruction", new ImageRunner.Options(), Progress.none() ) ) );
+				inputs.add( withReconstruction( image, ModelFileRunner.apply( detector, image, OutputType.FLOAT_32, "reconstruction", new ImageRunner.Options(), Progress.none() ) ) );
 				masks.add( Planes.floatImage( title + "-mask", normal, 1, mask ) );
 			}
 		}
@@ -228,7 +228,7 @@ public final class AnomalySegmenter
 		if ( c != detector.model().spec().channels )
 			throw new IllegalArgumentException( "The image '" + input.getTitle() + "' has " + c + " channel(s) but the anomaly segmenter was trained on images with "
 					+ detector.model().spec().channels + ": use a model trained on images like this one" );
-		final ImagePlus reconstruction = Denoiser.apply( detector, input, OutputType.FLOAT_32, "reconstruction", tiling, progress );
+		final ImagePlus reconstruction = ModelFileRunner.apply( detector, input, OutputType.FLOAT_32, "reconstruction", tiling, progress );
 		final ImagePlus p = SupervisedSegmenter.probability( model, withReconstruction( input, reconstruction ), tiling, progress );
 		p.setTitle( Planes.title( input, "anomaly" ) );
 		return p;

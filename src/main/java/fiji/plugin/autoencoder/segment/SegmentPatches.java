@@ -10,7 +10,8 @@ import fiji.plugin.autoencoder.train.TrainingData;
  * Training patches for a segmenter from planes held in memory (normalised
  * image and target, channels-last): a share of the patches is centred on a
  * pixel of one class (each class equally often, so small classes are seen as
- * often as large ones), the rest anywhere; random flips and 90-degree
+ * often as large ones), the rest anywhere; planes of different sizes are picked
+ * in proportion to their pixels; random flips and 90-degree
  * rotations and a random intensity gain and offset. A validation view
  * ({@link #validation}) draws its patches the same way (class-centred and
  * anywhere) but at fixed positions and without augmentation.
@@ -62,6 +63,9 @@ public final class SegmentPatches implements TrainingData
 
 	private final long seed;
 
+	/** Running sums of the planes' pixel counts, or null when all planes have the same size. */
+	private final double[] cumulativeArea;
+
 	/**
 	 * @param foregroundFraction share of patches centred on a foreground pixel (a random class present in the plane)
 	 * @param intensity          random gain in [1 - a, 1 + a] and offset in [-a, a] of the normalised input (0: none)
@@ -89,6 +93,18 @@ public final class SegmentPatches implements TrainingData
 		this.intensity = intensity;
 		this.seed = seed;
 		this.validation = validation;
+		boolean sameSize = true;
+		for ( final Plane p : planes )
+			sameSize &= p.w == planes.get( 0 ).w && p.h == planes.get( 0 ).h;
+		if ( sameSize )
+			cumulativeArea = null;
+		else
+		{
+			cumulativeArea = new double[ planes.size() ];
+			double sum = 0;
+			for ( int i = 0; i < planes.size(); i++ )
+				cumulativeArea[ i ] = sum += ( double ) planes.get( i ).w * planes.get( i ).h;
+		}
 	}
 
 	/** Validation patches from these planes: drawn like the training patches, at positions fixed by their index, without augmentation. */
@@ -140,7 +156,7 @@ public final class SegmentPatches implements TrainingData
 		for ( int s = 0; s < n; s++ )
 		{
 			final Random rnd = validation ? new Random( seed * 1_000_003L + indices[ from + s ] ) : random;
-			final Plane p = planes.get( rnd.nextInt( planes.size() ) );
+			final Plane p = pick( rnd );
 			int x0 = rnd.nextInt( p.w - patch + 1 ), y0 = rnd.nextInt( p.h - patch + 1 );
 			if ( rnd.nextDouble() < foregroundFraction )
 			{
@@ -173,6 +189,18 @@ public final class SegmentPatches implements TrainingData
 							target[ s * pt + dst * targetChannels + c ] = p.target[ src * targetChannels + c ];
 				}
 		}
+	}
+
+	/** A random plane: each equally likely when all have the same size, else in proportion to its pixels (images of different sizes). */
+	private Plane pick( final Random rnd )
+	{
+		if ( cumulativeArea == null )
+			return planes.get( rnd.nextInt( planes.size() ) );
+		final double u = rnd.nextDouble() * cumulativeArea[ cumulativeArea.length - 1 ];
+		int i = 0;
+		while ( i < cumulativeArea.length - 1 && u >= cumulativeArea[ i ] )
+			i++;
+		return planes.get( i );
 	}
 
 	/** Foreground classes (1..) with pixels in the plane. */

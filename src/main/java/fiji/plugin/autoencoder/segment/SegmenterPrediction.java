@@ -6,10 +6,10 @@ import java.util.Locale;
 
 import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.core.Progress;
-import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.measure.ResultsTable;
@@ -59,13 +59,13 @@ public final class SegmenterPrediction
 			throw new IllegalArgumentException( "No image: open the image to segment first" );
 		SegmentScale.check( input, info.scale, model.model().sizeMultiple(), "the network's size multiple" );
 		final ImagePlus small = SegmentScale.shrink( input, info.scale );
-		final ImagePlus p = ImageRunner.run( model.model(), Denoiser.normalization( model ), small, OutputType.FLOAT_32, "probability", false, options, progress );
+		final ImagePlus p = ImageRunner.run( model.model(), ModelFileRunner.normalization( model ), small, OutputType.FLOAT_32, "probability", false, options, progress );
 		if ( flips )
 		{
 			final ImageStack sum = p.getStack();
 			for ( int f = 1; f <= 3; f++ )
 			{
-				final ImagePlus q = ImageRunner.run( model.model(), Denoiser.normalization( model ), flip( small, f ), OutputType.FLOAT_32, "probability", false, options, progress );
+				final ImagePlus q = ImageRunner.run( model.model(), ModelFileRunner.normalization( model ), flip( small, f ), OutputType.FLOAT_32, "probability", false, options, progress );
 				final ImageStack back = flip( q, f ).getStack();
 				for ( int i = 1; i <= sum.getSize(); i++ )
 				{

@@ -110,6 +110,7 @@ public final class SegmenterTrainer
 		if ( settings.layers != null )
 			spec.layers = settings.layers.clone();
 		spec.convsPerLevel = settings.convsPerLevel;
+		spec.batchNorm = settings.batchNorm;
 		spec.outputActivation = classes == 1 ? ModelSpec.Activation.SIGMOID : ModelSpec.Activation.SOFTMAX;
 		spec.loss = SegmenterSettings.loss( settings.loss );
 		spec.learningRate = settings.learningRate;

@@ -8,11 +8,11 @@ import java.util.TreeSet;
 
 import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.core.Progress;
-import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.model.Presets;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
 import fiji.plugin.autoencoder.train.TrainingListener;
 import ij.ImagePlus;
@@ -152,7 +152,7 @@ public final class SupervisedSegmenter
 					+ " activation, not a foreground probability: use a model trained with Train Segmenter" );
 		if ( input == null )
 			throw new IllegalArgumentException( "No image: open the image to segment first" );
-		final ImagePlus p = ImageRunner.run( model.model(), Denoiser.normalization( model ), input, OutputType.FLOAT_32, "probability", false, options, progress );
+		final ImagePlus p = ImageRunner.run( model.model(), ModelFileRunner.normalization( model ), input, OutputType.FLOAT_32, "probability", false, options, progress );
 		p.setDisplayRange( 0, 1 );
 		return p;
 	}

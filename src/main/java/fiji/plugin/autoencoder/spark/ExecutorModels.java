@@ -2,86 +2,41 @@ package fiji.plugin.autoencoder.spark;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.HashMap;
-import java.util.Map;
 
+import fiji.plugin.autoencoder.io.ModelCache;
 import fiji.plugin.autoencoder.io.ModelFile;
 
 /**
  * One loaded model per executor JVM: TensorFlow's graph and session cannot be
  * serialised to the tasks, and loading per task would cost seconds each, so the
  * first task of a JVM loads the model file and later tasks (also concurrent
- * ones) share it; TensorFlow sessions may run concurrently. Keyed by path, size,
- * modification time and threads, so a changed file is loaded anew. The models
- * live until the JVM ends (a shutdown hook closes them).
- * <p>
- * This is process-wide state on purpose: it is what "one model per executor"
- * means. Nothing else in the plugin keeps such a cache for TensorFlow models.
+ * ones) share it; TensorFlow sessions may run concurrently. The model comes
+ * from the JVM's one model cache ({@link ModelCache#models()}: keyed by real
+ * path and threads, a changed file loaded anew, closed at JVM exit); a task
+ * holds a lease while it runs, so the model is never closed under it.
  */
 public final class ExecutorModels
 {
 	private ExecutorModels()
 	{}
 
-	private static final Map< String, ModelFile.Loaded > MODELS = new HashMap<>();
-
-	private static int loads;
-
-	static
+	/** A lease on this JVM's model for {@code file} with {@code threads} TensorFlow threads, loaded on first use; close it when the task is done. */
+	public static ModelCache< ModelFile.Loaded >.Lease get( final String file, final int threads )
 	{
-		Runtime.getRuntime().addShutdownHook( new Thread( ExecutorModels::closeAll, "close-models" ) );
-	}
-
-	/** The model of this JVM for {@code file} with {@code threads} TensorFlow threads, loaded on first use. */
-	public static synchronized ModelFile.Loaded get( final String file, final int threads )
-	{
-		final Path p = Paths.get( file );
-		final String key;
 		try
 		{
-			key = p.toRealPath() + "|" + Files.size( p ) + "|" + Files.getLastModifiedTime( p ).toMillis() + "|" + threads;
+			return ModelCache.models().get( Paths.get( file ), threads );
 		}
 		catch ( final IOException e )
 		{
-			throw new UncheckedIOException( "The model file " + file + " cannot be read on this executor (" + e.getMessage() + "): put it on storage every node sees", e );
+			throw new UncheckedIOException( "Cannot load the model file " + file + " on this executor (" + e.getMessage() + "): put it on storage every node sees", e );
 		}
-		ModelFile.Loaded m = MODELS.get( key );
-		if ( m == null )
-		{
-			try
-			{
-				m = ModelFile.load( p, threads );
-			}
-			catch ( final IOException e )
-			{
-				throw new UncheckedIOException( "Cannot load the model file " + file + ": " + e.getMessage(), e );
-			}
-			MODELS.put( key, m );
-			loads++;
-		}
-		return m;
 	}
 
-	/** How many times this JVM loaded a model (for tests and logs). */
-	public static synchronized int loads()
+	/** How many times this JVM loaded a model file (for tests and logs). */
+	public static long loads()
 	{
-		return loads;
-	}
-
-	private static synchronized void closeAll()
-	{
-		for ( final ModelFile.Loaded m : MODELS.values() )
-			try
-			{
-				m.close();
-			}
-			catch ( final RuntimeException e )
-			{
-				// the JVM ends anyway
-			}
-		MODELS.clear();
+		return ModelCache.models().loads();
 	}
 }

@@ -14,6 +14,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.bigimage.ZarrJob;
+import fiji.plugin.autoencoder.io.ModelCache;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.tiling.ChunkedPredictor;
 import fiji.plugin.autoencoder.tiling.TileGrid;
@@ -140,21 +141,24 @@ public final class SparkDenoise implements Serializable
 	 */
 	long[] runCells( final List< Long > cells, final int cores )
 	{
-		final ModelFile.Loaded m = ExecutorModels.get( model, cores );
-		final long[] todo = cells.stream().mapToLong( Long::longValue ).sorted().toArray();
-		long computed = 0;
-		for ( int attempt = 0;; attempt++ )
-			try
-			{
-				final ChunkedPredictor.Result r = job.run( m, todo, Progress.none() );
-				computed += r.computed;
-				return new long[] { computed, todo.length - computed };
-			}
-			catch ( final RuntimeException e )
-			{
-				if ( attempt >= retries || e instanceof IllegalArgumentException )
-					throw e;
-				System.err.println( "spark-denoise: a tile of " + todo.length + " failed (" + e.getMessage() + "), retry " + ( attempt + 1 ) + " of " + retries + " for the tiles not written yet" );
-			}
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ExecutorModels.get( model, cores ) )
+		{
+			final ModelFile.Loaded m = lease.model();
+			final long[] todo = cells.stream().mapToLong( Long::longValue ).sorted().toArray();
+			long computed = 0;
+			for ( int attempt = 0;; attempt++ )
+				try
+				{
+					final ChunkedPredictor.Result r = job.run( m, todo, Progress.none() );
+					computed += r.computed;
+					return new long[] { computed, todo.length - computed };
+				}
+				catch ( final RuntimeException e )
+				{
+					if ( attempt >= retries || e instanceof IllegalArgumentException )
+						throw e;
+					System.err.println( "spark-denoise: a tile of " + todo.length + " failed (" + e.getMessage() + "), retry " + ( attempt + 1 ) + " of " + retries + " for the tiles not written yet" );
+				}
+		}
 	}
 }

@@ -4,6 +4,10 @@
  * size multiple) and {@link fiji.plugin.autoencoder.tiling.TiledPredictor}
  * runs an {@link fiji.plugin.autoencoder.model.ImagePredictor} over them in
  * batches, on several threads, with progress and cancel.
+ * {@link fiji.plugin.autoencoder.tiling.ImageRunner} runs any ImageJ image
+ * through a model, {@link fiji.plugin.autoencoder.tiling.ModelFileRunner} a
+ * model file's (stored normalisation, each channel alone through
+ * {@link fiji.plugin.autoencoder.tiling.ChannelwiseRunner} when trained so).
  * <p>
  * Contract: for a fully convolutional network the tiled result equals one
  * untiled run on the mirror-extended image (extended by the halo on each side

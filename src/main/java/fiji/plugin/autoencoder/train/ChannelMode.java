@@ -2,19 +2,18 @@ package fiji.plugin.autoencoder.train;
 
 import java.util.Map;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import fiji.plugin.autoencoder.io.ChannelsEntry;
 
 /**
- * How a model maps the channels of an image, stored in the model file as
- * {@link #ENTRY}: "each channel alone" (one single-channel network applied to
+ * How a model maps the channels of an image (Train Autoencoder's
+ * {@code channels} choice), stored in the model file as {@link ChannelsEntry}: "each channel alone" (one single-channel network applied to
  * every channel with that channel's normalisation, so channels never mix) or,
  * without the entry, all channels at once as the network's input channels.
  */
 public final class ChannelMode
 {
-	/** The model file entry. */
-	public static final String ENTRY = "channels.json";
+	/** The model file entry ({@link ChannelsEntry}). */
+	public static final String ENTRY = ChannelsEntry.ENTRY;
 
 	/** Labels of the choice in Train Autoencoder ({@code channels} key). */
 	public static final String EACH_ALONE = "Each channel alone (no mixing)", TOGETHER = "All channels together (may mix them)";
@@ -32,13 +31,10 @@ public final class ChannelMode
 		throw new IllegalArgumentException( "Unknown channels choice '" + label + "': use '" + EACH_ALONE + "' (default) or '" + TOGETHER + "'" );
 	}
 
-	/** The entry for a channel-by-channel model trained on images of {@code imageChannels} channels. */
+	/** The entry for a channel-by-channel model trained on images of {@code imageChannels} channels ({@link ChannelsEntry#json}). */
 	public static String json( final int imageChannels )
 	{
-		final JsonObject o = new JsonObject();
-		o.addProperty( "mode", "each channel alone" );
-		o.addProperty( "imageChannels", imageChannels );
-		return o.toString();
+		return ChannelsEntry.json( imageChannels );
 	}
 
 	/** True when the model file's extras say the model runs on each channel alone. */
@@ -47,20 +43,9 @@ public final class ChannelMode
 		return imageChannels( extras ) > 0;
 	}
 
-	/** Channels of the images a channel-by-channel model was trained on, 0 for other models. */
+	/** Channels of the images a channel-by-channel model was trained on, 0 for other models ({@link ChannelsEntry#imageChannels}). */
 	public static int imageChannels( final Map< String, String > extras )
 	{
-		final String json = extras.get( ENTRY );
-		if ( json == null )
-			return 0;
-		try
-		{
-			final JsonObject o = JsonParser.parseString( json ).getAsJsonObject();
-			return "each channel alone".equals( o.get( "mode" ).getAsString() ) ? o.get( "imageChannels" ).getAsInt() : 0;
-		}
-		catch ( final RuntimeException e )
-		{
-			throw new IllegalArgumentException( "The model file's " + ENTRY + " is malformed (" + e.getMessage() + "): re-save the model file", e );
-		}
+		return ChannelsEntry.imageChannels( extras );
 	}
 }

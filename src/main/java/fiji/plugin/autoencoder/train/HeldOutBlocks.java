@@ -104,7 +104,8 @@ final class HeldOutBlocks
 		return new long[] { ( long ) ( c % nx ) * bw, ( long ) ( c / nx ) * bh };
 	}
 
-	private static long nextLong( final Random r, final long bound )
+	/** A uniform random value in [0, bound) (0 when bound <= 1), for any long bound. */
+	static long nextLong( final Random r, final long bound )
 	{
 		if ( bound <= 1 )
 			return 0;

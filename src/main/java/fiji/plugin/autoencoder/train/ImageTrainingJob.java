@@ -73,6 +73,12 @@ public final class ImageTrainingJob
 	/** Validation on patch-sized blocks held out at random from everywhere in the images instead of a strip at the bottom ({@link PatchSampler#validationBlocks}). */
 	public boolean validationBlocks = false;
 
+	/**
+	 * Separate validation images (and their targets when the training has targets), or null to hold out part of the training images:
+	 * then no training image is held out and validation draws {@code max(batch, validation fraction (at least 0.1) x patches per epoch)} patches from anywhere in them.
+	 */
+	public List< ImagePlus > validationInputs, validationTargets;
+
 	/** Normalise targets like their inputs (images), or leave them as they are (masks). */
 	public boolean normalizeTargets = true;
 
@@ -102,11 +108,15 @@ public final class ImageTrainingJob
 
 		public final Path modelFile;
 
-		Result( final Trainer.Result training, final History history, final Path modelFile )
+		/** Training patches drawn from each input image (all its channels together), in the order of the inputs. */
+		public final long[] patchesPerImage;
+
+		Result( final Trainer.Result training, final History history, final Path modelFile, final long[] patchesPerImage )
 		{
 			this.training = training;
 			this.history = history;
 			this.modelFile = modelFile;
+			this.patchesPerImage = patchesPerImage;
 		}
 	}
 
@@ -214,8 +224,9 @@ public final class ImageTrainingJob
 		}
 		try
 		{
-			final PatchSampler sampler = new PatchSampler( spec.is3D() ? spec.depth : 0, spec.height, spec.width, patchesPerEpoch, config.validationFraction, config.seed )
-					.validationBlocks( validationBlocks );
+			final boolean separate = validationInputs != null && !validationInputs.isEmpty();
+			final PatchSampler sampler = new PatchSampler( spec.is3D() ? spec.depth : 0, spec.height, spec.width, patchesPerEpoch, separate ? 0 : config.validationFraction, config.seed )
+					.validationBlocks( validationBlocks && !separate );
 			for ( final ImagePlus in : inputs )
 			{
 				if ( spec.is3D() && in.getNSlices() < spec.depth )
@@ -235,6 +246,7 @@ public final class ImageTrainingJob
 				sampler.add( ImageTensors.reader( images.inputs.get( i ) ), target == null ? null : ImageTensors.reader( target ), norm, targetNorm );
 			}
 			sampler.rawTransform( rawTransform ).normalizedTransform( normalizedTransform );
+			final TrainingData validation = separate ? validationSampler( images, imageChannels ) : sampler.validation();
 			final Map< String, String > extras = new HashMap<>();
 			extras.put( ModelFile.NORMALIZATION, images.stored.toJson() );
 			if ( channelwise && imageChannels > 1 )
@@ -251,14 +263,37 @@ public final class ImageTrainingJob
 			};
 			final TrainingConfig c = config.copy().validationFraction( 0 ).validate(); // the sampler holds out its own validation strip or blocks
 			final TimeBudget budget = new TimeBudget( minutes, trainer );
-			final Trainer.Result r = budget.explain( trainer.train( model, sampler, sampler.validation(), c, hist, budget.wrap( checkpointing ) ) );
+			final Trainer.Result r = budget.explain( trainer.train( model, sampler, validation, c, hist, budget.wrap( checkpointing ) ) );
 			save( model, hist, extras );
-			return new Result( r, hist, modelFile );
+			final long[] drawn = sampler.drawnPerImage(), perInput = new long[ inputs.size() ];
+			for ( int i = 0; i < drawn.length; i++ ) // channel by channel training: each input's channels follow each other
+				perInput[ i / ( drawn.length / inputs.size() ) ] += drawn[ i ];
+			return new Result( r, hist, modelFile, perInput );
 		}
 		finally
 		{
 			closeModel.run();
 		}
+	}
+
+	/** The separate validation images as fixed patches, normalised as the training images (with their stored values, or each fitted on itself). */
+	private TrainingData validationSampler( final TrainingImages training, final int imageChannels )
+	{
+		if ( ( validationTargets == null ) != ( training.targets == null ) || validationTargets != null && validationTargets.size() != validationInputs.size() )
+			throw new IllegalArgumentException( "Give one validation target per validation image when the training has targets, and none otherwise" );
+		for ( final ImagePlus v : validationInputs )
+			if ( channels( v ) != imageChannels )
+				throw new IllegalArgumentException( "The validation image '" + v.getTitle() + "' has " + channels( v ) + " channel(s) but the training images have " + imageChannels + ": validate on images with their channels" );
+		final TrainingImages val = TrainingImages.prepare( validationInputs, validationTargets, storeNormalization ? training.stored : normalization, normalizationImage, storeNormalization,
+				channelwise );
+		final PatchSampler v = new PatchSampler( spec.is3D() ? spec.depth : 0, spec.height, spec.width, patchesPerEpoch, 0, config.seed + 1 );
+		for ( int i = 0; i < val.inputs.size(); i++ )
+		{
+			final ImagePlus target = val.targets == null ? null : val.targets.get( i );
+			v.add( ImageTensors.reader( val.inputs.get( i ) ), target == null ? null : ImageTensors.reader( target ), val.norms.get( i ), target == null || normalizeTargets ? val.norms.get( i ) : null );
+		}
+		v.rawTransform( rawTransform ).normalizedTransform( normalizedTransform );
+		return v.asValidation( Math.max( config.batchSize, ( int ) Math.round( patchesPerEpoch * Math.max( 0.1, config.validationFraction ) ) ) );
 	}
 
 	private void save( final Model m, final History h, final Map< String, String > extras )

@@ -53,14 +53,13 @@ public final class PatchSampler implements TrainingData
 	private static final class Source
 	{
 		final TensorReader input, target;
-
 		final Normalization inputNorm, targetNorm;
 
-		final long width, planes, trainRows;
-
-		final long height;
+		final long width, height, planes, trainRows;
 
 		HeldOutBlocks blocks;
+		/** Training patches drawn from this image so far. */
+		final java.util.concurrent.atomic.AtomicLong drawn = new java.util.concurrent.atomic.AtomicLong();
 
 		Source( final TensorReader input, final TensorReader target, final Normalization inputNorm, final Normalization targetNorm, final long trainRows )
 		{
@@ -84,9 +83,7 @@ public final class PatchSampler implements TrainingData
 
 	private final List< Source > sources = new ArrayList<>();
 
-	private boolean augment = true;
-
-	private boolean blocks;
+	private boolean augment = true, blocks;
 
 	private PatchTransform rawTransform, normalizedTransform;
 
@@ -125,12 +122,12 @@ public final class PatchSampler implements TrainingData
 		this.parent = null;
 	}
 
-	private PatchSampler( final PatchSampler parent )
+	private PatchSampler( final PatchSampler parent, final int count )
 	{
 		this.patchDepth = parent.patchDepth;
 		this.patchHeight = parent.patchHeight;
 		this.patchWidth = parent.patchWidth;
-		this.count = Math.max( 1, ( int ) Math.round( parent.count * parent.validationFraction ) );
+		this.count = count;
 		this.validationFraction = parent.validationFraction;
 		this.seed = parent.seed;
 		this.validation = true;
@@ -225,7 +222,18 @@ public final class PatchSampler implements TrainingData
 	{
 		if ( validationFraction == 0 )
 			return null;
-		return new PatchSampler( this );
+		return new PatchSampler( this, Math.max( 1, ( int ) Math.round( count * validationFraction ) ) );
+	}
+
+	/**
+	 * All of this sampler's images as validation data: {@code count} patches at fixed positions from anywhere in them,
+	 * without augmentation (separate validation images; build this sampler with a validation fraction of 0).
+	 */
+	public TrainingData asValidation( final int count )
+	{
+		if ( validationFraction != 0 || blocks )
+			throw new IllegalStateException( "A sampler of separate validation images holds nothing out: build it with a validation fraction of 0" );
+		return new PatchSampler( this, Math.max( 1, count ) );
 	}
 
 	private PatchSampler root()
@@ -252,6 +260,16 @@ public final class PatchSampler implements TrainingData
 	{
 		final int c = sources().get( 0 ).input.channels();
 		return patchDepth > 0 ? new int[] { patchDepth, patchHeight, patchWidth, c } : new int[] { patchHeight, patchWidth, c };
+	}
+
+	/** How many training patches were drawn from each image so far, in the order they were added (images are picked in proportion to their pixels). */
+	public long[] drawnPerImage()
+	{
+		final List< Source > src = root().sources;
+		final long[] n = new long[ src.size() ];
+		for ( int i = 0; i < n.length; i++ )
+			n[ i ] = src.get( i ).drawn.get();
+		return n;
 	}
 
 	/** The patch depth (z) of volume patches, 0 for 2D patches. */
@@ -297,11 +315,13 @@ public final class PatchSampler implements TrainingData
 			final Random rnd = validation ? new Random( seed * 1_000_003L + indices[ from + i ] ) : random;
 			final Source s = pick( src, rnd );
 			batchSources[ i ] = s;
+			if ( !validation )
+				s.drawn.incrementAndGet();
 			if ( patchDepth > 0 )
 			{
 				final long[] dims = s.input.dimensions();
-				final long t = nextLong( rnd, dims[ ImageAxes.T ] );
-				final long z0 = nextLong( rnd, dims[ ImageAxes.Z ] - patchDepth + 1 );
+				final long t = HeldOutBlocks.nextLong( rnd, dims[ ImageAxes.T ] );
+				final long z0 = HeldOutBlocks.nextLong( rnd, dims[ ImageAxes.Z ] - patchDepth + 1 );
 				final long[] xy = origin( s, rnd, indices[ from + i ] );
 				final long y0 = xy[ 1 ], x0 = xy[ 0 ];
 				final int flip = augment && !validation ? rnd.nextInt( patchHeight == patchWidth ? 16 : 8 ) : 0;
@@ -355,35 +375,20 @@ public final class PatchSampler implements TrainingData
 			final int b = Math.floorMod( index, s.blocks.count() );
 			return new long[] { s.blocks.x( b ), s.blocks.y( b ) };
 		}
-		final long y0 = validation ? s.trainRows + nextLong( rnd, s.height - s.trainRows - patchHeight + 1 ) : nextLong( rnd, s.trainRows - patchHeight + 1 );
-		return new long[] { nextLong( rnd, s.width - patchWidth + 1 ), y0 };
+		final long y0 = validation && s.trainRows < s.height ? s.trainRows + HeldOutBlocks.nextLong( rnd, s.height - s.trainRows - patchHeight + 1 ) : HeldOutBlocks.nextLong( rnd, s.trainRows - patchHeight + 1 );
+		return new long[] { HeldOutBlocks.nextLong( rnd, s.width - patchWidth + 1 ), y0 };
 	}
 
 	private Source pick( final List< Source > src, final Random rnd )
 	{
-		if ( src.size() == 1 )
-			return src.get( 0 );
-		// area-weighted choice
-		double total = 0;
+		double total = 0; // area-weighted choice
 		for ( final Source s : src )
 			total += ( double ) s.width * s.height * s.planes;
-		double u = rnd.nextDouble() * total;
+		double u = src.size() == 1 ? 0 : rnd.nextDouble() * total;
 		for ( final Source s : src )
-		{
-			u -= ( double ) s.width * s.height * s.planes;
-			if ( u < 0 )
+			if ( ( u -= ( double ) s.width * s.height * s.planes ) < 0 )
 				return s;
-		}
 		return src.get( src.size() - 1 );
-	}
-
-	private static long nextLong( final Random r, final long bound )
-	{
-		if ( bound <= 1 )
-			return 0;
-		if ( bound <= Integer.MAX_VALUE )
-			return r.nextInt( ( int ) bound );
-		return Math.floorMod( r.nextLong(), bound );
 	}
 
 	/** {@link PatchSymmetries#transform3D} for this sampler's patch size. */

@@ -79,6 +79,27 @@ public final class Settings
 
 	// -- training (defaults: TrainingSettings') --
 
+	public static final Setting TARGET_FOLDER = Setting.folder( "target_folder", "Target folder (paired modes, with the input folder)",
+			"The clean image of each input_folder image: the file of the same name" );
+
+	public static final Setting MASK_FOLDER = Setting.folder( "mask_folder", "Mask folder (with the input folder)", "The mask of each input_folder image: the file of the same name" );
+
+	public static final Setting VALIDATION_FOLDER = Setting.folder( "validation_folder", "Validation folder (optional)",
+			"Validate on every image of this folder instead of holding out part of the training images (channels as the training images')" );
+
+	public static final Setting VALIDATION_TARGET_FOLDER = Setting.folder( "validation_target_folder", "Validation target folder (paired modes)",
+			"The clean image of each validation_folder image: the file of the same name" );
+
+	public static final Setting VALIDATION_MASK_FOLDER = Setting.folder( "validation_mask_folder", "Validation mask folder", "The mask of each validation_folder image: the file of the same name" );
+
+	public static final Setting DIMENSIONS = Setting.choice( "dimensions", "Dimensions", TrainingSettings.DIMENSIONS_2D, TrainingSettings.DIMENSION_CHOICES,
+			"2D: one network on every slice; 3D: a volume network on z-stacks (Denoise modes; each stack needs at least patch_depth slices); Automatic: 3D for stacks that deep, else 2D" );
+
+	public static final Setting PATCH_DEPTH = Setting.integer( "patch_depth", "Patch depth (3D, slices)", TrainingSettings.PATCH_DEPTH, 4, "z-slices of a 3D training patch (a multiple of 4)" );
+
+	public static final Setting TITLE_PATTERN = Setting.text( "title_pattern", "Train on open images whose title matches (e.g. noisy*; empty: the chosen image)", "",
+			"Every open image whose title matches this pattern (* any text, ? one character); with input_folder, its files whose names match" );
+
 	public static final Setting MODE = Setting.choice( "mode", "Mode", TRAINING.mode, TrainingMode.labels(), "What to train" );
 
 	public static final Setting NOISE = Setting.text( "noise", "Synthetic noise", TRAINING.noise, "e.g. gaussian:sigma=10, poisson:peak=30, poisson-gaussian:peak=30,sigma=2" );
@@ -126,12 +147,24 @@ public final class Settings
 	public static final Setting OBJECT_PRIOR = Setting.flag( "object_prior", "Object prior from the training masks", true,
 			"Keep only the most probable object of a class that had one per training mask, drop objects under half the smallest training object, fill holes" );
 
+	public static final Setting OVERLAY = Setting.flag( "overlay", "Overlay: outlines on the image", false,
+			"Also make the image with every object's outline in yellow (macros with output_folder: <name>-overlay.png, a TIFF for stacks)" );
+
 	public static final Setting FLIP_AVERAGING = Setting.flag( "flip_averaging", "Average 4 flips (4x the time)", SegmenterPrediction.FLIP_AVERAGING,
 			"Also predict the image flipped and average the probabilities" );
 
+	// -- Inspect --
+
+	public static final Setting ITEM_COUNT = Setting.integer( "count", "Number of items", 10, 1, "Items (slices or files) shown in the montage" );
+
+	public static final Setting GAP = Setting.integer( "gap", "Gap (pixels)", 1, 0, "Space between the montage's tiles" );
+
+	public static final Setting NOISE_SIGMA = Setting.number( "noise_sigma", "Noise sigma (0: plain reconstruction)", 0, 0.0,
+			"Add Gaussian noise of this sigma to the items first (a denoising montage)" );
+
 	// -- the operations --
 
-	public static final List< Setting > TRAIN = list( MODE, NOISE, MODEL_FILE, RESUME, OVERWRITE, EPOCHS, PATCHES_PER_EPOCH, PATCH_SIZE, BATCH_SIZE, VALIDATION_FRACTION, PATIENCE,
+	public static final List< Setting > TRAIN = list( MODE, NOISE, INPUT_FOLDER.withLabel( "Input folder (optional: train on all its images)" ), TARGET_FOLDER, TITLE_PATTERN, VALIDATION_FOLDER, VALIDATION_TARGET_FOLDER, DIMENSIONS, PATCH_DEPTH, MODEL_FILE, RESUME, OVERWRITE, EPOCHS, PATCHES_PER_EPOCH, PATCH_SIZE, BATCH_SIZE, VALIDATION_FRACTION, PATIENCE,
 			LEARNING_RATE, L2, MINUTES, CHANNELS, SEED, THREADS );
 
 	public static final List< Setting > DENOISE = list( MODEL_FILE, OUTPUT_TYPE, TILE_SIZE, AVERAGE_ORIENTATIONS.withDefault( Denoiser.AVERAGE_ORIENTATIONS ), NORMALIZATION, SUFFIX, THREADS );
@@ -146,21 +179,31 @@ public final class Settings
 	public static final List< Setting > SEGMENT_FOLDER = list( INPUT_FOLDER, OUTPUT_FOLDER, MODEL_FILE, THRESHOLD_METHOD.withDefault( "Value" ), THRESHOLD_VALUE.withDefault( 0.5 ),
 			SMOOTHING_SIGMA.withDefault( 0 ), SMOOTH_SIGNED, MIN_SIZE, SEED_THRESHOLD, NORMAL_IMAGE, SEED_FALSE_POSITIVE_RATE, SHARD_INDEX, SHARD_COUNT, TILE_SIZE, AVERAGE_ORIENTATIONS, THREADS );
 
-	/** Train Segmenter (images: input, mask, validation_image, validation_mask). */
-	public static final List< Setting > TRAIN_SEGMENTER = list( MODEL_FILE, OVERWRITE, LOSS, CLASSES, SCALE, EPOCHS.withDefault( SegmenterSettings.EPOCHS ),
+	/** Train Segmenter (images: input, mask, validation_image, validation_mask; or input_folder with mask_folder). */
+	public static final List< Setting > TRAIN_SEGMENTER = list( INPUT_FOLDER.withLabel( "Input folder (optional: train on all its images)" ), MASK_FOLDER, TITLE_PATTERN, VALIDATION_FOLDER, VALIDATION_MASK_FOLDER, MODEL_FILE, OVERWRITE, LOSS, CLASSES, SCALE, EPOCHS.withDefault( SegmenterSettings.EPOCHS ),
 			MINUTES.withDefault( SegmenterSettings.MINUTES ), PATCHES_PER_EPOCH.withDefault( SegmenterSettings.PATCHES_PER_EPOCH ), PATCH_SIZE.withDefault( SegmenterSettings.PATCH_SIZE ),
 			BATCH_SIZE.withDefault( SegmenterSettings.BATCH_SIZE ), LEARNING_RATE.withDefault( SegmenterSettings.LEARNING_RATE ),
 			VALIDATION_FRACTION.withDefault( SegmenterSettings.VALIDATION_FRACTION ), PATIENCE.withDefault( SegmenterSettings.PATIENCE ), SEED.withDefault( ( int ) SegmenterSettings.SEED ),
 			THREADS );
 
 	/** Segment Image: a model from Train Segmenter on one image. */
-	public static final List< Setting > SEGMENT_IMAGE = list( MODEL_FILE, THRESHOLD, MIN_SIZE.withDefault( 0 ), OBJECT_PRIOR, FLIP_AVERAGING, TILE_SIZE, THREADS );
+	public static final List< Setting > SEGMENT_IMAGE = list( MODEL_FILE, THRESHOLD, MIN_SIZE.withDefault( 0 ), OBJECT_PRIOR, FLIP_AVERAGING, OVERLAY, TILE_SIZE, THREADS );
 
 	/** Reconstruct Image: the autoencoder's output, 32-bit by default. */
 	public static final List< Setting > RECONSTRUCT = list( MODEL_FILE, OUTPUT_TYPE.withDefault( "32-bit" ), TILE_SIZE, THREADS );
 
 	/** The Inspect entries of plain macros (Model Summary, Loss Curves): a model file in, text, CSV and PNG into a folder. */
 	public static final List< Setting > INSPECT = list( MODEL_FILE, OUTPUT_FOLDER );
+
+	/** Inspect > Encode to Table: the codes of the items (input image slices or input_folder files) as codes.csv in output_folder (the commands' old key save_folder is still accepted). */
+	public static final List< Setting > ENCODE_TO_TABLE = list( MODEL_FILE, INPUT_FOLDER, BATCH_SIZE.withDefault( fiji.plugin.autoencoder.features.CodeTable.DEFAULT_BATCH ), OUTPUT_FOLDER,
+			THREADS );
+
+	/** Inspect > PCA Plot: pca-2d.png, pca-3d.png, pca-coordinates.csv and pca-variance.csv in output_folder. */
+	public static final List< Setting > PCA_PLOT = list( MODEL_FILE, INPUT_FOLDER, OUTPUT_FOLDER, THREADS );
+
+	/** Inspect > Reconstruction Montage: montage.png (denoising-montage.png with noise_sigma) in output_folder. */
+	public static final List< Setting > RECONSTRUCTION_MONTAGE = list( MODEL_FILE, INPUT_FOLDER, ITEM_COUNT, GAP, NOISE_SIGMA, OUTPUT_FOLDER, THREADS );
 
 	/** The setting {@code key} of an operation. */
 	public static Setting of( final List< Setting > operation, final String key )

@@ -9,6 +9,7 @@ import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.denoise.NoiseModel;
 import fiji.plugin.autoencoder.denoise.TrainingMode;
 import fiji.plugin.autoencoder.model.Model;
+import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.segment.AnomalySegmenter;
 import fiji.plugin.autoencoder.train.History;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
@@ -50,6 +51,30 @@ public final class TrainingSettings
 	/** Denoisers: {@code train.ChannelMode.EACH_ALONE} (default) or {@code TOGETHER}. */
 	public String channels = fiji.plugin.autoencoder.train.ChannelMode.EACH_ALONE;
 
+	public static final String DIMENSIONS_2D = "2D", DIMENSIONS_3D = "3D", DIMENSIONS_AUTO = "Automatic";
+
+	public static final String[] DIMENSION_CHOICES = { DIMENSIONS_2D, DIMENSIONS_3D, DIMENSIONS_AUTO };
+
+	public static final int PATCH_DEPTH = 16;
+
+	/** 2D, 3D (a volume network, Denoise modes) or Automatic: 3D when every training image has at least {@link #patchDepth} z-slices (key {@code dimensions}). */
+	public String dimensions = DIMENSIONS_2D;
+
+	/** z-slices of a 3D training patch (key {@code patch_depth}). */
+	public int patchDepth = PATCH_DEPTH;
+
+	/** Train on every image of this folder instead of one image (key {@code input_folder}), or null. */
+	public Path inputFolder;
+
+	/** Paired modes with {@link #inputFolder}: the targets, matched by file name (key {@code target_folder}), or null. */
+	public Path targetFolder;
+
+	/** Train on every open image whose title matches this glob, or with {@link #inputFolder} on its files whose names match (key {@code title_pattern}); empty: none. */
+	public String titlePattern = "";
+
+	/** Validate on every image of this folder (key {@code validation_folder}; paired modes: targets in {@link #validationTargetFolder}), or null. */
+	public Path validationFolder, validationTargetFolder;
+
 	/** After {@link #run} of a denoiser: its PSNR gain over the best Gaussian blur ({@code denoise.DenoiseQuality}), else null. */
 	public fiji.plugin.autoencoder.denoise.GainEstimate.Result quality;
 
@@ -67,7 +92,43 @@ public final class TrainingSettings
 	 */
 	public ImageTrainingJob job( final ImagePlus input, final ImagePlus target, final Path modelFile )
 	{
+		return job( Collections.singletonList( input ), target == null ? null : Collections.singletonList( target ), modelFile );
+	}
+
+	/**
+	 * The training images of these settings: {@code input} (and {@code target}), or those of {@link #inputFolder}
+	 * (and {@link #targetFolder}) or {@link #titlePattern} ({@link TrainingInputs}); paired modes need targets for all.
+	 */
+	public TrainingInputs inputs( final ImagePlus input, final ImagePlus target ) throws IOException
+	{
+		final boolean paired = TrainingMode.of( mode ).needsTargets();
+		if ( ( inputFolder != null || titlePattern != null && !titlePattern.trim().isEmpty() ) && paired && targetFolder == null )
+			throw new IllegalArgumentException( "Mode '" + mode + "' with " + ( inputFolder != null ? "input_folder" : "title_pattern" ) + " needs target_folder (the clean images, matched by file name)" );
+		final boolean one = inputFolder == null && ( titlePattern == null || titlePattern.trim().isEmpty() );
+		return TrainingInputs.of( input, paired && one ? target : null, inputFolder, paired ? targetFolder : null, "target_folder", titlePattern );
+	}
+
+	/**
+	 * Gives {@code job} separate validation images: {@code image} (and {@code target}) or those of {@link #validationFolder};
+	 * nothing when neither is given. Refused when their channels differ from the training images' ({@link TrainingInputs#validation}).
+	 */
+	public void validation( final ImageTrainingJob job, final ImagePlus image, final ImagePlus target, final TrainingInputs training ) throws IOException
+	{
+		final boolean paired = TrainingMode.of( mode ).needsTargets();
+		final TrainingInputs v = TrainingInputs.validation( image, paired ? target : null, validationFolder, paired ? validationTargetFolder : null,
+				validationFolder != null ? "validation_target_folder" : "validation_target", paired ? training : TrainingInputs.withoutPairs( training ) );
+		if ( v != null )
+		{
+			job.validationInputs = v.images;
+			job.validationTargets = v.pairs;
+		}
+	}
+
+	/** {@link #job(ImagePlus, ImagePlus, Path)} on several images (sizes may differ, channel counts not), with one target each in paired modes. */
+	public ImageTrainingJob job( final List< ImagePlus > inputs, final List< ImagePlus > targetList, final Path modelFile )
+	{
 		final TrainingMode m = TrainingMode.of( mode );
+		final ImagePlus target = targetList == null || targetList.isEmpty() ? null : targetList.get( 0 );
 		check( epochs, learningRate );
 		if ( threads < 0 )
 			throw new IllegalArgumentException( "threads=" + threads + " must be 0 (all cores) or positive" );
@@ -75,8 +136,7 @@ public final class TrainingSettings
 			throw new IllegalArgumentException( "Mode '" + m.label + "' cannot resume a training (it trains two networks in turn): train anew, or resume an 'Anomaly detector (normal images)'" );
 		if ( m.needsTargets() && target == null )
 			throw new IllegalArgumentException( "Mode '" + m.label + "' needs a clean target image: open it and choose it as target, or use 'Denoise (self-supervised)'" );
-		final List< ImagePlus > images = Collections.singletonList( input );
-		final ImageTrainingJob job = m.job( images, modelFile, m.needsNoiseModel() ? NoiseModel.parse( noise ) : null, seed );
+		final ImageTrainingJob job = m.job( inputs, modelFile, m.needsNoiseModel() ? NoiseModel.parse( noise ) : null, seed );
 		if ( resume )
 			job.resumeFrom = modelFile;
 		job.overwrite = overwrite;
@@ -95,7 +155,54 @@ public final class TrainingSettings
 		job.minutes = minutes;
 		if ( job.channelwise ) // denoisers
 			job.channelwise = fiji.plugin.autoencoder.train.ChannelMode.parse( channels );
+		if ( !resume && is3D( m, inputs ) )
+		{
+			final ModelSpec s = fiji.plugin.autoencoder.model.Presets.denoiser3d( job.spec.channels );
+			s.name = job.spec.name;
+			s.weightedLoss = job.spec.weightedLoss;
+			s.skipConnections = true; // a 3D U-Net, as the 2D denoiser
+			s.learningRate = job.spec.learningRate;
+			s.l2 = job.spec.l2;
+			job.spec = s.validate();
+			job.patchDepth = patchDepth;
+		}
 		return job;
+	}
+
+	/**
+	 * Whether these settings train a 3D network on {@code inputs}: {@code dimensions} 3D (refused for modes other than
+	 * Denoise (self-supervised) and (paired), for an image with one z-slice and for a stack thinner than the patch depth,
+	 * saying what to do) or Automatic with every input at least {@link #patchDepth} slices deep.
+	 */
+	public boolean is3D( final TrainingMode m, final List< ImagePlus > inputs )
+	{
+		final String d = dimensions == null ? DIMENSIONS_2D : dimensions.trim();
+		if ( !java.util.Arrays.asList( DIMENSION_CHOICES ).contains( d ) )
+			throw new IllegalArgumentException( "dimensions=" + dimensions + " is not one of " + java.util.Arrays.toString( DIMENSION_CHOICES ) );
+		if ( d.equals( DIMENSIONS_2D ) )
+			return false;
+		if ( patchDepth < 4 || patchDepth % 4 != 0 )
+			throw new IllegalArgumentException( "patch_depth=" + patchDepth + " must be a multiple of 4 (the 3D network pools twice in z), e.g. patch_depth=16" );
+		final boolean allow = m == TrainingMode.DENOISE_SELF_SUPERVISED || m == TrainingMode.DENOISE_PAIRED;
+		int thinnest = Integer.MAX_VALUE;
+		String thin = "";
+		for ( final ImagePlus imp : inputs )
+			if ( imp.getNSlices() < thinnest )
+			{
+				thinnest = imp.getNSlices();
+				thin = imp.getTitle();
+			}
+		if ( d.equals( DIMENSIONS_AUTO ) )
+			return allow && thinnest >= patchDepth;
+		if ( !allow )
+			throw new IllegalArgumentException( "dimensions=3D trains Denoise (self-supervised) or Denoise (paired) for now, not '" + m.label + "': use dimensions=2D" );
+		if ( thinnest == 1 )
+			throw new IllegalArgumentException( "dimensions=3D was asked for the 2D image '" + thin + "' (one z-slice"
+					+ ( inputs.stream().anyMatch( i -> i.getNFrames() > 1 ) ? "; if its time points are z-slices, swap them in Image > Properties" : "" ) + "): use dimensions=2D" );
+		if ( thinnest < patchDepth )
+			throw new IllegalArgumentException( "The stack '" + thin + "' has " + thinnest + " z-slices, fewer than the 3D patch depth " + patchDepth + ": use dimensions=2D (trains on every slice)"
+					+ ( thinnest >= 4 ? ", or patch_depth=" + ( thinnest / 4 * 4 ) : "" ) );
+		return true;
 	}
 
 	/**
@@ -123,22 +230,31 @@ public final class TrainingSettings
 	 */
 	public ImageTrainingJob.Result run( final ImageTrainingJob job, final ImagePlus input, final ImagePlus target, final TrainingListener listener, final Progress progress ) throws IOException
 	{
+		return run( job, Collections.singletonList( input ), TrainingMode.of( mode ).needsTargets() ? Collections.singletonList( target ) : null, listener, progress );
+	}
+
+	/** {@link #run(ImageTrainingJob, ImagePlus, ImagePlus, TrainingListener, Progress)} on several images; the quality estimate is made on the first. */
+	public ImageTrainingJob.Result run( final ImageTrainingJob job, final List< ImagePlus > inputs, final List< ImagePlus > targetList, final TrainingListener listener,
+			final Progress progress ) throws IOException
+	{
 		final TrainingMode m = TrainingMode.of( mode );
+		final ImagePlus input = inputs.get( 0 ), target = targetList == null ? null : targetList.get( 0 );
+		final List< ImagePlus > targets = m.needsTargets() ? targetList : null;
 		job.trainer.cancelledBy( progress );
 		if ( m != TrainingMode.ANOMALY_SEGMENTER )
 		{
-			final ImageTrainingJob.Result only = job.run( Collections.singletonList( input ), targets( target ), listener );
-			if ( only.training.reason != Trainer.StopReason.DIVERGED )
+			final ImageTrainingJob.Result only = job.run( inputs, targets, listener );
+			if ( only.training.reason != Trainer.StopReason.DIVERGED && !job.spec.is3D() )
 				quality = fiji.plugin.autoencoder.denoise.DenoiseQuality.afterTraining( m, job, input, target, m.needsNoiseModel() ? NoiseModel.parse( noise ) : null );
 			return only;
 		}
 		fiji.plugin.autoencoder.io.OutputCheck.requireWritable( job.modelFile, "model_file" ); // before the lock file is tried
 		try ( fiji.plugin.autoencoder.io.ModelLock lock = fiji.plugin.autoencoder.io.ModelLock.acquire( job.modelFile ) ) // both stages, one lock
 		{
-			final ImageTrainingJob.Result first = job.run( Collections.singletonList( input ), targets( target ), listener );
+			final ImageTrainingJob.Result first = job.run( inputs, targets, listener );
 			if ( first.training.reason == Trainer.StopReason.CANCELLED || first.training.reason == Trainer.StopReason.DIVERGED )
 				return first;
-			return AnomalySegmenter.train( job.modelFile, Collections.singletonList( input ), job.modelFile, secondStage(), job.trainer, secondStage( listener ), progress );
+			return AnomalySegmenter.train( job.modelFile, inputs, job.modelFile, secondStage(), job.trainer, secondStage( listener ), progress );
 		}
 	}
 

@@ -262,13 +262,6 @@ public final class ZarrArray
 		return type.decode( compressor.decompress( stored, n * type.bytes(), p.toString() ), n, order, p.toString() );
 	}
 
-	/** The chunk, or a chunk of {@link #fillValue()} where the file does not exist. */
-	public Object readChunkOrFill( final long[] gridPosition )
-	{
-		final Object c = readChunk( gridPosition );
-		return c != null ? c : type.filled( chunkElements(), fill );
-	}
-
 	/** Writes a whole chunk (full chunk size, also at the edges) through a temporary file. */
 	public void writeChunk( final long[] gridPosition, final Object chunk ) throws IOException
 	{

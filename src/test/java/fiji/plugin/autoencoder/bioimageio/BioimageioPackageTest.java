@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import fiji.plugin.autoencoder.convert.Normalization;
+import fiji.plugin.autoencoder.io.ModelCache;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.model.Model;
 import fiji.plugin.autoencoder.model.Presets;
@@ -187,7 +188,7 @@ class BioimageioPackageTest
 	{
 		final Path copy = dir.resolve( "cached.bioimageio.zip" );
 		Files.copy( pkg, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING );
-		final ModelCache< BioimageioModel > cache = new ModelCache<>( 1, p -> BioimageioModel.load( p, 1 ) );
+		final ModelCache< BioimageioModel > cache = new ModelCache<>( 1, ( p, t ) -> BioimageioModel.load( p, 1 ) );
 		final ij.ImagePlus img = TrainedModels.crop( TrainedModels.cell(), 0, 0, 120, 100 );
 		for ( int i = 0; i < 5; i++ ) // a macro loop over five images, the path spelled differently each time
 			BioimageioTasks.apply( cache, i % 2 == 0 ? copy : dir.resolve( "." ).resolve( "cached.bioimageio.zip" ), img, false, "x", new fiji.plugin.autoencoder.tiling.ImageRunner.Options(),

@@ -18,12 +18,13 @@ import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 
 /** A denoiser and a segmenter trained briefly (one short epoch each) on test-images/cell_256.tif, for the export tests. */
-final class TrainedModels
+public final class TrainedModels
 {
 	private TrainedModels()
 	{}
 
-	static ImagePlus cell()
+	/** test-images/cell_256.tif. */
+	public static ImagePlus cell()
 	{
 		final ImagePlus imp = new Opener().openImage( "test-images/cell_256.tif" );
 		if ( imp == null )
@@ -39,7 +40,8 @@ final class TrainedModels
 		return new ImagePlus( imp.getTitle() + "-crop", ip.crop() );
 	}
 
-	static ImagePlus noisy( final ImagePlus clean, final long seed )
+	/** The image plus Gaussian noise of sigma 12 (seeded). */
+	public static ImagePlus noisy( final ImagePlus clean, final long seed )
 	{
 		final Random r = new Random( seed );
 		final FloatProcessor fp = clean.getProcessor().convertToFloatProcessor();
@@ -67,19 +69,25 @@ final class TrainedModels
 	static Path segmenter( final Path dir ) throws IOException
 	{
 		final ImagePlus img = cell();
-		final ImageProcessor smooth = img.getProcessor().convertToFloat();
-		new GaussianBlur().blurGaussian( smooth, 2, 2, 0.002 );
-		final double t = Thresholds.otsu( ( float[] ) smooth.getPixels() );
-		final ByteProcessor mask = new ByteProcessor( img.getWidth(), img.getHeight() );
-		for ( int i = 0; i < mask.getPixelCount(); i++ )
-			mask.set( i, smooth.getf( i ) > t ? 255 : 0 );
 		final Path file = dir.resolve( "segmenter.aemodel.zip" );
 		final ImageTrainingJob job = SupervisedSegmenter.job( null, file );
 		job.config.epochs( 1 ).batchSize( 8 );
 		job.patchSize = 32;
 		job.patchesPerEpoch = 64;
 		job.threads = 2;
-		SupervisedSegmenter.train( job, List.of( img ), List.of( new ImagePlus( "mask", mask ) ), TrainingListener.none() );
+		SupervisedSegmenter.train( job, List.of( img ), List.of( brightMask( img ) ), TrainingListener.none() );
 		return file;
+	}
+
+	/** The bright regions of an image: Otsu's threshold on a copy smoothed with sigma 2 (255 inside, 0 outside). */
+	public static ImagePlus brightMask( final ImagePlus img )
+	{
+		final ImageProcessor smooth = img.getProcessor().convertToFloat();
+		new GaussianBlur().blurGaussian( smooth, 2, 2, 0.002 );
+		final double t = Thresholds.otsu( ( float[] ) smooth.getPixels() );
+		final ByteProcessor mask = new ByteProcessor( img.getWidth(), img.getHeight() );
+		for ( int i = 0; i < mask.getPixelCount(); i++ )
+			mask.set( i, smooth.getf( i ) > t ? 255 : 0 );
+		return new ImagePlus( "mask", mask );
 	}
 }

@@ -33,8 +33,9 @@ class Model3DTilingTest
 {
 	private static ModelSpec small( final String preset )
 	{
-		final ModelSpec s = Presets.byName( preset );
+		final ModelSpec s = Presets.byName( preset.replace( "+skips", "" ) );
 		s.layers = new int[] { 4, 8 };
+		s.skipConnections = preset.endsWith( "+skips" ); // the 3D U-Net of Train Autoencoder's dimensions=3D
 		return s.validate();
 	}
 
@@ -47,7 +48,7 @@ class Model3DTilingTest
 				( RandomAccessibleInterval ) ImagePlusImages.wrap( imp ), 4, 0 ), 2, 0 ); // X, Y, C, Z, T -> X, Y, Z
 		final Normalization norm = Normalizer.fit( Normalization.percentileDefault(), imp );
 		final float[] offsets = { ( float ) norm.offsets()[ 0 ] }, scales = { ( float ) norm.scales()[ 0 ] };
-		for ( final String preset : new String[] { "conv3d", "denoiser3d" } )
+		for ( final String preset : new String[] { "conv3d", "denoiser3d", "denoiser3d+skips" } )
 			try ( Model m = Model.create( small( preset ), 5, 2 ) )
 			{
 				final int[] whole = TileGrid.untiledSize( new long[] { 45, 37, 22 }, m.halo(), m.sizeMultiple() );

@@ -1,4 +1,4 @@
-package fiji.plugin.autoencoder.denoise;
+package fiji.plugin.autoencoder.tiling;
 
 import java.util.List;
 
@@ -7,7 +7,6 @@ import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.convert.StoredNormalization;
 import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.model.ImagePredictor;
-import fiji.plugin.autoencoder.tiling.ImageRunner;
 import ij.CompositeImage;
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -51,7 +50,7 @@ public final class ChannelwiseRunner
 	}
 
 	/** The channels of an image as single-channel images (RGB as 3), titled as the image. */
-	static List< ImagePlus > splitChannels( final ImagePlus input )
+	public static List< ImagePlus > splitChannels( final ImagePlus input )
 	{
 		final ImagePlus[] parts = ij.plugin.ChannelSplitter.split( input );
 		for ( final ImagePlus p : parts )
