@@ -34,14 +34,6 @@ public final class Endpoints
 	/** The data loss (BCE or MSE, weighted if configured), without regularisation. */
 	public static final String LOSS = "loss";
 
-	/**
-	 * The data loss as prediction computes it, which the trainer's validation
-	 * and best-epoch choice use: with batch_norm, the loss of the pass that
-	 * normalises with the running averages (as {@link #RECONSTRUCTION} does),
-	 * not with the batch's own statistics; otherwise {@link #LOSS} itself.
-	 */
-	public static final String VALIDATION_LOSS = "validation_loss";
-
 	/** The optimised objective: loss + L2 penalty. */
 	public static final String OBJECTIVE = "objective";
 

@@ -144,7 +144,6 @@ public final class GraphBuilder
 		final ModelSpec spec = c.spec;
 		final Ops tf = c.tf;
 		final Operand< TFloat32 > logits;
-		Operand< TFloat32 > predictionLogits = null;
 		if ( spec.kind == Kind.DENSE )
 		{
 			final Operand< TFloat32 > flat = tf.reshape( input, tf.constant( new long[] { -1, spec.inputSize() } ) );
@@ -164,10 +163,7 @@ public final class GraphBuilder
 			logits = convForward( input, false );
 			c.training = false;
 			if ( endpoints )
-			{
-				predictionLogits = convForward( input, true );
-				tf.withName( Endpoints.RECONSTRUCTION ).identity( c.output( predictionLogits ) );
-			}
+				tf.withName( Endpoints.RECONSTRUCTION ).identity( c.output( convForward( input, true ) ) );
 		}
 		else
 			logits = convForward( input, endpoints );
@@ -176,13 +172,6 @@ public final class GraphBuilder
 
 		final Operand< TFloat32 > loss = LossOps.loss( c, logits, target, weight );
 		lastLoss = loss;
-		if ( endpoints )
-		{
-			if ( predictionLogits == null )
-				tf.withName( Endpoints.VALIDATION_LOSS ).identity( loss );
-			else
-				LossOps.loss( c, predictionLogits, target, weight, Endpoints.VALIDATION_LOSS );
-		}
 		return tf.withName( Endpoints.OBJECTIVE ).identity( LossOps.withPenalty( c, loss ) );
 	}
 

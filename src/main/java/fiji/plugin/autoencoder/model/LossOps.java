@@ -19,22 +19,15 @@ final class LossOps
 	/** The data loss of the logits against the targets (mean, or weighted mean), named {@link Endpoints#LOSS}. */
 	static Operand< TFloat32 > loss( final BuildContext c, final Operand< TFloat32 > logits, final Operand< TFloat32 > target, final Operand< TFloat32 > weight )
 	{
-		return loss( c, logits, target, weight, Endpoints.LOSS );
-	}
-
-	/** The data loss of the logits against the targets (mean, or weighted mean), named {@code name}. */
-	static Operand< TFloat32 > loss( final BuildContext c, final Operand< TFloat32 > logits, final Operand< TFloat32 > target, final Operand< TFloat32 > weight,
-			final String name )
-	{
 		final Ops tf = c.tf;
 		final ModelSpec spec = c.spec;
 		final Operand< TFloat32 > perElement = SegmentationLosses.handles( spec ) ? null : elementLoss( c, logits, target, spec.loss );
 		if ( perElement == null )
-			return tf.withName( name ).identity( SegmentationLosses.loss( tf, spec, logits, target, weight, c.rank() ) );
+			return tf.withName( Endpoints.LOSS ).identity( SegmentationLosses.loss( tf, spec, logits, target, weight, c.rank() ) );
 		if ( weight != null )
-			return tf.withName( name ).math.div( c.sumAll( tf.math.mul( perElement, weight ) ),
+			return tf.withName( Endpoints.LOSS ).math.div( c.sumAll( tf.math.mul( perElement, weight ) ),
 					tf.math.maximum( c.sumAll( weight ), tf.constant( 1e-8f ) ) );
-		return tf.withName( name ).math.mean( perElement, tf.constant( c.allAxes() ) );
+		return tf.withName( Endpoints.LOSS ).math.mean( perElement, tf.constant( c.allAxes() ) );
 	}
 
 	/** The loss plus the spec's L2 penalty on the weights (the loss itself without one). */

@@ -160,7 +160,7 @@ public final class Trainer
 		final EpochLoop loop = new EpochLoop( this::isStopRequested );
 
 		if ( val != null && Double.isNaN( history.initialValidationLoss ) )
-			history.initialValidationLoss = evaluate( model, val, config, Endpoints.VALIDATION_LOSS );
+			history.initialValidationLoss = evaluate( model, val, config, Endpoints.LOSS );
 		if ( config.pretrainEpochs > 0 && spec.layerwisePretraining )
 			for ( int layer = 0; model.has( Endpoints.pretrainTrain( layer ) ); layer++ )
 			{
@@ -175,7 +175,7 @@ public final class Trainer
 				}
 			}
 
-		final BestWeights best = new BestWeights( model, val == null ? Double.POSITIVE_INFINITY : evaluate( model, val, config, Endpoints.VALIDATION_LOSS ), config );
+		final BestWeights best = new BestWeights( model, val == null ? Double.POSITIVE_INFINITY : evaluate( model, val, config, Endpoints.LOSS ), config );
 		final int firstEpoch = history.last( "train" ) == null ? 1 : history.last( "train" ).epoch + 1;
 		for ( int e = 0; e < config.epochs; e++ )
 		{
@@ -190,7 +190,7 @@ public final class Trainer
 						epochNumber, loop.badLoss, kept( best, "before training" ), best.loss() ), best.loss(), best.epoch() );
 			}
 			final boolean partial = isStopRequested();
-			final double valLoss = val == null ? Double.NaN : evaluate( model, val, config, Endpoints.VALIDATION_LOSS );
+			final double valLoss = val == null ? Double.NaN : evaluate( model, val, config, Endpoints.LOSS );
 			final boolean trained = !partial || loop.lastEpochSamples > 0; // a stop before the first step trained nothing: not an epoch
 			if ( trained )
 				record( history, "train", epochNumber, trainLoss, valLoss, model, t0, loop.lastEpochSamples, listener );
