@@ -186,7 +186,7 @@ class TrainFromFoldersTest
 				final Path model = dir.resolve( "seg" + k + ".aemodel.zip" );
 				final Object[] images_ = k == 0 ? new Object[] { "input", new ImagePlus( "stack", images ), "mask", new ImagePlus( "masks", maskStack ) }
 						: new Object[] { "input_folder", in.toFile(), "mask_folder", masks.toFile() };
-				final Object[] rest = { "model_file", model.toFile(), "scale", 1, "epochs", 10, "learning_rate", 3e-3, "patches_per_epoch", 128, "patch_size", 32, "batch_size", 16, "validation_fraction", 0.0 };
+				final Object[] rest = { "model_file", model.toFile(), "scale", 1, "epochs", 20, "learning_rate", 3e-3, "patches_per_epoch", 128, "patch_size", 32, "batch_size", 16, "validation_fraction", 0.0 };
 				final Object[] args = new Object[ images_.length + rest.length ];
 				System.arraycopy( images_, 0, args, 0, images_.length );
 				System.arraycopy( rest, 0, args, images_.length, rest.length );
