@@ -1,3 +1,4 @@
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,7 @@ import ij.process.FloatProcessor;
  * {@code -Ddn.sup.data=other}) and the blind-spot (self-supervised) denoiser trained
  * on the whole noisy acquisition, test crop included. Everything
  * goes through the user's flow: {@code TrainingMode.X.job(...)}, {@code job.run},
- * {@code ModelFile.load} and {@code Denoiser.apply} (tiled).
+ * {@code ModelFile.load} and {@code ModelFileRunner.apply} (tiled).
  * <p>
  * Images are 8-bit, scaled to [0,1]; noise seed 2026 as in denoise_baselines.txt.
  * Settings are system properties (see {@link Settings}); run with
@@ -410,7 +411,7 @@ public class DenoiseBench
 				final ImageRunner.Options options = new ImageRunner.Options();
 				options.averageOrientations = average;
 				final long t = System.nanoTime();
-				final ImagePlus out = Denoiser.apply( loaded, noisyImp, OutputType.FLOAT_32, "denoised", options, Progress.none() );
+				final ImagePlus out = ModelFileRunner.apply( loaded, noisyImp, OutputType.FLOAT_32, "denoised", options, Progress.none() );
 				final Row r = new Row();
 				r.denoiseSeconds = ( System.nanoTime() - t ) / 1e9;
 				final float[] den = ( float[] ) out.getProcessor().getPixels();
@@ -492,7 +493,7 @@ public class DenoiseBench
 			sb.append( "- " ).append( e.getKey() ).append( ": " ).append( e.getValue() ).append( "\n" );
 		sb.append( String.format( Locale.ROOT, "- total run %.1f min on %d cores; load average before: %s, after: %s (other workers share the machine)\n",
 				total / 60, Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter ) );
-		sb.append( "- times: training wall time (incl. checkpoints) and denoising of one 256x256 image through `Denoiser.apply` (tiled)\n\n" );
+		sb.append( "- times: training wall time (incl. checkpoints) and denoising of one 256x256 image through `ModelFileRunner.apply` (tiled)\n\n" );
 		sb.append( "| image | noise | method | PSNR dB | SSIM | vs best classic dB | train s | denoise s | detail |\n" );
 		sb.append( "|---|---|---|---:|---:|---:|---:|---:|---|\n" );
 		for ( final Row r : rows )

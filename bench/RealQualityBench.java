@@ -1,3 +1,4 @@
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import java.io.DataOutputStream;
 import java.io.BufferedOutputStream;
 import java.io.FileOutputStream;
@@ -39,7 +40,7 @@ import ij.process.ImageProcessor;
  * filters, ours supervised (synthetic noise on the training images) and ours
  * self-supervised (trained on the noisy test image itself), each training by a
  * time budget through the user's flow (TrainingMode.job, job.run with
- * {@code minutes}, ModelFile.load, Denoiser.apply). Also the gain each model's
+ * {@code minutes}, ModelFile.load, ModelFileRunner.apply). Also the gain each model's
  * DenoiseQuality reports (what the user sees) next to the true gain.
  * Writes rows to a TSV and the clean/noisy test channels as raw float32 for
  * bench/real_quality_nlm.py (non-local means). Not a test.
@@ -138,9 +139,9 @@ public class RealQualityBench
 							// the product's default (Denoise Image, macros): 8 orientations averaged; one orientation for the details
 							final ImageRunner.Options tiles = new ImageRunner.Options();
 							tiles.averageOrientations = Boolean.parseBoolean( prop( "rq.tta", "" + Denoiser.AVERAGE_ORIENTATIONS ) );
-							den = anscombe( Denoiser.apply( lm, in, OutputType.FLOAT_32, "d", tiles, Progress.none() ), vstGain, false );
+							den = anscombe( ModelFileRunner.apply( lm, in, OutputType.FLOAT_32, "d", tiles, Progress.none() ), vstGain, false );
 							tiles.averageOrientations = false;
-							den1 = anscombe( Denoiser.apply( lm, in, OutputType.FLOAT_32, "d", tiles, Progress.none() ), vstGain, false );
+							den1 = anscombe( ModelFileRunner.apply( lm, in, OutputType.FLOAT_32, "d", tiles, Progress.none() ), vstGain, false );
 							den4 = flipsAveraged( lm, in, vstGain );
 						}
 						final List< ImagePlus > dc4 = Arrays.asList( ChannelSplitter.split( den4 ) );
@@ -223,7 +224,7 @@ public class RealQualityBench
 		for ( int k = 0; k < 4; k++ )
 		{
 			final ImagePlus f = flip( in.duplicate(), k );
-			final ImagePlus d = flip( Denoiser.apply( lm, f, OutputType.FLOAT_32, "d", one, Progress.none() ), k );
+			final ImagePlus d = flip( ModelFileRunner.apply( lm, f, OutputType.FLOAT_32, "d", one, Progress.none() ), k );
 			if ( sum == null )
 				sum = new float[ d.getStackSize() ][ d.getWidth() * d.getHeight() ];
 			for ( int i = 0; i < sum.length; i++ )

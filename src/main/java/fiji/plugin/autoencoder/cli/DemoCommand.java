@@ -1,5 +1,6 @@
 package fiji.plugin.autoencoder.cli;
 
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -13,7 +14,6 @@ import fiji.plugin.autoencoder.batch.FolderProcessor;
 import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.denoise.ClassicBaselines;
-import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.denoise.Metrics;
 import fiji.plugin.autoencoder.denoise.NoiseModel;
 import fiji.plugin.autoencoder.denoise.TrainingMode;
@@ -128,11 +128,11 @@ public class DemoCommand implements Callable< Integer >
 		} );
 		try ( ModelFile.Loaded m = ModelFile.load( model, 0 ) )
 		{
-			final ImagePlus out = Denoiser.apply( m, noisy, OutputType.FLOAT_32, name, new ImageRunner.Options(), Progress.none() );
+			final ImagePlus out = ModelFileRunner.apply( m, noisy, OutputType.FLOAT_32, name, new ImageRunner.Options(), Progress.none() );
 			save( out, "denoised-" + name + ".tif" );
 			final ImageRunner.Options averaged = new ImageRunner.Options();
 			averaged.averageOrientations = true;
-			return new ImagePlus[] { out, Denoiser.apply( m, noisy, OutputType.FLOAT_32, name, averaged, Progress.none() ) };
+			return new ImagePlus[] { out, ModelFileRunner.apply( m, noisy, OutputType.FLOAT_32, name, averaged, Progress.none() ) };
 		}
 	}
 

@@ -1,12 +1,12 @@
 package fiji.plugin.autoencoder.cli;
 
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import fiji.plugin.autoencoder.bigimage.ZarrJob;
 import fiji.plugin.autoencoder.convert.OutputType;
-import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.batch.FolderProcessor;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.io.OutputPaths;
@@ -86,8 +86,8 @@ public class DenoiseCli implements Callable< Integer >
 			final FolderProcessor folder = MacroSettings.folder( o, o.string( "suffix", "denoised" ) );
 			try ( ModelFile.Loaded m = ModelFile.load( model, MacroSettings.threads( o ) ) )
 			{
-				note( Denoiser.normalizationNote( m, tiles ) );
-				final FolderProcessor.Report r = folder.run( imp -> Denoiser.apply( m, imp, type, o.string( "suffix", "denoised" ), tiles, CliSupport.progress( "denoise " + imp.getTitle() ) ),
+				note( ModelFileRunner.normalizationNote( m, tiles ) );
+				final FolderProcessor.Report r = folder.run( imp -> ModelFileRunner.apply( m, imp, type, o.string( "suffix", "denoised" ), tiles, CliSupport.progress( "denoise " + imp.getTitle() ) ),
 						System.out::println, CliSupport.progress( "denoise folder" ) );
 				System.out.println( "denoise: " + r );
 				return r.failed.isEmpty() ? 0 : 1;
@@ -108,8 +108,8 @@ public class DenoiseCli implements Callable< Integer >
 		final ImagePlus imp = CliSupport.open( input );
 		try ( ModelFile.Loaded m = ModelFile.load( model, MacroSettings.threads( o ) ) )
 		{
-			note( Denoiser.normalizationNote( m, tiles ) );
-			final ImagePlus out = Denoiser.apply( m, imp, type, o.string( "suffix", "denoised" ), tiles, CliSupport.progress( "denoise" ) );
+			note( ModelFileRunner.normalizationNote( m, tiles ) );
+			final ImagePlus out = ModelFileRunner.apply( m, imp, type, o.string( "suffix", "denoised" ), tiles, CliSupport.progress( "denoise" ) );
 			FolderProcessor.saveTiffAtomically( out, output );
 			System.out.println( "denoise: wrote " + output );
 			return 0;

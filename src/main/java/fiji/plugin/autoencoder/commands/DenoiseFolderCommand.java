@@ -1,5 +1,6 @@
 package fiji.plugin.autoencoder.commands;
 
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import java.io.File;
 
 import org.scijava.ItemIO;
@@ -12,7 +13,6 @@ import org.scijava.plugin.Plugin;
 
 import fiji.plugin.autoencoder.batch.FolderProcessor;
 import fiji.plugin.autoencoder.core.Progress;
-import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.io.ModelCache;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.workflow.Settings;
@@ -78,10 +78,10 @@ public class DenoiseFolderCommand extends ContextCommand
 			final FolderProcessor folder = Commands.folder( input_folder, output_folder, suffix, shard_index, shard_count );
 			final fiji.plugin.autoencoder.tiling.ImageRunner.Options tiles = Commands.tiles( tile_size, average_orientations );
 			tiles.refitNormalization = fiji.plugin.autoencoder.convert.StoredNormalization.refit( normalization );
-			final String note = Denoiser.normalizationNote( model, tiles );
+			final String note = ModelFileRunner.normalizationNote( model, tiles );
 			if ( note != null )
 				log.info( "Denoise Folder: note: " + note );
-			summary = Commands.finished( log, "Denoise Folder", folder.run( imp -> Denoiser.apply( model, imp, Commands.outputType( output_type ), suffix,
+			summary = Commands.finished( log, "Denoise Folder", folder.run( imp -> ModelFileRunner.apply( model, imp, Commands.outputType( output_type ), suffix,
 					tiles, Progress.none() ), log::info, new StatusProgress( status, this ) ) );
 		}
 		catch ( final Exception e )

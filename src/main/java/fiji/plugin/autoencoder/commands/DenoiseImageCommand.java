@@ -1,5 +1,6 @@
 package fiji.plugin.autoencoder.commands;
 
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import java.io.File;
 
 import org.scijava.ItemIO;
@@ -10,7 +11,6 @@ import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.io.ModelCache;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.workflow.Settings;
@@ -63,10 +63,10 @@ public class DenoiseImageCommand extends ContextCommand
 			final ModelFile.Loaded model = lease.model();
 			final fiji.plugin.autoencoder.tiling.ImageRunner.Options tiles = Commands.tiles( tile_size, average_orientations );
 			tiles.refitNormalization = fiji.plugin.autoencoder.convert.StoredNormalization.refit( normalization );
-			final String note = Denoiser.normalizationNote( model, tiles );
+			final String note = ModelFileRunner.normalizationNote( model, tiles );
 			if ( note != null )
 				log.info( "Denoise Image: note: " + note );
-			output = Denoiser.apply( model, Commands.image( input ), Commands.outputType( output_type ), suffix, tiles, new StatusProgress( status, this ) );
+			output = ModelFileRunner.apply( model, Commands.image( input ), Commands.outputType( output_type ), suffix, tiles, new StatusProgress( status, this ) );
 		}
 		catch ( final Exception e )
 		{

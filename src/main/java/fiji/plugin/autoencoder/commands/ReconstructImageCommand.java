@@ -1,5 +1,6 @@
 package fiji.plugin.autoencoder.commands;
 
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import java.io.File;
 
 import org.scijava.ItemIO;
@@ -10,7 +11,6 @@ import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.io.ModelCache;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.workflow.Settings;
@@ -51,7 +51,7 @@ public class ReconstructImageCommand extends ContextCommand
 		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
 		{
 			final ModelFile.Loaded model = lease.model();
-			output = Denoiser.apply( model, Commands.image( input ), Commands.outputType( output_type ), "reconstruction", Commands.tiles( tile_size ), new StatusProgress( status, this ) );
+			output = ModelFileRunner.apply( model, Commands.image( input ), Commands.outputType( output_type ), "reconstruction", Commands.tiles( tile_size ), new StatusProgress( status, this ) );
 		}
 		catch ( final Exception e )
 		{

@@ -27,12 +27,12 @@ import java.util.Objects;
  * the same file load it once), and the cached model is shared, so it must be
  * safe for concurrent prediction (a TensorFlow session is). {@link #models()}
  * is the one instance that Denoise, Reconstruct, the segment commands, their
- * macro entries and the CLI share; bioimage.io packages have their own
+ * macro entries and Spark's executors share (the CLI loads once per process); bioimage.io packages have their own
  * instance of this class ({@code bioimageio.BioimageioTasks.packages()}).
  *
  * <pre>{@code
  * try ( ModelCache< ModelFile.Loaded >.Lease m = ModelCache.models().get( path, threads ) ) {
- *     Denoiser.apply( m.model(), image, ... );
+ *     ModelFileRunner.apply( m.model(), image, ... );
  * }
  * }</pre>
  */
@@ -49,7 +49,7 @@ public final class ModelCache< T extends AutoCloseable >
 
 	private static final ModelCache< ModelFile.Loaded > MODELS = new ModelCache<>( MODEL_FILES, ModelFile::load );
 
-	/** The JVM's cache of model files, shared by every command, macro entry and CLI command that applies a model. */
+	/** The JVM's cache of model files, shared by every command, macro entry and Spark task that applies a model. */
 	public static ModelCache< ModelFile.Loaded > models()
 	{
 		return MODELS;

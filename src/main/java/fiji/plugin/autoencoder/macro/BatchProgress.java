@@ -1,5 +1,6 @@
 package fiji.plugin.autoencoder.macro;
 
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -16,7 +17,7 @@ import ij.IJ;
  * Never cancelled. Thread-safe (tiles report from worker threads).
  *
  * <pre>{@code
- * Denoiser.apply( model, image, type, "denoised", tiles, BatchProgress.forMacro( "denoise" ) );
+ * ModelFileRunner.apply( model, image, type, "denoised", tiles, BatchProgress.forMacro( "denoise" ) );
  * }</pre>
  */
 public final class BatchProgress implements Progress

@@ -1,5 +1,6 @@
 package fiji.plugin.autoencoder.macro;
 
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import static fiji.plugin.autoencoder.macro.MacroFailure.fail;
 import static fiji.plugin.autoencoder.macro.MacroFailure.finished;
 import static fiji.plugin.autoencoder.macro.MacroFailure.logNote;
@@ -14,7 +15,6 @@ import java.nio.file.Paths;
 import fiji.plugin.autoencoder.batch.FolderProcessor;
 import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.core.Progress;
-import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.io.ModelCache;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.io.OutputPaths;
@@ -57,7 +57,7 @@ public final class ImageEntries
 		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ), threads( o ) ) )
 		{
 			final ModelFile.Loaded model = lease.model();
-			logNote( Denoiser.normalizationNote( model, tiles ) );
+			logNote( ModelFileRunner.normalizationNote( model, tiles ) );
 			return applyAndShowOrSave( o, model, type, o.string( "suffix", Settings.SUFFIX.defaultValue ), tiles, "denoise" );
 		}
 		catch ( final Exception e )
@@ -116,8 +116,8 @@ public final class ImageEntries
 		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ), threads( o ) ) )
 		{
 			final ModelFile.Loaded model = lease.model();
-			logNote( Denoiser.normalizationNote( model, tiles ) );
-			return finished( "denoise folder", folder.run( imp -> Denoiser.apply( model, imp, type, suffix, tiles, BatchProgress.forMacro( "denoise " + imp.getTitle() ) ), MacroFailure::log, Progress.none() ) );
+			logNote( ModelFileRunner.normalizationNote( model, tiles ) );
+			return finished( "denoise folder", folder.run( imp -> ModelFileRunner.apply( model, imp, type, suffix, tiles, BatchProgress.forMacro( "denoise " + imp.getTitle() ) ), MacroFailure::log, Progress.none() ) );
 		}
 		catch ( final Exception e )
 		{
@@ -215,7 +215,7 @@ public final class ImageEntries
 			OutputPaths.refuseInput( target, input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath(), o.path( "model_file" ) );
 			OutputPaths.checkImageTarget( target );
 		}
-		final ImagePlus out = Denoiser.apply( model, input, type, suffix, tiles, BatchProgress.forMacro( operation ) );
+		final ImagePlus out = ModelFileRunner.apply( model, input, type, suffix, tiles, BatchProgress.forMacro( operation ) );
 		if ( target == null )
 		{
 			out.show();

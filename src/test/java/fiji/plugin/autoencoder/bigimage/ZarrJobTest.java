@@ -1,5 +1,6 @@
 package fiji.plugin.autoencoder.bigimage;
 
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.convert.Normalization;
 import fiji.plugin.autoencoder.convert.OutputType;
-import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.model.Model;
 import fiji.plugin.autoencoder.model.Presets;
@@ -130,7 +130,7 @@ public class ZarrJobTest
 			final ChunkedPredictor.Result r = job.run( m, null, Progress.none() );
 			assertEquals( grid.numCells(), r.computed );
 			assertEquals( 0, r.skipped );
-			reference = Denoiser.apply( m, new ImagePlus( "in", new ShortProcessor( W, H, pixels, null ) ), OutputType.SAME_AS_INPUT, "d", new ImageRunner.Options(), Progress.none() );
+			reference = ModelFileRunner.apply( m, new ImagePlus( "in", new ShortProcessor( W, H, pixels, null ) ), OutputType.SAME_AS_INPUT, "d", new ImageRunner.Options(), Progress.none() );
 		}
 		final OmeZarr o = OmeZarr.open( out );
 		assertEquals( List.of( "y", "x" ), o.axes() );

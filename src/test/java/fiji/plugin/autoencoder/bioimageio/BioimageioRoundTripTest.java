@@ -1,5 +1,6 @@
 package fiji.plugin.autoencoder.bioimageio;
 
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.core.Progress;
-import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.segment.SupervisedSegmenter;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
@@ -64,7 +64,7 @@ class BioimageioRoundTripTest
 		System.out.println( "denoiser export: " + exportCheck );
 		try ( ModelFile.Loaded plugin = ModelFile.load( denoiser, 2 ); BioimageioModel model = BioimageioModel.load( pkg, 2 ) )
 		{
-			final ImagePlus ours = Denoiser.apply( plugin, image, OutputType.FLOAT_32, "denoised", tiles( 96 ), Progress.none() );
+			final ImagePlus ours = ModelFileRunner.apply( plugin, image, OutputType.FLOAT_32, "denoised", tiles( 96 ), Progress.none() );
 			final ImagePlus viaPackage = BioimageioRunner.apply( model, image, "denoised", tiles( 96 ), Progress.none() );
 			final ImagePlus untiled = BioimageioRunner.apply( model, image, "denoised", new ImageRunner.Options(), Progress.none() );
 			final double d = maxAbsDiff( ours, viaPackage ), t = maxAbsDiff( untiled, viaPackage );

@@ -1,5 +1,6 @@
 package fiji.plugin.autoencoder.denoise;
 
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -114,7 +115,7 @@ class DenoiserTrainingTest
 		final ImagePlus noisyTest = noisy( test, noise, 99 );
 		try ( ModelFile.Loaded m = ModelFile.load( file, 2 ) )
 		{
-			final ImagePlus out = Denoiser.apply( m, noisyTest, OutputType.FLOAT_32, "denoised", new ImageRunner.Options(), Progress.none() );
+			final ImagePlus out = ModelFileRunner.apply( m, noisyTest, OutputType.FLOAT_32, "denoised", new ImageRunner.Options(), Progress.none() );
 			final double before = psnr( test, noisyTest ), after = psnr( test, out );
 			System.out.println( String.format( "supervised DAE on held-out cell_256: noisy %.2f dB -> denoised %.2f dB", before, after ) );
 			assertTrue( after > before + 4, "denoised " + after + " dB vs noisy " + before + " dB" );
@@ -136,7 +137,7 @@ class DenoiserTrainingTest
 		job.run( Collections.singletonList( noisyImage ), null, TrainingListener.none() );
 		try ( ModelFile.Loaded m = ModelFile.load( file, 2 ) )
 		{
-			final ImagePlus out = Denoiser.apply( m, noisyImage, OutputType.FLOAT_32, "denoised", new ImageRunner.Options(), Progress.none() );
+			final ImagePlus out = ModelFileRunner.apply( m, noisyImage, OutputType.FLOAT_32, "denoised", new ImageRunner.Options(), Progress.none() );
 			final double before = psnr( clean, noisyImage ), after = psnr( clean, out );
 			System.out.println( String.format( "blind-spot on cell_256: noisy %.2f dB -> denoised %.2f dB", before, after ) );
 			assertTrue( after > before + 3, "denoised " + after + " dB vs noisy " + before + " dB" );
@@ -158,7 +159,7 @@ class DenoiserTrainingTest
 		{
 			final ImagePlus image = new ImagePlus( "image", new FloatProcessor( 32, 32 ) );
 			final String msg = org.junit.jupiter.api.Assertions.assertThrows( IllegalArgumentException.class,
-					() -> Denoiser.apply( m, image, OutputType.FLOAT_32, "denoised", new ImageRunner.Options(), Progress.none() ) ).getMessage();
+					() -> ModelFileRunner.apply( m, image, OutputType.FLOAT_32, "denoised", new ImageRunner.Options(), Progress.none() ) ).getMessage();
 			assertTrue( msg.contains( "is a segmenter" ) && msg.contains( "Segment Image" ), msg );
 		}
 	}

@@ -1,5 +1,6 @@
 package fiji.plugin.autoencoder.denoise;
 
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,7 +84,7 @@ class RecorruptionTest
 		job.run( Collections.singletonList( noisyImage ), null, TrainingListener.none() );
 		try ( ModelFile.Loaded m = ModelFile.load( file, 2 ) )
 		{
-			final ImagePlus out = Denoiser.apply( m, noisyImage, OutputType.FLOAT_32, "denoised", new ImageRunner.Options(), Progress.none() );
+			final ImagePlus out = ModelFileRunner.apply( m, noisyImage, OutputType.FLOAT_32, "denoised", new ImageRunner.Options(), Progress.none() );
 			final double before = DenoiserTrainingTest.psnr( clean, noisyImage ), after = DenoiserTrainingTest.psnr( clean, out );
 			System.out.println( String.format( "noisy image + noise model on cell_256: noisy %.2f dB -> denoised %.2f dB", before, after ) );
 			assertTrue( after > before + 3, "denoised " + after + " dB vs noisy " + before + " dB" );

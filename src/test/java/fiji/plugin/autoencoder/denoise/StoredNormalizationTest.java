@@ -1,5 +1,6 @@
 package fiji.plugin.autoencoder.denoise;
 
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -80,7 +81,7 @@ class StoredNormalizationTest
 	{
 		final ImageRunner.Options o = new ImageRunner.Options();
 		o.refitNormalization = refit;
-		return Denoiser.apply( m, imp, OutputType.FLOAT_32, "denoised", o, Progress.none() );
+		return ModelFileRunner.apply( m, imp, OutputType.FLOAT_32, "denoised", o, Progress.none() );
 	}
 
 	/** The image at the left of a wider one whose right half is other content, 20 times brighter. */
@@ -121,11 +122,11 @@ class StoredNormalizationTest
 		final ImagePlus big = embedded( image );
 		try ( ModelFile.Loaded m = ModelFile.load( model, 2 ) )
 		{
-			final Normalization n = Denoiser.normalization( m );
+			final Normalization n = ModelFileRunner.normalization( m );
 			assertTrue( n.isFitted() && n.offsets().length == 3, "stored values per channel: " + n );
 			assertEquals( 1, m.model().spec().channels, "one shared single-channel network" );
 			assertEquals( 3, ChannelMode.imageChannels( m.extras() ) );
-			assertNull( Denoiser.normalizationNote( m, new ImageRunner.Options() ) );
+			assertNull( ModelFileRunner.normalizationNote( m, new ImageRunner.Options() ) );
 			final String notes = ModelFileNotes.of( m.extras() );
 			assertTrue( notes.contains( "Normalisation: percentiles 1..99.8 per channel; channel 1: " ) && notes.contains( "channel 3: " ) && notes.contains( "each of the 3 channels alone" ), notes );
 			final ImagePlus alone = denoise( m, image, false ), inside = denoise( m, big, false );
@@ -141,7 +142,7 @@ class StoredNormalizationTest
 			final double refitDiff = maxDifference( denoise( m, image, true ), denoise( m, big, true ), 80, 3 );
 			System.out.printf( "refit on each image: alone vs embedded max |diff| %.3g%n", refitDiff );
 			assertTrue( refitDiff > 1e-3 * image.getStack().getProcessor( 3 ).getStatistics().max, "refit " + refitDiff );
-			assertNotNull( Denoiser.normalizationNote( m, refitOptions() ) );
+			assertNotNull( ModelFileRunner.normalizationNote( m, refitOptions() ) );
 		}
 	}
 
@@ -178,7 +179,7 @@ class StoredNormalizationTest
 			final ImagePlus a = denoise( m, image, false ), b = denoise( m, changed, false );
 			assertTrue( maxDifference( a, b, 128, 1 ) > 1e-4, "joint net: channel 1 depends on channel 2" );
 			// an old file (method only): refitted on each image, with a note
-			assertTrue( Denoiser.normalizationNote( m, new ImageRunner.Options() ).contains( "no values" ) );
+			assertTrue( ModelFileRunner.normalizationNote( m, new ImageRunner.Options() ).contains( "no values" ) );
 		}
 	}
 

@@ -1,5 +1,6 @@
 package fiji.plugin.autoencoder.segment;
 
+import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -85,7 +86,7 @@ class AnomalySegmenterModeTest
 			try ( ModelFile.Loaded m = ModelFile.load( file, 1 ) )
 			{
 				final String msg = org.junit.jupiter.api.Assertions.assertThrows( IllegalArgumentException.class,
-						() -> fiji.plugin.autoencoder.denoise.Denoiser.apply( m, test, fiji.plugin.autoencoder.convert.OutputType.FLOAT_32, "denoised", new ImageRunner.Options(), Progress.none() ) ).getMessage();
+						() -> ModelFileRunner.apply( m, test, fiji.plugin.autoencoder.convert.OutputType.FLOAT_32, "denoised", new ImageRunner.Options(), Progress.none() ) ).getMessage();
 				assertTrue( msg.contains( "is an anomaly segmenter" ) && msg.contains( "Segment by Reconstruction" ), msg );
 			}
 			// from a plain ImageJ macro: files written, the mask of the same settings, one CSV row per object
