@@ -44,7 +44,8 @@ class BadInputTest
 		px[ 64 * 3 + 5 ] = special;
 		px[ 64 * 10 + 7 ] = special;
 		final Path f = dir.resolve( name );
-		assertTrue( new FileSaver( new ImagePlus( name, new FloatProcessor( 64, 64, px ) ) ).saveAsTiff( f.toString() ) );
+		assertTrue(
+				new FileSaver( new ImagePlus( name, new FloatProcessor( 64, 64, px ) ) ).saveAsTiff( f.toString() ) );
 		return f;
 	}
 
@@ -59,27 +60,40 @@ class BadInputTest
 	void aMistypedKeyStopsEveryEntryPointNamingTheClosestKey() throws Exception
 	{
 		final Path in = noisyTiff( "in.tif", 1 ), model = dir.resolve( "m.aemodel.zip" );
-		assertError( MacroCalls.train( "input=[" + in + "] model_file=[" + model + "] epoch=5" ), "unknown key 'epoch'", "did you mean epochs=" );
+		assertError( MacroCalls.train( "input=[" + in + "] model_file=[" + model + "] epoch=5" ), "unknown key 'epoch'",
+				"did you mean epochs=" );
 		assertFalse( Files.exists( model ), "nothing trained" );
-		assertError( MacroCalls.denoise( "input=[" + in + "] model_file=[" + model + "] tile_sise=64" ), "unknown key 'tile_sise'", "did you mean tile_size=" );
-		assertError( MacroCalls.denoiseFolder( "input_folder=[" + dir + "] output_folder=[" + dir + "] model_file=[" + model + "] suffx=d" ), "'suffx'", "did you mean suffix=" );
-		assertError( MacroCalls.segment( "input=[" + in + "] model_file=[" + model + "] min_sise=3" ), "'min_sise'", "did you mean min_size=" );
-		assertError( MacroCalls.segmentFolder( "input_folder=[" + dir + "] output_folder=[" + dir + "] model_file=[" + model + "] tresholdmethod=Value" ), "did you mean threshold_method=" );
-		assertError( MacroCalls.train( "input=[" + in + "] model_file=[" + model + "] epochs=5 epochs=6" ), "epochs= is given twice" );
+		assertError( MacroCalls.denoise( "input=[" + in + "] model_file=[" + model + "] tile_sise=64" ),
+				"unknown key 'tile_sise'", "did you mean tile_size=" );
+		assertError(
+				MacroCalls.denoiseFolder(
+						"input_folder=[" + dir + "] output_folder=[" + dir + "] model_file=[" + model + "] suffx=d" ),
+				"'suffx'", "did you mean suffix=" );
+		assertError( MacroCalls.segment( "input=[" + in + "] model_file=[" + model + "] min_sise=3" ), "'min_sise'",
+				"did you mean min_size=" );
+		assertError( MacroCalls.segmentFolder( "input_folder=[" + dir + "] output_folder=[" + dir + "] model_file=["
+				+ model + "] tresholdmethod=Value" ), "did you mean threshold_method=" );
+		assertError( MacroCalls.train( "input=[" + in + "] model_file=[" + model + "] epochs=5 epochs=6" ),
+				"epochs= is given twice" );
 	}
 
 	@Test
 	void badNumbersGetMessagesABiologistCanActOn() throws Exception
 	{
 		final Path in = noisyTiff( "in.tif", 1 ), model = dir.resolve( "m.aemodel.zip" );
-		assertError( MacroCalls.train( "input=[" + in + "] model_file=[" + model + "] learning_rate=abc" ), "learning_rate=abc is not a number; use e.g. learning_rate=0.001" );
+		assertError( MacroCalls.train( "input=[" + in + "] model_file=[" + model + "] learning_rate=abc" ),
+				"learning_rate=abc is not a number; use e.g. learning_rate=0.001" );
 		final String nan = MacroCalls.train( "input=[" + in + "] model_file=[" + model + "] learning_rate=NaN" );
 		assertError( nan, "learning_rate=NaN is not a finite number" );
 		assertFalse( nan.contains( "serialize" ), "no Gson developer hint: " + nan );
-		assertError( MacroCalls.train( "input=[" + in + "] model_file=[" + model + "] seed=1.5" ), "seed=1.5 is not a whole number" );
-		assertError( MacroCalls.train( "input=[" + in + "] model_file=[" + model + "] epochs=0" ), "epochs=0 is too small" );
-		assertError( MacroCalls.denoise( "input=[" + in + "] model_file=[" + model + "] tile_size=-5" ), "tile_size=-5 is too small", "0: automatic" );
-		assertError( MacroCalls.denoise( "input=[" + in + "] model_file=[" + model + "] output_type=16bit" ), "output_type=16bit is not one of the choices" );
+		assertError( MacroCalls.train( "input=[" + in + "] model_file=[" + model + "] seed=1.5" ),
+				"seed=1.5 is not a whole number" );
+		assertError( MacroCalls.train( "input=[" + in + "] model_file=[" + model + "] epochs=0" ),
+				"epochs=0 is too small" );
+		assertError( MacroCalls.denoise( "input=[" + in + "] model_file=[" + model + "] tile_size=-5" ),
+				"tile_size=-5 is too small", "0: automatic" );
+		assertError( MacroCalls.denoise( "input=[" + in + "] model_file=[" + model + "] output_type=16bit" ),
+				"output_type=16bit is not one of the choices" );
 		assertFalse( Files.exists( model ) );
 	}
 
@@ -89,11 +103,15 @@ class BadInputTest
 		final ImagePlus imp = new ImagePlus( "x", new ByteProcessor( 64, 64 ) );
 		final TrainingSettings s = new TrainingSettings();
 		s.epochs = 0;
-		assertTrue( assertThrows( IllegalArgumentException.class, () -> s.job( imp, null, dir.resolve( "m.zip" ) ) ).getMessage().contains( "epochs=0 would save an untrained model" ) );
+		assertTrue( assertThrows( IllegalArgumentException.class, () -> s.job( imp, null, dir.resolve( "m.zip" ) ) )
+				.getMessage().contains( "epochs=0 would save an untrained model" ) );
 		s.epochs = 2;
 		s.learningRate = Double.NaN;
-		final String m = assertThrows( IllegalArgumentException.class, () -> s.job( imp, null, dir.resolve( "m.zip" ) ) ).getMessage();
-		assertTrue( m.contains( "learning_rate=NaN must be a positive number, e.g. 0.001" ) && !m.contains( "serialize" ), m );
+		final String m = assertThrows( IllegalArgumentException.class,
+				() -> s.job( imp, null, dir.resolve( "m.zip" ) ) ).getMessage();
+		assertTrue(
+				m.contains( "learning_rate=NaN must be a positive number, e.g. 0.001" ) && !m.contains( "serialize" ),
+				m );
 	}
 
 	@Test
@@ -103,7 +121,9 @@ class BadInputTest
 		for ( final float bad : new float[] { Float.NaN, Float.POSITIVE_INFINITY } )
 		{
 			final Path in = noisyTiff( "bad.tif", bad );
-			assertError( MacroCalls.train( "input=[" + in + "] model_file=[" + model + "] epochs=1" ), "'bad.tif' has 2 NaN or infinite pixel(s), the first " + ( Float.isNaN( bad ) ? "NaN" : "infinite" ) + " at x=5, y=3",
+			assertError( MacroCalls.train( "input=[" + in + "] model_file=[" + model + "] epochs=1" ),
+					"'bad.tif' has 2 NaN or infinite pixel(s), the first " + ( Float.isNaN( bad ) ? "NaN" : "infinite" )
+							+ " at x=5, y=3",
 					"Remove NaNs" );
 			assertFalse( Files.exists( model ), "no untrained model saved" );
 		}
@@ -117,7 +137,8 @@ class BadInputTest
 		flat.setValue( 7 );
 		flat.fill();
 		assertTrue( new FileSaver( new ImagePlus( "flat", flat ) ).saveAsTiff( in.toString() ) );
-		assertError( MacroCalls.train( "input=[" + in + "] model_file=[" + model + "] epochs=1" ), "'flat.tif' has the same value (7.0) in every pixel: there is nothing to learn" );
+		assertError( MacroCalls.train( "input=[" + in + "] model_file=[" + model + "] epochs=1" ),
+				"'flat.tif' has the same value (7.0) in every pixel: there is nothing to learn" );
 		assertFalse( Files.exists( model ) );
 	}
 
@@ -125,7 +146,8 @@ class BadInputTest
 	void aTrainingThatNeverImprovesOnItsStartingWeightsFailsTheMacro() throws Exception
 	{
 		final Path in = noisyTiff( "in.tif", 110 ), model = dir.resolve( "m.aemodel.zip" );
-		final String r = MacroCalls.train( "input=[" + in + "] model_file=[" + model + "] epochs=1 patches_per_epoch=32 patch_size=32 batch_size=8 learning_rate=1e12 threads=1" );
+		final String r = MacroCalls.train( "input=[" + in + "] model_file=[" + model
+				+ "] epochs=1 patches_per_epoch=32 patch_size=32 batch_size=8 learning_rate=1e12 threads=1" );
 		assertError( r, "never improved on its starting weights", "untrained model" );
 	}
 
@@ -134,10 +156,16 @@ class BadInputTest
 	{
 		final Path in = noisyTiff( "in.tif", 110 ), file = noisyTiff( "a-file.tif", 1 );
 		final long t0 = System.nanoTime();
-		assertError( MacroCalls.train( "input=[" + in + "] model_file=[" + file.resolve( "m.aemodel.zip" ) + "] epochs=50" ), "does not exist; create it or choose another location" );
+		assertError(
+				MacroCalls.train( "input=[" + in + "] model_file=[" + file.resolve( "m.aemodel.zip" ) + "] epochs=50" ),
+				"does not exist; create it or choose another location" );
 		assertTrue( System.nanoTime() - t0 < 5e9, "refused before the first epoch" );
-		assertTrue( assertThrows( IllegalArgumentException.class, () -> OutputCheck.requireWritable( dir, "model_file" ) ).getMessage().contains( "is a folder" ) );
-		assertThrows( IllegalArgumentException.class, () -> OutputCheck.requireWritable( Path.of( "/proc/m.aemodel.zip" ), "model_file" ), "procfs takes no new files, not even from root" );
+		assertTrue(
+				assertThrows( IllegalArgumentException.class, () -> OutputCheck.requireWritable( dir, "model_file" ) )
+						.getMessage().contains( "is a folder" ) );
+		assertThrows( IllegalArgumentException.class,
+				() -> OutputCheck.requireWritable( Path.of( "/proc/m.aemodel.zip" ), "model_file" ),
+				"procfs takes no new files, not even from root" );
 		OutputCheck.requireWritable( dir.resolve( "ok.aemodel.zip" ), "model_file" );
 		assertEquals( 2, Files.list( dir ).count(), "the probe file is gone" );
 	}
@@ -146,18 +174,22 @@ class BadInputTest
 	void aFolderGivenAsTheModelIsCalledAFolder() throws Exception
 	{
 		final Path in = noisyTiff( "in.tif", 1 );
-		assertError( MacroCalls.denoise( "input=[" + in + "] model_file=[" + dir + "]" ), "is a folder, not a model file" );
-		assertTrue( assertThrows( java.io.IOException.class, () -> ModelFile.load( dir, 0 ) ).getMessage().contains( "is a folder, not a model file" ) );
+		assertError( MacroCalls.denoise( "input=[" + in + "] model_file=[" + dir + "]" ),
+				"is a folder, not a model file" );
+		assertTrue( assertThrows( java.io.IOException.class, () -> ModelFile.load( dir, 0 ) ).getMessage()
+				.contains( "is a folder, not a model file" ) );
 	}
 
 	@Test
 	void aFolderWithoutImagesIsAnErrorNamingTheExtensions() throws Exception
 	{
-		final Path empty = Files.createDirectories( dir.resolve( "empty" ) ), text = Files.createDirectories( dir.resolve( "text" ) );
+		final Path empty = Files.createDirectories( dir.resolve( "empty" ) ),
+				text = Files.createDirectories( dir.resolve( "text" ) );
 		Files.write( text.resolve( "notes.txt" ), new byte[] { 1, 2 } );
 		for ( final Path f : new Path[] { empty, text } )
 		{
-			final String m = assertThrows( IllegalArgumentException.class, () -> new FolderProcessor( f, dir.resolve( "out" ), "denoised" ).files() ).getMessage();
+			final String m = assertThrows( IllegalArgumentException.class,
+					() -> new FolderProcessor( f, dir.resolve( "out" ), "denoised" ).files() ).getMessage();
 			assertTrue( m.contains( "Input folder " + f + " has no images (looked for .tif, .tiff, .png" ), m );
 		}
 	}
@@ -165,7 +197,8 @@ class BadInputTest
 	@Test
 	void anEmptyImageIsCalledEmpty()
 	{
-		final String m = assertThrows( IllegalArgumentException.class, () -> ImagePlusImages.wrap( new ImagePlus() ) ).getMessage();
+		final String m = assertThrows( IllegalArgumentException.class, () -> ImagePlusImages.wrap( new ImagePlus() ) )
+				.getMessage();
 		assertTrue( m.contains( "is empty (0 x 0 pixels" ) && !m.contains( "Image > Properties" ), m );
 	}
 
@@ -176,8 +209,10 @@ class BadInputTest
 		final ByteProcessor labels = new ByteProcessor( 8, 8 );
 		for ( int i = 0; i < 64; i++ )
 			labels.set( i, 1 + i % 3 );
-		final String m = assertThrows( IllegalArgumentException.class, () -> SupervisedSegmenter.binaryTarget( image, new ImagePlus( "labels", labels ) ) ).getMessage();
-		assertTrue( m.contains( "has no background: no pixel is 0 (its values: 1, 2, 3)" ) && m.contains( "needs 0 for background" ) && !m.contains( "besides 0" ), m );
+		final String m = assertThrows( IllegalArgumentException.class,
+				() -> SupervisedSegmenter.binaryTarget( image, new ImagePlus( "labels", labels ) ) ).getMessage();
+		assertTrue( m.contains( "has no background: no pixel is 0 (its values: 1, 2, 3)" )
+				&& m.contains( "needs 0 for background" ) && !m.contains( "besides 0" ), m );
 	}
 
 	@Test
@@ -187,12 +222,15 @@ class BadInputTest
 		try
 		{
 			System.clearProperty( TensorFlowThreads.PROPERTY );
-			assertEquals( Runtime.getRuntime().availableProcessors(), Model.sessionConfig( 0 ).getIntraOpParallelismThreads() );
+			assertEquals( Runtime.getRuntime().availableProcessors(),
+					Model.sessionConfig( 0 ).getIntraOpParallelismThreads() );
 			System.setProperty( TensorFlowThreads.PROPERTY, "3" );
 			assertEquals( 3, Model.sessionConfig( 0 ).getIntraOpParallelismThreads(), "the property is the default" );
-			assertEquals( 2, Model.sessionConfig( 2 ).getIntraOpParallelismThreads(), "threads= wins over the property" );
+			assertEquals( 2, Model.sessionConfig( 2 ).getIntraOpParallelismThreads(),
+					"threads= wins over the property" );
 			System.setProperty( TensorFlowThreads.PROPERTY, "many" );
-			assertTrue( assertThrows( IllegalArgumentException.class, () -> Model.sessionConfig( 0 ) ).getMessage().contains( "-Dautoencoder.threads=many is not a positive whole number" ) );
+			assertTrue( assertThrows( IllegalArgumentException.class, () -> Model.sessionConfig( 0 ) ).getMessage()
+					.contains( "-Dautoencoder.threads=many is not a positive whole number" ) );
 		}
 		finally
 		{
@@ -201,10 +239,13 @@ class BadInputTest
 			else
 				System.setProperty( TensorFlowThreads.PROPERTY, old );
 		}
-		assertEquals( 2, fiji.plugin.autoencoder.macro.MacroSettings.threads( fiji.plugin.autoencoder.macro.MacroOptions.parse( "threads=2", "denoise", fiji.plugin.autoencoder.macro.MacroSettings.DENOISE_KEYS ) ) );
+		assertEquals( 2, fiji.plugin.autoencoder.macro.MacroSettings.threads( fiji.plugin.autoencoder.macro.MacroOptions
+				.parse( "threads=2", "denoise", fiji.plugin.autoencoder.macro.MacroSettings.DENOISE_KEYS ) ) );
 		final TrainingSettings s = new TrainingSettings();
 		s.threads = 3;
-		assertEquals( 3, s.job( new ImagePlus( "x", new ByteProcessor( 64, 64 ) ), null, dir.resolve( "m.zip" ) ).threads, "the training job gets threads=" );
+		assertEquals( 3,
+				s.job( new ImagePlus( "x", new ByteProcessor( 64, 64 ) ), null, dir.resolve( "m.zip" ) ).threads,
+				"the training job gets threads=" );
 		assertEquals( 3, s.secondStage().threads );
 		assertError( MacroCalls.denoise( "model_file=[" + dir + "] threads=-1" ), "threads=-1 is too small" );
 	}

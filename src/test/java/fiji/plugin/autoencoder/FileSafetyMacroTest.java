@@ -61,13 +61,18 @@ class FileSafetyMacroTest
 	{
 		final byte[] before = bytes( image );
 		final Path dotDot = dir.resolve( "data/../data/in.tif" );
-		final String r = MacroCalls.denoise( "input=[" + image + "] model_file=[" + model + "] output=[" + dotDot + "]" );
-		assertTrue( r.startsWith( "error:" ) && r.contains( dotDot.toString() ) && r.contains( image.toString() ) && r.contains( "inputs are never overwritten" ), r );
+		final String r = MacroCalls
+				.denoise( "input=[" + image + "] model_file=[" + model + "] output=[" + dotDot + "]" );
+		assertTrue( r.startsWith( "error:" ) && r.contains( dotDot.toString() ) && r.contains( image.toString() )
+				&& r.contains( "inputs are never overwritten" ), r );
 		final Path link = Files.createSymbolicLink( dir.resolve( "linked" ), data );
-		final String l = MacroCalls.denoise( "input=[" + image + "] model_file=[" + model + "] output=[" + link.resolve( "in.tif" ) + "]" );
-		assertTrue( l.startsWith( "error:" ) && l.contains( link.resolve( "in.tif" ).toString() ) && l.contains( image.toString() ), l );
+		final String l = MacroCalls.denoise(
+				"input=[" + image + "] model_file=[" + model + "] output=[" + link.resolve( "in.tif" ) + "]" );
+		assertTrue( l.startsWith( "error:" ) && l.contains( link.resolve( "in.tif" ).toString() )
+				&& l.contains( image.toString() ), l );
 		assertArrayEquals( before, bytes( image ), "the input is byte-identical" );
-		final String ok = MacroCalls.denoise( "input=[" + image + "] model_file=[" + model + "] output=[" + link.resolve( "in-denoised.tif" ) + "]" );
+		final String ok = MacroCalls.denoise(
+				"input=[" + image + "] model_file=[" + model + "] output=[" + link.resolve( "in-denoised.tif" ) + "]" );
 		assertFalse( ok.startsWith( "error:" ), ok );
 		assertEquals( 256, IJ.openImage( data.resolve( "in-denoised.tif" ).toString() ).getWidth() );
 	}
@@ -81,7 +86,8 @@ class FileSafetyMacroTest
 		final Path link = Files.createSymbolicLink( dir.resolve( "folder link" ), in );
 		for ( final Path out : new Path[] { dir.resolve( "folder in/../folder in" ), link } )
 		{
-			final String r = MacroCalls.denoiseFolder( "input_folder=[" + in + "] output_folder=[" + out + "] model_file=[" + model + "] suffix=[]" );
+			final String r = MacroCalls.denoiseFolder(
+					"input_folder=[" + in + "] output_folder=[" + out + "] model_file=[" + model + "] suffix=[]" );
 			assertTrue( r.startsWith( "error:" ) && r.contains( "output folder is the input folder" ), out + ": " + r );
 		}
 		assertArrayEquals( before, bytes( a ) );
@@ -95,11 +101,14 @@ class FileSafetyMacroTest
 	void aModelFileOnTheTrainingImageIsRefusedBeforeTraining() throws Exception
 	{
 		final byte[] before = bytes( image );
-		final String r = MacroCalls.train( "input=[" + image + "] model_file=[" + image + "]" + TINY + " overwrite=true" );
-		assertTrue( r.startsWith( "error:" ) && r.contains( image.toString() ) && r.contains( "is not a model file" ), r );
+		final String r = MacroCalls
+				.train( "input=[" + image + "] model_file=[" + image + "]" + TINY + " overwrite=true" );
+		assertTrue( r.startsWith( "error:" ) && r.contains( image.toString() ) && r.contains( "is not a model file" ),
+				r );
 		assertArrayEquals( before, bytes( image ), "the image is byte-identical, not a zip" );
 		// a model path whose folder is a file is found before training, too
-		final String f = MacroCalls.train( "input=[" + image + "] model_file=[" + image.resolve( "m.aemodel.zip" ) + "]" + TINY );
+		final String f = MacroCalls
+				.train( "input=[" + image + "] model_file=[" + image.resolve( "m.aemodel.zip" ) + "]" + TINY );
 		assertTrue( f.startsWith( "error:" ) && f.contains( "folder" ), f );
 	}
 
@@ -107,11 +116,14 @@ class FileSafetyMacroTest
 	void aDenoiseOutputOnAModelFileIsRefused() throws Exception
 	{
 		final byte[] before = bytes( model );
-		final String r = MacroCalls.denoise( "input=[" + image + "] model_file=[" + model + "] output=[" + model + "]" );
+		final String r = MacroCalls
+				.denoise( "input=[" + image + "] model_file=[" + model + "] output=[" + model + "]" );
 		assertTrue( r.startsWith( "error:" ) && r.contains( model.toString() ), r );
 		final Path other = Files.copy( model, dir.resolve( "other.aemodel.zip" ) );
-		final String o = MacroCalls.denoise( "input=[" + image + "] model_file=[" + model + "] output=[" + other + "]" );
-		assertTrue( o.startsWith( "error:" ) && o.contains( other.toString() ) && o.contains( "holds a model file" ), o );
+		final String o = MacroCalls
+				.denoise( "input=[" + image + "] model_file=[" + model + "] output=[" + other + "]" );
+		assertTrue( o.startsWith( "error:" ) && o.contains( other.toString() ) && o.contains( "holds a model file" ),
+				o );
 		assertArrayEquals( before, bytes( model ) );
 		assertArrayEquals( before, bytes( other ) );
 	}
@@ -123,12 +135,14 @@ class FileSafetyMacroTest
 		final byte[] before = bytes( copy );
 		final long t0 = System.nanoTime();
 		final String r = MacroCalls.train( "input=[" + image + "] model_file=[" + copy + "]" + TINY );
-		assertTrue( r.startsWith( "error:" ) && r.contains( copy.toString() ) && r.contains( "overwrite=true" ) && r.contains( "resume=true" ), r );
+		assertTrue( r.startsWith( "error:" ) && r.contains( copy.toString() ) && r.contains( "overwrite=true" )
+				&& r.contains( "resume=true" ), r );
 		assertTrue( ( System.nanoTime() - t0 ) * 1e-9 < 5, "stopped before training" );
 		assertArrayEquals( before, bytes( copy ), "the model is byte-identical" );
 		final String resumed = MacroCalls.train( "input=[" + image + "] model_file=[" + copy + "] resume=true" + TINY );
 		assertTrue( resumed.contains( "Saved" ), resumed );
-		final String replaced = MacroCalls.train( "input=[" + image + "] model_file=[" + copy + "] overwrite=true" + TINY );
+		final String replaced = MacroCalls
+				.train( "input=[" + image + "] model_file=[" + copy + "] overwrite=true" + TINY );
 		assertTrue( replaced.contains( "Saved" ), replaced );
 		assertFalse( java.util.Arrays.equals( before, bytes( copy ) ), "replaced when asked" );
 		try ( ModelFile.Loaded m = ModelFile.load( copy, 0 ) )
@@ -147,7 +161,8 @@ class FileSafetyMacroTest
 			final long t0 = System.nanoTime();
 			final String r = MacroCalls.train( "input=[" + image + "] model_file=[" + target + "]" + TINY );
 			final double seconds = ( System.nanoTime() - t0 ) * 1e-9;
-			assertTrue( r.startsWith( "error:" ) && r.contains( target.toString() ) && r.contains( "is being trained by process " + other.pid() + " on " ), r );
+			assertTrue( r.startsWith( "error:" ) && r.contains( target.toString() )
+					&& r.contains( "is being trained by process " + other.pid() + " on " ), r );
 			assertTrue( seconds < 5, "at once, before training: " + seconds + " s" );
 			assertFalse( Files.exists( target ), "nothing saved" );
 		}
@@ -159,12 +174,15 @@ class FileSafetyMacroTest
 		final Path lockFile = ModelLock.lockFile( target );
 		assertTrue( Files.exists( lockFile ), "kill -9 left the lock file" );
 		Files.delete( lockFile ); // NB: only so the test sees when the first training has locked it (it would work with the stale file too)
-		final CompletableFuture< String > first = CompletableFuture.supplyAsync( () -> MacroCalls.train( "input=[" + image + "] model_file=[" + target + "]"
+		final CompletableFuture< String > first = CompletableFuture.supplyAsync( () -> MacroCalls.train( "input=["
+				+ image + "] model_file=[" + target + "]"
 				+ " mode=[Denoise (self-supervised)] epochs=3 patches_per_epoch=256 patch_size=32 batch_size=16" ) );
 		final long deadline = System.currentTimeMillis() + 60_000;
-		while ( !( Files.exists( lockFile ) && Files.size( lockFile ) > 0 ) && System.currentTimeMillis() < deadline && !first.isDone() )
+		while ( !( Files.exists( lockFile ) && Files.size( lockFile ) > 0 ) && System.currentTimeMillis() < deadline
+				&& !first.isDone() )
 			Thread.sleep( 20 ); // NB: stat only; opening the lock file in this process would release the first training's lock
-		final String second = MacroCalls.train( "input=[" + image + "] model_file=[" + target + "] overwrite=true" + TINY );
+		final String second = MacroCalls
+				.train( "input=[" + image + "] model_file=[" + target + "] overwrite=true" + TINY );
 		final String firstResult = first.get( 5, TimeUnit.MINUTES );
 		assertTrue( firstResult.contains( "Saved" ), firstResult );
 		assertTrue( second.startsWith( "error:" ) && second.contains( "another training in this program" ), second );
@@ -177,13 +195,16 @@ class FileSafetyMacroTest
 		final Process gone = new ProcessBuilder( "true" ).start();
 		gone.waitFor();
 		final String host = java.net.InetAddress.getLocalHost().getHostName().replaceAll( "[^A-Za-z0-9._]", "_" );
-		final Path stale = Files.writeString( dir.resolve( ".out.tif" + AtomicFiles.PARTIAL + host + "-" + gone.pid() + "-0a1b2c3d.tif" ), "half a TIFF" );
+		final Path stale = Files.writeString(
+				dir.resolve( ".out.tif" + AtomicFiles.PARTIAL + host + "-" + gone.pid() + "-0a1b2c3d.tif" ),
+				"half a TIFF" );
 		final String r = MacroCalls.denoise( "input=[" + image + "] model_file=[" + model + "] output=[" + out + "]" );
 		assertFalse( r.startsWith( "error:" ), r );
 		assertFalse( Files.exists( stale ), "removed" );
 		try ( java.util.stream.Stream< Path > s = Files.list( dir ) )
 		{
-			assertEquals( 0, s.filter( p -> p.getFileName().toString().contains( AtomicFiles.PARTIAL ) ).count(), "no temporary file left" );
+			assertEquals( 0, s.filter( p -> p.getFileName().toString().contains( AtomicFiles.PARTIAL ) ).count(),
+					"no temporary file left" );
 		}
 	}
 }

@@ -59,13 +59,15 @@ class InspectMacroEntriesTest
 				pixels[ i * 784 + j ] = tile.get( j ) / 255f;
 			s.addSlice( ( i % 2 == 0 ? "even" : "odd" ) + "/tile_" + i, tile );
 		}
-		final Path items = dir.resolve( "tiles.tif" ), model = dir.resolve( "ae.aemodel.zip" ), macroOut = dir.resolve( "macro out" ), commandOut = dir.resolve( "command" );
+		final Path items = dir.resolve( "tiles.tif" ), model = dir.resolve( "ae.aemodel.zip" ),
+				macroOut = dir.resolve( "macro out" ), commandOut = dir.resolve( "command" );
 		assertTrue( new FileSaver( new ImagePlus( "tiles", s ) ).saveAsTiffStack( items.toString() ) );
 		try ( Model m = Model.create( Presets.convPool( ModelSpec.Unpooling.NEAREST ), 3, 1 ) )
 		{
 			ModelFile.save( m, model, Map.of( ModelFile.NORMALIZATION, Normalization.eightBit().toJson() ) );
 		}
-		final String call = "call(\"fiji.plugin.autoencoder.MacroCalls.", keys = "input=[" + items + "] model_file=[" + model + "] output_folder=[" + macroOut + "]";
+		final String call = "call(\"fiji.plugin.autoencoder.MacroCalls.",
+				keys = "input=[" + items + "] model_file=[" + model + "] output_folder=[" + macroOut + "]";
 		final String macro = "print(\"codes: \" + " + call + "encodeToTable\", \"" + keys + " batch_size=5\"));\n"
 				+ "print(\"pca: \" + " + call + "pcaPlot\", \"" + keys + "\"));\n"
 				+ "print(\"montage: \" + " + call + "reconstructionMontage\", \"" + keys + " count=6 gap=2\"));\n"
@@ -83,18 +85,24 @@ class InspectMacroEntriesTest
 		{
 			final CommandService cs = context.service( CommandService.class );
 			for ( final CommandModule m : new CommandModule[] {
-					cs.run( EncodeToTableCommand.class, true, "model_file", model.toFile(), "input", stack, "batch_size", 5, "output_folder", commandOut.toFile() ).get(),
-					cs.run( PcaPlotCommand.class, true, "model_file", model.toFile(), "input", stack, "output_folder", commandOut.toFile() ).get(),
-					cs.run( ReconstructionMontageCommand.class, true, "model_file", model.toFile(), "input", stack, "count", 6, "gap", 2, "output_folder", commandOut.toFile() ).get() } )
+					cs.run( EncodeToTableCommand.class, true, "model_file", model.toFile(), "input", stack,
+							"batch_size", 5, "output_folder", commandOut.toFile() ).get(),
+					cs.run( PcaPlotCommand.class, true, "model_file", model.toFile(), "input", stack, "output_folder",
+							commandOut.toFile() ).get(),
+					cs.run( ReconstructionMontageCommand.class, true, "model_file", model.toFile(), "input", stack,
+							"count", 6, "gap", 2, "output_folder", commandOut.toFile() ).get() } )
 				assertFalse( m.isCanceled(), m.getCancelReason() );
 		}
 		for ( final String csv : new String[] { "codes.csv", "pca-coordinates.csv", "pca-variance.csv" } )
-			assertEquals( Files.readAllLines( commandOut.resolve( csv ) ), Files.readAllLines( macroOut.resolve( csv ) ), csv + ": the macro's equals the command's" );
+			assertEquals( Files.readAllLines( commandOut.resolve( csv ) ),
+					Files.readAllLines( macroOut.resolve( csv ) ), csv + ": the macro's equals the command's" );
 		for ( final String png : new String[] { "montage.png", "pca-2d.png", "pca-3d.png" } )
 		{
-			final ImagePlus a = IJ.openImage( commandOut.resolve( png ).toString() ), b = IJ.openImage( macroOut.resolve( png ).toString() );
+			final ImagePlus a = IJ.openImage( commandOut.resolve( png ).toString() ),
+					b = IJ.openImage( macroOut.resolve( png ).toString() );
 			assertEquals( a.getWidth() + " x " + a.getHeight(), b.getWidth() + " x " + b.getHeight(), png );
-			assertArrayEquals( ( int[] ) a.getProcessor().convertToRGB().getPixels(), ( int[] ) b.getProcessor().convertToRGB().getPixels(), png + ": the same pixels" );
+			assertArrayEquals( ( int[] ) a.getProcessor().convertToRGB().getPixels(),
+					( int[] ) b.getProcessor().convertToRGB().getPixels(), png + ": the same pixels" );
 		}
 		// by value: one row per tile with its class, and the codes are the model's encoding of the pixels / 255
 		final List< String > codes = Files.readAllLines( macroOut.resolve( "codes.csv" ) );
@@ -103,14 +111,16 @@ class InspectMacroEntriesTest
 		try ( ModelFile.Loaded loaded = ModelFile.load( model, 1 ) )
 		{
 			final float[] direct = loaded.model().encode( pixels, n, new int[] { 28, 28 } ).data;
-			final int size = direct.length / n, first = header.indexOf( "c0" ) >= 0 ? header.indexOf( "c0" ) : header.size() - size;
+			final int size = direct.length / n,
+					first = header.indexOf( "c0" ) >= 0 ? header.indexOf( "c0" ) : header.size() - size;
 			double worst = 0;
 			for ( int i = 0; i < n; i++ )
 			{
 				final String[] row = codes.get( i + 1 ).split( "," );
 				assertTrue( codes.get( i + 1 ).contains( i % 2 == 0 ? "even" : "odd" ), codes.get( i + 1 ) );
 				for ( int j = 0; j < size; j++ )
-					worst = Math.max( worst, Math.abs( Double.parseDouble( row[ first + j ] ) - direct[ i * size + j ] ) );
+					worst = Math.max( worst,
+							Math.abs( Double.parseDouble( row[ first + j ] ) - direct[ i * size + j ] ) );
 			}
 			assertTrue( worst < 1e-4, "codes.csv against the model's encoding: " + worst );
 		}

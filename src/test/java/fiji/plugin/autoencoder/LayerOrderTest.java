@@ -110,17 +110,20 @@ class LayerOrderTest
 				final int layer = order.indexOf( pkg );
 				if ( layer < 0 )
 				{
-					problems.add( "package " + pkg + " (" + rel + ") is not in README's code-layout table: add a row for it at its layer" );
+					problems.add( "package " + pkg + " (" + rel
+							+ ") is not in README's code-layout table: add a row for it at its layer" );
 					continue;
 				}
-				final Matcher m = REFERENCE.matcher( code( new String( Files.readAllBytes( f ), StandardCharsets.UTF_8 ) ) );
+				final Matcher m = REFERENCE
+						.matcher( code( new String( Files.readAllBytes( f ), StandardCharsets.UTF_8 ) ) );
 				final TreeSet< String > targets = new TreeSet<>();
 				while ( m.find() )
 					targets.add( target( m.group( 1 ) ) );
 				targets.remove( pkg );
 				for ( final String t : targets )
 					if ( order.indexOf( t ) > layer )
-						problems.add( rel + " (" + pkg + ") uses " + BASE + ( ROOT.equals( t ) ? "" : "." + t ) + ", a layer above it in README's code-layout table" );
+						problems.add( rel + " (" + pkg + ") uses " + BASE + ( ROOT.equals( t ) ? "" : "." + t )
+								+ ", a layer above it in README's code-layout table" );
 			}
 		}
 		assertEquals( new ArrayList<>(), problems, problems.size() + " reference(s) point up the layers" );
@@ -131,7 +134,8 @@ class LayerOrderTest
 	@Test
 	void theCheckSeesAnUpwardReference()
 	{
-		final Matcher m = REFERENCE.matcher( code( "import fiji.plugin.autoencoder.commands.Commands; // fiji.plugin.autoencoder.cli\n String s = \"fiji.plugin.autoencoder.ui\";\n fiji.plugin.autoencoder.MacroCalls.train( o );" ) );
+		final Matcher m = REFERENCE.matcher( code(
+				"import fiji.plugin.autoencoder.commands.Commands; // fiji.plugin.autoencoder.cli\n String s = \"fiji.plugin.autoencoder.ui\";\n fiji.plugin.autoencoder.MacroCalls.train( o );" ) );
 		final List< String > found = new ArrayList<>();
 		while ( m.find() )
 			found.add( target( m.group( 1 ) ) );

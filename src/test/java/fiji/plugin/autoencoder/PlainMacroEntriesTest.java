@@ -83,22 +83,31 @@ class PlainMacroEntriesTest
 	void everyNewEntryWritesWhatTheCommandsAndTheModelFileSay() throws Exception
 	{
 		final ImagePlus[] train = discs( 96, 1 ), test = discs( 96, 2 );
-		final Path image = dir.resolve( "train.tif" ), mask = dir.resolve( "train-mask.tif" ), other = dir.resolve( "cells.tif" ), otherMask = dir.resolve( "cells-truth.tif" );
-		assertTrue( new FileSaver( train[ 0 ] ).saveAsTiff( image.toString() ) && new FileSaver( train[ 1 ] ).saveAsTiff( mask.toString() ) );
-		assertTrue( new FileSaver( test[ 0 ] ).saveAsTiff( other.toString() ) && new FileSaver( test[ 1 ] ).saveAsTiff( otherMask.toString() ) );
-		final Path seg = dir.resolve( "nuclei.aemodel.zip" ), ae = dir.resolve( "ae.aemodel.zip" ), out = dir.resolve( "seg out" ), inspect = dir.resolve( "inspect" ),
+		final Path image = dir.resolve( "train.tif" ), mask = dir.resolve( "train-mask.tif" ),
+				other = dir.resolve( "cells.tif" ), otherMask = dir.resolve( "cells-truth.tif" );
+		assertTrue( new FileSaver( train[ 0 ] ).saveAsTiff( image.toString() )
+				&& new FileSaver( train[ 1 ] ).saveAsTiff( mask.toString() ) );
+		assertTrue( new FileSaver( test[ 0 ] ).saveAsTiff( other.toString() )
+				&& new FileSaver( test[ 1 ] ).saveAsTiff( otherMask.toString() ) );
+		final Path seg = dir.resolve( "nuclei.aemodel.zip" ), ae = dir.resolve( "ae.aemodel.zip" ),
+				out = dir.resolve( "seg out" ), inspect = dir.resolve( "inspect" ),
 				reconstruction = dir.resolve( "cells-reconstruction.tif" );
 		try ( Model m = Model.create( Presets.convPool( ModelSpec.Unpooling.NEAREST ), 3, 1 ) )
 		{
 			ModelFile.save( m, ae, Collections.emptyMap() );
 		}
 		final String call = "call(\"fiji.plugin.autoencoder.MacroCalls.";
-		final String macro = "print(\"trained: \" + " + call + "trainSegmenter\", \"input=[" + image + "] mask=[" + mask + "] model_file=[" + seg
+		final String macro = "print(\"trained: \" + " + call + "trainSegmenter\", \"input=[" + image + "] mask=[" + mask
+				+ "] model_file=[" + seg
 				+ "] epochs=10 patches_per_epoch=128 patch_size=32 batch_size=8 learning_rate=0.003 scale=1 patience=0 threads=2\"));\n"
-				+ "print(\"objects: \" + " + call + "segmentImage\", \"input=[" + other + "] model_file=[" + seg + "] output_folder=[" + out + "] flip_averaging=false overlay=true\"));\n"
-				+ call + "reconstruct\", \"input=[" + other + "] model_file=[" + ae + "] output=[" + reconstruction + "]\");\n"
-				+ "print(\"parameters: \" + " + call + "modelSummary\", \"model_file=[" + seg + "] output_folder=[" + inspect + "]\"));\n"
-				+ "print(\"epochs: \" + " + call + "lossCurves\", \"model_file=[" + seg + "] output_folder=[" + inspect + "]\"));\n"
+				+ "print(\"objects: \" + " + call + "segmentImage\", \"input=[" + other + "] model_file=[" + seg
+				+ "] output_folder=[" + out + "] flip_averaging=false overlay=true\"));\n"
+				+ call + "reconstruct\", \"input=[" + other + "] model_file=[" + ae + "] output=[" + reconstruction
+				+ "]\");\n"
+				+ "print(\"parameters: \" + " + call + "modelSummary\", \"model_file=[" + seg + "] output_folder=["
+				+ inspect + "]\"));\n"
+				+ "print(\"epochs: \" + " + call + "lossCurves\", \"model_file=[" + seg + "] output_folder=[" + inspect
+				+ "]\"));\n"
 				+ "print(\"done\");\n";
 		final Path file = dir.resolve( "entries.ijm" );
 		Files.write( file, macro.getBytes( StandardCharsets.UTF_8 ) );
@@ -113,26 +122,36 @@ class PlainMacroEntriesTest
 		final CommandModule run;
 		try ( Context context = new Context() )
 		{
-			run = context.service( CommandService.class ).run( SegmentImageCommand.class, true, "input", cells, "model_file", seg.toFile(), "flip_averaging", false ).get();
+			run = context.service( CommandService.class ).run( SegmentImageCommand.class, true, "input", cells,
+					"model_file", seg.toFile(), "flip_averaging", false ).get();
 			assertFalse( run.isCanceled(), run.getCancelReason() );
 		}
 		final byte[] commandMask = ( byte[] ) ( ( ImagePlus ) run.getOutput( "mask" ) ).getProcessor().getPixels();
-		final byte[] macroMask = ( byte[] ) IJ.openImage( out.resolve( "cells-mask.tif" ).toString() ).getProcessor().getPixels();
+		final byte[] macroMask = ( byte[] ) IJ.openImage( out.resolve( "cells-mask.tif" ).toString() ).getProcessor()
+				.getPixels();
 		assertArrayEquals( commandMask, macroMask, "mask of the macro entry = Segment Image's" );
 		final double d = dice( macroMask, ( byte[] ) test[ 1 ].getProcessor().getPixels() );
 		assertTrue( d > 0.7, "the segmenter learnt the discs (Dice on an image it never saw): " + d );
-		final float[] p = ( float[] ) IJ.openImage( out.resolve( "cells-probability.tif" ).toString() ).getProcessor().getPixels();
+		final float[] p = ( float[] ) IJ.openImage( out.resolve( "cells-probability.tif" ).toString() ).getProcessor()
+				.getPixels();
 		final float[] q = ( float[] ) ( ( ImagePlus ) run.getOutput( "probability" ) ).getProcessor().getPixels();
 		assertArrayEquals( q, p, 1e-5f, "probability" );
-		assertArrayEquals( ( short[] ) ( ( ImagePlus ) run.getOutput( "labels" ) ).getProcessor().convertToShortProcessor( false ).getPixels(),
-				( short[] ) IJ.openImage( out.resolve( "cells-labels.tif" ).toString() ).getProcessor().convertToShortProcessor( false ).getPixels(), "labels" );
+		assertArrayEquals(
+				( short[] ) ( ( ImagePlus ) run.getOutput( "labels" ) ).getProcessor().convertToShortProcessor( false )
+						.getPixels(),
+				( short[] ) IJ.openImage( out.resolve( "cells-labels.tif" ).toString() ).getProcessor()
+						.convertToShortProcessor( false ).getPixels(),
+				"labels" );
 		final int objects = ( ( ij.measure.ResultsTable ) run.getOutput( "results" ) ).size();
-		assertEquals( objects + 1, Files.readAllLines( out.resolve( "cells-objects.csv" ) ).size(), "one CSV row per object" );
+		assertEquals( objects + 1, Files.readAllLines( out.resolve( "cells-objects.csv" ) ).size(),
+				"one CSV row per object" );
 		assertTrue( log.contains( "objects: " + objects ), log );
 		// the overlay: the image in grey with the outlines of the written labels, pixel by pixel
-		final ImagePlus overlay = IJ.openImage( out.resolve( "cells-overlay.png" ).toString() ), outlined = fiji.plugin.autoencoder.segment.Outlines.overlay( cells,
-				IJ.openImage( out.resolve( "cells-labels.tif" ).toString() ) );
-		int[] a = ( int[] ) overlay.getProcessor().convertToRGB().getPixels(), b = ( int[] ) outlined.getProcessor().getPixels();
+		final ImagePlus overlay = IJ.openImage( out.resolve( "cells-overlay.png" ).toString() ),
+				outlined = fiji.plugin.autoencoder.segment.Outlines.overlay( cells,
+						IJ.openImage( out.resolve( "cells-labels.tif" ).toString() ) );
+		int[] a = ( int[] ) overlay.getProcessor().convertToRGB().getPixels(),
+				b = ( int[] ) outlined.getProcessor().getPixels();
 		int outline = 0;
 		for ( int i = 0; i < a.length; i++ )
 		{
@@ -145,7 +164,8 @@ class PlainMacroEntriesTest
 		// Reconstruct: equals Reconstruct Image's output
 		try ( Context context = new Context() )
 		{
-			final CommandModule r = context.service( CommandService.class ).run( ReconstructImageCommand.class, true, "input", cells, "model_file", ae.toFile() ).get();
+			final CommandModule r = context.service( CommandService.class )
+					.run( ReconstructImageCommand.class, true, "input", cells, "model_file", ae.toFile() ).get();
 			assertFalse( r.isCanceled(), r.getCancelReason() );
 			final float[] expected = ( float[] ) ( ( ImagePlus ) r.getOutput( "output" ) ).getProcessor().getPixels();
 			final ImagePlus got = IJ.openImage( reconstruction.toString() );
@@ -157,12 +177,14 @@ class PlainMacroEntriesTest
 		try ( ModelFile.Loaded loaded = ModelFile.load( seg, 1 ) )
 		{
 			final ModelSummary s = ModelSummary.of( loaded.model() );
-			final String text = new String( Files.readAllBytes( inspect.resolve( "model-summary.txt" ) ), StandardCharsets.UTF_8 );
+			final String text = new String( Files.readAllBytes( inspect.resolve( "model-summary.txt" ) ),
+					StandardCharsets.UTF_8 );
 			for ( final ModelSummary.Row row : s.rows() )
 				assertTrue( text.contains( row.name + " (" + row.type + ")" ), "the summary names layer " + row.name );
 			assertTrue( text.contains( String.format( java.util.Locale.ROOT, "Total params: %,d", s.total() ) ), text );
 			assertTrue( log.contains( "parameters: " + s.total() ), log );
-			assertEquals( s.rows().size() + 2, Files.readAllLines( inspect.resolve( "model-summary.csv" ) ).size(), "header, one row per layer, total" );
+			assertEquals( s.rows().size() + 2, Files.readAllLines( inspect.resolve( "model-summary.csv" ) ).size(),
+					"header, one row per layer, total" );
 			final History h = History.fromJson( loaded.extras().get( ModelFile.HISTORY ) );
 			final List< String > csv = Files.readAllLines( inspect.resolve( "loss-curves.csv" ) );
 			assertEquals( h.epochs.size() + 1, csv.size(), "header and one row per epoch" );
@@ -173,10 +195,13 @@ class PlainMacroEntriesTest
 			for ( int i = 0; i < h.epochs.size(); i++ )
 			{
 				final String[] cells2 = csv.get( i + 1 ).split( "," );
-				assertEquals( h.epochs.get( i ).trainLoss, Double.parseDouble( cells2[ trainColumn ] ), 1e-6, "train loss of epoch " + ( i + 1 ) );
-				assertEquals( h.epochs.get( i ).validationLoss, Double.parseDouble( cells2[ val ] ), 1e-6, "validation loss of epoch " + ( i + 1 ) );
+				assertEquals( h.epochs.get( i ).trainLoss, Double.parseDouble( cells2[ trainColumn ] ), 1e-6,
+						"train loss of epoch " + ( i + 1 ) );
+				assertEquals( h.epochs.get( i ).validationLoss, Double.parseDouble( cells2[ val ] ), 1e-6,
+						"validation loss of epoch " + ( i + 1 ) );
 			}
-			assertArrayEquals( Files.readAllBytes( inspect.resolve( "loss-curves.png" ) ), Files.readAllBytes( dir.resolve( "nuclei-loss-curves.png" ) ),
+			assertArrayEquals( Files.readAllBytes( inspect.resolve( "loss-curves.png" ) ),
+					Files.readAllBytes( dir.resolve( "nuclei-loss-curves.png" ) ),
 					"the headless training wrote the same loss-curve PNG next to its model file" );
 			final ImagePlus png = IJ.openImage( inspect.resolve( "loss-curves.png" ).toString() );
 			assertTrue( png != null && png.getWidth() > 100 && png.getHeight() > 100, "the loss-curve plot" );
@@ -186,7 +211,8 @@ class PlainMacroEntriesTest
 	@Test
 	void trainWithTheSegmenterModeNamesTheEntryAndReconstructNeverWritesOverItsInput() throws Exception
 	{
-		final String r = MacroCalls.train( "mode=[Train Segmenter] model_file=[" + dir.resolve( "m.aemodel.zip" ) + "]" );
+		final String r = MacroCalls
+				.train( "mode=[Train Segmenter] model_file=[" + dir.resolve( "m.aemodel.zip" ) + "]" );
 		assertTrue( r.startsWith( "error:" ) && r.contains( "MacroCalls.trainSegmenter" ) && r.contains( "mask=" ), r );
 		final Path image = dir.resolve( "a.tif" ), ae = dir.resolve( "ae.aemodel.zip" );
 		assertTrue( new FileSaver( discs( 64, 3 )[ 0 ] ).saveAsTiff( image.toString() ) );
@@ -195,7 +221,8 @@ class PlainMacroEntriesTest
 			ModelFile.save( m, ae, Collections.emptyMap() );
 		}
 		final byte[] before = Files.readAllBytes( image );
-		final String e = MacroCalls.reconstruct( "input=[" + image + "] model_file=[" + ae + "] output=[" + dir.resolve( "." ).resolve( "a.tif" ) + "]" );
+		final String e = MacroCalls.reconstruct( "input=[" + image + "] model_file=[" + ae + "] output=["
+				+ dir.resolve( "." ).resolve( "a.tif" ) + "]" );
 		assertTrue( e.startsWith( "error:" ), e );
 		assertArrayEquals( before, Files.readAllBytes( image ), "the input is unchanged" );
 		final String s = MacroCalls.segmentImage( "input=[" + image + "] model_file=[" + ae + "] threshold=2" );

@@ -48,11 +48,13 @@ public final class FolderProcessor
 		@Override
 		public String toString()
 		{
-			return String.format( Locale.ROOT, "%d written, %d skipped (output exists), %d failed", written.size(), skipped.size(), failed.size() );
+			return String.format( Locale.ROOT, "%d written, %d skipped (output exists), %d failed", written.size(),
+					skipped.size(), failed.size() );
 		}
 	}
 
-	static final List< String > EXTENSIONS = Arrays.asList( ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".pgm" );
+	static final List< String > EXTENSIONS = Arrays.asList( ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".gif", ".bmp",
+			".pgm" );
 
 	private final Path input, output;
 
@@ -67,7 +69,8 @@ public final class FolderProcessor
 	public FolderProcessor( final Path inputFolder, final Path outputFolder, final String suffix )
 	{
 		if ( inputFolder == null || !Files.isDirectory( inputFolder ) )
-			throw new IllegalArgumentException( "Input folder " + inputFolder + " does not exist: choose a folder of images" );
+			throw new IllegalArgumentException(
+					"Input folder " + inputFolder + " does not exist: choose a folder of images" );
 		if ( outputFolder == null )
 			throw new IllegalArgumentException( "No output folder given" );
 		this.input = inputFolder.toAbsolutePath().normalize();
@@ -75,7 +78,8 @@ public final class FolderProcessor
 		this.suffix = suffix == null ? "" : suffix;
 		this.sameFolder = OutputPaths.same( input, output ); // NB: real paths: output=in/../in and a link to the input folder are the input folder
 		if ( sameFolder && this.suffix.isEmpty() )
-			throw new IllegalArgumentException( "The output folder is the input folder and no suffix is set: outputs would overwrite the inputs. Choose another output folder or a suffix" );
+			throw new IllegalArgumentException(
+					"The output folder is the input folder and no suffix is set: outputs would overwrite the inputs. Choose another output folder or a suffix" );
 	}
 
 	/** The input folder (absolute). */
@@ -94,7 +98,8 @@ public final class FolderProcessor
 	public FolderProcessor shard( final int index, final int count )
 	{
 		if ( count < 1 || index < 0 || index >= count )
-			throw new IllegalArgumentException( "Shard " + index + " of " + count + " is invalid: use 0 <= index < count (e.g. SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT)" );
+			throw new IllegalArgumentException( "Shard " + index + " of " + count
+					+ " is invalid: use 0 <= index < count (e.g. SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT)" );
 		shard = index;
 		shards = count;
 		return this;
@@ -114,10 +119,15 @@ public final class FolderProcessor
 			throw new IllegalArgumentException( key + " " + folder + " is not an existing folder: check the path" );
 		try ( Stream< Path > s = Files.list( folder ) )
 		{
-			final List< Path > all = s.filter( Files::isRegularFile ).filter( p -> !p.getFileName().toString().startsWith( "." ) )
-					.filter( p -> EXTENSIONS.stream().anyMatch( e -> p.getFileName().toString().toLowerCase( Locale.ROOT ).endsWith( e ) ) ).sorted().collect( Collectors.toList() );
+			final List< Path > all = s.filter( Files::isRegularFile )
+					.filter( p -> !p.getFileName().toString().startsWith( "." ) )
+					.filter( p -> EXTENSIONS.stream()
+							.anyMatch( e -> p.getFileName().toString().toLowerCase( Locale.ROOT ).endsWith( e ) ) )
+					.sorted().collect( Collectors.toList() );
 			if ( all.isEmpty() )
-				throw new IllegalArgumentException( key + " " + folder + " has no images (looked for " + String.join( ", ", EXTENSIONS ) + " files): check the folder, or convert the images to TIFF" );
+				throw new IllegalArgumentException(
+						key + " " + folder + " has no images (looked for " + String.join( ", ", EXTENSIONS )
+								+ " files): check the folder, or convert the images to TIFF" );
 			return all;
 		}
 	}
@@ -133,13 +143,16 @@ public final class FolderProcessor
 		try ( Stream< Path > s = Files.list( input ) )
 		{
 			all = s.filter( Files::isRegularFile ).filter( p -> !p.getFileName().toString().startsWith( "." ) ) // hidden: e.g. temporary files of outputs being written
-					.filter( p -> EXTENSIONS.stream().anyMatch( e -> p.getFileName().toString().toLowerCase( Locale.ROOT ).endsWith( e ) ) )
+					.filter( p -> EXTENSIONS.stream()
+							.anyMatch( e -> p.getFileName().toString().toLowerCase( Locale.ROOT ).endsWith( e ) ) )
 					.filter( p -> !( sameFolder && p.getFileName().toString().endsWith( outputEnding ) ) )
 					.sorted().collect( Collectors.toList() );
 		}
 		if ( all.isEmpty() )
-			throw new IllegalArgumentException( "Input folder " + input + " has no images (looked for " + String.join( ", ", EXTENSIONS ) + " files)"
-					+ ( input.equals( output ) ? " besides earlier outputs" : "" ) + ": check the folder, or convert the images to TIFF" );
+			throw new IllegalArgumentException( "Input folder " + input + " has no images (looked for "
+					+ String.join( ", ", EXTENSIONS ) + " files)"
+					+ ( input.equals( output ) ? " besides earlier outputs" : "" )
+					+ ": check the folder, or convert the images to TIFF" );
 		final List< Path > mine = new ArrayList<>();
 		for ( int i = shard; i < all.size(); i += shards )
 			mine.add( all.get( i ) );
@@ -170,7 +183,8 @@ public final class FolderProcessor
 	 *
 	 * @param log receives one line per file
 	 */
-	public Report run( final Function< ImagePlus, ImagePlus > process, final Consumer< String > log, final Progress progress ) throws IOException
+	public Report run( final Function< ImagePlus, ImagePlus > process, final Consumer< String > log,
+			final Progress progress ) throws IOException
 	{
 		return run( ( imp, in, out ) -> saveTiffAtomically( process.apply( imp ), out ), log, progress );
 	}
@@ -182,7 +196,8 @@ public final class FolderProcessor
 	 *
 	 * @param log receives one line per file
 	 */
-	public Report run( final ImageWriter writer, final Consumer< String > log, final Progress progress ) throws IOException
+	public Report run( final ImageWriter writer, final Consumer< String > log, final Progress progress )
+			throws IOException
 	{
 		try
 		{
@@ -190,7 +205,8 @@ public final class FolderProcessor
 		}
 		catch ( final IOException e )
 		{
-			throw new IOException( "Cannot create the output folder " + output + " (" + e.getClass().getSimpleName() + "): choose a folder you can write to", e );
+			throw new IOException( "Cannot create the output folder " + output + " (" + e.getClass().getSimpleName()
+					+ "): choose a folder you can write to", e );
 		}
 		if ( !Files.isWritable( output ) )
 			throw new IOException( "Output folder " + output + " is not writable: choose another folder" );
@@ -200,7 +216,8 @@ public final class FolderProcessor
 		for ( final Path in : files )
 		{
 			if ( progress.isCancelled() )
-				throw new CancellationException( "Cancelled after " + done + " of " + files.size() + " files; finished files are kept" );
+				throw new CancellationException(
+						"Cancelled after " + done + " of " + files.size() + " files; finished files are kept" );
 			final Path out = outputFor( in );
 			if ( OutputPaths.same( out, in ) )
 			{
@@ -246,7 +263,8 @@ public final class FolderProcessor
 	{
 		OutputPaths.checkImageTarget( target );
 		AtomicFiles.write( target, tmp -> {
-			final boolean ok = imp.getStackSize() > 1 ? new FileSaver( imp ).saveAsTiffStack( tmp.toString() ) : new FileSaver( imp ).saveAsTiff( tmp.toString() );
+			final boolean ok = imp.getStackSize() > 1 ? new FileSaver( imp ).saveAsTiffStack( tmp.toString() )
+					: new FileSaver( imp ).saveAsTiff( tmp.toString() );
 			if ( !ok )
 				throw new IOException( "Could not write " + target + " (disk full or not writable?)" );
 		} );

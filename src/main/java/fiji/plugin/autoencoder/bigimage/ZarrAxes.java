@@ -30,15 +30,20 @@ final class ZarrAxes
 		{
 			spatial[ d ] = axes.indexOf( names[ d ] );
 			if ( spatial[ d ] < 0 )
-				throw new IllegalArgumentException( "The OME-Zarr " + img.path() + " has axes " + axes + " but a " + spatialDims + "D model needs an axis '" + names[ d ] + "'" );
+				throw new IllegalArgumentException( "The OME-Zarr " + img.path() + " has axes " + axes + " but a "
+						+ spatialDims + "D model needs an axis '" + names[ d ] + "'" );
 		}
 		channel = axes.indexOf( "c" );
 		for ( int a = 0; a < shape.length; a++ )
 			if ( a != channel && !isSpatial( a ) && shape[ a ] != 1 )
-				throw new IllegalArgumentException( "The OME-Zarr " + img.path() + " has " + shape[ a ] + " entries along axis '" + axes.get( a ) + "' " + axes
-						+ ( axes.get( a ).equals( "z" ) ? " but the model is 2D: use a 3D model, or give one z-slice per image" : ": give one " + axes.get( a ) + " per image" ) );
+				throw new IllegalArgumentException( "The OME-Zarr " + img.path() + " has " + shape[ a ]
+						+ " entries along axis '" + axes.get( a ) + "' " + axes
+						+ ( axes.get( a ).equals( "z" )
+								? " but the model is 2D: use a 3D model, or give one z-slice per image"
+								: ": give one " + axes.get( a ) + " per image" ) );
 		if ( spatial[ spatialDims - 1 ] > 0 && spatial[ 0 ] != shape.length - 1 )
-			throw new IllegalArgumentException( "The OME-Zarr " + img.path() + " has axes " + axes + "; OME-Zarr 0.4 puts x last: rewrite it as [t, c, z, y, x]" );
+			throw new IllegalArgumentException( "The OME-Zarr " + img.path() + " has axes " + axes
+					+ "; OME-Zarr 0.4 puts x last: rewrite it as [t, c, z, y, x]" );
 	}
 
 	boolean isSpatial( final int a )

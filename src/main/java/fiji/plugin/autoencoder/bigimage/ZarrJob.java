@@ -64,7 +64,8 @@ public final class ZarrJob implements Serializable
 	/** Tiles predicted at once in one process. */
 	public final int workers;
 
-	public ZarrJob( final String input, final String output, final OutputType outputType, final int tileSize, final int chunk, final String compressor, final int workers )
+	public ZarrJob( final String input, final String output, final OutputType outputType, final int tileSize,
+			final int chunk, final String compressor, final int workers )
 	{
 		this.input = input;
 		this.output = output;
@@ -89,13 +90,18 @@ public final class ZarrJob implements Serializable
 	private static Normalization checkedNormalization( final ModelFile.Loaded model )
 	{
 		if ( ChannelMode.imageChannels( model.extras() ) > 0 )
-			throw new IllegalArgumentException( "The model was trained on each channel alone; out-of-core (OME-Zarr) denoising does not run channelwise models yet: use TIFF input" );
-		if ( model.embedded( ModelFile.RECONSTRUCTION_MODEL ) != null || fiji.plugin.autoencoder.model.SegmentationLosses.handles( model.model().spec() ) )
-			throw new IllegalArgumentException( "The model '" + model.model().spec().name + "' is a segmenter: denoise needs a denoising model" );
-		final Normalization norm = StoredNormalization.forInput( ModelFileRunner.normalization( model ), false ).normalization;
+			throw new IllegalArgumentException(
+					"The model was trained on each channel alone; out-of-core (OME-Zarr) denoising does not run channelwise models yet: use TIFF input" );
+		if ( model.embedded( ModelFile.RECONSTRUCTION_MODEL ) != null
+				|| fiji.plugin.autoencoder.model.SegmentationLosses.handles( model.model().spec() ) )
+			throw new IllegalArgumentException(
+					"The model '" + model.model().spec().name + "' is a segmenter: denoise needs a denoising model" );
+		final Normalization norm = StoredNormalization.forInput( ModelFileRunner.normalization( model ),
+				false ).normalization;
 		if ( norm.method() != Normalization.Method.NONE && !norm.isFitted() )
-			throw new IllegalArgumentException( "The model file stores its normalisation method but no values (an old file); an OME-Zarr larger than memory is not refitted: "
-					+ "train the model again (new files store the values), or use TIFF input" );
+			throw new IllegalArgumentException(
+					"The model file stores its normalisation method but no values (an old file); an OME-Zarr larger than memory is not refitted: "
+							+ "train the model again (new files store the values), or use TIFF input" );
 		return norm;
 	}
 
@@ -104,9 +110,11 @@ public final class ZarrJob implements Serializable
 	{
 		final ImagePredictor p = model.model();
 		final float[][] n = ImageRunner.parameters( checkedNormalization( model ), p.inputChannels() );
-		final TiledPredictorBuilder b = TiledPredictor.builder( p ).batchSize( 1 ).threads( workers ).memoryBudget( new ImageRunner.Options().memoryBudget );
+		final TiledPredictorBuilder b = TiledPredictor.builder( p ).batchSize( 1 ).threads( workers )
+				.memoryBudget( new ImageRunner.Options().memoryBudget );
 		if ( p.inputChannels() != p.outputChannels() )
-			throw new IllegalArgumentException( "The model outputs " + p.outputChannels() + " channel(s) for " + p.inputChannels() + ": it is not a denoiser" );
+			throw new IllegalArgumentException( "The model outputs " + p.outputChannels() + " channel(s) for "
+					+ p.inputChannels() + ": it is not a denoiser" );
 		b.normalization( n[ 0 ], n[ 1 ] );
 		if ( tileSize > 0 )
 			b.tileSize( tileSize, tileSize );
@@ -129,19 +137,24 @@ public final class ZarrJob implements Serializable
 		final ZarrSource source = new ZarrSource( src, p.spatialDims() );
 		final ChunkedPredictor predictor = predictor( model );
 		if ( source.channels() != p.inputChannels() )
-			throw new IllegalArgumentException( "The image " + in + " has " + source.channels() + " channel(s) but the model was trained on " + p.inputChannels()
-					+ ": use an image with " + p.inputChannels() + " channel(s) or a model trained on " + source.channels() + "; nothing was written" );
+			throw new IllegalArgumentException( "The image " + in + " has " + source.channels()
+					+ " channel(s) but the model was trained on " + p.inputChannels()
+					+ ": use an image with " + p.inputChannels() + " channel(s) or a model trained on "
+					+ source.channels() + "; nothing was written" );
 		final List< String > axes = new ArrayList<>( src.axes() );
 		final long[] shape = src.array().shape();
 		final int[] inChunks = src.array().chunks();
 		final int[] chunks = new int[ shape.length ];
 		final ZarrAxes ax = new ZarrAxes( src, p.spatialDims() );
 		for ( int a = 0; a < shape.length; a++ )
-			chunks[ a ] = ax.isSpatial( a ) ? ( int ) Math.min( shape[ a ], chunk > 0 ? chunk : inChunks[ a ] ) : a == ax.channel ? ( int ) shape[ a ] : 1;
-		final DataType type = outputType == OutputType.FLOAT_32 ? DataType.F4 : outputType == OutputType.UNSIGNED_16 ? DataType.U2
-				: outputType == OutputType.UNSIGNED_8 ? DataType.U1 : src.array().dataType();
+			chunks[ a ] = ax.isSpatial( a ) ? ( int ) Math.min( shape[ a ], chunk > 0 ? chunk : inChunks[ a ] )
+					: a == ax.channel ? ( int ) shape[ a ] : 1;
+		final DataType type = outputType == OutputType.FLOAT_32 ? DataType.F4
+				: outputType == OutputType.UNSIGNED_16 ? DataType.U2
+						: outputType == OutputType.UNSIGNED_8 ? DataType.U1 : src.array().dataType();
 		final String name = out.getFileName().toString().replaceAll( "(\\.ome)?\\.zarr$", "" );
-		final OmeZarr dst = OmeZarr.create( out, name, axes, shape, chunks, type, Compressor.of( compressor ), "/", src.scale(), src.unit() );
+		final OmeZarr dst = OmeZarr.create( out, name, axes, shape, chunks, type, Compressor.of( compressor ), "/",
+				src.scale(), src.unit() );
 		final int removed = dst.array().removeStalePartials();
 		if ( removed > 0 )
 			System.err.println( "denoise: removed " + removed + " temporary chunk file(s) of a run that was killed" );
@@ -156,12 +169,14 @@ public final class ZarrJob implements Serializable
 	{
 		final int d = model.model().spatialDims();
 		final OmeZarr dst = OmeZarr.open( Paths.get( output ) );
-		return predictor( model ).run( new ZarrSource( OmeZarr.open( Paths.get( input ) ), d ), new ZarrSink( dst, d ), cells, progress );
+		return predictor( model ).run( new ZarrSource( OmeZarr.open( Paths.get( input ) ), d ), new ZarrSink( dst, d ),
+				cells, progress );
 	}
 
 	@Override
 	public String toString()
 	{
-		return "denoise " + input + " -> " + output + " (" + outputType + ", tile " + tileSize + ", chunk " + chunk + ", " + compressor + ", " + workers + " worker(s))";
+		return "denoise " + input + " -> " + output + " (" + outputType + ", tile " + tileSize + ", chunk " + chunk
+				+ ", " + compressor + ", " + workers + " worker(s))";
 	}
 }

@@ -32,7 +32,8 @@ public final class ZarrSink implements ChunkSink
 			chunk[ d ] = c[ axes.spatial[ d ] ];
 		for ( int a = 0; a < c.length; a++ )
 			if ( !axes.isSpatial( a ) && c[ a ] != axes.shape[ a ] )
-				throw new IllegalArgumentException( "The output " + image.path() + " is chunked " + java.util.Arrays.toString( c ) + "; each chunk must hold every channel" );
+				throw new IllegalArgumentException( "The output " + image.path() + " is chunked "
+						+ java.util.Arrays.toString( c ) + "; each chunk must hold every channel" );
 	}
 
 	public OmeZarr image()
@@ -89,12 +90,16 @@ public final class ZarrSink implements ChunkSink
 		final long total = count[ 0 ] * count[ 1 ] * ( n > 2 ? count[ 2 ] : 1 );
 		for ( long k = 0; k < total; k++ )
 		{
-			final long[] g = { first[ 0 ] + k % count[ 0 ], first[ 1 ] + k / count[ 0 ] % count[ 1 ], n > 2 ? first[ 2 ] + k / ( count[ 0 ] * count[ 1 ] ) : 0 };
+			final long[] g = { first[ 0 ] + k % count[ 0 ], first[ 1 ] + k / count[ 0 ] % count[ 1 ],
+					n > 2 ? first[ 2 ] + k / ( count[ 0 ] * count[ 1 ] ) : 0 };
 			final Object out = type.filled( a.chunkElements(), a.fillValue() );
 			// block coordinates of this chunk's first pixel, and the part of the chunk inside the block
-			final int bx = ( int ) ( g[ 0 ] * chunk[ 0 ] - min[ 0 ] ), by = ( int ) ( g[ 1 ] * chunk[ 1 ] - min[ 1 ] ), bz = n > 2 ? ( int ) ( g[ 2 ] * chunk[ 2 ] - min[ 2 ] ) : 0;
-			final int nx = Math.min( chunk[ 0 ], sx - bx ), ny = Math.min( chunk[ 1 ], sy - by ), nz = n > 2 ? Math.min( chunk[ 2 ], sz - bz ) : 1;
-			final int stX = stride[ axes.spatial[ 0 ] ], stY = stride[ axes.spatial[ 1 ] ], stZ = n > 2 ? stride[ axes.spatial[ 2 ] ] : 0;
+			final int bx = ( int ) ( g[ 0 ] * chunk[ 0 ] - min[ 0 ] ), by = ( int ) ( g[ 1 ] * chunk[ 1 ] - min[ 1 ] ),
+					bz = n > 2 ? ( int ) ( g[ 2 ] * chunk[ 2 ] - min[ 2 ] ) : 0;
+			final int nx = Math.min( chunk[ 0 ], sx - bx ), ny = Math.min( chunk[ 1 ], sy - by ),
+					nz = n > 2 ? Math.min( chunk[ 2 ], sz - bz ) : 1;
+			final int stX = stride[ axes.spatial[ 0 ] ], stY = stride[ axes.spatial[ 1 ] ],
+					stZ = n > 2 ? stride[ axes.spatial[ 2 ] ] : 0;
 			final int stC = axes.channel >= 0 ? stride[ axes.channel ] : 0;
 			for ( int c = 0; c < data.length; c++ )
 				for ( int z = 0; z < nz; z++ )

@@ -52,48 +52,62 @@ public final class BioimageioExporter
 	static final int TEST_SIZE = 256;
 
 	/** Exports; returns the check of the written package on its test tensors. */
-	public static BioimageioRunner.Check export( final Path modelFile, final ImagePlus sample, final Path target, final ExportSettings settings ) throws IOException
+	public static BioimageioRunner.Check export( final Path modelFile, final ImagePlus sample, final Path target,
+			final ExportSettings settings ) throws IOException
 	{
 		if ( target == null || !target.getFileName().toString().endsWith( ".zip" ) )
-			throw new IllegalArgumentException( "The package file must end in .zip (e.g. nuclei.bioimageio.zip), got " + target );
+			throw new IllegalArgumentException(
+					"The package file must end in .zip (e.g. nuclei.bioimageio.zip), got " + target );
 		if ( Files.exists( target ) && !settings.overwrite )
-			throw new IllegalArgumentException( target + " exists: choose another file, or pass overwrite=true to replace it" );
+			throw new IllegalArgumentException(
+					target + " exists: choose another file, or pass overwrite=true to replace it" );
 		if ( modelFile != null && Files.exists( target ) && Files.isSameFile( modelFile, target ) )
-			throw new IllegalArgumentException( "The package file is the model file itself (" + target + "): choose another file" );
+			throw new IllegalArgumentException(
+					"The package file is the model file itself (" + target + "): choose another file" );
 		if ( sample == null )
-			throw new IllegalArgumentException( "No sample image: give the image the test tensors and the cover are made from (e.g. a training image)" );
+			throw new IllegalArgumentException(
+					"No sample image: give the image the test tensors and the cover are made from (e.g. a training image)" );
 		try ( ModelFile.Loaded loaded = ModelFile.load( modelFile, settings.threads ) )
 		{
 			final Model model = loaded.model();
 			final ModelSpec spec = model.spec();
 			if ( loaded.embedded( ModelFile.RECONSTRUCTION_MODEL ) != null )
-				throw new IllegalArgumentException( "The model '" + spec.name + "' is an anomaly segmenter (two networks): bioimage.io packages hold one network; export its detector instead" );
+				throw new IllegalArgumentException( "The model '" + spec.name
+						+ "' is an anomaly segmenter (two networks): bioimage.io packages hold one network; export its detector instead" );
 			if ( spec.is3D() || model.fixedSpatialShape() != null )
-				throw new IllegalArgumentException( "The model '" + spec.name + "' is " + ( spec.is3D() ? "3D" : "fixed-size (dense layers)" )
+				throw new IllegalArgumentException( "The model '" + spec.name + "' is "
+						+ ( spec.is3D() ? "3D" : "fixed-size (dense layers)" )
 						+ ": export supports fully convolutional 2D models (denoisers, segmenters, conv autoencoders) for now" );
 			final boolean segmenter = settings.kind == ExportSettings.Kind.SEGMENTER
-					|| settings.kind == ExportSettings.Kind.AUTO && ( spec.loss == ModelSpec.Loss.DICE || spec.name.toLowerCase().contains( "segment" ) );
+					|| settings.kind == ExportSettings.Kind.AUTO
+							&& ( spec.loss == ModelSpec.Loss.DICE || spec.name.toLowerCase().contains( "segment" ) );
 			final int channels = model.inputChannels(), outChannels = model.outputChannels();
 			if ( !segmenter && outChannels != channels )
-				throw new IllegalArgumentException( "The model outputs " + outChannels + " channel(s) for " + channels + ": it is not a denoiser; export it with kind=segmenter" );
+				throw new IllegalArgumentException( "The model outputs " + outChannels + " channel(s) for " + channels
+						+ ": it is not a denoiser; export it with kind=segmenter" );
 			final ImagePlus plane = firstPlane( sample );
-			final int sampleChannels = plane.getType() == ImagePlus.COLOR_RGB ? 3 * plane.getNChannels() : plane.getNChannels();
+			final int sampleChannels = plane.getType() == ImagePlus.COLOR_RGB ? 3 * plane.getNChannels()
+					: plane.getNChannels();
 			if ( sampleChannels != channels )
-				throw new IllegalArgumentException( "The sample image has " + sampleChannels + " channel(s), the model takes " + channels + ": give a sample like the training images" );
+				throw new IllegalArgumentException( "The sample image has " + sampleChannels
+						+ " channel(s), the model takes " + channels + ": give a sample like the training images" );
 			final Normalization stored = ModelFileRunner.normalization( loaded );
 			final Normalization norm = segmenter ? stored : ImageRunner.fit( stored, plane );
 			final int step = model.sizeMultiple(), halo = model.halo();
 			final int min = ( 2 * halo + 1 + step - 1 ) / step * step;
 			final int side = Math.min( Math.min( plane.getWidth(), plane.getHeight() ), TEST_SIZE ) / step * step;
 			if ( side < min )
-				throw new IllegalArgumentException( "The sample image is " + plane.getWidth() + " x " + plane.getHeight() + " pixels; the model's smallest input (twice its halo "
-						+ halo + " plus one, in steps of " + step + ") is " + min + " x " + min + ": give a larger sample image" );
+				throw new IllegalArgumentException( "The sample image is " + plane.getWidth() + " x "
+						+ plane.getHeight() + " pixels; the model's smallest input (twice its halo "
+						+ halo + " plus one, in steps of " + step + ") is " + min + " x " + min
+						+ ": give a larger sample image" );
 			final List< Object > pre = RdfWriter.preprocessing( norm, channels );
 			final List< Object > post = segmenter ? new ArrayList<>() : RdfWriter.inverse( norm, channels );
 			final Path work = Files.createTempDirectory( "bioimageio-export" );
 			try
 			{
-				final float[] in = crop( plane, ( plane.getWidth() - side ) / 2, ( plane.getHeight() - side ) / 2, side, channels );
+				final float[] in = crop( plane, ( plane.getWidth() - side ) / 2, ( plane.getHeight() - side ) / 2, side,
+						channels );
 				final float[] out = predict( model, in, side, channels, outChannels, cast( pre ), cast( post ) );
 				final long[] inShape = { 1, side, side, channels }, outShape = { 1, side, side, outChannels };
 				Files.write( work.resolve( RdfWriter.TEST_INPUT ), Npy.write( in, inShape ) );
@@ -105,12 +119,18 @@ public final class BioimageioExporter
 				PackageFiles.deleteTree( sm );
 				final String name = settings.name == null || settings.name.isBlank() ? spec.name : settings.name;
 				final String description = settings.description == null || settings.description.isBlank()
-						? ( segmenter ? "Foreground probability of each pixel" : "Image-to-image network (denoiser / autoencoder)" ) + ", trained with fiji-autoencoder (" + spec.name + ", "
+						? ( segmenter ? "Foreground probability of each pixel"
+								: "Image-to-image network (denoiser / autoencoder)" )
+								+ ", trained with fiji-autoencoder (" + spec.name + ", "
 								+ model.parameterCount() + " parameters)"
 						: settings.description;
-				Files.write( work.resolve( RdfWriter.README ), Documentation.readme( name, description, spec, segmenter, stored, norm, plane, loaded.extras(), settings, halo, step, min )
-						.getBytes( StandardCharsets.UTF_8 ) );
-				final Map< String, Object > rdf = rdf( work, name, description, settings, segmenter, spec, channels, outChannels, min, step, halo, pre, post );
+				Files.write( work.resolve( RdfWriter.README ),
+						Documentation
+								.readme( name, description, spec, segmenter, stored, norm, plane, loaded.extras(),
+										settings, halo, step, min )
+								.getBytes( StandardCharsets.UTF_8 ) );
+				final Map< String, Object > rdf = rdf( work, name, description, settings, segmenter, spec, channels,
+						outChannels, min, step, halo, pre, post );
 				Files.write( work.resolve( "rdf.yaml" ), RdfWriter.dump( rdf ).getBytes( StandardCharsets.UTF_8 ) );
 				final BioimageioRunner.Check[] check = new BioimageioRunner.Check[ 1 ];
 				AtomicFiles.write( target.toAbsolutePath(), tmp -> {
@@ -120,7 +140,8 @@ public final class BioimageioExporter
 						check[ 0 ] = BioimageioRunner.check( m );
 					}
 					if ( !check[ 0 ].passed() )
-						throw new IOException( "The exported package does not reproduce its own test output (" + check[ 0 ] + "): nothing was written" );
+						throw new IOException( "The exported package does not reproduce its own test output ("
+								+ check[ 0 ] + "): nothing was written" );
 				} );
 				return check[ 0 ];
 			}
@@ -131,8 +152,10 @@ public final class BioimageioExporter
 		}
 	}
 
-	private static Map< String, Object > rdf( final Path work, final String name, final String description, final ExportSettings s, final boolean segmenter, final ModelSpec spec,
-			final int channels, final int outChannels, final int min, final int step, final int halo, final List< Object > pre, final List< Object > post ) throws IOException
+	private static Map< String, Object > rdf( final Path work, final String name, final String description,
+			final ExportSettings s, final boolean segmenter, final ModelSpec spec,
+			final int channels, final int outChannels, final int min, final int step, final int halo,
+			final List< Object > pre, final List< Object > post ) throws IOException
 	{
 		final Map< String, Object > rdf = new LinkedHashMap<>();
 		rdf.put( "format_version", RdfWriter.FORMAT_VERSION );
@@ -141,9 +164,11 @@ public final class BioimageioExporter
 		rdf.put( "description", description );
 		rdf.put( "authors", RdfWriter.authors( s.authors ) );
 		rdf.put( "license", s.license );
-		rdf.put( "cite", List.of( RdfWriter.map( "text", "fiji-autoencoder: autoencoders, denoisers and segmenters trained in Fiji with TensorFlow Java", "url",
+		rdf.put( "cite", List.of( RdfWriter.map( "text",
+				"fiji-autoencoder: autoencoders, denoisers and segmenters trained in Fiji with TensorFlow Java", "url",
 				"https://imagej.net/plugins/autoencoder" ) ) );
-		final List< Object > tags = new ArrayList<>( List.of( "fiji-autoencoder", "2d", "tensorflow", segmenter ? "segmentation" : "denoising" ) );
+		final List< Object > tags = new ArrayList<>(
+				List.of( "fiji-autoencoder", "2d", "tensorflow", segmenter ? "segmentation" : "denoising" ) );
 		for ( final String t : s.tags.split( "," ) )
 			if ( !t.isBlank() && !tags.contains( t.trim() ) )
 				tags.add( t.trim() );
@@ -151,17 +176,28 @@ public final class BioimageioExporter
 		rdf.put( "documentation", RdfWriter.README );
 		rdf.put( "covers", List.of( RdfWriter.COVER ) );
 		rdf.put( "timestamp", RdfWriter.timestamp() );
-		final Map< String, Object > in = RdfWriter.map( "id", "input", "description", "raw image, " + channels + " channel(s)", "axes", RdfWriter.axes( channels, true, min, step, 0 ),
-				"test_tensor", fileEntry( work, RdfWriter.TEST_INPUT ), "data", RdfWriter.map( "type", "float32" ), "preprocessing", pre );
-		final Map< String, Object > out = RdfWriter.map( "id", "output", "description", segmenter ? "foreground probability (sigmoid in the graph)" : "restored image in the input's intensities",
-				"axes", RdfWriter.axes( outChannels, false, min, step, halo ), "test_tensor", fileEntry( work, RdfWriter.TEST_OUTPUT ), "data", RdfWriter.map( "type", "float32" ),
+		final Map< String, Object > in = RdfWriter.map( "id", "input", "description",
+				"raw image, " + channels + " channel(s)", "axes", RdfWriter.axes( channels, true, min, step, 0 ),
+				"test_tensor", fileEntry( work, RdfWriter.TEST_INPUT ), "data", RdfWriter.map( "type", "float32" ),
+				"preprocessing", pre );
+		final Map< String, Object > out = RdfWriter.map( "id", "output", "description",
+				segmenter ? "foreground probability (sigmoid in the graph)"
+						: "restored image in the input's intensities",
+				"axes", RdfWriter.axes( outChannels, false, min, step, halo ), "test_tensor",
+				fileEntry( work, RdfWriter.TEST_OUTPUT ), "data", RdfWriter.map( "type", "float32" ),
 				"postprocessing", post );
 		rdf.put( "inputs", List.of( in ) );
 		rdf.put( "outputs", List.of( out ) );
-		rdf.put( "weights", RdfWriter.map( BioimageioPackage.WEIGHTS, RdfWriter.map( "source", RdfWriter.WEIGHTS_ZIP, "sha256", PackageFiles.sha256( work.resolve( RdfWriter.WEIGHTS_ZIP ) ),
-				"tensorflow_version", TensorFlow.version() ) ) );
-		rdf.put( "config", RdfWriter.map( "fiji-autoencoder", RdfWriter.map( "preset", spec.name, "halo", halo, "size_multiple", step ), "bioimageio",
-				RdfWriter.map( "reproducibility_tolerance", List.of( RdfWriter.map( "absolute_tolerance", 1e-4, "relative_tolerance", 1e-4, "output_ids", List.of( "output" ) ) ) ) ) );
+		rdf.put( "weights",
+				RdfWriter.map( BioimageioPackage.WEIGHTS,
+						RdfWriter.map( "source", RdfWriter.WEIGHTS_ZIP, "sha256",
+								PackageFiles.sha256( work.resolve( RdfWriter.WEIGHTS_ZIP ) ),
+								"tensorflow_version", TensorFlow.version() ) ) );
+		rdf.put( "config",
+				RdfWriter.map( "fiji-autoencoder",
+						RdfWriter.map( "preset", spec.name, "halo", halo, "size_multiple", step ), "bioimageio",
+						RdfWriter.map( "reproducibility_tolerance", List.of( RdfWriter.map( "absolute_tolerance", 1e-4,
+								"relative_tolerance", 1e-4, "output_ids", List.of( "output" ) ) ) ) ) );
 		return rdf;
 	}
 
@@ -180,7 +216,8 @@ public final class BioimageioExporter
 	}
 
 	/** The package's test output: preprocessing on the test input's own statistics, the network in one run, postprocessing. */
-	private static float[] predict( final Model model, final float[] raw, final int side, final int channels, final int outChannels, final List< Map< String, Object > > pre,
+	private static float[] predict( final Model model, final float[] raw, final int side, final int channels,
+			final int outChannels, final List< Map< String, Object > > pre,
 			final List< Map< String, Object > > post )
 	{
 		final double[][] p = Processing.affine( pre, BioimageioRunner.stats( raw, channels ), channels );
@@ -195,7 +232,8 @@ public final class BioimageioExporter
 
 	private static ImagePlus firstPlane( final ImagePlus imp )
 	{
-		return imp.getNSlices() * imp.getNFrames() == 1 ? imp : new Duplicator().run( imp, 1, imp.getNChannels(), 1, 1, 1, 1 );
+		return imp.getNSlices() * imp.getNFrames() == 1 ? imp
+				: new Duplicator().run( imp, 1, imp.getNChannels(), 1, 1, 1, 1 );
 	}
 
 	/** A side x side crop at (x0, y0), channels last; RGB as 3 channels. */

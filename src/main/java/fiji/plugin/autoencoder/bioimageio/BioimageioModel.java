@@ -46,9 +46,12 @@ public final class BioimageioModel implements ImagePredictor, AutoCloseable
 		{
 			final BioimageioPackage.Tensor in = pkg.input(), out = pkg.output();
 			if ( in.step > 0 && in.min % in.step != 0 && in.min > in.step )
-				throw new IllegalArgumentException( pkg.source() + ": input sizes " + in.min + " + k * " + in.step + " are not multiples of one step: the tiler cannot honour them" );
-			if ( !in.axes.contains( "channel" ) && in.channels != 1 || !out.axes.contains( "channel" ) && out.channels != 1 )
-				throw new IllegalArgumentException( pkg.source() + ": a tensor without a channel axis must have one channel" );
+				throw new IllegalArgumentException( pkg.source() + ": input sizes " + in.min + " + k * " + in.step
+						+ " are not multiples of one step: the tiler cannot honour them" );
+			if ( !in.axes.contains( "channel" ) && in.channels != 1
+					|| !out.axes.contains( "channel" ) && out.channels != 1 )
+				throw new IllegalArgumentException(
+						pkg.source() + ": a tensor without a channel axis must have one channel" );
 			Path dir = pkg.weights();
 			if ( Files.isRegularFile( dir ) )
 			{
@@ -58,7 +61,8 @@ public final class BioimageioModel implements ImagePredictor, AutoCloseable
 				dir = unpacked;
 			}
 			final Path savedModelDir = savedModelDir( dir, pkg.source() );
-			final SavedModelRunner runner = SavedModelRunner.load( savedModelDir, in.id, out.id, threads, pkg.source() );
+			final SavedModelRunner runner = SavedModelRunner.load( savedModelDir, in.id, out.id, threads,
+					pkg.source() );
 			return new BioimageioModel( pkg, runner );
 		}
 		catch ( final IOException | RuntimeException e )
@@ -74,9 +78,11 @@ public final class BioimageioModel implements ImagePredictor, AutoCloseable
 			return dir;
 		try ( Stream< Path > s = Files.walk( dir, 3 ) )
 		{
-			final List< Path > pbs = s.filter( p -> p.getFileName().toString().equals( "saved_model.pb" ) ).collect( java.util.stream.Collectors.toList() );
+			final List< Path > pbs = s.filter( p -> p.getFileName().toString().equals( "saved_model.pb" ) )
+					.collect( java.util.stream.Collectors.toList() );
 			if ( pbs.size() != 1 )
-				throw new IOException( source + ": the " + BioimageioPackage.WEIGHTS + " weights hold " + pbs.size() + " saved_model.pb files; expected one" );
+				throw new IOException( source + ": the " + BioimageioPackage.WEIGHTS + " weights hold " + pbs.size()
+						+ " saved_model.pb files; expected one" );
 			return pbs.get( 0 ).getParent();
 		}
 	}
@@ -141,13 +147,16 @@ public final class BioimageioModel implements ImagePredictor, AutoCloseable
 		for ( int b0 = 0; b0 < batch; b0 += n )
 		{
 			final long[] sizes = { n, h, w, in.channels };
-			final float[] x = permute( Arrays.copyOfRange( input, b0 * inSample, ( b0 + n ) * inSample ), sizes, nhwc, in.axes );
+			final float[] x = permute( Arrays.copyOfRange( input, b0 * inSample, ( b0 + n ) * inSample ), sizes, nhwc,
+					in.axes );
 			final float[] y = runner.run( x, shape( sizes, nhwc, in.axes ) );
 			final long[] outSizes = { n, h, w, out.channels };
 			if ( y.length != n * outSample )
-				throw new IllegalStateException( pkg.source() + ": the network returned " + y.length + " values (shape " + Arrays.toString( runner.lastOutputShape() )
+				throw new IllegalStateException( pkg.source() + ": the network returned " + y.length + " values (shape "
+						+ Arrays.toString( runner.lastOutputShape() )
 						+ ") for a " + h + " x " + w + " input; expected " + n * outSample + " (" + out.axes + ")" );
-			System.arraycopy( permute( y, shape( outSizes, nhwc, out.axes ), out.axes, nhwc ), 0, output, b0 * outSample, n * outSample );
+			System.arraycopy( permute( y, shape( outSizes, nhwc, out.axes ), out.axes, nhwc ), 0, output,
+					b0 * outSample, n * outSample );
 		}
 	}
 
@@ -161,7 +170,8 @@ public final class BioimageioModel implements ImagePredictor, AutoCloseable
 	}
 
 	/** Reorders a C-order array whose axes are {@code from} (sizes {@code fromSizes}) to the axes {@code to}; axes missing from either side have size 1. */
-	static float[] permute( final float[] data, final long[] fromSizes, final List< String > from, final List< String > to )
+	static float[] permute( final float[] data, final long[] fromSizes, final List< String > from,
+			final List< String > to )
 	{
 		if ( from.equals( to ) )
 			return data;

@@ -63,7 +63,8 @@ public final class BioimageioPackage implements AutoCloseable
 
 	private final String source;
 
-	private BioimageioPackage( final Path root, final boolean temporary, final Map< String, Object > rdf, final Tensor input, final Tensor output, final Path weights, final String source )
+	private BioimageioPackage( final Path root, final boolean temporary, final Map< String, Object > rdf,
+			final Tensor input, final Tensor output, final Path weights, final String source )
 	{
 		this.root = root;
 		this.temporary = temporary;
@@ -140,17 +141,22 @@ public final class BioimageioPackage implements AutoCloseable
 			throw new IllegalArgumentException( source + " has format_version '" + v + "': expected 0.5.x" );
 		}
 		if ( major > 0 || minor > 5 )
-			throw new IllegalArgumentException( source + " has format_version " + v + ", newer than this plugin reads (0.5.x): update the plugin, or convert the package to 0.5 with bioimageio.spec" );
+			throw new IllegalArgumentException( source + " has format_version " + v
+					+ ", newer than this plugin reads (0.5.x): update the plugin, or convert the package to 0.5 with bioimageio.spec" );
 		if ( minor < 5 )
-			throw new IllegalArgumentException( source + " has format_version " + v + ": this plugin reads 0.5.x; convert it with bioimageio.spec (python -m bioimageio.spec update-format)" );
+			throw new IllegalArgumentException( source + " has format_version " + v
+					+ ": this plugin reads 0.5.x; convert it with bioimageio.spec (python -m bioimageio.spec update-format)" );
 	}
 
 	@SuppressWarnings( "unchecked" )
-	private static Tensor tensor( final Map< String, Object > rdf, final String key, final Path root, final String source ) throws IOException
+	private static Tensor tensor( final Map< String, Object > rdf, final String key, final Path root,
+			final String source ) throws IOException
 	{
 		final Object list = rdf.get( key );
 		if ( !( list instanceof List ) || ( ( List< ? > ) list ).size() != 1 )
-			throw new IllegalArgumentException( source + ": " + key + " must list exactly one tensor (got " + ( list instanceof List ? ( ( List< ? > ) list ).size() : "none" ) + "); only single-input, single-output models are supported" );
+			throw new IllegalArgumentException( source + ": " + key + " must list exactly one tensor (got "
+					+ ( list instanceof List ? ( ( List< ? > ) list ).size() : "none" )
+					+ "); only single-input, single-output models are supported" );
 		final Map< String, Object > t = ( Map< String, Object > ) ( ( List< ? > ) list ).get( 0 );
 		final Tensor d = new Tensor();
 		d.id = String.valueOf( t.getOrDefault( "id", key.equals( "inputs" ) ? "input" : "output" ) );
@@ -171,22 +177,27 @@ public final class BioimageioPackage implements AutoCloseable
 				break;
 			case "channel":
 				if ( !( a.get( "channel_names" ) instanceof List ) && !( size instanceof Number ) )
-					throw new IllegalArgumentException( where + ": the channel axis has no fixed size (channel_names or size): the plugin cannot tile across channels" );
-				d.channels = a.get( "channel_names" ) instanceof List ? ( ( List< ? > ) a.get( "channel_names" ) ).size() : ( ( Number ) size ).intValue();
+					throw new IllegalArgumentException( where
+							+ ": the channel axis has no fixed size (channel_names or size): the plugin cannot tile across channels" );
+				d.channels = a.get( "channel_names" ) instanceof List
+						? ( ( List< ? > ) a.get( "channel_names" ) ).size() : ( ( Number ) size ).intValue();
 				break;
 			case "space":
 				if ( !id.equals( "x" ) && !id.equals( "y" ) )
-					throw new IllegalArgumentException( where + ": space axis '" + id + "' is not supported: only 2D models (axes y and x) run here" );
+					throw new IllegalArgumentException( where + ": space axis '" + id
+							+ "' is not supported: only 2D models (axes y and x) run here" );
 				space( d, a, size, where, key.equals( "outputs" ) );
 				break;
 			default:
-				throw new IllegalArgumentException( where + ": axis type '" + type + "' is not supported; supported are batch, channel and space (y, x)" );
+				throw new IllegalArgumentException( where + ": axis type '" + type
+						+ "' is not supported; supported are batch, channel and space (y, x)" );
 			}
 			d.axes.add( type.equals( "space" ) ? id : type );
 			seen.add( type.equals( "space" ) ? id : type );
 		}
 		if ( !seen.contains( "x" ) || !seen.contains( "y" ) || seen.size() != d.axes.size() )
-			throw new IllegalArgumentException( where + ": axes " + d.axes + " must hold y and x once each (plus optional batch and channel)" );
+			throw new IllegalArgumentException(
+					where + ": axes " + d.axes + " must hold y and x once each (plus optional batch and channel)" );
 		if ( d.axes.contains( "batch" ) && d.axes.indexOf( "batch" ) != 0 )
 			throw new IllegalArgumentException( where + ": the batch axis must come first" );
 		final Object proc = t.get( key.equals( "inputs" ) ? "preprocessing" : "postprocessing" );
@@ -198,14 +209,15 @@ public final class BioimageioPackage implements AutoCloseable
 	}
 
 	@SuppressWarnings( "unchecked" )
-	private static void space( final Tensor d, final Map< String, Object > a, final Object size, final String where, final boolean output )
+	private static void space( final Tensor d, final Map< String, Object > a, final Object size, final String where,
+			final boolean output )
 	{
 		if ( size instanceof Number )
 		{
 			d.min = ( ( Number ) size ).intValue();
 			d.step = 0;
 		}
-		else if ( size instanceof Map && ( ( Map< ? , ? > ) size ).containsKey( "min" ) )
+		else if ( size instanceof Map && ( ( Map< ?, ? > ) size ).containsKey( "min" ) )
 		{
 			final Map< String, Object > s = ( Map< String, Object > ) size;
 			d.min = ( ( Number ) s.get( "min" ) ).intValue();
@@ -214,27 +226,34 @@ public final class BioimageioPackage implements AutoCloseable
 		else if ( size instanceof Map && output )
 		{
 			final Map< String, Object > s = ( Map< String, Object > ) size;
-			if ( ( ( Number ) s.getOrDefault( "offset", 0 ) ).intValue() != 0 || !String.valueOf( s.get( "axis_id" ) ).equals( String.valueOf( a.getOrDefault( "id", "" ) ) ) )
-				throw new IllegalArgumentException( where + ": the output's " + a.get( "id" ) + " size is not the input's " + a.get( "id" ) + " size: only same-size image-to-image models are supported" );
+			if ( ( ( Number ) s.getOrDefault( "offset", 0 ) ).intValue() != 0
+					|| !String.valueOf( s.get( "axis_id" ) ).equals( String.valueOf( a.getOrDefault( "id", "" ) ) ) )
+				throw new IllegalArgumentException(
+						where + ": the output's " + a.get( "id" ) + " size is not the input's " + a.get( "id" )
+								+ " size: only same-size image-to-image models are supported" );
 		}
 		else
-			throw new IllegalArgumentException( where + ": axis " + a.get( "id" ) + " has an unsupported size " + size );
+			throw new IllegalArgumentException(
+					where + ": axis " + a.get( "id" ) + " has an unsupported size " + size );
 		final Object scale = a.get( "scale" );
 		if ( scale instanceof Number && ( ( Number ) scale ).doubleValue() != 1 )
-			throw new IllegalArgumentException( where + ": axis " + a.get( "id" ) + " has scale " + scale + ": only outputs of the input's size and scale are supported" );
+			throw new IllegalArgumentException( where + ": axis " + a.get( "id" ) + " has scale " + scale
+					+ ": only outputs of the input's size and scale are supported" );
 		if ( a.get( "halo" ) instanceof Number )
 			d.halo = Math.max( d.halo, ( ( Number ) a.get( "halo" ) ).intValue() );
 	}
 
 	@SuppressWarnings( "unchecked" )
-	private static Path weights( final Map< String, Object > rdf, final Path root, final String source ) throws IOException
+	private static Path weights( final Map< String, Object > rdf, final Path root, final String source )
+			throws IOException
 	{
 		final Object w = rdf.get( "weights" );
-		if ( !( w instanceof Map ) || ( ( Map< ? , ? > ) w ).isEmpty() )
+		if ( !( w instanceof Map ) || ( ( Map< ?, ? > ) w ).isEmpty() )
 			throw new IllegalArgumentException( source + " lists no weights" );
 		final Map< String, Object > all = ( Map< String, Object > ) w;
 		if ( !( all.get( WEIGHTS ) instanceof Map ) )
-			throw new IllegalArgumentException( source + " has weights in " + new TreeSet<>( all.keySet() ) + " only: this plugin runs " + WEIGHTS
+			throw new IllegalArgumentException( source + " has weights in " + new TreeSet<>( all.keySet() )
+					+ " only: this plugin runs " + WEIGHTS
 					+ " (TensorFlow SavedModel) weights; PyTorch (pytorch_state_dict, torchscript), ONNX, Keras HDF5 and TensorFlow.js are not supported. Run those in deepImageJ or bioimageio.core" );
 		return file( ( Map< String, Object > ) all.get( WEIGHTS ), root, source + ", " + WEIGHTS + " weights" );
 	}
@@ -244,18 +263,21 @@ public final class BioimageioPackage implements AutoCloseable
 	{
 		final String name = String.valueOf( entry.get( "source" ) );
 		if ( name.contains( "://" ) )
-			throw new IllegalArgumentException( where + ": source " + name + " is a URL: nothing is downloaded; use a package that contains the file" );
+			throw new IllegalArgumentException( where + ": source " + name
+					+ " is a URL: nothing is downloaded; use a package that contains the file" );
 		final Path f = root.resolve( name ).normalize();
 		if ( !f.startsWith( root ) )
 			throw new IllegalArgumentException( where + ": source " + name + " points outside the package" );
 		if ( !Files.exists( f ) )
-			throw new NoSuchFileException( f.toString(), null, where + ": file " + name + " named in rdf.yaml is missing from the package" );
+			throw new NoSuchFileException( f.toString(), null,
+					where + ": file " + name + " named in rdf.yaml is missing from the package" );
 		final Object sha = entry.get( "sha256" );
 		if ( sha != null && Files.isRegularFile( f ) )
 		{
 			final String actual = PackageFiles.sha256( f );
 			if ( !actual.equalsIgnoreCase( String.valueOf( sha ) ) )
-				throw new IllegalArgumentException( where + ": " + name + " has SHA-256 " + actual + " but rdf.yaml says " + sha + ": the file was changed or damaged; get the package again" );
+				throw new IllegalArgumentException( where + ": " + name + " has SHA-256 " + actual
+						+ " but rdf.yaml says " + sha + ": the file was changed or damaged; get the package again" );
 		}
 		return f;
 	}

@@ -58,13 +58,15 @@ public final class BioimageioRunner
 		@Override
 		public String toString()
 		{
-			return ( passed() ? "test output reproduced" : "test output NOT reproduced" ) + ": max |difference| " + String.format( "%.3g", maxAbsDiff )
+			return ( passed() ? "test output reproduced" : "test output NOT reproduced" ) + ": max |difference| "
+					+ String.format( "%.3g", maxAbsDiff )
 					+ " (tolerance " + tolerance + ") on a test tensor of shape " + Arrays.toString( shape );
 		}
 	}
 
 	/** Applies the package to the image; a new 32-bit image titled with the suffix. */
-	public static ImagePlus apply( final BioimageioModel model, final ImagePlus input, final String suffix, final ImageRunner.Options options, final Progress progress )
+	public static ImagePlus apply( final BioimageioModel model, final ImagePlus input, final String suffix,
+			final ImageRunner.Options options, final Progress progress )
 	{
 		if ( input == null )
 			throw new IllegalArgumentException( "No image: open an image first" );
@@ -74,10 +76,12 @@ public final class BioimageioRunner
 			return planeByPlane( model, input, suffix, options, progress );
 		final int channels = input.getType() == ImagePlus.COLOR_RGB ? 3 * input.getNChannels() : input.getNChannels();
 		final double[][] p = Processing.affine( in.processing, stats( input ), channels );
-		final ImagePlus result = ImageRunner.run( model, Normalization.fixed( p[ 0 ], p[ 1 ] ), input, OutputType.FLOAT_32, suffix, false, options, progress );
+		final ImagePlus result = ImageRunner.run( model, Normalization.fixed( p[ 0 ], p[ 1 ] ), input,
+				OutputType.FLOAT_32, suffix, false, options, progress );
 		final ImageStack stack = result.getStack();
 		for ( int i = 1; i <= stack.getSize(); i++ )
-			Processing.post( out.processing, ( float[] ) stack.getPixels( i ), 0, 1, result.convertIndexToPosition( i )[ 0 ] - 1 );
+			Processing.post( out.processing, ( float[] ) stack.getPixels( i ), 0, 1,
+					result.convertIndexToPosition( i )[ 0 ] - 1 );
 		result.resetDisplayRange();
 		return result;
 	}
@@ -89,13 +93,15 @@ public final class BioimageioRunner
 		{
 			final Map< String, Object > k = Processing.kwargs( op );
 			final String id = String.valueOf( op.get( "id" ) );
-			if ( ( id.equals( "scale_range" ) || id.equals( "zero_mean_unit_variance" ) ) && k.get( "axes" ) != null && !Processing.axes( k ).contains( "batch" ) )
+			if ( ( id.equals( "scale_range" ) || id.equals( "zero_mean_unit_variance" ) ) && k.get( "axes" ) != null
+					&& !Processing.axes( k ).contains( "batch" ) )
 				return true;
 		}
 		return false;
 	}
 
-	private static ImagePlus planeByPlane( final BioimageioModel model, final ImagePlus input, final String suffix, final ImageRunner.Options options, final Progress progress )
+	private static ImagePlus planeByPlane( final BioimageioModel model, final ImagePlus input, final String suffix,
+			final ImageRunner.Options options, final Progress progress )
 	{
 		final ImageStack stack = new ImageStack( input.getWidth(), input.getHeight() );
 		int channels = 1;
@@ -125,7 +131,8 @@ public final class BioimageioRunner
 			@Override
 			public double percentile( final int channel, final double p )
 			{
-				final double[][] v = Normalizer.percentiles( ImagePlusImages.wrap( imp ), ImageAxes.C, channel >= 0, p );
+				final double[][] v = Normalizer.percentiles( ImagePlusImages.wrap( imp ), ImageAxes.C, channel >= 0,
+						p );
 				return v[ Math.max( channel, 0 ) ][ 0 ];
 			}
 
@@ -192,7 +199,8 @@ public final class BioimageioRunner
 			throw new IllegalArgumentException( pkg.source() + " has no test tensors: nothing to check against" );
 		final Npy.Array x = Npy.read( Files.readAllBytes( in.test ) ), e = Npy.read( Files.readAllBytes( out.test ) );
 		if ( x.shape.length != in.axes.size() || e.shape.length != out.axes.size() )
-			throw new IllegalArgumentException( pkg.source() + ": the test tensors have " + x.shape.length + " and " + e.shape.length + " dimensions, the axes " + in.axes + " and " + out.axes );
+			throw new IllegalArgumentException( pkg.source() + ": the test tensors have " + x.shape.length + " and "
+					+ e.shape.length + " dimensions, the axes " + in.axes + " and " + out.axes );
 		final List< String > nhwc = List.of( "batch", "y", "x", "channel" );
 		final long[] sizes = new long[] { 1, 1, 1, 1 };
 		for ( int i = 0; i < in.axes.size(); i++ )
@@ -211,8 +219,10 @@ public final class BioimageioRunner
 		Processing.post( out.processing, y, out.channels );
 		final float[] expected = BioimageioModel.permute( e.data, e.shape, out.axes, nhwc );
 		if ( expected.length != y.length )
-			throw new IllegalArgumentException( pkg.source() + ": the test output has " + expected.length + " values, the model gave " + y.length );
-		final double atol = tolerance( pkg.rdf(), "absolute_tolerance" ), rtol = tolerance( pkg.rdf(), "relative_tolerance" );
+			throw new IllegalArgumentException(
+					pkg.source() + ": the test output has " + expected.length + " values, the model gave " + y.length );
+		final double atol = tolerance( pkg.rdf(), "absolute_tolerance" ),
+				rtol = tolerance( pkg.rdf(), "relative_tolerance" );
 		double worst = 0, excess = 0;
 		for ( int i = 0; i < y.length; i++ )
 		{
@@ -228,8 +238,10 @@ public final class BioimageioRunner
 	{
 		try
 		{
-			final Object t = ( ( Map< String, Object > ) ( ( Map< String, Object > ) rdf.get( "config" ) ).get( "bioimageio" ) ).get( "reproducibility_tolerance" );
-			final Object v = t instanceof List ? ( ( Map< String, Object > ) ( ( List< ? > ) t ).get( 0 ) ).get( key ) : null;
+			final Object t = ( ( Map< String, Object > ) ( ( Map< String, Object > ) rdf.get( "config" ) )
+					.get( "bioimageio" ) ).get( "reproducibility_tolerance" );
+			final Object v = t instanceof List ? ( ( Map< String, Object > ) ( ( List< ? > ) t ).get( 0 ) ).get( key )
+					: null;
 			return v instanceof Number ? ( ( Number ) v ).doubleValue() : 1e-4;
 		}
 		catch ( final RuntimeException e )

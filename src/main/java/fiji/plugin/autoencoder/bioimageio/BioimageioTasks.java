@@ -42,17 +42,20 @@ public final class BioimageioTasks
 	 * with {@code check}, first verifies it reproduces its own test output and
 	 * refuses to apply it if not.
 	 */
-	public static Result apply( final Path pkg, final ImagePlus input, final boolean check, final String suffix, final ImageRunner.Options options, final Progress progress )
+	public static Result apply( final Path pkg, final ImagePlus input, final boolean check, final String suffix,
+			final ImageRunner.Options options, final Progress progress )
 			throws IOException
 	{
 		return apply( PACKAGES, pkg, input, check, suffix, options, progress );
 	}
 
-	public static Result apply( final ModelCache< BioimageioModel > cache, final Path pkg, final ImagePlus input, final boolean check, final String suffix,
+	public static Result apply( final ModelCache< BioimageioModel > cache, final Path pkg, final ImagePlus input,
+			final boolean check, final String suffix,
 			final ImageRunner.Options options, final Progress progress ) throws IOException
 	{
 		if ( pkg == null )
-			throw new IllegalArgumentException( "No package given: choose a bioimage.io model zip (or its folder with rdf.yaml)" );
+			throw new IllegalArgumentException(
+					"No package given: choose a bioimage.io model zip (or its folder with rdf.yaml)" );
 		if ( input == null )
 			throw new IllegalArgumentException( "No image: open an image first" );
 		try ( ModelCache< BioimageioModel >.Lease lease = cache.get( pkg ) )
@@ -62,7 +65,8 @@ public final class BioimageioTasks
 			{
 				c = BioimageioRunner.check( lease.model() );
 				if ( !c.passed() )
-					throw new IllegalArgumentException( pkg + ": " + c + ". The package does not run here as it ran where it was made; not applied" );
+					throw new IllegalArgumentException( pkg + ": " + c
+							+ ". The package does not run here as it ran where it was made; not applied" );
 			}
 			return new Result( BioimageioRunner.apply( lease.model(), input, suffix, options, progress ), c );
 		}

@@ -22,9 +22,11 @@ public final class ExportSettings
 		public static Kind of( final String label )
 		{
 			for ( final Kind k : values() )
-				if ( k.name().equalsIgnoreCase( label.trim() ) || k.name().equalsIgnoreCase( label.trim().replace( "autoencoder", "denoiser" ) ) )
+				if ( k.name().equalsIgnoreCase( label.trim() )
+						|| k.name().equalsIgnoreCase( label.trim().replace( "autoencoder", "denoiser" ) ) )
 					return k;
-			throw new IllegalArgumentException( "Unknown model kind '" + label + "': use auto, denoiser (also for autoencoders) or segmenter" );
+			throw new IllegalArgumentException(
+					"Unknown model kind '" + label + "': use auto, denoiser (also for autoencoders) or segmenter" );
 		}
 
 		public String label()

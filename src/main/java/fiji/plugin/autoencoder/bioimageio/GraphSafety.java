@@ -45,14 +45,20 @@ public final class GraphSafety
 
 	/** Ops that inference may run. */
 	public static final Set< String > INFERENCE = Set.copyOf( Arrays.asList(
-			"Placeholder", "PlaceholderWithDefault", "Const", "Identity", "IdentityN", "NoOp", "StopGradient", "PreventGradient", "Snapshot",
+			"Placeholder", "PlaceholderWithDefault", "Const", "Identity", "IdentityN", "NoOp", "StopGradient",
+			"PreventGradient", "Snapshot",
 			"VariableV2", "Variable", "VarHandleOp", "ReadVariableOp",
-			"Reshape", "Shape", "ShapeN", "Size", "Rank", "Slice", "StridedSlice", "Concat", "ConcatV2", "Pack", "Unpack", "Split", "SplitV",
-			"Fill", "ZerosLike", "OnesLike", "Range", "Tile", "Transpose", "ExpandDims", "Squeeze", "BroadcastTo", "BroadcastArgs",
+			"Reshape", "Shape", "ShapeN", "Size", "Rank", "Slice", "StridedSlice", "Concat", "ConcatV2", "Pack",
+			"Unpack", "Split", "SplitV",
+			"Fill", "ZerosLike", "OnesLike", "Range", "Tile", "Transpose", "ExpandDims", "Squeeze", "BroadcastTo",
+			"BroadcastArgs",
 			"Pad", "PadV2", "MirrorPad", "Cast", "Select", "SelectV2", "Switch", "Merge",
-			"Add", "AddV2", "AddN", "Sub", "Mul", "Div", "DivNoNan", "RealDiv", "FloorDiv", "FloorMod", "Mod", "Maximum", "Minimum", "Neg", "Abs", "Sign",
-			"Square", "SquaredDifference", "Sqrt", "Rsqrt", "Pow", "Exp", "Log", "Log1p", "Reciprocal", "Floor", "Ceil", "Round", "Erf", "ClipByValue",
-			"Equal", "NotEqual", "Greater", "GreaterEqual", "Less", "LessEqual", "LogicalAnd", "LogicalOr", "LogicalNot",
+			"Add", "AddV2", "AddN", "Sub", "Mul", "Div", "DivNoNan", "RealDiv", "FloorDiv", "FloorMod", "Mod",
+			"Maximum", "Minimum", "Neg", "Abs", "Sign",
+			"Square", "SquaredDifference", "Sqrt", "Rsqrt", "Pow", "Exp", "Log", "Log1p", "Reciprocal", "Floor", "Ceil",
+			"Round", "Erf", "ClipByValue",
+			"Equal", "NotEqual", "Greater", "GreaterEqual", "Less", "LessEqual", "LogicalAnd", "LogicalOr",
+			"LogicalNot",
 			"Sum", "Mean", "Prod", "Max", "Min", "ArgMax", "ArgMin", "All", "Any",
 			"MatMul", "BatchMatMul", "BatchMatMulV2", "BiasAdd",
 			"Relu", "Relu6", "LeakyRelu", "Elu", "Selu", "Sigmoid", "Tanh", "Softplus", "Softsign", "Softmax",
@@ -63,14 +69,20 @@ public final class GraphSafety
 
 	/** Ops accepted outside the signature's subgraph only: variable writes, gradients, optimisers, the checkpoint saver. Never imported. */
 	public static final Set< String > STATE = Set.copyOf( Arrays.asList(
-			"Assign", "AssignAdd", "AssignSub", "AssignVariableOp", "AssignAddVariableOp", "AssignSubVariableOp", "VarIsInitializedOp", "IsVariableInitialized",
-			"BroadcastGradientArgs", "ConcatOffset", "StridedSliceGrad", "MirrorPadGrad", "DynamicStitch", "InvertPermutation", "Cumsum", "L2Loss",
-			"BiasAddGrad", "ReluGrad", "Relu6Grad", "LeakyReluGrad", "EluGrad", "SeluGrad", "SigmoidGrad", "TanhGrad", "SoftplusGrad", "SqrtGrad", "RsqrtGrad", "ReciprocalGrad",
-			"Conv2DBackpropFilter", "Conv3DBackpropFilterV2", "MaxPoolGrad", "MaxPoolGradV2", "MaxPool3DGrad", "AvgPoolGrad", "ResizeNearestNeighborGrad", "ResizeBilinearGrad",
-			"FusedBatchNormGrad", "FusedBatchNormGradV3", "Where", "StatelessRandomUniform", "StatelessRandomNormal", "StatelessTruncatedNormal",
+			"Assign", "AssignAdd", "AssignSub", "AssignVariableOp", "AssignAddVariableOp", "AssignSubVariableOp",
+			"VarIsInitializedOp", "IsVariableInitialized",
+			"BroadcastGradientArgs", "ConcatOffset", "StridedSliceGrad", "MirrorPadGrad", "DynamicStitch",
+			"InvertPermutation", "Cumsum", "L2Loss",
+			"BiasAddGrad", "ReluGrad", "Relu6Grad", "LeakyReluGrad", "EluGrad", "SeluGrad", "SigmoidGrad", "TanhGrad",
+			"SoftplusGrad", "SqrtGrad", "RsqrtGrad", "ReciprocalGrad",
+			"Conv2DBackpropFilter", "Conv3DBackpropFilterV2", "MaxPoolGrad", "MaxPoolGradV2", "MaxPool3DGrad",
+			"AvgPoolGrad", "ResizeNearestNeighborGrad", "ResizeBilinearGrad",
+			"FusedBatchNormGrad", "FusedBatchNormGradV3", "Where", "StatelessRandomUniform", "StatelessRandomNormal",
+			"StatelessTruncatedNormal",
 			"RandomUniform", "RandomStandardNormal", "TruncatedNormal",
 			"ApplyAdam", "ApplyAdadelta", "ApplyGradientDescent", "ApplyMomentum", "ApplyRMSProp",
-			"ResourceApplyAdam", "ResourceApplyAdadelta", "ResourceApplyGradientDescent", "ResourceApplyMomentum", "ResourceApplyRMSProp",
+			"ResourceApplyAdam", "ResourceApplyAdadelta", "ResourceApplyGradientDescent", "ResourceApplyMomentum",
+			"ResourceApplyRMSProp",
 			"RestoreV2", "SaveV2", "MergeV2Checkpoints", "ShardedFilename", "StringJoin" ) );
 
 	/** Savers that write: accepted only with their path from the saver's filename placeholder. */
@@ -99,15 +111,18 @@ public final class GraphSafety
 				bad.add( n.getOp() );
 		for ( final String o : outputs )
 			if ( !nodes.containsKey( o ) )
-				throw new IllegalArgumentException( source + ": the signature's output " + o + " is not a node of the graph: the SavedModel is damaged" );
+				throw new IllegalArgumentException( source + ": the signature's output " + o
+						+ " is not a node of the graph: the SavedModel is damaged" );
 		final Set< String > sub = ancestors( nodes, outputs );
 		for ( final String name : sub )
 		{
 			final NodeDef n = nodes.get( name );
 			if ( n == null )
-				throw new IllegalArgumentException( source + ": node " + name + " is used but not defined: the SavedModel is damaged" );
+				throw new IllegalArgumentException(
+						source + ": node " + name + " is used but not defined: the SavedModel is damaged" );
 			if ( !INFERENCE.contains( n.getOp() ) )
-				bad.add( n.getOp() + ( STATE.contains( n.getOp() ) ? " (in the inference path: it would write state or files)" : "" ) );
+				bad.add( n.getOp() + ( STATE.contains( n.getOp() )
+						? " (in the inference path: it would write state or files)" : "" ) );
 		}
 		final String filename = meta.getSaverDef().getFilenameTensorName().replaceAll( ":\\d+$", "" );
 		for ( final NodeDef n : g.getNodeList() )
@@ -115,11 +130,14 @@ public final class GraphSafety
 			{
 				final String path = n.getInputCount() == 0 ? "" : node( n.getInput( 0 ) );
 				if ( filename.isEmpty() || !ancestors( nodes, Set.of( path ) ).contains( filename ) )
-					bad.add( n.getOp() + " (" + n.getName() + " writes to a path of its own, not the saver's filename)" );
+					bad.add( n.getOp() + " (" + n.getName()
+							+ " writes to a path of its own, not the saver's filename)" );
 			}
 		if ( !bad.isEmpty() )
-			throw new IllegalArgumentException( "Refusing " + source + ": its TensorFlow graph holds operations that inference does not need and that could read or write files, "
-					+ "run code or reach the network: " + bad + ". Only graphs of plain inference ops (convolutions, arithmetic, pooling, resizing, variables) "
+			throw new IllegalArgumentException( "Refusing " + source
+					+ ": its TensorFlow graph holds operations that inference does not need and that could read or write files, "
+					+ "run code or reach the network: " + bad
+					+ ". Only graphs of plain inference ops (convolutions, arithmetic, pooling, resizing, variables) "
 					+ "in graph mode (TF1-style or TensorFlow Java SavedModels) are run; nothing was loaded." );
 		final GraphDef.Builder b = GraphDef.newBuilder().setVersions( g.getVersions() );
 		for ( final NodeDef n : g.getNodeList() )

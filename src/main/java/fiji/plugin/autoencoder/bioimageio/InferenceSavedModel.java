@@ -95,12 +95,18 @@ public final class InferenceSavedModel
 		}
 		for ( final NodeDef n : g.getNodeList() )
 			if ( n.getOp().equals( "VarHandleOp" ) || n.getOp().startsWith( "Assign" ) )
-				throw new IllegalStateException( "The inference graph still holds " + n.getOp() + " " + n.getName() + " after freezing" );
+				throw new IllegalStateException(
+						"The inference graph still holds " + n.getOp() + " " + n.getName() + " after freezing" );
 		final NodeDef input = nodes.get( Endpoints.INPUT );
 		final SignatureDef sig = SignatureDef.newBuilder().setMethodName( "tensorflow/serving/predict" )
-				.putInputs( INPUT, info( Endpoints.INPUT, input.getAttrOrDefault( "shape", AttrValue.getDefaultInstance() ).getShape() ) )
-				.putOutputs( OUTPUT, info( Endpoints.RECONSTRUCTION, TensorShapeProto.newBuilder().setUnknownRank( true ).build() ) ).build();
-		final MetaGraphDef.Builder meta = MetaGraphDef.newBuilder().setGraphDef( g.build() ).putSignatureDef( SIGNATURE, sig );
+				.putInputs( INPUT,
+						info( Endpoints.INPUT,
+								input.getAttrOrDefault( "shape", AttrValue.getDefaultInstance() ).getShape() ) )
+				.putOutputs( OUTPUT,
+						info( Endpoints.RECONSTRUCTION, TensorShapeProto.newBuilder().setUnknownRank( true ).build() ) )
+				.build();
+		final MetaGraphDef.Builder meta = MetaGraphDef.newBuilder().setGraphDef( g.build() ).putSignatureDef( SIGNATURE,
+				sig );
 		meta.getMetaInfoDefBuilder().addTags( "serve" ).setTensorflowVersion( TensorFlow.version() );
 		final SavedModel sm = SavedModel.newBuilder().setSavedModelSchemaVersion( 1 ).addMetaGraphs( meta ).build();
 		Files.createDirectories( dir.resolve( "variables" ) );
@@ -113,7 +119,8 @@ public final class InferenceSavedModel
 
 	private static TensorInfo info( final String node, final TensorShapeProto shape )
 	{
-		return TensorInfo.newBuilder().setName( node + ":0" ).setDtype( DataType.DT_FLOAT ).setTensorShape( shape ).build();
+		return TensorInfo.newBuilder().setName( node + ":0" ).setDtype( DataType.DT_FLOAT ).setTensorShape( shape )
+				.build();
 	}
 
 	/** A Const node named like the variable, holding its current value. */
@@ -132,8 +139,10 @@ public final class InferenceSavedModel
 			final TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
 			for ( final long d : t.shape().asArray() )
 				shape.addDim( TensorShapeProto.Dim.newBuilder().setSize( d ) );
-			final TensorProto value = TensorProto.newBuilder().setDtype( DataType.DT_FLOAT ).setTensorShape( shape ).setTensorContent( ByteString.copyFrom( b.array() ) ).build();
-			return NodeDef.newBuilder().setName( name ).setOp( "Const" ).putAttr( "dtype", AttrValue.newBuilder().setType( DataType.DT_FLOAT ).build() )
+			final TensorProto value = TensorProto.newBuilder().setDtype( DataType.DT_FLOAT ).setTensorShape( shape )
+					.setTensorContent( ByteString.copyFrom( b.array() ) ).build();
+			return NodeDef.newBuilder().setName( name ).setOp( "Const" )
+					.putAttr( "dtype", AttrValue.newBuilder().setType( DataType.DT_FLOAT ).build() )
 					.putAttr( "value", AttrValue.newBuilder().setTensor( value ).build() ).build();
 		}
 	}

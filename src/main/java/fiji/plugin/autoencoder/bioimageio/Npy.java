@@ -58,7 +58,8 @@ public final class Npy
 		for ( final long s : shape )
 			n *= s;
 		if ( n != data.length )
-			throw new IllegalArgumentException( "Shape " + Arrays.toString( shape ) + " holds " + n + " values, got " + data.length );
+			throw new IllegalArgumentException(
+					"Shape " + Arrays.toString( shape ) + " holds " + n + " values, got " + data.length );
 		final StringBuilder dims = new StringBuilder();
 		for ( int i = 0; i < shape.length; i++ )
 			dims.append( i > 0 ? ", " : "" ).append( shape[ i ] );
@@ -67,8 +68,10 @@ public final class Npy
 		String header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }";
 		final int unpadded = MAGIC.length + 2 + 2 + header.length() + 1;
 		header = header + " ".repeat( ( 64 - unpadded % 64 ) % 64 ) + "\n";
-		final ByteBuffer b = ByteBuffer.allocate( MAGIC.length + 4 + header.length() + 4 * data.length ).order( ByteOrder.LITTLE_ENDIAN );
-		b.put( MAGIC ).put( ( byte ) 1 ).put( ( byte ) 0 ).putShort( ( short ) header.length() ).put( header.getBytes( StandardCharsets.US_ASCII ) );
+		final ByteBuffer b = ByteBuffer.allocate( MAGIC.length + 4 + header.length() + 4 * data.length )
+				.order( ByteOrder.LITTLE_ENDIAN );
+		b.put( MAGIC ).put( ( byte ) 1 ).put( ( byte ) 0 ).putShort( ( short ) header.length() )
+				.put( header.getBytes( StandardCharsets.US_ASCII ) );
 		for ( final float v : data )
 			b.putFloat( v );
 		return b.array();
@@ -120,7 +123,8 @@ public final class Npy
 		final int size = Integer.parseInt( d.group( 3 ) );
 		final int dataStart = start + headerLength;
 		if ( n > Integer.MAX_VALUE - 8 || dataStart + n * size > bytes.length )
-			throw new IOException( ".npy data hold fewer than the " + n + " values of shape " + Arrays.toString( shape ) + ": the file is truncated" );
+			throw new IOException( ".npy data hold fewer than the " + n + " values of shape " + Arrays.toString( shape )
+					+ ": the file is truncated" );
 		final ByteBuffer data = ByteBuffer.wrap( bytes, dataStart, ( int ) ( n * size ) ).slice()
 				.order( d.group( 1 ).equals( ">" ) ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN );
 		final float[] v = new float[ ( int ) n ];
@@ -133,17 +137,29 @@ public final class Npy
 	{
 		switch ( kind + "" + size )
 		{
-		case "f4": return b.getFloat( at );
-		case "f8": return ( float ) b.getDouble( at );
-		case "i1": return b.get( at );
-		case "u1": case "b1": return b.get( at ) & 0xff;
-		case "i2": return b.getShort( at );
-		case "u2": return b.getShort( at ) & 0xffff;
-		case "i4": return b.getInt( at );
-		case "u4": return b.getInt( at ) & 0xffffffffL;
-		case "i8": return b.getLong( at );
-		case "u8": return Float.parseFloat( Long.toUnsignedString( b.getLong( at ) ) );
-		default: throw new IOException( ".npy dtype " + kind + size + " is not supported (float, int, uint, bool are)" );
+		case "f4":
+			return b.getFloat( at );
+		case "f8":
+			return ( float ) b.getDouble( at );
+		case "i1":
+			return b.get( at );
+		case "u1":
+		case "b1":
+			return b.get( at ) & 0xff;
+		case "i2":
+			return b.getShort( at );
+		case "u2":
+			return b.getShort( at ) & 0xffff;
+		case "i4":
+			return b.getInt( at );
+		case "u4":
+			return b.getInt( at ) & 0xffffffffL;
+		case "i8":
+			return b.getLong( at );
+		case "u8":
+			return Float.parseFloat( Long.toUnsignedString( b.getLong( at ) ) );
+		default:
+			throw new IOException( ".npy dtype " + kind + size + " is not supported (float, int, uint, bool are)" );
 		}
 	}
 

@@ -52,7 +52,8 @@ final class PackageFiles
 			{
 				final Path out = dir.resolve( e.getName() ).normalize();
 				if ( !out.startsWith( dir ) || e.getName().startsWith( "/" ) || e.getName().contains( ".." ) )
-					throw new IOException( source + " contains an entry with an unsafe path (" + e.getName() + "): refusing it" );
+					throw new IOException(
+							source + " contains an entry with an unsafe path (" + e.getName() + "): refusing it" );
 				if ( e.isDirectory() )
 				{
 					Files.createDirectories( out );
@@ -66,7 +67,8 @@ final class PackageFiles
 					{
 						total += r;
 						if ( total > MAX_UNPACKED )
-							throw new IOException( source + " unpacks to more than " + ( MAX_UNPACKED >> 30 ) + " GiB: refusing it" );
+							throw new IOException(
+									source + " unpacks to more than " + ( MAX_UNPACKED >> 30 ) + " GiB: refusing it" );
 						o.write( buf, 0, r );
 					}
 				}

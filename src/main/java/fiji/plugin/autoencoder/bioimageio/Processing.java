@@ -27,9 +27,11 @@ final class Processing
 	private Processing()
 	{}
 
-	static final Set< String > PRE = Set.of( "scale_linear", "fixed_zero_mean_unit_variance", "zero_mean_unit_variance", "scale_range", "ensure_dtype" );
+	static final Set< String > PRE = Set.of( "scale_linear", "fixed_zero_mean_unit_variance", "zero_mean_unit_variance",
+			"scale_range", "ensure_dtype" );
 
-	static final Set< String > POST = Set.of( "scale_linear", "fixed_zero_mean_unit_variance", "sigmoid", "clip", "binarize", "ensure_dtype" );
+	static final Set< String > POST = Set.of( "scale_linear", "fixed_zero_mean_unit_variance", "sigmoid", "clip",
+			"binarize", "ensure_dtype" );
 
 	/** Statistics of the raw input, per channel ({@code channel} &ge; 0) or of all channels ({@code -1}). */
 	interface Stats
@@ -47,12 +49,15 @@ final class Processing
 		{
 			final String id = String.valueOf( op.get( "id" ) );
 			if ( !( pre ? PRE : POST ).contains( id ) )
-				throw new IllegalArgumentException( where + ": " + ( pre ? "preprocessing" : "postprocessing" ) + " '" + id + "' is not supported; supported are " + new java.util.TreeSet<>( pre ? PRE : POST ) );
+				throw new IllegalArgumentException( where + ": " + ( pre ? "preprocessing" : "postprocessing" ) + " '"
+						+ id + "' is not supported; supported are " + new java.util.TreeSet<>( pre ? PRE : POST ) );
 			final Map< String, Object > k = kwargs( op );
 			if ( id.equals( "ensure_dtype" ) && !"float32".equals( k.get( "dtype" ) ) )
-				throw new IllegalArgumentException( where + ": ensure_dtype " + k.get( "dtype" ) + " is not supported (only float32)" );
+				throw new IllegalArgumentException(
+						where + ": ensure_dtype " + k.get( "dtype" ) + " is not supported (only float32)" );
 			if ( k.get( "reference_tensor" ) != null && !pre )
-				throw new IllegalArgumentException( where + ": postprocessing with a reference_tensor is not supported" );
+				throw new IllegalArgumentException(
+						where + ": postprocessing with a reference_tensor is not supported" );
 		}
 	}
 
@@ -69,7 +74,8 @@ final class Processing
 			final String id = String.valueOf( op.get( "id" ) );
 			final Map< String, Object > k = kwargs( op );
 			final double eps = number( k.getOrDefault( "eps", 1e-6 ) );
-			final boolean joint = axes( k ).contains( "channel" ) || k.get( "axes" ) == null && !id.equals( "scale_linear" );
+			final boolean joint = axes( k ).contains( "channel" )
+					|| k.get( "axes" ) == null && !id.equals( "scale_linear" );
 			for ( int c = 0; c < channels; c++ )
 			{
 				final int sc = joint ? -1 : c;
@@ -77,7 +83,8 @@ final class Processing
 				{
 				case "scale_linear":
 				{
-					final double gain = perChannel( k.getOrDefault( "gain", 1.0 ), c ), off = perChannel( k.getOrDefault( "offset", 0.0 ), c );
+					final double gain = perChannel( k.getOrDefault( "gain", 1.0 ), c ),
+							off = perChannel( k.getOrDefault( "offset", 0.0 ), c );
 					g[ c ] *= gain;
 					b[ c ] = gain * b[ c ] + off;
 					break;
@@ -99,8 +106,10 @@ final class Processing
 				}
 				case "scale_range":
 				{
-					final double pl = number( k.getOrDefault( "min_percentile", 0.0 ) ), ph = number( k.getOrDefault( "max_percentile", 100.0 ) );
-					final double rl = raw.percentile( sc, g[ c ] >= 0 ? pl : ph ), rh = raw.percentile( sc, g[ c ] >= 0 ? ph : pl );
+					final double pl = number( k.getOrDefault( "min_percentile", 0.0 ) ),
+							ph = number( k.getOrDefault( "max_percentile", 100.0 ) );
+					final double rl = raw.percentile( sc, g[ c ] >= 0 ? pl : ph ),
+							rh = raw.percentile( sc, g[ c ] >= 0 ? ph : pl );
 					final double lo = g[ c ] * rl + b[ c ], hi = g[ c ] * rh + b[ c ];
 					g[ c ] /= hi - lo + eps;
 					b[ c ] = ( b[ c ] - lo ) / ( hi - lo + eps );
@@ -114,7 +123,8 @@ final class Processing
 		for ( int c = 0; c < channels; c++ )
 		{
 			if ( g[ c ] == 0 || !Double.isFinite( g[ c ] ) || !Double.isFinite( b[ c ] ) )
-				throw new IllegalArgumentException( "The preprocessing maps channel " + c + " to a constant (gain " + g[ c ] + "): the image may be flat" );
+				throw new IllegalArgumentException( "The preprocessing maps channel " + c + " to a constant (gain "
+						+ g[ c ] + "): the image may be flat" );
 			p[ 0 ][ c ] = -b[ c ] / g[ c ];
 			p[ 1 ][ c ] = g[ c ];
 		}
@@ -129,7 +139,8 @@ final class Processing
 	}
 
 	/** Applies the postprocessing of channel {@code c} in place to {@code data[start], data[start + stride], ...}. */
-	static void post( final List< Map< String, Object > > ops, final float[] data, final int start, final int stride, final int c )
+	static void post( final List< Map< String, Object > > ops, final float[] data, final int start, final int stride,
+			final int c )
 	{
 		for ( final Map< String, Object > op : ops )
 		{
@@ -158,12 +169,21 @@ final class Processing
 					final double v = data[ i ];
 					switch ( id )
 					{
-					case "sigmoid": data[ i ] = ( float ) ( 1 / ( 1 + Math.exp( -v ) ) ); break;
-					case "clip": data[ i ] = ( float ) Math.max( number( k.get( "min" ) ), Math.min( number( k.get( "max" ) ), v ) ); break;
-					case "binarize": data[ i ] = v > perChannel( k.get( "threshold" ), c ) ? 1 : 0; break;
-					case "ensure_dtype": break;
+					case "sigmoid":
+						data[ i ] = ( float ) ( 1 / ( 1 + Math.exp( -v ) ) );
+						break;
+					case "clip":
+						data[ i ] = ( float ) Math.max( number( k.get( "min" ) ),
+								Math.min( number( k.get( "max" ) ), v ) );
+						break;
+					case "binarize":
+						data[ i ] = v > perChannel( k.get( "threshold" ), c ) ? 1 : 0;
+						break;
+					case "ensure_dtype":
+						break;
 					// NB: in float as x / (1 / gain) + offset, the tiler's de-normalisation, so an exported inverse reproduces the plugin bit for bit
-					default: data[ i ] = data[ i ] / divisor + offF;
+					default:
+						data[ i ] = data[ i ] / divisor + offF;
 					}
 				}
 			}

@@ -24,7 +24,8 @@ final class RdfWriter
 
 	static final String FORMAT_VERSION = "0.5.3";
 
-	static final String COVER = "cover.png", README = "README.md", WEIGHTS_ZIP = "tf_saved_model_bundle.zip", TEST_INPUT = "test_input.npy", TEST_OUTPUT = "test_output.npy";
+	static final String COVER = "cover.png", README = "README.md", WEIGHTS_ZIP = "tf_saved_model_bundle.zip",
+			TEST_INPUT = "test_input.npy", TEST_OUTPUT = "test_output.npy";
 
 	/** Tensor axes in the exported order: batch, y, x, channel (TensorFlow's NHWC). */
 	static List< Object > axes( final int channels, final boolean input, final int min, final int step, final int halo )
@@ -72,8 +73,9 @@ final class RdfWriter
 			else
 			{
 				final boolean p = n.method() == Normalization.Method.PERCENTILE;
-				ops.add( map( "id", "scale_range", "kwargs", map( "axes", statAxes, "min_percentile", p ? n.lowPercentile() : 0.0, "max_percentile",
-						p ? n.highPercentile() : 100.0, "eps", 1e-6 ) ) );
+				ops.add( map( "id", "scale_range", "kwargs",
+						map( "axes", statAxes, "min_percentile", p ? n.lowPercentile() : 0.0, "max_percentile",
+								p ? n.highPercentile() : 100.0, "eps", 1e-6 ) ) );
 			}
 			return ops;
 		}
@@ -83,7 +85,8 @@ final class RdfWriter
 			final double[] std = new double[ channels ];
 			for ( int c = 0; c < channels; c++ )
 				std[ c ] = 1 / s[ c ] - 1e-6;
-			ops.add( map( "id", "fixed_zero_mean_unit_variance", "kwargs", along( "mean", o, "std", std, "eps", 1e-6 ) ) );
+			ops.add( map( "id", "fixed_zero_mean_unit_variance", "kwargs",
+					along( "mean", o, "std", std, "eps", 1e-6 ) ) );
 			return ops;
 		}
 		final double[] gain = new double[ channels ], off = new double[ channels ];
@@ -153,7 +156,8 @@ final class RdfWriter
 			if ( !n.isBlank() )
 				l.add( map( "name", n.trim() ) );
 		if ( l.isEmpty() )
-			throw new IllegalArgumentException( "Give at least one author name (authors=Name, Other Name): bioimage.io requires authors" );
+			throw new IllegalArgumentException(
+					"Give at least one author name (authors=Name, Other Name): bioimage.io requires authors" );
 		return l;
 	}
 

@@ -50,7 +50,8 @@ public final class SavedModelRunner implements AutoCloseable
 
 	private final int variables;
 
-	private SavedModelRunner( final Graph graph, final Session session, final String input, final String output, final int variables )
+	private SavedModelRunner( final Graph graph, final Session session, final String input, final String output,
+			final int variables )
 	{
 		this.graph = graph;
 		this.session = session;
@@ -66,11 +67,13 @@ public final class SavedModelRunner implements AutoCloseable
 	 * @param outputKey the signature's output (null: its only one)
 	 * @param threads   TensorFlow intra-op threads (0: all cores)
 	 */
-	public static SavedModelRunner load( final Path dir, final String inputKey, final String outputKey, final int threads, final String source ) throws IOException
+	public static SavedModelRunner load( final Path dir, final String inputKey, final String outputKey,
+			final int threads, final String source ) throws IOException
 	{
 		final Path pb = dir.resolve( "saved_model.pb" );
 		if ( !Files.isRegularFile( pb ) )
-			throw new IOException( source + " has no saved_model.pb: it is not a TensorFlow SavedModel (a .pbtxt SavedModel is not supported)" );
+			throw new IOException( source
+					+ " has no saved_model.pb: it is not a TensorFlow SavedModel (a .pbtxt SavedModel is not supported)" );
 		final SavedModel proto;
 		try ( InputStream in = Files.newInputStream( pb ) )
 		{
@@ -78,7 +81,8 @@ public final class SavedModelRunner implements AutoCloseable
 		}
 		catch ( final IOException e )
 		{
-			throw new IOException( source + ": saved_model.pb cannot be parsed (" + e.getMessage() + "): the file is damaged", e );
+			throw new IOException(
+					source + ": saved_model.pb cannot be parsed (" + e.getMessage() + "): the file is damaged", e );
 		}
 		MetaGraphDef meta = null;
 		for ( final MetaGraphDef m : proto.getMetaGraphsList() )
@@ -87,10 +91,13 @@ public final class SavedModelRunner implements AutoCloseable
 		if ( meta == null )
 			throw new IOException( source + " has no meta graph tagged 'serve': export it with the serving tag" );
 		final Map< String, SignatureDef > sigs = meta.getSignatureDefMap();
-		final SignatureDef sig = sigs.containsKey( "serving_default" ) ? sigs.get( "serving_default" ) : sigs.size() == 1 ? sigs.values().iterator().next() : null;
+		final SignatureDef sig = sigs.containsKey( "serving_default" ) ? sigs.get( "serving_default" )
+				: sigs.size() == 1 ? sigs.values().iterator().next() : null;
 		if ( sig == null )
-			throw new IOException( source + " has no 'serving_default' signature (it has " + sigs.keySet() + "): export it with a serving signature" );
-		final String in = tensor( sig.getInputsMap(), inputKey, "input", source ), out = tensor( sig.getOutputsMap(), outputKey, "output", source );
+			throw new IOException( source + " has no 'serving_default' signature (it has " + sigs.keySet()
+					+ "): export it with a serving signature" );
+		final String in = tensor( sig.getInputsMap(), inputKey, "input", source ),
+				out = tensor( sig.getOutputsMap(), outputKey, "output", source );
 		final GraphDef sub = GraphSafety.subgraph( meta, List.of( GraphSafety.node( out ) ), source );
 		if ( sub.getNodeList().stream().noneMatch( n -> n.getName().equals( GraphSafety.node( in ) ) ) )
 			throw new IOException( source + ": the signature's output does not depend on its input " + in );
@@ -115,28 +122,36 @@ public final class SavedModelRunner implements AutoCloseable
 		}
 	}
 
-	private static String tensor( final Map< String, TensorInfo > infos, final String key, final String what, final String source ) throws IOException
+	private static String tensor( final Map< String, TensorInfo > infos, final String key, final String what,
+			final String source ) throws IOException
 	{
-		final TensorInfo t = key != null && infos.containsKey( key ) ? infos.get( key ) : infos.size() == 1 ? infos.values().iterator().next() : null;
+		final TensorInfo t = key != null && infos.containsKey( key ) ? infos.get( key )
+				: infos.size() == 1 ? infos.values().iterator().next() : null;
 		if ( t == null )
-			throw new IOException( source + ": the serving signature has " + infos.size() + " " + what + "s " + infos.keySet()
-					+ ( key == null ? "" : " and none called '" + key + "'" ) + ": only models with one input and one output tensor are supported" );
+			throw new IOException(
+					source + ": the serving signature has " + infos.size() + " " + what + "s " + infos.keySet()
+							+ ( key == null ? "" : " and none called '" + key + "'" )
+							+ ": only models with one input and one output tensor are supported" );
 		if ( t.getName().isEmpty() )
-			throw new IOException( source + ": the signature's " + what + " is not a plain tensor (sparse or composite): not supported" );
+			throw new IOException( source + ": the signature's " + what
+					+ " is not a plain tensor (sparse or composite): not supported" );
 		return t.getName();
 	}
 
 	/** Restores the imported variables with a plugin-built RestoreV2 (read-only); returns how many. */
-	private static int restore( final Graph g, final Session s, final GraphDef sub, final Path variablesDir, final String source ) throws IOException
+	private static int restore( final Graph g, final Session s, final GraphDef sub, final Path variablesDir,
+			final String source ) throws IOException
 	{
 		final List< NodeDef > vars = new ArrayList<>();
 		for ( final NodeDef n : sub.getNodeList() )
-			if ( n.getOp().equals( "VariableV2" ) || n.getOp().equals( "Variable" ) || n.getOp().equals( "VarHandleOp" ) )
+			if ( n.getOp().equals( "VariableV2" ) || n.getOp().equals( "Variable" )
+					|| n.getOp().equals( "VarHandleOp" ) )
 				vars.add( n );
 		if ( vars.isEmpty() )
 			return 0;
 		if ( !Files.isRegularFile( variablesDir.resolve( "variables.index" ) ) )
-			throw new IOException( source + " has " + vars.size() + " variable(s) but no variables/variables.index: the SavedModel is incomplete" );
+			throw new IOException( source + " has " + vars.size()
+					+ " variable(s) but no variables/variables.index: the SavedModel is incomplete" );
 		final Ops tf = Ops.create( g ).withSubScope( "fiji_autoencoder_restore" );
 		final String[] names = vars.stream().map( NodeDef::getName ).toArray( String[]::new );
 		final Operand< TString > prefix = tf.constant( variablesDir.resolve( "variables" ).toString() );
@@ -144,8 +159,10 @@ public final class SavedModelRunner implements AutoCloseable
 		final String[] whole = new String[ names.length ];
 		java.util.Arrays.fill( whole, "" );
 		final Operand< TString > slices = tf.constant( Shape.of( names.length ), DataBuffers.ofObjects( whole ) );
-		final org.tensorflow.proto.DataType[] types = vars.stream().map( v -> v.getAttrOrThrow( "dtype" ).getType() ).toArray( org.tensorflow.proto.DataType[]::new );
-		final GraphOperation restore = g.opBuilder( "RestoreV2", "fiji_autoencoder_restore/restore", tf.scope() ).addInput( prefix.asOutput() ).addInput( keys.asOutput() )
+		final org.tensorflow.proto.DataType[] types = vars.stream().map( v -> v.getAttrOrThrow( "dtype" ).getType() )
+				.toArray( org.tensorflow.proto.DataType[]::new );
+		final GraphOperation restore = g.opBuilder( "RestoreV2", "fiji_autoencoder_restore/restore", tf.scope() )
+				.addInput( prefix.asOutput() ).addInput( keys.asOutput() )
 				.addInput( slices.asOutput() ).setAttr( "dtypes", types ).build();
 		final Session.Runner r = s.runner();
 		for ( int i = 0; i < vars.size(); i++ )
@@ -153,8 +170,10 @@ public final class SavedModelRunner implements AutoCloseable
 			final NodeDef v = vars.get( i );
 			final Output< ? > var = g.operation( v.getName() ).output( 0 );
 			final GraphOperation assign = v.getOp().equals( "VarHandleOp" )
-					? g.opBuilder( "AssignVariableOp", "fiji_autoencoder_restore/assign_" + i, tf.scope() ).addInput( var ).addInput( restore.output( i ) ).setAttr( "dtype", types[ i ] ).build()
-					: g.opBuilder( "Assign", "fiji_autoencoder_restore/assign_" + i, tf.scope() ).addInput( var ).addInput( restore.output( i ) ).build();
+					? g.opBuilder( "AssignVariableOp", "fiji_autoencoder_restore/assign_" + i, tf.scope() )
+							.addInput( var ).addInput( restore.output( i ) ).setAttr( "dtype", types[ i ] ).build()
+					: g.opBuilder( "Assign", "fiji_autoencoder_restore/assign_" + i, tf.scope() ).addInput( var )
+							.addInput( restore.output( i ) ).build();
 			r.addTarget( assign );
 		}
 		try
@@ -164,7 +183,8 @@ public final class SavedModelRunner implements AutoCloseable
 		catch ( final RuntimeException e )
 		{
 			throw new IOException( source + ": its variables cannot be restored from variables/ (" + e.getMessage()
-					+ "). Only checkpoints keyed by variable name (TF1-style and TensorFlow Java SavedModels) are supported", e );
+					+ "). Only checkpoints keyed by variable name (TF1-style and TensorFlow Java SavedModels) are supported",
+					e );
 		}
 		return vars.size();
 	}

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code autoencoder apply-bioimageio}: a bioimage.io package (TensorFlow SavedModel weights) applied to images. */
-@Command( name = "apply-bioimageio", mixinStandardHelpOptions = true, description = "Apply a bioimage.io model package (tensorflow_saved_model_bundle weights) to an image, tiled; or only --check it." )
+@Command( name = "apply-bioimageio", mixinStandardHelpOptions = true,
+		description = "Apply a bioimage.io model package (tensorflow_saved_model_bundle weights) to an image, tiled; or only --check it." )
 public class ApplyBioimageioCli implements Callable< Integer >
 {
 	@Option( names = "--package", required = true, description = "The package zip or folder." )
@@ -49,14 +50,16 @@ public class ApplyBioimageioCli implements Callable< Integer >
 		if ( output == null )
 			throw new IllegalArgumentException( "Give --output for the result" );
 		if ( Files.exists( output ) && Files.isSameFile( output, input ) )
-			throw new IllegalArgumentException( "--output is the input file: choose another name (inputs are never overwritten)" );
+			throw new IllegalArgumentException(
+					"--output is the input file: choose another name (inputs are never overwritten)" );
 		final ImagePlus imp = IJ.openImage( input.toString() );
 		if ( imp == null )
 			throw new IllegalArgumentException( "Cannot open " + input );
 		final ImageRunner.Options o = new ImageRunner.Options();
 		if ( tileSize > 0 )
 			o.tileSize = new int[] { tileSize, tileSize };
-		final BioimageioTasks.Result r = BioimageioTasks.apply( pkg, imp, check, "bioimageio", o, Progress.console( "apply" ) );
+		final BioimageioTasks.Result r = BioimageioTasks.apply( pkg, imp, check, "bioimageio", o,
+				Progress.console( "apply" ) );
 		if ( r.check != null )
 			System.out.println( r.check );
 		FolderProcessor.saveTiffAtomically( r.image, output );

@@ -32,13 +32,16 @@ final class CliSupport
 	/** Options every work subcommand has. */
 	static final class Common
 	{
-		@Option( names = "--threads", paramLabel = "N", description = "TensorFlow threads (0 or absent: all cores, or -Dautoencoder.threads)." )
+		@Option( names = "--threads", paramLabel = "N",
+				description = "TensorFlow threads (0 or absent: all cores, or -Dautoencoder.threads)." )
 		Integer threads;
 
-		@Option( names = "--shard", paramLabel = "i/n", description = "Process shard i of n (0 <= i < n): files by name order, or tiles of an OME-Zarr; e.g. --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT." )
+		@Option( names = "--shard", paramLabel = "i/n",
+				description = "Process shard i of n (0 <= i < n): files by name order, or tiles of an OME-Zarr; e.g. --shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT." )
 		String shard;
 
-		@Option( names = "--set", paramLabel = "key=value", description = "Any other setting by its macro key (repeatable), e.g. --set normalization=[Refit on each image]." )
+		@Option( names = "--set", paramLabel = "key=value",
+				description = "Any other setting by its macro key (repeatable), e.g. --set normalization=[Refit on each image]." )
 		List< String > set;
 
 		/** {@code {index, count}} of --shard, or {0, 1}. */
@@ -57,7 +60,8 @@ final class CliSupport
 			{
 				// refused below
 			}
-			throw new picocli.CommandLine.ParameterException( new picocli.CommandLine( new Main() ), "--shard " + shard + " is invalid: use i/n with 0 <= i < n, e.g. --shard 0/4" );
+			throw new picocli.CommandLine.ParameterException( new picocli.CommandLine( new Main() ),
+					"--shard " + shard + " is invalid: use i/n with 0 <= i < n, e.g. --shard 0/4" );
 		}
 	}
 
@@ -83,7 +87,8 @@ final class CliSupport
 					if ( eq < 1 )
 						throw new IllegalArgumentException( "--set " + kv + ": give key=value" );
 					final String v = kv.substring( eq + 1 );
-					put( kv.substring( 0, eq ), v.startsWith( "[" ) && v.endsWith( "]" ) ? v.substring( 1, v.length() - 1 ) : v );
+					put( kv.substring( 0, eq ),
+							v.startsWith( "[" ) && v.endsWith( "]" ) ? v.substring( 1, v.length() - 1 ) : v );
 				}
 			return this;
 		}
@@ -107,7 +112,8 @@ final class CliSupport
 	static Progress progress( final String task )
 	{
 		final int seconds = Integer.getInteger( "autoencoder.progress.seconds", 5 );
-		return new BatchProgress( task, line -> System.err.println( line ), System::nanoTime, TimeUnit.SECONDS.toNanos( seconds ) );
+		return new BatchProgress( task, line -> System.err.println( line ), System::nanoTime,
+				TimeUnit.SECONDS.toNanos( seconds ) );
 	}
 
 	/** Opens an image file, checked first (truncated TIFFs, 64-bit samples). */
@@ -118,7 +124,8 @@ final class CliSupport
 		TiffCheck.check( file );
 		final ImagePlus imp = IJ.openImage( file.toString() );
 		if ( imp == null )
-			throw new IllegalArgumentException( "ImageJ cannot open " + file + ": give a TIFF (or another format ImageJ reads)" );
+			throw new IllegalArgumentException(
+					"ImageJ cannot open " + file + ": give a TIFF (or another format ImageJ reads)" );
 		return imp;
 	}
 }

@@ -34,16 +34,20 @@ import picocli.CommandLine.Option;
  * on the CPU: a self-supervised (blind-spot) one that sees only the noisy image,
  * and a supervised one trained with synthetic noise on another real image.
  */
-@Command( name = "demo", mixinStandardHelpOptions = true, description = "Denoise a noisy real micrograph: classic filters versus denoisers trained here (about a minute on 2 cores)." )
+@Command( name = "demo", mixinStandardHelpOptions = true,
+		description = "Denoise a noisy real micrograph: classic filters versus denoisers trained here (about a minute on 2 cores)." )
 public class DemoCommand implements Callable< Integer >
 {
-	@Option( names = "--output", defaultValue = "demo-output", description = "Folder for the TIFFs and models (default ${DEFAULT-VALUE})." )
+	@Option( names = "--output", defaultValue = "demo-output",
+			description = "Folder for the TIFFs and models (default ${DEFAULT-VALUE})." )
 	Path output;
 
-	@Option( names = "--noise", defaultValue = "poisson-gaussian:peak=20,sigma=5", description = "Noise model (default ${DEFAULT-VALUE})." )
+	@Option( names = "--noise", defaultValue = "poisson-gaussian:peak=20,sigma=5",
+			description = "Noise model (default ${DEFAULT-VALUE})." )
 	String noise;
 
-	@Option( names = "--image", defaultValue = "hubble", description = "Demo image: hubble (Hubble deep field, public domain), cell (phase micrograph, CC0) or retina (fundus, green channel, CC0); default ${DEFAULT-VALUE}." )
+	@Option( names = "--image", defaultValue = "hubble",
+			description = "Demo image: hubble (Hubble deep field, public domain), cell (phase micrograph, CC0) or retina (fundus, green channel, CC0); default ${DEFAULT-VALUE}." )
 	String image;
 
 	@Option( names = "--epochs", defaultValue = "12" )
@@ -76,16 +80,22 @@ public class DemoCommand implements Callable< Integer >
 			throw new IllegalArgumentException( "Unknown demo image '" + image + "': use hubble, cell or retina" );
 		// the supervised denoiser learns from clean images of the same kind: another region of the Hubble field
 		// (for cell and retina the demo has no second image of their kind and uses another crop)
-		final ImagePlus clean = embedded( files[ k ] ), other = embedded( k == 0 ? "hubble_deep_field_train_256.tif" : files[ ( k + 1 ) % 3 ] );
+		final ImagePlus clean = embedded( files[ k ] ),
+				other = embedded( k == 0 ? "hubble_deep_field_train_256.tif" : files[ ( k + 1 ) % 3 ] );
 		final int w = clean.getWidth(), h = clean.getHeight();
 		final float[] ref = ( float[] ) clean.getProcessor().convertToFloat().getPixels();
-		final ImagePlus noisy = new ImagePlus( image + "-noisy", new FloatProcessor( w, h, noiseModel.apply( ref, 255, new SplittableRandom( seed ) ) ) );
-		System.out.println( "Image: " + files[ k ] + " (a 256 x 256 crop of scikit-image sample data, see test-images/README.md), noise " + noiseModel.describe() );
+		final ImagePlus noisy = new ImagePlus( image + "-noisy",
+				new FloatProcessor( w, h, noiseModel.apply( ref, 255, new SplittableRandom( seed ) ) ) );
+		System.out.println( "Image: " + files[ k ]
+				+ " (a 256 x 256 crop of scikit-image sample data, see test-images/README.md), noise "
+				+ noiseModel.describe() );
 		save( noisy, "noisy.tif" );
 
 		final float[] noisyPx = ( float[] ) noisy.getProcessor().getPixels();
-		final ClassicBaselines.Result gauss = ClassicBaselines.bestGaussian( noisyPx, ref, w, h, 255, ClassicBaselines.defaultSigmas() );
-		final ClassicBaselines.Result median = ClassicBaselines.bestMedian( noisyPx, ref, w, h, 255, ClassicBaselines.defaultRadii() );
+		final ClassicBaselines.Result gauss = ClassicBaselines.bestGaussian( noisyPx, ref, w, h, 255,
+				ClassicBaselines.defaultSigmas() );
+		final ClassicBaselines.Result median = ClassicBaselines.bestMedian( noisyPx, ref, w, h, 255,
+				ClassicBaselines.defaultRadii() );
 		save( new ImagePlus( "gaussian", new FloatProcessor( w, h, gauss.image() ) ), "best-gaussian.tif" );
 
 		final long t0 = System.nanoTime();
@@ -98,26 +108,34 @@ public class DemoCommand implements Callable< Integer >
 		System.out.println();
 		System.out.println( String.format( Locale.ROOT, "%-58s %8s %8s", "method", "PSNR dB", "SSIM" ) );
 		row( "noisy input", noisyPx, ref, w, h );
-		System.out.println( String.format( Locale.ROOT, "%-58s %8.2f %8.4f", "best Gaussian blur (sigma " + gauss.parameter() + ", oracle)", gauss.psnr(), gauss.ssim() ) );
-		System.out.println( String.format( Locale.ROOT, "%-58s %8.2f %8.4f", "best median (radius " + median.parameter() + ", oracle)", median.psnr(), median.ssim() ) );
-		row( String.format( Locale.ROOT, "ours, self-supervised, noisy image only (%.0f s)", tBlind ), pixels( blind[ 0 ] ), ref, w, h );
+		System.out.println( String.format( Locale.ROOT, "%-58s %8.2f %8.4f",
+				"best Gaussian blur (sigma " + gauss.parameter() + ", oracle)", gauss.psnr(), gauss.ssim() ) );
+		System.out.println( String.format( Locale.ROOT, "%-58s %8.2f %8.4f",
+				"best median (radius " + median.parameter() + ", oracle)", median.psnr(), median.ssim() ) );
+		row( String.format( Locale.ROOT, "ours, self-supervised, noisy image only (%.0f s)", tBlind ),
+				pixels( blind[ 0 ] ), ref, w, h );
 		row( "  the same, 8 orientations averaged", pixels( blind[ 1 ] ), ref, w, h );
-		row( String.format( Locale.ROOT, "ours, supervised on %s (%.0f s)", other.getTitle(), tSup ), pixels( supervised[ 0 ] ), ref, w, h );
+		row( String.format( Locale.ROOT, "ours, supervised on %s (%.0f s)", other.getTitle(), tSup ),
+				pixels( supervised[ 0 ] ), ref, w, h );
 		row( "  the same, 8 orientations averaged", pixels( supervised[ 1 ] ), ref, w, h );
 		System.out.println();
-		System.out.println( "Wrote noisy.tif, best-gaussian.tif, denoised-blind-spot.tif, denoised-supervised.tif and the two models to " + output.toAbsolutePath() );
+		System.out.println(
+				"Wrote noisy.tif, best-gaussian.tif, denoised-blind-spot.tif, denoised-supervised.tif and the two models to "
+						+ output.toAbsolutePath() );
 		return 0;
 	}
 
 	/** Trains, then denoises {@code noisy} once plainly and once with the 8 orientations averaged. */
-	private ImagePlus[] train( final TrainingMode mode, final ImagePlus trainImage, final NoiseModel noiseModel, final String name, final ImagePlus noisy ) throws IOException
+	private ImagePlus[] train( final TrainingMode mode, final ImagePlus trainImage, final NoiseModel noiseModel,
+			final String name, final ImagePlus noisy ) throws IOException
 	{
 		final Path model = output.resolve( name + ".aemodel.zip" );
 		final ImageTrainingJob job = mode.job( Collections.singletonList( trainImage ), model, noiseModel, seed );
 		job.patchSize = 48;
 		job.patchesPerEpoch = 1024;
 		job.config.epochs( epochs ).batchSize( 16 );
-		System.out.println( "Training " + mode.label + " on " + trainImage.getTitle() + " (" + epochs + " epochs of " + job.patchesPerEpoch + " patches)" );
+		System.out.println( "Training " + mode.label + " on " + trainImage.getTitle() + " (" + epochs + " epochs of "
+				+ job.patchesPerEpoch + " patches)" );
 		job.run( Collections.singletonList( trainImage ), null, new TrainingListener()
 		{
 			@Override
@@ -128,11 +146,13 @@ public class DemoCommand implements Callable< Integer >
 		} );
 		try ( ModelFile.Loaded m = ModelFile.load( model, 0 ) )
 		{
-			final ImagePlus out = ModelFileRunner.apply( m, noisy, OutputType.FLOAT_32, name, new ImageRunner.Options(), Progress.none() );
+			final ImagePlus out = ModelFileRunner.apply( m, noisy, OutputType.FLOAT_32, name, new ImageRunner.Options(),
+					Progress.none() );
 			save( out, "denoised-" + name + ".tif" );
 			final ImageRunner.Options averaged = new ImageRunner.Options();
 			averaged.averageOrientations = true;
-			return new ImagePlus[] { out, ModelFileRunner.apply( m, noisy, OutputType.FLOAT_32, name, averaged, Progress.none() ) };
+			return new ImagePlus[] { out,
+					ModelFileRunner.apply( m, noisy, OutputType.FLOAT_32, name, averaged, Progress.none() ) };
 		}
 	}
 
@@ -143,7 +163,8 @@ public class DemoCommand implements Callable< Integer >
 
 	private static void row( final String label, final float[] test, final float[] ref, final int w, final int h )
 	{
-		System.out.println( String.format( Locale.ROOT, "%-58s %8.2f %8.4f", label, Metrics.psnr( ref, test, 255 ), Metrics.ssim( ref, test, w, h, 255 ) ) );
+		System.out.println( String.format( Locale.ROOT, "%-58s %8.2f %8.4f", label, Metrics.psnr( ref, test, 255 ),
+				Metrics.ssim( ref, test, w, h, 255 ) ) );
 	}
 
 	private void save( final ImagePlus imp, final String name ) throws IOException

@@ -7,7 +7,8 @@ import fiji.plugin.autoencoder.model.Devices;
 import picocli.CommandLine.Command;
 
 /** {@code device-info}: the devices TensorFlow really uses, as the Device Info command shows them. */
-@Command( name = "device-info", mixinStandardHelpOptions = true, description = "List the devices TensorFlow really uses (a GPU only if TensorFlow can run on it).",
+@Command( name = "device-info", mixinStandardHelpOptions = true,
+		description = "List the devices TensorFlow really uses (a GPU only if TensorFlow can run on it).",
 		footer = { "", "Example:", "  bin/autoencoder device-info" } )
 public class DeviceInfoCli implements Callable< Integer >
 {

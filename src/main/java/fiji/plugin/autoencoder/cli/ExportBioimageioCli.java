@@ -11,13 +11,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code autoencoder export-bioimageio}: a model file as a bioimage.io package zip. */
-@Command( name = "export-bioimageio", mixinStandardHelpOptions = true, description = "Write a model file as a bioimage.io 0.5 model package (zip) for deepImageJ and bioimageio.core." )
+@Command( name = "export-bioimageio", mixinStandardHelpOptions = true,
+		description = "Write a model file as a bioimage.io 0.5 model package (zip) for deepImageJ and bioimageio.core." )
 public class ExportBioimageioCli implements Callable< Integer >
 {
 	@Option( names = "--model", required = true, description = "The model file (.aemodel.zip)." )
 	Path model;
 
-	@Option( names = "--sample", required = true, description = "A sample image (TIFF): test tensors and cover; a denoiser's normalisation is measured on it." )
+	@Option( names = "--sample", required = true,
+			description = "A sample image (TIFF): test tensors and cover; a denoiser's normalisation is measured on it." )
 	Path sample;
 
 	@Option( names = "--output", required = true, description = "The package zip to write." )

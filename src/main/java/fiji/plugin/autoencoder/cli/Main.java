@@ -12,9 +12,12 @@ import picocli.CommandLine.Command;
  */
 @Command( name = "autoencoder", mixinStandardHelpOptions = true, version = "fiji-autoencoder 0.1.0",
 		description = "Train and apply autoencoders on images, headless.",
-		subcommands = { TrainCli.class, DenoiseCli.class, SegmentCli.class, SegmentByReconstructionCli.class, SparkDenoiseCli.class, InfoCommand.class, DeviceInfoCli.class, DemoCommand.class, MnistDemoCommand.class,
+		subcommands = { TrainCli.class, DenoiseCli.class, SegmentCli.class, SegmentByReconstructionCli.class,
+				SparkDenoiseCli.class, InfoCommand.class, DeviceInfoCli.class, DemoCommand.class,
+				MnistDemoCommand.class,
 				TrainMnistCommand.class, ExportBioimageioCli.class, ApplyBioimageioCli.class },
-		footer = { "", "Examples:", "  bin/autoencoder denoise --model n2v.aemodel.zip --input noisy.tif --output clean.tif",
+		footer = { "", "Examples:",
+				"  bin/autoencoder denoise --model n2v.aemodel.zip --input noisy.tif --output clean.tif",
 				"  bin/autoencoder denoise --model n2v.aemodel.zip --input big.ome.zarr --output big-denoised.ome.zarr",
 				"  bin/autoencoder segment --model nuclei.aemodel.zip --input plate/ --output seg/ --shard 0/8",
 				"  bin/autoencoder <command> --help", "", "Exit status: 0 done, 1 an input failed, 2 bad usage." } )

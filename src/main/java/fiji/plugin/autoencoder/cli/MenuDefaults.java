@@ -27,7 +27,8 @@ final class MenuDefaults
 		}
 		catch ( final ModuleException e )
 		{
-			throw new IllegalStateException( "Cannot read the defaults of " + command.getSimpleName() + ": " + e.getMessage(), e );
+			throw new IllegalStateException(
+					"Cannot read the defaults of " + command.getSimpleName() + ": " + e.getMessage(), e );
 		}
 	}
 }

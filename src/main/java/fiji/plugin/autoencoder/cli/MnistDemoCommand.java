@@ -3,7 +3,8 @@ package fiji.plugin.autoencoder.cli;
 import picocli.CommandLine.Command;
 
 /** The default demo: a conv autoencoder on 12,000 Fashion-MNIST images, reconstruction loss printed. */
-@Command( name = "demo-mnist", mixinStandardHelpOptions = true, description = "Train a conv autoencoder on 12,000 Fashion-MNIST images and print its reconstruction loss." )
+@Command( name = "demo-mnist", mixinStandardHelpOptions = true,
+		description = "Train a conv autoencoder on 12,000 Fashion-MNIST images and print its reconstruction loss." )
 public class MnistDemoCommand extends TrainMnistCommand
 {
 	@Override

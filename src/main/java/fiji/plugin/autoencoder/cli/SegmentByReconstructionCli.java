@@ -14,13 +14,16 @@ import picocli.CommandLine.Option;
 /** {@code segment-by-reconstruction}: Segment (Folder) by Reconstruction with an anomaly detector or segmenter model. */
 @Command( name = "segment-by-reconstruction", mixinStandardHelpOptions = true,
 		description = "Segment anomalies in an image or a folder of images by reconstruction (an Anomaly detector or Anomaly segmenter model): map, mask, labels and objects per image.",
-		footer = { "", "Examples:", "  bin/autoencoder segment-by-reconstruction --model fabric.aemodel.zip --input sample.tif --output defects/",
+		footer = { "", "Examples:",
+				"  bin/autoencoder segment-by-reconstruction --model fabric.aemodel.zip --input sample.tif --output defects/",
 				"  bin/autoencoder segment-by-reconstruction --model fabric.aemodel.zip --input rolls/ --output defects/ --threshold-method Calibrated --normal-image good.tif",
-				"", "Options are the macro keys of Segment by Reconstruction (--set key=value for the others); defaults are the command's.",
+				"",
+				"Options are the macro keys of Segment by Reconstruction (--set key=value for the others); defaults are the command's.",
 				"Exit status: 0 done, 1 an input failed, 2 bad usage." } )
 public class SegmentByReconstructionCli extends SegmentationCli
 {
-	@Option( names = "--threshold-method", description = "Otsu, Percentile, Value or Calibrated (default: the command's)." )
+	@Option( names = "--threshold-method",
+			description = "Otsu, Percentile, Value or Calibrated (default: the command's)." )
 	String method;
 
 	@Option( names = "--threshold-value", description = "The percentile, value or false-positive rate of the method." )
@@ -43,8 +46,10 @@ public class SegmentByReconstructionCli extends SegmentationCli
 	@Override
 	int settings( final boolean folder )
 	{
-		final MacroOptions o = new CliSupport.Keys().put( "model_file", model ).put( "threshold_method", method ).put( "threshold_value", value ).put( "smoothing_sigma", sigma )
-				.put( "min_size", minSize ).put( "normal_image", normalImage ).put( "tile_size", tileSize ).common( common ).parse( "segment", MacroSettings.SEGMENT_KEYS );
+		final MacroOptions o = new CliSupport.Keys().put( "model_file", model ).put( "threshold_method", method )
+				.put( "threshold_value", value ).put( "smoothing_sigma", sigma )
+				.put( "min_size", minSize ).put( "normal_image", normalImage ).put( "tile_size", tileSize )
+				.common( common ).parse( "segment", MacroSettings.SEGMENT_KEYS );
 		s = MacroSettings.segmentSettings( o, folder ? Settings.SEGMENT_FOLDER : Settings.SEGMENT );
 		return MacroSettings.threads( o );
 	}
@@ -52,13 +57,15 @@ public class SegmentByReconstructionCli extends SegmentationCli
 	@Override
 	Segmentation segment( final ModelFile.Loaded m, final ImagePlus imp )
 	{
-		return ReconstructionSegmenter.segment( m, imp, s, CliSupport.progress( "segment-by-reconstruction " + imp.getTitle() ) );
+		return ReconstructionSegmenter.segment( m, imp, s,
+				CliSupport.progress( "segment-by-reconstruction " + imp.getTitle() ) );
 	}
 
 	@Override
 	FolderProcessor.Report run( final ModelFile.Loaded m, final FolderProcessor f ) throws Exception
 	{
-		return ReconstructionSegmenter.segmentFolder( m, f, s, System.out::println, CliSupport.progress( name() + " folder" ) );
+		return ReconstructionSegmenter.segmentFolder( m, f, s, System.out::println,
+				CliSupport.progress( name() + " folder" ) );
 	}
 
 	@Override

@@ -12,10 +12,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code segment}: Segment Image (a model from Train Segmenter) on a file or a folder. */
-@Command( name = "segment", mixinStandardHelpOptions = true, description = "Segment an image or a folder of images with a segmenter model (Train Segmenter): probability, mask, labels and an objects table per image.",
-		footer = { "", "Examples:", "  bin/autoencoder segment --model nuclei.aemodel.zip --input cells.tif --output seg/",
+@Command( name = "segment", mixinStandardHelpOptions = true,
+		description = "Segment an image or a folder of images with a segmenter model (Train Segmenter): probability, mask, labels and an objects table per image.",
+		footer = { "", "Examples:",
+				"  bin/autoencoder segment --model nuclei.aemodel.zip --input cells.tif --output seg/",
 				"  bin/autoencoder segment --model nuclei.aemodel.zip --input plate/ --output seg/ --threshold 0.6 --shard 2/8",
-				"", "Defaults are those of Plugins > Autoencoder > Segment Image. Images whose label image exists are skipped: a rerun resumes.",
+				"",
+				"Defaults are those of Plugins > Autoencoder > Segment Image. Images whose label image exists are skipped: a rerun resumes.",
 				"Exit status: 0 done, 1 an input failed, 2 bad usage." } )
 public class SegmentCli extends SegmentationCli
 {
@@ -37,7 +40,8 @@ public class SegmentCli extends SegmentationCli
 	@Override
 	int settings( final boolean folder )
 	{
-		final MacroOptions o = new CliSupport.Keys().put( "tile_size", tileSize ).common( common ).parse( "segment", java.util.List.of( "tile_size", "threads" ) );
+		final MacroOptions o = new CliSupport.Keys().put( "tile_size", tileSize ).common( common ).parse( "segment",
+				java.util.List.of( "tile_size", "threads" ) );
 		tiles = MacroSettings.tiles( o );
 		t = threshold != null ? threshold : ( Double ) MenuDefaults.of( SegmentImageCommand.class, "threshold" );
 		min = minSize != null ? minSize : ( Integer ) MenuDefaults.of( SegmentImageCommand.class, "min_size" );

@@ -51,7 +51,8 @@ abstract class SegmentationCli implements Callable< Integer >
 		final int threads = settings( folder );
 		if ( folder )
 		{
-			final FolderProcessor f = new FolderProcessor( input, output, SegmentationFiles.LABELS ).shard( shard[ 0 ], shard[ 1 ] );
+			final FolderProcessor f = new FolderProcessor( input, output, SegmentationFiles.LABELS ).shard( shard[ 0 ],
+					shard[ 1 ] );
 			try ( ModelFile.Loaded m = ModelFile.load( model, threads ) )
 			{
 				final FolderProcessor.Report r = run( m, f );
@@ -80,7 +81,8 @@ abstract class SegmentationCli implements Callable< Integer >
 	FolderProcessor.Report run( final ModelFile.Loaded m, final FolderProcessor f ) throws Exception
 	{
 		if ( f.inputFolder().equals( f.outputFolder() ) )
-			throw new IllegalArgumentException( "The output folder is the input folder " + f.inputFolder() + ": choose another one" );
+			throw new IllegalArgumentException(
+					"The output folder is the input folder " + f.inputFolder() + ": choose another one" );
 		return f.run( ( imp, in, out ) -> {
 			final Segmentation seg;
 			try

@@ -13,7 +13,8 @@ final class SparkRun
 	private SparkRun()
 	{}
 
-	static int run( final ZarrJob job, final String model, final String master, final Integer partitions, final int retries ) throws Exception
+	static int run( final ZarrJob job, final String model, final String master, final Integer partitions,
+			final int retries ) throws Exception
 	{
 		final SparkConf conf = new SparkConf().setAppName( "autoencoder spark-denoise" );
 		if ( master != null )
@@ -30,8 +31,10 @@ final class SparkRun
 			final long start = System.nanoTime();
 			final SparkDenoise spark = new SparkDenoise( job, model, retries );
 			final ChunkedPredictor.Result r = spark.run( sc );
-			System.out.println( "spark-denoise: " + job.output + ": " + r + String.format( java.util.Locale.ROOT, ", %.1f s with the driver's checks; tiles in %.1f s", ( System.nanoTime() - start ) / 1e9,
-					spark.stageSeconds() ) );
+			System.out.println( "spark-denoise: " + job.output + ": " + r
+					+ String.format( java.util.Locale.ROOT, ", %.1f s with the driver's checks; tiles in %.1f s",
+							( System.nanoTime() - start ) / 1e9,
+							spark.stageSeconds() ) );
 			return 0;
 		}
 	}

@@ -15,18 +15,22 @@ import picocli.CommandLine.Option;
  * ({@link TrainEntry#train}, {@code workflow.TrainingSettings}): every option
  * is its macro key and a left-out one gets the command's default.
  */
-@Command( name = "train", mixinStandardHelpOptions = true, description = "Train a model (Train Autoencoder) on an image file: denoisers, anomaly detectors, conv autoencoders.",
-		footer = { "", "Examples:", "  bin/autoencoder train --input noisy.tif --mode 'Denoise (self-supervised)' --model n2v.aemodel.zip --epochs 20",
+@Command( name = "train", mixinStandardHelpOptions = true,
+		description = "Train a model (Train Autoencoder) on an image file: denoisers, anomaly detectors, conv autoencoders.",
+		footer = { "", "Examples:",
+				"  bin/autoencoder train --input noisy.tif --mode 'Denoise (self-supervised)' --model n2v.aemodel.zip --epochs 20",
 				"  bin/autoencoder train --input noisy.tif --target clean.tif --mode 'Denoise (paired)' --model paired.aemodel.zip --set patch_size=96",
 				"  bin/autoencoder train --input noisy-folder/ --target clean-folder/ --mode 'Denoise (paired)' --model paired.aemodel.zip",
 				"", "Train once, then run denoise with --shard in an array: a training is never sharded.",
 				"Exit status: 0 trained and saved, 1 failed, 2 bad usage." } )
 public class TrainCli implements Callable< Integer >
 {
-	@Option( names = "--input", description = "The training image (TIFF), or a folder: every image of it (sizes may differ, channel counts not)." )
+	@Option( names = "--input",
+			description = "The training image (TIFF), or a folder: every image of it (sizes may differ, channel counts not)." )
 	Path input;
 
-	@Option( names = "--target", description = "The clean image, for Denoise (paired); with an input folder, the folder of clean images of the same file names." )
+	@Option( names = "--target",
+			description = "The clean image, for Denoise (paired); with an input folder, the folder of clean images of the same file names." )
 	Path target;
 
 	@Option( names = "--model", required = true, description = "The model file to write (.aemodel.zip)." )
@@ -54,9 +58,12 @@ public class TrainCli implements Callable< Integer >
 	public Integer call()
 	{
 		if ( common.shard()[ 1 ] > 1 )
-			throw new IllegalArgumentException( "--shard does not apply to a training (every task would train into one model file): train once, then shard denoise" );
+			throw new IllegalArgumentException(
+					"--shard does not apply to a training (every task would train into one model file): train once, then shard denoise" );
 		final boolean folder = input != null && java.nio.file.Files.isDirectory( input );
-		final CliSupport.Keys k = new CliSupport.Keys().put( folder ? "input_folder" : "input", input ).put( folder ? "target_folder" : "target", target ).put( "model_file", model ).put( "mode", mode ).put( "noise", noise ).put( "epochs", epochs )
+		final CliSupport.Keys k = new CliSupport.Keys().put( folder ? "input_folder" : "input", input )
+				.put( folder ? "target_folder" : "target", target ).put( "model_file", model ).put( "mode", mode )
+				.put( "noise", noise ).put( "epochs", epochs )
 				.put( "overwrite", overwrite ).put( "resume", resume ).common( common );
 		k.parse( "train", MacroSettings.TRAIN_KEYS ); // refuses unknown keys and bad values before any work
 		final String result = TrainEntry.train( k.toString() );

@@ -26,7 +26,8 @@ public class ApplyBioimageioCommand extends ContextCommand
 	@Parameter( label = "Image" )
 	private ImagePlus input;
 
-	@Parameter( label = "Package", style = "open", description = "A bioimage.io model zip, or its folder with rdf.yaml" )
+	@Parameter( label = "Package", style = "open",
+			description = "A bioimage.io model zip, or its folder with rdf.yaml" )
 	private File package_file;
 
 	@Parameter( label = "Check against the package's test tensors first", persist = false )
@@ -46,7 +47,8 @@ public class ApplyBioimageioCommand extends ContextCommand
 	{
 		try
 		{
-			final BioimageioTasks.Result r = BioimageioTasks.apply( package_file == null ? null : package_file.toPath(), Commands.image( input ), check, suffix,
+			final BioimageioTasks.Result r = BioimageioTasks.apply( package_file == null ? null : package_file.toPath(),
+					Commands.image( input ), check, suffix,
 					Commands.tiles( tile_size ), new StatusProgress( status, this ) );
 			if ( r.check != null )
 				log.info( "Apply bioimage.io Model: " + r.check );

@@ -43,14 +43,17 @@ final class Commands
 		final Path p = f.toPath().toAbsolutePath();
 		final Path dir = p.getParent();
 		if ( dir == null || !Files.isDirectory( dir ) || !Files.isWritable( dir ) )
-			throw new IllegalArgumentException( key + " " + f + ": folder " + dir + " does not exist or is not writable; choose another location" );
+			throw new IllegalArgumentException(
+					key + " " + f + ": folder " + dir + " does not exist or is not writable; choose another location" );
 		return p;
 	}
 
 	/** The folder run of the folder commands: input_folder into output_folder, one shard. */
-	static FolderProcessor folder( final File input, final File output, final String suffix, final int shardIndex, final int shardCount )
+	static FolderProcessor folder( final File input, final File output, final String suffix, final int shardIndex,
+			final int shardCount )
 	{
-		return new FolderProcessor( existingFolder( input, "input_folder" ), output == null ? null : output.toPath(), suffix ).shard( shardIndex, shardCount );
+		return new FolderProcessor( existingFolder( input, "input_folder" ), output == null ? null : output.toPath(),
+				suffix ).shard( shardIndex, shardCount );
 	}
 
 	/** Logs a folder run's summary (and its failed files as an error) and returns the summary. */
@@ -74,8 +77,10 @@ final class Commands
 	}
 
 	/** Segment by Reconstruction's settings from its command parameters (both Segment by Reconstruction commands); the normal image is read only when calibrating. */
-	static ReconstructionSegmenter.Settings segmentation( final String method, final double value, final double sigma, final boolean smoothSigned, final int minSize,
-			final double seedThreshold, final File normalImage, final double seedFalsePositiveRate, final int tileSize, final boolean averageOrientations )
+	static ReconstructionSegmenter.Settings segmentation( final String method, final double value, final double sigma,
+			final boolean smoothSigned, final int minSize,
+			final double seedThreshold, final File normalImage, final double seedFalsePositiveRate, final int tileSize,
+			final boolean averageOrientations )
 	{
 		final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( method, value, sigma, minSize );
 		s.map.tiling( tiles( tileSize, averageOrientations ) ).smoothSigned( smoothSigned );
@@ -92,7 +97,9 @@ final class Commands
 	static int threads( final int threads )
 	{
 		if ( threads < 0 )
-			throw new IllegalArgumentException( "threads must be 0 (all cores, or the system property autoencoder.threads) or positive, got " + threads );
+			throw new IllegalArgumentException(
+					"threads must be 0 (all cores, or the system property autoencoder.threads) or positive, got "
+							+ threads );
 		return threads;
 	}
 

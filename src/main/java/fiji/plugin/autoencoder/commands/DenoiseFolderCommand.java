@@ -55,7 +55,8 @@ public class DenoiseFolderCommand extends ContextCommand
 	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
 	private int tile_size = Settings.of( Settings.DENOISE_FOLDER, "tile_size" ).defaultInt();
 
-	@Parameter( label = "Average 8 orientations (8x slower, less noise)", description = "Denoise the flipped and transposed copies too and average the results back (test-time augmentation)" )
+	@Parameter( label = "Average 8 orientations (8x slower, less noise)",
+			description = "Denoise the flipped and transposed copies too and average the results back (test-time augmentation)" )
 	private boolean average_orientations = Settings.of( Settings.DENOISE_FOLDER, "average_orientations" ).defaultFlag();
 
 	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
@@ -72,17 +73,21 @@ public class DenoiseFolderCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models()
+				.get( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
 		{
 			final ModelFile.Loaded model = lease.model();
-			final FolderProcessor folder = Commands.folder( input_folder, output_folder, suffix, shard_index, shard_count );
-			final fiji.plugin.autoencoder.tiling.ImageRunner.Options tiles = Commands.tiles( tile_size, average_orientations );
+			final FolderProcessor folder = Commands.folder( input_folder, output_folder, suffix, shard_index,
+					shard_count );
+			final fiji.plugin.autoencoder.tiling.ImageRunner.Options tiles = Commands.tiles( tile_size,
+					average_orientations );
 			tiles.refitNormalization = fiji.plugin.autoencoder.convert.StoredNormalization.refit( normalization );
 			final String note = ModelFileRunner.normalizationNote( model, tiles );
 			if ( note != null )
 				log.info( "Denoise Folder: note: " + note );
-			summary = Commands.finished( log, "Denoise Folder", folder.run( imp -> ModelFileRunner.apply( model, imp, Commands.outputType( output_type ), suffix,
-					tiles, Progress.none() ), log::info, new StatusProgress( status, this ) ) );
+			summary = Commands.finished( log, "Denoise Folder",
+					folder.run( imp -> ModelFileRunner.apply( model, imp, Commands.outputType( output_type ), suffix,
+							tiles, Progress.none() ), log::info, new StatusProgress( status, this ) ) );
 		}
 		catch ( final Exception e )
 		{

@@ -38,7 +38,8 @@ public class DenoiseImageCommand extends ContextCommand
 	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
 	private int tile_size = Settings.of( Settings.DENOISE, "tile_size" ).defaultInt();
 
-	@Parameter( label = "Average 8 orientations (8x slower, less noise)", description = "Denoise the flipped and transposed copies too and average the results back (test-time augmentation)" )
+	@Parameter( label = "Average 8 orientations (8x slower, less noise)",
+			description = "Denoise the flipped and transposed copies too and average the results back (test-time augmentation)" )
 	private boolean average_orientations = Settings.of( Settings.DENOISE, "average_orientations" ).defaultFlag();
 
 	@Parameter( label = "Normalization", choices = { "Stored (from training)", "Refit on each image" },
@@ -58,15 +59,18 @@ public class DenoiseImageCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models()
+				.get( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
 		{
 			final ModelFile.Loaded model = lease.model();
-			final fiji.plugin.autoencoder.tiling.ImageRunner.Options tiles = Commands.tiles( tile_size, average_orientations );
+			final fiji.plugin.autoencoder.tiling.ImageRunner.Options tiles = Commands.tiles( tile_size,
+					average_orientations );
 			tiles.refitNormalization = fiji.plugin.autoencoder.convert.StoredNormalization.refit( normalization );
 			final String note = ModelFileRunner.normalizationNote( model, tiles );
 			if ( note != null )
 				log.info( "Denoise Image: note: " + note );
-			output = ModelFileRunner.apply( model, Commands.image( input ), Commands.outputType( output_type ), suffix, tiles, new StatusProgress( status, this ) );
+			output = ModelFileRunner.apply( model, Commands.image( input ), Commands.outputType( output_type ), suffix,
+					tiles, new StatusProgress( status, this ) );
 		}
 		catch ( final Exception e )
 		{

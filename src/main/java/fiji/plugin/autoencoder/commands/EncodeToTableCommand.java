@@ -33,11 +33,13 @@ public class EncodeToTableCommand extends ContextCommand
 	@Parameter( label = "Images (one item per slice)", required = false, persist = false )
 	private ImagePlus input;
 
-	@Parameter( label = "Or a folder of images (subfolder = class)", style = "directory", required = false, persist = false )
+	@Parameter( label = "Or a folder of images (subfolder = class)", style = "directory", required = false,
+			persist = false )
 	private File input_folder;
 
 	@Parameter( label = "Batch size", min = "1" )
-	private int batch_size = fiji.plugin.autoencoder.workflow.Settings.of( fiji.plugin.autoencoder.workflow.Settings.ENCODE_TO_TABLE, "batch_size" ).defaultInt();
+	private int batch_size = fiji.plugin.autoencoder.workflow.Settings
+			.of( fiji.plugin.autoencoder.workflow.Settings.ENCODE_TO_TABLE, "batch_size" ).defaultInt();
 
 	@Parameter( label = "Save table to folder (optional)", style = "directory", required = false, persist = false )
 	private File output_folder;
@@ -56,7 +58,7 @@ public class EncodeToTableCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try (ModelFile.Loaded loaded = ModelInputs.load( model_file, threads ))
+		try ( ModelFile.Loaded loaded = ModelInputs.load( model_file, threads ) )
 		{
 			final ItemSet items = ModelInputs.items( loaded, input, input_folder );
 			codes = CodeTable.encode( loaded.model(), items, batch_size, new StatusProgress( status, this ) );

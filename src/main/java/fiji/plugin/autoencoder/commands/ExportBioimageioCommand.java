@@ -19,13 +19,16 @@ public class ExportBioimageioCommand extends ContextCommand
 	@Parameter
 	private LogService log;
 
-	@Parameter( label = "Sample image", description = "Test tensors and the cover are cut from it; a denoiser's normalisation values are measured on it" )
+	@Parameter( label = "Sample image",
+			description = "Test tensors and the cover are cut from it; a denoiser's normalisation values are measured on it" )
 	private ImagePlus input;
 
-	@Parameter( label = "Model file", style = "open", description = "A .aemodel.zip written by Train Autoencoder or Train Segmenter" )
+	@Parameter( label = "Model file", style = "open",
+			description = "A .aemodel.zip written by Train Autoencoder or Train Segmenter" )
 	private File model_file;
 
-	@Parameter( label = "Package file", style = "save", description = "The bioimage.io zip to write, e.g. nuclei.bioimageio.zip" )
+	@Parameter( label = "Package file", style = "save",
+			description = "The bioimage.io zip to write, e.g. nuclei.bioimageio.zip" )
 	private File package_file;
 
 	@Parameter( label = "Name", required = false, persist = false )
@@ -66,8 +69,10 @@ public class ExportBioimageioCommand extends ContextCommand
 			s.trainingData = training_data;
 			s.kind = ExportSettings.Kind.of( kind );
 			s.overwrite = overwrite;
-			log.info( "Export to bioimage.io: " + package_file + ", " + BioimageioExporter.export( Commands.existingFile( model_file, "model_file" ), Commands.image( input ),
-					package_file == null ? null : package_file.toPath(), s ) );
+			log.info( "Export to bioimage.io: " + package_file + ", "
+					+ BioimageioExporter.export( Commands.existingFile( model_file, "model_file" ),
+							Commands.image( input ),
+							package_file == null ? null : package_file.toPath(), s ) );
 		}
 		catch ( final Exception e )
 		{

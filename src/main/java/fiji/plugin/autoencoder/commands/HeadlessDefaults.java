@@ -51,7 +51,8 @@ public class HeadlessDefaults extends AbstractPreprocessorPlugin
 	/** The kinds of values SciJava remembers as text: numbers, booleans, text, files, enums. */
 	static boolean remembered( final Class< ? > type )
 	{
-		return type.isPrimitive() || Number.class.isAssignableFrom( type ) || type == Boolean.class || type == Character.class || type == String.class || type == File.class
+		return type.isPrimitive() || Number.class.isAssignableFrom( type ) || type == Boolean.class
+				|| type == Character.class || type == String.class || type == File.class
 				|| type.isEnum();
 	}
 }

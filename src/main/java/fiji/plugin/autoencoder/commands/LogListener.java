@@ -29,7 +29,8 @@ final class LogListener implements TrainingListener
 		if ( status != null && now - last > 500 )
 		{
 			last = now;
-			status.showStatus( step, steps, phase + " epoch " + epoch + ": loss " + String.format( java.util.Locale.ROOT, "%.4g", loss ) );
+			status.showStatus( step, steps,
+					phase + " epoch " + epoch + ": loss " + String.format( java.util.Locale.ROOT, "%.4g", loss ) );
 		}
 	}
 

@@ -38,7 +38,7 @@ public class LossCurvesCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try (ModelFile.Loaded loaded = ModelInputs.load( model_file, 0 ))
+		try ( ModelFile.Loaded loaded = ModelInputs.load( model_file, 0 ) )
 		{
 			final History history = ModelInputs.history( loaded, model_file );
 			plot = LossCurves.plot( history, loaded.model().spec().name ).getImagePlus();
@@ -46,7 +46,8 @@ public class LossCurvesCommand extends ContextCommand
 			if ( save_folder != null )
 			{
 				OutputFiles.png( plot, save_folder.toPath(), "loss-curves", model_file.toPath() );
-				log.info( "Saved " + OutputFiles.csv( losses, save_folder.toPath(), "loss-curves", model_file.toPath() ) + " and its PNG" );
+				log.info( "Saved " + OutputFiles.csv( losses, save_folder.toPath(), "loss-curves", model_file.toPath() )
+						+ " and its PNG" );
 			}
 		}
 		catch ( final Exception e )

@@ -19,7 +19,8 @@ final class ModelInputs
 	static ModelFile.Loaded load( final File modelFile, final int threads ) throws IOException
 	{
 		if ( modelFile == null )
-			throw new IllegalArgumentException( "No model file given: choose a *.aemodel.zip file saved by 'Train Autoencoder'." );
+			throw new IllegalArgumentException(
+					"No model file given: choose a *.aemodel.zip file saved by 'Train Autoencoder'." );
 		return ModelFile.load( modelFile.toPath(), Commands.threads( threads ) );
 	}
 
@@ -35,7 +36,8 @@ final class ModelInputs
 	{
 		final String json = loaded.extras().get( ModelFile.HISTORY );
 		if ( json == null )
-			throw new IllegalArgumentException( modelFile + " has no training history (" + ModelFile.HISTORY + "): it was saved without one; train and save it again." );
+			throw new IllegalArgumentException( modelFile + " has no training history (" + ModelFile.HISTORY
+					+ "): it was saved without one; train and save it again." );
 		return History.fromJson( json );
 	}
 
@@ -47,6 +49,7 @@ final class ModelInputs
 			return ItemSet.fromImage( input, normalization( loaded ) );
 		if ( folder != null )
 			return ItemSet.fromFolder( folder.toPath(), normalization( loaded ) );
-		throw new IllegalArgumentException( "No images given: pass an image stack as 'input' or a folder of images as 'input_folder'." );
+		throw new IllegalArgumentException(
+				"No images given: pass an image stack as 'input' or a folder of images as 'input_folder'." );
 	}
 }

@@ -36,7 +36,7 @@ public class ModelSummaryCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try (ModelFile.Loaded loaded = ModelInputs.load( model_file, 0 ))
+		try ( ModelFile.Loaded loaded = ModelInputs.load( model_file, 0 ) )
 		{
 			final ModelSummary s = ModelSummary.of( loaded.model() );
 			summary = s.table();
@@ -45,7 +45,9 @@ public class ModelSummaryCommand extends ContextCommand
 			if ( save_folder != null )
 			{
 				OutputFiles.text( s.format(), save_folder.toPath(), "model-summary.txt", model_file.toPath() );
-				log.info( "Saved " + OutputFiles.csv( summary, save_folder.toPath(), "model-summary", model_file.toPath() ) + " and its .txt" );
+				log.info( "Saved "
+						+ OutputFiles.csv( summary, save_folder.toPath(), "model-summary", model_file.toPath() )
+						+ " and its .txt" );
 			}
 		}
 		catch ( final Exception e )

@@ -32,10 +32,12 @@ public class PcaPlotCommand extends ContextCommand
 	@Parameter( label = "Images (one item per slice)", required = false, persist = false )
 	private ImagePlus input;
 
-	@Parameter( label = "Or a folder of images (subfolder = class)", style = "directory", required = false, persist = false )
+	@Parameter( label = "Or a folder of images (subfolder = class)", style = "directory", required = false,
+			persist = false )
 	private File input_folder;
 
-	@Parameter( label = "Save plots and tables to folder (optional)", style = "directory", required = false, persist = false )
+	@Parameter( label = "Save plots and tables to folder (optional)", style = "directory", required = false,
+			persist = false )
 	private File output_folder;
 
 	/** The old key of output_folder, still accepted (recorded macros). */
@@ -61,9 +63,10 @@ public class PcaPlotCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try (ModelFile.Loaded loaded = ModelInputs.load( model_file, threads ))
+		try ( ModelFile.Loaded loaded = ModelInputs.load( model_file, threads ) )
 		{
-			final ResultsTable codes = CodeTable.encode( loaded.model(), ModelInputs.items( loaded, input, input_folder ), CodeTable.DEFAULT_BATCH,
+			final ResultsTable codes = CodeTable.encode( loaded.model(),
+					ModelInputs.items( loaded, input, input_folder ), CodeTable.DEFAULT_BATCH,
 					new StatusProgress( status, this ) );
 			final CodePca view = CodePca.of( codes, loaded.model().spec().name );
 			pca_2d = view.plot2D();

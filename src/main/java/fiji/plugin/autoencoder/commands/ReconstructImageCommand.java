@@ -48,10 +48,12 @@ public class ReconstructImageCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models()
+				.get( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
 		{
 			final ModelFile.Loaded model = lease.model();
-			output = ModelFileRunner.apply( model, Commands.image( input ), Commands.outputType( output_type ), "reconstruction", Commands.tiles( tile_size ), new StatusProgress( status, this ) );
+			output = ModelFileRunner.apply( model, Commands.image( input ), Commands.outputType( output_type ),
+					"reconstruction", Commands.tiles( tile_size ), new StatusProgress( status, this ) );
 		}
 		catch ( final Exception e )
 		{

@@ -35,13 +35,16 @@ public class ReconstructionMontageCommand extends ContextCommand
 	private File input_folder;
 
 	@Parameter( label = "Number of items", min = "1" )
-	private int count = fiji.plugin.autoencoder.workflow.Settings.of( fiji.plugin.autoencoder.workflow.Settings.RECONSTRUCTION_MONTAGE, "count" ).defaultInt();
+	private int count = fiji.plugin.autoencoder.workflow.Settings
+			.of( fiji.plugin.autoencoder.workflow.Settings.RECONSTRUCTION_MONTAGE, "count" ).defaultInt();
 
 	@Parameter( label = "Gap (pixels)", min = "0" )
-	private int gap = fiji.plugin.autoencoder.workflow.Settings.of( fiji.plugin.autoencoder.workflow.Settings.RECONSTRUCTION_MONTAGE, "gap" ).defaultInt();
+	private int gap = fiji.plugin.autoencoder.workflow.Settings
+			.of( fiji.plugin.autoencoder.workflow.Settings.RECONSTRUCTION_MONTAGE, "gap" ).defaultInt();
 
 	@Parameter( label = "Noise sigma (0: plain reconstruction)", min = "0" )
-	private double noise_sigma = fiji.plugin.autoencoder.workflow.Settings.of( fiji.plugin.autoencoder.workflow.Settings.RECONSTRUCTION_MONTAGE, "noise_sigma" ).defaultNumber();
+	private double noise_sigma = fiji.plugin.autoencoder.workflow.Settings
+			.of( fiji.plugin.autoencoder.workflow.Settings.RECONSTRUCTION_MONTAGE, "noise_sigma" ).defaultNumber();
 
 	@Parameter( label = "Save montage to folder (optional)", style = "directory", required = false, persist = false )
 	private File output_folder;
@@ -60,14 +63,15 @@ public class ReconstructionMontageCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try (ModelFile.Loaded loaded = ModelInputs.load( model_file, threads ))
+		try ( ModelFile.Loaded loaded = ModelInputs.load( model_file, threads ) )
 		{
 			final ItemSet items = ModelInputs.items( loaded, input, input_folder );
 			montage = noise_sigma > 0 ? Montage.denoising( loaded.model(), items, count, gap, noise_sigma, 42 )
 					: Montage.reconstructions( loaded.model(), items, count, gap );
 			final File folder = output_folder != null ? output_folder : save_folder;
 			if ( folder != null )
-				log.info( "Saved " + OutputFiles.png( montage, folder.toPath(), noise_sigma > 0 ? "denoising-montage" : "montage", model_file.toPath() ) );
+				log.info( "Saved " + OutputFiles.png( montage, folder.toPath(),
+						noise_sigma > 0 ? "denoising-montage" : "montage", model_file.toPath() ) );
 		}
 		catch ( final Exception e )
 		{

@@ -33,7 +33,8 @@ public class SegmentByReconstructionCommand extends ContextCommand
 	@Parameter( label = "Image" )
 	private ImagePlus input;
 
-	@Parameter( label = "Model file", style = "open", description = "An autoencoder trained on normal (defect-free) images, or an anomaly segmenter (its map is the anomaly probability, 0..1)" )
+	@Parameter( label = "Model file", style = "open",
+			description = "An autoencoder trained on normal (defect-free) images, or an anomaly segmenter (its map is the anomaly probability, 0..1)" )
 	private File model_file;
 
 	@Parameter( label = "Threshold method", choices = { "Otsu", "Percentile", "Value", "Calibrated" },
@@ -47,13 +48,15 @@ public class SegmentByReconstructionCommand extends ContextCommand
 	@Parameter( label = "Smoothing sigma (pixels, 0 = none)", min = "0" )
 	private double smoothing_sigma = Settings.of( Settings.SEGMENT, "smoothing_sigma" ).defaultNumber();
 
-	@Parameter( label = "Smooth the signed difference", description = "Smooth image - reconstruction before taking its magnitude: fine texture residue of both signs averages out, a defect's one-signed residue stays" )
+	@Parameter( label = "Smooth the signed difference",
+			description = "Smooth image - reconstruction before taking its magnitude: fine texture residue of both signs averages out, a defect's one-signed residue stays" )
 	private boolean smooth_signed = Settings.of( Settings.SEGMENT, "smooth_signed" ).defaultFlag();
 
 	@Parameter( label = "Minimum object size (pixels)", min = "0" )
 	private int min_size = Settings.of( Settings.SEGMENT, "min_size" ).defaultInt();
 
-	@Parameter( label = "Seed threshold (hysteresis, 0 = off)", min = "0", description = "Keep only objects whose largest error reaches this value (above the threshold): a low threshold outlines defects, a high seed rejects faint texture blobs" )
+	@Parameter( label = "Seed threshold (hysteresis, 0 = off)", min = "0",
+			description = "Keep only objects whose largest error reaches this value (above the threshold): a low threshold outlines defects, a high seed rejects faint texture blobs" )
 	private double seed_threshold = Settings.of( Settings.SEGMENT, "seed_threshold" ).defaultNumber();
 
 	// This label is an input SciJava never resolves: with it, a run that leaves normal_image unset does not have a single
@@ -67,12 +70,14 @@ public class SegmentByReconstructionCommand extends ContextCommand
 
 	@Parameter( label = "Seed false-positive rate (hysteresis on the normal image, 0 = off)", min = "0", max = "0.999",
 			description = "Keep only objects that reach the value this fraction of the normal image's pixels exceed, e.g. 0.0001 (instead of a seed threshold)" )
-	private double seed_false_positive_rate = Settings.of( Settings.SEGMENT, "seed_false_positive_rate" ).defaultNumber();
+	private double seed_false_positive_rate = Settings.of( Settings.SEGMENT, "seed_false_positive_rate" )
+			.defaultNumber();
 
 	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
 	private int tile_size = Settings.of( Settings.SEGMENT, "tile_size" ).defaultInt();
 
-	@Parameter( label = "Average 8 orientations (8x slower, fewer false objects)", description = "Compute the map on the flipped and transposed copies too and average them back (test-time augmentation)" )
+	@Parameter( label = "Average 8 orientations (8x slower, fewer false objects)",
+			description = "Compute the map on the flipped and transposed copies too and average them back (test-time augmentation)" )
 	private boolean average_orientations = Settings.of( Settings.SEGMENT, "average_orientations" ).defaultFlag();
 
 	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
@@ -88,12 +93,15 @@ public class SegmentByReconstructionCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models()
+				.get( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
 		{
 			final ModelFile.Loaded model = lease.model();
-			final ReconstructionSegmenter.Settings s = Commands.segmentation( threshold_method, threshold_value, smoothing_sigma, smooth_signed, min_size, seed_threshold, normal_image,
+			final ReconstructionSegmenter.Settings s = Commands.segmentation( threshold_method, threshold_value,
+					smoothing_sigma, smooth_signed, min_size, seed_threshold, normal_image,
 					seed_false_positive_rate, tile_size, average_orientations );
-			final Segmentation seg = ReconstructionSegmenter.segment( model, Commands.image( input ), s, new StatusProgress( status, this ) );
+			final Segmentation seg = ReconstructionSegmenter.segment( model, Commands.image( input ), s,
+					new StatusProgress( status, this ) );
 			anomaly_map = seg.score;
 			mask = seg.mask;
 			labels = seg.labels;

@@ -40,7 +40,8 @@ public class SegmentFolderCommand extends ContextCommand
 	@Parameter( label = "Output folder", style = "directory" )
 	private File output_folder;
 
-	@Parameter( label = "Model file", style = "open", description = "An autoencoder trained on normal (defect-free) images, or an anomaly segmenter (its map is the anomaly probability, 0..1)" )
+	@Parameter( label = "Model file", style = "open",
+			description = "An autoencoder trained on normal (defect-free) images, or an anomaly segmenter (its map is the anomaly probability, 0..1)" )
 	private File model_file;
 
 	@Parameter( label = "Threshold method", choices = { "Otsu", "Percentile", "Value", "Calibrated" },
@@ -71,7 +72,8 @@ public class SegmentFolderCommand extends ContextCommand
 	private File normal_image;
 
 	@Parameter( label = "Seed false-positive rate (hysteresis on the normal image, 0 = off)", min = "0", max = "0.999" )
-	private double seed_false_positive_rate = Settings.of( Settings.SEGMENT_FOLDER, "seed_false_positive_rate" ).defaultNumber();
+	private double seed_false_positive_rate = Settings.of( Settings.SEGMENT_FOLDER, "seed_false_positive_rate" )
+			.defaultNumber();
 
 	@Parameter( label = "Shard index (0-based)", min = "0" )
 	private int shard_index = Settings.of( Settings.SEGMENT_FOLDER, "shard_index" ).defaultInt();
@@ -95,13 +97,17 @@ public class SegmentFolderCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models()
+				.get( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
 		{
 			final ModelFile.Loaded model = lease.model();
-			final ReconstructionSegmenter.Settings s = Commands.segmentation( threshold_method, threshold_value, smoothing_sigma, smooth_signed, min_size, seed_threshold, normal_image,
+			final ReconstructionSegmenter.Settings s = Commands.segmentation( threshold_method, threshold_value,
+					smoothing_sigma, smooth_signed, min_size, seed_threshold, normal_image,
 					seed_false_positive_rate, tile_size, average_orientations );
-			final FolderProcessor folder = Commands.folder( input_folder, output_folder, SegmentationFiles.LABELS, shard_index, shard_count );
-			summary = Commands.finished( log, "Segment Folder by Reconstruction", ReconstructionSegmenter.segmentFolder( model, folder, s, log::info, new StatusProgress( status, this ) ) );
+			final FolderProcessor folder = Commands.folder( input_folder, output_folder, SegmentationFiles.LABELS,
+					shard_index, shard_count );
+			summary = Commands.finished( log, "Segment Folder by Reconstruction", ReconstructionSegmenter
+					.segmentFolder( model, folder, s, log::info, new StatusProgress( status, this ) ) );
 		}
 		catch ( final Exception e )
 		{

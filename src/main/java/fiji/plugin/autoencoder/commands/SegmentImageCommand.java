@@ -50,7 +50,8 @@ public class SegmentImageCommand extends ContextCommand
 			description = "Also predicts the image flipped left-right, top-bottom and both, and averages the probabilities" )
 	private boolean flip_averaging = Settings.of( Settings.SEGMENT_IMAGE, "flip_averaging" ).defaultFlag();
 
-	@Parameter( label = "Overlay: outlines on the image", required = false, persist = false, description = "Also show the image with every object's outline in yellow" )
+	@Parameter( label = "Overlay: outlines on the image", required = false, persist = false,
+			description = "Also show the image with every object's outline in yellow" )
 	private boolean overlay = Settings.of( Settings.SEGMENT_IMAGE, "overlay" ).defaultFlag();
 
 	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
@@ -73,11 +74,13 @@ public class SegmentImageCommand extends ContextCommand
 	@Override
 	public void run()
 	{
-		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models()
+				.get( Commands.existingFile( model_file, "model_file" ), Commands.threads( threads ) ) )
 		{
 			final ModelFile.Loaded model = lease.model();
 			final Segmentation seg = SegmenterPrediction.segment( model, Commands.image( input ), threshold, min_size,
-					object_prior ? SegmenterInfo.of( model ).prior : null, flip_averaging, Commands.tiles( tile_size ), new StatusProgress( status, this ) );
+					object_prior ? SegmenterInfo.of( model ).prior : null, flip_averaging, Commands.tiles( tile_size ),
+					new StatusProgress( status, this ) );
 			probability = seg.score;
 			mask = seg.mask;
 			labels = seg.labels;

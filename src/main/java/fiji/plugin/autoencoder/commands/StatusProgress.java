@@ -36,7 +36,8 @@ final class StatusProgress implements Progress
 	public void report( final long done, final long total, final String message )
 	{
 		if ( status != null )
-			status.showStatus( ( int ) Math.min( Integer.MAX_VALUE, done ), ( int ) Math.min( Integer.MAX_VALUE, total ), message );
+			status.showStatus( ( int ) Math.min( Integer.MAX_VALUE, done ),
+					( int ) Math.min( Integer.MAX_VALUE, total ), message );
 	}
 
 	@Override

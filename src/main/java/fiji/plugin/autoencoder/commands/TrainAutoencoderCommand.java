@@ -39,11 +39,13 @@ public class TrainAutoencoderCommand extends ContextCommand
 	@Parameter( label = "Clean target image (paired training only)", required = false )
 	private ImagePlus target;
 
-	@Parameter( label = "Input folder (optional: train on all its images)", style = "directory", required = false, persist = false,
+	@Parameter( label = "Input folder (optional: train on all its images)", style = "directory", required = false,
+			persist = false,
 			description = "Every image of this folder (sizes may differ, channel counts not); patches are drawn from each in proportion to its size" )
 	private File input_folder;
 
-	@Parameter( label = "Target folder (paired modes, with the input folder)", style = "directory", required = false, persist = false,
+	@Parameter( label = "Target folder (paired modes, with the input folder)", style = "directory", required = false,
+			persist = false,
 			description = "The clean image of each input_folder image: the file of the same name" )
 	private File target_folder;
 
@@ -57,26 +59,32 @@ public class TrainAutoencoderCommand extends ContextCommand
 			description = "Validate on every image of this folder instead of holding out part of the training images (channels as the training images')" )
 	private File validation_folder;
 
-	@Parameter( label = "Validation target folder (paired modes)", style = "directory", required = false, persist = false,
+	@Parameter( label = "Validation target folder (paired modes)", style = "directory", required = false,
+			persist = false,
 			description = "The clean image of each validation_folder image: the file of the same name" )
 	private File validation_target_folder;
 
-	@Parameter( label = "Train on open images whose title matches (e.g. noisy*; empty: the chosen image)", required = false, persist = false,
+	@Parameter( label = "Train on open images whose title matches (e.g. noisy*; empty: the chosen image)",
+			required = false, persist = false,
 			description = "Every open image whose title matches this pattern (* any text, ? one character); with input_folder, its files whose names match" )
 	private String title_pattern = Settings.of( Settings.TRAIN, "title_pattern" ).defaultValue;
 
-	@Parameter( label = "Mode", choices = { "Denoise (self-supervised)", "Denoise (paired)", "Denoise (synthetic noise)", "Denoise (noisy image + noise model)", "Anomaly detector (normal images)", "Anomaly segmenter (normal images)", "Conv autoencoder", "Strided conv autoencoder", "Dense autoencoder" } )
+	@Parameter( label = "Mode", choices = { "Denoise (self-supervised)", "Denoise (paired)",
+			"Denoise (synthetic noise)", "Denoise (noisy image + noise model)", "Anomaly detector (normal images)",
+			"Anomaly segmenter (normal images)", "Conv autoencoder", "Strided conv autoencoder", "Dense autoencoder" } )
 	private String mode = Settings.of( Settings.TRAIN, "mode" ).defaultValue;
 
-	@Parameter( label = "Synthetic noise", description = "e.g. gaussian:sigma=10 (grey values), poisson:peak=30 (30 photons at the brightest pixel: the image's largest value over all "
-			+ "channels becomes 30 photons, so a pixel at a tenth of it gets 3), poisson-gaussian:peak=30,sigma=2 (plus camera read noise of sigma 2 grey values); see the README for camera gain and offset" )
+	@Parameter( label = "Synthetic noise",
+			description = "e.g. gaussian:sigma=10 (grey values), poisson:peak=30 (30 photons at the brightest pixel: the image's largest value over all "
+					+ "channels becomes 30 photons, so a pixel at a tenth of it gets 3), poisson-gaussian:peak=30,sigma=2 (plus camera read noise of sigma 2 grey values); see the README for camera gain and offset" )
 	private String noise = Settings.of( Settings.TRAIN, "noise" ).defaultValue;
 
 	@Parameter( label = "Dimensions", choices = { "2D", "3D", "Automatic" }, persist = false,
 			description = "2D: one network on every slice; 3D: a volume network on z-stacks (Denoise modes; each stack needs at least patch_depth slices); Automatic: 3D for stacks that deep, else 2D" )
 	private String dimensions = Settings.of( Settings.TRAIN, "dimensions" ).defaultValue;
 
-	@Parameter( label = "Patch depth (3D, slices)", min = "4", persist = false, description = "z-slices of a 3D training patch (a multiple of 4)" )
+	@Parameter( label = "Patch depth (3D, slices)", min = "4", persist = false,
+			description = "z-slices of a 3D training patch (a multiple of 4)" )
 	private int patch_depth = Settings.of( Settings.TRAIN, "patch_depth" ).defaultInt();
 
 	@Parameter( label = "Model file", style = "save" )
@@ -113,10 +121,12 @@ public class TrainAutoencoderCommand extends ContextCommand
 			description = "Penalty on the squared weights against overfitting, e.g. 0.0001: try it when the validation loss rises while the training loss falls. Mode 'Anomaly segmenter': applies to its second stage" )
 	private double l2 = Settings.of( Settings.TRAIN, "l2" ).defaultNumber();
 
-	@Parameter( label = "Time budget (minutes, 0 = none)", min = "0", persist = false, description = "Stop after this many minutes (the epochs are then an upper bound); the best model is kept" )
+	@Parameter( label = "Time budget (minutes, 0 = none)", min = "0", persist = false,
+			description = "Stop after this many minutes (the epochs are then an upper bound); the best model is kept" )
 	private double minutes = Settings.of( Settings.TRAIN, "minutes" ).defaultNumber();
 
-	@Parameter( label = "Channels (denoisers)", choices = { "Each channel alone (no mixing)", "All channels together (may mix them)" }, persist = false,
+	@Parameter( label = "Channels (denoisers)",
+			choices = { "Each channel alone (no mixing)", "All channels together (may mix them)" }, persist = false,
 			description = "Each alone: one network trained on every channel and applied to each channel on its own, so a channel's result never depends on another channel (default). "
 					+ "All together: the channels are the network's inputs, so each result may use the others: on an RGB stain whose colours share structure "
 					+ "(scikit-image's ihc) it denoised 0.8 to 2.2 dB better than each alone (bench/results/real-quality.md)" )
@@ -160,19 +170,29 @@ public class TrainAutoencoderCommand extends ContextCommand
 			settings.channels = channels;
 			settings.dimensions = dimensions;
 			settings.patchDepth = patch_depth;
-			settings.inputFolder = input_folder == null ? null : Commands.existingFolder( input_folder, "input_folder" );
-			settings.targetFolder = target_folder == null ? null : Commands.existingFolder( target_folder, "target_folder" );
+			settings.inputFolder = input_folder == null ? null
+					: Commands.existingFolder( input_folder, "input_folder" );
+			settings.targetFolder = target_folder == null ? null
+					: Commands.existingFolder( target_folder, "target_folder" );
 			settings.titlePattern = title_pattern == null ? "" : title_pattern;
-			final TrainingInputs images = settings.inputs( input_folder == null && ( title_pattern == null || title_pattern.trim().isEmpty() ) ? Commands.image( input ) : null, target );
-			settings.validationFolder = validation_folder == null ? null : Commands.existingFolder( validation_folder, "validation_folder" );
-			settings.validationTargetFolder = validation_target_folder == null ? null : Commands.existingFolder( validation_target_folder, "validation_target_folder" );
-			final ImageTrainingJob job = settings.job( images.images, images.pairs, resume ? Commands.existingFile( model_file, "model_file" ) : Commands.writableTarget( model_file, "model_file" ) );
+			final TrainingInputs images = settings
+					.inputs( input_folder == null && ( title_pattern == null || title_pattern.trim().isEmpty() )
+							? Commands.image( input ) : null, target );
+			settings.validationFolder = validation_folder == null ? null
+					: Commands.existingFolder( validation_folder, "validation_folder" );
+			settings.validationTargetFolder = validation_target_folder == null ? null
+					: Commands.existingFolder( validation_target_folder, "validation_target_folder" );
+			final ImageTrainingJob job = settings.job( images.images, images.pairs,
+					resume ? Commands.existingFile( model_file, "model_file" )
+							: Commands.writableTarget( model_file, "model_file" ) );
 			settings.validation( job, validation_image, validation_target, images );
-			final boolean gui = show_plot && !java.awt.GraphicsEnvironment.isHeadless() && !ij.macro.Interpreter.isBatchMode();
+			final boolean gui = show_plot && !java.awt.GraphicsEnvironment.isHeadless()
+					&& !ij.macro.Interpreter.isBatchMode();
 			final TrainingListener logLines = new LogListener( log::info, status );
 			try ( TrainingMonitor monitor = gui ? new TrainingMonitor( progress::stop, mode ) : null )
 			{
-				final ImageTrainingJob.Result r = settings.run( job, images.images, images.pairs, monitor != null ? both( monitor, logLines ) : logLines, progress );
+				final ImageTrainingJob.Result r = settings.run( job, images.images, images.pairs,
+						monitor != null ? both( monitor, logLines ) : logLines, progress );
 				result = r.training.message + " Saved " + r.modelFile;
 				if ( monitor == null && TrainingPictures.headless() )
 					log.info( "Train Autoencoder: " + TrainingPictures.lossCurvesNote( r.history, r.modelFile, mode ) );
@@ -183,9 +203,11 @@ public class TrainAutoencoderCommand extends ContextCommand
 					result += " " + drawn;
 				}
 				log.info( "Train Autoencoder: " + result );
-				if ( r.training.bestEpoch == 0 && !resume && r.training.reason != fiji.plugin.autoencoder.train.Trainer.StopReason.CANCELLED )
+				if ( r.training.bestEpoch == 0 && !resume
+						&& r.training.reason != fiji.plugin.autoencoder.train.Trainer.StopReason.CANCELLED )
 				{
-					final String untrained = "the training never improved on its starting weights: " + r.modelFile + " holds an untrained model; check the image, lower the learning rate or train longer";
+					final String untrained = "the training never improved on its starting weights: " + r.modelFile
+							+ " holds an untrained model; check the image, lower the learning rate or train longer";
 					if ( java.awt.GraphicsEnvironment.isHeadless() )
 						throw new IllegalStateException( untrained ); // NB: a headless (batch) run fails, as MacroCalls.train does
 					log.warn( "Train Autoencoder: " + untrained );
@@ -217,13 +239,15 @@ public class TrainAutoencoderCommand extends ContextCommand
 		return new TrainingListener()
 		{
 			@Override
-			public void stepEnded( final String phase, final int epoch, final int step, final int steps, final double loss )
+			public void stepEnded( final String phase, final int epoch, final int step, final int steps,
+					final double loss )
 			{
 				a.stepEnded( phase, epoch, step, steps, loss );
 			}
 
 			@Override
-			public void epochEnded( final fiji.plugin.autoencoder.train.History.Epoch e, final fiji.plugin.autoencoder.train.History h )
+			public void epochEnded( final fiji.plugin.autoencoder.train.History.Epoch e,
+					final fiji.plugin.autoencoder.train.History h )
 			{
 				a.epochEnded( e, h );
 				b.epochEnded( e, h );

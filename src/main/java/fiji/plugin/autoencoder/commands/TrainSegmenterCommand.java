@@ -37,11 +37,13 @@ public class TrainSegmenterCommand extends ContextCommand
 	@Parameter( label = "Mask (0 = background; one foreground value, or classes 1..K)", required = false )
 	private ImagePlus mask;
 
-	@Parameter( label = "Input folder (optional: train on all its images)", style = "directory", required = false, persist = false,
+	@Parameter( label = "Input folder (optional: train on all its images)", style = "directory", required = false,
+			persist = false,
 			description = "Every image of this folder (sizes may differ, channel counts not), each with its mask in the mask folder" )
 	private File input_folder;
 
-	@Parameter( label = "Train on open images whose title matches (e.g. noisy*; empty: the chosen image)", required = false, persist = false,
+	@Parameter( label = "Train on open images whose title matches (e.g. noisy*; empty: the chosen image)",
+			required = false, persist = false,
 			description = "Every open image whose title matches this pattern (* any text, ? one character), with the mask of its title in mask_folder; with input_folder, its files whose names match" )
 	private String title_pattern = Settings.of( Settings.TRAIN_SEGMENTER, "title_pattern" ).defaultValue;
 
@@ -136,18 +138,25 @@ public class TrainSegmenterCommand extends ContextCommand
 			s.threads = Commands.threads( threads );
 			TrainingSettings.check( epochs, learning_rate );
 			final boolean pattern = title_pattern != null && !title_pattern.trim().isEmpty();
-			final TrainingInputs images = TrainingInputs.segmenter( input_folder == null && !pattern ? Commands.image( input ) : null, mask,
-					input_folder == null ? null : Commands.existingFolder( input_folder, "input_folder" ), mask_folder == null ? null : Commands.existingFolder( mask_folder, "mask_folder" ),
+			final TrainingInputs images = TrainingInputs.segmenter(
+					input_folder == null && !pattern ? Commands.image( input ) : null, mask,
+					input_folder == null ? null : Commands.existingFolder( input_folder, "input_folder" ),
+					mask_folder == null ? null : Commands.existingFolder( mask_folder, "mask_folder" ),
 					title_pattern );
 			final TrainingInputs v = TrainingInputs.validation( validation_image, validation_mask,
-					validation_folder == null ? null : Commands.existingFolder( validation_folder, "validation_folder" ),
-					validation_mask_folder == null ? null : Commands.existingFolder( validation_mask_folder, "validation_mask_folder" ),
+					validation_folder == null ? null
+							: Commands.existingFolder( validation_folder, "validation_folder" ),
+					validation_mask_folder == null ? null
+							: Commands.existingFolder( validation_mask_folder, "validation_mask_folder" ),
 					validation_folder != null ? "validation_mask_folder" : "validation_mask", images );
-			final SegmenterTrainer.Result r = SegmenterTrainer.train( s, images.images, images.pairs, v == null ? null : v.images, v == null ? null : v.pairs,
-					Commands.writableTarget( model_file, "model_file" ), new Trainer().cancelledBy( progress ), new LogListener( log::info, status ) );
+			final SegmenterTrainer.Result r = SegmenterTrainer.train( s, images.images, images.pairs,
+					v == null ? null : v.images, v == null ? null : v.pairs,
+					Commands.writableTarget( model_file, "model_file" ), new Trainer().cancelledBy( progress ),
+					new LogListener( log::info, status ) );
 			log.info( "Train Segmenter: " + ( result = r.message() ) );
 			if ( fiji.plugin.autoencoder.workflow.TrainingPictures.headless() )
-				log.info( "Train Segmenter: " + fiji.plugin.autoencoder.workflow.TrainingPictures.lossCurvesNote( r.history, r.modelFile, "segmenter" ) );
+				log.info( "Train Segmenter: " + fiji.plugin.autoencoder.workflow.TrainingPictures
+						.lossCurvesNote( r.history, r.modelFile, "segmenter" ) );
 		}
 		catch ( final Exception e )
 		{

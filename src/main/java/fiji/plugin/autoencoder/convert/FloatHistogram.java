@@ -66,7 +66,8 @@ final class FloatHistogram
 	/** Percentile {@code p} in [0, 100], numpy-style linear interpolation between approximate order statistics; 0 and 100 are min and max exactly. */
 	double percentile( final double p )
 	{
-		final long n = OrderStatistics.counted( counts, "No finite values were counted: the image is empty or all NaN." );
+		final long n = OrderStatistics.counted( counts,
+				"No finite values were counted: the image is empty or all NaN." );
 		final double q = p / 100.0 * ( n - 1 );
 		if ( q >= n - 1 )
 			return max; // the largest value is known exactly

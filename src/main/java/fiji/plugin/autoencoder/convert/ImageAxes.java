@@ -66,7 +66,8 @@ public final class ImageAxes
 	static void requireFiveAxes( final int numDimensions, final String what )
 	{
 		if ( numDimensions != NUM_AXES )
-			throw new IllegalArgumentException( what + " has " + numDimensions + " axes but X, Y, C, Z, T (5 axes) are needed: "
+			throw new IllegalArgumentException( what + " has " + numDimensions
+					+ " axes but X, Y, C, Z, T (5 axes) are needed: "
 					+ "wrap ImagePlus images with ImagePlusImages.wrap, or add singleton axes with Views.addDimension." );
 	}
 }

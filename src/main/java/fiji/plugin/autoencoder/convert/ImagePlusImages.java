@@ -76,9 +76,13 @@ public final class ImagePlusImages
 		final ImageStack stack = imp.getStack();
 		final int n = stack.getSize();
 		if ( n == 0 || imp.getWidth() == 0 || imp.getHeight() == 0 )
-			throw new IllegalArgumentException( ( imp.getTitle() == null || imp.getTitle().isEmpty() || "null".equals( imp.getTitle() ) ? "The image" : "Image '" + imp.getTitle() + "'" ) + " is empty (" + imp.getWidth() + " x " + imp.getHeight() + " pixels, " + n + " planes): open or choose an image with pixels" );
+			throw new IllegalArgumentException(
+					( imp.getTitle() == null || imp.getTitle().isEmpty() || "null".equals( imp.getTitle() )
+							? "The image" : "Image '" + imp.getTitle() + "'" ) + " is empty (" + imp.getWidth() + " x "
+							+ imp.getHeight() + " pixels, " + n + " planes): open or choose an image with pixels" );
 		if ( n != dims[ 2 ] * dims[ 3 ] * dims[ 4 ] )
-			throw new IllegalArgumentException( "Image '" + imp.getTitle() + "' has " + n + " planes but " + dims[ 2 ] + " channels x "
+			throw new IllegalArgumentException( "Image '" + imp.getTitle() + "' has " + n + " planes but " + dims[ 2 ]
+					+ " channels x "
 					+ dims[ 3 ] + " slices x " + dims[ 4 ] + " frames: fix its dimensions with Image > Properties." );
 		final Fraction one = new Fraction();
 		switch ( imp.getType() )
@@ -121,8 +125,9 @@ public final class ImagePlusImages
 			return ( PlanarImg ) img;
 		}
 		default:
-			throw new IllegalArgumentException( "Image '" + imp.getTitle() + "' has unknown ImagePlus type " + imp.getType()
-					+ ": convert it to 8-bit, 16-bit, 32-bit or RGB (Image > Type)." );
+			throw new IllegalArgumentException(
+					"Image '" + imp.getTitle() + "' has unknown ImagePlus type " + imp.getType()
+							+ ": convert it to 8-bit, 16-bit, 32-bit or RGB (Image > Type)." );
 		}
 	}
 
@@ -132,7 +137,8 @@ public final class ImagePlusImages
 	 *
 	 * @throws IllegalArgumentException unless the image is 5D with one channel
 	 */
-	public static RandomAccessibleInterval< UnsignedByteType > splitRgb( final RandomAccessibleInterval< ARGBType > xyczt )
+	public static RandomAccessibleInterval< UnsignedByteType > splitRgb(
+			final RandomAccessibleInterval< ARGBType > xyczt )
 	{
 		ImageAxes.requireFiveAxes( xyczt.numDimensions(), "The RGB image" );
 		if ( xyczt.dimension( ImageAxes.C ) != 1 )
@@ -140,7 +146,8 @@ public final class ImagePlusImages
 					+ " channels on axis C but splitRgb needs 1: split the channels first." );
 		// argbChannels appends the channel axis last: (X, Y, 1, Z, T, RGB) -> (X, Y, RGB, Z, T)
 		final RandomAccessibleInterval< UnsignedByteType > channelsLast = Converters.argbChannels( xyczt, 1, 2, 3 );
-		return Views.moveAxis( Views.hyperSlice( channelsLast, ImageAxes.C, xyczt.min( ImageAxes.C ) ), 4, ImageAxes.C );
+		return Views.moveAxis( Views.hyperSlice( channelsLast, ImageAxes.C, xyczt.min( ImageAxes.C ) ), 4,
+				ImageAxes.C );
 	}
 
 	// -- ImgLib2 / float[] -> ImagePlus --
@@ -150,11 +157,14 @@ public final class ImagePlusImages
 	 * with {@code channels} channels; see
 	 * {@link #createOutput(ImagePlus, OutputType, int, int, int, int, int, String)}.
 	 */
-	public static ImagePlus createOutput( final ImagePlus template, final OutputType type, final int channels, final String suffix )
+	public static ImagePlus createOutput( final ImagePlus template, final OutputType type, final int channels,
+			final String suffix )
 	{
 		if ( template == null )
-			throw new IllegalArgumentException( "The template image is null: pass the input image the output derives from." );
-		return createOutput( template, type, template.getWidth(), template.getHeight(), channels, template.getNSlices(), template.getNFrames(), suffix );
+			throw new IllegalArgumentException(
+					"The template image is null: pass the input image the output derives from." );
+		return createOutput( template, type, template.getWidth(), template.getHeight(), channels, template.getNSlices(),
+				template.getNFrames(), suffix );
 	}
 
 	/**
@@ -172,24 +182,29 @@ public final class ImagePlusImages
 	 * @param template the input image, or null (then {@code type} must not be SAME_AS_INPUT and the title is the suffix)
 	 * @param channels tensor channels of the output (3 for RGB output)
 	 */
-	public static ImagePlus createOutput( final ImagePlus template, final OutputType type, final int width, final int height,
+	public static ImagePlus createOutput( final ImagePlus template, final OutputType type, final int width,
+			final int height,
 			final int channels, final int slices, final int frames, final String suffix )
 	{
 		if ( type == null )
-			throw new IllegalArgumentException( "The output type is null: pick one of " + java.util.Arrays.toString( OutputType.values() ) + "." );
+			throw new IllegalArgumentException(
+					"The output type is null: pick one of " + java.util.Arrays.toString( OutputType.values() ) + "." );
 		if ( width < 1 || height < 1 || channels < 1 || slices < 1 || frames < 1 )
-			throw new IllegalArgumentException( "Output size " + width + " x " + height + ", " + channels + " channels, " + slices + " slices, "
-					+ frames + " frames is invalid: every size must be at least 1." );
+			throw new IllegalArgumentException(
+					"Output size " + width + " x " + height + ", " + channels + " channels, " + slices + " slices, "
+							+ frames + " frames is invalid: every size must be at least 1." );
 		final int bitDepth = resolveBitDepth( template, type, channels );
 		final int imageJChannels = bitDepth == 24 ? 1 : channels;
 		final long planes = ( long ) imageJChannels * slices * frames;
 		if ( planes > Integer.MAX_VALUE || ( long ) width * height > Integer.MAX_VALUE )
-			throw new IllegalArgumentException( "Output of " + width + " x " + height + " x " + planes + " planes does not fit an ImagePlus: "
-					+ "process fewer slices or frames at a time." );
+			throw new IllegalArgumentException(
+					"Output of " + width + " x " + height + " x " + planes + " planes does not fit an ImagePlus: "
+							+ "process fewer slices or frames at a time." );
 		final ImageStack stack = new ImageStack( width, height );
 		for ( int i = 0; i < planes; i++ )
 			stack.addSlice( null, newProcessor( bitDepth, width, height ) );
-		final String title = template == null ? ( suffix == null ? "output" : suffix ) : derivedTitle( template.getTitle(), suffix );
+		final String title = template == null ? ( suffix == null ? "output" : suffix )
+				: derivedTitle( template.getTitle(), suffix );
 		ImagePlus out = new ImagePlus( title, stack );
 		out.setDimensions( imageJChannels, slices, frames );
 		if ( imageJChannels > 1 || slices > 1 && frames > 1 )
@@ -223,13 +238,15 @@ public final class ImagePlusImages
 		final long[] d = reader.dimensions();
 		for ( int i = 0; i < 5; i++ )
 			if ( d[ i ] > Integer.MAX_VALUE )
-				throw new IllegalArgumentException( "Image axis " + i + " has size " + d[ i ] + ", too large for an ImagePlus: crop it first." );
+				throw new IllegalArgumentException(
+						"Image axis " + i + " has size " + d[ i ] + ", too large for an ImagePlus: crop it first." );
 		final int w = ( int ) d[ 0 ], h = ( int ) d[ 1 ], c = reader.channels();
 		final ImagePlus out = createOutput( template, type, w, h, c, ( int ) d[ 3 ], ( int ) d[ 4 ], suffix );
 		final TensorWriter writer = ImageTensors.writer( out );
 		final long planeSize = ( long ) w * h * c;
 		if ( planeSize > Integer.MAX_VALUE - 8 )
-			throw new IllegalArgumentException( "One plane of " + w + " x " + h + " x " + c + " values exceeds a Java array: crop the image first." );
+			throw new IllegalArgumentException( "One plane of " + w + " x " + h + " x " + c
+					+ " values exceeds a Java array: crop the image first." );
 		final float[] plane = new float[ ( int ) planeSize ];
 		for ( long t = 0; t < d[ 4 ]; t++ )
 			for ( long z = 0; z < d[ 3 ]; z++ )
@@ -248,11 +265,13 @@ public final class ImagePlusImages
 	 *
 	 * @param template input image for metadata, or null; its slices and frames are not used
 	 */
-	public static ImagePlus fromChannelsLast( final float[] hwc, final int width, final int height, final int channels, final ImagePlus template,
+	public static ImagePlus fromChannelsLast( final float[] hwc, final int width, final int height, final int channels,
+			final ImagePlus template,
 			final OutputType type, final String suffix )
 	{
 		if ( hwc == null || ( long ) width * height * channels != hwc.length )
-			throw new IllegalArgumentException( "The float array has " + ( hwc == null ? "no" : hwc.length ) + " values but " + width + " x " + height
+			throw new IllegalArgumentException( "The float array has " + ( hwc == null ? "no" : hwc.length )
+					+ " values but " + width + " x " + height
 					+ " x " + channels + " are needed: pass an (H, W, C) array of exactly that size." );
 		final ImagePlus out = createOutput( template, type, width, height, channels, 1, 1, suffix );
 		ImageTensors.writer( out ).write2D( hwc, 0, 0, 0, width, height, 0, 0 );
@@ -269,7 +288,8 @@ public final class ImagePlusImages
 	{
 		String base = title == null || title.isEmpty() ? "image" : title;
 		final int dot = base.lastIndexOf( '.' );
-		if ( dot > 0 && base.length() - dot - 1 >= 1 && base.length() - dot - 1 <= 5 && base.substring( dot + 1 ).matches( "[A-Za-z0-9]+" ) )
+		if ( dot > 0 && base.length() - dot - 1 >= 1 && base.length() - dot - 1 <= 5
+				&& base.substring( dot + 1 ).matches( "[A-Za-z0-9]+" ) )
 			base = base.substring( 0, dot );
 		return suffix == null || suffix.isEmpty() ? base : base + "-" + suffix;
 	}
@@ -288,8 +308,9 @@ public final class ImagePlusImages
 			return 32;
 		default:
 			if ( template == null )
-				throw new IllegalArgumentException( "Output type SAME_AS_INPUT needs a template image: pass the input image or choose "
-						+ "UNSIGNED_8, UNSIGNED_16 or FLOAT_32." );
+				throw new IllegalArgumentException(
+						"Output type SAME_AS_INPUT needs a template image: pass the input image or choose "
+								+ "UNSIGNED_8, UNSIGNED_16 or FLOAT_32." );
 			final int depth = template.getBitDepth();
 			if ( depth == 24 )
 				return channels == 3 ? 24 : 8;

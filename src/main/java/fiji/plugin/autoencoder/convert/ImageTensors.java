@@ -62,7 +62,8 @@ public final class ImageTensors
 	}
 
 	/** Index of (x, y, z, channel c) in a (D, H, W, C) tensor of width w and height h. */
-	public static int index3D( final int x, final int y, final int z, final int c, final int w, final int h, final int channels )
+	public static int index3D( final int x, final int y, final int z, final int c, final int w, final int h,
+			final int channels )
 	{
 		return ( ( z * h + y ) * w + x ) * channels + c;
 	}

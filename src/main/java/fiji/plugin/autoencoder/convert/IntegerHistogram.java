@@ -16,7 +16,8 @@ final class IntegerHistogram
 	void add( final int value, final long count )
 	{
 		if ( value < 0 || value >= BINS || count < 0 )
-			throw new IllegalArgumentException( "Value " + value + " (count " + count + ") is outside 0.." + ( BINS - 1 ) + "." );
+			throw new IllegalArgumentException(
+					"Value " + value + " (count " + count + ") is outside 0.." + ( BINS - 1 ) + "." );
 		counts[ value ] += count;
 	}
 
@@ -48,7 +49,9 @@ final class IntegerHistogram
 	/** Percentile {@code p} in [0, 100], like {@code numpy.percentile( x, p )}. */
 	double percentile( final double p )
 	{
-		return OrderStatistics.percentile( OrderStatistics.counted( counts, "No values were counted: the image is empty." ), p, this::valueAtRank );
+		return OrderStatistics.percentile(
+				OrderStatistics.counted( counts, "No values were counted: the image is empty." ), p,
+				this::valueAtRank );
 	}
 
 	int min()

@@ -38,7 +38,8 @@ public final class Normalization
 		PERCENTILE, MIN_MAX, MEAN_STD, FIXED, NONE
 	}
 
-	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+			.create();
 
 	// NB: non-final fields with defaults so Gson can fill them
 	private Method method = Method.PERCENTILE;
@@ -57,7 +58,8 @@ public final class Normalization
 	private Normalization()
 	{}
 
-	private Normalization( final Method method, final double low, final double high, final boolean perChannel, final double[] offsets,
+	private Normalization( final Method method, final double low, final double high, final boolean perChannel,
+			final double[] offsets,
 			final double[] scales )
 	{
 		this.method = method;
@@ -72,7 +74,8 @@ public final class Normalization
 	// -- factories --
 
 	/** Percentile normalisation, e.g. {@code percentile( 1, 99.8, true )} (CSBDeep's default). */
-	public static Normalization percentile( final double lowPercentile, final double highPercentile, final boolean perChannel )
+	public static Normalization percentile( final double lowPercentile, final double highPercentile,
+			final boolean perChannel )
 	{
 		return new Normalization( Method.PERCENTILE, lowPercentile, highPercentile, perChannel, null, null );
 	}
@@ -193,10 +196,12 @@ public final class Normalization
 		map( data, offset, length, channels, true );
 	}
 
-	private void map( final float[] data, final int offset, final int length, final int channels, final boolean inverse )
+	private void map( final float[] data, final int offset, final int length, final int channels,
+			final boolean inverse )
 	{
 		if ( channels < 1 || length % channels != 0 || offset < 0 || offset + ( long ) length > data.length )
-			throw new IllegalArgumentException( "Cannot map " + length + " values from offset " + offset + " of an array of " + data.length
+			throw new IllegalArgumentException( "Cannot map " + length + " values from offset " + offset
+					+ " of an array of " + data.length
 					+ " with " + channels + " channels: length must be a multiple of channels and fit the array." );
 		for ( int c = 0; c < channels; c++ )
 		{
@@ -217,12 +222,14 @@ public final class Normalization
 	private int parameterIndex( final int channel )
 	{
 		if ( offsets == null )
-			throw new IllegalStateException( method + " normalisation is not fitted yet: call Normalizer.fit( spec, image ) first." );
+			throw new IllegalStateException(
+					method + " normalisation is not fitted yet: call Normalizer.fit( spec, image ) first." );
 		if ( offsets.length == 1 )
 			return 0;
 		if ( channel < 0 || channel >= offsets.length )
-			throw new IllegalArgumentException( "Channel " + channel + " has no normalisation: this one was fitted on " + offsets.length
-					+ " channels; fit it on an image with the same channels or use a global normalisation." );
+			throw new IllegalArgumentException(
+					"Channel " + channel + " has no normalisation: this one was fitted on " + offsets.length
+							+ " channels; fit it on an image with the same channels or use a global normalisation." );
 		return channel;
 	}
 
@@ -244,7 +251,8 @@ public final class Normalization
 		}
 		catch ( final JsonParseException e )
 		{
-			throw new IllegalArgumentException( "Normalisation JSON is malformed (" + e.getMessage() + "): re-save the model file.", e );
+			throw new IllegalArgumentException(
+					"Normalisation JSON is malformed (" + e.getMessage() + "): re-save the model file.", e );
 		}
 		if ( n == null )
 			throw new IllegalArgumentException( "Normalisation JSON is empty: re-save the model file." );
@@ -255,18 +263,23 @@ public final class Normalization
 	private void validate()
 	{
 		if ( method == null )
-			throw new IllegalArgumentException( "Normalisation method is missing or unknown: use one of " + Arrays.toString( Method.values() ) + "." );
-		if ( method == Method.PERCENTILE && !( 0 <= lowPercentile && lowPercentile < highPercentile && highPercentile <= 100 ) )
+			throw new IllegalArgumentException( "Normalisation method is missing or unknown: use one of "
+					+ Arrays.toString( Method.values() ) + "." );
+		if ( method == Method.PERCENTILE
+				&& !( 0 <= lowPercentile && lowPercentile < highPercentile && highPercentile <= 100 ) )
 			throw new IllegalArgumentException( "Percentiles " + lowPercentile + " and " + highPercentile
 					+ " are invalid: need 0 <= low < high <= 100, e.g. 1 and 99.8." );
-		if ( ( offsets == null ) != ( scales == null ) || offsets != null && ( offsets.length == 0 || offsets.length != scales.length ) )
+		if ( ( offsets == null ) != ( scales == null )
+				|| offsets != null && ( offsets.length == 0 || offsets.length != scales.length ) )
 			throw new IllegalArgumentException( "Normalisation needs as many offsets as scales (at least one): got "
-					+ ( offsets == null ? "none" : offsets.length ) + " and " + ( scales == null ? "none" : scales.length ) + "." );
+					+ ( offsets == null ? "none" : offsets.length ) + " and "
+					+ ( scales == null ? "none" : scales.length ) + "." );
 		if ( scales != null )
 			for ( int i = 0; i < scales.length; i++ )
 				if ( !Double.isFinite( scales[ i ] ) || scales[ i ] == 0 || !Double.isFinite( offsets[ i ] ) )
-					throw new IllegalArgumentException( "Normalisation channel " + i + " has offset " + offsets[ i ] + " and scale " + scales[ i ]
-							+ ": both must be finite and the scale non-zero." );
+					throw new IllegalArgumentException(
+							"Normalisation channel " + i + " has offset " + offsets[ i ] + " and scale " + scales[ i ]
+									+ ": both must be finite and the scale non-zero." );
 	}
 
 	// -- Object methods --
@@ -277,20 +290,24 @@ public final class Normalization
 		if ( !( o instanceof Normalization ) )
 			return false;
 		final Normalization n = ( Normalization ) o;
-		return method == n.method && lowPercentile == n.lowPercentile && highPercentile == n.highPercentile && perChannel == n.perChannel
+		return method == n.method && lowPercentile == n.lowPercentile && highPercentile == n.highPercentile
+				&& perChannel == n.perChannel
 				&& Arrays.equals( offsets, n.offsets ) && Arrays.equals( scales, n.scales );
 	}
 
 	@Override
 	public int hashCode()
 	{
-		return Objects.hash( method, lowPercentile, highPercentile, perChannel, Arrays.hashCode( offsets ), Arrays.hashCode( scales ) );
+		return Objects.hash( method, lowPercentile, highPercentile, perChannel, Arrays.hashCode( offsets ),
+				Arrays.hashCode( scales ) );
 	}
 
 	@Override
 	public String toString()
 	{
-		return "Normalization[" + method + ( method == Method.PERCENTILE ? " " + lowPercentile + ".." + highPercentile : "" )
-				+ ( perChannel ? " per channel" : " global" ) + ", offsets=" + Arrays.toString( offsets ) + ", scales=" + Arrays.toString( scales ) + "]";
+		return "Normalization[" + method
+				+ ( method == Method.PERCENTILE ? " " + lowPercentile + ".." + highPercentile : "" )
+				+ ( perChannel ? " per channel" : " global" ) + ", offsets=" + Arrays.toString( offsets ) + ", scales="
+				+ Arrays.toString( scales ) + "]";
 	}
 }

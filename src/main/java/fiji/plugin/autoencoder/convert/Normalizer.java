@@ -58,10 +58,12 @@ public final class Normalizer
 			final int channelAxis )
 	{
 		if ( spec == null )
-			throw new IllegalArgumentException( "The normalisation spec is null: use e.g. Normalization.percentileDefault()." );
+			throw new IllegalArgumentException(
+					"The normalisation spec is null: use e.g. Normalization.percentileDefault()." );
 		if ( spec.isFitted() )
 			return spec;
-		final Statistics[] stats = measure( image, channelAxis, spec.isPerChannel(), spec.method() == Normalization.Method.PERCENTILE );
+		final Statistics[] stats = measure( image, channelAxis, spec.isPerChannel(),
+				spec.method() == Normalization.Method.PERCENTILE );
 		final double[] offsets = new double[ stats.length ];
 		final double[] scales = new double[ stats.length ];
 		for ( int g = 0; g < stats.length; g++ )
@@ -97,7 +99,8 @@ public final class Normalizer
 	{
 		for ( final double p : percents )
 			if ( !( p >= 0 && p <= 100 ) )
-				throw new IllegalArgumentException( "Percentile " + p + " is outside 0..100: pass values such as 1 and 99.8." );
+				throw new IllegalArgumentException(
+						"Percentile " + p + " is outside 0..100: pass values such as 1 and 99.8." );
 		final Statistics[] stats = measure( image, channelAxis, perChannel, true );
 		final double[][] result = new double[ stats.length ][ percents.length ];
 		for ( int g = 0; g < stats.length; g++ )
@@ -150,7 +153,8 @@ public final class Normalizer
 		private void requireValues()
 		{
 			if ( integers != null ? integers.total() == 0 : count == 0 )
-				throw new IllegalArgumentException( "The image has no (finite) values to normalise: check that it is not empty or all NaN." );
+				throw new IllegalArgumentException(
+						"The image has no (finite) values to normalise: check that it is not empty or all NaN." );
 		}
 	}
 
@@ -165,7 +169,8 @@ public final class Normalizer
 					+ " is not supported: use a real-valued native type (8/16-bit unsigned, float, ...) or ARGBType for RGB." );
 		final RandomAccessibleInterval image = image0;
 		if ( channelAxis < -1 || channelAxis >= image.numDimensions() )
-			throw new IllegalArgumentException( "Channel axis " + channelAxis + " does not exist in a " + image.numDimensions()
+			throw new IllegalArgumentException( "Channel axis " + channelAxis + " does not exist in a "
+					+ image.numDimensions()
 					+ "D image: pass -1 (no channel axis) or an axis index; ImagePlus images use ImageAxes.C = 2." );
 		final PixelKind kind = PixelKind.of( image.getType() );
 		final long imageChannels = channelAxis < 0 ? 1 : image.dimension( channelAxis );
@@ -183,7 +188,8 @@ public final class Normalizer
 		final long slices = sliceChannels ? imageChannels : 1;
 		for ( long c = 0; c < slices; c++ )
 		{
-			final RandomAccessibleInterval part = sliceChannels ? Views.hyperSlice( image, channelAxis, image.min( channelAxis ) + c ) : image;
+			final RandomAccessibleInterval part = sliceChannels
+					? Views.hyperSlice( image, channelAxis, image.min( channelAxis ) + c ) : image;
 			final int group = ( int ) ( c * perPixel );
 			if ( integer )
 			{
@@ -203,11 +209,13 @@ public final class Normalizer
 		if ( !integer && needPercentiles )
 			for ( final Statistics s : stats )
 				if ( s.floats == null )
-					throw new IllegalArgumentException( "The image has no finite values to take percentiles of: check that it is not empty or all NaN." );
+					throw new IllegalArgumentException(
+							"The image has no finite values to take percentiles of: check that it is not empty or all NaN." );
 		return stats;
 	}
 
-	private static void countIntegers( final PixelKind kind, final Object array, final int n, final Statistics[] stats, final int group,
+	private static void countIntegers( final PixelKind kind, final Object array, final int n, final Statistics[] stats,
+			final int group,
 			final boolean perChannel )
 	{
 		switch ( kind )
@@ -295,14 +303,17 @@ public final class Normalizer
 		if ( kind == PixelKind.OTHER_REAL )
 		{
 			final RandomAccessible< FloatType > asFloat = Converters.convert( ( RandomAccessible ) zeroMin,
-					( Supplier ) () -> ( Converter< RealType< ? >, FloatType > ) ( a, b ) -> b.setReal( a.getRealFloat() ), new FloatType() );
+					( Supplier ) () -> ( Converter< RealType< ? >, FloatType > ) ( a, b ) -> b
+							.setReal( a.getRealFloat() ),
+					new FloatType() );
 			blocks = PrimitiveBlocks.of( asFloat, PrimitiveBlocks.OnFallback.ACCEPT );
 			temp = TempArray.forPrimitiveType( PrimitiveType.FLOAT );
 		}
 		else
 		{
 			blocks = PrimitiveBlocks.of( zeroMin, PrimitiveBlocks.OnFallback.ACCEPT );
-			temp = TempArray.forPrimitiveType( ( ( NativeType< ? > ) image.getType() ).getNativeTypeFactory().getPrimitiveType() );
+			temp = TempArray.forPrimitiveType(
+					( ( NativeType< ? > ) image.getType() ).getNativeTypeFactory().getPrimitiveType() );
 		}
 		// block shape: fill the fastest axes first
 		final int[] size = new int[ nd ];

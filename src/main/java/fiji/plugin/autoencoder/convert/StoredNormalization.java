@@ -29,11 +29,13 @@ public final class StoredNormalization
 	/** True for {@link #REFIT}, false for {@link #STORED} (the default, also for an empty value); names the choices otherwise. */
 	public static boolean refit( final String label )
 	{
-		if ( label == null || label.isEmpty() || label.equalsIgnoreCase( STORED ) || label.toLowerCase( Locale.ROOT ).startsWith( "stored" ) )
+		if ( label == null || label.isEmpty() || label.equalsIgnoreCase( STORED )
+				|| label.toLowerCase( Locale.ROOT ).startsWith( "stored" ) )
 			return false;
 		if ( label.equalsIgnoreCase( REFIT ) || label.toLowerCase( Locale.ROOT ).startsWith( "refit" ) )
 			return true;
-		throw new IllegalArgumentException( "Unknown normalization choice '" + label + "': use '" + STORED + "' (default) or '" + REFIT + "'" );
+		throw new IllegalArgumentException(
+				"Unknown normalization choice '" + label + "': use '" + STORED + "' (default) or '" + REFIT + "'" );
 	}
 
 	/** What a model's normalisation is at inference: the values to use (unfitted: fit on the input) and a note for the log, or null. */
@@ -59,21 +61,25 @@ public final class StoredNormalization
 	{
 		if ( images == null || images.isEmpty() )
 			throw new IllegalArgumentException( "No training images to fit the normalisation on" );
-		if ( method.method() == Normalization.Method.NONE || method.method() == Normalization.Method.FIXED && method.isFitted() )
+		if ( method.method() == Normalization.Method.NONE
+				|| method.method() == Normalization.Method.FIXED && method.isFitted() )
 			return method;
 		final Normalization spec = method.isFitted() ? unfitted( method ) : method;
 		double[] lo = null, hi = null;
 		double total = 0;
 		for ( final ImagePlus imp : images )
 		{
-			final Normalizer.Statistics[] stats = Normalizer.measure( ImagePlusImages.wrap( imp ), ImageAxes.C, spec.isPerChannel(), spec.method() == Normalization.Method.PERCENTILE );
+			final Normalizer.Statistics[] stats = Normalizer.measure( ImagePlusImages.wrap( imp ), ImageAxes.C,
+					spec.isPerChannel(), spec.method() == Normalization.Method.PERCENTILE );
 			if ( lo == null )
 			{
 				lo = new double[ stats.length ];
 				hi = new double[ stats.length ];
 			}
 			else if ( lo.length != stats.length )
-				throw new IllegalArgumentException( "All training images need the same number of channels to share one normalisation: '" + imp.getTitle() + "' has " + stats.length );
+				throw new IllegalArgumentException(
+						"All training images need the same number of channels to share one normalisation: '"
+								+ imp.getTitle() + "' has " + stats.length );
 			final double weight = ( double ) imp.getWidth() * imp.getHeight() * imp.getStackSize();
 			for ( int c = 0; c < stats.length; c++ )
 			{
@@ -150,7 +156,8 @@ public final class StoredNormalization
 			return new Choice( stored, "this model file stores the normalisation method (" + describeMethod( stored )
 					+ ") but no values (written before values were stored): it is refitted on each image, so images with other content are scaled differently; train again to store the training values" );
 		if ( refit )
-			return new Choice( unfitted( stored ), "normalisation refitted on this image (" + describeMethod( stored ) + "), not the values stored at training: " + describe( stored ) );
+			return new Choice( unfitted( stored ), "normalisation refitted on this image (" + describeMethod( stored )
+					+ "), not the values stored at training: " + describe( stored ) );
 		return new Choice( stored, null );
 	}
 
@@ -162,7 +169,8 @@ public final class StoredNormalization
 			return b.append( "; no stored values (refitted on each image)" ).toString();
 		final double[] o = n.offsets(), s = n.scales();
 		for ( int c = 0; c < o.length; c++ )
-			b.append( o.length == 1 ? "; all channels: " : "; channel " + ( c + 1 ) + ": " ).append( fmt( o[ c ] ) ).append( " -> 0, " )
+			b.append( o.length == 1 ? "; all channels: " : "; channel " + ( c + 1 ) + ": " ).append( fmt( o[ c ] ) )
+					.append( " -> 0, " )
 					.append( fmt( o[ c ] + 1 / s[ c ] ) ).append( " -> 1" );
 		return b.toString();
 	}
@@ -172,7 +180,8 @@ public final class StoredNormalization
 		switch ( n.method() )
 		{
 		case PERCENTILE:
-			return "percentiles " + fmt( n.lowPercentile() ) + ".." + fmt( n.highPercentile() ) + ( n.isPerChannel() ? " per channel" : " global" );
+			return "percentiles " + fmt( n.lowPercentile() ) + ".." + fmt( n.highPercentile() )
+					+ ( n.isPerChannel() ? " per channel" : " global" );
 		case MIN_MAX:
 			return "min-max" + ( n.isPerChannel() ? " per channel" : " global" );
 		case MEAN_STD:
@@ -186,12 +195,14 @@ public final class StoredNormalization
 
 	private static String rangeName( final Normalization spec )
 	{
-		return spec.method() == Normalization.Method.PERCENTILE ? "percentiles " + fmt( spec.lowPercentile() ) + " to " + fmt( spec.highPercentile() )
+		return spec.method() == Normalization.Method.PERCENTILE
+				? "percentiles " + fmt( spec.lowPercentile() ) + " to " + fmt( spec.highPercentile() )
 				: spec.method() == Normalization.Method.MEAN_STD ? "all pixels (standard deviation 0)" : "all pixels";
 	}
 
 	static String fmt( final double v )
 	{
-		return String.format( Locale.ROOT, "%.6g", v ).replaceAll( "(\\.\\d*?)0+(e|$)", "$1$2" ).replaceAll( "\\.(e|$)", "$1" );
+		return String.format( Locale.ROOT, "%.6g", v ).replaceAll( "(\\.\\d*?)0+(e|$)", "$1$2" ).replaceAll( "\\.(e|$)",
+				"$1" );
 	}
 }

@@ -45,7 +45,8 @@ public final class TensorReader
 
 	private final ThreadLocal< TempArray< ? > > temp;
 
-	private final ThreadLocal< TempArray< float[] > > boxTemp = ThreadLocal.withInitial( () -> TempArray.forPrimitiveType( PrimitiveType.FLOAT ) );
+	private final ThreadLocal< TempArray< float[] > > boxTemp = ThreadLocal
+			.withInitial( () -> TempArray.forPrimitiveType( PrimitiveType.FLOAT ) );
 
 	@SuppressWarnings( { "unchecked", "rawtypes" } )
 	TensorReader( final RandomAccessibleInterval< ? > image )
@@ -56,14 +57,16 @@ public final class TensorReader
 		dimensions = xyczt.dimensionsAsLongArray();
 		final long c = dimensions[ ImageAxes.C ] * kind.tensorChannelsPerChannel();
 		if ( c > 4096 )
-			throw new IllegalArgumentException( "The image has " + c + " channels; at most 4096 are supported: check the axis order (X, Y, C, Z, T)." );
+			throw new IllegalArgumentException( "The image has " + c
+					+ " channels; at most 4096 are supported: check the axis order (X, Y, C, Z, T)." );
 		channels = ( int ) c;
 		final RandomAccessibleInterval zeroMin = Views.zeroMin( xyczt );
 		final RandomAccessible cxyzt = bulkView( zeroMin );
 		if ( kind == PixelKind.OTHER_REAL )
 		{
 			final RandomAccessible< FloatType > asFloat = Converters.convert( ( RandomAccessible ) cxyzt,
-					( java.util.function.Supplier ) () -> ( Converter< RealType< ? >, FloatType > ) ( a, b ) -> b.setReal( a.getRealFloat() ),
+					( java.util.function.Supplier ) () -> ( Converter< RealType< ? >, FloatType > ) ( a, b ) -> b
+							.setReal( a.getRealFloat() ),
 					new FloatType() );
 			blocks = PrimitiveBlocks.of( asFloat, PrimitiveBlocks.OnFallback.ACCEPT ).threadSafe();
 			temp = ThreadLocal.withInitial( () -> TempArray.forPrimitiveType( PrimitiveType.FLOAT ) );
@@ -110,7 +113,8 @@ public final class TensorReader
 	 *
 	 * @throws IllegalArgumentException if the region does not overlap the image, (z, t) is outside it, or dest is too short
 	 */
-	public void read2D( final long x0, final long y0, final int w, final int h, final long z, final long t, final float[] dest, final int destOffset )
+	public void read2D( final long x0, final long y0, final int w, final int h, final long z, final long t,
+			final float[] dest, final int destOffset )
 	{
 		checkRegion( x0, y0, z, w, h, 1, t, dest, destOffset );
 		read( x0, y0, z, w, h, 1, t, dest, destOffset );
@@ -124,31 +128,40 @@ public final class TensorReader
 	 *
 	 * @throws IllegalArgumentException if the box does not overlap the image, t is outside it, or dest is too short
 	 */
-	public void read3D( final long x0, final long y0, final long z0, final int w, final int h, final int d, final long t, final float[] dest,
+	public void read3D( final long x0, final long y0, final long z0, final int w, final int h, final int d,
+			final long t, final float[] dest,
 			final int destOffset )
 	{
 		checkRegion( x0, y0, z0, w, h, d, t, dest, destOffset );
 		read( x0, y0, z0, w, h, d, t, dest, destOffset );
 	}
 
-	private void checkRegion( final long x0, final long y0, final long z0, final int w, final int h, final int d, final long t,
+	private void checkRegion( final long x0, final long y0, final long z0, final int w, final int h, final int d,
+			final long t,
 			final float[] dest, final int destOffset )
 	{
 		if ( w < 1 || h < 1 || d < 1 )
-			throw new IllegalArgumentException( "Region size " + w + " x " + h + " x " + d + " is empty: every size must be at least 1." );
-		if ( x0 >= dimensions[ 0 ] || x0 + w <= 0 || y0 >= dimensions[ 1 ] || y0 + h <= 0 || z0 >= dimensions[ 3 ] || z0 + d <= 0 )
-			throw new IllegalArgumentException( "Region x " + x0 + ".." + ( x0 + w - 1 ) + ", y " + y0 + ".." + ( y0 + h - 1 ) + ", z " + z0 + ".."
-					+ ( z0 + d - 1 ) + " lies outside the image (" + dimensions[ 0 ] + " x " + dimensions[ 1 ] + " x " + dimensions[ 3 ]
-					+ "): regions may reach past the border (mirrored) but must overlap the image." );
+			throw new IllegalArgumentException(
+					"Region size " + w + " x " + h + " x " + d + " is empty: every size must be at least 1." );
+		if ( x0 >= dimensions[ 0 ] || x0 + w <= 0 || y0 >= dimensions[ 1 ] || y0 + h <= 0 || z0 >= dimensions[ 3 ]
+				|| z0 + d <= 0 )
+			throw new IllegalArgumentException(
+					"Region x " + x0 + ".." + ( x0 + w - 1 ) + ", y " + y0 + ".." + ( y0 + h - 1 ) + ", z " + z0 + ".."
+							+ ( z0 + d - 1 ) + " lies outside the image (" + dimensions[ 0 ] + " x " + dimensions[ 1 ]
+							+ " x " + dimensions[ 3 ]
+							+ "): regions may reach past the border (mirrored) but must overlap the image." );
 		if ( t < 0 || t >= dimensions[ 4 ] )
-			throw new IllegalArgumentException( "Frame t=" + t + " is outside the image (0.." + ( dimensions[ 4 ] - 1 ) + "): pick an existing frame." );
+			throw new IllegalArgumentException( "Frame t=" + t + " is outside the image (0.." + ( dimensions[ 4 ] - 1 )
+					+ "): pick an existing frame." );
 		final long n = ( long ) w * h * d * channels;
 		if ( dest == null || destOffset < 0 || destOffset + n > dest.length )
-			throw new IllegalArgumentException( "The float array has " + ( dest == null ? "no" : dest.length ) + " values but the region needs " + n
-					+ " from offset " + destOffset + ": allocate w * h * d * channels() values." );
+			throw new IllegalArgumentException(
+					"The float array has " + ( dest == null ? "no" : dest.length ) + " values but the region needs " + n
+							+ " from offset " + destOffset + ": allocate w * h * d * channels() values." );
 	}
 
-	private void read( final long x0, final long y0, final long z0, final int w, final int h, final int d, final long t, final float[] dest,
+	private void read( final long x0, final long y0, final long z0, final int w, final int h, final int d, final long t,
+			final float[] dest,
 			final int off )
 	{
 		final int imageChannels = ( int ) dimensions[ ImageAxes.C ];
@@ -159,9 +172,11 @@ public final class TensorReader
 			return;
 		}
 		// partly outside: read the in-bounds box that holds every mirrored source pixel, then gather
-		final long[] mx = mirrorTable( x0, w, width ), my = mirrorTable( y0, h, height ), mz = mirrorTable( z0, d, depth );
+		final long[] mx = mirrorTable( x0, w, width ), my = mirrorTable( y0, h, height ),
+				mz = mirrorTable( z0, d, depth );
 		final long bx = mx[ w ], by = my[ h ], bz = mz[ d ];
-		final int bw = ( int ) ( mx[ w + 1 ] - bx + 1 ), bh = ( int ) ( my[ h + 1 ] - by + 1 ), bd = ( int ) ( mz[ d + 1 ] - bz + 1 );
+		final int bw = ( int ) ( mx[ w + 1 ] - bx + 1 ), bh = ( int ) ( my[ h + 1 ] - by + 1 ),
+				bd = ( int ) ( mz[ d + 1 ] - bz + 1 );
 		final float[] box = boxTemp.get().get( bw * bh * bd * channels );
 		copyConvert( new long[] { 0, bx, by, bz, t }, new int[] { imageChannels, bw, bh, bd, 1 }, box, 0 );
 		final int cs = channels;

@@ -82,9 +82,11 @@ public final class TensorWriter
 	}
 
 	/** Writes a whole (h, w, C) tensor to the region {@code [x0, x0 + w) x [y0, y0 + h)} of plane (z, t). */
-	public void write2D( final float[] src, final int srcOffset, final long x0, final long y0, final int w, final int h, final long z, final long t )
+	public void write2D( final float[] src, final int srcOffset, final long x0, final long y0, final int w, final int h,
+			final long z, final long t )
 	{
-		write( src, srcOffset, x0, y0, z, w, h, 1, new long[] { x0, y0, z }, new long[] { x0 + w - 1, y0 + h - 1, z }, t );
+		write( src, srcOffset, x0, y0, z, w, h, 1, new long[] { x0, y0, z }, new long[] { x0 + w - 1, y0 + h - 1, z },
+				t );
 	}
 
 	/**
@@ -93,60 +95,75 @@ public final class TensorWriter
 	 *
 	 * @throws IllegalArgumentException if region is not inside both the tensor and the image
 	 */
-	public void write2D( final float[] src, final int srcOffset, final long srcX0, final long srcY0, final int srcW, final int srcH,
+	public void write2D( final float[] src, final int srcOffset, final long srcX0, final long srcY0, final int srcW,
+			final int srcH,
 			final Interval region, final long z, final long t )
 	{
 		if ( region == null || region.numDimensions() != 2 )
-			throw new IllegalArgumentException( "The region must be a 2D (x, y) interval, e.g. Intervals.createMinSize( x, y, w, h )." );
+			throw new IllegalArgumentException(
+					"The region must be a 2D (x, y) interval, e.g. Intervals.createMinSize( x, y, w, h )." );
 		write( src, srcOffset, srcX0, srcY0, z, srcW, srcH, 1, new long[] { region.min( 0 ), region.min( 1 ), z },
 				new long[] { region.max( 0 ), region.max( 1 ), z }, t );
 	}
 
 	/** Writes a whole (d, h, w, C) tensor to the box {@code [x0, x0 + w) x [y0, y0 + h) x [z0, z0 + d)} of frame t. */
-	public void write3D( final float[] src, final int srcOffset, final long x0, final long y0, final long z0, final int w, final int h, final int d,
+	public void write3D( final float[] src, final int srcOffset, final long x0, final long y0, final long z0,
+			final int w, final int h, final int d,
 			final long t )
 	{
-		write( src, srcOffset, x0, y0, z0, w, h, d, new long[] { x0, y0, z0 }, new long[] { x0 + w - 1, y0 + h - 1, z0 + d - 1 }, t );
+		write( src, srcOffset, x0, y0, z0, w, h, d, new long[] { x0, y0, z0 },
+				new long[] { x0 + w - 1, y0 + h - 1, z0 + d - 1 }, t );
 	}
 
 	/**
 	 * Writes the part {@code region} (3D: x, y, z) of a (srcD, srcH, srcW, C)
 	 * tensor whose pixel (0, 0, 0) sits at image position (srcX0, srcY0, srcZ0), into frame t.
 	 */
-	public void write3D( final float[] src, final int srcOffset, final long srcX0, final long srcY0, final long srcZ0, final int srcW, final int srcH,
+	public void write3D( final float[] src, final int srcOffset, final long srcX0, final long srcY0, final long srcZ0,
+			final int srcW, final int srcH,
 			final int srcD, final Interval region, final long t )
 	{
 		if ( region == null || region.numDimensions() != 3 )
-			throw new IllegalArgumentException( "The region must be a 3D (x, y, z) interval, e.g. Intervals.createMinSize( x, y, z, w, h, d )." );
-		write( src, srcOffset, srcX0, srcY0, srcZ0, srcW, srcH, srcD, region.minAsLongArray(), region.maxAsLongArray(), t );
+			throw new IllegalArgumentException(
+					"The region must be a 3D (x, y, z) interval, e.g. Intervals.createMinSize( x, y, z, w, h, d )." );
+		write( src, srcOffset, srcX0, srcY0, srcZ0, srcW, srcH, srcD, region.minAsLongArray(), region.maxAsLongArray(),
+				t );
 	}
 
-	private void write( final float[] src, final int off, final long sx0, final long sy0, final long sz0, final int sw, final int sh, final int sd,
+	private void write( final float[] src, final int off, final long sx0, final long sy0, final long sz0, final int sw,
+			final int sh, final int sd,
 			final long[] min, final long[] max, final long t )
 	{
 		if ( sw < 1 || sh < 1 || sd < 1 )
-			throw new IllegalArgumentException( "Tensor size " + sw + " x " + sh + " x " + sd + " is empty: every size must be at least 1." );
+			throw new IllegalArgumentException(
+					"Tensor size " + sw + " x " + sh + " x " + sd + " is empty: every size must be at least 1." );
 		final long n = ( long ) sw * sh * sd * channels;
 		if ( src == null || off < 0 || off + n > src.length )
-			throw new IllegalArgumentException( "The float array has " + ( src == null ? "no" : src.length ) + " values but the tensor needs " + n
+			throw new IllegalArgumentException( "The float array has " + ( src == null ? "no" : src.length )
+					+ " values but the tensor needs " + n
 					+ " from offset " + off + ": pass w * h * d * channels() values (channels() = " + channels + ")." );
 		final long[] imageMax = { dimensions[ 0 ] - 1, dimensions[ 1 ] - 1, dimensions[ 3 ] - 1 };
 		final long[] srcMin = { sx0, sy0, sz0 };
 		final long[] srcMax = { sx0 + sw - 1, sy0 + sh - 1, sz0 + sd - 1 };
 		for ( int d = 0; d < 3; d++ )
-			if ( min[ d ] > max[ d ] || min[ d ] < 0 || max[ d ] > imageMax[ d ] || min[ d ] < srcMin[ d ] || max[ d ] > srcMax[ d ] )
-				throw new IllegalArgumentException( "Write region " + new FinalInterval( min, max ) + " must lie inside the image "
-						+ new FinalInterval( new long[ 3 ], imageMax ) + " and inside the tensor " + new FinalInterval( srcMin, srcMax )
-						+ " (x, y, z): crop the region to both." );
+			if ( min[ d ] > max[ d ] || min[ d ] < 0 || max[ d ] > imageMax[ d ] || min[ d ] < srcMin[ d ]
+					|| max[ d ] > srcMax[ d ] )
+				throw new IllegalArgumentException(
+						"Write region " + new FinalInterval( min, max ) + " must lie inside the image "
+								+ new FinalInterval( new long[ 3 ], imageMax ) + " and inside the tensor "
+								+ new FinalInterval( srcMin, srcMax )
+								+ " (x, y, z): crop the region to both." );
 		if ( t < 0 || t >= dimensions[ 4 ] )
-			throw new IllegalArgumentException( "Frame t=" + t + " is outside the image (0.." + ( dimensions[ 4 ] - 1 ) + "): pick an existing frame." );
+			throw new IllegalArgumentException( "Frame t=" + t + " is outside the image (0.." + ( dimensions[ 4 ] - 1 )
+					+ "): pick an existing frame." );
 		if ( planes != null )
 			writePlanar( src, off, srcMin, sw, sh, min, max, t );
 		else
 			writeRandomAccess( src, off, srcMin, sw, sh, min, max, t );
 	}
 
-	private void writePlanar( final float[] src, final int off, final long[] srcMin, final int sw, final int sh, final long[] min, final long[] max,
+	private void writePlanar( final float[] src, final int off, final long[] srcMin, final int sw, final int sh,
+			final long[] min, final long[] max,
 			final long t )
 	{
 		final int width = ( int ) dimensions[ 0 ];
@@ -158,7 +175,9 @@ public final class TensorWriter
 			for ( long y = min[ 1 ]; y <= max[ 1 ]; y++ )
 			{
 				// tensor index of (x0, y, z), channel 0
-				final int srcRow = off + ( int ) ( ( ( ( z - srcMin[ 2 ] ) * sh + ( y - srcMin[ 1 ] ) ) * sw + ( x0 - srcMin[ 0 ] ) ) * channels );
+				final int srcRow = off
+						+ ( int ) ( ( ( ( z - srcMin[ 2 ] ) * sh + ( y - srcMin[ 1 ] ) ) * sw + ( x0 - srcMin[ 0 ] ) )
+								* channels );
 				final int dst = ( int ) y * width + x0;
 				for ( int c = 0; c < imageChannels; c++ )
 				{
@@ -201,7 +220,8 @@ public final class TensorWriter
 	}
 
 	@SuppressWarnings( "unchecked" )
-	private void writeRandomAccess( final float[] src, final int off, final long[] srcMin, final int sw, final int sh, final long[] min,
+	private void writeRandomAccess( final float[] src, final int off, final long[] srcMin, final int sw, final int sh,
+			final long[] min,
 			final long[] max, final long t )
 	{
 		final RandomAccess< ? > ra = target.randomAccess();
@@ -216,7 +236,8 @@ public final class TensorWriter
 			for ( long y = min[ 1 ]; y <= max[ 1 ]; y++ )
 				for ( long x = min[ 0 ]; x <= max[ 0 ]; x++ )
 				{
-					final int s = off + ( int ) ( ( ( ( z - srcMin[ 2 ] ) * sh + ( y - srcMin[ 1 ] ) ) * sw + ( x - srcMin[ 0 ] ) ) * channels );
+					final int s = off + ( int ) ( ( ( ( z - srcMin[ 2 ] ) * sh + ( y - srcMin[ 1 ] ) ) * sw
+							+ ( x - srcMin[ 0 ] ) ) * channels );
 					pos[ 0 ] = x;
 					pos[ 1 ] = y;
 					pos[ 3 ] = z;
@@ -225,7 +246,8 @@ public final class TensorWriter
 						pos[ 2 ] = c;
 						ra.setPosition( pos );
 						if ( kind == PixelKind.ARGB )
-							( ( ARGBType ) ra.get() ).set( argb( src[ s + 3 * c ], src[ s + 3 * c + 1 ], src[ s + 3 * c + 2 ] ) );
+							( ( ARGBType ) ra.get() )
+									.set( argb( src[ s + 3 * c ], src[ s + 3 * c + 1 ], src[ s + 3 * c + 2 ] ) );
 						else
 						{
 							double v = src[ s + c ];

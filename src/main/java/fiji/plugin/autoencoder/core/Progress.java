@@ -52,7 +52,8 @@ public interface Progress
 				if ( now - lastPrint < 1000 && done < total )
 					return;
 				lastPrint = now;
-				System.err.println( "[" + task + "] " + done + "/" + total + ( message == null || message.isEmpty() ? "" : " " + message ) );
+				System.err.println( "[" + task + "] " + done + "/" + total
+						+ ( message == null || message.isEmpty() ? "" : " " + message ) );
 			}
 
 			@Override

@@ -46,9 +46,11 @@ public final class BlindSpotMasker
 	public BlindSpotMasker( final int gridSize, final int radius )
 	{
 		if ( gridSize < 1 )
-			throw new IllegalArgumentException( "Grid size " + gridSize + " must be >= 1: use 8 to mask about 1/64 of the pixels." );
+			throw new IllegalArgumentException(
+					"Grid size " + gridSize + " must be >= 1: use 8 to mask about 1/64 of the pixels." );
 		if ( radius < 1 )
-			throw new IllegalArgumentException( "Neighbourhood radius " + radius + " must be >= 1 so another pixel can replace the masked one: use 2." );
+			throw new IllegalArgumentException( "Neighbourhood radius " + radius
+					+ " must be >= 1 so another pixel can replace the masked one: use 2." );
 		this.gridSize = gridSize;
 		this.radius = radius;
 	}
@@ -61,7 +63,8 @@ public final class BlindSpotMasker
 	public static BlindSpotMasker withFraction( final double fraction )
 	{
 		if ( !( fraction > 0 && fraction <= 1 ) )
-			throw new IllegalArgumentException( "Masked fraction " + fraction + " must be in (0, 1]: Noise2Void uses about 0.016 (1/64)." );
+			throw new IllegalArgumentException(
+					"Masked fraction " + fraction + " must be in (0, 1]: Noise2Void uses about 0.016 (1/64)." );
 		return new BlindSpotMasker( ( int ) Math.max( 1, Math.round( 1 / Math.sqrt( fraction ) ) ), DEFAULT_RADIUS );
 	}
 
@@ -100,7 +103,8 @@ public final class BlindSpotMasker
 
 		private final int maskedCount;
 
-		Batch( final float[] input, final float[] target, final float[] weight, final int[] shape, final int maskedCount )
+		Batch( final float[] input, final float[] target, final float[] weight, final int[] shape,
+				final int maskedCount )
 		{
 			this.input = input;
 			this.target = target;
@@ -151,14 +155,19 @@ public final class BlindSpotMasker
 	 *
 	 * @param patches {@code n * h * w * c} floats, channels last; not modified
 	 */
-	public Batch mask( final float[] patches, final int n, final int h, final int w, final int c, final SplittableRandom random )
+	public Batch mask( final float[] patches, final int n, final int h, final int w, final int c,
+			final SplittableRandom random )
 	{
 		if ( n < 1 || h < 1 || w < 1 || c < 1 )
-			throw new IllegalArgumentException( "Batch shape " + n + "x" + h + "x" + w + "x" + c + " (N,H,W,C) has an empty dimension: give at least one patch of at least one pixel and channel." );
+			throw new IllegalArgumentException( "Batch shape " + n + "x" + h + "x" + w + "x" + c
+					+ " (N,H,W,C) has an empty dimension: give at least one patch of at least one pixel and channel." );
 		if ( ( long ) n * h * w * c != patches.length )
-			throw new IllegalArgumentException( "Batch shape " + n + "x" + h + "x" + w + "x" + c + " (N,H,W,C) needs " + ( ( long ) n * h * w * c ) + " floats but got " + patches.length + ": pass the shape of the patches." );
+			throw new IllegalArgumentException(
+					"Batch shape " + n + "x" + h + "x" + w + "x" + c + " (N,H,W,C) needs " + ( ( long ) n * h * w * c )
+							+ " floats but got " + patches.length + ": pass the shape of the patches." );
 		if ( h <= radius || w <= radius )
-			throw new IllegalArgumentException( "Patches of " + h + "x" + w + " are too small for a masking radius of " + radius + ": use patches of at least " + ( radius + 1 ) + " pixels per side (e.g. 64x64)." );
+			throw new IllegalArgumentException( "Patches of " + h + "x" + w + " are too small for a masking radius of "
+					+ radius + ": use patches of at least " + ( radius + 1 ) + " pixels per side (e.g. 64x64)." );
 		final float[] input = patches.clone();
 		final float[] target = patches.clone();
 		final float[] weight = new float[ patches.length ];
@@ -201,7 +210,8 @@ public final class BlindSpotMasker
 	public static double maskedMse( final float[] prediction, final float[] target, final float[] weight )
 	{
 		if ( prediction.length != target.length || weight.length != target.length )
-			throw new IllegalArgumentException( "Prediction, target and weight have " + prediction.length + ", " + target.length + " and " + weight.length + " values: pass arrays of the same batch shape." );
+			throw new IllegalArgumentException( "Prediction, target and weight have " + prediction.length + ", "
+					+ target.length + " and " + weight.length + " values: pass arrays of the same batch shape." );
 		double sum = 0, wsum = 0;
 		for ( int i = 0; i < target.length; i++ )
 		{
@@ -214,7 +224,8 @@ public final class BlindSpotMasker
 			}
 		}
 		if ( !( wsum > 0 ) )
-			throw new IllegalArgumentException( "The weights sum to " + wsum + ", so no pixel is masked: pass the weight of a masked batch." );
+			throw new IllegalArgumentException(
+					"The weights sum to " + wsum + ", so no pixel is masked: pass the weight of a masked batch." );
 		return sum / wsum;
 	}
 

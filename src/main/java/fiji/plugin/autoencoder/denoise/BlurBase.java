@@ -22,7 +22,8 @@ public final class BlurBase
 	{}
 
 	/** Best sigma for clean training images with synthetic {@code noise} (photon scale {@code signalMax}). */
-	public static double fromClean( final List< ImagePlus > clean, final NoiseModel noise, final double signalMax, final long seed )
+	public static double fromClean( final List< ImagePlus > clean, final NoiseModel noise, final double signalMax,
+			final long seed )
 	{
 		final java.util.SplittableRandom r = new java.util.SplittableRandom( seed ^ 0x5eedL );
 		double sum = 0;
@@ -31,7 +32,8 @@ public final class BlurBase
 		{
 			final float[] c = ( float[] ) ip.getPixels();
 			final float[] x = noise.apply( c.clone(), signalMax, r );
-			sum += ClassicBaselines.bestGaussian( x, c, ip.getWidth(), ip.getHeight(), signalMax > 0 ? signalMax : 1, ClassicBaselines.defaultSigmas() ).parameter();
+			sum += ClassicBaselines.bestGaussian( x, c, ip.getWidth(), ip.getHeight(), signalMax > 0 ? signalMax : 1,
+					ClassicBaselines.defaultSigmas() ).parameter();
 			n++;
 		}
 		return sum / n;
@@ -46,7 +48,8 @@ public final class BlurBase
 		{
 			final int w = ip.getWidth(), h = ip.getHeight();
 			// the reference denoiser (a sigma-1 blur) only sets the noise variance estimate; the sweep picks the sigma
-			sum += GainEstimate.estimate( ( float[] ) ip.getPixels(), w, h, x -> ClassicBaselines.gaussian( x, w, h, 1 ) ).gaussianSigma;
+			sum += GainEstimate.estimate( ( float[] ) ip.getPixels(), w, h,
+					x -> ClassicBaselines.gaussian( x, w, h, 1 ) ).gaussianSigma;
 			n++;
 		}
 		return sum / n;

@@ -38,7 +38,8 @@ public final class ClassicBaselines
 
 		private final double[] sweptPsnr;
 
-		Result( final String filter, final double parameter, final float[] image, final double psnr, final double ssim, final double[] sweptParameters, final double[] sweptPsnr )
+		Result( final String filter, final double parameter, final float[] image, final double psnr, final double ssim,
+				final double[] sweptParameters, final double[] sweptPsnr )
 		{
 			this.filter = filter;
 			this.parameter = parameter;
@@ -94,7 +95,8 @@ public final class ClassicBaselines
 		@Override
 		public String toString()
 		{
-			return String.format( java.util.Locale.ROOT, "%s %s=%s: PSNR %.2f dB, SSIM %.4f", filter, filter.equals( "gaussian" ) ? "sigma" : "radius", NoiseModel.format( parameter ), psnr, ssim );
+			return String.format( java.util.Locale.ROOT, "%s %s=%s: PSNR %.2f dB, SSIM %.4f", filter,
+					filter.equals( "gaussian" ) ? "sigma" : "radius", NoiseModel.format( parameter ), psnr, ssim );
 		}
 	}
 
@@ -111,13 +113,15 @@ public final class ClassicBaselines
 	}
 
 	/** The Gaussian blur among {@code sigmas} that maximises PSNR against {@code clean}. */
-	public static Result bestGaussian( final float[] noisy, final float[] clean, final int width, final int height, final double dataRange, final double[] sigmas )
+	public static Result bestGaussian( final float[] noisy, final float[] clean, final int width, final int height,
+			final double dataRange, final double[] sigmas )
 	{
 		return sweep( "gaussian", noisy, clean, width, height, dataRange, sigmas );
 	}
 
 	/** The median filter among {@code radii} that maximises PSNR against {@code clean}. */
-	public static Result bestMedian( final float[] noisy, final float[] clean, final int width, final int height, final double dataRange, final double[] radii )
+	public static Result bestMedian( final float[] noisy, final float[] clean, final int width, final int height,
+			final double dataRange, final double[] radii )
 	{
 		return sweep( "median", noisy, clean, width, height, dataRange, radii );
 	}
@@ -138,20 +142,26 @@ public final class ClassicBaselines
 		return ( float[] ) fp.getPixels();
 	}
 
-	private static Result sweep( final String filter, final float[] noisy, final float[] clean, final int width, final int height, final double dataRange, final double[] parameters )
+	private static Result sweep( final String filter, final float[] noisy, final float[] clean, final int width,
+			final int height, final double dataRange, final double[] parameters )
 	{
 		if ( noisy.length != clean.length )
-			throw new IllegalArgumentException( "Noisy image has " + noisy.length + " pixels but the clean one has " + clean.length + ": give images of the same size." );
+			throw new IllegalArgumentException( "Noisy image has " + noisy.length + " pixels but the clean one has "
+					+ clean.length + ": give images of the same size." );
 		if ( parameters == null || parameters.length == 0 )
-			throw new IllegalArgumentException( "No " + filter + " parameters to try: pass e.g. ClassicBaselines.default" + ( filter.equals( "gaussian" ) ? "Sigmas()" : "Radii()" ) + "." );
+			throw new IllegalArgumentException(
+					"No " + filter + " parameters to try: pass e.g. ClassicBaselines.default"
+							+ ( filter.equals( "gaussian" ) ? "Sigmas()" : "Radii()" ) + "." );
 		final double[] psnrs = new double[ parameters.length ];
 		int best = -1;
 		float[] bestImage = null;
 		for ( int i = 0; i < parameters.length; i++ )
 		{
 			if ( !( parameters[ i ] > 0 ) || Double.isInfinite( parameters[ i ] ) )
-				throw new IllegalArgumentException( "The " + filter + " parameter " + parameters[ i ] + " must be a positive number of pixels: use e.g. 0.5 to 4." );
-			final float[] filtered = filter.equals( "gaussian" ) ? gaussian( noisy, width, height, parameters[ i ] ) : median( noisy, width, height, parameters[ i ] );
+				throw new IllegalArgumentException( "The " + filter + " parameter " + parameters[ i ]
+						+ " must be a positive number of pixels: use e.g. 0.5 to 4." );
+			final float[] filtered = filter.equals( "gaussian" ) ? gaussian( noisy, width, height, parameters[ i ] )
+					: median( noisy, width, height, parameters[ i ] );
 			psnrs[ i ] = Metrics.psnr( clean, filtered, dataRange );
 			if ( best < 0 || psnrs[ i ] > psnrs[ best ] )
 			{
@@ -160,14 +170,16 @@ public final class ClassicBaselines
 			}
 		}
 		final int window = 2 * Metrics.ssimRadius() + 1;
-		final double ssim = width >= window && height >= window ? Metrics.ssim( clean, bestImage, width, height, dataRange ) : Double.NaN;
+		final double ssim = width >= window && height >= window
+				? Metrics.ssim( clean, bestImage, width, height, dataRange ) : Double.NaN;
 		return new Result( filter, parameters[ best ], bestImage, psnrs[ best ], ssim, parameters.clone(), psnrs );
 	}
 
 	private static FloatProcessor processor( final float[] pixels, final int width, final int height )
 	{
 		if ( width <= 0 || height <= 0 || ( long ) width * height != pixels.length )
-			throw new IllegalArgumentException( "Image size " + width + "x" + height + " does not match " + pixels.length + " pixels: pass the width and height of the image." );
+			throw new IllegalArgumentException( "Image size " + width + "x" + height + " does not match "
+					+ pixels.length + " pixels: pass the width and height of the image." );
 		return new FloatProcessor( width, height, pixels.clone() );
 	}
 

@@ -50,7 +50,8 @@ public final class DenoiseQuality
 	 * @param signalMax the value synthetic noise maps to its peak
 	 * @param heldOutRows rows at the bottom held out from training (0: none; the whole image is used)
 	 */
-	public static GainEstimate.Result evaluate( final Path modelFile, final ImagePlus noisy, final ImagePlus clean, final NoiseModel noise, final double signalMax,
+	public static GainEstimate.Result evaluate( final Path modelFile, final ImagePlus noisy, final ImagePlus clean,
+			final NoiseModel noise, final double signalMax,
 			final int heldOutRows, final long seed ) throws IOException
 	{
 		final GainEstimate.Result r;
@@ -62,7 +63,8 @@ public final class DenoiseQuality
 			final List< ImagePlus > cleanChannels = clean == null ? null : ChannelwiseRunner.splitChannels( clean );
 			final int channels = ( noisyChannels != null ? noisyChannels : cleanChannels ).size();
 			final int w = Math.min( ref.getWidth(), MAX_COLUMNS );
-			final int rows = Math.min( heldOutRows > 0 ? heldOutRows : ref.getHeight(), Math.min( ref.getHeight(), MAX_ROWS ) );
+			final int rows = Math.min( heldOutRows > 0 ? heldOutRows : ref.getHeight(),
+					Math.min( ref.getHeight(), MAX_ROWS ) );
 			final int y0 = ref.getHeight() - rows;
 			final float[][] x = new float[ channels ][], y = new float[ channels ][];
 			final SplittableRandom random = new SplittableRandom( seed ^ 0x51A1L );
@@ -70,13 +72,15 @@ public final class DenoiseQuality
 			{
 				if ( cleanChannels != null )
 					y[ c ] = crop( cleanChannels.get( c ), y0, w, rows );
-				x[ c ] = noisyChannels != null ? crop( noisyChannels.get( c ), y0, w, rows ) : noise.apply( y[ c ], signalMax, random );
+				x[ c ] = noisyChannels != null ? crop( noisyChannels.get( c ), y0, w, rows )
+						: noise.apply( y[ c ], signalMax, random );
 			}
 			final GainEstimate.Result[] parts = new GainEstimate.Result[ channels ];
 			for ( int c = 0; c < channels; c++ )
 			{
 				final UnaryOperator< float[] > f = denoiser( m, x, c, w, rows );
-				parts[ c ] = clean != null ? GainEstimate.measured( x[ c ], y[ c ], w, rows, f ) : GainEstimate.estimate( x[ c ], w, rows, f );
+				parts[ c ] = clean != null ? GainEstimate.measured( x[ c ], y[ c ], w, rows, f )
+						: GainEstimate.estimate( x[ c ], w, rows, f );
 			}
 			r = GainEstimate.pool( parts );
 			extras = new HashMap<>( m.extras() );
@@ -89,11 +93,13 @@ public final class DenoiseQuality
 	/**
 	 * {@link #evaluate} after a training of {@code mode} by {@code job} on {@code input} (and {@code target}); null for modes that are not denoisers.
 	 */
-	public static GainEstimate.Result afterTraining( final TrainingMode mode, final fiji.plugin.autoencoder.train.ImageTrainingJob job, final ImagePlus input, final ImagePlus target,
+	public static GainEstimate.Result afterTraining( final TrainingMode mode,
+			final fiji.plugin.autoencoder.train.ImageTrainingJob job, final ImagePlus input, final ImagePlus target,
 			final NoiseModel noise ) throws IOException
 	{
 		final double fraction = job.config.validationFraction;
-		final int heldOut = fraction == 0 ? 0 : ( int ) Math.max( job.spec.height, Math.round( input.getHeight() * fraction ) );
+		final int heldOut = fraction == 0 ? 0
+				: ( int ) Math.max( job.spec.height, Math.round( input.getHeight() * fraction ) );
 		switch ( mode )
 		{
 		case DENOISE_SELF_SUPERVISED:
@@ -102,22 +108,28 @@ public final class DenoiseQuality
 		case DENOISE_PAIRED:
 			return evaluate( job.modelFile, input, target, null, 0, heldOut, job.config.seed );
 		case DENOISE_SYNTHETIC:
-			return evaluate( job.modelFile, null, input, noise, TrainingMode.maximum( input ), heldOut, job.config.seed );
+			return evaluate( job.modelFile, null, input, noise, TrainingMode.maximum( input ), heldOut,
+					job.config.seed );
 		default:
 			return null;
 		}
 	}
 
 	/** Plane c through the model: alone (a channel-by-channel model) or with the other channels as they are. */
-	private static UnaryOperator< float[] > denoiser( final ModelFile.Loaded m, final float[][] x, final int c, final int w, final int h )
+	private static UnaryOperator< float[] > denoiser( final ModelFile.Loaded m, final float[][] x, final int c,
+			final int w, final int h )
 	{
-		final Normalization stored = StoredNormalization.forInput( ModelFileRunner.normalization( m ), false ).normalization;
+		final Normalization stored = StoredNormalization.forInput( ModelFileRunner.normalization( m ),
+				false ).normalization;
 		final boolean alone = ChannelMode.isChannelwise( m.extras() ) || x.length == 1;
 		return plane -> {
 			if ( alone )
 			{
-				final Normalization norm = stored.isFitted() && stored.method() != Normalization.Method.NONE ? StoredNormalization.channel( stored, c ) : stored;
-				final ImagePlus out = ImageRunner.run( m.model(), norm, new ImagePlus( "plane", new FloatProcessor( w, h, plane ) ), OutputType.FLOAT_32, "q", true, new ImageRunner.Options(), Progress.none() );
+				final Normalization norm = stored.isFitted() && stored.method() != Normalization.Method.NONE
+						? StoredNormalization.channel( stored, c ) : stored;
+				final ImagePlus out = ImageRunner.run( m.model(), norm,
+						new ImagePlus( "plane", new FloatProcessor( w, h, plane ) ), OutputType.FLOAT_32, "q", true,
+						new ImageRunner.Options(), Progress.none() );
 				return ( float[] ) out.getProcessor().getPixels();
 			}
 			final ImageStack s = new ImageStack( w, h );
@@ -125,7 +137,8 @@ public final class DenoiseQuality
 				s.addSlice( new FloatProcessor( w, h, k == c ? plane : x[ k ].clone() ) );
 			final ImagePlus imp = new ImagePlus( "planes", s );
 			imp.setDimensions( x.length, 1, 1 );
-			final ImagePlus out = ModelFileRunner.apply( m, imp, OutputType.FLOAT_32, "q", new ImageRunner.Options(), Progress.none() );
+			final ImagePlus out = ModelFileRunner.apply( m, imp, OutputType.FLOAT_32, "q", new ImageRunner.Options(),
+					Progress.none() );
 			return ( float[] ) out.getStack().getProcessor( c + 1 ).getPixels();
 		};
 	}
@@ -144,7 +157,9 @@ public final class DenoiseQuality
 		if ( json == null )
 			return null;
 		final com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString( json ).getAsJsonObject();
-		return String.format( java.util.Locale.ROOT, "gain over the best Gaussian blur (sigma %.2f): %+.2f dB (%s)%s", o.get( "bestGaussianSigma" ).getAsDouble(),
-				o.get( "gainOverBestGaussianDb" ).getAsDouble(), o.get( "method" ).getAsString(), o.get( "classicAsGood" ).getAsBoolean() ? "; a Gaussian blur does as well" : "" );
+		return String.format( java.util.Locale.ROOT, "gain over the best Gaussian blur (sigma %.2f): %+.2f dB (%s)%s",
+				o.get( "bestGaussianSigma" ).getAsDouble(),
+				o.get( "gainOverBestGaussianDb" ).getAsDouble(), o.get( "method" ).getAsString(),
+				o.get( "classicAsGood" ).getAsBoolean() ? "; a Gaussian blur does as well" : "" );
 	}
 }

@@ -43,7 +43,8 @@ public final class GainEstimate
 		/** True when measured against a clean reference, false for the Noise2Self estimate. */
 		public final boolean withReference;
 
-		public Result( final double denoiserMse, final double gaussianMse, final double gaussianSigma, final double noiseVariance, final boolean withReference )
+		public Result( final double denoiserMse, final double gaussianMse, final double gaussianSigma,
+				final double noiseVariance, final boolean withReference )
 		{
 			this.denoiserMse = denoiserMse;
 			this.gaussianMse = gaussianMse;
@@ -70,16 +71,22 @@ public final class GainEstimate
 		/** One line for the log. */
 		public String message()
 		{
-			final String how = withReference ? "measured against the clean reference on held-out pixels" : "estimated from the noisy pixels alone (Noise2Self, held-out masked pixels)";
-			final String s = String.format( Locale.ROOT, "PSNR gain over the best Gaussian blur (sigma %.2f): %+.2f dB, %s", gaussianSigma, gainDb(), how );
-			return classicAsGood() ? s + String.format( Locale.ROOT, ". Warning: a Gaussian blur (Process > Filters > Gaussian Blur, sigma %.2f) does as well as this network on these data", gaussianSigma ) : s;
+			final String how = withReference ? "measured against the clean reference on held-out pixels"
+					: "estimated from the noisy pixels alone (Noise2Self, held-out masked pixels)";
+			final String s = String.format( Locale.ROOT,
+					"PSNR gain over the best Gaussian blur (sigma %.2f): %+.2f dB, %s", gaussianSigma, gainDb(), how );
+			return classicAsGood() ? s + String.format( Locale.ROOT,
+					". Warning: a Gaussian blur (Process > Filters > Gaussian Blur, sigma %.2f) does as well as this network on these data",
+					gaussianSigma ) : s;
 		}
 
 		/** JSON for the model file. */
 		public String toJson()
 		{
-			return String.format( Locale.ROOT, "{%n  \"gainOverBestGaussianDb\": %.4f,%n  \"bestGaussianSigma\": %.4f,%n  \"denoiserMse\": %.6g,%n  \"gaussianMse\": %.6g,%n"
-					+ "  \"noiseVariance\": %.6g,%n  \"method\": \"%s\",%n  \"classicAsGood\": %b%n}", gainDb(), gaussianSigma, denoiserMse, gaussianMse, noiseVariance,
+			return String.format( Locale.ROOT,
+					"{%n  \"gainOverBestGaussianDb\": %.4f,%n  \"bestGaussianSigma\": %.4f,%n  \"denoiserMse\": %.6g,%n  \"gaussianMse\": %.6g,%n"
+							+ "  \"noiseVariance\": %.6g,%n  \"method\": \"%s\",%n  \"classicAsGood\": %b%n}",
+					gainDb(), gaussianSigma, denoiserMse, gaussianMse, noiseVariance,
 					withReference ? "clean reference, held-out pixels" : "noise2self masked pixels", classicAsGood() );
 		}
 	}
@@ -98,10 +105,12 @@ public final class GainEstimate
 	 *
 	 * @param denoiser the denoiser, plane to plane (width x height, row-major)
 	 */
-	public static Result estimate( final float[] noisy, final int width, final int height, final UnaryOperator< float[] > denoiser )
+	public static Result estimate( final float[] noisy, final int width, final int height,
+			final UnaryOperator< float[] > denoiser )
 	{
 		if ( width < 3 * STRIDE || height < 3 * STRIDE )
-			throw new IllegalArgumentException( "The region for the gain estimate is " + width + " x " + height + " pixels: give at least " + 3 * STRIDE + " x " + 3 * STRIDE );
+			throw new IllegalArgumentException( "The region for the gain estimate is " + width + " x " + height
+					+ " pixels: give at least " + 3 * STRIDE + " x " + 3 * STRIDE );
 		final double[] sig = sigmas();
 		final float[] d = denoiser.apply( noisy.clone() );
 		final float[][] g = new float[ sig.length ][];
@@ -155,7 +164,8 @@ public final class GainEstimate
 	}
 
 	/** The true gain on one plane with its clean reference (the denoiser sees {@code noisy} unmasked). */
-	public static Result measured( final float[] noisy, final float[] clean, final int width, final int height, final UnaryOperator< float[] > denoiser )
+	public static Result measured( final float[] noisy, final float[] clean, final int width, final int height,
+			final UnaryOperator< float[] > denoiser )
 	{
 		final double net = fiji.plugin.autoencoder.denoise.Metrics.mse( clean, denoiser.apply( noisy.clone() ) );
 		final double[] sig = sigmas();

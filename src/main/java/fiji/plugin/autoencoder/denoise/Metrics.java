@@ -68,7 +68,8 @@ public final class Metrics
 	}
 
 	/** Mean structural similarity (see the class description); 1 for identical images. */
-	public static double ssim( final float[] reference, final float[] test, final int width, final int height, final double dataRange )
+	public static double ssim( final float[] reference, final float[] test, final int width, final int height,
+			final double dataRange )
 	{
 		final double[] map = ssimMapDouble( reference, test, width, height, dataRange );
 		final int pad = ssimRadius();
@@ -80,7 +81,8 @@ public final class Metrics
 	}
 
 	/** The local SSIM at every pixel (border pixels included; {@link #ssim} averages the interior). */
-	public static float[] ssimMap( final float[] reference, final float[] test, final int width, final int height, final double dataRange )
+	public static float[] ssimMap( final float[] reference, final float[] test, final int width, final int height,
+			final double dataRange )
 	{
 		final double[] map = ssimMapDouble( reference, test, width, height, dataRange );
 		final float[] out = new float[ map.length ];
@@ -95,19 +97,23 @@ public final class Metrics
 		return ( int ) ( SSIM_TRUNCATE * SSIM_SIGMA + 0.5 );
 	}
 
-	private static double[] ssimMapDouble( final float[] reference, final float[] test, final int width, final int height, final double dataRange )
+	private static double[] ssimMapDouble( final float[] reference, final float[] test, final int width,
+			final int height, final double dataRange )
 	{
 		checkSameLength( reference, test );
 		checkRange( dataRange );
 		if ( width <= 0 || height <= 0 || ( long ) width * height != reference.length )
-			throw new IllegalArgumentException( "Image size " + width + "x" + height + " does not match " + reference.length + " pixels: pass the width and height of the images." );
+			throw new IllegalArgumentException( "Image size " + width + "x" + height + " does not match "
+					+ reference.length + " pixels: pass the width and height of the images." );
 		final int r = ssimRadius();
 		final int win = 2 * r + 1;
 		if ( width < win || height < win )
-			throw new IllegalArgumentException( "SSIM needs images of at least " + win + "x" + win + " pixels (its Gaussian window), got " + width + "x" + height + ": use a larger image." );
+			throw new IllegalArgumentException( "SSIM needs images of at least " + win + "x" + win
+					+ " pixels (its Gaussian window), got " + width + "x" + height + ": use a larger image." );
 		final double[] kernel = gaussianKernel( SSIM_SIGMA, r );
 		final int n = reference.length;
-		final double[] x = new double[ n ], y = new double[ n ], xx = new double[ n ], yy = new double[ n ], xy = new double[ n ];
+		final double[] x = new double[ n ], y = new double[ n ], xx = new double[ n ], yy = new double[ n ],
+				xy = new double[ n ];
 		for ( int i = 0; i < n; i++ )
 		{
 			final double a = reference[ i ], b = test[ i ];
@@ -195,7 +201,8 @@ public final class Metrics
 	private static void checkSameLength( final float[] a, final float[] b )
 	{
 		if ( a.length != b.length )
-			throw new IllegalArgumentException( "Reference has " + a.length + " pixels but the test image has " + b.length + ": compare images of the same size." );
+			throw new IllegalArgumentException( "Reference has " + a.length + " pixels but the test image has "
+					+ b.length + ": compare images of the same size." );
 		if ( a.length == 0 )
 			throw new IllegalArgumentException( "Empty images: give images with at least one pixel." );
 	}
@@ -203,6 +210,7 @@ public final class Metrics
 	private static void checkRange( final double dataRange )
 	{
 		if ( !( dataRange > 0 ) || Double.isInfinite( dataRange ) )
-			throw new IllegalArgumentException( "Data range " + dataRange + " must be a positive number: use e.g. 1 for [0,1] images, 255 for 8-bit, or Metrics.dataRange(reference)." );
+			throw new IllegalArgumentException( "Data range " + dataRange
+					+ " must be a positive number: use e.g. 1 for [0,1] images, 255 for 8-bit, or Metrics.dataRange(reference)." );
 	}
 }

@@ -73,7 +73,8 @@ public final class NoiseModel
 			for ( final Kind k : values() )
 				if ( k.spelling.equals( key ) )
 					return k;
-			throw new IllegalArgumentException( "Unknown noise model '" + name + "': use one of " + allSpellings() + "." );
+			throw new IllegalArgumentException(
+					"Unknown noise model '" + name + "': use one of " + allSpellings() + "." );
 		}
 
 		private static String allSpellings()
@@ -136,16 +137,19 @@ public final class NoiseModel
 		final String[] names = kind.parameterNames;
 		for ( final String given : parameters.keySet() )
 			if ( !contains( names, given ) )
-				throw new IllegalArgumentException( "Noise model '" + kind.spelling + "' has no parameter '" + given + "': its parameters are " + String.join( ", ", names ) + "." );
+				throw new IllegalArgumentException( "Noise model '" + kind.spelling + "' has no parameter '" + given
+						+ "': its parameters are " + String.join( ", ", names ) + "." );
 		final LinkedHashMap< String, Double > p = new LinkedHashMap<>();
 		for ( final String name : names )
 		{
 			final Number v = parameters.get( name );
 			if ( v == null )
-				throw new IllegalArgumentException( "Noise model '" + kind.spelling + "' needs parameter '" + name + "': write e.g. " + example( kind ) + "." );
+				throw new IllegalArgumentException( "Noise model '" + kind.spelling + "' needs parameter '" + name
+						+ "': write e.g. " + example( kind ) + "." );
 			final double d = v.doubleValue();
 			if ( !Double.isFinite( d ) )
-				throw new IllegalArgumentException( "Noise parameter " + name + " of '" + kind.spelling + "' is " + d + ": give a finite number." );
+				throw new IllegalArgumentException(
+						"Noise parameter " + name + " of '" + kind.spelling + "' is " + d + ": give a finite number." );
 			p.put( name, d );
 		}
 		check( kind, p );
@@ -171,7 +175,8 @@ public final class NoiseModel
 			{
 				final int eq = part.indexOf( '=' );
 				if ( eq < 0 )
-					throw new IllegalArgumentException( "Noise parameter '" + part.trim() + "' in '" + spec + "' has no value: write name=value, e.g. " + example( kind ) + "." );
+					throw new IllegalArgumentException( "Noise parameter '" + part.trim() + "' in '" + spec
+							+ "' has no value: write name=value, e.g. " + example( kind ) + "." );
 				final String name = part.substring( 0, eq ).trim().toLowerCase( Locale.ROOT );
 				final String value = part.substring( eq + 1 ).trim();
 				final double d;
@@ -181,10 +186,12 @@ public final class NoiseModel
 				}
 				catch ( final NumberFormatException e )
 				{
-					throw new IllegalArgumentException( "Noise parameter " + name + "='" + value + "' in '" + spec + "' is not a number: write e.g. " + example( kind ) + "." );
+					throw new IllegalArgumentException( "Noise parameter " + name + "='" + value + "' in '" + spec
+							+ "' is not a number: write e.g. " + example( kind ) + "." );
 				}
 				if ( p.put( name, d ) != null )
-					throw new IllegalArgumentException( "Noise parameter '" + name + "' is given twice in '" + spec + "': give it once." );
+					throw new IllegalArgumentException(
+							"Noise parameter '" + name + "' is given twice in '" + spec + "': give it once." );
 			}
 		}
 		return of( kind, p );
@@ -207,7 +214,8 @@ public final class NoiseModel
 	{
 		final Double v = parameters.get( name );
 		if ( v == null )
-			throw new IllegalArgumentException( "Noise model '" + kind.spelling + "' has no parameter '" + name + "': its parameters are " + String.join( ", ", kind.parameterNames ) + "." );
+			throw new IllegalArgumentException( "Noise model '" + kind.spelling + "' has no parameter '" + name
+					+ "': its parameters are " + String.join( ", ", kind.parameterNames ) + "." );
 		return v;
 	}
 
@@ -292,9 +300,11 @@ public final class NoiseModel
 		{
 			final double f = p.get( "fraction" );
 			if ( f < 0 || f > 1 )
-				throw new IllegalArgumentException( "Noise parameter fraction=" + format( f ) + " of 'salt-and-pepper' is outside 0..1: give the fraction of corrupted pixels, e.g. fraction=0.05." );
+				throw new IllegalArgumentException( "Noise parameter fraction=" + format( f )
+						+ " of 'salt-and-pepper' is outside 0..1: give the fraction of corrupted pixels, e.g. fraction=0.05." );
 			if ( p.get( "low" ) > p.get( "high" ) )
-				throw new IllegalArgumentException( "Noise parameters of 'salt-and-pepper' have low=" + format( p.get( "low" ) ) + " > high=" + format( p.get( "high" ) ) + ": swap them." );
+				throw new IllegalArgumentException( "Noise parameters of 'salt-and-pepper' have low="
+						+ format( p.get( "low" ) ) + " > high=" + format( p.get( "high" ) ) + ": swap them." );
 			break;
 		}
 		default:
@@ -305,13 +315,16 @@ public final class NoiseModel
 	private static void positive( final Kind kind, final String name, final double v )
 	{
 		if ( !( v > 0 ) )
-			throw new IllegalArgumentException( "Noise parameter " + name + "=" + format( v ) + " of '" + kind.spelling + "' must be > 0: give the photon count of the brightest pixel, e.g. " + name + "=30." );
+			throw new IllegalArgumentException( "Noise parameter " + name + "=" + format( v ) + " of '" + kind.spelling
+					+ "' must be > 0: give the photon count of the brightest pixel, e.g. " + name + "=30." );
 	}
 
-	private static void atLeast( final Kind kind, final String name, final double v, final double min, final String hint )
+	private static void atLeast( final Kind kind, final String name, final double v, final double min,
+			final String hint )
 	{
 		if ( v < min )
-			throw new IllegalArgumentException( "Noise parameter " + name + "=" + format( v ) + " of '" + kind.spelling + "' must be >= " + format( min ) + ": " + hint + "." );
+			throw new IllegalArgumentException( "Noise parameter " + name + "=" + format( v ) + " of '" + kind.spelling
+					+ "' must be >= " + format( min ) + ": " + hint + "." );
 	}
 
 	private static String example( final Kind kind )

@@ -12,7 +12,8 @@ final class NoiseSampling
 	{}
 
 	/** A new noisy copy of {@code clean}; for the Poisson kinds {@code signalMax} maps to the peak. */
-	static float[] sample( final Kind kind, final Map< String, Double > parameters, final float[] clean, final double signalMax, final SplittableRandom random )
+	static float[] sample( final Kind kind, final Map< String, Double > parameters, final float[] clean,
+			final double signalMax, final SplittableRandom random )
 	{
 		final float[] out = new float[ clean.length ];
 		switch ( kind )

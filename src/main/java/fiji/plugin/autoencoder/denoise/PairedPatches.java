@@ -43,10 +43,12 @@ public final class PairedPatches
 	 * {@code count} patches of {@code patchSize x patchSize} cut from {@code cleanImages}
 	 * and made noisy by {@code noise}, seeded by {@code seed}.
 	 */
-	public static PairedPatches synthetic( final List< FloatProcessor > cleanImages, final NoiseModel noise, final int count, final int patchSize, final boolean augment, final long seed )
+	public static PairedPatches synthetic( final List< FloatProcessor > cleanImages, final NoiseModel noise,
+			final int count, final int patchSize, final boolean augment, final long seed )
 	{
 		if ( noise == null )
-			throw new IllegalArgumentException( "No noise model: pass one, e.g. NoiseModel.parse( \"gaussian:sigma=0.1\" )." );
+			throw new IllegalArgumentException(
+					"No noise model: pass one, e.g. NoiseModel.parse( \"gaussian:sigma=0.1\" )." );
 		checkImages( "clean", cleanImages, patchSize, count );
 		final double[] maxima = new double[ cleanImages.size() ];
 		for ( int i = 0; i < maxima.length; i++ )
@@ -64,17 +66,22 @@ public final class PairedPatches
 	 * {@code count} patch pairs cut at identical positions from acquired
 	 * {@code noisyImages[i]} and {@code cleanImages[i]} (same size each), seeded by {@code seed}.
 	 */
-	public static PairedPatches acquired( final List< FloatProcessor > noisyImages, final List< FloatProcessor > cleanImages, final int count, final int patchSize, final boolean augment, final long seed )
+	public static PairedPatches acquired( final List< FloatProcessor > noisyImages,
+			final List< FloatProcessor > cleanImages, final int count, final int patchSize, final boolean augment,
+			final long seed )
 	{
 		checkImages( "noisy", noisyImages, patchSize, count );
 		checkImages( "clean", cleanImages, patchSize, count );
 		if ( noisyImages.size() != cleanImages.size() )
-			throw new IllegalArgumentException( "Got " + noisyImages.size() + " noisy but " + cleanImages.size() + " clean images: give one clean image per noisy image." );
+			throw new IllegalArgumentException( "Got " + noisyImages.size() + " noisy but " + cleanImages.size()
+					+ " clean images: give one clean image per noisy image." );
 		for ( int i = 0; i < noisyImages.size(); i++ )
 		{
 			final FloatProcessor a = noisyImages.get( i ), b = cleanImages.get( i );
 			if ( a.getWidth() != b.getWidth() || a.getHeight() != b.getHeight() )
-				throw new IllegalArgumentException( "Pair " + ( i + 1 ) + ": the noisy image is " + a.getWidth() + "x" + a.getHeight() + " but the clean image is " + b.getWidth() + "x" + b.getHeight() + ": give a noisy and a clean acquisition of the same field of view and size." );
+				throw new IllegalArgumentException( "Pair " + ( i + 1 ) + ": the noisy image is " + a.getWidth() + "x"
+						+ a.getHeight() + " but the clean image is " + b.getWidth() + "x" + b.getHeight()
+						+ ": give a noisy and a clean acquisition of the same field of view and size." );
 		}
 		return sample( noisyImages, cleanImages, null, null, count, patchSize, augment, seed );
 	}
@@ -134,7 +141,9 @@ public final class PairedPatches
 		return out;
 	}
 
-	private static PairedPatches sample( final List< FloatProcessor > noisyImages, final List< FloatProcessor > cleanImages, final NoiseModel noise, final double[] maxima, final int count, final int p, final boolean augment, final long seed )
+	private static PairedPatches sample( final List< FloatProcessor > noisyImages,
+			final List< FloatProcessor > cleanImages, final NoiseModel noise, final double[] maxima, final int count,
+			final int p, final boolean augment, final long seed )
 	{
 		final SplittableRandom random = new SplittableRandom( seed );
 		final int m = cleanImages.size();
@@ -162,7 +171,8 @@ public final class PairedPatches
 			final int y0 = ( int ) ( local / positionsX );
 			final int t = augment ? random.nextInt( 8 ) : 0;
 			final float[] c = transform( crop( cleanImage, x0, y0, p ), p, t );
-			final float[] n = noise != null ? noise.apply( c, maxima[ i ], random ) : transform( crop( noisyImages.get( i ), x0, y0, p ), p, t );
+			final float[] n = noise != null ? noise.apply( c, maxima[ i ], random )
+					: transform( crop( noisyImages.get( i ), x0, y0, p ), p, t );
 			System.arraycopy( c, 0, cleanOut, k * p * p, p * p );
 			System.arraycopy( n, 0, noisyOut, k * p * p, p * p );
 		}
@@ -179,21 +189,26 @@ public final class PairedPatches
 		return out;
 	}
 
-	private static void checkImages( final String what, final List< FloatProcessor > images, final int p, final int count )
+	private static void checkImages( final String what, final List< FloatProcessor > images, final int p,
+			final int count )
 	{
 		if ( p < 1 )
 			throw new IllegalArgumentException( "Patch size " + p + " must be >= 1: use e.g. 64." );
 		if ( count < 1 )
 			throw new IllegalArgumentException( "Number of patches " + count + " must be >= 1: use e.g. 512." );
 		if ( ( long ) count * p * p > Integer.MAX_VALUE - 8 )
-			throw new IllegalArgumentException( count + " patches of " + p + "x" + p + " do not fit in one Java array: sample fewer patches per call." );
+			throw new IllegalArgumentException( count + " patches of " + p + "x" + p
+					+ " do not fit in one Java array: sample fewer patches per call." );
 		if ( images == null || images.isEmpty() )
-			throw new IllegalArgumentException( "No " + what + " images: give at least one image of at least " + p + "x" + p + " pixels." );
+			throw new IllegalArgumentException(
+					"No " + what + " images: give at least one image of at least " + p + "x" + p + " pixels." );
 		for ( int i = 0; i < images.size(); i++ )
 		{
 			final FloatProcessor fp = images.get( i );
 			if ( fp.getWidth() < p || fp.getHeight() < p )
-				throw new IllegalArgumentException( "The " + what + " image " + ( i + 1 ) + " is " + fp.getWidth() + "x" + fp.getHeight() + ", smaller than the " + p + "x" + p + " patch size: use a smaller patch size or a larger image." );
+				throw new IllegalArgumentException( "The " + what + " image " + ( i + 1 ) + " is " + fp.getWidth() + "x"
+						+ fp.getHeight() + ", smaller than the " + p + "x" + p
+						+ " patch size: use a smaller patch size or a larger image." );
 		}
 	}
 }

@@ -57,7 +57,8 @@ final class PoissonSampler
 				return k;
 			if ( k < 0 || ( us < 0.013 && v > us ) )
 				continue;
-			if ( Math.log( v ) + Math.log( invalpha ) - Math.log( a / ( us * us ) + b ) <= -lambda + k * loglam - Gamma.logGamma( k + 1.0 ) )
+			if ( Math.log( v ) + Math.log( invalpha ) - Math.log( a / ( us * us ) + b ) <= -lambda + k * loglam
+					- Gamma.logGamma( k + 1.0 ) )
 				return k;
 		}
 	}

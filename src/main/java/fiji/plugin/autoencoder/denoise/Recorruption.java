@@ -48,11 +48,14 @@ public final class Recorruption implements PatchSampler.PatchTransform
 		case POISSON_GAUSSIAN:
 			break;
 		default:
-			throw new IllegalArgumentException( "Training from the noisy image with a noise model needs Gaussian, Poisson or Poisson-Gaussian noise, got '" + noise
-					+ "': use e.g. poisson:peak=30 or gaussian:sigma=10, or mode 'Denoise (self-supervised)'" );
+			throw new IllegalArgumentException(
+					"Training from the noisy image with a noise model needs Gaussian, Poisson or Poisson-Gaussian noise, got '"
+							+ noise
+							+ "': use e.g. poisson:peak=30 or gaussian:sigma=10, or mode 'Denoise (self-supervised)'" );
 		}
 		if ( noise.kind() != NoiseModel.Kind.GAUSSIAN && !( gain > 0 && Double.isFinite( gain ) ) )
-			throw new IllegalArgumentException( "The camera gain (grey values per photon) must be positive, got " + gain + ": is the image empty?" );
+			throw new IllegalArgumentException( "The camera gain (grey values per photon) must be positive, got " + gain
+					+ ": is the image empty?" );
 		this.noise = noise;
 		this.gain = gain;
 	}
@@ -89,12 +92,14 @@ public final class Recorruption implements PatchSampler.PatchTransform
 	{
 		double n = 0;
 		for ( final ImagePlus imp : images )
-			n += ( double ) imp.getWidth() * imp.getHeight() * imp.getStackSize() * ( imp.getType() == ImagePlus.COLOR_RGB ? 3 : 1 );
+			n += ( double ) imp.getWidth() * imp.getHeight() * imp.getStackSize()
+					* ( imp.getType() == ImagePlus.COLOR_RGB ? 3 : 1 );
 		return n;
 	}
 
 	@Override
-	public void apply( final float[] input, final float[] target, final float[] weight, final int n, final int h, final int w, final int c, final Random random )
+	public void apply( final float[] input, final float[] target, final float[] weight, final int n, final int h,
+			final int w, final int c, final Random random )
 	{
 		final SplittableRandom r = new SplittableRandom( random.nextLong() );
 		final GaussianSampler g = new GaussianSampler( r );

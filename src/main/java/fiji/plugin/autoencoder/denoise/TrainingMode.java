@@ -60,7 +60,8 @@ public enum TrainingMode
 		for ( final TrainingMode m : values() )
 			if ( m.label.equalsIgnoreCase( label ) || m.name().equalsIgnoreCase( label ) )
 				return m;
-		throw new IllegalArgumentException( "Unknown training mode '" + label + "': use one of " + String.join( ", ", labels() ) );
+		throw new IllegalArgumentException(
+				"Unknown training mode '" + label + "': use one of " + String.join( ", ", labels() ) );
 	}
 
 	/** True when the mode needs a noise model. */
@@ -72,7 +73,8 @@ public enum TrainingMode
 	/** True for the denoising modes. */
 	public boolean isDenoiser()
 	{
-		return this == DENOISE_PAIRED || this == DENOISE_SELF_SUPERVISED || this == DENOISE_SYNTHETIC || this == DENOISE_RECORRUPTED;
+		return this == DENOISE_PAIRED || this == DENOISE_SELF_SUPERVISED || this == DENOISE_SYNTHETIC
+				|| this == DENOISE_RECORRUPTED;
 	}
 
 	/** True when the mode needs paired target images. */
@@ -93,7 +95,8 @@ public enum TrainingMode
 	 * @param noise  the synthetic noise (DENOISE_SYNTHETIC only)
 	 * @param seed   seed of weights, patches, masks and noise
 	 */
-	public ImageTrainingJob job( final java.util.List< ImagePlus > images, final Path modelFile, final NoiseModel noise, final long seed )
+	public ImageTrainingJob job( final java.util.List< ImagePlus > images, final Path modelFile, final NoiseModel noise,
+			final long seed )
 	{
 		if ( images == null || images.isEmpty() )
 			throw new IllegalArgumentException( "The training set is empty: give at least one image" );
@@ -145,14 +148,16 @@ public enum TrainingMode
 		if ( this == DENOISE_RECORRUPTED )
 		{
 			if ( noise == null )
-				throw new IllegalArgumentException( "Training from the noisy image with a noise model needs one, e.g. 'poisson:peak=30' (30 photons at the brightest pixel) or 'gaussian:sigma=10'" );
+				throw new IllegalArgumentException(
+						"Training from the noisy image with a noise model needs one, e.g. 'poisson:peak=30' (30 photons at the brightest pixel) or 'gaussian:sigma=10'" );
 			job.rawTransform = new Recorruption( noise, Recorruption.gain( images, noise ) );
 			spec.residualBlur = BlurBase.fromNoisy( images ); // the correction of the best Gaussian blur (Noise2Self estimate)
 		}
 		if ( this == DENOISE_SYNTHETIC )
 		{
 			if ( noise == null )
-				throw new IllegalArgumentException( "Synthetic-noise training needs a noise model, e.g. 'poisson-gaussian:peak=30,sigma=0.02'" );
+				throw new IllegalArgumentException(
+						"Synthetic-noise training needs a noise model, e.g. 'poisson-gaussian:peak=30,sigma=0.02'" );
 			double max = 0;
 			for ( final ImagePlus imp : images )
 				max = Math.max( max, maximum( imp ) );
@@ -176,10 +181,12 @@ public enum TrainingMode
 		return new PatchSampler.PatchTransform()
 		{
 			@Override
-			public void apply( final float[] input, final float[] target, final float[] weight, final int n, final int h, final int w, final int c, final java.util.Random random )
+			public void apply( final float[] input, final float[] target, final float[] weight, final int n,
+					final int h, final int w, final int c, final java.util.Random random )
 			{
 				final int size = n * h * w * c;
-				final BlindSpotMasker.Batch b = masker.mask( java.util.Arrays.copyOf( input, size ), n, h, w, c, new SplittableRandom( random.nextLong() ) );
+				final BlindSpotMasker.Batch b = masker.mask( java.util.Arrays.copyOf( input, size ), n, h, w, c,
+						new SplittableRandom( random.nextLong() ) );
 				System.arraycopy( b.input(), 0, input, 0, size );
 				System.arraycopy( b.target(), 0, target, 0, size );
 				System.arraycopy( b.weight(), 0, weight, 0, size );
@@ -207,10 +214,12 @@ public enum TrainingMode
 		}
 
 		@Override
-		public void apply( final float[] input, final float[] target, final float[] weight, final int n, final int h, final int w, final int c, final java.util.Random random )
+		public void apply( final float[] input, final float[] target, final float[] weight, final int n, final int h,
+				final int w, final int c, final java.util.Random random )
 		{
 			final int size = n * h * w * c;
-			final float[] noisy = noise.apply( java.util.Arrays.copyOf( input, size ), signalMax, new SplittableRandom( random.nextLong() ) );
+			final float[] noisy = noise.apply( java.util.Arrays.copyOf( input, size ), signalMax,
+					new SplittableRandom( random.nextLong() ) );
 			System.arraycopy( noisy, 0, input, 0, size );
 		}
 	}
@@ -240,8 +249,10 @@ public enum TrainingMode
 	public static ImagePlus noisyCopy( final ImagePlus imp, final NoiseModel noise, final long seed, final double max )
 	{
 		if ( imp.getType() == ImagePlus.COLOR_RGB )
-			throw new IllegalArgumentException( "Synthetic noise on RGB images trains each colour alone: choose channels=[" + fiji.plugin.autoencoder.train.ChannelMode.EACH_ALONE
-					+ "], or split the RGB channels first (Image > Color > Make Composite)" );
+			throw new IllegalArgumentException(
+					"Synthetic noise on RGB images trains each colour alone: choose channels=["
+							+ fiji.plugin.autoencoder.train.ChannelMode.EACH_ALONE
+							+ "], or split the RGB channels first (Image > Color > Make Composite)" );
 		final ImageStack in = imp.getStack(), out = new ImageStack( imp.getWidth(), imp.getHeight() );
 		final SplittableRandom r = new SplittableRandom( seed );
 		for ( int i = 1; i <= in.getSize(); i++ )

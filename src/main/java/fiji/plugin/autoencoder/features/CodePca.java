@@ -24,7 +24,8 @@ public final class CodePca
 
 	private final String title;
 
-	private CodePca( final Pca pca, final double[][] projected, final String[] classes, final String[] items, final String title )
+	private CodePca( final Pca pca, final double[][] projected, final String[] classes, final String[] items,
+			final String title )
 	{
 		this.pca = pca;
 		this.projected = projected;
@@ -40,7 +41,8 @@ public final class CodePca
 		final Pca pca = Pca.fit( codes, Math.min( 3, codes[ 0 ].length ) );
 		final String[] items = new String[ codeTable.size() ];
 		for ( int i = 0; i < items.length; i++ )
-			items[ i ] = codeTable.columnExists( CodeTable.ITEM ) ? codeTable.getStringValue( CodeTable.ITEM, i ) : "item_" + i;
+			items[ i ] = codeTable.columnExists( CodeTable.ITEM ) ? codeTable.getStringValue( CodeTable.ITEM, i )
+					: "item_" + i;
 		return new CodePca( pca, pca.project( codes ), CodeTable.classes( codeTable ), items, title );
 	}
 
@@ -48,7 +50,6 @@ public final class CodePca
 	{
 		return pca;
 	}
-
 
 	/** Columns item, class, pc1, pc2 (, pc3). */
 	public ResultsTable coordinates()
@@ -84,7 +85,8 @@ public final class CodePca
 	public ImagePlus plot2D()
 	{
 		if ( pca.components() < 2 )
-			throw new IllegalArgumentException( "The codes have only 1 dimension: a 2D PCA plot needs codes of 2 or more values." );
+			throw new IllegalArgumentException(
+					"The codes have only 1 dimension: a 2D PCA plot needs codes of 2 or more values." );
 		return ScatterPlots.pca2D( pca, projected, classes, title );
 	}
 

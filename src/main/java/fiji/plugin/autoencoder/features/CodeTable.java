@@ -48,26 +48,34 @@ public final class CodeTable
 	{
 		final String items = height + " x " + width + " x " + channels + " (H x W x C)";
 		if ( channels != spec.channels )
-			throw new IllegalArgumentException( "The images are " + items + " but the model takes " + spec.channels + " channel(s) ("
-					+ spec.height + " x " + spec.width + " x " + spec.channels + "): convert the images to " + spec.channels
-					+ " channel(s) (Image > Type) or use a model trained on " + channels + "-channel images." );
+			throw new IllegalArgumentException(
+					"The images are " + items + " but the model takes " + spec.channels + " channel(s) ("
+							+ spec.height + " x " + spec.width + " x " + spec.channels + "): convert the images to "
+							+ spec.channels
+							+ " channel(s) (Image > Type) or use a model trained on " + channels + "-channel images." );
 		if ( spec.hasFixedInputSize() && ( height != spec.height || width != spec.width ) )
-			throw new IllegalArgumentException( "The images are " + items + " but the model takes only " + spec.height + " x " + spec.width + " x "
+			throw new IllegalArgumentException( "The images are " + items + " but the model takes only " + spec.height
+					+ " x " + spec.width + " x "
 					+ spec.channels + ": resize or crop the images to " + spec.height + " x " + spec.width
 					+ " (Image > Adjust > Size), or use a model trained on " + height + " x " + width + " images." );
 		final int m = spec.sizeMultiple();
 		if ( height % m != 0 || width % m != 0 )
-			throw new IllegalArgumentException( "The images are " + items + " but this fully convolutional model takes sizes that are multiples of " + m
-					+ " (trained on " + spec.height + " x " + spec.width + " x " + spec.channels + "): crop or pad the images to "
-					+ height / m * m + " x " + width / m * m + " or " + ( height + m - 1 ) / m * m + " x " + ( width + m - 1 ) / m * m + "." );
+			throw new IllegalArgumentException( "The images are " + items
+					+ " but this fully convolutional model takes sizes that are multiples of " + m
+					+ " (trained on " + spec.height + " x " + spec.width + " x " + spec.channels
+					+ "): crop or pad the images to "
+					+ height / m * m + " x " + width / m * m + " or " + ( height + m - 1 ) / m * m + " x "
+					+ ( width + m - 1 ) / m * m + "." );
 	}
 
 	/** The codes of all items, {@code result[i]} flattened channels-last. */
-	public static float[][] encodeAll( final Model model, final ItemSet items, final int batchSize, final Progress progress )
+	public static float[][] encodeAll( final Model model, final ItemSet items, final int batchSize,
+			final Progress progress )
 	{
 		checkFits( model.spec(), items.height(), items.width(), items.channels() );
 		if ( batchSize < 1 )
-			throw new IllegalArgumentException( "Batch size must be at least 1, got " + batchSize + ": use e.g. " + DEFAULT_BATCH + "." );
+			throw new IllegalArgumentException(
+					"Batch size must be at least 1, got " + batchSize + ": use e.g. " + DEFAULT_BATCH + "." );
 		final int size = items.itemSize();
 		final int batch = Math.max( 1, Math.min( batchSize, MAX_BATCH_VALUES / size ) );
 		final int[] spatial = { items.height(), items.width() };
@@ -76,7 +84,8 @@ public final class CodeTable
 		for ( int from = 0; from < items.count(); from += batch )
 		{
 			if ( progress.isCancelled() )
-				throw new IllegalStateException( "Encoding cancelled after " + from + " of " + items.count() + " items." );
+				throw new IllegalStateException(
+						"Encoding cancelled after " + from + " of " + items.count() + " items." );
 			final int n = Math.min( batch, items.count() - from );
 			System.arraycopy( items.data(), from * size, buffer, 0, n * size );
 			final FloatBatch out = model.encode( buffer, n, spatial );
@@ -92,7 +101,8 @@ public final class CodeTable
 	}
 
 	/** Encodes the items into a new table (see the class comment). */
-	public static ResultsTable encode( final Model model, final ItemSet items, final int batchSize, final Progress progress )
+	public static ResultsTable encode( final Model model, final ItemSet items, final int batchSize,
+			final Progress progress )
 	{
 		return table( encodeAll( model, items, batchSize, progress ), items );
 	}
@@ -101,7 +111,8 @@ public final class CodeTable
 	public static ResultsTable table( final float[][] codes, final ItemSet items )
 	{
 		if ( codes.length != items.count() )
-			throw new IllegalArgumentException( codes.length + " codes for " + items.count() + " items: give one code per item." );
+			throw new IllegalArgumentException(
+					codes.length + " codes for " + items.count() + " items: give one code per item." );
 		final ResultsTable rt = new ResultsTable( codes.length );
 		rt.setPrecision( 6 );
 		for ( int i = 0; i < codes.length; i++ )
@@ -127,7 +138,8 @@ public final class CodeTable
 		while ( table.columnExists( CODE + k ) )
 			k++;
 		if ( k == 0 )
-			throw new IllegalArgumentException( "The table has no " + CODE + "0 column: make it with 'Encode to Table'." );
+			throw new IllegalArgumentException(
+					"The table has no " + CODE + "0 column: make it with 'Encode to Table'." );
 		final double[][] out = new double[ table.size() ][ k ];
 		for ( int j = 0; j < k; j++ )
 		{

@@ -48,10 +48,12 @@ import ij.ImageStack;
 public final class ItemSet
 {
 	/** The ten Fashion-MNIST classes, by label. */
-	public static final String[] FASHION_MNIST_CLASSES = { "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
+	public static final String[] FASHION_MNIST_CLASSES = { "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+			"Sandal", "Shirt", "Sneaker",
 			"Bag", "Ankle boot" };
 
-	private static final String[] IMAGE_EXTENSIONS = { ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".pgm" };
+	private static final String[] IMAGE_EXTENSIONS = { ".tif", ".tiff", ".png", ".jpg", ".jpeg", ".gif", ".bmp",
+			".pgm" };
 
 	private final float[] data;
 
@@ -66,17 +68,22 @@ public final class ItemSet
 	 * @param classes one per item (null entries become "")
 	 * @param names   one per item, or null for "item_0", "item_1", ...
 	 */
-	public ItemSet( final float[] data, final int count, final int height, final int width, final int channels, final String[] classes,
+	public ItemSet( final float[] data, final int count, final int height, final int width, final int channels,
+			final String[] classes,
 			final String[] names )
 	{
 		if ( count < 1 || height < 1 || width < 1 || channels < 1 )
-			throw new IllegalArgumentException( "An item set needs at least one item of at least 1 x 1 x 1 values, got " + count + " items of "
+			throw new IllegalArgumentException( "An item set needs at least one item of at least 1 x 1 x 1 values, got "
+					+ count + " items of "
 					+ height + " x " + width + " x " + channels + ": give a non-empty image, folder or IDX file." );
 		if ( data.length != ( long ) count * height * width * channels )
-			throw new IllegalArgumentException( "Expected " + count + " items of " + height + " x " + width + " x " + channels + " = "
-					+ ( long ) count * height * width * channels + " values, got " + data.length + ": pass exactly count * H * W * C values." );
+			throw new IllegalArgumentException(
+					"Expected " + count + " items of " + height + " x " + width + " x " + channels + " = "
+							+ ( long ) count * height * width * channels + " values, got " + data.length
+							+ ": pass exactly count * H * W * C values." );
 		if ( classes != null && classes.length != count || names != null && names.length != count )
-			throw new IllegalArgumentException( "Give one class and one name per item (" + count + "), got " + ( classes == null ? 0 : classes.length )
+			throw new IllegalArgumentException( "Give one class and one name per item (" + count + "), got "
+					+ ( classes == null ? 0 : classes.length )
 					+ " classes and " + ( names == null ? 0 : names.length ) + " names." );
 		this.data = data;
 		this.count = count;
@@ -110,7 +117,8 @@ public final class ItemSet
 		final int slices = imp.getNSlices(), frames = imp.getNFrames();
 		final long total = ( long ) slices * frames * h * w * c;
 		if ( total > Integer.MAX_VALUE - 8 )
-			throw new IllegalArgumentException( "The image has " + total + " values, more than a Java array holds: inspect fewer slices at a time (Image > Stacks > Tools > Make Substack)." );
+			throw new IllegalArgumentException( "The image has " + total
+					+ " values, more than a Java array holds: inspect fewer slices at a time (Image > Stacks > Tools > Make Substack)." );
 		final int count = slices * frames;
 		final float[] data = new float[ ( int ) total ];
 		final String[] classes = new String[ count ], names = new String[ count ];
@@ -139,15 +147,18 @@ public final class ItemSet
 	public static ItemSet fromFolder( final Path folder, final Normalization normalization ) throws IOException
 	{
 		if ( folder == null || !Files.isDirectory( folder ) )
-			throw new IllegalArgumentException( "Image folder " + folder + " not found: choose a folder of images, or of one subfolder per class." );
+			throw new IllegalArgumentException( "Image folder " + folder
+					+ " not found: choose a folder of images, or of one subfolder per class." );
 		final List< Path > files;
 		try ( Stream< Path > s = Files.walk( folder, 2 ) )
 		{
-			files = s.filter( p -> Files.isRegularFile( p ) && isImageName( p ) ).sorted().collect( Collectors.toList() );
+			files = s.filter( p -> Files.isRegularFile( p ) && isImageName( p ) ).sorted()
+					.collect( Collectors.toList() );
 		}
 		if ( files.isEmpty() )
-			throw new IllegalArgumentException( "No image files (" + String.join( " ", IMAGE_EXTENSIONS ) + ") in " + folder
-					+ " or its subfolders: choose the folder that holds the images." );
+			throw new IllegalArgumentException(
+					"No image files (" + String.join( " ", IMAGE_EXTENSIONS ) + ") in " + folder
+							+ " or its subfolders: choose the folder that holds the images." );
 		float[] data = null;
 		int h = 0, w = 0, c = 0;
 		final String[] classes = new String[ files.size() ], names = new String[ files.size() ];
@@ -157,7 +168,8 @@ public final class ItemSet
 			fiji.plugin.autoencoder.io.TiffCheck.check( f );
 			final ImagePlus imp = IJ.openImage( f.toString() );
 			if ( imp == null )
-				throw new IOException( "Cannot open " + f + " as an image: remove it from the folder or convert it to TIFF or PNG." );
+				throw new IOException(
+						"Cannot open " + f + " as an image: remove it from the folder or convert it to TIFF or PNG." );
 			final TensorReader reader = ImageTensors.reader( imp );
 			if ( data == null )
 			{
@@ -165,19 +177,23 @@ public final class ItemSet
 				w = imp.getWidth();
 				c = reader.channels();
 				if ( ( long ) files.size() * h * w * c > Integer.MAX_VALUE - 8 )
-					throw new IllegalArgumentException( files.size() + " images of " + h + " x " + w + " x " + c + " are more values than a Java array holds: inspect fewer images at a time." );
+					throw new IllegalArgumentException( files.size() + " images of " + h + " x " + w + " x " + c
+							+ " are more values than a Java array holds: inspect fewer images at a time." );
 				data = new float[ files.size() * h * w * c ];
 			}
 			else if ( imp.getHeight() != h || imp.getWidth() != w || reader.channels() != c )
-				throw new IllegalArgumentException( f + " is " + imp.getHeight() + " x " + imp.getWidth() + " x " + reader.channels() + " (H x W x C) but "
-						+ files.get( 0 ) + " is " + h + " x " + w + " x " + c + ": every item must have the same size; resize or crop the images." );
+				throw new IllegalArgumentException( f + " is " + imp.getHeight() + " x " + imp.getWidth() + " x "
+						+ reader.channels() + " (H x W x C) but "
+						+ files.get( 0 ) + " is " + h + " x " + w + " x " + c
+						+ ": every item must have the same size; resize or crop the images." );
 			final int size = h * w * c;
 			reader.read2D( 0, 0, w, h, 0, 0, data, i * size );
 			fitted( normalization, imp ).apply( data, i * size, size, c );
 			final Path rel = folder.relativize( f );
 			names[ i ] = rel.getFileName().toString();
 			final String base = names[ i ];
-			classes[ i ] = rel.getNameCount() > 1 ? rel.getName( 0 ).toString() : base.indexOf( '_' ) > 0 ? base.substring( 0, base.indexOf( '_' ) ) : "";
+			classes[ i ] = rel.getNameCount() > 1 ? rel.getName( 0 ).toString()
+					: base.indexOf( '_' ) > 0 ? base.substring( 0, base.indexOf( '_' ) ) : "";
 		}
 		return new ItemSet( data, files.size(), h, w, c, classes, names );
 	}
@@ -188,19 +204,22 @@ public final class ItemSet
 	 * @param limit      at most this many items (0: all)
 	 * @param classNames names by label (e.g. {@link #FASHION_MNIST_CLASSES}), or null for the label numbers
 	 */
-	public static ItemSet fromIdx( final Path images, final Path labels, final int limit, final String[] classNames ) throws IOException
+	public static ItemSet fromIdx( final Path images, final Path labels, final int limit, final String[] classNames )
+			throws IOException
 	{
 		final IdxReader.Images im = IdxReader.readImages( images );
 		final int[] lab = labels == null ? null : IdxReader.readLabels( labels );
 		if ( lab != null && lab.length != im.count )
-			throw new IllegalArgumentException( images + " has " + im.count + " images but " + labels + " has " + lab.length
-					+ " labels: give the label file that belongs to the image file." );
+			throw new IllegalArgumentException(
+					images + " has " + im.count + " images but " + labels + " has " + lab.length
+							+ " labels: give the label file that belongs to the image file." );
 		final int n = limit <= 0 || limit > im.count ? im.count : limit;
 		final String[] classes = new String[ n ], names = new String[ n ];
 		for ( int i = 0; i < n; i++ )
 		{
 			if ( lab != null )
-				classes[ i ] = classNames != null && lab[ i ] < classNames.length ? classNames[ lab[ i ] ] : Integer.toString( lab[ i ] );
+				classes[ i ] = classNames != null && lab[ i ] < classNames.length ? classNames[ lab[ i ] ]
+						: Integer.toString( lab[ i ] );
 			names[ i ] = "image_" + i;
 		}
 		return new ItemSet( im.toFloats( n ), n, im.height, im.width, 1, classes, names );
@@ -297,7 +316,6 @@ public final class ItemSet
 	{
 		return names[ i ];
 	}
-
 
 	/** The first {@code n} items (all if n is larger), sharing nothing with this set. */
 	public ItemSet first( final int n )

@@ -34,7 +34,8 @@ public final class LossCurves
 	public static Plot plot( final History history, final String title )
 	{
 		if ( history == null || history.epochs.isEmpty() )
-			throw new IllegalArgumentException( "The model has no training history (no finished epoch): train it for at least one epoch first." );
+			throw new IllegalArgumentException(
+					"The model has no training history (no finished epoch): train it for at least one epoch first." );
 		final Map< String, List< Integer > > phases = new LinkedHashMap<>();
 		for ( int i = 0; i < history.epochs.size(); i++ )
 			phases.computeIfAbsent( history.epochs.get( i ).phase, p -> new ArrayList<>() ).add( i );
@@ -80,7 +81,8 @@ public final class LossCurves
 			}
 		}
 		if ( !( lo <= hi ) )
-			throw new IllegalArgumentException( "Every loss in the history is NaN or infinite: the training diverged; retrain with a lower learning rate." );
+			throw new IllegalArgumentException(
+					"Every loss in the history is NaN or infinite: the training diverged; retrain with a lower learning rate." );
 		final double margin = hi > lo ? 0.05 * ( hi - lo ) : Math.max( 1e-3, Math.abs( hi ) * 0.05 );
 		plot.setLimits( 0.5, history.epochs.size() + 0.5, lo - margin, hi + margin );
 		plot.setColor( Color.GRAY );

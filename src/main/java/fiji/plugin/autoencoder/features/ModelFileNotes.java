@@ -23,7 +23,8 @@ public final class ModelFileNotes
 			b.append( "\nNormalisation: " ).append( StoredNormalization.describe( Normalization.fromJson( n ) ) );
 		final int channels = ChannelMode.imageChannels( extras );
 		if ( channels > 0 )
-			b.append( "\nChannels: each of the " ).append( channels ).append( " channels alone, through the same single-channel network" );
+			b.append( "\nChannels: each of the " ).append( channels )
+					.append( " channels alone, through the same single-channel network" );
 		final String q = DenoiseQuality.describe( extras );
 		if ( q != null )
 			b.append( "\nQuality: " ).append( q );

@@ -67,7 +67,8 @@ public final class ModelSummary
 		{
 			final StringBuilder sb = new StringBuilder( "(" );
 			for ( int i = 0; i < outputShape.length; i++ )
-				sb.append( i == 0 ? "" : ", " ).append( outputShape[ i ] < 0 ? "None" : Long.toString( outputShape[ i ] ) );
+				sb.append( i == 0 ? "" : ", " )
+						.append( outputShape[ i ] < 0 ? "None" : Long.toString( outputShape[ i ] ) );
 			return sb.append( ")" ).toString();
 		}
 	}
@@ -109,11 +110,15 @@ public final class ModelSummary
 			{
 				final long[] actual = graph.remove( p.getKey() );
 				if ( actual == null || !Arrays.equals( actual, p.getValue() ) )
-					throw new IllegalStateException( "Layer " + r.name + " should have " + p.getKey() + " of shape " + Arrays.toString( p.getValue() )
-							+ " but the graph has " + ( actual == null ? "no such variable" : Arrays.toString( actual ) ) + ": the model was built by another plugin version." );
+					throw new IllegalStateException( "Layer " + r.name + " should have " + p.getKey() + " of shape "
+							+ Arrays.toString( p.getValue() )
+							+ " but the graph has "
+							+ ( actual == null ? "no such variable" : Arrays.toString( actual ) )
+							+ ": the model was built by another plugin version." );
 			}
 		if ( !graph.isEmpty() )
-			throw new IllegalStateException( "The graph has parameters no layer accounts for: " + graph.keySet() + ": the model was built by another plugin version." );
+			throw new IllegalStateException( "The graph has parameters no layer accounts for: " + graph.keySet()
+					+ ": the model was built by another plugin version." );
 		return s;
 	}
 
@@ -156,14 +161,17 @@ public final class ModelSummary
 	{
 		final String rule = repeat( '_', 90 ), doubleRule = repeat( '=', 90 );
 		final StringBuilder sb = new StringBuilder();
-		sb.append( "Model: \"" ).append( spec.name ).append( "\" (" ).append( ModelSpec.name( spec.kind ) ).append( ", input " )
-				.append( spec.is3D() ? spec.depth + " x " : "" ).append( spec.height ).append( " x " ).append( spec.width ).append( " x " ).append( spec.channels )
+		sb.append( "Model: \"" ).append( spec.name ).append( "\" (" ).append( ModelSpec.name( spec.kind ) )
+				.append( ", input " )
+				.append( spec.is3D() ? spec.depth + " x " : "" ).append( spec.height ).append( " x " )
+				.append( spec.width ).append( " x " ).append( spec.channels )
 				.append( spec.hasFixedInputSize() ? "" : "; any multiple of " + spec.sizeMultiple() ).append( ")\n" );
 		sb.append( rule ).append( '\n' );
 		sb.append( String.format( Locale.ROOT, "%-48s %-26s %14s%n", "Layer (type)", "Output Shape", "Param #" ) );
 		sb.append( doubleRule ).append( '\n' );
 		for ( final Row r : rows )
-			sb.append( String.format( Locale.ROOT, "%-48s %-26s %,14d%n", r.name + " (" + r.type + ")", r.shapeString(), r.parameterCount() ) );
+			sb.append( String.format( Locale.ROOT, "%-48s %-26s %,14d%n", r.name + " (" + r.type + ")", r.shapeString(),
+					r.parameterCount() ) );
 		sb.append( doubleRule ).append( '\n' );
 		sb.append( String.format( Locale.ROOT, "Total params: %,d%n", total() ) );
 		return sb.toString();
@@ -213,7 +221,8 @@ public final class ModelSummary
 				p.put( Endpoints.PARAMS + "/" + n, s );
 				if ( spec.batchNorm && n.endsWith( "_w" ) && !n.equals( "out_w" ) ) // batch_norm: scale, shift and running mean, variance per channel
 					for ( final String k : new String[] { "_gamma", "_beta", "_mean", "_var" } )
-						p.put( Endpoints.PARAMS + "/" + n.substring( 0, n.length() - 2 ) + k, new long[] { s[ s.length - 1 ] } );
+						p.put( Endpoints.PARAMS + "/" + n.substring( 0, n.length() - 2 ) + k,
+								new long[] { s[ s.length - 1 ] } );
 				normed |= spec.batchNorm && n.endsWith( "_w" ) && !n.equals( "out_w" );
 			}
 			rows.add( new Row( name, normed ? type + ", batch norm" : type, shape, p ) );
@@ -236,17 +245,22 @@ public final class ModelSummary
 			for ( int i = 0; i + 1 < sizes.length; i++ )
 			{
 				final boolean code = i + 2 == sizes.length;
-				add( "enc" + i + ( code ? " = code" : "" ), "Dense, " + act( code ? spec.codeActivation : spec.activation ), new long[] { -1, sizes[ i + 1 ] },
-						"enc" + i + "_w", new long[] { sizes[ i ], sizes[ i + 1 ] }, "enc" + i + "_b", new long[] { sizes[ i + 1 ] } );
+				add( "enc" + i + ( code ? " = code" : "" ),
+						"Dense, " + act( code ? spec.codeActivation : spec.activation ),
+						new long[] { -1, sizes[ i + 1 ] },
+						"enc" + i + "_w", new long[] { sizes[ i ], sizes[ i + 1 ] }, "enc" + i + "_b",
+						new long[] { sizes[ i + 1 ] } );
 			}
 			for ( int i = sizes.length - 2; i >= 0; i-- )
 			{
 				final long out = i == 0 ? ( long ) spec.height * spec.width * spec.outChannels() : sizes[ i ];
 				final String a = act( i == 0 ? spec.outputActivation : spec.activation );
 				if ( spec.tiedWeights )
-					add( "dec" + i, "Dense tied to enc" + i + ", " + a, new long[] { -1, out }, "dec" + i + "_b", new long[] { out } );
+					add( "dec" + i, "Dense tied to enc" + i + ", " + a, new long[] { -1, out }, "dec" + i + "_b",
+							new long[] { out } );
 				else
-					add( "dec" + i, "Dense, " + a, new long[] { -1, out }, "dec" + i + "_w", new long[] { sizes[ i + 1 ], out }, "dec" + i + "_b", new long[] { out } );
+					add( "dec" + i, "Dense, " + a, new long[] { -1, out }, "dec" + i + "_w",
+							new long[] { sizes[ i + 1 ], out }, "dec" + i + "_b", new long[] { out } );
 			}
 			add( "reshape", "Reshape", new long[] { -1, spec.height, spec.width, spec.outChannels() } );
 		}
@@ -258,7 +272,8 @@ public final class ModelSummary
 			final boolean pool = spec.kind == Kind.CONV_POOL;
 			add( "input", "Input", map( 0, spec.channels ) );
 			final String conv = spec.is3D() ? "Conv3D " + k + "x" + k + "x" + k : "Conv2D " + k + "x" + k;
-			final String convT = spec.is3D() ? "Conv3DTranspose " + k + "x" + k + "x" + k : "Conv2DTranspose " + k + "x" + k;
+			final String convT = spec.is3D() ? "Conv3DTranspose " + k + "x" + k + "x" + k
+					: "Conv2DTranspose " + k + "x" + k;
 			final String pool2 = spec.is3D() ? "2x2x2" : "2x2";
 			for ( int l = 0; l < levels; l++ )
 			{
@@ -269,14 +284,17 @@ public final class ModelSummary
 				if ( pool )
 				{
 					final int n = spec.convsPerLevel;
-					add( "enc" + l, conv + ", " + ( n > 1 ? act( spec.activation ) : a ), map( l, cout ), "enc" + l + "_w", params, "enc" + l + "_b", new long[] { cout } );
+					add( "enc" + l, conv + ", " + ( n > 1 ? act( spec.activation ) : a ), map( l, cout ),
+							"enc" + l + "_w", params, "enc" + l + "_b", new long[] { cout } );
 					for ( int j = 1; j < n; j++ )
-						add( "enc" + l + "_" + j, conv + ", " + ( j == n - 1 ? a : act( spec.activation ) ), map( l, cout ), "enc" + l + "_" + j + "_w", kernel( cout, cout ),
+						add( "enc" + l + "_" + j, conv + ", " + ( j == n - 1 ? a : act( spec.activation ) ),
+								map( l, cout ), "enc" + l + "_" + j + "_w", kernel( cout, cout ),
 								"enc" + l + "_" + j + "_b", new long[] { cout } );
 					add( "pool" + l + ( code ? " = code" : "" ), "MaxPool " + pool2, map( l + 1, cout ) );
 				}
 				else
-					add( "enc" + l + ( code ? " = code" : "" ), conv + " stride 2, " + a, map( l + 1, cout ), "enc" + l + "_w", params,
+					add( "enc" + l + ( code ? " = code" : "" ), conv + " stride 2, " + a, map( l + 1, cout ),
+							"enc" + l + "_w", params,
 							"enc" + l + "_b", new long[] { cout } );
 			}
 			final long last = spec.layers[ levels - 1 ];
@@ -284,9 +302,11 @@ public final class ModelSummary
 			if ( spec.codeSize > 0 )
 			{
 				add( "flatten", "Flatten", new long[] { -1, flat } );
-				add( "code", "Dense, " + act( spec.codeActivation ), new long[] { -1, spec.codeSize }, "code_w", new long[] { flat, spec.codeSize }, "code_b",
+				add( "code", "Dense, " + act( spec.codeActivation ), new long[] { -1, spec.codeSize }, "code_w",
+						new long[] { flat, spec.codeSize }, "code_b",
 						new long[] { spec.codeSize } );
-				add( "uncode", "Dense, " + act( spec.activation ), new long[] { -1, flat }, "uncode_w", new long[] { spec.codeSize, flat }, "uncode_b",
+				add( "uncode", "Dense, " + act( spec.activation ), new long[] { -1, flat }, "uncode_w",
+						new long[] { spec.codeSize, flat }, "uncode_b",
 						new long[] { flat } );
 				add( "reshape", "Reshape", map( levels, last ) );
 			}
@@ -296,19 +316,22 @@ public final class ModelSummary
 				{
 					final int skip = spec.skipConnections ? 2 : 1; // U-Net: the level's encoder map is concatenated after unpooling
 					final long cin = l == levels - 1 ? last : merged( l + 1 ), cout = spec.layers[ l ];
-					add( "dec" + l, conv + ", " + act( spec.activation ), map( l + 1, cout ), "dec" + l + "_w", kernel( cin, cout ),
+					add( "dec" + l, conv + ", " + act( spec.activation ), map( l + 1, cout ), "dec" + l + "_w",
+							kernel( cin, cout ),
 							"dec" + l + "_b", new long[] { cout } );
 					add( "unpool" + l, "Unpool " + pool2 + " " + ModelSpec.name( spec.unpooling ), map( l, cout ) );
 					if ( spec.skipConnections )
 						add( "concat" + l, "Concatenate with enc" + l, map( l, cout * 2 ) );
 					for ( int j = 1; j < spec.convsPerLevel; j++ )
-						add( "merge" + l + "_" + j, conv + ", " + act( spec.activation ), map( l, cout ), "merge" + l + "_" + j + "_w", kernel( j == 1 ? cout * skip : cout, cout ),
+						add( "merge" + l + "_" + j, conv + ", " + act( spec.activation ), map( l, cout ),
+								"merge" + l + "_" + j + "_w", kernel( j == 1 ? cout * skip : cout, cout ),
 								"merge" + l + "_" + j + "_b", new long[] { cout } );
 				}
 				else
 				{
 					final long cin = spec.layers[ l ], cout = l == 0 ? spec.outChannels() : spec.layers[ l - 1 ];
-					add( "dec" + l, convT + " stride 2, " + act( l == 0 ? spec.outputActivation : spec.activation ), map( l, cout ),
+					add( "dec" + l, convT + " stride 2, " + act( l == 0 ? spec.outputActivation : spec.activation ),
+							map( l, cout ),
 							"dec" + l + "_w", kernel( cout, cin ), "dec" + l + "_b", new long[] { cout } );
 				}
 			}

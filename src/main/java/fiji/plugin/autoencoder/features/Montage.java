@@ -38,7 +38,8 @@ public final class Montage
 	{
 		final ItemSet first = items.first( n );
 		final float[] rec = predict( model, first.data(), first );
-		return of( "reconstructions", first.count(), first.height(), first.width(), first.channels(), gap, first.data(), rec );
+		return of( "reconstructions", first.count(), first.height(), first.width(), first.channels(), gap, first.data(),
+				rec );
 	}
 
 	/**
@@ -46,17 +47,20 @@ public final class Montage
 	 * standard deviation {@code sigma} (network units, seeded), and the model's
 	 * output for the noisy copies.
 	 */
-	public static ImagePlus denoising( final Model model, final ItemSet items, final int n, final int gap, final double sigma, final long seed )
+	public static ImagePlus denoising( final Model model, final ItemSet items, final int n, final int gap,
+			final double sigma, final long seed )
 	{
 		if ( !( sigma >= 0 ) || Double.isInfinite( sigma ) )
-			throw new IllegalArgumentException( "Noise sigma must be 0 or positive, got " + sigma + ": use e.g. 0.2 for images scaled to [0, 1]." );
+			throw new IllegalArgumentException(
+					"Noise sigma must be 0 or positive, got " + sigma + ": use e.g. 0.2 for images scaled to [0, 1]." );
 		final ItemSet first = items.first( n );
 		final float[] noisy = first.data().clone();
 		final Random random = new Random( seed );
 		for ( int i = 0; i < noisy.length; i++ )
 			noisy[ i ] += ( float ) ( sigma * random.nextGaussian() );
 		final float[] denoised = predict( model, noisy, first );
-		return of( "denoising", first.count(), first.height(), first.width(), first.channels(), gap, first.data(), noisy, denoised );
+		return of( "denoising", first.count(), first.height(), first.width(), first.channels(), gap, first.data(),
+				noisy, denoised );
 	}
 
 	/**
@@ -64,14 +68,16 @@ public final class Montage
 	 *
 	 * @param gap pixels between items and rows, filled with the largest value
 	 */
-	public static ImagePlus of( final String title, final int n, final int h, final int w, final int c, final int gap, final float[]... rows )
+	public static ImagePlus of( final String title, final int n, final int h, final int w, final int c, final int gap,
+			final float[]... rows )
 	{
 		if ( gap < 0 )
 			throw new IllegalArgumentException( "The gap must be 0 or more pixels, got " + gap + "." );
 		final int size = h * w * c;
 		for ( final float[] row : rows )
 			if ( row.length < ( long ) n * size )
-				throw new IllegalArgumentException( "A montage row has " + row.length + " values, need " + ( long ) n * size + " (" + n + " items of "
+				throw new IllegalArgumentException( "A montage row has " + row.length + " values, need "
+						+ ( long ) n * size + " (" + n + " items of "
 						+ h + " x " + w + " x " + c + "): give every row the same items." );
 		final int width = n * w + ( n - 1 ) * gap, height = rows.length * h + ( rows.length - 1 ) * gap;
 		final ImageStack stack = new ImageStack( width, height );
@@ -109,7 +115,8 @@ public final class Montage
 	}
 
 	/** The pixels of item {@code j}, row {@code r} of a single-channel montage, as (H, W). */
-	public static float[] cell( final ImagePlus montage, final int r, final int j, final int h, final int w, final int gap )
+	public static float[] cell( final ImagePlus montage, final int r, final int j, final int h, final int w,
+			final int gap )
 	{
 		final float[] px = ( float[] ) montage.getProcessor().getPixels();
 		final float[] out = new float[ h * w ];
@@ -122,7 +129,8 @@ public final class Montage
 	{
 		CodeTable.checkFits( model.spec(), items.height(), items.width(), items.channels() );
 		if ( model.outputChannels() != items.channels() )
-			throw new IllegalArgumentException( "The model outputs " + model.outputChannels() + " channel(s) for " + items.channels()
+			throw new IllegalArgumentException( "The model outputs " + model.outputChannels() + " channel(s) for "
+					+ items.channels()
 					+ "-channel input, so its output cannot be shown as a reconstruction: use an autoencoder whose output has the input's channels." );
 		final float[] out = new float[ input.length ];
 		model.predict( input, out, items.count(), new int[] { items.height(), items.width() } );

@@ -30,7 +30,8 @@ public final class Pca
 
 	private final double totalVariance;
 
-	private Pca( final double[] mean, final double[][] components, final double[] variances, final double totalVariance )
+	private Pca( final double[] mean, final double[][] components, final double[] variances,
+			final double totalVariance )
 	{
 		this.mean = mean;
 		this.components = components;
@@ -46,15 +47,18 @@ public final class Pca
 	public static Pca fit( final double[][] data, final int k )
 	{
 		if ( data == null || data.length < 2 )
-			throw new IllegalArgumentException( "PCA needs at least 2 items, got " + ( data == null ? 0 : data.length ) + ": encode more images." );
+			throw new IllegalArgumentException(
+					"PCA needs at least 2 items, got " + ( data == null ? 0 : data.length ) + ": encode more images." );
 		final int n = data.length, d = data[ 0 ].length;
 		if ( k < 1 || k > d )
-			throw new IllegalArgumentException( "Cannot keep " + k + " principal components of " + d + "-dimensional data: choose 1 to " + d + "." );
+			throw new IllegalArgumentException( "Cannot keep " + k + " principal components of " + d
+					+ "-dimensional data: choose 1 to " + d + "." );
 		final double[] mean = new double[ d ];
 		for ( final double[] row : data )
 		{
 			if ( row.length != d )
-				throw new IllegalArgumentException( "Rows of " + row.length + " and " + d + " values: every item needs a code of the same length." );
+				throw new IllegalArgumentException( "Rows of " + row.length + " and " + d
+						+ " values: every item needs a code of the same length." );
 			for ( int j = 0; j < d; j++ )
 				mean[ j ] += row[ j ] / n;
 		}
@@ -86,7 +90,8 @@ public final class Pca
 			}
 		for ( int a = 0; a < d; a++ )
 			if ( !Double.isFinite( cov[ a ][ a ] ) )
-				throw new IllegalArgumentException( "Dimension " + a + " has a non-finite variance (NaN or infinite values): check the model and the images." );
+				throw new IllegalArgumentException( "Dimension " + a
+						+ " has a non-finite variance (NaN or infinite values): check the model and the images." );
 		final EigenDecomposition eigen = new EigenDecomposition( new Array2DRowRealMatrix( cov, false ) );
 		final double[] values = eigen.getRealEigenvalues();
 		final Integer[] order = new Integer[ d ];
@@ -132,7 +137,8 @@ public final class Pca
 		for ( int i = 0; i < data.length; i++ )
 		{
 			if ( data[ i ].length != mean.length )
-				throw new IllegalArgumentException( "Row " + i + " has " + data[ i ].length + " values but the PCA was fitted on " + mean.length + ": project data of the same kind." );
+				throw new IllegalArgumentException( "Row " + i + " has " + data[ i ].length
+						+ " values but the PCA was fitted on " + mean.length + ": project data of the same kind." );
 			for ( int c = 0; c < components.length; c++ )
 			{
 				double s = 0;

@@ -29,7 +29,8 @@ import ij.process.ImageProcessor;
 public final class ScatterPlots
 {
 	/** Tableau 10, then 10 further distinct colours. */
-	private static final int[] PALETTE = { 0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f, 0xbcbd22, 0x17becf,
+	private static final int[] PALETTE = { 0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2,
+			0x7f7f7f, 0xbcbd22, 0x17becf,
 			0x000080, 0x808000, 0x00ff7f, 0xff1493, 0x00bfff, 0x8b0000, 0xffd700, 0x4b0082, 0x2f4f4f, 0xff6347 };
 
 	private static final int[] SHAPES = { Plot.CIRCLE, Plot.BOX, Plot.TRIANGLE, Plot.DIAMOND, Plot.X, Plot.CROSS };
@@ -52,7 +53,9 @@ public final class ScatterPlots
 		boolean numeric = true;
 		for ( final String c : classes )
 			numeric &= c.matches( "-?\\d{1,9}" );
-		final TreeSet< String > set = numeric ? new TreeSet<>( ( a, b ) -> Integer.compare( Integer.parseInt( a ), Integer.parseInt( b ) ) ) : new TreeSet<>();
+		final TreeSet< String > set = numeric
+				? new TreeSet<>( ( a, b ) -> Integer.compare( Integer.parseInt( a ), Integer.parseInt( b ) ) )
+				: new TreeSet<>();
 		for ( final String c : classes )
 			set.add( c );
 		return new ArrayList<>( set );
@@ -64,11 +67,13 @@ public final class ScatterPlots
 	 *
 	 * @param legend whether to draw the legend
 	 */
-	public static Plot scatter( final String title, final double[][] coords, final int xAxis, final int yAxis, final String[] classes,
+	public static Plot scatter( final String title, final double[][] coords, final int xAxis, final int yAxis,
+			final String[] classes,
 			final String xLabel, final String yLabel, final boolean legend )
 	{
 		if ( coords.length != classes.length )
-			throw new IllegalArgumentException( coords.length + " points but " + classes.length + " classes: give one class per point." );
+			throw new IllegalArgumentException(
+					coords.length + " points but " + classes.length + " classes: give one class per point." );
 		final List< String > order = sortedClasses( classes );
 		final Plot plot = new Plot( title, xLabel, yLabel );
 		plot.setFrameSize( FRAME_WIDTH, FRAME_HEIGHT );
@@ -88,15 +93,18 @@ public final class ScatterPlots
 			}
 			final Color color = color( c );
 			plot.setColor( color, color );
-			final int shape = c < PALETTE.length ? ( dense ? Plot.DOT : Plot.CIRCLE ) : SHAPES[ 1 + ( c / PALETTE.length - 1 ) % ( SHAPES.length - 1 ) ];
+			final int shape = c < PALETTE.length ? ( dense ? Plot.DOT : Plot.CIRCLE )
+					: SHAPES[ 1 + ( c / PALETTE.length - 1 ) % ( SHAPES.length - 1 ) ];
 			plot.setLineWidth( shape == Plot.DOT ? 2 : 1 );
 			plot.addPoints( x, y, shape );
 			final String name = order.get( c ).isEmpty() ? "(no class)" : order.get( c );
-			labels.append( c == 0 ? "" : "\n" ).append( name.replace( '\n', ' ' ).replace( '\t', ' ' ) ).append( " (" ).append( x.length ).append( ")" );
+			labels.append( c == 0 ? "" : "\n" ).append( name.replace( '\n', ' ' ).replace( '\t', ' ' ) ).append( " (" )
+					.append( x.length ).append( ")" );
 		}
 		plot.setColor( Color.BLACK );
 		plot.setLineWidth( 1 );
-		double x0 = Double.POSITIVE_INFINITY, x1 = Double.NEGATIVE_INFINITY, y0 = Double.POSITIVE_INFINITY, y1 = Double.NEGATIVE_INFINITY;
+		double x0 = Double.POSITIVE_INFINITY, x1 = Double.NEGATIVE_INFINITY, y0 = Double.POSITIVE_INFINITY,
+				y1 = Double.NEGATIVE_INFINITY;
 		for ( final double[] p : coords )
 		{
 			x0 = Math.min( x0, p[ xAxis ] );
@@ -113,7 +121,8 @@ public final class ScatterPlots
 	}
 
 	/** The first two principal components, axes labelled with their explained variance. */
-	public static ImagePlus pca2D( final Pca pca, final double[][] projected, final String[] classes, final String title )
+	public static ImagePlus pca2D( final Pca pca, final double[][] projected, final String[] classes,
+			final String title )
 	{
 		final ImagePlus imp = panel( pca, projected, classes, title, 0, 1, true ).getImagePlus();
 		imp.setTitle( title + " PCA 2D" );
@@ -124,14 +133,17 @@ public final class ScatterPlots
 	 * The three pairwise planes of the first three components (PC1-PC2,
 	 * PC1-PC3, PC2-PC3) side by side in one RGB image; the first has the legend.
 	 */
-	public static ImagePlus pcaPairwise( final Pca pca, final double[][] projected, final String[] classes, final String title )
+	public static ImagePlus pcaPairwise( final Pca pca, final double[][] projected, final String[] classes,
+			final String title )
 	{
 		if ( pca.components() < 3 )
-			throw new IllegalArgumentException( "The 3D view needs 3 principal components, the PCA has " + pca.components() + ": fit it with k = 3." );
+			throw new IllegalArgumentException( "The 3D view needs 3 principal components, the PCA has "
+					+ pca.components() + ": fit it with k = 3." );
 		final int[][] pairs = { { 0, 1 }, { 0, 2 }, { 1, 2 } };
 		final ImageProcessor[] panels = new ImageProcessor[ 3 ];
 		for ( int p = 0; p < 3; p++ )
-			panels[ p ] = panel( pca, projected, classes, title, pairs[ p ][ 0 ], pairs[ p ][ 1 ], p == 0 ).getImagePlus().getProcessor().convertToRGB();
+			panels[ p ] = panel( pca, projected, classes, title, pairs[ p ][ 0 ], pairs[ p ][ 1 ], p == 0 )
+					.getImagePlus().getProcessor().convertToRGB();
 		final int w = panels[ 0 ].getWidth(), h = panels[ 0 ].getHeight();
 		final ColorProcessor out = new ColorProcessor( 3 * w, h );
 		out.setColor( Color.WHITE );
@@ -141,11 +153,13 @@ public final class ScatterPlots
 		return new ImagePlus( title + " PCA 3D (pairwise)", out );
 	}
 
-	private static Plot panel( final Pca pca, final double[][] projected, final String[] classes, final String title, final int a, final int b,
+	private static Plot panel( final Pca pca, final double[][] projected, final String[] classes, final String title,
+			final int a, final int b,
 			final boolean legend )
 	{
 		final double[] r = pca.explainedVarianceRatios();
-		return scatter( title + ": PC" + ( a + 1 ) + " vs PC" + ( b + 1 ), projected, a, b, classes, axisLabel( a, r[ a ] ), axisLabel( b, r[ b ] ), legend );
+		return scatter( title + ": PC" + ( a + 1 ) + " vs PC" + ( b + 1 ), projected, a, b, classes,
+				axisLabel( a, r[ a ] ), axisLabel( b, r[ b ] ), legend );
 	}
 
 	private static String axisLabel( final int c, final double ratio )

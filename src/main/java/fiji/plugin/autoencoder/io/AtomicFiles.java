@@ -53,12 +53,15 @@ public final class AtomicFiles
 		final Path absolute = target.toAbsolutePath();
 		final Path dir = absolute.getParent();
 		if ( dir == null || !Files.isDirectory( dir ) )
-			throw new IOException( "Cannot write " + absolute + ": folder " + dir + " does not exist. Create it or choose another location." );
+			throw new IOException( "Cannot write " + absolute + ": folder " + dir
+					+ " does not exist. Create it or choose another location." );
 		if ( !Files.isWritable( dir ) )
-			throw new IOException( "Cannot write " + absolute + ": folder " + dir + " is not writable. Choose another location." );
+			throw new IOException(
+					"Cannot write " + absolute + ": folder " + dir + " is not writable. Choose another location." );
 		// NB: hidden, and with the target's own extension
 		removeStale( absolute );
-		final Path tmp = dir.resolve( prefix( absolute ) + HOST + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring( 0, 8 ) + extension( absolute ) );
+		final Path tmp = dir.resolve( prefix( absolute ) + HOST + "-" + ProcessHandle.current().pid() + "-"
+				+ UUID.randomUUID().toString().substring( 0, 8 ) + extension( absolute ) );
 		try
 		{
 			content.writeTo( tmp );
@@ -102,7 +105,8 @@ public final class AtomicFiles
 				if ( id.length != 3 )
 					continue;
 				final boolean gone = id[ 0 ].equals( HOST ) && !alive( id[ 1 ] );
-				final boolean old = System.currentTimeMillis() - Files.getLastModifiedTime( p ).toMillis() > STALE_AFTER_MS;
+				final boolean old = System.currentTimeMillis()
+						- Files.getLastModifiedTime( p ).toMillis() > STALE_AFTER_MS;
 				if ( ( gone || old ) && Files.deleteIfExists( p ) )
 					removed.add( p );
 			}
@@ -130,7 +134,8 @@ public final class AtomicFiles
 		try
 		{
 			final long p = Long.parseLong( pid );
-			return p == ProcessHandle.current().pid() || ProcessHandle.of( p ).map( ProcessHandle::isAlive ).orElse( false );
+			return p == ProcessHandle.current().pid()
+					|| ProcessHandle.of( p ).map( ProcessHandle::isAlive ).orElse( false );
 		}
 		catch ( final NumberFormatException e )
 		{

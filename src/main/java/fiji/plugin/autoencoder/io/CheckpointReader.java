@@ -64,7 +64,8 @@ final class CheckpointReader
 			throw new IOException( "its checkpoint was written big-endian, which this plugin does not read" );
 		final int shards = header.getNumShards();
 		if ( shards < 1 || shards > files.size() )
-			throw new IOException( "its checkpoint index names " + shards + " data shard(s), the file has " + ( files.size() - 1 ) );
+			throw new IOException(
+					"its checkpoint index names " + shards + " data shard(s), the file has " + ( files.size() - 1 ) );
 		final byte[][] data = new byte[ shards ][];
 		for ( int i = 0; i < shards; i++ )
 		{
@@ -79,12 +80,15 @@ final class CheckpointReader
 		return values;
 	}
 
-	private static CheckpointRestore.Value value( final String name, final BundleEntryProto entry, final byte[][] data ) throws IOException
+	private static CheckpointRestore.Value value( final String name, final BundleEntryProto entry, final byte[][] data )
+			throws IOException
 	{
 		final String what = "checkpoint tensor '" + name + "'";
-		final int elementBytes = entry.getDtype() == DataType.DT_FLOAT ? 4 : entry.getDtype() == DataType.DT_INT64 ? 8 : -1;
+		final int elementBytes = entry.getDtype() == DataType.DT_FLOAT ? 4
+				: entry.getDtype() == DataType.DT_INT64 ? 8 : -1;
 		if ( elementBytes < 0 )
-			throw new IOException( "its " + what + " has type " + entry.getDtype() + "; this plugin's models hold float32 and int64 values only" );
+			throw new IOException( "its " + what + " has type " + entry.getDtype()
+					+ "; this plugin's models hold float32 and int64 values only" );
 		if ( entry.getSlicesCount() > 0 )
 			throw new IOException( "its " + what + " is partitioned into slices, which this plugin never writes" );
 		final TensorShapeProto shapeProto = entry.getShape();
@@ -106,12 +110,14 @@ final class CheckpointReader
 			throw new IOException( "its " + what + " lies in data shard " + shard + " of " + data.length );
 		final long offset = entry.getOffset(), size = entry.getSize();
 		if ( size != count * elementBytes || offset < 0 || offset + size > data[ shard ].length )
-			throw new IOException( "its " + what + " (" + count + " values, " + size + " bytes at " + offset + ") does not fit its data file of " + data[ shard ].length + " bytes" );
+			throw new IOException( "its " + what + " (" + count + " values, " + size + " bytes at " + offset
+					+ ") does not fit its data file of " + data[ shard ].length + " bytes" );
 		final CRC32C crc = new CRC32C();
 		crc.update( data[ shard ], ( int ) offset, ( int ) size );
 		if ( mask( ( int ) crc.getValue() ) != entry.getCrc32C() )
 			throw new IOException( "the values of its " + what + " fail their checksum" );
-		final ByteBuffer bytes = ByteBuffer.wrap( data[ shard ], ( int ) offset, ( int ) size ).slice().order( ByteOrder.LITTLE_ENDIAN );
+		final ByteBuffer bytes = ByteBuffer.wrap( data[ shard ], ( int ) offset, ( int ) size ).slice()
+				.order( ByteOrder.LITTLE_ENDIAN );
 		return new CheckpointRestore.Value( entry.getDtype(), shape, bytes );
 	}
 

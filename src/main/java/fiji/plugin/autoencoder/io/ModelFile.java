@@ -147,35 +147,42 @@ public final class ModelFile
 	 * whole under the given entry names (ending in {@code .aemodel.zip}, e.g.
 	 * {@link #RECONSTRUCTION_MODEL}); {@link #load} loads them with the model.
 	 */
-	public static void save( final Model model, final Path file, final Map< String, String > extras, final Map< String, Path > embedded ) throws IOException
+	public static void save( final Model model, final Path file, final Map< String, String > extras,
+			final Map< String, Path > embedded ) throws IOException
 	{
 		for ( final Map.Entry< String, Path > e : embedded.entrySet() )
 		{
 			if ( !e.getKey().endsWith( EMBEDDED_SUFFIX ) || e.getKey().contains( "/" ) )
-				throw new IllegalArgumentException( "Embedded model entry names end in " + EMBEDDED_SUFFIX + " and have no folder, got " + e.getKey() );
+				throw new IllegalArgumentException( "Embedded model entry names end in " + EMBEDDED_SUFFIX
+						+ " and have no folder, got " + e.getKey() );
 			if ( !Files.isRegularFile( e.getValue() ) )
 				throw new IOException( "Cannot embed " + e.getValue() + " in the model file: it does not exist" );
 			if ( OutputPaths.same( e.getValue(), file ) )
-				throw new IllegalArgumentException( "A model file cannot embed itself (" + file + "): copy the model to embed first" );
+				throw new IllegalArgumentException(
+						"A model file cannot embed itself (" + file + "): copy the model to embed first" );
 		}
 		final Path target = file.toAbsolutePath();
 		OutputPaths.checkModelTarget( target ); // never over an image or any other file that is not a model
 		final Path dir = target.getParent();
 		if ( dir == null || !Files.isDirectory( dir ) )
-			throw new IOException( "Cannot save the model: folder " + dir + " does not exist. Create it or choose another location." );
+			throw new IOException(
+					"Cannot save the model: folder " + dir + " does not exist. Create it or choose another location." );
 		if ( !Files.isWritable( dir ) )
-			throw new IOException( "Cannot save the model: folder " + dir + " is not writable. Choose another location." );
+			throw new IOException(
+					"Cannot save the model: folder " + dir + " is not writable. Choose another location." );
 		final Path export = Files.createTempDirectory( "autoencoder-export" );
 		try
 		{
 			final Path savedModel = export.resolve( "saved_model" );
 			final Signature serve = Signature.builder().key( Signature.DEFAULT_KEY )
 					.input( "input", model.graph().operation( Endpoints.INPUT ).output( 0 ) )
-					.output( "reconstruction", model.graph().operation( Endpoints.RECONSTRUCTION ).output( 0 ) ).build();
+					.output( "reconstruction", model.graph().operation( Endpoints.RECONSTRUCTION ).output( 0 ) )
+					.build();
 			final Signature encode = Signature.builder().key( "encode" )
 					.input( "input", model.graph().operation( Endpoints.INPUT ).output( 0 ) )
 					.output( "code", model.graph().operation( Endpoints.CODE ).output( 0 ) ).build();
-			SavedModelBundle.exporter( savedModel.toString() ).withSession( model.session() ).withSignatures( serve, encode ).export();
+			SavedModelBundle.exporter( savedModel.toString() ).withSession( model.session() )
+					.withSignatures( serve, encode ).export();
 
 			AtomicFiles.write( target, zipFile -> {
 				try ( ZipOutputStream zip = new ZipOutputStream( Files.newOutputStream( zipFile ) ) )
@@ -210,7 +217,8 @@ public final class ModelFile
 					}
 					for ( final Path f : files )
 					{
-						zip.putNextEntry( new ZipEntry( SAVED_MODEL + savedModel.relativize( f ).toString().replace( '\\', '/' ) ) );
+						zip.putNextEntry( new ZipEntry(
+								SAVED_MODEL + savedModel.relativize( f ).toString().replace( '\\', '/' ) ) );
 						Files.copy( f, zip );
 						zip.closeEntry();
 					}
@@ -238,9 +246,12 @@ public final class ModelFile
 	{
 		TensorFlowCheck.require();
 		if ( Files.isDirectory( file ) )
-			throw new IOException( file + " is a folder, not a model file: give the *.aemodel.zip file saved by 'Train Autoencoder' (e.g. " + file.resolve( "model.aemodel.zip" ) + ")" );
+			throw new IOException( file
+					+ " is a folder, not a model file: give the *.aemodel.zip file saved by 'Train Autoencoder' (e.g. "
+					+ file.resolve( "model.aemodel.zip" ) + ")" );
 		if ( !Files.isRegularFile( file ) )
-			throw new NoSuchFileException( file.toString(), null, "model file not found: check the path, or train a model first" );
+			throw new NoSuchFileException( file.toString(), null,
+					"model file not found: check the path, or train a model first" );
 		final ModelZip.Budget budget = new ModelZip.Budget();
 		try ( InputStream in = Files.newInputStream( file ) )
 		{
@@ -248,7 +259,8 @@ public final class ModelFile
 		}
 	}
 
-	private static Loaded load( final ModelZip zip, final String source, final int threads, final ModelZip.Budget budget, final int depth ) throws IOException
+	private static Loaded load( final ModelZip zip, final String source, final int threads,
+			final ModelZip.Budget budget, final int depth ) throws IOException
 	{
 		final ModelSpec spec = spec( zip.texts, source );
 		for ( final Map.Entry< String, String > e : zip.texts.entrySet() )
@@ -258,7 +270,8 @@ public final class ModelFile
 			}
 			catch ( final JsonParseException x )
 			{
-				throw new IOException( source + " is damaged: its " + e.getKey() + " is not valid JSON (" + NormalizationCheck.problem( x ) + "). Re-save the model.", x );
+				throw new IOException( source + " is damaged: its " + e.getKey() + " is not valid JSON ("
+						+ NormalizationCheck.problem( x ) + "). Re-save the model.", x );
 			}
 		try
 		{
@@ -275,7 +288,8 @@ public final class ModelFile
 		}
 		catch ( final IOException | IllegalArgumentException | TensorFlowException e )
 		{
-			throw new IOException( source + " is a damaged model file: " + e.getMessage() + ". Re-save it (train again), or copy the file again if it was copied.", e );
+			throw new IOException( source + " is a damaged model file: " + e.getMessage()
+					+ ". Re-save it (train again), or copy the file again if it was copied.", e );
 		}
 		final Map< String, Loaded > embedded = new LinkedHashMap<>();
 		try
@@ -285,7 +299,9 @@ public final class ModelFile
 				final String name = source + "!/" + e.getKey();
 				if ( depth >= MAX_EMBEDDING_DEPTH )
 					throw new IOException( name + " is embedded more than " + MAX_EMBEDDING_DEPTH + " levels deep" );
-				embedded.put( e.getKey(), load( ModelZip.read( new ByteArrayInputStream( e.getValue() ), name, true, budget ), name, threads, budget, depth + 1 ) );
+				embedded.put( e.getKey(),
+						load( ModelZip.read( new ByteArrayInputStream( e.getValue() ), name, true, budget ), name,
+								threads, budget, depth + 1 ) );
 			}
 		}
 		catch ( final IOException e )
@@ -309,7 +325,8 @@ public final class ModelFile
 	{
 		final String formatJson = texts.get( FORMAT ), specJson = texts.get( SPEC );
 		if ( formatJson == null || specJson == null )
-			throw new IOException( source + " is not a fiji-autoencoder model file: it lacks " + ( specJson == null ? SPEC : FORMAT ) + ". Choose a file saved by 'Train Autoencoder'." );
+			throw new IOException( source + " is not a fiji-autoencoder model file: it lacks "
+					+ ( specJson == null ? SPEC : FORMAT ) + ". Choose a file saved by 'Train Autoencoder'." );
 		final JsonElement format;
 		try
 		{
@@ -317,12 +334,15 @@ public final class ModelFile
 		}
 		catch ( final JsonParseException e )
 		{
-			throw new IOException( source + " has a damaged " + FORMAT + " (" + NormalizationCheck.problem( e ) + "). Re-save the model." );
+			throw new IOException( source + " has a damaged " + FORMAT + " (" + NormalizationCheck.problem( e )
+					+ "). Re-save the model." );
 		}
 		final String version = member( format, "format_version" );
 		if ( !String.valueOf( FORMAT_VERSION ).equals( version ) )
-			throw new IOException( source + " has model format version " + version + "; this plugin reads version " + FORMAT_VERSION + " (written with TensorFlow "
-					+ member( format, "tensorflow_version" ) + ", this plugin runs TensorFlow " + TensorFlow.version() + "). Update the plugin, or re-save the model." );
+			throw new IOException( source + " has model format version " + version + "; this plugin reads version "
+					+ FORMAT_VERSION + " (written with TensorFlow "
+					+ member( format, "tensorflow_version" ) + ", this plugin runs TensorFlow " + TensorFlow.version()
+					+ "). Update the plugin, or re-save the model." );
 		try
 		{
 			return ModelSpec.fromJson( specJson );
@@ -336,7 +356,8 @@ public final class ModelFile
 	/** A top-level member of a JSON object as text, or "?" when there is none. */
 	private static String member( final JsonElement json, final String key )
 	{
-		if ( !json.isJsonObject() || !json.getAsJsonObject().has( key ) || !json.getAsJsonObject().get( key ).isJsonPrimitive() )
+		if ( !json.isJsonObject() || !json.getAsJsonObject().has( key )
+				|| !json.getAsJsonObject().get( key ).isJsonPrimitive() )
 			return "?";
 		return json.getAsJsonObject().get( key ).getAsString();
 	}

@@ -55,7 +55,8 @@ public final class ModelLock implements AutoCloseable
 
 	private int depth = 1;
 
-	private ModelLock( final Path model, final Path lockFile, final FileChannel channel, final FileLock lock, final String holder )
+	private ModelLock( final Path model, final Path lockFile, final FileChannel channel, final FileLock lock,
+			final String holder )
 	{
 		this.model = model;
 		this.lockFile = lockFile;
@@ -87,7 +88,8 @@ public final class ModelLock implements AutoCloseable
 			if ( mine != null )
 			{
 				if ( mine.owner != Thread.currentThread() )
-					throw busy( modelFile, mine.holder + ", another training in this program (thread " + mine.owner.getName() + ")" );
+					throw busy( modelFile,
+							mine.holder + ", another training in this program (thread " + mine.owner.getName() + ")" );
 				mine.depth++;
 				return mine;
 			}
@@ -96,11 +98,13 @@ public final class ModelLock implements AutoCloseable
 				final FileChannel channel;
 				try
 				{
-					channel = FileChannel.open( lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE );
+					channel = FileChannel.open( lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+							StandardOpenOption.WRITE );
 				}
 				catch ( final IOException e )
 				{
-					throw new IOException( "Cannot create the lock file " + lockFile + " for the model file " + modelFile + " (" + e.getClass().getSimpleName() + " " + e.getMessage()
+					throw new IOException( "Cannot create the lock file " + lockFile + " for the model file "
+							+ modelFile + " (" + e.getClass().getSimpleName() + " " + e.getMessage()
 							+ "): check that its folder exists and is writable", e );
 				}
 				FileLock lock = null;
@@ -126,7 +130,8 @@ public final class ModelLock implements AutoCloseable
 					channel.close();
 					throw busy( modelFile, text );
 				}
-				final String holder = "process " + ProcessHandle.current().pid() + " on " + host() + " since " + Instant.now();
+				final String holder = "process " + ProcessHandle.current().pid() + " on " + host() + " since "
+						+ Instant.now();
 				channel.truncate( 0 );
 				channel.write( ByteBuffer.wrap( ( holder + "\n" ).getBytes( StandardCharsets.UTF_8 ) ), 0 );
 				channel.force( true );
@@ -168,8 +173,10 @@ public final class ModelLock implements AutoCloseable
 
 	private static IllegalStateException busy( final Path modelFile, final String holder )
 	{
-		return new IllegalStateException( "The model file " + modelFile + " is being trained by " + ( holder.isEmpty() ? "another process" : holder )
-				+ " (lock file " + lockFile( modelFile ) + "): wait until that training ends, or choose another model file. In a SLURM array, train once before the array, not in every task" );
+		return new IllegalStateException( "The model file " + modelFile + " is being trained by "
+				+ ( holder.isEmpty() ? "another process" : holder )
+				+ " (lock file " + lockFile( modelFile )
+				+ "): wait until that training ends, or choose another model file. In a SLURM array, train once before the array, not in every task" );
 	}
 
 	private static String read( final FileChannel channel )

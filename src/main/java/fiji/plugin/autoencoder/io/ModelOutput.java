@@ -59,17 +59,20 @@ public final class ModelOutput implements AutoCloseable
 	 * @throws IllegalArgumentException if the target is not a model, or exists without overwrite
 	 * @throws IllegalStateException    if another training holds the target's lock
 	 */
-	public static ModelOutput open( final Path target, final Path resumeFrom, final boolean overwrite, final String overwriteOption, final String resumeOption ) throws IOException
+	public static ModelOutput open( final Path target, final Path resumeFrom, final boolean overwrite,
+			final String overwriteOption, final String resumeOption ) throws IOException
 	{
 		if ( target == null )
 			throw new IllegalArgumentException( "No model file given: choose where to save the model" );
-		OutputPaths.checkNewModel( target, overwrite || OutputPaths.same( target, resumeFrom ), overwriteOption, resumeOption );
+		OutputPaths.checkNewModel( target, overwrite || OutputPaths.same( target, resumeFrom ), overwriteOption,
+				resumeOption );
 		OutputCheck.requireWritable( target, "model_file" ); // a missing folder named as such, before the lock file is tried
 		return new ModelOutput( target, ModelLock.acquire( target ) );
 	}
 
 	/** {@link #open} with the macro keys' words, "overwrite=true" and "resume=true". */
-	public static ModelOutput open( final Path target, final Path resumeFrom, final boolean overwrite ) throws IOException
+	public static ModelOutput open( final Path target, final Path resumeFrom, final boolean overwrite )
+			throws IOException
 	{
 		return open( target, resumeFrom, overwrite, OVERWRITE_KEY + "=true", "resume=true" );
 	}
@@ -101,7 +104,8 @@ public final class ModelOutput implements AutoCloseable
 		}
 		catch ( final IOException e )
 		{
-			throw new UncheckedIOException( "Could not save the model to " + target + " (" + failure + "), nor to the fallback " + fallback + " (" + e.getMessage()
+			throw new UncheckedIOException( "Could not save the model to " + target + " (" + failure
+					+ "), nor to the fallback " + fallback + " (" + e.getMessage()
 					+ "): free disk space or choose another location", e );
 		}
 	}
@@ -112,7 +116,8 @@ public final class ModelOutput implements AutoCloseable
 	 * cancelled command) keeps its best model, as NIO channels refuse to write
 	 * on an interrupted thread.
 	 */
-	private static void write( final Model model, final Path file, final Map< String, String > extras, final Map< String, Path > embedded ) throws IOException
+	private static void write( final Model model, final Path file, final Map< String, String > extras,
+			final Map< String, Path > embedded ) throws IOException
 	{
 		boolean interrupted = Thread.interrupted();
 		try
@@ -152,7 +157,8 @@ public final class ModelOutput implements AutoCloseable
 	public void finish() throws IOException
 	{
 		if ( fallback != null )
-			throw new IOException( "Could not save the model to " + target + " (" + failure + "). The trained model was saved to " + fallback
+			throw new IOException( "Could not save the model to " + target + " (" + failure
+					+ "). The trained model was saved to " + fallback
 					+ " instead: move it to where you want it, or train again with a model file you can write" );
 	}
 
@@ -167,6 +173,8 @@ public final class ModelOutput implements AutoCloseable
 	static Path fallbackFor( final Path target )
 	{
 		return Paths.get( System.getProperty( "java.io.tmpdir" ) )
-				.resolve( "rescued-" + ProcessHandle.current().pid() + "-" + System.currentTimeMillis() + "-" + target.getFileName() ).toAbsolutePath();
+				.resolve( "rescued-" + ProcessHandle.current().pid() + "-" + System.currentTimeMillis() + "-"
+						+ target.getFileName() )
+				.toAbsolutePath();
 	}
 }

@@ -79,7 +79,8 @@ final class ModelZip
 	 *
 	 * @param source the file's name for messages
 	 */
-	static ModelZip read( final InputStream in, final String source, final boolean all, final Budget budget ) throws IOException
+	static ModelZip read( final InputStream in, final String source, final boolean all, final Budget budget )
+			throws IOException
 	{
 		final ModelZip z = new ModelZip();
 		final Set< String > names = new HashSet<>();
@@ -91,14 +92,18 @@ final class ModelZip
 				any = true;
 				final String name = e.getName();
 				if ( unsafe( name ) )
-					throw new IOException( source + " contains an entry with an unsafe path (" + name + "): refusing it (not a model file written by this plugin)" );
+					throw new IOException( source + " contains an entry with an unsafe path (" + name
+							+ "): refusing it (not a model file written by this plugin)" );
 				if ( !names.add( name ) )
-					throw new IOException( source + " is damaged: it holds two entries named " + name + ". Re-save the model." );
+					throw new IOException(
+							source + " is damaged: it holds two entries named " + name + ". Re-save the model." );
 				if ( e.isDirectory() )
 					continue;
 				final boolean top = !name.contains( "/" );
 				if ( top && name.endsWith( ".json" ) )
-					z.texts.put( name, new String( bytes( zip, Math.min( MAX_TEXT_BYTES, budget.left ), budget, source ), StandardCharsets.UTF_8 ) );
+					z.texts.put( name,
+							new String( bytes( zip, Math.min( MAX_TEXT_BYTES, budget.left ), budget, source ),
+									StandardCharsets.UTF_8 ) );
 				else if ( all && top && name.endsWith( ModelFile.EMBEDDED_SUFFIX ) )
 					z.embedded.put( name, bytes( zip, budget.left, budget, source ) );
 				else if ( all && name.startsWith( VARIABLES ) && name.indexOf( '/', VARIABLES.length() ) < 0 )
@@ -109,17 +114,20 @@ final class ModelZip
 		}
 		catch ( final ZipException | EOFException | IllegalArgumentException e )
 		{
-			throw new IOException( source + " is damaged or not a model file (" + e.getMessage() + "): it may have been truncated while copying. Copy or save it again.", e );
+			throw new IOException( source + " is damaged or not a model file (" + e.getMessage()
+					+ "): it may have been truncated while copying. Copy or save it again.", e );
 		}
 		if ( !any )
-			throw new IOException( source + " is empty or not a zip model file. Choose a file saved by 'Train Autoencoder'." );
+			throw new IOException(
+					source + " is empty or not a zip model file. Choose a file saved by 'Train Autoencoder'." );
 		return z;
 	}
 
 	/** True for names that could point outside a folder they are unpacked into. */
 	static boolean unsafe( final String name )
 	{
-		if ( name.isEmpty() || name.startsWith( "/" ) || name.indexOf( '\\' ) >= 0 || name.indexOf( ':' ) >= 0 || name.indexOf( '\0' ) >= 0 )
+		if ( name.isEmpty() || name.startsWith( "/" ) || name.indexOf( '\\' ) >= 0 || name.indexOf( ':' ) >= 0
+				|| name.indexOf( '\0' ) >= 0 )
 			return true;
 		for ( final String segment : name.split( "/" ) )
 			if ( segment.equals( ".." ) )
@@ -127,14 +135,16 @@ final class ModelZip
 		return false;
 	}
 
-	private static byte[] bytes( final InputStream in, final long limit, final Budget budget, final String source ) throws IOException
+	private static byte[] bytes( final InputStream in, final long limit, final Budget budget, final String source )
+			throws IOException
 	{
 		final ByteArrayOutputStream b = new ByteArrayOutputStream();
 		copy( in, b, limit, budget, source );
 		return b.toByteArray();
 	}
 
-	private static void copy( final InputStream in, final OutputStream out, final long limit, final Budget budget, final String source ) throws IOException
+	private static void copy( final InputStream in, final OutputStream out, final long limit, final Budget budget,
+			final String source ) throws IOException
 	{
 		final byte[] buf = new byte[ 1 << 16 ];
 		long n = 0;
@@ -142,7 +152,9 @@ final class ModelZip
 		{
 			n += r;
 			if ( n > limit )
-				throw new IOException( source + " unpacks to more than " + ( limit == budget.left ? ( budget.limit >> 20 ) + " MiB" : ( MAX_TEXT_BYTES >> 20 ) + " MiB in one JSON entry" )
+				throw new IOException( source + " unpacks to more than "
+						+ ( limit == budget.left ? ( budget.limit >> 20 ) + " MiB"
+								: ( MAX_TEXT_BYTES >> 20 ) + " MiB in one JSON entry" )
 						+ ": refusing it (a zip bomb, not a model file written by this plugin; the limit is the smaller of "
 						+ ( MAX_UNPACKED_BYTES >> 20 ) + " MiB and a third of the Java memory)" );
 			out.write( buf, 0, r );

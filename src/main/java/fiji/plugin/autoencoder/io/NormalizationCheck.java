@@ -29,7 +29,8 @@ final class NormalizationCheck
 	static void check( final String json )
 	{
 		if ( json == null )
-			throw new IllegalArgumentException( "it lacks " + ModelFile.NORMALIZATION + " (how pixel values are scaled for the network), so its output would be wrong."
+			throw new IllegalArgumentException( "it lacks " + ModelFile.NORMALIZATION
+					+ " (how pixel values are scaled for the network), so its output would be wrong."
 					+ " The file is damaged or was written by an early version: re-save it (train again)" );
 		final JsonElement e;
 		try
@@ -38,22 +39,26 @@ final class NormalizationCheck
 		}
 		catch ( final JsonParseException x )
 		{
-			throw new IllegalArgumentException( "its " + ModelFile.NORMALIZATION + " is not valid JSON (" + problem( x ) + "): re-save the model" );
+			throw new IllegalArgumentException(
+					"its " + ModelFile.NORMALIZATION + " is not valid JSON (" + problem( x ) + "): re-save the model" );
 		}
 		if ( !e.isJsonObject() )
-			throw new IllegalArgumentException( "its " + ModelFile.NORMALIZATION + " is not a JSON object {...}: re-save the model" );
+			throw new IllegalArgumentException(
+					"its " + ModelFile.NORMALIZATION + " is not a JSON object {...}: re-save the model" );
 		final Set< String > known = knownKeys();
 		for ( final Map.Entry< String, JsonElement > m : e.getAsJsonObject().entrySet() )
 			if ( !known.contains( m.getKey() ) )
-				throw new IllegalArgumentException( "its " + ModelFile.NORMALIZATION + " has the unknown key '" + m.getKey() + "' (known: " + known
-						+ "): it was edited or damaged; re-save the model" );
+				throw new IllegalArgumentException(
+						"its " + ModelFile.NORMALIZATION + " has the unknown key '" + m.getKey() + "' (known: " + known
+								+ "): it was edited or damaged; re-save the model" );
 		try
 		{
 			Normalization.fromJson( json );
 		}
 		catch ( final IllegalArgumentException | JsonParseException x )
 		{
-			throw new IllegalArgumentException( "its " + ModelFile.NORMALIZATION + " is invalid: " + x.getMessage(), x );
+			throw new IllegalArgumentException( "its " + ModelFile.NORMALIZATION + " is invalid: " + x.getMessage(),
+					x );
 		}
 	}
 

@@ -23,12 +23,15 @@ public final class OutputCheck
 	{
 		final Path abs = file.toAbsolutePath().normalize();
 		if ( Files.isDirectory( abs ) )
-			throw new IllegalArgumentException( key + " " + file + " is a folder: give a file name inside it, e.g. " + abs.resolve( "model.aemodel.zip" ) );
+			throw new IllegalArgumentException( key + " " + file + " is a folder: give a file name inside it, e.g. "
+					+ abs.resolve( "model.aemodel.zip" ) );
 		final Path dir = abs.getParent();
 		if ( dir == null || !Files.isDirectory( dir ) )
-			throw new IllegalArgumentException( key + " " + file + ": its folder " + dir + " does not exist; create it or choose another location" );
+			throw new IllegalArgumentException( key + " " + file + ": its folder " + dir
+					+ " does not exist; create it or choose another location" );
 		if ( Files.exists( abs ) && !Files.isWritable( abs ) )
-			throw new IllegalArgumentException( key + " " + file + " exists and cannot be written (read-only?): choose another location" );
+			throw new IllegalArgumentException(
+					key + " " + file + " exists and cannot be written (read-only?): choose another location" );
 		try
 		{
 			final Path probe = Files.createTempFile( dir, ".autoencoder-write-check-", ".tmp" );
@@ -36,8 +39,10 @@ public final class OutputCheck
 		}
 		catch ( final IOException | UnsupportedOperationException | SecurityException e )
 		{
-			throw new IllegalArgumentException( key + " " + file + ": cannot write in the folder " + dir + " (" + e.getClass().getSimpleName()
-					+ ( e.getMessage() == null ? "" : ": " + e.getMessage() ) + "); choose a folder you can write to", e );
+			throw new IllegalArgumentException( key + " " + file + ": cannot write in the folder " + dir + " ("
+					+ e.getClass().getSimpleName()
+					+ ( e.getMessage() == null ? "" : ": " + e.getMessage() ) + "); choose a folder you can write to",
+					e );
 		}
 	}
 }

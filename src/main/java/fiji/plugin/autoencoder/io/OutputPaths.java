@@ -81,7 +81,9 @@ public final class OutputPaths
 	{
 		for ( final Path in : inputs )
 			if ( same( output, in ) )
-				throw new IllegalArgumentException( "The output " + output + " is the input " + in + ( real( output ).equals( output.toAbsolutePath() ) ? "" : " (both are " + real( output ) + ")" )
+				throw new IllegalArgumentException( "The output " + output + " is the input " + in
+						+ ( real( output ).equals( output.toAbsolutePath() ) ? ""
+								: " (both are " + real( output ) + ")" )
 						+ ": choose another output name or folder (inputs are never overwritten)" );
 	}
 
@@ -127,7 +129,8 @@ public final class OutputPaths
 		if ( Files.isDirectory( target ) )
 			throw new IllegalArgumentException( "The output " + target + " is a folder: give a file name" );
 		if ( isZip( target ) )
-			throw new IllegalArgumentException( "The output " + target + " holds a model file (a zip), not an image: choose another output name (model files are never replaced by images)" );
+			throw new IllegalArgumentException( "The output " + target
+					+ " holds a model file (a zip), not an image: choose another output name (model files are never replaced by images)" );
 	}
 
 	/**
@@ -140,9 +143,11 @@ public final class OutputPaths
 	public static void checkModelTarget( final Path target )
 	{
 		if ( Files.isDirectory( target ) )
-			throw new IllegalArgumentException( "The model file " + target + " is a folder: give a file name ending in .aemodel.zip" );
+			throw new IllegalArgumentException(
+					"The model file " + target + " is a folder: give a file name ending in .aemodel.zip" );
 		if ( Files.exists( target ) && !isModelFile( target ) )
-			throw new IllegalArgumentException( "The model file " + target + " exists and is not a model file (" + ( isZip( target ) ? "a zip without " + ModelFile.SPEC : "e.g. an image" )
+			throw new IllegalArgumentException( "The model file " + target + " exists and is not a model file ("
+					+ ( isZip( target ) ? "a zip without " + ModelFile.SPEC : "e.g. an image" )
 					+ "): choose another model file name (only model files are replaced by models)" );
 	}
 
@@ -155,11 +160,14 @@ public final class OutputPaths
 	 * @param resumeOption    how the user says resume (e.g. "resume=true"), or null where training cannot resume
 	 * @throws IllegalArgumentException naming the file and the options
 	 */
-	public static void checkNewModel( final Path target, final boolean overwrite, final String overwriteOption, final String resumeOption )
+	public static void checkNewModel( final Path target, final boolean overwrite, final String overwriteOption,
+			final String resumeOption )
 	{
 		checkModelTarget( target );
 		if ( Files.exists( target ) && !overwrite )
-			throw new IllegalArgumentException( "The model file " + target + " already exists: add " + overwriteOption + " to replace it"
-					+ ( resumeOption == null ? "" : ", or " + resumeOption + " to continue training it" ) + ", or choose another model file name" );
+			throw new IllegalArgumentException(
+					"The model file " + target + " already exists: add " + overwriteOption + " to replace it"
+							+ ( resumeOption == null ? "" : ", or " + resumeOption + " to continue training it" )
+							+ ", or choose another model file name" );
 	}
 }

@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  */
 public final class TiffCheck
 {
-	private static final int BITS_PER_SAMPLE = 258, COMPRESSION = 259, DESCRIPTION = 270, STRIP_OFFSETS = 273, STRIP_BYTE_COUNTS = 279, TILE_OFFSETS = 324, TILE_BYTE_COUNTS = 325,
+	private static final int BITS_PER_SAMPLE = 258, COMPRESSION = 259, DESCRIPTION = 270, STRIP_OFFSETS = 273,
+			STRIP_BYTE_COUNTS = 279, TILE_OFFSETS = 324, TILE_BYTE_COUNTS = 325,
 			WIDTH = 256, HEIGHT = 257, SAMPLES_PER_PIXEL = 277;
 
 	/** Stop walking the directory chain after this many (a loop guard; ImageJ stacks have one per plane). */
@@ -76,7 +77,8 @@ public final class TiffCheck
 		head.order( order );
 		final int magic = head.getShort( 2 ) & 0xffff;
 		if ( magic == 43 )
-			throw new IllegalArgumentException( file + " is a BigTIFF, which ImageJ cannot open: save it as a standard TIFF (e.g. tifffile.imwrite(..., bigtiff=False)), or open it in Fiji with Bio-Formats" );
+			throw new IllegalArgumentException( file
+					+ " is a BigTIFF, which ImageJ cannot open: save it as a standard TIFF (e.g. tifffile.imwrite(..., bigtiff=False)), or open it in Fiji with Bio-Formats" );
 		if ( magic != 42 )
 			return;
 		long ifd = head.getInt( 4 ) & 0xffffffffL;
@@ -104,7 +106,8 @@ public final class TiffCheck
 				case BITS_PER_SAMPLE:
 					bits = values( ch, dir, p, type, count, order, size, file )[ 0 ];
 					if ( bits == 64 )
-						throw new IllegalArgumentException( file + " has 64-bit samples (double precision), which ImageJ cannot read: save it as 32-bit float "
+						throw new IllegalArgumentException( file
+								+ " has 64-bit samples (double precision), which ImageJ cannot read: save it as 32-bit float "
 								+ "(e.g. numpy: tifffile.imwrite(path, image.astype('float32')))" );
 					break;
 				case COMPRESSION:
@@ -131,7 +134,8 @@ public final class TiffCheck
 				case DESCRIPTION:
 					if ( n == 0 && count < 1 << 16 )
 					{
-						final Matcher m = IMAGES.matcher( new String( bytes( ch, dir, p, count, order, size, file ), StandardCharsets.ISO_8859_1 ) );
+						final Matcher m = IMAGES.matcher( new String( bytes( ch, dir, p, count, order, size, file ),
+								StandardCharsets.ISO_8859_1 ) );
 						if ( m.find() )
 							images = ( int ) Math.min( Integer.MAX_VALUE, Long.parseLong( m.group( 1 ) ) );
 					}
@@ -158,7 +162,8 @@ public final class TiffCheck
 
 	private static IllegalArgumentException truncated( final Path file, final long size, final long needed )
 	{
-		return new IllegalArgumentException( String.format( Locale.ROOT, "%s: the file is truncated (%d of %d bytes): it was not copied or written completely; copy or save it again",
+		return new IllegalArgumentException( String.format( Locale.ROOT,
+				"%s: the file is truncated (%d of %d bytes): it was not copied or written completely; copy or save it again",
 				file, size, needed ) );
 	}
 
@@ -169,11 +174,13 @@ public final class TiffCheck
 	}
 
 	/** The values of one directory entry of integer type (SHORT 3, LONG 4, or BYTE 1), inline or at their offset. */
-	private static long[] values( final FileChannel ch, final ByteBuffer dir, final int p, final int type, final long count, final ByteOrder order, final long size, final Path file ) throws IOException
+	private static long[] values( final FileChannel ch, final ByteBuffer dir, final int p, final int type,
+			final long count, final ByteOrder order, final long size, final Path file ) throws IOException
 	{
 		final int width = type == 3 || type == 8 ? 2 : type == 4 || type == 9 ? 4 : 1;
 		if ( count > MAX_IFDS * 64L )
-			throw new IllegalArgumentException( file + ": an image directory entry claims " + count + " values: the file is damaged; save it again" );
+			throw new IllegalArgumentException( file + ": an image directory entry claims " + count
+					+ " values: the file is damaged; save it again" );
 		final long bytes = count * width;
 		final ByteBuffer b;
 		if ( bytes <= 4 )
@@ -187,11 +194,13 @@ public final class TiffCheck
 		}
 		final long[] v = new long[ ( int ) Math.max( 1, count ) ];
 		for ( int i = 0; i < count; i++ )
-			v[ i ] = width == 2 ? b.getShort( 2 * i ) & 0xffff : width == 4 ? b.getInt( 4 * i ) & 0xffffffffL : b.get( i ) & 0xff;
+			v[ i ] = width == 2 ? b.getShort( 2 * i ) & 0xffff
+					: width == 4 ? b.getInt( 4 * i ) & 0xffffffffL : b.get( i ) & 0xff;
 		return v;
 	}
 
-	private static byte[] bytes( final FileChannel ch, final ByteBuffer dir, final int p, final long count, final ByteOrder order, final long size, final Path file ) throws IOException
+	private static byte[] bytes( final FileChannel ch, final ByteBuffer dir, final int p, final long count,
+			final ByteOrder order, final long size, final Path file ) throws IOException
 	{
 		final byte[] out = new byte[ ( int ) count ];
 		if ( count <= 4 )

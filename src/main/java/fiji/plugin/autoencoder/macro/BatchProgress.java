@@ -40,7 +40,8 @@ public final class BatchProgress implements Progress
 	 * @param nanoTime the clock ({@code System::nanoTime})
 	 * @param interval nanoseconds between lines
 	 */
-	public BatchProgress( final String task, final Consumer< String > out, final LongSupplier nanoTime, final long interval )
+	public BatchProgress( final String task, final Consumer< String > out, final LongSupplier nanoTime,
+			final long interval )
 	{
 		this.task = task;
 		this.out = out;
@@ -51,7 +52,9 @@ public final class BatchProgress implements Progress
 	/** Lines to the ImageJ log (stdout in -batch) when ImageJ has no window, else no progress lines (the status bar has its own). */
 	public static Progress forMacro( final String task )
 	{
-		return IJ.getInstance() != null ? Progress.none() : new BatchProgress( task, line -> IJ.log( "Autoencoder: " + line ), System::nanoTime, TimeUnit.SECONDS.toNanos( INTERVAL_SECONDS ) );
+		return IJ.getInstance() != null ? Progress.none()
+				: new BatchProgress( task, line -> IJ.log( "Autoencoder: " + line ), System::nanoTime,
+						TimeUnit.SECONDS.toNanos( INTERVAL_SECONDS ) );
 	}
 
 	@Override
@@ -67,7 +70,8 @@ public final class BatchProgress implements Progress
 			return;
 		last = now;
 		final double seconds = ( now - start ) / 1e9, rate = done / seconds;
-		out.accept( String.format( Locale.ROOT, "%s: %d%% (%d of %d %s), %.3g per s, about %s left", task, 100 * done / total, done, total,
+		out.accept( String.format( Locale.ROOT, "%s: %d%% (%d of %d %s), %.3g per s, about %s left", task,
+				100 * done / total, done, total,
 				message == null || message.isEmpty() ? "steps" : message, rate, duration( ( total - done ) / rate ) ) );
 	}
 

@@ -23,7 +23,8 @@ public final class BioimageioEntries
 	{
 		try
 		{
-			final MacroOptions o = MacroOptions.parse( options, "bioimage.io export", "name", "description", "authors", "license", "tags", "training_data", "kind", "overwrite", "package_file", "model_file", "input" );
+			final MacroOptions o = MacroOptions.parse( options, "bioimage.io export", "name", "description", "authors",
+					"license", "tags", "training_data", "kind", "overwrite", "package_file", "model_file", "input" );
 			final ExportSettings s = new ExportSettings();
 			s.name = o.string( "name", "" );
 			s.description = o.string( "description", "" );
@@ -34,7 +35,8 @@ public final class BioimageioEntries
 			s.kind = ExportSettings.Kind.of( o.string( "kind", "auto" ) );
 			s.overwrite = o.bool( "overwrite", false );
 			final Path target = o.path( "package_file" );
-			final String check = BioimageioExporter.export( o.path( "model_file" ), MacroSettings.image( o, "input" ), target, s ).toString();
+			final String check = BioimageioExporter
+					.export( o.path( "model_file" ), MacroSettings.image( o, "input" ), target, s ).toString();
 			IJ.log( "Exported " + target + ": " + check );
 			return target.toString();
 		}
@@ -49,13 +51,18 @@ public final class BioimageioEntries
 	{
 		try
 		{
-			final MacroOptions o = MacroOptions.parse( options, "bioimage.io apply", "tile_size", "average_orientations", "threads", "input", "output", "package_file", "check", "suffix" );
+			final MacroOptions o = MacroOptions.parse( options, "bioimage.io apply", "tile_size",
+					"average_orientations", "threads", "input", "output", "package_file", "check", "suffix" );
 			final ImagePlus input = MacroSettings.image( o, "input" );
 			final String output = o.string( "output", "" );
 			final Path target = output.isEmpty() ? null : Paths.get( output ).toAbsolutePath();
-			if ( target != null && input.getOriginalFileInfo() != null && new File( input.getOriginalFileInfo().getFilePath() ).toPath().toAbsolutePath().equals( target ) )
-				throw new IllegalArgumentException( "output " + target + " is the input file: choose another name (inputs are never overwritten)" );
-			final BioimageioTasks.Result r = BioimageioTasks.apply( o.path( "package_file" ), input, o.bool( "check", false ),
+			if ( target != null && input.getOriginalFileInfo() != null
+					&& new File( input.getOriginalFileInfo().getFilePath() ).toPath().toAbsolutePath()
+							.equals( target ) )
+				throw new IllegalArgumentException(
+						"output " + target + " is the input file: choose another name (inputs are never overwritten)" );
+			final BioimageioTasks.Result r = BioimageioTasks.apply( o.path( "package_file" ), input,
+					o.bool( "check", false ),
 					o.string( "suffix", "bioimageio" ), MacroSettings.tiles( o ), Progress.none() );
 			if ( r.check != null )
 				IJ.log( r.check.toString() );

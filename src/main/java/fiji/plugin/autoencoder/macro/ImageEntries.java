@@ -54,11 +54,13 @@ public final class ImageEntries
 		{
 			return fail( "denoise", e );
 		}
-		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ), threads( o ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ),
+				threads( o ) ) )
 		{
 			final ModelFile.Loaded model = lease.model();
 			logNote( ModelFileRunner.normalizationNote( model, tiles ) );
-			return applyAndShowOrSave( o, model, type, o.string( "suffix", Settings.SUFFIX.defaultValue ), tiles, "denoise" );
+			return applyAndShowOrSave( o, model, type, o.string( "suffix", Settings.SUFFIX.defaultValue ), tiles,
+					"denoise" );
 		}
 		catch ( final Exception e )
 		{
@@ -76,14 +78,16 @@ public final class ImageEntries
 		{
 			o = MacroOptions.parse( options, "reconstruct", RECONSTRUCT_KEYS );
 			final Setting t = Settings.of( Settings.RECONSTRUCT, "output_type" );
-			type = "32-bit".equals( o.choice( t.key, t.defaultValue, t.choices.toArray( new String[ 0 ] ) ) ) ? OutputType.FLOAT_32 : OutputType.SAME_AS_INPUT;
+			type = "32-bit".equals( o.choice( t.key, t.defaultValue, t.choices.toArray( new String[ 0 ] ) ) )
+					? OutputType.FLOAT_32 : OutputType.SAME_AS_INPUT;
 			tiles = tiles( o );
 		}
 		catch ( final RuntimeException e )
 		{
 			return fail( "reconstruct", e );
 		}
-		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ), threads( o ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ),
+				threads( o ) ) )
 		{
 			final ModelFile.Loaded model = lease.model();
 			return applyAndShowOrSave( o, model, type, "reconstruction", tiles, "reconstruct" );
@@ -113,11 +117,16 @@ public final class ImageEntries
 		{
 			return fail( "denoise folder", e );
 		}
-		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ), threads( o ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ),
+				threads( o ) ) )
 		{
 			final ModelFile.Loaded model = lease.model();
 			logNote( ModelFileRunner.normalizationNote( model, tiles ) );
-			return finished( "denoise folder", folder.run( imp -> ModelFileRunner.apply( model, imp, type, suffix, tiles, BatchProgress.forMacro( "denoise " + imp.getTitle() ) ), MacroFailure::log, Progress.none() ) );
+			return finished( "denoise folder",
+					folder.run(
+							imp -> ModelFileRunner.apply( model, imp, type, suffix, tiles,
+									BatchProgress.forMacro( "denoise " + imp.getTitle() ) ),
+							MacroFailure::log, Progress.none() ) );
 		}
 		catch ( final Exception e )
 		{
@@ -148,11 +157,13 @@ public final class ImageEntries
 		{
 			return fail( "segment", e );
 		}
-		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ), threads( o ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ),
+				threads( o ) ) )
 		{
 			final ModelFile.Loaded model = lease.model();
 			final ImagePlus input = image( o, "input" );
-			final Segmentation seg = ReconstructionSegmenter.segment( model, input, s, BatchProgress.forMacro( "segment" ) );
+			final Segmentation seg = ReconstructionSegmenter.segment( model, input, s,
+					BatchProgress.forMacro( "segment" ) );
 			showOrWrite( seg, input, o.string( "output_folder", "" ), "anomaly" );
 			IJ.log( "Autoencoder: segment: " + seg.summary() );
 			return Integer.toString( seg.objectCount );
@@ -186,10 +197,12 @@ public final class ImageEntries
 		{
 			return fail( "segment folder", e );
 		}
-		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ), threads( o ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ),
+				threads( o ) ) )
 		{
 			final ModelFile.Loaded model = lease.model();
-			return finished( "segment folder", ReconstructionSegmenter.segmentFolder( model, folder, s, MacroFailure::log, Progress.none() ) );
+			return finished( "segment folder",
+					ReconstructionSegmenter.segmentFolder( model, folder, s, MacroFailure::log, Progress.none() ) );
 		}
 		catch ( final Exception e )
 		{
@@ -197,14 +210,14 @@ public final class ImageEntries
 		}
 	}
 
-
 	/**
 	 * The model applied to input=path (or the current image): shown, or saved
 	 * to output=path (TIFF, atomically; the target is checked before the work:
 	 * never over the input, by real path, or a model file). Returns the title or
 	 * the path written.
 	 */
-	private static String applyAndShowOrSave( final MacroOptions o, final ModelFile.Loaded model, final OutputType type, final String suffix, final ImageRunner.Options tiles,
+	private static String applyAndShowOrSave( final MacroOptions o, final ModelFile.Loaded model, final OutputType type,
+			final String suffix, final ImageRunner.Options tiles,
 			final String operation ) throws Exception
 	{
 		final ImagePlus input = image( o, "input" );
@@ -212,10 +225,12 @@ public final class ImageEntries
 		final Path target = output.isEmpty() ? null : Paths.get( output ).toAbsolutePath();
 		if ( target != null )
 		{
-			OutputPaths.refuseInput( target, input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath(), o.path( "model_file" ) );
+			OutputPaths.refuseInput( target, input.getOriginalFileInfo() == null ? null
+					: new File( input.getOriginalFileInfo().getFilePath() ).toPath(), o.path( "model_file" ) );
 			OutputPaths.checkImageTarget( target );
 		}
-		final ImagePlus out = ModelFileRunner.apply( model, input, type, suffix, tiles, BatchProgress.forMacro( operation ) );
+		final ImagePlus out = ModelFileRunner.apply( model, input, type, suffix, tiles,
+				BatchProgress.forMacro( operation ) );
 		if ( target == null )
 		{
 			out.show();
@@ -224,13 +239,15 @@ public final class ImageEntries
 		FolderProcessor.saveTiffAtomically( out, target );
 		return target.toString();
 	}
+
 	/**
 	 * Shows the segmentation's score map, mask, labels and objects table, or
 	 * with a non-empty {@code folder} writes them there as
 	 * {@code <title>-<scoreName>.tif}, {@code -mask.tif}, {@code -objects.csv}
 	 * and {@code -labels.tif} (atomically, never over the input).
 	 */
-	static void showOrWrite( final Segmentation seg, final ImagePlus input, final String folder, final String scoreName ) throws IOException
+	static void showOrWrite( final Segmentation seg, final ImagePlus input, final String folder,
+			final String scoreName ) throws IOException
 	{
 		if ( folder.isEmpty() )
 		{
@@ -240,21 +257,26 @@ public final class ImageEntries
 			seg.table.show( "Objects of " + input.getTitle() );
 			return;
 		}
-		final String base = input.getShortTitle() == null || input.getShortTitle().isEmpty() ? "image" : input.getShortTitle();
-		final Path in = input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath();
+		final String base = input.getShortTitle() == null || input.getShortTitle().isEmpty() ? "image"
+				: input.getShortTitle();
+		final Path in = input.getOriginalFileInfo() == null ? null
+				: new File( input.getOriginalFileInfo().getFilePath() ).toPath();
 		SegmentationFiles.write( seg, Paths.get( folder ), base, in, scoreName );
 	}
 
 	/** Shows the overlay, or writes it as {@code <name>-overlay.png} (a TIFF for a stack) into {@code folder}, atomically and never over the input. */
-	static void showOrWriteOverlay( final ImagePlus overlay, final ImagePlus input, final String folder ) throws IOException
+	static void showOrWriteOverlay( final ImagePlus overlay, final ImagePlus input, final String folder )
+			throws IOException
 	{
 		if ( folder.isEmpty() )
 		{
 			overlay.show();
 			return;
 		}
-		final String base = input.getShortTitle() == null || input.getShortTitle().isEmpty() ? "image" : input.getShortTitle();
-		final Path in = input.getOriginalFileInfo() == null ? null : new File( input.getOriginalFileInfo().getFilePath() ).toPath();
+		final String base = input.getShortTitle() == null || input.getShortTitle().isEmpty() ? "image"
+				: input.getShortTitle();
+		final Path in = input.getOriginalFileInfo() == null ? null
+				: new File( input.getOriginalFileInfo().getFilePath() ).toPath();
 		final Path dir = Paths.get( folder );
 		if ( overlay.getStackSize() > 1 )
 		{
@@ -265,6 +287,8 @@ public final class ImageEntries
 			FolderProcessor.saveTiffAtomically( overlay, tif );
 		}
 		else
-			fiji.plugin.autoencoder.features.OutputFiles.png( overlay, dir, base.replaceAll( "[^A-Za-z0-9._-]", "_" ) + "-overlay", in == null ? new Path[ 0 ] : new Path[] { in } );
+			fiji.plugin.autoencoder.features.OutputFiles.png( overlay, dir,
+					base.replaceAll( "[^A-Za-z0-9._-]", "_" ) + "-overlay",
+					in == null ? new Path[ 0 ] : new Path[] { in } );
 	}
 }

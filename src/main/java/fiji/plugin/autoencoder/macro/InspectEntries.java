@@ -68,11 +68,14 @@ public final class InspectEntries
 			{
 				final String json = loaded.extras().get( ModelFile.HISTORY );
 				if ( json == null )
-					throw new IllegalArgumentException( model + " has no training history (" + ModelFile.HISTORY + "): it was saved without one; train and save it again." );
+					throw new IllegalArgumentException( model + " has no training history (" + ModelFile.HISTORY
+							+ "): it was saved without one; train and save it again." );
 				final History history = History.fromJson( json );
-				OutputFiles.png( LossCurves.plot( history, loaded.model().spec().name ).getImagePlus(), folder, "loss-curves", model );
+				OutputFiles.png( LossCurves.plot( history, loaded.model().spec().name ).getImagePlus(), folder,
+						"loss-curves", model );
 				final Path csv = OutputFiles.csv( LossCurves.table( history ), folder, "loss-curves", model );
-				IJ.log( "Autoencoder: loss curves: " + history.epochs.size() + " epochs; saved " + csv + " and its PNG" );
+				IJ.log( "Autoencoder: loss curves: " + history.epochs.size() + " epochs; saved " + csv
+						+ " and its PNG" );
 				return Integer.toString( history.epochs.size() );
 			}
 		}
@@ -91,9 +94,11 @@ public final class InspectEntries
 			final Path model = o.path( "model_file" ), folder = o.path( "output_folder" );
 			try ( ModelFile.Loaded loaded = ModelFile.load( model, MacroSettings.threads( o ) ) )
 			{
-				final ResultsTable codes = CodeTable.encode( loaded.model(), items( o, loaded ), MacroSettings.integer( o, Settings.ENCODE_TO_TABLE, "batch_size" ),
+				final ResultsTable codes = CodeTable.encode( loaded.model(), items( o, loaded ),
+						MacroSettings.integer( o, Settings.ENCODE_TO_TABLE, "batch_size" ),
 						BatchProgress.forMacro( "encode to table" ) );
-				IJ.log( "Autoencoder: encode to table: " + codes.size() + " items; saved " + OutputFiles.csv( codes, folder, "codes", model ) );
+				IJ.log( "Autoencoder: encode to table: " + codes.size() + " items; saved "
+						+ OutputFiles.csv( codes, folder, "codes", model ) );
 				return Integer.toString( codes.size() );
 			}
 		}
@@ -112,7 +117,8 @@ public final class InspectEntries
 			final Path model = o.path( "model_file" ), folder = o.path( "output_folder" );
 			try ( ModelFile.Loaded loaded = ModelFile.load( model, MacroSettings.threads( o ) ) )
 			{
-				final ResultsTable codes = CodeTable.encode( loaded.model(), items( o, loaded ), CodeTable.DEFAULT_BATCH, BatchProgress.forMacro( "pca plot" ) );
+				final ResultsTable codes = CodeTable.encode( loaded.model(), items( o, loaded ),
+						CodeTable.DEFAULT_BATCH, BatchProgress.forMacro( "pca plot" ) );
 				CodePca.of( codes, loaded.model().spec().name ).save( folder, model );
 				IJ.log( "Autoencoder: pca plot: " + codes.size() + " items; saved the plots and tables to " + folder );
 				return Integer.toString( codes.size() );
@@ -137,7 +143,8 @@ public final class InspectEntries
 			try ( ModelFile.Loaded loaded = ModelFile.load( model, MacroSettings.threads( o ) ) )
 			{
 				final ItemSet items = items( o, loaded );
-				final ImagePlus montage = sigma > 0 ? Montage.denoising( loaded.model(), items, count, gap, sigma, 42 ) : Montage.reconstructions( loaded.model(), items, count, gap );
+				final ImagePlus montage = sigma > 0 ? Montage.denoising( loaded.model(), items, count, gap, sigma, 42 )
+						: Montage.reconstructions( loaded.model(), items, count, gap );
 				final Path png = OutputFiles.png( montage, folder, sigma > 0 ? "denoising-montage" : "montage", model );
 				IJ.log( "Autoencoder: reconstruction montage: saved " + png );
 				return png.toString();

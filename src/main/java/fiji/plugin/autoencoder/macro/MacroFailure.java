@@ -46,7 +46,8 @@ public final class MacroFailure
 	/** Logs the failure and stops the macro (exit status 1 in a command-line -batch run); returns "error: ..." where the macro goes on. */
 	public static String fail( final String what, final Exception e )
 	{
-		final String msg = "Autoencoder " + what + ( e instanceof CancellationException ? " cancelled: " : " failed: " ) + ( e.getMessage() == null ? e.toString() : e.getMessage() );
+		final String msg = "Autoencoder " + what + ( e instanceof CancellationException ? " cancelled: " : " failed: " )
+				+ ( e.getMessage() == null ? e.toString() : e.getMessage() );
 		IJ.log( msg );
 		final Interpreter interp = Interpreter.getInstance();
 		if ( interp != null && commandLineBatchRun() )

@@ -69,7 +69,8 @@ public final class MacroOptions
 				{
 					final int close = s.indexOf( ']', k + 1 );
 					if ( close < 0 )
-						throw new IllegalArgumentException( "The value of " + key + "= opens a bracket [ but never closes it: write " + key + "=[value]" );
+						throw new IllegalArgumentException( "The value of " + key
+								+ "= opens a bracket [ but never closes it: write " + key + "=[value]" );
 					value = s.substring( k + 1, close );
 					k = close + 1;
 				}
@@ -90,7 +91,8 @@ public final class MacroOptions
 			if ( !known.contains( key ) )
 				throw new IllegalArgumentException( unknownKey( key, known ) );
 			if ( values.containsKey( key ) )
-				throw new IllegalArgumentException( key + "= is given twice (" + key + "=" + values.get( key ) + " and " + key + "=" + value + "): give it once" );
+				throw new IllegalArgumentException( key + "= is given twice (" + key + "=" + values.get( key ) + " and "
+						+ key + "=" + value + "): give it once" );
 			values.put( key, value.trim() );
 		}
 		return new MacroOptions( entry, values );
@@ -117,7 +119,8 @@ public final class MacroOptions
 		}
 		final boolean path = key.contains( "/" ) || key.contains( "\\" ) || key.contains( "." );
 		return "unknown key '" + key + "'" + ( closest == null ? "" : "; did you mean " + closest + "=?" )
-				+ ( path ? " (a value with spaces must be in brackets: key=[/my folder/file.tif])" : "" ) + " Known keys: " + String.join( ", ", known );
+				+ ( path ? " (a value with spaces must be in brackets: key=[/my folder/file.tif])" : "" )
+				+ " Known keys: " + String.join( ", ", known );
 	}
 
 	/** The edit distance (insertions, deletions, substitutions) between two strings. */
@@ -130,7 +133,8 @@ public final class MacroOptions
 		{
 			cur[ 0 ] = i;
 			for ( int j = 1; j <= b.length(); j++ )
-				cur[ j ] = Math.min( Math.min( cur[ j - 1 ] + 1, prev[ j ] + 1 ), prev[ j - 1 ] + ( a.charAt( i - 1 ) == b.charAt( j - 1 ) ? 0 : 1 ) );
+				cur[ j ] = Math.min( Math.min( cur[ j - 1 ] + 1, prev[ j ] + 1 ),
+						prev[ j - 1 ] + ( a.charAt( i - 1 ) == b.charAt( j - 1 ) ? 0 : 1 ) );
 			final int[] t = prev;
 			prev = cur;
 			cur = t;
@@ -164,7 +168,9 @@ public final class MacroOptions
 		for ( final String c : choices )
 			if ( c.equals( v ) )
 				return c;
-		throw new IllegalArgumentException( key + "=" + v + " is not one of the choices: " + String.join( ", ", choices ) + " (values with spaces in brackets: " + key + "=[" + choices[ 0 ] + "])" );
+		throw new IllegalArgumentException(
+				key + "=" + v + " is not one of the choices: " + String.join( ", ", choices )
+						+ " (values with spaces in brackets: " + key + "=[" + choices[ 0 ] + "])" );
 	}
 
 	/** true or false (any case), or {@code def}. */
@@ -177,7 +183,8 @@ public final class MacroOptions
 			return true;
 		if ( v.equalsIgnoreCase( "false" ) )
 			return false;
-		throw new IllegalArgumentException( key + "=" + v + " is neither true nor false: use " + key + "=true or " + key + "=false" );
+		throw new IllegalArgumentException(
+				key + "=" + v + " is neither true nor false: use " + key + "=true or " + key + "=false" );
 	}
 
 	/** A whole number of at least {@code min}, or {@code def}. */
@@ -202,10 +209,12 @@ public final class MacroOptions
 		}
 		catch ( final NumberFormatException e )
 		{
-			throw new IllegalArgumentException( key + "=" + v + " is not a whole number; use e.g. " + key + "=" + Math.max( min, def ) );
+			throw new IllegalArgumentException(
+					key + "=" + v + " is not a whole number; use e.g. " + key + "=" + Math.max( min, def ) );
 		}
 		if ( n < min )
-			throw new IllegalArgumentException( key + "=" + v + " is too small: use " + min + " or more" + ( key.equals( "tile_size" ) ? " (0: automatic)" : "" ) );
+			throw new IllegalArgumentException( key + "=" + v + " is too small: use " + min + " or more"
+					+ ( key.equals( "tile_size" ) ? " (0: automatic)" : "" ) );
 		return n;
 	}
 
@@ -228,9 +237,11 @@ public final class MacroOptions
 			throw new IllegalArgumentException( key + "=" + v + " is not a number; use e.g. " + key + "=" + example );
 		}
 		if ( !Double.isFinite( d ) )
-			throw new IllegalArgumentException( key + "=" + v + " is not a finite number; use e.g. " + key + "=" + example );
+			throw new IllegalArgumentException(
+					key + "=" + v + " is not a finite number; use e.g. " + key + "=" + example );
 		if ( d < min )
-			throw new IllegalArgumentException( key + "=" + v + " is too small: use " + ( min == 0 ? "0" : Double.toString( min ) ) + " or more, e.g. " + key + "=" + example );
+			throw new IllegalArgumentException( key + "=" + v + " is too small: use "
+					+ ( min == 0 ? "0" : Double.toString( min ) ) + " or more, e.g. " + key + "=" + example );
 		return d;
 	}
 
@@ -239,7 +250,8 @@ public final class MacroOptions
 	{
 		final String v = string( key, "" );
 		if ( v.isEmpty() )
-			throw new IllegalArgumentException( "Missing " + key + "=<path> (in brackets when it has spaces: " + key + "=[/my folder/file])" );
+			throw new IllegalArgumentException(
+					"Missing " + key + "=<path> (in brackets when it has spaces: " + key + "=[/my folder/file])" );
 		return Paths.get( v );
 	}
 

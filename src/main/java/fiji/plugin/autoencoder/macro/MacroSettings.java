@@ -29,7 +29,8 @@ public final class MacroSettings
 	private MacroSettings()
 	{}
 
-	public static final List< String > TRAIN_KEYS = keys( Settings.TRAIN, "input", "target", "validation_image", "validation_target" );
+	public static final List< String > TRAIN_KEYS = keys( Settings.TRAIN, "input", "target", "validation_image",
+			"validation_target" );
 
 	public static final List< String > DENOISE_KEYS = keys( Settings.DENOISE, "input", "output" );
 
@@ -39,7 +40,8 @@ public final class MacroSettings
 
 	public static final List< String > FOLDER_SEGMENT_KEYS = keys( Settings.SEGMENT_FOLDER );
 
-	public static final List< String > TRAIN_SEGMENTER_KEYS = keys( Settings.TRAIN_SEGMENTER, "input", "mask", "validation_image", "validation_mask" );
+	public static final List< String > TRAIN_SEGMENTER_KEYS = keys( Settings.TRAIN_SEGMENTER, "input", "mask",
+			"validation_image", "validation_mask" );
 
 	public static final List< String > SEGMENT_IMAGE_KEYS = keys( Settings.SEGMENT_IMAGE, "input", "output_folder" );
 
@@ -71,7 +73,8 @@ public final class MacroSettings
 	}
 
 	/** A number setting with the operation's default and minimum. */
-	static double number( final MacroOptions o, final List< Setting > operation, final String key, final String example )
+	static double number( final MacroOptions o, final List< Setting > operation, final String key,
+			final String example )
 	{
 		final Setting s = Settings.of( operation, key );
 		return o.number( key, s.defaultNumber(), s.min == null ? -Double.MAX_VALUE : s.min, example );
@@ -80,18 +83,24 @@ public final class MacroSettings
 	/** The folder run of input_folder into output_folder, shard shard_index of shard_count. */
 	public static FolderProcessor folder( final MacroOptions o, final String suffix )
 	{
-		return new FolderProcessor( o.path( "input_folder" ), o.path( "output_folder" ), suffix ).shard( integer( o, Settings.DENOISE_FOLDER, "shard_index" ),
+		return new FolderProcessor( o.path( "input_folder" ), o.path( "output_folder" ), suffix ).shard(
+				integer( o, Settings.DENOISE_FOLDER, "shard_index" ),
 				integer( o, Settings.DENOISE_FOLDER, "shard_count" ) );
 	}
 
 	/** The settings of Segment by Reconstruction from its macro keys, with the defaults of the operation ({@link Settings#SEGMENT} or {@link Settings#SEGMENT_FOLDER}). */
-	public static ReconstructionSegmenter.Settings segmentSettings( final MacroOptions o, final List< Setting > operation )
+	public static ReconstructionSegmenter.Settings segmentSettings( final MacroOptions o,
+			final List< Setting > operation )
 	{
 		final Setting method = Settings.of( operation, "threshold_method" );
-		final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( o.string( method.key, method.defaultValue ),
-				number( o, operation, "threshold_value", "0.5" ), number( o, operation, "smoothing_sigma", "1" ), integer( o, operation, "min_size" ) );
-		s.map.tiling( tiles( o ) ).smoothSigned( o.bool( "smooth_signed", Settings.of( operation, "smooth_signed" ).defaultFlag() ) );
-		final double seed = number( o, operation, "seed_threshold", "0.9" ), seedRate = number( o, operation, "seed_false_positive_rate", "0.0001" );
+		final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of(
+				o.string( method.key, method.defaultValue ),
+				number( o, operation, "threshold_value", "0.5" ), number( o, operation, "smoothing_sigma", "1" ),
+				integer( o, operation, "min_size" ) );
+		s.map.tiling( tiles( o ) )
+				.smoothSigned( o.bool( "smooth_signed", Settings.of( operation, "smooth_signed" ).defaultFlag() ) );
+		final double seed = number( o, operation, "seed_threshold", "0.9" ),
+				seedRate = number( o, operation, "seed_false_positive_rate", "0.0001" );
 		if ( seed > 0 )
 			s.seedThreshold = seed;
 		if ( seedRate > 0 )
@@ -105,7 +114,8 @@ public final class MacroSettings
 	public static OutputType outputType( final MacroOptions o )
 	{
 		final Setting t = Settings.OUTPUT_TYPE;
-		return "32-bit".equals( o.choice( t.key, t.defaultValue, t.choices.toArray( new String[ 0 ] ) ) ) ? OutputType.FLOAT_32 : OutputType.SAME_AS_INPUT;
+		return "32-bit".equals( o.choice( t.key, t.defaultValue, t.choices.toArray( new String[ 0 ] ) ) )
+				? OutputType.FLOAT_32 : OutputType.SAME_AS_INPUT;
 	}
 
 	/** tile_size (0: automatic; negative refused) and average_orientations. */
@@ -153,12 +163,14 @@ public final class MacroSettings
 			}
 			final ImagePlus byTitle = WindowManager.getImage( v );
 			if ( byTitle == null )
-				throw new IllegalArgumentException( key + "=" + v + " is neither a file nor the title of an open image" );
+				throw new IllegalArgumentException(
+						key + "=" + v + " is neither a file nor the title of an open image" );
 			return byTitle;
 		}
 		final ImagePlus current = WindowManager.getCurrentImage();
 		if ( current == null )
-			throw new IllegalArgumentException( "No image is open (" + key + "): open an image first or give " + key + "=<path>" );
+			throw new IllegalArgumentException(
+					"No image is open (" + key + "): open an image first or give " + key + "=<path>" );
 		return current;
 	}
 }

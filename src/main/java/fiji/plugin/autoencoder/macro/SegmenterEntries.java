@@ -63,15 +63,21 @@ public final class SegmenterEntries
 			final boolean folder = o.has( "input_folder" ) || !o.string( "title_pattern", "" ).trim().isEmpty();
 			final ImagePlus input = folder ? null : image( o, "input" );
 			if ( !folder && !o.has( "mask" ) )
-				throw new IllegalArgumentException( "Missing mask=<path> (0 = background; one foreground value, or classes 1..K), or give input_folder= and mask_folder=" );
+				throw new IllegalArgumentException(
+						"Missing mask=<path> (0 = background; one foreground value, or classes 1..K), or give input_folder= and mask_folder=" );
 			final ImagePlus mask = folder ? null : image( o, "mask" );
-			final TrainingInputs images = TrainingInputs.segmenter( input, mask, o.has( "input_folder" ) ? o.path( "input_folder" ) : null,
+			final TrainingInputs images = TrainingInputs.segmenter( input, mask,
+					o.has( "input_folder" ) ? o.path( "input_folder" ) : null,
 					o.has( "mask_folder" ) ? o.path( "mask_folder" ) : null, o.string( "title_pattern", "" ) );
-			final TrainingInputs v = TrainingInputs.validation( o.has( "validation_image" ) ? image( o, "validation_image" ) : null,
-					o.has( "validation_mask" ) ? image( o, "validation_mask" ) : null, o.has( "validation_folder" ) ? o.path( "validation_folder" ) : null,
-					o.has( "validation_mask_folder" ) ? o.path( "validation_mask_folder" ) : null, o.has( "validation_folder" ) ? "validation_mask_folder" : "validation_mask", images );
+			final TrainingInputs v = TrainingInputs.validation(
+					o.has( "validation_image" ) ? image( o, "validation_image" ) : null,
+					o.has( "validation_mask" ) ? image( o, "validation_mask" ) : null,
+					o.has( "validation_folder" ) ? o.path( "validation_folder" ) : null,
+					o.has( "validation_mask_folder" ) ? o.path( "validation_mask_folder" ) : null,
+					o.has( "validation_folder" ) ? "validation_mask_folder" : "validation_mask", images );
 			final List< ImagePlus > vi = v == null ? null : v.images, vm = v == null ? null : v.pairs;
-			final SegmenterTrainer.Result r = SegmenterTrainer.train( s, images.images, images.pairs, vi, vm, model, new Trainer(),
+			final SegmenterTrainer.Result r = SegmenterTrainer.train( s, images.images, images.pairs, vi, vm, model,
+					new Trainer(),
 					new TrainingListener()
 					{
 						@Override
@@ -82,10 +88,12 @@ public final class SegmenterEntries
 					} );
 			final String msg = r.message();
 			if ( r.training.bestEpoch == 0 && r.training.reason != Trainer.StopReason.CANCELLED )
-				throw new IllegalStateException( "the training never improved on its starting weights, so " + r.modelFile + " holds an untrained model: "
+				throw new IllegalStateException( "the training never improved on its starting weights, so "
+						+ r.modelFile + " holds an untrained model: "
 						+ "check the image and mask, lower learning_rate, or train more epochs or patches_per_epoch" );
 			IJ.log( "Autoencoder: train segmenter: " + msg );
-			IJ.log( "Autoencoder: train segmenter: " + fiji.plugin.autoencoder.workflow.TrainingPictures.lossCurvesNote( r.history, r.modelFile, "segmenter" ) );
+			IJ.log( "Autoencoder: train segmenter: " + fiji.plugin.autoencoder.workflow.TrainingPictures
+					.lossCurvesNote( r.history, r.modelFile, "segmenter" ) );
 			return msg;
 		}
 		catch ( final Exception e )
@@ -112,7 +120,8 @@ public final class SegmenterEntries
 			o = MacroOptions.parse( options, "segment image", SEGMENT_IMAGE_KEYS );
 			threshold = number( o, op, "threshold", "0.5" );
 			if ( threshold > 1 )
-				throw new IllegalArgumentException( "threshold=" + threshold + " is a probability: use a value from 0 to 1, e.g. threshold=0.5" );
+				throw new IllegalArgumentException(
+						"threshold=" + threshold + " is a probability: use a value from 0 to 1, e.g. threshold=0.5" );
 			minSize = integer( o, op, "min_size" );
 			tiles( o );
 		}
@@ -120,16 +129,20 @@ public final class SegmenterEntries
 		{
 			return fail( "segment image", e );
 		}
-		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ), threads( o ) ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = ModelCache.models().get( o.path( "model_file" ),
+				threads( o ) ) )
 		{
 			final ModelFile.Loaded model = lease.model();
 			final ImagePlus input = image( o, "input" );
 			final boolean prior = o.bool( "object_prior", Settings.of( op, "object_prior" ).defaultFlag() );
-			final Segmentation seg = SegmenterPrediction.segment( model, input, threshold, minSize, prior ? SegmenterInfo.of( model ).prior : null,
-					o.bool( "flip_averaging", Settings.of( op, "flip_averaging" ).defaultFlag() ), tiles( o ), BatchProgress.forMacro( "segment image" ) );
+			final Segmentation seg = SegmenterPrediction.segment( model, input, threshold, minSize,
+					prior ? SegmenterInfo.of( model ).prior : null,
+					o.bool( "flip_averaging", Settings.of( op, "flip_averaging" ).defaultFlag() ), tiles( o ),
+					BatchProgress.forMacro( "segment image" ) );
 			ImageEntries.showOrWrite( seg, input, o.string( "output_folder", "" ), "probability" );
 			if ( o.bool( "overlay", Settings.of( op, "overlay" ).defaultFlag() ) )
-				ImageEntries.showOrWriteOverlay( fiji.plugin.autoencoder.segment.Outlines.overlay( input, seg.labels ), input, o.string( "output_folder", "" ) );
+				ImageEntries.showOrWriteOverlay( fiji.plugin.autoencoder.segment.Outlines.overlay( input, seg.labels ),
+						input, o.string( "output_folder", "" ) );
 			IJ.log( "Autoencoder: segment image: " + seg.summary() );
 			return Integer.toString( seg.objectCount );
 		}

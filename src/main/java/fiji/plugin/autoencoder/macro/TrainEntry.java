@@ -30,7 +30,8 @@ public final class TrainEntry
 		{
 			final MacroOptions o = MacroOptions.parse( options, "train", TRAIN_KEYS );
 			if ( o.string( "mode", "" ).replaceAll( "\\s+", " " ).trim().equalsIgnoreCase( SEGMENTER_MODE ) )
-				throw new IllegalArgumentException( "mode=[" + SEGMENTER_MODE + "] is its own entry with an image and its mask: call(\"fiji.plugin.autoencoder.MacroCalls.trainSegmenter\", "
+				throw new IllegalArgumentException( "mode=[" + SEGMENTER_MODE
+						+ "] is its own entry with an image and its mask: call(\"fiji.plugin.autoencoder.MacroCalls.trainSegmenter\", "
 						+ "\"input=<image> mask=<mask> model_file=<file>\") (keys of Plugins > Autoencoder > Train Segmenter)" );
 			final TrainingSettings settings = new TrainingSettings();
 			settings.mode = o.string( "mode", settings.mode );
@@ -60,8 +61,10 @@ public final class TrainEntry
 			final TrainingInputs images = settings.inputs( input, target );
 			final ImageTrainingJob job = settings.job( images.images, images.pairs, o.path( "model_file" ) );
 			settings.validationFolder = o.has( "validation_folder" ) ? o.path( "validation_folder" ) : null;
-			settings.validationTargetFolder = o.has( "validation_target_folder" ) ? o.path( "validation_target_folder" ) : null;
-			settings.validation( job, o.has( "validation_image" ) ? image( o, "validation_image" ) : null, o.has( "validation_target" ) ? image( o, "validation_target" ) : null, images );
+			settings.validationTargetFolder = o.has( "validation_target_folder" ) ? o.path( "validation_target_folder" )
+					: null;
+			settings.validation( job, o.has( "validation_image" ) ? image( o, "validation_image" ) : null,
+					o.has( "validation_target" ) ? image( o, "validation_target" ) : null, images );
 			final ImageTrainingJob.Result r = settings.run( job, images.images, images.pairs, new TrainingListener()
 			{
 				@Override
@@ -73,9 +76,11 @@ public final class TrainEntry
 			final String drawn = images.patchesDrawn( r.patchesPerImage );
 			final String msg = r.training.message + " Saved " + r.modelFile + ( drawn.isEmpty() ? "" : " " + drawn );
 			IJ.log( "Autoencoder: " + msg );
-			IJ.log( "Autoencoder: " + fiji.plugin.autoencoder.workflow.TrainingPictures.lossCurvesNote( r.history, r.modelFile, settings.mode ) );
+			IJ.log( "Autoencoder: " + fiji.plugin.autoencoder.workflow.TrainingPictures.lossCurvesNote( r.history,
+					r.modelFile, settings.mode ) );
 			if ( r.training.bestEpoch == 0 && !settings.resume && r.training.reason != Trainer.StopReason.CANCELLED )
-				throw new IllegalStateException( "the training never improved on its starting weights, so " + r.modelFile + " holds an untrained model: "
+				throw new IllegalStateException( "the training never improved on its starting weights, so "
+						+ r.modelFile + " holds an untrained model: "
 						+ "check the image (is there structure to learn?), lower learning_rate, or train more epochs or patches_per_epoch" );
 			final String hint = r.history.overfittingHint();
 			if ( hint != null )

@@ -23,11 +23,14 @@ final class BatchNormOps
 	private BatchNormOps()
 	{}
 
-	static Operand< TFloat32 > apply( final BuildContext c, final Operand< TFloat32 > x, final String name, final int channels )
+	static Operand< TFloat32 > apply( final BuildContext c, final Operand< TFloat32 > x, final String name,
+			final int channels )
 	{
 		final Ops tf = c.tf;
-		final Operand< TFloat32 > gamma = c.vector( name + GAMMA, channels, 1f, false ), beta = c.vector( name + BETA, channels, 0f, false );
-		final Operand< TFloat32 > runningMean = c.vector( name + MEAN, channels, 0f, true ), runningVar = c.vector( name + VARIANCE, channels, 1f, true );
+		final Operand< TFloat32 > gamma = c.vector( name + GAMMA, channels, 1f, false ),
+				beta = c.vector( name + BETA, channels, 0f, false );
+		final Operand< TFloat32 > runningMean = c.vector( name + MEAN, channels, 0f, true ),
+				runningVar = c.vector( name + VARIANCE, channels, 1f, true );
 		final Operand< TFloat32 > mean, var;
 		if ( c.training )
 		{
@@ -35,15 +38,18 @@ final class BatchNormOps
 			mean = tf.math.mean( x, axes );
 			var = tf.math.mean( tf.math.squaredDifference( x, mean ), axes );
 			final Operand< TFloat32 > keep = tf.constant( MOMENTUM ), move = tf.constant( 1 - MOMENTUM );
-			c.statisticUpdates.add( tf.assign( c.params.get( name + MEAN ), tf.math.add( tf.math.mul( runningMean, keep ), tf.math.mul( tf.stopGradient( mean ), move ) ) ) );
-			c.statisticUpdates.add( tf.assign( c.params.get( name + VARIANCE ), tf.math.add( tf.math.mul( runningVar, keep ), tf.math.mul( tf.stopGradient( var ), move ) ) ) );
+			c.statisticUpdates.add( tf.assign( c.params.get( name + MEAN ),
+					tf.math.add( tf.math.mul( runningMean, keep ), tf.math.mul( tf.stopGradient( mean ), move ) ) ) );
+			c.statisticUpdates.add( tf.assign( c.params.get( name + VARIANCE ),
+					tf.math.add( tf.math.mul( runningVar, keep ), tf.math.mul( tf.stopGradient( var ), move ) ) ) );
 		}
 		else
 		{
 			mean = runningMean;
 			var = runningVar;
 		}
-		final Operand< TFloat32 > scale = tf.math.mul( gamma, tf.math.rsqrt( tf.math.add( var, tf.constant( EPSILON ) ) ) );
+		final Operand< TFloat32 > scale = tf.math.mul( gamma,
+				tf.math.rsqrt( tf.math.add( var, tf.constant( EPSILON ) ) ) );
 		return tf.math.add( tf.math.mul( tf.math.sub( x, mean ), scale ), beta );
 	}
 }

@@ -49,7 +49,8 @@ final class BlurResidual
 		return tf.math.div( blurred, weight );
 	}
 
-	private static Operand< TFloat32 > separable( final Ops tf, final Operand< TFloat32 > x, final Operand< TFloat32 > v, final Operand< TFloat32 > h )
+	private static Operand< TFloat32 > separable( final Ops tf, final Operand< TFloat32 > x,
+			final Operand< TFloat32 > v, final Operand< TFloat32 > h )
 	{
 		final java.util.List< Long > one = Arrays.asList( 1L, 1L, 1L, 1L );
 		return tf.nn.depthwiseConv2dNative( tf.nn.depthwiseConv2dNative( x, v, one, "SAME" ), h, one, "SAME" );

@@ -204,8 +204,10 @@ final class BuildContext
 			return existing( name );
 		final float limit = ( float ) Math.sqrt( 6.0 / ( fanIn + fanOut ) );
 		final Operand< TInt64 > seedPair = tf.constant( new long[] { seed, ++seedCounter } );
-		final Operand< TFloat32 > uniform = tf.random.statelessRandomUniform( tf.constant( shape ), seedPair, TFloat32.class );
-		final Operand< TFloat32 > init = tf.math.mul( tf.math.sub( uniform, tf.constant( 0.5f ) ), tf.constant( 2 * limit ) );
+		final Operand< TFloat32 > uniform = tf.random.statelessRandomUniform( tf.constant( shape ), seedPair,
+				TFloat32.class );
+		final Operand< TFloat32 > init = tf.math.mul( tf.math.sub( uniform, tf.constant( 0.5f ) ),
+				tf.constant( 2 * limit ) );
 		final Variable< TFloat32 > v = scope( Endpoints.PARAMS ).withName( name ).variable( init );
 		params.put( name, v );
 		paramShapes.put( name, shape );
@@ -217,7 +219,8 @@ final class BuildContext
 	{
 		if ( params.containsKey( name ) || extending )
 			return existing( name );
-		final Variable< TFloat32 > v = scope( Endpoints.PARAMS ).withName( name ).variable( tf.zeros( tf.constant( new long[] { size } ), TFloat32.class ) );
+		final Variable< TFloat32 > v = scope( Endpoints.PARAMS ).withName( name )
+				.variable( tf.zeros( tf.constant( new long[] { size } ), TFloat32.class ) );
 		params.put( name, v );
 		paramShapes.put( name, new long[] { size } );
 		return v;
@@ -228,7 +231,8 @@ final class BuildContext
 	{
 		if ( params.containsKey( name ) || extending )
 			return existing( name );
-		final Variable< TFloat32 > v = scope( Endpoints.PARAMS ).withName( name ).variable( tf.fill( tf.constant( new long[] { size } ), tf.constant( value ) ) );
+		final Variable< TFloat32 > v = scope( Endpoints.PARAMS ).withName( name )
+				.variable( tf.fill( tf.constant( new long[] { size } ), tf.constant( value ) ) );
 		params.put( name, v );
 		paramShapes.put( name, new long[] { size } );
 		if ( statistic )
@@ -249,7 +253,8 @@ final class BuildContext
 	private Operand< TFloat32 > existing( final String name )
 	{
 		if ( !params.containsKey( name ) )
-			throw new IllegalArgumentException( "The graph has no parameter '" + Endpoints.PARAMS + "/" + name + "': it does not match its spec; rebuild the model from the spec" );
+			throw new IllegalArgumentException( "The graph has no parameter '" + Endpoints.PARAMS + "/" + name
+					+ "': it does not match its spec; rebuild the model from the spec" );
 		return param( name );
 	}
 
@@ -262,7 +267,8 @@ final class BuildContext
 		while ( it.hasNext() )
 		{
 			final GraphOperation op = it.next();
-			if ( op.name().startsWith( prefix ) && op.name().indexOf( '/', prefix.length() ) < 0 && op.type().startsWith( "Variable" ) )
+			if ( op.name().startsWith( prefix ) && op.name().indexOf( '/', prefix.length() ) < 0
+					&& op.type().startsWith( "Variable" ) )
 				names.add( op.name().substring( prefix.length() ) );
 		}
 		for ( final String n : names )
@@ -276,6 +282,7 @@ final class BuildContext
 				statistics.add( n );
 		}
 		if ( params.isEmpty() )
-			throw new IllegalArgumentException( "The graph has no '" + prefix + "' parameters: it was not built by this plugin" );
+			throw new IllegalArgumentException(
+					"The graph has no '" + prefix + "' parameters: it was not built by this plugin" );
 	}
 }

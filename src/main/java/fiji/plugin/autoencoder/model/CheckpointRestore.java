@@ -129,24 +129,29 @@ public final class CheckpointRestore
 		final TreeSet< String > missing = new TreeSet<>( vars.keySet() );
 		missing.removeAll( values.keySet() );
 		if ( !missing.isEmpty() )
-			throw new IllegalArgumentException( "its checkpoint lacks " + missing.size() + " of the " + vars.size() + " variables its spec builds (e.g. '" + missing.first() + "')" );
+			throw new IllegalArgumentException( "its checkpoint lacks " + missing.size() + " of the " + vars.size()
+					+ " variables its spec builds (e.g. '" + missing.first() + "')" );
 		final TreeSet< String > extra = new TreeSet<>( values.keySet() );
 		extra.removeAll( vars.keySet() );
 		if ( !extra.isEmpty() )
-			throw new IllegalArgumentException( "its checkpoint holds " + extra.size() + " variable(s) its spec does not build (e.g. '" + extra.first() + "')" );
+			throw new IllegalArgumentException( "its checkpoint holds " + extra.size()
+					+ " variable(s) its spec does not build (e.g. '" + extra.first() + "')" );
 		for ( final Map.Entry< String, Output< ? > > e : vars.entrySet() )
 		{
 			final Value v = values.get( e.getKey() );
 			final DataType type = baseType( e.getValue().dataType() );
 			if ( v.dtype() != type )
-				throw new IllegalArgumentException( "its checkpoint variable '" + e.getKey() + "' has type " + v.dtype() + ", its spec builds " + type );
+				throw new IllegalArgumentException( "its checkpoint variable '" + e.getKey() + "' has type " + v.dtype()
+						+ ", its spec builds " + type );
 			final long[] want = e.getValue().shape().asArray();
 			if ( want == null || !Arrays.equals( want, v.shape() ) )
-				throw new IllegalArgumentException( "its checkpoint variable '" + e.getKey() + "' has shape " + Arrays.toString( v.shape() ) + ", its spec builds "
+				throw new IllegalArgumentException( "its checkpoint variable '" + e.getKey() + "' has shape "
+						+ Arrays.toString( v.shape() ) + ", its spec builds "
 						+ ( want == null ? "an unknown shape" : Arrays.toString( want ) ) );
 			final long bytes = Shape.of( want ).size() * ( v.dtype() == DataType.DT_FLOAT ? 4 : 8 );
 			if ( v.data().remaining() != bytes )
-				throw new IllegalArgumentException( "its checkpoint variable '" + e.getKey() + "' holds " + v.data().remaining() + " bytes, not " + bytes );
+				throw new IllegalArgumentException( "its checkpoint variable '" + e.getKey() + "' holds "
+						+ v.data().remaining() + " bytes, not " + bytes );
 		}
 	}
 
@@ -157,7 +162,8 @@ public final class CheckpointRestore
 	}
 
 	/** Adds a placeholder and an assign per variable, feeds the values and runs the assigns once. */
-	private static void assign( final Graph graph, final Session session, final Map< String, Output< ? > > vars, final Map< String, Value > values )
+	private static void assign( final Graph graph, final Session session, final Map< String, Output< ? > > vars,
+			final Map< String, Value > values )
 	{
 		final Ops tf = Ops.create( graph ).withSubScope( SCOPE );
 		final List< Tensor > tensors = new ArrayList<>();
@@ -199,7 +205,8 @@ public final class CheckpointRestore
 	}
 
 	@SuppressWarnings( "unchecked" )
-	private static < T extends TType > Placeholder< T > assignOp( final Ops tf, final int i, final Class< T > type, final Shape shape, final Output< ? > variable )
+	private static < T extends TType > Placeholder< T > assignOp( final Ops tf, final int i, final Class< T > type,
+			final Shape shape, final Output< ? > variable )
 	{
 		final Placeholder< T > ph = tf.withName( "value_" + i ).placeholder( type, Placeholder.shape( shape ) );
 		tf.withName( "assign_" + i ).assign( ( Operand< T > ) variable, ph );

@@ -76,13 +76,16 @@ final class ConvLayers
 			{
 				Operand< TFloat32 > pre = x;
 				for ( int j = 0; j < spec.convsPerLevel; j++ ) // j > 0: the extra convolutions of a deeper level (enc<l>_<j>)
-					pre = c.activation( conv( pre, "enc" + l + ( j == 0 ? "" : "_" + j ), j == 0 ? inChannels( l ) : spec.layers[ l ], spec.layers[ l ], 1 ),
+					pre = c.activation(
+							conv( pre, "enc" + l + ( j == 0 ? "" : "_" + j ),
+									j == 0 ? inChannels( l ) : spec.layers[ l ], spec.layers[ l ], 1 ),
 							j == spec.convsPerLevel - 1 ? act : spec.activation );
 				if ( spec.skipConnections )
 					skips.add( pre );
 				x = pool( pre );
 				if ( spec.unpooling == Unpooling.ZERO_FILL )
-					switches.add( tf.stopGradient( tf.dtypes.cast( tf.math.equal( pre, upsample( x ) ), TFloat32.class ) ) );
+					switches.add(
+							tf.stopGradient( tf.dtypes.cast( tf.math.equal( pre, upsample( x ) ), TFloat32.class ) ) );
 			}
 			else
 				x = c.activation( conv( x, "enc" + l, inChannels( l ), spec.layers[ l ], 2 ), act );
@@ -91,7 +94,8 @@ final class ConvLayers
 		{
 			final long flat = ( long ) codeMapHeight() * codeMapWidth() * spec.layers[ levels - 1 ];
 			final Operand< TFloat32 > f = tf.reshape( x, tf.constant( new long[] { -1, flat } ) );
-			x = c.activation( tf.nn.biasAdd( tf.linalg.matMul( f, c.weight( "code_w", flat, spec.codeSize ) ), c.bias( "code_b", spec.codeSize ) ), spec.codeActivation );
+			x = c.activation( tf.nn.biasAdd( tf.linalg.matMul( f, c.weight( "code_w", flat, spec.codeSize ) ),
+					c.bias( "code_b", spec.codeSize ) ), spec.codeActivation );
 		}
 		return x;
 	}
@@ -105,8 +109,10 @@ final class ConvLayers
 		if ( spec.codeSize > 0 )
 		{
 			final long flat = ( long ) codeMapHeight() * codeMapWidth() * spec.layers[ levels - 1 ];
-			x = c.activation( tf.nn.biasAdd( tf.linalg.matMul( x, c.weight( "uncode_w", spec.codeSize, flat ) ), c.bias( "uncode_b", flat ) ), spec.activation );
-			x = tf.reshape( x, tf.constant( new long[] { -1, codeMapHeight(), codeMapWidth(), spec.layers[ levels - 1 ] } ) );
+			x = c.activation( tf.nn.biasAdd( tf.linalg.matMul( x, c.weight( "uncode_w", spec.codeSize, flat ) ),
+					c.bias( "uncode_b", flat ) ), spec.activation );
+			x = tf.reshape( x,
+					tf.constant( new long[] { -1, codeMapHeight(), codeMapWidth(), spec.layers[ levels - 1 ] } ) );
 		}
 		if ( spec.kind == Kind.CONV_POOL )
 		{
@@ -119,7 +125,9 @@ final class ConvLayers
 				if ( spec.skipConnections ) // U-Net: the upsampled map next to the encoder's map of the same level
 					x = tf.concat( Arrays.asList( x, skips.get( l ) ), tf.constant( -1 ) );
 				for ( int j = 1; j < spec.convsPerLevel; j++ ) // deeper levels: convolutions after the merge (merge<l>_<j>)
-					x = c.activation( conv( x, "merge" + l + "_" + j, j == 1 ? spec.layers[ l ] * skipFactor() : spec.layers[ l ], spec.layers[ l ], 1 ), spec.activation );
+					x = c.activation( conv( x, "merge" + l + "_" + j,
+							j == 1 ? spec.layers[ l ] * skipFactor() : spec.layers[ l ], spec.layers[ l ], 1 ),
+							spec.activation );
 			}
 			return conv( x, "out", mergedChannels( 0 ), spec.outChannels(), 1 );
 		}
@@ -139,7 +147,8 @@ final class ConvLayers
 		final Ops tf = c.tf;
 		if ( spec.is3D() )
 			return tf.nn.maxPool3d( x, longs( c.vector( 1, 2 ), 1 ), longs( c.vector( 1, 2 ), 1 ), "VALID" );
-		return tf.nn.maxPool( x, tf.constant( new int[] { 1, 2, 2, 1 } ), tf.constant( new int[] { 1, 2, 2, 1 } ), "VALID" );
+		return tf.nn.maxPool( x, tf.constant( new int[] { 1, 2, 2, 1 } ), tf.constant( new int[] { 1, 2, 2, 1 } ),
+				"VALID" );
 	}
 
 	/** A cubic kernel's shape {k, k, k, a, b} (3D) or {k, k, a, b}, and its fan-in/out. */
@@ -155,42 +164,51 @@ final class ConvLayers
 		return spec.is3D() ? k * k * k : k * k;
 	}
 
-	private Operand< TFloat32 > conv( final Operand< TFloat32 > x, final String name, final int cin, final int cout, final int stride )
+	private Operand< TFloat32 > conv( final Operand< TFloat32 > x, final String name, final int cin, final int cout,
+			final int stride )
 	{
 		final Ops tf = c.tf;
 		if ( spec.is3D() )
 		{
-			final Operand< TFloat32 > w = c.weight( name + "_w", kernelShape( cin, cout ), kernelVolume() * cin, kernelVolume() * cout );
+			final Operand< TFloat32 > w = c.weight( name + "_w", kernelShape( cin, cout ), kernelVolume() * cin,
+					kernelVolume() * cout );
 			final Operand< TFloat32 > b = c.bias( name + "_b", cout );
 			return tf.nn.biasAdd( tf.nn.conv3d( x, w, longs( c.vector( 1, stride ), 1 ), "SAME" ), b );
 		}
 		final int k = spec.kernel;
-		final Operand< TFloat32 > w = c.weight( name + "_w", new long[] { k, k, cin, cout }, ( long ) k * k * cin, ( long ) k * k * cout );
+		final Operand< TFloat32 > w = c.weight( name + "_w", new long[] { k, k, cin, cout }, ( long ) k * k * cin,
+				( long ) k * k * cout );
 		final Operand< TFloat32 > b = c.bias( name + "_b", cout );
-		final Operand< TFloat32 > y = tf.nn.biasAdd( tf.nn.conv2d( x, w, Arrays.asList( 1L, ( long ) stride, ( long ) stride, 1L ), "SAME" ), b );
+		final Operand< TFloat32 > y = tf.nn
+				.biasAdd( tf.nn.conv2d( x, w, Arrays.asList( 1L, ( long ) stride, ( long ) stride, 1L ), "SAME" ), b );
 		return spec.batchNorm && !"out".equals( name ) ? BatchNormOps.apply( c, y, name, cout ) : y;
 	}
 
 	/** Stride-2 'SAME' transposed convolution; the output size is computed in the graph so any batch and size work. */
-	private Operand< TFloat32 > transposedConv( final Operand< TFloat32 > x, final String name, final int cin, final int cout )
+	private Operand< TFloat32 > transposedConv( final Operand< TFloat32 > x, final String name, final int cin,
+			final int cout )
 	{
 		final Ops tf = c.tf;
 		if ( spec.is3D() )
 		{
 			// Conv3DBackpropInputV2's filter layout is [kd, kh, kw, out_channels, in_channels]
-			final Operand< TFloat32 > w = c.weight( name + "_w", kernelShape( cout, cin ), kernelVolume() * cout, kernelVolume() * cin );
+			final Operand< TFloat32 > w = c.weight( name + "_w", kernelShape( cout, cin ), kernelVolume() * cout,
+					kernelVolume() * cin );
 			final Operand< TFloat32 > b = c.bias( name + "_b", cout );
 			final int[] add = new int[ 5 ];
 			add[ 4 ] = cout;
-			final Operand< TInt32 > sizes = tf.math.add( tf.math.mul( tf.shape( x ), tf.constant( new int[] { 1, 2, 2, 2, 0 } ) ), tf.constant( add ) );
+			final Operand< TInt32 > sizes = tf.math.add(
+					tf.math.mul( tf.shape( x ), tf.constant( new int[] { 1, 2, 2, 2, 0 } ) ), tf.constant( add ) );
 			return tf.nn.biasAdd( tf.nn.conv3dBackpropInput( sizes, w, x, longs( c.vector( 1, 2 ), 1 ), "SAME" ), b );
 		}
 		final int k = spec.kernel;
 		// Conv2DBackpropInput's filter layout is [kh, kw, out_channels, in_channels]
-		final Operand< TFloat32 > w = c.weight( name + "_w", new long[] { k, k, cout, cin }, ( long ) k * k * cout, ( long ) k * k * cin );
+		final Operand< TFloat32 > w = c.weight( name + "_w", new long[] { k, k, cout, cin }, ( long ) k * k * cout,
+				( long ) k * k * cin );
 		final Operand< TFloat32 > b = c.bias( name + "_b", cout );
 		final Operand< TInt32 > shape = tf.shape( x );
-		final Operand< TInt32 > sizes = tf.math.add( tf.math.mul( shape, tf.constant( new int[] { 1, 2, 2, 0 } ) ), tf.constant( new int[] { 0, 0, 0, cout } ) );
+		final Operand< TInt32 > sizes = tf.math.add( tf.math.mul( shape, tf.constant( new int[] { 1, 2, 2, 0 } ) ),
+				tf.constant( new int[] { 0, 0, 0, cout } ) );
 		return tf.nn.biasAdd( tf.nn.conv2dBackpropInput( sizes, w, x, Arrays.asList( 1L, 2L, 2L, 1L ), "SAME" ), b );
 	}
 
@@ -213,7 +231,8 @@ final class ConvLayers
 			final Operand< TFloat32 > tiled = tf.tile( expanded, tf.constant( new int[] { 1, 1, 2, 1, 2, 1, 2, 1 } ) );
 			return tf.reshape( tiled, tf.math.mul( s, tf.constant( new int[] { 1, 2, 2, 2, 1 } ) ) );
 		}
-		final Operand< TInt32 > hw = tf.slice( tf.shape( x ), tf.constant( new int[] { 1 } ), tf.constant( new int[] { 2 } ) );
+		final Operand< TInt32 > hw = tf.slice( tf.shape( x ), tf.constant( new int[] { 1 } ),
+				tf.constant( new int[] { 2 } ) );
 		return tf.image.resizeNearestNeighbor( x, tf.math.mul( hw, tf.constant( new int[] { 2, 2 } ) ) );
 	}
 

@@ -41,7 +41,8 @@ final class DenseLayers
 		for ( int i = 0; i + 1 < sizes.length; i++ )
 		{
 			hidden.add( x );
-			x = c.activation( encoderLayer( x, i, sizes ), i + 2 == sizes.length ? c.spec.codeActivation : c.spec.activation );
+			x = c.activation( encoderLayer( x, i, sizes ),
+					i + 2 == sizes.length ? c.spec.codeActivation : c.spec.activation );
 		}
 		return x;
 	}

@@ -78,7 +78,9 @@ public final class Devices
 			try
 			{
 				for ( int i = 0; i < TF_DeviceListCount( list ); i++ )
-					devices.add( new Device( TF_DeviceListName( list, i, status ).getString(), TF_DeviceListType( list, i, status ).getString(), TF_DeviceListMemoryBytes( list, i, status ) ) );
+					devices.add( new Device( TF_DeviceListName( list, i, status ).getString(),
+							TF_DeviceListType( list, i, status ).getString(),
+							TF_DeviceListMemoryBytes( list, i, status ) ) );
 				check( status );
 			}
 			finally
@@ -104,7 +106,8 @@ public final class Devices
 	public static boolean gpuBuildInstalled()
 	{
 		final String cp = System.getProperty( "java.class.path", "" );
-		return cp.contains( "linux-x86_64-gpu" ) || Devices.class.getClassLoader().getResource( "org/tensorflow/internal/c_api/linux-x86_64-gpu/" ) != null;
+		return cp.contains( "linux-x86_64-gpu" ) || Devices.class.getClassLoader()
+				.getResource( "org/tensorflow/internal/c_api/linux-x86_64-gpu/" ) != null;
 	}
 
 	/** A sentence for the user: which device training and prediction will use, and why not a GPU. */
@@ -112,15 +115,19 @@ public final class Devices
 	{
 		final boolean gpu = devices.stream().anyMatch( d -> d.type.equals( "GPU" ) );
 		if ( gpu )
-			return "TensorFlow " + TensorFlow.version() + " will use the GPU: " + devices.stream().filter( d -> d.type.equals( "GPU" ) ).findFirst().get();
+			return "TensorFlow " + TensorFlow.version() + " will use the GPU: "
+					+ devices.stream().filter( d -> d.type.equals( "GPU" ) ).findFirst().get();
 		if ( gpuBuildInstalled() )
-			return "TensorFlow " + TensorFlow.version() + " runs on the CPU only: the GPU build is installed but sees no GPU. Check that CUDA 12 and cuDNN 9 are on the library path (LD_LIBRARY_PATH) and that nvidia-smi lists a GPU.";
-		return "TensorFlow " + TensorFlow.version() + " runs on the CPU (" + Runtime.getRuntime().availableProcessors() + " cores). For an NVIDIA GPU, install the linux-x86_64-gpu build (mvn -Pgpu package) with CUDA 12 and cuDNN 9.";
+			return "TensorFlow " + TensorFlow.version()
+					+ " runs on the CPU only: the GPU build is installed but sees no GPU. Check that CUDA 12 and cuDNN 9 are on the library path (LD_LIBRARY_PATH) and that nvidia-smi lists a GPU.";
+		return "TensorFlow " + TensorFlow.version() + " runs on the CPU (" + Runtime.getRuntime().availableProcessors()
+				+ " cores). For an NVIDIA GPU, install the linux-x86_64-gpu build (mvn -Pgpu package) with CUDA 12 and cuDNN 9.";
 	}
 
 	private static void check( final TF_Status status )
 	{
 		if ( TF_GetCode( status ) != 0 )
-			throw new IllegalStateException( "TensorFlow could not list its devices: " + TF_Message( status ).getString() );
+			throw new IllegalStateException(
+					"TensorFlow could not list its devices: " + TF_Message( status ).getString() );
 	}
 }

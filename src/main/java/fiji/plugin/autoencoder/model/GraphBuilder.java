@@ -101,7 +101,8 @@ public final class GraphBuilder
 		if ( graph.operation( Endpoints.multiStep( steps, Endpoints.MS_TRAIN ) ) != null )
 			return;
 		if ( spec.batchNorm )
-			throw new IllegalArgumentException( "Several training steps per run are not supported with batch_norm: use 1 step per run" );
+			throw new IllegalArgumentException(
+					"Several training steps per run are not supported with batch_norm: use 1 step per run" );
 		if ( spec.is3D() )
 			Gradients3D.ensureRegistered();
 		final GraphBuilder b = new GraphBuilder( spec, 0, graph, true );
@@ -117,13 +118,15 @@ public final class GraphBuilder
 				Placeholder.shape( c.batchShape( spec.channels ) ) );
 		final Placeholder< TFloat32 > target = tf.withName( Endpoints.TARGET ).placeholder( TFloat32.class,
 				Placeholder.shape( c.batchShape( spec.outChannels() ) ) );
-		final Placeholder< TFloat32 > weight = !spec.weightedLoss ? null : tf.withName( Endpoints.LOSS_WEIGHT ).placeholder( TFloat32.class,
-				Placeholder.shape( c.batchShape( spec.outChannels() ) ) );
+		final Placeholder< TFloat32 > weight = !spec.weightedLoss ? null
+				: tf.withName( Endpoints.LOSS_WEIGHT ).placeholder( TFloat32.class,
+						Placeholder.shape( c.batchShape( spec.outChannels() ) ) );
 		final List< Operand< TFloat32 > > denseHidden = new ArrayList<>();
 		final Operand< TFloat32 > objective = objective( input, target, weight, true, denseHidden );
 
 		final Variable< TInt64 > step = c.named( Endpoints.STEP ).variable( tf.constant( 0L ) );
-		final Operand< TFloat32 > lr = c.named( Endpoints.LEARNING_RATE ).identity( OptimizerOps.learningRate( c, step ) );
+		final Operand< TFloat32 > lr = c.named( Endpoints.LEARNING_RATE )
+				.identity( OptimizerOps.learningRate( c, step ) );
 		final List< Op > applies = OptimizerOps.updates( c, objective, c.trainable(), "", lr, step );
 		applies.addAll( c.statisticUpdates );
 		final Op increment = tf.withControlDependencies( applies ).assignAdd( step, tf.constant( 1L ) );
@@ -138,7 +141,8 @@ public final class GraphBuilder
 	 * with the parameters read from the context's view. With {@code endpoints},
 	 * also the named code, reconstruction and stand-alone decoder endpoints.
 	 */
-	Operand< TFloat32 > objective( final Operand< TFloat32 > input, final Operand< TFloat32 > target, final Operand< TFloat32 > weight,
+	Operand< TFloat32 > objective( final Operand< TFloat32 > input, final Operand< TFloat32 > target,
+			final Operand< TFloat32 > weight,
 			final boolean endpoints, final List< Operand< TFloat32 > > denseHidden )
 	{
 		final ModelSpec spec = c.spec;
@@ -147,7 +151,8 @@ public final class GraphBuilder
 		if ( spec.kind == Kind.DENSE )
 		{
 			final Operand< TFloat32 > flat = tf.reshape( input, tf.constant( new long[] { -1, spec.inputSize() } ) );
-			final Operand< TFloat32 > code = tf.withName( Endpoints.CODE ).identity( dense.encoder( flat, denseHidden ) );
+			final Operand< TFloat32 > code = tf.withName( Endpoints.CODE )
+					.identity( dense.encoder( flat, denseHidden ) );
 			logits = dense.imageShaped( dense.decoder( code ) );
 			if ( endpoints )
 			{
@@ -183,7 +188,8 @@ public final class GraphBuilder
 		final List< Operand< TFloat32 > > switches = new ArrayList<>();
 		final Operand< TFloat32 > encoded = conv.encoder( input, switches );
 		final Operand< TFloat32 > code = endpoints ? tf.withName( Endpoints.CODE ).identity( encoded ) : encoded;
-		final Operand< TFloat32 > decoded = conv.decoder( code, spec.unpooling == Unpooling.ZERO_FILL ? switches : null );
+		final Operand< TFloat32 > decoded = conv.decoder( code,
+				spec.unpooling == Unpooling.ZERO_FILL ? switches : null );
 		if ( endpoints && spec.unpooling != Unpooling.ZERO_FILL && !spec.skipConnections && !spec.residual )
 		{
 			final Placeholder< TFloat32 > codeIn = tf.withName( Endpoints.CODE_INPUT ).placeholder( TFloat32.class,
@@ -191,7 +197,8 @@ public final class GraphBuilder
 			tf.withName( Endpoints.DECODED ).identity( c.output( conv.decoder( codeIn, null ) ) );
 		}
 		// residual: the net predicts the correction of its input, or of a Gaussian blur of it
-		return spec.residual ? tf.math.add( decoded, spec.residualBlur > 0 ? BlurResidual.blur( tf, input, spec, spec.channels ) : input ) : decoded;
+		return spec.residual ? tf.math.add( decoded,
+				spec.residualBlur > 0 ? BlurResidual.blur( tf, input, spec, spec.channels ) : input ) : decoded;
 	}
 
 	/** The data loss of the last {@link #objective} built. */

@@ -17,13 +17,16 @@ final class LossOps
 	{}
 
 	/** The data loss of the logits against the targets (mean, or weighted mean), named {@link Endpoints#LOSS}. */
-	static Operand< TFloat32 > loss( final BuildContext c, final Operand< TFloat32 > logits, final Operand< TFloat32 > target, final Operand< TFloat32 > weight )
+	static Operand< TFloat32 > loss( final BuildContext c, final Operand< TFloat32 > logits,
+			final Operand< TFloat32 > target, final Operand< TFloat32 > weight )
 	{
 		final Ops tf = c.tf;
 		final ModelSpec spec = c.spec;
-		final Operand< TFloat32 > perElement = SegmentationLosses.handles( spec ) ? null : elementLoss( c, logits, target, spec.loss );
+		final Operand< TFloat32 > perElement = SegmentationLosses.handles( spec ) ? null
+				: elementLoss( c, logits, target, spec.loss );
 		if ( perElement == null )
-			return tf.withName( Endpoints.LOSS ).identity( SegmentationLosses.loss( tf, spec, logits, target, weight, c.rank() ) );
+			return tf.withName( Endpoints.LOSS )
+					.identity( SegmentationLosses.loss( tf, spec, logits, target, weight, c.rank() ) );
 		if ( weight != null )
 			return tf.withName( Endpoints.LOSS ).math.div( c.sumAll( tf.math.mul( perElement, weight ) ),
 					tf.math.maximum( c.sumAll( weight ), tf.constant( 1e-8f ) ) );
@@ -46,7 +49,8 @@ final class LossOps
 	}
 
 	/** Per-element loss; BCE is computed stably from the logits. */
-	static Operand< TFloat32 > elementLoss( final BuildContext c, final Operand< TFloat32 > logits, final Operand< TFloat32 > target, final Loss loss )
+	static Operand< TFloat32 > elementLoss( final BuildContext c, final Operand< TFloat32 > logits,
+			final Operand< TFloat32 > target, final Loss loss )
 	{
 		final Ops tf = c.tf;
 		if ( loss == Loss.BCE )

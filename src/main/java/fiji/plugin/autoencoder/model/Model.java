@@ -60,7 +60,8 @@ public final class Model implements ImagePredictor, AutoCloseable
 		while ( it.hasNext() )
 		{
 			final GraphOperation op = it.next();
-			if ( op.name().startsWith( Endpoints.PARAMS + "/" ) && ( op.type().equals( "VariableV2" ) || op.type().equals( "Variable" ) ) )
+			if ( op.name().startsWith( Endpoints.PARAMS + "/" )
+					&& ( op.type().equals( "VariableV2" ) || op.type().equals( "Variable" ) ) )
 				names.add( op.name() );
 		}
 		Collections.sort( names );
@@ -215,14 +216,16 @@ public final class Model implements ImagePredictor, AutoCloseable
 		final Shape shape = imageShape( batch, spatial, spec.channels );
 		checkOpen();
 		if ( input.length < shape.size() )
-			throw new IllegalArgumentException( "Need " + shape.size() + " values for shape " + shape + ", got " + input.length );
+			throw new IllegalArgumentException(
+					"Need " + shape.size() + " values for shape " + shape + ", got " + input.length );
 		try ( TFloat32 in = tensor( input, shape );
 				Result r = session.runner().feed( Endpoints.INPUT, in ).fetch( Endpoints.RECONSTRUCTION ).run() )
 		{
 			final TFloat32 out = ( TFloat32 ) r.get( 0 );
 			final long n = out.shape().size();
 			if ( output.length < n )
-				throw new IllegalArgumentException( "The output buffer holds " + output.length + " values, the prediction has " + n );
+				throw new IllegalArgumentException(
+						"The output buffer holds " + output.length + " values, the prediction has " + n );
 			// NB: straight into the caller's buffer: no intermediate array per tile
 			out.asRawTensor().data().asFloats().read( output, 0, ( int ) n );
 		}
@@ -231,8 +234,10 @@ public final class Model implements ImagePredictor, AutoCloseable
 	/** Reconstructions of a batch of {@code height x width} images (NHWC), or {@code depth x height x width} volumes (NDHWC) for 3D models. */
 	public float[] reconstruct( final float[] input, final int batch )
 	{
-		final int[] spatial = spec.is3D() ? new int[] { spec.depth, spec.height, spec.width } : new int[] { spec.height, spec.width };
-		return run( Endpoints.RECONSTRUCTION, Endpoints.INPUT, input, imageShape( batch, spatial, spec.channels ) ).data;
+		final int[] spatial = spec.is3D() ? new int[] { spec.depth, spec.height, spec.width }
+				: new int[] { spec.height, spec.width };
+		return run( Endpoints.RECONSTRUCTION, Endpoints.INPUT, input,
+				imageShape( batch, spatial, spec.channels ) ).data;
 	}
 
 	/** Codes of a batch of images (NHWC, any valid spatial size). */
@@ -245,7 +250,8 @@ public final class Model implements ImagePredictor, AutoCloseable
 	public FloatBatch decode( final float[] code, final long[] codeShape )
 	{
 		if ( !has( Endpoints.CODE_INPUT ) )
-			throw new IllegalStateException( "This model decodes only through its encoder (zero-fill unpooling needs the encoder's max positions, skip connections its maps, a residual output its input): use reconstruct()." );
+			throw new IllegalStateException(
+					"This model decodes only through its encoder (zero-fill unpooling needs the encoder's max positions, skip connections its maps, a residual output its input): use reconstruct()." );
 		return run( Endpoints.DECODED, Endpoints.CODE_INPUT, code, Shape.of( codeShape ) );
 	}
 
@@ -258,7 +264,8 @@ public final class Model implements ImagePredictor, AutoCloseable
 	{
 		checkOpen();
 		if ( data.length < shape.size() )
-			throw new IllegalArgumentException( "Need " + shape.size() + " values for shape " + shape + ", got " + data.length );
+			throw new IllegalArgumentException(
+					"Need " + shape.size() + " values for shape " + shape + ", got " + data.length );
 		try ( TFloat32 in = tensor( data, shape );
 				Result r = session.runner().feed( feed, in ).fetch( fetch ).run() )
 		{
@@ -281,7 +288,8 @@ public final class Model implements ImagePredictor, AutoCloseable
 	 * returns the batch's loss before the update. {@code weight} may be null
 	 * unless the model has a weighted loss.
 	 */
-	public float trainStep( final String trainOp, final String lossOp, final TFloat32 input, final TFloat32 target, final TFloat32 weight )
+	public float trainStep( final String trainOp, final String lossOp, final TFloat32 input, final TFloat32 target,
+			final TFloat32 weight )
 	{
 		checkOpen();
 		return runs.trainStep( trainOp, lossOp, input, target, weight );

@@ -308,17 +308,20 @@ public final class ModelSpec
 		{
 			final JsonElement e = JsonParser.parseString( json );
 			if ( !e.isJsonObject() )
-				throw new IllegalArgumentException( "A model spec must be a JSON object {...}, got: " + abbreviate( json ) );
+				throw new IllegalArgumentException(
+						"A model spec must be a JSON object {...}, got: " + abbreviate( json ) );
 			obj = e.getAsJsonObject();
 		}
 		catch ( final JsonParseException e )
 		{
-			throw new IllegalArgumentException( "The model spec is not valid JSON (" + e.getMessage() + "): " + abbreviate( json ) );
+			throw new IllegalArgumentException(
+					"The model spec is not valid JSON (" + e.getMessage() + "): " + abbreviate( json ) );
 		}
 		final JsonObject known = GSON.toJsonTree( new ModelSpec() ).getAsJsonObject();
 		for ( final Map.Entry< String, JsonElement > entry : obj.entrySet() )
 			if ( !known.has( entry.getKey() ) )
-				throw new IllegalArgumentException( "Unknown model spec key '" + entry.getKey() + "': known keys are " + known.keySet() );
+				throw new IllegalArgumentException(
+						"Unknown model spec key '" + entry.getKey() + "': known keys are " + known.keySet() );
 		checkEnum( obj, "kind", Kind.values() );
 		checkEnum( obj, "activation", Activation.values() );
 		checkEnum( obj, "code_activation", Activation.values() );
@@ -333,7 +336,8 @@ public final class ModelSpec
 		}
 		catch ( final JsonParseException | NumberFormatException e )
 		{
-			throw new IllegalArgumentException( "The model spec has a value of the wrong type (" + e.getMessage() + ")" );
+			throw new IllegalArgumentException(
+					"The model spec has a value of the wrong type (" + e.getMessage() + ")" );
 		}
 		return spec.validate();
 	}
@@ -347,7 +351,8 @@ public final class ModelSpec
 		for ( final E e : values )
 			if ( name( e ).equals( s ) )
 				return;
-		throw new IllegalArgumentException( "Unknown " + key + " '" + s + "' in the model spec: use one of " + names( values ) );
+		throw new IllegalArgumentException(
+				"Unknown " + key + " '" + s + "' in the model spec: use one of " + names( values ) );
 	}
 
 	/** The JSON name of an enum constant, e.g. {@code leaky_relu}. */
@@ -372,6 +377,7 @@ public final class ModelSpec
 	@Override
 	public String toString()
 	{
-		return name + " (" + name( kind ) + ( is3D() ? " 3D " + depth + "x" : " " ) + height + "x" + width + "x" + channels + ", layers " + Arrays.toString( layers ) + ", code " + codeSize + ")";
+		return name + " (" + name( kind ) + ( is3D() ? " 3D " + depth + "x" : " " ) + height + "x" + width + "x"
+				+ channels + ", layers " + Arrays.toString( layers ) + ", code " + codeSize + ")";
 	}
 }

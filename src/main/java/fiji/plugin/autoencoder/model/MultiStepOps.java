@@ -35,14 +35,24 @@ final class MultiStepOps
 		final String p = Endpoints.multiStepScope( steps ) + "/";
 		final ModelSpec spec = c.spec;
 		// the batch: gathered from the uploaded data by index, unless fed directly
-		final Operand< TInt32 > indices = c.named( p + Endpoints.MS_INDICES ).placeholder( TInt32.class, Placeholder.shape( Shape.of( -1 ) ) );
-		final Operand< TFloat32 > dataIn = ms.readVariableOp( c.graph.operation( Endpoints.DATA_INPUTS ).output( 0 ), TFloat32.class );
-		final Operand< TFloat32 > dataOut = ms.readVariableOp( c.graph.operation( Endpoints.DATA_TARGETS ).output( 0 ), TFloat32.class );
-		final Operand< TFloat32 > input = c.named( p + Endpoints.MS_INPUT ).identity( ms.gather( dataIn, indices, ms.constant( 0 ) ) );
-		final Operand< TFloat32 > target = c.named( p + Endpoints.MS_TARGET ).identity( ms.gather( dataOut, indices, ms.constant( 0 ) ) );
-		final Operand< TFloat32 > weight = spec.weightedLoss ? c.named( p + Endpoints.MS_LOSS_WEIGHT ).placeholder( TFloat32.class ) : null;
-		final Operand< TInt32 > n = ms.math.div( ms.slice( ms.shape( input ), ms.constant( new int[] { 0 } ), ms.constant( new int[] { 1 } ) ), ms.constant( steps ) );
-		final Operand< TInt32 > sliceSize = ms.concat( Arrays.asList( n, ms.constant( Arrays.copyOf( c.vector( -1, -1 ), c.rank() - 1 ) ) ), ms.constant( 0 ) );
+		final Operand< TInt32 > indices = c.named( p + Endpoints.MS_INDICES ).placeholder( TInt32.class,
+				Placeholder.shape( Shape.of( -1 ) ) );
+		final Operand< TFloat32 > dataIn = ms.readVariableOp( c.graph.operation( Endpoints.DATA_INPUTS ).output( 0 ),
+				TFloat32.class );
+		final Operand< TFloat32 > dataOut = ms.readVariableOp( c.graph.operation( Endpoints.DATA_TARGETS ).output( 0 ),
+				TFloat32.class );
+		final Operand< TFloat32 > input = c.named( p + Endpoints.MS_INPUT )
+				.identity( ms.gather( dataIn, indices, ms.constant( 0 ) ) );
+		final Operand< TFloat32 > target = c.named( p + Endpoints.MS_TARGET )
+				.identity( ms.gather( dataOut, indices, ms.constant( 0 ) ) );
+		final Operand< TFloat32 > weight = spec.weightedLoss
+				? c.named( p + Endpoints.MS_LOSS_WEIGHT ).placeholder( TFloat32.class ) : null;
+		final Operand< TInt32 > n = ms.math.div(
+				ms.slice( ms.shape( input ), ms.constant( new int[] { 0 } ), ms.constant( new int[] { 1 } ) ),
+				ms.constant( steps ) );
+		final Operand< TInt32 > sliceSize = ms.concat(
+				Arrays.asList( n, ms.constant( Arrays.copyOf( c.vector( -1, -1 ), c.rank() - 1 ) ) ),
+				ms.constant( 0 ) );
 
 		final Operand< TInt64 > step = c.graph.operation( Endpoints.STEP ).output( 0 );
 		final List< Operand< TFloat32 > > losses = new ArrayList<>();
@@ -55,12 +65,16 @@ final class MultiStepOps
 			c.view.clear();
 			for ( final Map.Entry< String, Operand< TFloat32 > > e : c.params.entrySet() )
 				c.view.put( e.getKey(), tf.identity( e.getValue() ) );
-			final Operand< TInt32 > begin = tf.concat( Arrays.asList( tf.math.mul( n, tf.constant( k ) ), tf.constant( new int[ c.rank() - 1 ] ) ), tf.constant( 0 ) );
-			final Operand< TFloat32 > objective = b.objective( tf.slice( input, begin, sliceSize ), tf.slice( target, begin, sliceSize ),
+			final Operand< TInt32 > begin = tf.concat(
+					Arrays.asList( tf.math.mul( n, tf.constant( k ) ), tf.constant( new int[ c.rank() - 1 ] ) ),
+					tf.constant( 0 ) );
+			final Operand< TFloat32 > objective = b.objective( tf.slice( input, begin, sliceSize ),
+					tf.slice( target, begin, sliceSize ),
 					weight == null ? null : tf.slice( weight, begin, sliceSize ), false, new ArrayList<>() );
 			losses.add( b.lastLoss() );
 			final Operand< TInt64 > stepRead = tf.identity( step );
-			final List< Op > applies = OptimizerOps.updates( c, objective, new ArrayList<>( c.params.keySet() ), "", OptimizerOps.learningRate( c, stepRead ), stepRead );
+			final List< Op > applies = OptimizerOps.updates( c, objective, new ArrayList<>( c.params.keySet() ), "",
+					OptimizerOps.learningRate( c, stepRead ), stepRead );
 			previous = new ArrayList<>();
 			previous.add( root.withControlDependencies( applies ).assignAdd( step, root.constant( 1L ) ) );
 		}
@@ -79,15 +93,18 @@ final class MultiStepOps
 		if ( c.spec.outChannels() == c.spec.channels )
 		{
 			// plain autoencoding: the targets are the inputs (shares the buffer, no copy)
-			final Operand< TFloat32 > inputs = c.root.readVariableOp( c.graph.operation( Endpoints.DATA_INPUTS ).output( 0 ), TFloat32.class );
+			final Operand< TFloat32 > inputs = c.root
+					.readVariableOp( c.graph.operation( Endpoints.DATA_INPUTS ).output( 0 ), TFloat32.class );
 			c.named( Endpoints.DATA_TARGETS_FROM_INPUTS ).assignVariableOp( targets, inputs );
 		}
 	}
 
 	private static Operand< ? > dataVariable( final BuildContext c, final String name, final Shape shape )
 	{
-		final Operand< ? > handle = c.named( name ).varHandleOp( TFloat32.class, shape, VarHandleOp.sharedName( name ) );
-		final Placeholder< TFloat32 > value = c.named( Endpoints.dataValue( name ) ).placeholder( TFloat32.class, Placeholder.shape( shape ) );
+		final Operand< ? > handle = c.named( name ).varHandleOp( TFloat32.class, shape,
+				VarHandleOp.sharedName( name ) );
+		final Placeholder< TFloat32 > value = c.named( Endpoints.dataValue( name ) ).placeholder( TFloat32.class,
+				Placeholder.shape( shape ) );
 		c.named( Endpoints.dataAssign( name ) ).assignVariableOp( handle, value );
 		return handle;
 	}

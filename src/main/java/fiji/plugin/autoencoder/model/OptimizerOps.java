@@ -33,14 +33,16 @@ final class OptimizerOps
 	}
 
 	/** An optimiser slot variable of a parameter (created zero, or looked up when extending). */
-	private static Operand< TFloat32 > slot( final BuildContext c, final String scope, final String param, final String slot )
+	private static Operand< TFloat32 > slot( final BuildContext c, final String scope, final String param,
+			final String slot )
 	{
 		final String name = scope + "optimizer/" + param + "_" + slot;
 		if ( c.extending )
 		{
 			final GraphOperation op = c.graph.operation( name );
 			if ( op == null )
-				throw new IllegalArgumentException( "The graph has no optimiser slot '" + name + "': it was built by an older version; rebuild the model from the spec" );
+				throw new IllegalArgumentException( "The graph has no optimiser slot '" + name
+						+ "': it was built by an older version; rebuild the model from the spec" );
 			return op.output( 0 );
 		}
 		final Ops tf = c.tf;
@@ -53,7 +55,8 @@ final class OptimizerOps
 	 * (Adam's bias correction). Every update waits for all gradients, so no
 	 * op of this step reads a parameter after its update.
 	 */
-	static List< Op > updates( final BuildContext c, final Operand< TFloat32 > objective, final List< String > names, final String scope,
+	static List< Op > updates( final BuildContext c, final Operand< TFloat32 > objective, final List< String > names,
+			final String scope,
 			final Operand< TFloat32 > lr, final Operand< TInt64 > step )
 	{
 		final Ops tf = c.tf;
@@ -69,7 +72,8 @@ final class OptimizerOps
 		final List< Op > applies = new ArrayList<>();
 		if ( c.spec.optimizer == Optimizer.ADAM )
 		{
-			final Operand< TFloat32 > beta1 = tf.constant( 0.9f ), beta2 = tf.constant( 0.999f ), eps = tf.constant( 1e-7f );
+			final Operand< TFloat32 > beta1 = tf.constant( 0.9f ), beta2 = tf.constant( 0.999f ),
+					eps = tf.constant( 1e-7f );
 			final Operand< TFloat32 > t = tf.math.add( tf.dtypes.cast( step, TFloat32.class ), tf.constant( 1f ) );
 			final Operand< TFloat32 > beta1Power = tf.math.pow( beta1, t ), beta2Power = tf.math.pow( beta2, t );
 			for ( int i = 0; i < names.size(); i++ )
@@ -78,7 +82,8 @@ final class OptimizerOps
 				final Operand< TFloat32 > v = slot( c, scope, names.get( i ), "v" );
 				@SuppressWarnings( "unchecked" )
 				final Operand< TFloat32 > g = ( Output< TFloat32 > ) grads[ i ];
-				applies.add( after.train.applyAdam( c.params.get( names.get( i ) ), m, v, beta1Power, beta2Power, lr, beta1, beta2, eps, g ) );
+				applies.add( after.train.applyAdam( c.params.get( names.get( i ) ), m, v, beta1Power, beta2Power, lr,
+						beta1, beta2, eps, g ) );
 			}
 		}
 		else
@@ -90,7 +95,8 @@ final class OptimizerOps
 				final Operand< TFloat32 > accumUpdate = slot( c, scope, names.get( i ), "accum_update" );
 				@SuppressWarnings( "unchecked" )
 				final Operand< TFloat32 > g = ( Output< TFloat32 > ) grads[ i ];
-				applies.add( after.train.applyAdadelta( c.params.get( names.get( i ) ), accum, accumUpdate, lr, rho, eps, g ) );
+				applies.add( after.train.applyAdadelta( c.params.get( names.get( i ) ), accum, accumUpdate, lr, rho,
+						eps, g ) );
 			}
 		}
 		return applies;

@@ -36,7 +36,8 @@ public final class Presets
 	/** Conv 16-8-8 with 2x2 max-pooling, decoded by conv + nearest (or zero-fill) unpooling; sigmoid + BCE. */
 	public static ModelSpec convPool( final Unpooling unpooling )
 	{
-		final ModelSpec s = base( unpooling == Unpooling.ZERO_FILL ? "conv_pool_zero_fill" : "conv_pool", Kind.CONV_POOL );
+		final ModelSpec s = base( unpooling == Unpooling.ZERO_FILL ? "conv_pool_zero_fill" : "conv_pool",
+				Kind.CONV_POOL );
 		s.layers = new int[] { 16, 8 };
 		s.unpooling = unpooling;
 		return s.validate();

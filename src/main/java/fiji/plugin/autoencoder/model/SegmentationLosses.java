@@ -34,7 +34,8 @@ public final class SegmentationLosses
 	/** True when {@link #loss} computes the spec's loss (Dice, Dice + BCE, or any loss on a softmax output). */
 	public static boolean handles( final ModelSpec spec )
 	{
-		return spec.loss == Loss.DICE || spec.loss == Loss.DICE_BCE || spec.outputActivation == Activation.SOFTMAX && spec.loss == Loss.BCE;
+		return spec.loss == Loss.DICE || spec.loss == Loss.DICE_BCE
+				|| spec.outputActivation == Activation.SOFTMAX && spec.loss == Loss.BCE;
 	}
 
 	/**
@@ -42,15 +43,21 @@ public final class SegmentationLosses
 	 *
 	 * @param weight per-element loss weights, or null
 	 */
-	public static Operand< TFloat32 > loss( final Ops tf, final ModelSpec spec, final Operand< TFloat32 > logits, final Operand< TFloat32 > target,
+	public static Operand< TFloat32 > loss( final Ops tf, final ModelSpec spec, final Operand< TFloat32 > logits,
+			final Operand< TFloat32 > target,
 			final Operand< TFloat32 > weight, final int rank )
 	{
 		final boolean softmax = spec.outputActivation == Activation.SOFTMAX;
 		final Operand< TFloat32 > dice = spec.loss == Loss.BCE ? null
-				: softmax ? classDice( tf, softmax( tf, logits, spec.outChannels() ), target, weight, rank, spec.outChannels() ) : sampleDice( tf, tf.math.sigmoid( logits ), target, weight, rank );
+				: softmax
+						? classDice( tf, softmax( tf, logits, spec.outChannels() ), target, weight, rank,
+								spec.outChannels() )
+						: sampleDice( tf, tf.math.sigmoid( logits ), target, weight, rank );
 		if ( spec.loss == Loss.DICE )
 			return dice;
-		final Operand< TFloat32 > ce = softmax ? categoricalCrossEntropy( tf, logits, target, weight, rank, spec.outChannels() ) : binaryCrossEntropy( tf, logits, target, weight, rank );
+		final Operand< TFloat32 > ce = softmax
+				? categoricalCrossEntropy( tf, logits, target, weight, rank, spec.outChannels() )
+				: binaryCrossEntropy( tf, logits, target, weight, rank );
 		return dice == null ? ce : tf.math.add( dice, ce );
 	}
 
@@ -61,16 +68,19 @@ public final class SegmentationLosses
 	 */
 	public static Operand< TFloat32 > softmax( final Ops tf, final Operand< TFloat32 > x, final int channels )
 	{
-		return tf.reshape( tf.nn.softmax( tf.reshape( x, tf.constant( new long[] { -1, channels } ) ) ), tf.shape( x ) );
+		return tf.reshape( tf.nn.softmax( tf.reshape( x, tf.constant( new long[] { -1, channels } ) ) ),
+				tf.shape( x ) );
 	}
 
 	private static Operand< TFloat32 > logSoftmax( final Ops tf, final Operand< TFloat32 > x, final int channels )
 	{
-		return tf.reshape( tf.nn.logSoftmax( tf.reshape( x, tf.constant( new long[] { -1, channels } ) ) ), tf.shape( x ) );
+		return tf.reshape( tf.nn.logSoftmax( tf.reshape( x, tf.constant( new long[] { -1, channels } ) ) ),
+				tf.shape( x ) );
 	}
 
 	/** Mean binary cross-entropy from the logits, {@code softplus(z) - z t}. */
-	static Operand< TFloat32 > binaryCrossEntropy( final Ops tf, final Operand< TFloat32 > logits, final Operand< TFloat32 > target, final Operand< TFloat32 > weight,
+	static Operand< TFloat32 > binaryCrossEntropy( final Ops tf, final Operand< TFloat32 > logits,
+			final Operand< TFloat32 > target, final Operand< TFloat32 > weight,
 			final int rank )
 	{
 		final Operand< TFloat32 > e = tf.math.sub( tf.math.softplus( logits ), tf.math.mul( logits, target ) );
@@ -78,18 +88,21 @@ public final class SegmentationLosses
 	}
 
 	/** Mean categorical cross-entropy over the pixels, {@code -sum_c t_c log softmax(z)_c}. */
-	static Operand< TFloat32 > categoricalCrossEntropy( final Ops tf, final Operand< TFloat32 > logits, final Operand< TFloat32 > target, final Operand< TFloat32 > weight,
+	static Operand< TFloat32 > categoricalCrossEntropy( final Ops tf, final Operand< TFloat32 > logits,
+			final Operand< TFloat32 > target, final Operand< TFloat32 > weight,
 			final int rank, final int channels )
 	{
 		final Operand< TInt32 > channel = tf.constant( new int[] { rank - 1 } );
-		final Operand< TFloat32 > perPixel = tf.math.neg( tf.sum( tf.math.mul( target, logSoftmax( tf, logits, channels ) ), channel ) );
+		final Operand< TFloat32 > perPixel = tf.math
+				.neg( tf.sum( tf.math.mul( target, logSoftmax( tf, logits, channels ) ), channel ) );
 		if ( weight == null )
 			return tf.math.mean( perPixel, tf.constant( range( 0, rank - 1 ) ) );
 		return weightedMean( tf, perPixel, tf.math.mean( weight, channel ), rank - 1 );
 	}
 
 	/** Soft Dice loss per sample (sums over pixels and channels), averaged over the batch. */
-	static Operand< TFloat32 > sampleDice( final Ops tf, final Operand< TFloat32 > p, final Operand< TFloat32 > t, final Operand< TFloat32 > weight, final int rank )
+	static Operand< TFloat32 > sampleDice( final Ops tf, final Operand< TFloat32 > p, final Operand< TFloat32 > t,
+			final Operand< TFloat32 > weight, final int rank )
 	{
 		final Operand< TInt32 > axes = tf.constant( range( 1, rank ) );
 		final Operand< TFloat32 > one = tf.constant( 1f );
@@ -98,32 +111,38 @@ public final class SegmentationLosses
 	}
 
 	/** 1 - the mean over the classes 1..C-1 of their soft Dice over the whole batch. */
-	static Operand< TFloat32 > classDice( final Ops tf, final Operand< TFloat32 > p, final Operand< TFloat32 > t, final Operand< TFloat32 > weight, final int rank,
+	static Operand< TFloat32 > classDice( final Ops tf, final Operand< TFloat32 > p, final Operand< TFloat32 > t,
+			final Operand< TFloat32 > weight, final int rank,
 			final int classes )
 	{
 		final Operand< TFloat32 > dice = dice( tf, p, t, weight, tf.constant( range( 0, rank - 1 ) ) ); // one per channel
 		final float[] foreground = new float[ classes ];
 		for ( int c = 1; c < classes; c++ )
 			foreground[ c ] = 1f / ( classes - 1 );
-		return tf.math.sub( tf.constant( 1f ), tf.sum( tf.math.mul( dice, tf.constant( foreground ) ), tf.constant( 0 ) ) );
+		return tf.math.sub( tf.constant( 1f ),
+				tf.sum( tf.math.mul( dice, tf.constant( foreground ) ), tf.constant( 0 ) ) );
 	}
 
 	/** (2 sum(w p t) + 1) / (sum(w p) + sum(w t) + 1) over the given axes. */
-	private static Operand< TFloat32 > dice( final Ops tf, final Operand< TFloat32 > p, final Operand< TFloat32 > t, final Operand< TFloat32 > weight, final Operand< TInt32 > axes )
+	private static Operand< TFloat32 > dice( final Ops tf, final Operand< TFloat32 > p, final Operand< TFloat32 > t,
+			final Operand< TFloat32 > weight, final Operand< TInt32 > axes )
 	{
 		final Operand< TFloat32 > pw = weight == null ? p : tf.math.mul( p, weight );
 		final Operand< TFloat32 > tw = weight == null ? t : tf.math.mul( t, weight );
 		final Operand< TFloat32 > one = tf.constant( 1f );
 		final Operand< TFloat32 > inter = tf.sum( tf.math.mul( pw, t ), axes );
-		return tf.math.div( tf.math.add( tf.math.mul( tf.constant( 2f ), inter ), one ), tf.math.add( tf.math.add( tf.sum( pw, axes ), tf.sum( tw, axes ) ), one ) );
+		return tf.math.div( tf.math.add( tf.math.mul( tf.constant( 2f ), inter ), one ),
+				tf.math.add( tf.math.add( tf.sum( pw, axes ), tf.sum( tw, axes ) ), one ) );
 	}
 
-	private static Operand< TFloat32 > weightedMean( final Ops tf, final Operand< TFloat32 > e, final Operand< TFloat32 > weight, final int rank )
+	private static Operand< TFloat32 > weightedMean( final Ops tf, final Operand< TFloat32 > e,
+			final Operand< TFloat32 > weight, final int rank )
 	{
 		final Operand< TInt32 > all = tf.constant( range( 0, rank ) );
 		if ( weight == null )
 			return tf.math.mean( e, all );
-		return tf.math.div( tf.sum( tf.math.mul( e, weight ), all ), tf.math.maximum( tf.sum( weight, all ), tf.constant( 1e-8f ) ) );
+		return tf.math.div( tf.sum( tf.math.mul( e, weight ), all ),
+				tf.math.maximum( tf.sum( weight, all ), tf.constant( 1e-8f ) ) );
 	}
 
 	private static int[] range( final int from, final int to )

@@ -21,7 +21,8 @@ final class SpecValidation
 		if ( s.kind == null )
 			problems.add( "kind is missing: use one of " + ModelSpec.names( Kind.values() ) );
 		if ( s.height <= 0 || s.width <= 0 || s.channels <= 0 )
-			problems.add( "height, width and channels must be positive (got " + s.height + " x " + s.width + " x " + s.channels + ")" );
+			problems.add( "height, width and channels must be positive (got " + s.height + " x " + s.width + " x "
+					+ s.channels + ")" );
 		if ( s.depth < 0 )
 			problems.add( "depth must be 0 (a 2D model) or the training patch depth of a 3D model, got " + s.depth );
 		if ( s.outputChannels < 0 )
@@ -37,19 +38,28 @@ final class SpecValidation
 		if ( s.activation == null )
 			problems.add( "activation is missing or unknown: use one of " + ModelSpec.names( Activation.values() ) );
 		if ( s.codeActivation == null )
-			problems.add( "code_activation is missing or unknown: use one of " + ModelSpec.names( Activation.values() ) );
+			problems.add(
+					"code_activation is missing or unknown: use one of " + ModelSpec.names( Activation.values() ) );
 		if ( s.outputActivation == null )
-			problems.add( "output_activation is missing or unknown: use one of " + ModelSpec.names( Activation.values() ) );
+			problems.add(
+					"output_activation is missing or unknown: use one of " + ModelSpec.names( Activation.values() ) );
 		if ( s.loss == null )
 			problems.add( "loss is missing or unknown: use bce, mse, dice or dice_bce" );
-		if ( s.loss != null && s.loss != Loss.MSE && s.outputActivation != null && s.outputActivation != Activation.SIGMOID && s.outputActivation != Activation.SOFTMAX )
-			problems.add( "loss " + ModelSpec.name( s.loss ) + " needs output_activation sigmoid or softmax (got " + ModelSpec.name( s.outputActivation ) + "): use sigmoid, or loss mse" );
+		if ( s.loss != null && s.loss != Loss.MSE && s.outputActivation != null
+				&& s.outputActivation != Activation.SIGMOID && s.outputActivation != Activation.SOFTMAX )
+			problems.add( "loss " + ModelSpec.name( s.loss ) + " needs output_activation sigmoid or softmax (got "
+					+ ModelSpec.name( s.outputActivation ) + "): use sigmoid, or loss mse" );
 		if ( s.outputActivation == Activation.SOFTMAX && s.outChannels() < 2 )
-			problems.add( "output_activation softmax needs at least 2 output channels (background and a class), got " + s.outChannels() + ": use sigmoid for one channel" );
-		if ( ( s.loss == Loss.DICE || s.loss == Loss.DICE_BCE || s.outputActivation == Activation.SOFTMAX ) && s.layerwisePretraining )
-			problems.add( "loss " + ModelSpec.name( s.loss ) + " with output_activation " + ModelSpec.name( s.outputActivation ) + " cannot be used with layerwise_pretraining (its per-layer losses are per pixel): use bce and sigmoid" );
+			problems.add( "output_activation softmax needs at least 2 output channels (background and a class), got "
+					+ s.outChannels() + ": use sigmoid for one channel" );
+		if ( ( s.loss == Loss.DICE || s.loss == Loss.DICE_BCE || s.outputActivation == Activation.SOFTMAX )
+				&& s.layerwisePretraining )
+			problems.add( "loss " + ModelSpec.name( s.loss ) + " with output_activation "
+					+ ModelSpec.name( s.outputActivation )
+					+ " cannot be used with layerwise_pretraining (its per-layer losses are per pixel): use bce and sigmoid" );
 		if ( s.activation == Activation.SOFTMAX || s.codeActivation == Activation.SOFTMAX )
-			problems.add( "softmax is an output activation only: use relu (or another element-wise activation) for activation and code_activation" );
+			problems.add(
+					"softmax is an output activation only: use relu (or another element-wise activation) for activation and code_activation" );
 		if ( s.optimizer == null )
 			problems.add( "optimizer is missing or unknown: use adam or adadelta" );
 		if ( s.unpooling == null )
@@ -65,7 +75,8 @@ final class SpecValidation
 		if ( problems.isEmpty() )
 			checkArchitecture( s, problems );
 		if ( !problems.isEmpty() )
-			throw new IllegalArgumentException( "Invalid model spec '" + s.name + "': " + String.join( "; ", problems ) );
+			throw new IllegalArgumentException(
+					"Invalid model spec '" + s.name + "': " + String.join( "; ", problems ) );
 	}
 
 	private static void checkArchitecture( final ModelSpec s, final List< String > problems )
@@ -78,9 +89,12 @@ final class SpecValidation
 			if ( s.codeSize <= 0 )
 				problems.add( "code_size must be positive for a dense autoencoder (e.g. 32)" );
 			else if ( s.codeSize >= in )
-				problems.add( "code_size " + s.codeSize + " is not smaller than the input (" + s.height + " x " + s.width + " x " + s.channels + " = " + in + "): an autoencoder's code must be smaller than its input" );
+				problems.add( "code_size " + s.codeSize + " is not smaller than the input (" + s.height + " x "
+						+ s.width + " x " + s.channels + " = " + in
+						+ "): an autoencoder's code must be smaller than its input" );
 			if ( s.tiedWeights && s.outChannels() != s.channels )
-				problems.add( "tied_weights needs output_channels equal to channels (the decoder reuses the encoder's weights)" );
+				problems.add(
+						"tied_weights needs output_channels equal to channels (the decoder reuses the encoder's weights)" );
 			if ( s.layerwisePretraining && s.layers.length == 0 )
 				problems.add( "layerwise_pretraining needs at least one hidden layer before the code" );
 			if ( s.skipConnections )
@@ -88,7 +102,8 @@ final class SpecValidation
 			if ( s.batchNorm )
 				problems.add( "batch_norm needs kind conv_pool: set it to false for dense autoencoders" );
 			if ( s.residual )
-				problems.add( "residual needs a convolutional kind (conv_pool or conv_strided): set it to false for dense autoencoders" );
+				problems.add(
+						"residual needs a convolutional kind (conv_pool or conv_strided): set it to false for dense autoencoders" );
 		}
 		else
 		{
@@ -99,33 +114,45 @@ final class SpecValidation
 			if ( s.layerwisePretraining )
 				problems.add( "layerwise_pretraining applies to dense autoencoders only: set it to false" );
 			if ( s.skipConnections && s.kind != Kind.CONV_POOL )
-				problems.add( "skip_connections needs kind conv_pool (the encoder's pre-pool maps are concatenated in the decoder)" );
+				problems.add(
+						"skip_connections needs kind conv_pool (the encoder's pre-pool maps are concatenated in the decoder)" );
 			if ( s.skipConnections && s.codeSize > 0 )
-				problems.add( "skip_connections needs code_size 0 (a fully convolutional code): a dense bottleneck would be bypassed" );
+				problems.add(
+						"skip_connections needs code_size 0 (a fully convolutional code): a dense bottleneck would be bypassed" );
 			if ( s.skipConnections && s.unpooling == Unpooling.ZERO_FILL )
 				problems.add( "skip_connections works with unpooling nearest only: set unpooling to nearest" );
 			if ( s.convsPerLevel < 1 )
 				problems.add( "convs_per_level must be 1 or more, got " + s.convsPerLevel );
 			if ( s.convsPerLevel > 1 && ( s.kind != Kind.CONV_POOL || s.codeSize > 0 || s.depth > 0 ) )
-				problems.add( "convs_per_level " + s.convsPerLevel + " needs a fully convolutional 2D conv_pool model (code_size 0, depth 0): set it to 1" );
-			if ( s.batchNorm && ( s.kind != Kind.CONV_POOL || s.codeSize > 0 || s.depth > 0 || s.layerwisePretraining ) )
-				problems.add( "batch_norm needs a fully convolutional 2D conv_pool model (code_size 0, depth 0, no layerwise pretraining): set it to false" );
+				problems.add( "convs_per_level " + s.convsPerLevel
+						+ " needs a fully convolutional 2D conv_pool model (code_size 0, depth 0): set it to 1" );
+			if ( s.batchNorm
+					&& ( s.kind != Kind.CONV_POOL || s.codeSize > 0 || s.depth > 0 || s.layerwisePretraining ) )
+				problems.add(
+						"batch_norm needs a fully convolutional 2D conv_pool model (code_size 0, depth 0, no layerwise pretraining): set it to false" );
 			if ( s.residual && s.outChannels() != s.channels )
-				problems.add( "residual adds the input to the output, so output_channels (" + s.outChannels() + ") must equal channels (" + s.channels + "): set residual to false" );
+				problems.add( "residual adds the input to the output, so output_channels (" + s.outChannels()
+						+ ") must equal channels (" + s.channels + "): set residual to false" );
 			if ( !( s.residualBlur >= 0 && s.residualBlur <= 16 ) )
 				problems.add( "residual_blur (a Gaussian sigma in pixels) must be in [0, 16], got " + s.residualBlur );
 			else if ( s.residualBlur > 0 && ( !s.residual || s.depth > 0 ) )
-				problems.add( "residual_blur " + s.residualBlur + " needs residual true and a 2D model (depth 0): set residual_blur to 0" );
+				problems.add( "residual_blur " + s.residualBlur
+						+ " needs residual true and a 2D model (depth 0): set residual_blur to 0" );
 			if ( s.residual && s.outputActivation != Activation.LINEAR )
-				problems.add( "residual needs output_activation linear (input + correction is not squashed): set output_activation to linear or residual to false" );
+				problems.add(
+						"residual needs output_activation linear (input + correction is not squashed): set output_activation to linear or residual to false" );
 			if ( s.unpooling == Unpooling.ZERO_FILL && s.kind != Kind.CONV_POOL )
 				problems.add( "unpooling zero_fill needs kind conv_pool (a max-pooling encoder)" );
 			final int m = s.sizeMultiple();
 			if ( s.layers.length > 0 && ( s.height % m != 0 || s.width % m != 0 || s.depth % m != 0 ) )
-				problems.add( "input " + ( s.is3D() ? s.depth + " x " : "" ) + s.height + " x " + s.width + " is not divisible by 2^" + s.layers.length + " = " + m
-						+ " (" + s.layers.length + " pooling/stride levels): use " + Math.max( 1, levelsThatDivide( s ) ) + " level(s) or an input size that is a multiple of " + m );
+				problems.add( "input " + ( s.is3D() ? s.depth + " x " : "" ) + s.height + " x " + s.width
+						+ " is not divisible by 2^" + s.layers.length + " = " + m
+						+ " (" + s.layers.length + " pooling/stride levels): use "
+						+ Math.max( 1, levelsThatDivide( s ) ) + " level(s) or an input size that is a multiple of "
+						+ m );
 			if ( s.codeSize > 0 && s.codeSize >= in )
-				problems.add( "code_size " + s.codeSize + " is not smaller than the input (" + in + " values): an autoencoder's code must be smaller than its input" );
+				problems.add( "code_size " + s.codeSize + " is not smaller than the input (" + in
+						+ " values): an autoencoder's code must be smaller than its input" );
 		}
 	}
 
@@ -140,7 +167,8 @@ final class SpecValidation
 	private static void check3D( final ModelSpec s, final List< String > problems )
 	{
 		if ( s.kind == Kind.DENSE )
-			problems.add( "depth " + s.depth + " (a 3D model) needs kind conv_strided or conv_pool: set depth to 0 for a dense autoencoder" );
+			problems.add( "depth " + s.depth
+					+ " (a 3D model) needs kind conv_strided or conv_pool: set depth to 0 for a dense autoencoder" );
 		if ( s.codeSize > 0 )
 			problems.add( "a 3D model (depth " + s.depth + ") is fully convolutional only: set code_size to 0" );
 		if ( s.kind == Kind.CONV_POOL && s.unpooling == Unpooling.ZERO_FILL )

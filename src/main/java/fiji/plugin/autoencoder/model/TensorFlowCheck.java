@@ -39,7 +39,8 @@ public final class TensorFlowCheck
 			ndarray = false;
 		}
 		if ( !tensor.isInterface() || !ndarray )
-			return "An old TensorFlow 1.x library is installed (" + where( tf ) + "), most likely by the CSBDeep or StarDist update site. "
+			return "An old TensorFlow 1.x library is installed (" + where( tf )
+					+ "), most likely by the CSBDeep or StarDist update site. "
 					+ "This plugin needs TensorFlow Java 1.1.0 (TensorFlow 2.18) and only one TensorFlow can be loaded at a time. "
 					+ "Either disable the CSBDeep/TensorFlow update sites (Help > Update... > Manage update sites), remove libtensorflow-1.*.jar and "
 					+ "libtensorflow_jni*.jar from Fiji.app/jars and restart Fiji, or use a separate Fiji installation for this plugin.";
@@ -58,7 +59,8 @@ public final class TensorFlowCheck
 		}
 		catch ( final UnsatisfiedLinkError | NoClassDefFoundError | ExceptionInInitializerError e )
 		{
-			throw new IllegalStateException( "TensorFlow's native library could not be loaded (" + e.getMessage() + "). It needs a 64-bit Linux with glibc 2.34 or newer, "
+			throw new IllegalStateException( "TensorFlow's native library could not be loaded (" + e.getMessage()
+					+ "). It needs a 64-bit Linux with glibc 2.34 or newer, "
 					+ "macOS on Apple silicon or 64-bit Windows, and the tensorflow-core-native jar for this platform (linux-x86_64, linux-x86_64-gpu with CUDA 12 and cuDNN 9, "
 					+ "macosx-arm64 or windows-x86_64) next to the plugin.", e );
 		}

@@ -41,7 +41,9 @@ public final class TensorFlowThreads
 			{
 				// reported below
 			}
-			throw new IllegalArgumentException( "-D" + PROPERTY + "=" + p + " is not a positive whole number: use e.g. -D" + PROPERTY + "=4 (or leave it out for all cores)" );
+			throw new IllegalArgumentException(
+					"-D" + PROPERTY + "=" + p + " is not a positive whole number: use e.g. -D" + PROPERTY
+							+ "=4 (or leave it out for all cores)" );
 		}
 		return Runtime.getRuntime().availableProcessors();
 	}

@@ -32,7 +32,8 @@ final class TrainingRuns
 	}
 
 	/** One optimiser step of {@code trainOp}; returns the batch's loss before the update. */
-	float trainStep( final String trainOp, final String lossOp, final TFloat32 input, final TFloat32 target, final TFloat32 weight )
+	float trainStep( final String trainOp, final String lossOp, final TFloat32 input, final TFloat32 target,
+			final TFloat32 weight )
 	{
 		final Session.Runner r = feeds( input, target, weight ).addTarget( trainOp ).fetch( lossOp );
 		try ( Result res = r.run() )
@@ -74,7 +75,8 @@ final class TrainingRuns
 	{
 		checkPrepared( steps );
 		if ( input.shape().get( 0 ) % steps != 0 )
-			throw new IllegalArgumentException( "The batch of " + input.shape().get( 0 ) + " samples does not split into " + steps + " equal steps: give a multiple of " + steps );
+			throw new IllegalArgumentException( "The batch of " + input.shape().get( 0 )
+					+ " samples does not split into " + steps + " equal steps: give a multiple of " + steps );
 		final Session.Runner r = session.runner().feed( Endpoints.multiStep( steps, Endpoints.MS_INPUT ), input )
 				.feed( Endpoints.multiStep( steps, Endpoints.MS_TARGET ), target );
 		if ( spec.weightedLoss )
@@ -96,7 +98,8 @@ final class TrainingRuns
 	{
 		checkPrepared( steps );
 		if ( spec.weightedLoss )
-			throw new IllegalArgumentException( "This model has a weighted loss: feed the batches with their loss weights instead of uploaded data" );
+			throw new IllegalArgumentException(
+					"This model has a weighted loss: feed the batches with their loss weights instead of uploaded data" );
 		if ( uploaded < 0 )
 			throw new IllegalStateException( "No training data uploaded: call uploadTrainingData first" );
 		return runSteps( session.runner().feed( Endpoints.multiStep( steps, Endpoints.MS_INDICES ), indices ), steps );
@@ -104,7 +107,8 @@ final class TrainingRuns
 
 	private float[] runSteps( final Session.Runner r, final int steps )
 	{
-		r.addTarget( Endpoints.multiStep( steps, Endpoints.MS_TRAIN ) ).fetch( Endpoints.multiStep( steps, Endpoints.MS_LOSSES ) );
+		r.addTarget( Endpoints.multiStep( steps, Endpoints.MS_TRAIN ) )
+				.fetch( Endpoints.multiStep( steps, Endpoints.MS_LOSSES ) );
 		try ( Result res = r.run() )
 		{
 			final float[] losses = new float[ steps ];
@@ -116,7 +120,8 @@ final class TrainingRuns
 	private void checkPrepared( final int steps )
 	{
 		if ( graph.operation( Endpoints.multiStep( steps, Endpoints.MS_TRAIN ) ) == null )
-			throw new IllegalStateException( "No " + steps + "-step training ops: call prepareMultiStep( " + steps + " ) first" );
+			throw new IllegalStateException(
+					"No " + steps + "-step training ops: call prepareMultiStep( " + steps + " ) first" );
 	}
 
 	/**
@@ -133,14 +138,18 @@ final class TrainingRuns
 		if ( graph.operation( Endpoints.DATA_INPUTS ) == null )
 			throw new IllegalStateException( "The graph has no training data variables: call prepareMultiStep first" );
 		if ( targets == null && spec.outChannels() != spec.channels )
-			throw new IllegalArgumentException( "The model outputs " + spec.outChannels() + " channel(s), not its " + spec.channels + " input channel(s): upload targets too" );
+			throw new IllegalArgumentException( "The model outputs " + spec.outChannels() + " channel(s), not its "
+					+ spec.channels + " input channel(s): upload targets too" );
 		if ( targets != null && targets.shape().get( 0 ) != inputs.shape().get( 0 ) )
-			throw new IllegalArgumentException( "Upload as many targets as inputs: got " + targets.shape().get( 0 ) + " targets for " + inputs.shape().get( 0 ) + " inputs" );
-		session.runner().feed( Endpoints.dataValue( Endpoints.DATA_INPUTS ), inputs ).addTarget( Endpoints.dataAssign( Endpoints.DATA_INPUTS ) ).run().close();
+			throw new IllegalArgumentException( "Upload as many targets as inputs: got " + targets.shape().get( 0 )
+					+ " targets for " + inputs.shape().get( 0 ) + " inputs" );
+		session.runner().feed( Endpoints.dataValue( Endpoints.DATA_INPUTS ), inputs )
+				.addTarget( Endpoints.dataAssign( Endpoints.DATA_INPUTS ) ).run().close();
 		if ( targets == null )
 			session.runner().addTarget( Endpoints.DATA_TARGETS_FROM_INPUTS ).run().close();
 		else
-			session.runner().feed( Endpoints.dataValue( Endpoints.DATA_TARGETS ), targets ).addTarget( Endpoints.dataAssign( Endpoints.DATA_TARGETS ) ).run().close();
+			session.runner().feed( Endpoints.dataValue( Endpoints.DATA_TARGETS ), targets )
+					.addTarget( Endpoints.dataAssign( Endpoints.DATA_TARGETS ) ).run().close();
 		uploaded = ( int ) inputs.shape().get( 0 );
 	}
 
@@ -154,8 +163,10 @@ final class TrainingRuns
 		try ( TFloat32 empty = TFloat32.tensorOf( emptyShape( s ) );
 				TFloat32 emptyT = TFloat32.tensorOf( emptyShape( t ) ) )
 		{
-			session.runner().feed( Endpoints.dataValue( Endpoints.DATA_INPUTS ), empty ).addTarget( Endpoints.dataAssign( Endpoints.DATA_INPUTS ) )
-					.feed( Endpoints.dataValue( Endpoints.DATA_TARGETS ), emptyT ).addTarget( Endpoints.dataAssign( Endpoints.DATA_TARGETS ) ).run().close();
+			session.runner().feed( Endpoints.dataValue( Endpoints.DATA_INPUTS ), empty )
+					.addTarget( Endpoints.dataAssign( Endpoints.DATA_INPUTS ) )
+					.feed( Endpoints.dataValue( Endpoints.DATA_TARGETS ), emptyT )
+					.addTarget( Endpoints.dataAssign( Endpoints.DATA_TARGETS ) ).run().close();
 		}
 		uploaded = -1;
 	}

@@ -114,7 +114,9 @@ public final class AnomalyMap
 		public Options normalizeBy( final double mean, final double std )
 		{
 			if ( !Double.isFinite( mean ) || !( std > 0 ) || Double.isInfinite( std ) )
-				throw new IllegalArgumentException( "Normalize by the mean and a positive standard deviation of the map on normal images (see AnomalyMap.statistics), got mean " + mean + ", std " + std );
+				throw new IllegalArgumentException(
+						"Normalize by the mean and a positive standard deviation of the map on normal images (see AnomalyMap.statistics), got mean "
+								+ mean + ", std " + std );
 			normalization = new double[] { mean, std };
 			return this;
 		}
@@ -146,21 +148,25 @@ public final class AnomalyMap
 	 * normalised as the options say (the error kind and per-channel options do
 	 * not apply).
 	 */
-	public static ImagePlus compute( final ModelFile.Loaded model, final ImagePlus input, final Options options, final Progress progress )
+	public static ImagePlus compute( final ModelFile.Loaded model, final ImagePlus input, final Options options,
+			final Progress progress )
 	{
 		if ( input == null )
 			throw new IllegalArgumentException( "No image: open the image to segment first" );
 		if ( AnomalySegmenter.isAnomalySegmenter( model ) )
 		{
 			if ( !( options.sigma >= 0 ) || Double.isInfinite( options.sigma ) )
-				throw new IllegalArgumentException( "The smoothing sigma must be 0 (none) or positive, got " + options.sigma );
+				throw new IllegalArgumentException(
+						"The smoothing sigma must be 0 (none) or positive, got " + options.sigma );
 			final ImagePlus p = AnomalySegmenter.probability( model, input, options.tiling, progress );
 			final float[][] planes = new float[ p.getStackSize() ][];
 			for ( int i = 0; i < planes.length; i++ )
-				planes[ i ] = normalize( smooth( ( float[] ) p.getStack().getPixels( i + 1 ), input, options.sigma ), options.normalization ); // p is ours: in place
+				planes[ i ] = normalize( smooth( ( float[] ) p.getStack().getPixels( i + 1 ), input, options.sigma ),
+						options.normalization ); // p is ours: in place
 			return Planes.floatImage( Planes.title( input, "anomaly" ), input, 1, planes );
 		}
-		final ImagePlus reconstruction = ModelFileRunner.apply( model, input, OutputType.FLOAT_32, "reconstruction", options.tiling, progress );
+		final ImagePlus reconstruction = ModelFileRunner.apply( model, input, OutputType.FLOAT_32, "reconstruction",
+				options.tiling, progress );
 		return fromReconstruction( input, reconstruction, options );
 	}
 
@@ -170,16 +176,21 @@ public final class AnomalyMap
 	 *
 	 * @return a 32-bit image with 1 channel (mean) or one per input channel, and the input's slices and frames
 	 */
-	public static ImagePlus fromReconstruction( final ImagePlus input, final ImagePlus reconstruction, final Options options )
+	public static ImagePlus fromReconstruction( final ImagePlus input, final ImagePlus reconstruction,
+			final Options options )
 	{
 		final int channels = Planes.channels( input );
 		if ( reconstruction.getWidth() != input.getWidth() || reconstruction.getHeight() != input.getHeight()
-				|| reconstruction.getNSlices() != input.getNSlices() || reconstruction.getNFrames() != input.getNFrames()
+				|| reconstruction.getNSlices() != input.getNSlices()
+				|| reconstruction.getNFrames() != input.getNFrames()
 				|| Planes.channels( reconstruction ) != channels )
-			throw new IllegalArgumentException( "The reconstruction is " + describe( reconstruction ) + " but the image is " + describe( input )
-					+ ": compute the reconstruction from this image with a model trained on images with " + channels + " channel(s)" );
+			throw new IllegalArgumentException(
+					"The reconstruction is " + describe( reconstruction ) + " but the image is " + describe( input )
+							+ ": compute the reconstruction from this image with a model trained on images with "
+							+ channels + " channel(s)" );
 		if ( !( options.sigma >= 0 ) || Double.isInfinite( options.sigma ) )
-			throw new IllegalArgumentException( "The smoothing sigma must be 0 (none) or positive, got " + options.sigma );
+			throw new IllegalArgumentException(
+					"The smoothing sigma must be 0 (none) or positive, got " + options.sigma );
 		final int outChannels = options.perChannel ? channels : 1;
 		final int n = input.getWidth() * input.getHeight();
 		final float[][] planes = new float[ outChannels * input.getNSlices() * input.getNFrames() ][];
@@ -272,6 +283,7 @@ public final class AnomalyMap
 
 	private static String describe( final ImagePlus imp )
 	{
-		return imp.getWidth() + " x " + imp.getHeight() + " with " + Planes.channels( imp ) + " channel(s), " + imp.getNSlices() + " slice(s), " + imp.getNFrames() + " frame(s)";
+		return imp.getWidth() + " x " + imp.getHeight() + " with " + Planes.channels( imp ) + " channel(s), "
+				+ imp.getNSlices() + " slice(s), " + imp.getNFrames() + " frame(s)";
 	}
 }

@@ -106,11 +106,13 @@ public final class AnomalySegmenter
 	 * @param progress reports the painting and reconstruction of the copies; cancelling it (or a stop request to
 	 *                 {@code trainer}) then stops with a {@link CancellationException}, the detector file untouched
 	 */
-	public static ImageTrainingJob.Result train( final Path detectorFile, final List< ImagePlus > normals, final Path modelFile, final Settings settings,
+	public static ImageTrainingJob.Result train( final Path detectorFile, final List< ImagePlus > normals,
+			final Path modelFile, final Settings settings,
 			final Trainer trainer, final TrainingListener listener, final Progress progress ) throws IOException
 	{
 		if ( normals == null || normals.isEmpty() )
-			throw new IllegalArgumentException( "The training set is empty: give at least one normal (defect-free) image" );
+			throw new IllegalArgumentException(
+					"The training set is empty: give at least one normal (defect-free) image" );
 		final Path copy = Files.createTempFile( "reconstruction", ModelFile.RECONSTRUCTION_MODEL );
 		try
 		{
@@ -119,14 +121,18 @@ public final class AnomalySegmenter
 			final int channels;
 			try ( ModelFile.Loaded detector = ModelFile.load( copy, settings.threads ) )
 			{
-				if ( isAnomalySegmenter( detector ) || detector.model().spec().outChannels() != detector.model().spec().channels )
-					throw new IllegalArgumentException( detectorFile + " is not an autoencoder (it does not reconstruct its input): train one with mode 'Anomaly detector (normal images)' first" );
+				if ( isAnomalySegmenter( detector )
+						|| detector.model().spec().outChannels() != detector.model().spec().channels )
+					throw new IllegalArgumentException( detectorFile
+							+ " is not an autoencoder (it does not reconstruct its input): train one with mode 'Anomaly detector (normal images)' first" );
 				channels = detector.model().spec().channels;
-				final BooleanSupplier stop = () -> progress.isCancelled() || trainer != null && trainer.isStopRequested();
+				final BooleanSupplier stop = () -> progress.isCancelled()
+						|| trainer != null && trainer.isStopRequested();
 				trainingPairs( detector, normals, settings, inputs, masks, progress, stop );
 				if ( stop.getAsBoolean() )
-					throw new CancellationException( "stopped while painting the second stage's training copies; the anomaly detector (first stage) is in "
-							+ detectorFile + " and works on its own with Segment by Reconstruction" );
+					throw new CancellationException(
+							"stopped while painting the second stage's training copies; the anomaly detector (first stage) is in "
+									+ detectorFile + " and works on its own with Segment by Reconstruction" );
 			}
 			final ModelSpec spec = Presets.segmenter( 2 * channels );
 			spec.learningRate = settings.learningRate;
@@ -141,7 +147,9 @@ public final class AnomalySegmenter
 			job.patchSize = settings.patchSize;
 			job.threads = settings.threads;
 			job.patchesPerEpoch = settings.patchesPerEpoch;
-			job.config.epochs( settings.epochs ).batchSize( settings.batchSize ).validationFraction( settings.validationFraction ).patience( settings.patience ).seed( settings.seed );
+			job.config.epochs( settings.epochs ).batchSize( settings.batchSize )
+					.validationFraction( settings.validationFraction ).patience( settings.patience )
+					.seed( settings.seed );
 			return SupervisedSegmenter.train( job, inputs, masks, listener );
 		}
 		finally
@@ -156,7 +164,8 @@ public final class AnomalySegmenter
 	 * the image's, then the reconstruction's), and their anomaly masks (0/1,
 	 * painted coverage of at least one half).
 	 */
-	static void trainingPairs( final ModelFile.Loaded detector, final List< ImagePlus > normals, final Settings s, final List< ImagePlus > inputs, final List< ImagePlus > masks,
+	static void trainingPairs( final ModelFile.Loaded detector, final List< ImagePlus > normals, final Settings s,
+			final List< ImagePlus > inputs, final List< ImagePlus > masks,
 			final Progress progress, final BooleanSupplier stop )
 	{
 		long pixels = 0;
@@ -169,15 +178,19 @@ public final class AnomalySegmenter
 		{
 			final int c = Planes.channels( normal ), w = normal.getWidth(), h = normal.getHeight(), n = w * h;
 			if ( c != detector.model().spec().channels )
-				throw new IllegalArgumentException( "'" + normal.getTitle() + "' has " + c + " channel(s) but the anomaly detector takes " + detector.model().spec().channels + ": train on images like the detector's" );
+				throw new IllegalArgumentException(
+						"'" + normal.getTitle() + "' has " + c + " channel(s) but the anomaly detector takes "
+								+ detector.model().spec().channels + ": train on images like the detector's" );
 			// paint in the detector's normalised units, so the contrasts mean the same in every image
-			final Normalization norm = method.method() == Normalization.Method.NONE || method.isFitted() ? method : Normalizer.fit( method, normal );
+			final Normalization norm = method.method() == Normalization.Method.NONE || method.isFitted() ? method
+					: Normalizer.fit( method, normal );
 			final int count = Math.max( 1, ( int ) Math.round( s.anomaliesPer64x64 * n / 4096.0 ) );
 			for ( int k = 0; k < copies; k++ )
 			{
 				if ( stop.getAsBoolean() )
 					return;
-				progress.report( inputs.size(), ( long ) copies * normals.size(), "Painting anomalies into copies of the normal images and reconstructing them" );
+				progress.report( inputs.size(), ( long ) copies * normals.size(),
+						"Painting anomalies into copies of the normal images and reconstructing them" );
 				final int planes = normal.getNSlices() * normal.getNFrames();
 				final float[][] painted = new float[ planes * c ][], mask = new float[ planes ][];
 				for ( int p = 0; p < planes; p++ )
@@ -207,7 +220,8 @@ public final class AnomalySegmenter
 				}
 				final String title = Planes.title( normal, "painted-" + ( k + 1 ) );
 				final ImagePlus image = Planes.floatImage( title, normal, c, painted );
-				inputs.add( withReconstruction( image, ModelFileRunner.apply( detector, image, OutputType.FLOAT_32, "reconstruction", new ImageRunner.Options(), Progress.none() ) ) );
+				inputs.add( withReconstruction( image, ModelFileRunner.apply( detector, image, OutputType.FLOAT_32,
+						"reconstruction", new ImageRunner.Options(), Progress.none() ) ) );
 				masks.add( Planes.floatImage( title + "-mask", normal, 1, mask ) );
 			}
 		}
@@ -217,19 +231,24 @@ public final class AnomalySegmenter
 	 * The anomaly probability (32-bit, 0..1, one channel) of every pixel: the
 	 * embedded detector's reconstruction, then the comparison, both tiled.
 	 */
-	public static ImagePlus probability( final ModelFile.Loaded model, final ImagePlus input, final ImageRunner.Options tiling, final Progress progress )
+	public static ImagePlus probability( final ModelFile.Loaded model, final ImagePlus input,
+			final ImageRunner.Options tiling, final Progress progress )
 	{
 		final ModelFile.Loaded detector = model.embedded( ModelFile.RECONSTRUCTION_MODEL );
 		if ( detector == null )
-			throw new IllegalArgumentException( "The model '" + model.model().spec().name + "' is not an anomaly segmenter: train one with mode 'Anomaly segmenter (normal images)'" );
+			throw new IllegalArgumentException( "The model '" + model.model().spec().name
+					+ "' is not an anomaly segmenter: train one with mode 'Anomaly segmenter (normal images)'" );
 		if ( input == null )
 			throw new IllegalArgumentException( "No image: open the image to segment first" );
 		final int c = Planes.channels( input );
 		if ( c != detector.model().spec().channels )
-			throw new IllegalArgumentException( "The image '" + input.getTitle() + "' has " + c + " channel(s) but the anomaly segmenter was trained on images with "
+			throw new IllegalArgumentException( "The image '" + input.getTitle() + "' has " + c
+					+ " channel(s) but the anomaly segmenter was trained on images with "
 					+ detector.model().spec().channels + ": use a model trained on images like this one" );
-		final ImagePlus reconstruction = ModelFileRunner.apply( detector, input, OutputType.FLOAT_32, "reconstruction", tiling, progress );
-		final ImagePlus p = SupervisedSegmenter.probability( model, withReconstruction( input, reconstruction ), tiling, progress );
+		final ImagePlus reconstruction = ModelFileRunner.apply( detector, input, OutputType.FLOAT_32, "reconstruction",
+				tiling, progress );
+		final ImagePlus p = SupervisedSegmenter.probability( model, withReconstruction( input, reconstruction ), tiling,
+				progress );
 		p.setTitle( Planes.title( input, "anomaly" ) );
 		return p;
 	}

@@ -73,13 +73,15 @@ public final class Evaluation
 		@Override
 		public String toString()
 		{
-			return String.format( Locale.ROOT, "%d of %d true objects found (recall %.3f), %d predicted (precision %.3f), mean IoU of matches %.3f",
+			return String.format( Locale.ROOT,
+					"%d of %d true objects found (recall %.3f), %d predicted (precision %.3f), mean IoU of matches %.3f",
 					matched, actual, recall(), predicted, precision(), meanMatchedIoU );
 		}
 	}
 
 	/** Matches the objects of two label images (0 = background, labels need not be consecutive). */
-	public static ObjectScores objects( final ImagePlus predictedLabels, final ImagePlus trueLabels, final double minIoU )
+	public static ObjectScores objects( final ImagePlus predictedLabels, final ImagePlus trueLabels,
+			final double minIoU )
 	{
 		checkSameSize( predictedLabels, trueLabels );
 		final Map< Integer, Long > areaP = new HashMap<>(), areaT = new HashMap<>();
@@ -149,8 +151,11 @@ public final class Evaluation
 	{
 		if ( a == null || b == null )
 			throw new IllegalArgumentException( "Give both the predicted and the true image" );
-		if ( a.getWidth() != b.getWidth() || a.getHeight() != b.getHeight() || a.getStackSize() != b.getStackSize() || a.getType() == ImagePlus.COLOR_RGB || b.getType() == ImagePlus.COLOR_RGB )
-			throw new IllegalArgumentException( "The prediction '" + a.getTitle() + "' (" + a.getWidth() + " x " + a.getHeight() + " x " + a.getStackSize() + ") and the truth '" + b.getTitle() + "' ("
-					+ b.getWidth() + " x " + b.getHeight() + " x " + b.getStackSize() + ") must be single-channel images of the same size: compare a mask or label image with the truth for the same image" );
+		if ( a.getWidth() != b.getWidth() || a.getHeight() != b.getHeight() || a.getStackSize() != b.getStackSize()
+				|| a.getType() == ImagePlus.COLOR_RGB || b.getType() == ImagePlus.COLOR_RGB )
+			throw new IllegalArgumentException( "The prediction '" + a.getTitle() + "' (" + a.getWidth() + " x "
+					+ a.getHeight() + " x " + a.getStackSize() + ") and the truth '" + b.getTitle() + "' ("
+					+ b.getWidth() + " x " + b.getHeight() + " x " + b.getStackSize()
+					+ ") must be single-channel images of the same size: compare a mask or label image with the truth for the same image" );
 	}
 }

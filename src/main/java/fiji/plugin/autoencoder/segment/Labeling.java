@@ -51,12 +51,14 @@ public final class Labeling
 	 * @param labels     receives the labels (0 = background), length w * h
 	 * @return the number of objects kept
 	 */
-	public static int label( final byte[] foreground, final int width, final int height, final Connectivity connectivity, final int minSize,
+	public static int label( final byte[] foreground, final int width, final int height,
+			final Connectivity connectivity, final int minSize,
 			final int firstLabel, final int[] labels )
 	{
 		final int n = width * height;
 		if ( foreground.length < n || labels.length < n )
-			throw new IllegalArgumentException( "The mask and label arrays need " + width + " x " + height + " = " + n + " values" );
+			throw new IllegalArgumentException(
+					"The mask and label arrays need " + width + " x " + height + " = " + n + " values" );
 		java.util.Arrays.fill( labels, 0, n, 0 );
 		final int[] queue = new int[ n ];
 		final boolean eight = connectivity == Connectivity.EIGHT;
@@ -111,7 +113,8 @@ public final class Labeling
 		if ( mask == null )
 			throw new IllegalArgumentException( "No mask to label" );
 		if ( Planes.channels( mask ) != 1 )
-			throw new IllegalArgumentException( "The mask has " + Planes.channels( mask ) + " channels: label a single-channel mask (Image > Color > Split Channels)" );
+			throw new IllegalArgumentException( "The mask has " + Planes.channels( mask )
+					+ " channels: label a single-channel mask (Image > Color > Split Channels)" );
 		if ( minSize < 0 )
 			throw new IllegalArgumentException( "min_size must be 0 or positive, got " + minSize );
 		final int w = mask.getWidth(), h = mask.getHeight(), n = w * h;
@@ -157,7 +160,8 @@ public final class Labeling
 	/** The columns {@link #measure} writes for these labels (with {@code Mean} and {@code Max} when it measures values), e.g. for the header of an empty table. */
 	public static String[] columns( final ImagePlus labels, final boolean withValues )
 	{
-		final java.util.List< String > c = new java.util.ArrayList<>( java.util.Arrays.asList( "Label", "Area", "X", "Y" ) );
+		final java.util.List< String > c = new java.util.ArrayList<>(
+				java.util.Arrays.asList( "Label", "Area", "X", "Y" ) );
 		if ( withValues )
 			c.addAll( java.util.Arrays.asList( "Mean", "Max" ) );
 		if ( labels.getNSlices() > 1 )
@@ -178,11 +182,14 @@ public final class Labeling
 	public static ResultsTable measure( final ImagePlus labels, final ImagePlus values )
 	{
 		final int w = labels.getWidth(), h = labels.getHeight(), n = w * h;
-		if ( values != null && ( values.getWidth() != w || values.getHeight() != h || values.getNSlices() != labels.getNSlices() || values.getNFrames() != labels.getNFrames() ) )
-			throw new IllegalArgumentException( "The values image '" + values.getTitle() + "' is not the size of the labels: measure on the map the labels came from" );
+		if ( values != null && ( values.getWidth() != w || values.getHeight() != h
+				|| values.getNSlices() != labels.getNSlices() || values.getNFrames() != labels.getNFrames() ) )
+			throw new IllegalArgumentException( "The values image '" + values.getTitle()
+					+ "' is not the size of the labels: measure on the map the labels came from" );
 		final int count = count( labels );
 		final long[] area = new long[ count + 1 ];
-		final double[] sx = new double[ count + 1 ], sy = new double[ count + 1 ], sum = new double[ count + 1 ], max = new double[ count + 1 ];
+		final double[] sx = new double[ count + 1 ], sy = new double[ count + 1 ], sum = new double[ count + 1 ],
+				max = new double[ count + 1 ];
 		final int[] slice = new int[ count + 1 ], frame = new int[ count + 1 ];
 		java.util.Arrays.fill( max, Double.NEGATIVE_INFINITY );
 		for ( int t = 1; t <= labels.getNFrames(); t++ )

@@ -35,22 +35,27 @@ public final class MultiClassMasks
 			values.addAll( values( m ) );
 		values.remove( 0 );
 		if ( values.isEmpty() )
-			throw new IllegalArgumentException( "Every mask is empty (all 0): mark the objects with a non-zero value (e.g. 255) so there is something to learn" );
+			throw new IllegalArgumentException(
+					"Every mask is empty (all 0): mark the objects with a non-zero value (e.g. 255) so there is something to learn" );
 		if ( values.size() == 1 && declared <= 1 )
 			return 1;
 		if ( declared == 1 )
-			throw new IllegalArgumentException( "The masks are declared binary (1 class) but besides 0 they hold the values " + describe( values )
-					+ ": set classes to " + values.last() + " (or 0 to read it from the masks), or give binary masks" );
+			throw new IllegalArgumentException(
+					"The masks are declared binary (1 class) but besides 0 they hold the values " + describe( values )
+							+ ": set classes to " + values.last()
+							+ " (or 0 to read it from the masks), or give binary masks" );
 		final int k = declared > 0 ? declared : values.last();
 		final TreeSet< Integer > missing = new TreeSet<>();
 		for ( int c = 1; c <= k; c++ )
 			if ( !values.contains( c ) )
 				missing.add( c );
 		if ( values.last() > k )
-			throw new IllegalArgumentException( "The masks hold the label values " + describe( values ) + " (besides 0), more than the " + k
-					+ " declared classes: set classes to " + values.last() + ", or relabel the masks 1.." + k );
+			throw new IllegalArgumentException(
+					"The masks hold the label values " + describe( values ) + " (besides 0), more than the " + k
+							+ " declared classes: set classes to " + values.last() + ", or relabel the masks 1.." + k );
 		if ( !missing.isEmpty() )
-			throw new IllegalArgumentException( "The masks hold the label values " + describe( values ) + " (besides 0): class" + ( missing.size() > 1 ? "es " : " " )
+			throw new IllegalArgumentException( "The masks hold the label values " + describe( values )
+					+ " (besides 0): class" + ( missing.size() > 1 ? "es " : " " )
 					+ describe( missing ) + " never occur" + ( missing.size() > 1 ? "" : "s" )
 					+ ". Number the classes 1, 2, ... without gaps (or, for a binary mask, use one foreground value)" );
 		return k;
@@ -60,7 +65,8 @@ public final class MultiClassMasks
 	static TreeSet< Integer > values( final ImagePlus mask )
 	{
 		if ( mask.getType() == ImagePlus.COLOR_RGB || mask.getNChannels() != 1 )
-			throw new IllegalArgumentException( "The mask '" + mask.getTitle() + "' has " + Planes.channels( mask ) + " channels" + ( mask.getType() == ImagePlus.COLOR_RGB ? " (RGB)" : "" )
+			throw new IllegalArgumentException( "The mask '" + mask.getTitle() + "' has " + Planes.channels( mask )
+					+ " channels" + ( mask.getType() == ImagePlus.COLOR_RGB ? " (RGB)" : "" )
 					+ ": a mask has one channel; convert it (Image > Type > 8-bit)" );
 		final TreeSet< Integer > values = new TreeSet<>();
 		final boolean[] seen = new boolean[ 65536 ];
@@ -71,7 +77,8 @@ public final class MultiClassMasks
 			{
 				final float v = ip.getf( i );
 				if ( v < 0 || v != Math.rint( v ) || v > 65535 )
-					throw new IllegalArgumentException( "The mask '" + mask.getTitle() + "' holds the value " + v + ": mask values are 0 (background) and whole class numbers 1, 2, ..." );
+					throw new IllegalArgumentException( "The mask '" + mask.getTitle() + "' holds the value " + v
+							+ ": mask values are 0 (background) and whole class numbers 1, 2, ..." );
 				if ( !seen[ ( int ) v ] )
 				{
 					seen[ ( int ) v ] = true;

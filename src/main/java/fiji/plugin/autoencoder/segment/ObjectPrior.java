@@ -101,7 +101,8 @@ public final class ObjectPrior
 	 */
 	public Segmentation apply( final Segmentation seg, final ImagePlus score, final int c )
 	{
-		final int k = c - 1, w = seg.labels.getWidth(), h = seg.labels.getHeight(), n = w * h, limit = maxObjects[ k ] == 1 ? 1 : 0;
+		final int k = c - 1, w = seg.labels.getWidth(), h = seg.labels.getHeight(), n = w * h,
+				limit = maxObjects[ k ] == 1 ? 1 : 0;
 		final ImageStack out = new ImageStack( w, h );
 		for ( int t = 1; t <= seg.labels.getNFrames(); t++ )
 			for ( int z = 1; z <= seg.labels.getNSlices(); z++ )
@@ -180,8 +181,11 @@ public final class ObjectPrior
 	{
 		final StringBuilder s = new StringBuilder();
 		for ( int c = 0; c < minArea.length; c++ )
-			s.append( c > 0 ? "; " : "" ).append( String.format( Locale.ROOT, "class %d: %s of at least %d px, holes %s", c + 1,
-					maxObjects[ c ] == 1 ? "the most probable object" : "any number of objects (up to " + maxObjects[ c ] + " in a training mask)", minArea[ c ] / 2, holes[ c ] ? "kept" : "filled" ) );
+			s.append( c > 0 ? "; " : "" )
+					.append( String.format( Locale.ROOT, "class %d: %s of at least %d px, holes %s", c + 1,
+							maxObjects[ c ] == 1 ? "the most probable object"
+									: "any number of objects (up to " + maxObjects[ c ] + " in a training mask)",
+							minArea[ c ] / 2, holes[ c ] ? "kept" : "filled" ) );
 		return s.toString();
 	}
 
@@ -203,9 +207,13 @@ public final class ObjectPrior
 
 	static ObjectPrior fromJson( final JsonObject o, final int classes )
 	{
-		final JsonArray max = o.getAsJsonArray( "max_objects" ), min = o.getAsJsonArray( "min_area" ), hol = o.getAsJsonArray( "holes" );
-		if ( max == null || min == null || hol == null || max.size() != classes || min.size() != classes || hol.size() != classes )
-			throw new IllegalArgumentException( "The model file's object prior does not give max_objects, min_area and holes for each of its " + classes + " class(es) (a damaged file?)" );
+		final JsonArray max = o.getAsJsonArray( "max_objects" ), min = o.getAsJsonArray( "min_area" ),
+				hol = o.getAsJsonArray( "holes" );
+		if ( max == null || min == null || hol == null || max.size() != classes || min.size() != classes
+				|| hol.size() != classes )
+			throw new IllegalArgumentException(
+					"The model file's object prior does not give max_objects, min_area and holes for each of its "
+							+ classes + " class(es) (a damaged file?)" );
 		final int[] a = new int[ classes ], b = new int[ classes ];
 		final boolean[] h = new boolean[ classes ];
 		for ( int c = 0; c < classes; c++ )

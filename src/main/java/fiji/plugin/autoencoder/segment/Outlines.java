@@ -28,15 +28,18 @@ public final class Outlines
 	{
 		final int w = image.getWidth(), h = image.getHeight();
 		if ( labels.getWidth() != w || labels.getHeight() != h )
-			throw new IllegalArgumentException( "The labels are " + labels.getWidth() + " x " + labels.getHeight() + " but the image is " + w + " x " + h );
+			throw new IllegalArgumentException( "The labels are " + labels.getWidth() + " x " + labels.getHeight()
+					+ " but the image is " + w + " x " + h );
 		final ImageStack out = new ImageStack( w, h );
 		for ( int t = 1; t <= image.getNFrames(); t++ )
 			for ( int z = 1; z <= image.getNSlices(); z++ )
 			{
 				final ImageProcessor ip = image.getStack().getProcessor( image.getStackIndex( 1, z, t ) ).duplicate();
 				ip.setMinAndMax( image.getDisplayRangeMin(), image.getDisplayRangeMax() );
-				final ColorProcessor rgb = image.getType() == ImagePlus.COLOR_RGB ? ( ColorProcessor ) ip : ( ColorProcessor ) ip.convertToByte( true ).convertToRGB();
-				final float[] l = Planes.values( labels, 1, Math.min( z, labels.getNSlices() ), Math.min( t, labels.getNFrames() ) );
+				final ColorProcessor rgb = image.getType() == ImagePlus.COLOR_RGB ? ( ColorProcessor ) ip
+						: ( ColorProcessor ) ip.convertToByte( true ).convertToRGB();
+				final float[] l = Planes.values( labels, 1, Math.min( z, labels.getNSlices() ),
+						Math.min( t, labels.getNFrames() ) );
 				for ( int y = 0; y < h; y++ )
 					for ( int x = 0; x < w; x++ )
 						if ( onOutline( l, x, y, w, h ) )
@@ -55,6 +58,7 @@ public final class Outlines
 		final float v = l[ y * w + x ];
 		if ( v <= 0 )
 			return false;
-		return x == 0 || y == 0 || x == w - 1 || y == h - 1 || l[ y * w + x - 1 ] != v || l[ y * w + x + 1 ] != v || l[ ( y - 1 ) * w + x ] != v || l[ ( y + 1 ) * w + x ] != v;
+		return x == 0 || y == 0 || x == w - 1 || y == h - 1 || l[ y * w + x - 1 ] != v || l[ y * w + x + 1 ] != v
+				|| l[ ( y - 1 ) * w + x ] != v || l[ ( y + 1 ) * w + x ] != v;
 	}
 }

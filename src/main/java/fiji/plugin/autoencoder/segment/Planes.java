@@ -32,7 +32,8 @@ final class Planes
 	}
 
 	/** A new 32-bit image with the given planes (index (t * slices + z) * channels + c, 0-based), calibrated like {@code template}. */
-	static ImagePlus floatImage( final String title, final ImagePlus template, final int channels, final float[][] planes )
+	static ImagePlus floatImage( final String title, final ImagePlus template, final int channels,
+			final float[][] planes )
 	{
 		final int w = template.getWidth(), h = template.getHeight();
 		final ImageStack stack = new ImageStack( w, h );

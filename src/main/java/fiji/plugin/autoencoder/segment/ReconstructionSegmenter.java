@@ -77,7 +77,8 @@ public final class ReconstructionSegmenter
 		public Labeling.Connectivity connectivity = Labeling.Connectivity.EIGHT;
 
 		/** Settings from the command's choices: method Otsu, Percentile, Value or Calibrated; sigma of the smoothing; minimum object size. */
-		public static Settings of( final String method, final double thresholdValue, final double sigma, final int minSize )
+		public static Settings of( final String method, final double thresholdValue, final double sigma,
+				final int minSize )
 		{
 			final Settings s = new Settings();
 			s.method = Thresholds.Method.of( method );
@@ -88,7 +89,8 @@ public final class ReconstructionSegmenter
 		}
 	}
 
-	public static Segmentation segment( final ModelFile.Loaded model, final ImagePlus input, final Settings settings, final Progress progress )
+	public static Segmentation segment( final ModelFile.Loaded model, final ImagePlus input, final Settings settings,
+			final Progress progress )
 	{
 		final ImagePlus normalMap = normalMap( model, settings, progress );
 		final ImagePlus map = AnomalyMap.compute( model, input, settings.map, progress );
@@ -103,18 +105,22 @@ public final class ReconstructionSegmenter
 	 *
 	 * @param folder made with the suffix {@link SegmentationFiles#LABELS}
 	 */
-	public static FolderProcessor.Report segmentFolder( final ModelFile.Loaded model, final FolderProcessor folder, final Settings settings, final Consumer< String > log,
+	public static FolderProcessor.Report segmentFolder( final ModelFile.Loaded model, final FolderProcessor folder,
+			final Settings settings, final Consumer< String > log,
 			final Progress progress ) throws IOException
 	{
 		if ( folder.inputFolder().equals( folder.outputFolder() ) )
-			throw new IllegalArgumentException( "The output folder is the input folder " + folder.inputFolder() + ": choose another one (the maps and masks written there would be segmented as images next time)" );
+			throw new IllegalArgumentException( "The output folder is the input folder " + folder.inputFolder()
+					+ ": choose another one (the maps and masks written there would be segmented as images next time)" );
 		final ImagePlus normalMap = normalMap( model, settings, Progress.none() );
 		return folder.run( ( imp, in, out ) -> {
-			final Segmentation seg = fromMap( AnomalyMap.compute( model, imp, settings.map, Progress.none() ), normalMap, settings );
+			final Segmentation seg = fromMap( AnomalyMap.compute( model, imp, settings.map, Progress.none() ),
+					normalMap, settings );
 			final String name = out.getFileName().toString();
 			final String suffix = "-" + SegmentationFiles.LABELS + ".tif";
 			if ( !name.endsWith( suffix ) )
-				throw new IllegalArgumentException( "The folder's outputs must end in " + suffix + " (make the FolderProcessor with suffix SegmentationFiles.LABELS), got " + name );
+				throw new IllegalArgumentException( "The folder's outputs must end in " + suffix
+						+ " (make the FolderProcessor with suffix SegmentationFiles.LABELS), got " + name );
 			SegmentationFiles.write( seg, out.getParent(), name.substring( 0, name.length() - suffix.length() ), in );
 			log.accept( in.getFileName() + ": " + seg.summary() );
 		}, log, progress );
@@ -126,8 +132,9 @@ public final class ReconstructionSegmenter
 		if ( !settings.needsNormalImage() )
 			return null;
 		if ( settings.normalImage == null )
-			throw new IllegalArgumentException( "Calibrated thresholds need a normal (defect-free) image that the model was not trained on: give one (normal_image), "
-					+ "or use another threshold method and seed threshold" );
+			throw new IllegalArgumentException(
+					"Calibrated thresholds need a normal (defect-free) image that the model was not trained on: give one (normal_image), "
+							+ "or use another threshold method and seed threshold" );
 		return AnomalyMap.compute( model, settings.normalImage, settings.map, progress );
 	}
 
@@ -145,15 +152,18 @@ public final class ReconstructionSegmenter
 	public static Segmentation fromMap( final ImagePlus map, final ImagePlus normalMap, final Settings settings )
 	{
 		if ( settings.needsNormalImage() && normalMap == null )
-			throw new IllegalArgumentException( "Calibrated thresholds need the map of a normal (defect-free) image: compute it with AnomalyMap.compute and the same options" );
+			throw new IllegalArgumentException(
+					"Calibrated thresholds need the map of a normal (defect-free) image: compute it with AnomalyMap.compute and the same options" );
 		final float[] normal = settings.needsNormalImage() ? Thresholds.sortedNormalValues( normalMap ) : null; // read and sorted once for threshold, seed and notes
-		final double t = settings.method == Thresholds.Method.CALIBRATED ? Thresholds.calibrated( normal, settings.thresholdValue )
+		final double t = settings.method == Thresholds.Method.CALIBRATED
+				? Thresholds.calibrated( normal, settings.thresholdValue )
 				: Thresholds.threshold( map, settings.method, settings.thresholdValue );
 		double seed = settings.seedThreshold;
 		if ( !Double.isNaN( settings.seedFalsePositiveRate ) )
 		{
 			if ( !Double.isNaN( seed ) )
-				throw new IllegalArgumentException( "Give a seed threshold or a seed false-positive rate, not both (set the other to 0)" );
+				throw new IllegalArgumentException(
+						"Give a seed threshold or a seed false-positive rate, not both (set the other to 0)" );
 			seed = Math.max( t, Thresholds.calibrated( normal, settings.seedFalsePositiveRate ) );
 		}
 		if ( !Double.isNaN( seed ) && seed < t )

@@ -70,20 +70,23 @@ public final class SegmentPatches implements TrainingData
 	 * @param foregroundFraction share of patches centred on a foreground pixel (a random class present in the plane)
 	 * @param intensity          random gain in [1 - a, 1 + a] and offset in [-a, a] of the normalised input (0: none)
 	 */
-	public SegmentPatches( final List< Plane > planes, final int patch, final int channels, final int targetChannels, final int count, final double foregroundFraction,
+	public SegmentPatches( final List< Plane > planes, final int patch, final int channels, final int targetChannels,
+			final int count, final double foregroundFraction,
 			final double intensity, final long seed )
 	{
 		this( planes, patch, channels, targetChannels, count, foregroundFraction, intensity, seed, false );
 	}
 
-	private SegmentPatches( final List< Plane > planes, final int patch, final int channels, final int targetChannels, final int count, final double foregroundFraction,
+	private SegmentPatches( final List< Plane > planes, final int patch, final int channels, final int targetChannels,
+			final int count, final double foregroundFraction,
 			final double intensity, final long seed, final boolean validation )
 	{
 		if ( planes.isEmpty() )
 			throw new IllegalArgumentException( "No planes to draw patches from" );
 		for ( final Plane p : planes )
 			if ( p.w < patch || p.h < patch )
-				throw new IllegalArgumentException( "A plane of " + p.w + " x " + p.h + " pixels is smaller than the " + patch + " x " + patch + " patch" );
+				throw new IllegalArgumentException( "A plane of " + p.w + " x " + p.h + " pixels is smaller than the "
+						+ patch + " x " + patch + " patch" );
 		this.planes = planes;
 		this.patch = patch;
 		this.channels = channels;
@@ -110,7 +113,8 @@ public final class SegmentPatches implements TrainingData
 	/** Validation patches from these planes: drawn like the training patches, at positions fixed by their index, without augmentation. */
 	public SegmentPatches validation( final List< Plane > validationPlanes, final int validationCount )
 	{
-		return new SegmentPatches( validationPlanes, patch, channels, targetChannels, validationCount, foregroundFraction, 0, seed ^ 0x5DEECE66DL, true );
+		return new SegmentPatches( validationPlanes, patch, channels, targetChannels, validationCount,
+				foregroundFraction, 0, seed ^ 0x5DEECE66DL, true );
 	}
 
 	@Override
@@ -150,7 +154,8 @@ public final class SegmentPatches implements TrainingData
 	}
 
 	@Override
-	public void fill( final int[] indices, final int from, final int n, final float[] input, final float[] target, final float[] weight, final Random random )
+	public void fill( final int[] indices, final int from, final int n, final float[] input, final float[] target,
+			final float[] weight, final Random random )
 	{
 		final int pi = patch * patch * channels, pt = patch * patch * targetChannels;
 		for ( int s = 0; s < n; s++ )
@@ -170,8 +175,10 @@ public final class SegmentPatches implements TrainingData
 				}
 			}
 			final int orientation = validation ? 0 : rnd.nextInt( 8 );
-			final float gain = validation || intensity == 0 ? 1 : ( float ) ( 1 + intensity * ( 2 * rnd.nextDouble() - 1 ) );
-			final float offset = validation || intensity == 0 ? 0 : ( float ) ( intensity * ( 2 * rnd.nextDouble() - 1 ) );
+			final float gain = validation || intensity == 0 ? 1
+					: ( float ) ( 1 + intensity * ( 2 * rnd.nextDouble() - 1 ) );
+			final float offset = validation || intensity == 0 ? 0
+					: ( float ) ( intensity * ( 2 * rnd.nextDouble() - 1 ) );
 			for ( int y = 0; y < patch; y++ )
 				for ( int x = 0; x < patch; x++ )
 				{

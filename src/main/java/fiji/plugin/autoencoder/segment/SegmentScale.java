@@ -58,7 +58,8 @@ public final class SegmentScale
 						fg[ i ] = ( byte ) ( ip.getf( i ) == value ? 1 : 0 );
 					final int[] labels = new int[ n ];
 					final int count = Labeling.label( fg, w, h, Labeling.Connectivity.EIGHT, 0, 1, labels );
-					final int[] x0 = new int[ count + 1 ], y0 = new int[ count + 1 ], x1 = new int[ count + 1 ], y1 = new int[ count + 1 ];
+					final int[] x0 = new int[ count + 1 ], y0 = new int[ count + 1 ], x1 = new int[ count + 1 ],
+							y1 = new int[ count + 1 ];
 					Arrays.fill( x0, Integer.MAX_VALUE );
 					Arrays.fill( y0, Integer.MAX_VALUE );
 					for ( int i = 0; i < n; i++ )
@@ -98,9 +99,12 @@ public final class SegmentScale
 		if ( w < minimum || h < minimum )
 		{
 			final int largest = Math.min( image.getWidth(), image.getHeight() ) / minimum;
-			throw new IllegalArgumentException( "At scale 1/" + factor + " the image '" + image.getTitle() + "' (" + image.getWidth() + " x " + image.getHeight() + ") becomes " + w + " x " + h
-					+ ", smaller than " + what + " (" + minimum + " pixels): " + ( largest >= 1 ? "use a scale factor of at most " + largest
-							: "the image is too small even at full resolution (scale 1); use a larger image" + ( what.startsWith( "the patch" ) ? " or a smaller patch size" : "" ) ) );
+			throw new IllegalArgumentException( "At scale 1/" + factor + " the image '" + image.getTitle() + "' ("
+					+ image.getWidth() + " x " + image.getHeight() + ") becomes " + w + " x " + h
+					+ ", smaller than " + what + " (" + minimum + " pixels): "
+					+ ( largest >= 1 ? "use a scale factor of at most " + largest
+							: "the image is too small even at full resolution (scale 1); use a larger image"
+									+ ( what.startsWith( "the patch" ) ? " or a smaller patch size" : "" ) ) );
 		}
 	}
 
@@ -122,7 +126,8 @@ public final class SegmentScale
 			for ( int z = 1; z <= image.getNSlices(); z++ )
 				for ( int ch = 1; ch <= c; ch++ )
 				{
-					final ImageProcessor fp = new FloatProcessor( image.getWidth(), image.getHeight(), Planes.values( image, ch, z, t ) );
+					final ImageProcessor fp = new FloatProcessor( image.getWidth(), image.getHeight(),
+							Planes.values( image, ch, z, t ) );
 					fp.setInterpolationMethod( ImageProcessor.BILINEAR );
 					out.addSlice( null, fp.resize( w, h, true ) );
 				}
@@ -136,7 +141,8 @@ public final class SegmentScale
 	}
 
 	/** Enlarges every plane (bilinear) to {@code width x height}, keeping the channels; itself when it has that size. */
-	public static ImagePlus enlarge( final ImagePlus image, final int width, final int height, final ij.measure.Calibration calibration )
+	public static ImagePlus enlarge( final ImagePlus image, final int width, final int height,
+			final ij.measure.Calibration calibration )
 	{
 		if ( image.getWidth() == width && image.getHeight() == height )
 			return image;

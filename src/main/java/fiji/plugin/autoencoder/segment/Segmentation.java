@@ -42,7 +42,8 @@ public final class Segmentation
 	public final List< String > notes;
 
 	/** Thresholds the score, labels the mask and measures the objects on the score. */
-	static Segmentation of( final ImagePlus score, final double threshold, final Labeling.Connectivity connectivity, final int minSize )
+	static Segmentation of( final ImagePlus score, final double threshold, final Labeling.Connectivity connectivity,
+			final int minSize )
 	{
 		return of( score, threshold, Double.NaN, connectivity, minSize );
 	}
@@ -51,7 +52,8 @@ public final class Segmentation
 	 * Thresholds the score with hysteresis: objects of the mask at {@code threshold}
 	 * are kept only if one of their pixels reaches {@code seedThreshold} (NaN: all kept).
 	 */
-	static Segmentation of( final ImagePlus score, final double threshold, final double seedThreshold, final Labeling.Connectivity connectivity, final int minSize )
+	static Segmentation of( final ImagePlus score, final double threshold, final double seedThreshold,
+			final Labeling.Connectivity connectivity, final int minSize )
 	{
 		final ImagePlus mask = Thresholds.mask( score, threshold );
 		ImagePlus labels = Labeling.label( mask, connectivity, minSize );
@@ -74,7 +76,8 @@ public final class Segmentation
 				}
 			for ( int i = 1; i <= mask.getStackSize(); i++ )
 			{
-				final ij.process.ImageProcessor m = mask.getStack().getProcessor( i ), l = labels.getStack().getProcessor( i );
+				final ij.process.ImageProcessor m = mask.getStack().getProcessor( i ),
+						l = labels.getStack().getProcessor( i );
 				for ( int k = 0; k < m.getPixelCount(); k++ )
 					if ( l.getf( k ) > 0 && peak[ ( int ) l.getf( k ) ] < seedThreshold )
 						m.set( k, 0 );
@@ -85,32 +88,38 @@ public final class Segmentation
 		{
 			for ( int i = 1; i <= mask.getStackSize(); i++ )
 			{
-				final ij.process.ImageProcessor m = mask.getStack().getProcessor( i ), l = labels.getStack().getProcessor( i );
+				final ij.process.ImageProcessor m = mask.getStack().getProcessor( i ),
+						l = labels.getStack().getProcessor( i );
 				for ( int k = 0; k < m.getPixelCount(); k++ )
 					if ( l.getf( k ) == 0 )
 						m.set( k, 0 );
 			}
 		}
-		return new Segmentation( score, threshold, seedThreshold, mask, labels, Labeling.count( labels ), Labeling.measure( labels, score ), Labeling.rois( labels ),
+		return new Segmentation( score, threshold, seedThreshold, mask, labels, Labeling.count( labels ),
+				Labeling.measure( labels, score ), Labeling.rois( labels ),
 				Collections.emptyList() );
 	}
 
 	/** A segmentation assembled from its parts (e.g. one class after another); ROIs are traced from the labels. */
-	static Segmentation of( final ImagePlus score, final double threshold, final ImagePlus mask, final ImagePlus labels, final ResultsTable table )
+	static Segmentation of( final ImagePlus score, final double threshold, final ImagePlus mask, final ImagePlus labels,
+			final ResultsTable table )
 	{
-		return new Segmentation( score, threshold, Double.NaN, mask, labels, Labeling.count( labels ), table, Labeling.rois( labels ), Collections.emptyList() );
+		return new Segmentation( score, threshold, Double.NaN, mask, labels, Labeling.count( labels ), table,
+				Labeling.rois( labels ), Collections.emptyList() );
 	}
 
 	/** The same segmentation with these notes. */
 	Segmentation withNotes( final List< String > notes )
 	{
-		return new Segmentation( score, threshold, seedThreshold, mask, labels, objectCount, table, rois, new ArrayList<>( notes ) );
+		return new Segmentation( score, threshold, seedThreshold, mask, labels, objectCount, table, rois,
+				new ArrayList<>( notes ) );
 	}
 
 	/** One line for a log: "3 object(s) above 0.5, seeded at 0.93", then the notes. */
 	public String summary()
 	{
-		final StringBuilder s = new StringBuilder().append( objectCount ).append( " object(s) above " ).append( threshold );
+		final StringBuilder s = new StringBuilder().append( objectCount ).append( " object(s) above " )
+				.append( threshold );
 		if ( !Double.isNaN( seedThreshold ) )
 			s.append( ", seeded at " ).append( seedThreshold );
 		for ( final String note : notes )
@@ -118,7 +127,8 @@ public final class Segmentation
 		return s.toString();
 	}
 
-	private Segmentation( final ImagePlus score, final double threshold, final double seedThreshold, final ImagePlus mask, final ImagePlus labels, final int objectCount,
+	private Segmentation( final ImagePlus score, final double threshold, final double seedThreshold,
+			final ImagePlus mask, final ImagePlus labels, final int objectCount,
 			final ResultsTable table, final List< Roi > rois, final List< String > notes )
 	{
 		this.score = score;

@@ -40,7 +40,8 @@ public final class SegmentationFiles
 	/** The four files with the score image named {@code <base>-<score>.tif} ("probability" for a supervised segmenter). */
 	public static List< Path > files( final Path dir, final String base, final String score )
 	{
-		return Arrays.asList( dir.resolve( base + "-" + score + ".tif" ), dir.resolve( base + "-mask.tif" ), dir.resolve( base + "-objects.csv" ), dir.resolve( base + "-" + LABELS + ".tif" ) );
+		return Arrays.asList( dir.resolve( base + "-" + score + ".tif" ), dir.resolve( base + "-mask.tif" ),
+				dir.resolve( base + "-objects.csv" ), dir.resolve( base + "-" + LABELS + ".tif" ) );
 	}
 
 	/**
@@ -49,13 +50,15 @@ public final class SegmentationFiles
 	 * @param input the image's own file, or null; refused as an output
 	 * @return the files written, the label image last
 	 */
-	public static List< Path > write( final Segmentation seg, final Path dir, final String base, final Path input ) throws IOException
+	public static List< Path > write( final Segmentation seg, final Path dir, final String base, final Path input )
+			throws IOException
 	{
 		return write( seg, dir, base, input, "anomaly" );
 	}
 
 	/** {@link #write(Segmentation, Path, String, Path)} with the score image named {@code <base>-<score>.tif}. */
-	public static List< Path > write( final Segmentation seg, final Path dir, final String base, final Path input, final String score ) throws IOException
+	public static List< Path > write( final Segmentation seg, final Path dir, final String base, final Path input,
+			final String score ) throws IOException
 	{
 		Files.createDirectories( dir );
 		final List< Path > outs = files( dir.toAbsolutePath(), base == null || base.isEmpty() ? "image" : base, score );
@@ -70,7 +73,8 @@ public final class SegmentationFiles
 			if ( seg.table.size() > 0 )
 				seg.table.saveAs( tmp.toString() );
 			else
-				Files.write( tmp, ( String.join( ",", Labeling.columns( seg.labels, true ) ) + "\n" ).getBytes( StandardCharsets.UTF_8 ) );
+				Files.write( tmp, ( String.join( ",", Labeling.columns( seg.labels, true ) ) + "\n" )
+						.getBytes( StandardCharsets.UTF_8 ) );
 		} );
 		FolderProcessor.saveTiffAtomically( seg.labels, outs.get( 3 ) );
 		return outs;

@@ -46,8 +46,10 @@ public final class SegmenterInfo
 		final int classes = o.has( "classes" ) ? o.get( "classes" ).getAsInt() : 1;
 		final int scale = o.has( "scale" ) ? o.get( "scale" ).getAsInt() : 1;
 		if ( classes < 1 || scale < 1 )
-			throw new IllegalArgumentException( "The model file's " + ENTRY + " says classes " + classes + " and scale " + scale + ": both must be at least 1 (a damaged file?)" );
-		return new SegmenterInfo( classes, scale, o.has( "object_prior" ) ? ObjectPrior.fromJson( o.getAsJsonObject( "object_prior" ), classes ) : null );
+			throw new IllegalArgumentException( "The model file's " + ENTRY + " says classes " + classes + " and scale "
+					+ scale + ": both must be at least 1 (a damaged file?)" );
+		return new SegmenterInfo( classes, scale,
+				o.has( "object_prior" ) ? ObjectPrior.fromJson( o.getAsJsonObject( "object_prior" ), classes ) : null );
 	}
 
 	public String toJson()

@@ -37,7 +37,8 @@ public final class SegmenterPrediction
 	{}
 
 	/** The probabilities at full size: 1 channel (foreground) for binary models, K + 1 (background, class 1, ..., K) for K classes. */
-	public static ImagePlus probability( final ModelFile.Loaded model, final ImagePlus input, final ImageRunner.Options options, final Progress progress )
+	public static ImagePlus probability( final ModelFile.Loaded model, final ImagePlus input,
+			final ImageRunner.Options options, final Progress progress )
 	{
 		return probability( model, input, false, options, progress );
 	}
@@ -46,30 +47,36 @@ public final class SegmenterPrediction
 	 * The probabilities at full size; with {@code flips} also of the image
 	 * flipped left-right, top-bottom and both, flipped back and averaged (4x the time).
 	 */
-	public static ImagePlus probability( final ModelFile.Loaded model, final ImagePlus input, final boolean flips, final ImageRunner.Options options, final Progress progress )
+	public static ImagePlus probability( final ModelFile.Loaded model, final ImagePlus input, final boolean flips,
+			final ImageRunner.Options options, final Progress progress )
 	{
 		final ModelSpec spec = model.model().spec();
 		final SegmenterInfo info = SegmenterInfo.of( model );
 		final boolean binary = spec.outChannels() == 1 && spec.outputActivation == ModelSpec.Activation.SIGMOID;
-		final boolean multi = spec.outChannels() == info.classes + 1 && spec.outputActivation == ModelSpec.Activation.SOFTMAX && info.classes > 1;
+		final boolean multi = spec.outChannels() == info.classes + 1
+				&& spec.outputActivation == ModelSpec.Activation.SOFTMAX && info.classes > 1;
 		if ( !binary && !multi )
-			throw new IllegalArgumentException( "The model '" + spec.name + "' outputs " + spec.outChannels() + " channel(s) with a " + ModelSpec.name( spec.outputActivation )
+			throw new IllegalArgumentException( "The model '" + spec.name + "' outputs " + spec.outChannels()
+					+ " channel(s) with a " + ModelSpec.name( spec.outputActivation )
 					+ " activation, not class probabilities: use a model trained with Train Segmenter" );
 		if ( input == null )
 			throw new IllegalArgumentException( "No image: open the image to segment first" );
 		SegmentScale.check( input, info.scale, model.model().sizeMultiple(), "the network's size multiple" );
 		final ImagePlus small = SegmentScale.shrink( input, info.scale );
-		final ImagePlus p = ImageRunner.run( model.model(), ModelFileRunner.normalization( model ), small, OutputType.FLOAT_32, "probability", false, options, progress );
+		final ImagePlus p = ImageRunner.run( model.model(), ModelFileRunner.normalization( model ), small,
+				OutputType.FLOAT_32, "probability", false, options, progress );
 		if ( flips )
 		{
 			final ImageStack sum = p.getStack();
 			for ( int f = 1; f <= 3; f++ )
 			{
-				final ImagePlus q = ImageRunner.run( model.model(), ModelFileRunner.normalization( model ), flip( small, f ), OutputType.FLOAT_32, "probability", false, options, progress );
+				final ImagePlus q = ImageRunner.run( model.model(), ModelFileRunner.normalization( model ),
+						flip( small, f ), OutputType.FLOAT_32, "probability", false, options, progress );
 				final ImageStack back = flip( q, f ).getStack();
 				for ( int i = 1; i <= sum.getSize(); i++ )
 				{
-					final float[] a = ( float[] ) sum.getPixels( i ), b = ( float[] ) back.getProcessor( i ).convertToFloat().getPixels();
+					final float[] a = ( float[] ) sum.getPixels( i ),
+							b = ( float[] ) back.getProcessor( i ).convertToFloat().getPixels();
 					for ( int j = 0; j < a.length; j++ )
 						a[ j ] += b[ j ];
 				}
@@ -91,26 +98,32 @@ public final class SegmenterPrediction
 	 * Probability, per-class masks and objects (at least {@code minSize} pixels), table with shape measurements, and a hint when the threshold is never reached;
 	 * with the model's {@link ObjectPrior} applied (when it has one) and flip averaging as {@link #FLIP_AVERAGING}.
 	 */
-	public static Segmentation segment( final ModelFile.Loaded model, final ImagePlus input, final double threshold, final int minSize, final ImageRunner.Options options,
+	public static Segmentation segment( final ModelFile.Loaded model, final ImagePlus input, final double threshold,
+			final int minSize, final ImageRunner.Options options,
 			final Progress progress )
 	{
-		return segment( model, input, threshold, minSize, SegmenterInfo.of( model ).prior, FLIP_AVERAGING, options, progress );
+		return segment( model, input, threshold, minSize, SegmenterInfo.of( model ).prior, FLIP_AVERAGING, options,
+				progress );
 	}
 
 	/**
 	 * As {@link #segment(ModelFile.Loaded, ImagePlus, double, int, ImageRunner.Options, Progress)}, with the object prior given
 	 * (null: objects kept as thresholded) and flip averaging ({@link #probability(ModelFile.Loaded, ImagePlus, boolean, ImageRunner.Options, Progress)}) on or off.
 	 */
-	public static Segmentation segment( final ModelFile.Loaded model, final ImagePlus input, final double threshold, final int minSize, final ObjectPrior prior,
+	public static Segmentation segment( final ModelFile.Loaded model, final ImagePlus input, final double threshold,
+			final int minSize, final ObjectPrior prior,
 			final boolean flips, final ImageRunner.Options options, final Progress progress )
 	{
 		if ( !( threshold >= 0 && threshold < 1 ) )
-			throw new IllegalArgumentException( "The probability threshold must be in [0, 1) (e.g. 0.5), got " + threshold );
+			throw new IllegalArgumentException(
+					"The probability threshold must be in [0, 1) (e.g. 0.5), got " + threshold );
 		final ImagePlus p = probability( model, input, flips, options, progress );
 		final int classes = Planes.channels( p ) == 1 ? 1 : Planes.channels( p ) - 1;
 		if ( prior != null && prior.minArea.length != classes )
-			throw new IllegalArgumentException( "The object prior has " + prior.minArea.length + " class(es) but the model " + classes );
-		Segmentation seg = classes == 1 ? Segmentation.of( p, threshold, Labeling.Connectivity.EIGHT, minSize ) : classes( p, classes, threshold, minSize, prior );
+			throw new IllegalArgumentException(
+					"The object prior has " + prior.minArea.length + " class(es) but the model " + classes );
+		Segmentation seg = classes == 1 ? Segmentation.of( p, threshold, Labeling.Connectivity.EIGHT, minSize )
+				: classes( p, classes, threshold, minSize, prior );
 		if ( classes == 1 && prior != null )
 			seg = prior.apply( seg, p, 1 );
 		ShapeMeasures.add( seg.table, seg.labels, input.getCalibration() );
@@ -139,14 +152,18 @@ public final class SegmenterPrediction
 						max = Math.max( max, v );
 		if ( max > threshold )
 			return null;
-		return String.format( Locale.ROOT, "the %s probability never exceeds the threshold %.2f (its maximum is %.3f), so nothing was segmented. Try a lower threshold (e.g. %.2f); "
-				+ "if the objects are larger than the network's view (%d pixels at scale 1/%d, %d pixels of the image), retrain at a coarser scale (scale 0 picks it from the masks); "
-				+ "or train longer, with more images, or with the loss Dice + BCE", channels == 1 ? "foreground" : "class", threshold, max, Math.max( 0.05, Math.floor( max * 0.8 * 20 ) / 20 ),
+		return String.format( Locale.ROOT,
+				"the %s probability never exceeds the threshold %.2f (its maximum is %.3f), so nothing was segmented. Try a lower threshold (e.g. %.2f); "
+						+ "if the objects are larger than the network's view (%d pixels at scale 1/%d, %d pixels of the image), retrain at a coarser scale (scale 0 picks it from the masks); "
+						+ "or train longer, with more images, or with the loss Dice + BCE",
+				channels == 1 ? "foreground" : "class", threshold, max,
+				Math.max( 0.05, Math.floor( max * 0.8 * 20 ) / 20 ),
 				patch, scale, patch * scale );
 	}
 
 	/** Per class: the pixels where it is the most probable foreground class and above the threshold; objects relabelled 1.. across the classes. */
-	static Segmentation classes( final ImagePlus p, final int classes, final double threshold, final int minSize, final ObjectPrior prior )
+	static Segmentation classes( final ImagePlus p, final int classes, final double threshold, final int minSize,
+			final ObjectPrior prior )
 	{
 		final int w = p.getWidth(), h = p.getHeight(), n = w * h, planes = p.getNSlices() * p.getNFrames();
 		final float[][][] score = new float[ classes ][ planes ][ n ];

@@ -21,11 +21,13 @@ public final class SegmenterSettings
 
 	public static final String[] LOSSES = { "Dice + BCE", "BCE", "Dice" };
 
-	public static final int CLASSES = 0, SCALE = 0, EPOCHS = 150, PATCHES_PER_EPOCH = 512, PATCH_SIZE = 64, BATCH_SIZE = 16, PATIENCE = 15;
+	public static final int CLASSES = 0, SCALE = 0, EPOCHS = 150, PATCHES_PER_EPOCH = 512, PATCH_SIZE = 64,
+			BATCH_SIZE = 16, PATIENCE = 15;
 
 	public static final double MINUTES = 0;
 
-	public static final double LEARNING_RATE = 1e-3, VALIDATION_FRACTION = 0.15, FOREGROUND_FRACTION = 0.5, INTENSITY_AUGMENTATION = 0.2;
+	public static final double LEARNING_RATE = 1e-3, VALIDATION_FRACTION = 0.15, FOREGROUND_FRACTION = 0.5,
+			INTENSITY_AUGMENTATION = 0.2;
 
 	public static final long SEED = 42;
 
@@ -106,7 +108,8 @@ public final class SegmenterSettings
 		case "dice":
 			return ModelSpec.Loss.DICE;
 		default:
-			throw new IllegalArgumentException( "Unknown segmentation loss '" + name + "': use Dice + BCE, BCE or Dice" );
+			throw new IllegalArgumentException(
+					"Unknown segmentation loss '" + name + "': use Dice + BCE, BCE or Dice" );
 		}
 	}
 
@@ -116,14 +119,20 @@ public final class SegmenterSettings
 		loss( loss );
 		check( classes >= 0 && classes < 255, "classes must be 0 (from the masks) to 254, got " + classes );
 		check( scale >= 0, "scale must be 0 (automatic) or a factor of 1 or more, got " + scale );
-		check( epochs >= 1 && patchesPerEpoch >= 1 && batchSize >= 1, "epochs, patches_per_epoch and batch_size must be at least 1" );
-		check( patchSize >= 8 && patchSize % 8 == 0, "patch_size must be a multiple of 8 (the U-Net's size multiple), got " + patchSize );
+		check( epochs >= 1 && patchesPerEpoch >= 1 && batchSize >= 1,
+				"epochs, patches_per_epoch and batch_size must be at least 1" );
+		check( patchSize >= 8 && patchSize % 8 == 0,
+				"patch_size must be a multiple of 8 (the U-Net's size multiple), got " + patchSize );
 		check( patience >= 0, "patience must be 0 (never stop early) or more, got " + patience );
-		check( minutes >= 0 && !Double.isInfinite( minutes ), "minutes must be 0 (no time budget) or a positive number of minutes, got " + minutes );
+		check( minutes >= 0 && !Double.isInfinite( minutes ),
+				"minutes must be 0 (no time budget) or a positive number of minutes, got " + minutes );
 		check( learningRate > 0, "learning_rate must be positive, got " + learningRate );
-		check( validationFraction >= 0 && validationFraction < 1, "validation_fraction must be in [0, 1), got " + validationFraction );
-		check( foregroundFraction >= 0 && foregroundFraction <= 1, "foreground_fraction must be in [0, 1], got " + foregroundFraction );
-		check( intensityAugmentation >= 0 && intensityAugmentation < 1, "intensity_augmentation must be in [0, 1), got " + intensityAugmentation );
+		check( validationFraction >= 0 && validationFraction < 1,
+				"validation_fraction must be in [0, 1), got " + validationFraction );
+		check( foregroundFraction >= 0 && foregroundFraction <= 1,
+				"foreground_fraction must be in [0, 1], got " + foregroundFraction );
+		check( intensityAugmentation >= 0 && intensityAugmentation < 1,
+				"intensity_augmentation must be in [0, 1), got " + intensityAugmentation );
 		return this;
 	}
 

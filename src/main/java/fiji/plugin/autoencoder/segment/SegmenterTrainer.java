@@ -65,7 +65,8 @@ public final class SegmenterTrainer
 		/** One line for a log: what was trained and kept. */
 		public String message()
 		{
-			return String.format( Locale.ROOT, "%s %s at scale 1/%d. Saved %s", training.message, info.classes == 1 ? "Binary segmenter" : info.classes + " classes (softmax)",
+			return String.format( Locale.ROOT, "%s %s at scale 1/%d. Saved %s", training.message,
+					info.classes == 1 ? "Binary segmenter" : info.classes + " classes (softmax)",
 					info.scale, modelFile );
 		}
 	}
@@ -75,8 +76,10 @@ public final class SegmenterTrainer
 	 *
 	 * @param validationImages separate validation images (with their masks), or null to hold out a share of the training data
 	 */
-	public static Result train( final SegmenterSettings settings, final List< ImagePlus > images, final List< ImagePlus > masks, final List< ImagePlus > validationImages,
-			final List< ImagePlus > validationMasks, final Path modelFile, final Trainer trainer, final TrainingListener listener ) throws IOException
+	public static Result train( final SegmenterSettings settings, final List< ImagePlus > images,
+			final List< ImagePlus > masks, final List< ImagePlus > validationImages,
+			final List< ImagePlus > validationMasks, final Path modelFile, final Trainer trainer,
+			final TrainingListener listener ) throws IOException
 	{
 		settings.validate();
 		if ( modelFile == null )
@@ -99,7 +102,8 @@ public final class SegmenterTrainer
 			planes( images.get( i ), masks.get( i ), classes, scale, settings.patchSize, channels, train );
 		if ( separate )
 			for ( int i = 0; i < validationImages.size(); i++ )
-				planes( validationImages.get( i ), validationMasks.get( i ), classes, scale, settings.patchSize, channels, val );
+				planes( validationImages.get( i ), validationMasks.get( i ), classes, scale, settings.patchSize,
+						channels, val );
 		else if ( settings.validationFraction > 0 )
 			holdOut( train, val, settings.validationFraction, settings.patchSize, tc, channels );
 
@@ -115,28 +119,34 @@ public final class SegmenterTrainer
 		spec.loss = SegmenterSettings.loss( settings.loss );
 		spec.learningRate = settings.learningRate;
 		spec.validate();
-		final SegmentPatches data = new SegmentPatches( train, settings.patchSize, channels, tc, settings.patchesPerEpoch, settings.foregroundFraction,
+		final SegmentPatches data = new SegmentPatches( train, settings.patchSize, channels, tc,
+				settings.patchesPerEpoch, settings.foregroundFraction,
 				settings.intensityAugmentation, settings.seed );
-		final SegmentPatches validation = val.isEmpty() ? null : data.validation( val, Math.max( settings.batchSize, ( int ) Math.round( settings.patchesPerEpoch * 0.25 ) ) );
-		final TrainingConfig config = new TrainingConfig().epochs( settings.epochs ).batchSize( settings.batchSize ).validationFraction( 0 ).patience( settings.patience )
+		final SegmentPatches validation = val.isEmpty() ? null : data.validation( val,
+				Math.max( settings.batchSize, ( int ) Math.round( settings.patchesPerEpoch * 0.25 ) ) );
+		final TrainingConfig config = new TrainingConfig().epochs( settings.epochs ).batchSize( settings.batchSize )
+				.validationFraction( 0 ).patience( settings.patience )
 				.seed( settings.seed ).validate();
 		final SegmenterInfo info = new SegmenterInfo( classes, scale, ObjectPrior.of( masks, classes ) );
 		final Map< String, String > extras = new HashMap<>();
 		extras.put( ModelFile.NORMALIZATION, Normalization.percentileDefault().toJson() );
 		extras.put( SegmenterInfo.ENTRY, info.toJson() );
 		final History history = new History();
-		try ( ModelOutput output = ModelOutput.open( modelFile, null, settings.overwrite, ModelOutput.OVERWRITE_KEY + "=true", null ); Model model = Model.create( spec, settings.seed, settings.threads ) )
+		try ( ModelOutput output = ModelOutput.open( modelFile, null, settings.overwrite,
+				ModelOutput.OVERWRITE_KEY + "=true", null );
+				Model model = Model.create( spec, settings.seed, settings.threads ) )
 		{
 			final TimeBudget budget = new TimeBudget( settings.minutes, trainer );
-			final Trainer.Result r = budget.explain( trainer.train( model, data, validation, config, history, budget.wrap( new ForwardingListener( listener )
-			{
-				@Override
-				public void bestImproved( final Model m, final History h )
-				{
-					save( m, h, extras, output );
-					super.bestImproved( m, h );
-				}
-			} ) ) );
+			final Trainer.Result r = budget.explain( trainer.train( model, data, validation, config, history,
+					budget.wrap( new ForwardingListener( listener )
+					{
+						@Override
+						public void bestImproved( final Model m, final History h )
+						{
+							save( m, h, extras, output );
+							super.bestImproved( m, h );
+						}
+					} ) ) );
 			save( model, history, extras, output );
 			output.finish();
 			return new Result( r, history, info, modelFile );
@@ -144,11 +154,13 @@ public final class SegmenterTrainer
 	}
 
 	/** The planes of one image at 1/scale: normalised input (fitted on the shrunk image) and (soft) one-hot targets. */
-	static void planes( final ImagePlus image, final ImagePlus mask, final int classes, final int scale, final int patch, final int channels,
+	static void planes( final ImagePlus image, final ImagePlus mask, final int classes, final int scale,
+			final int patch, final int channels,
 			final List< SegmentPatches.Plane > out )
 	{
 		if ( Planes.channels( image ) != channels )
-			throw new IllegalArgumentException( "All images need the same number of channels: '" + image.getTitle() + "' has " + Planes.channels( image ) + ", the first has " + channels );
+			throw new IllegalArgumentException( "All images need the same number of channels: '" + image.getTitle()
+					+ "' has " + Planes.channels( image ) + ", the first has " + channels );
 		SegmentScale.check( image, scale, patch, "the patch size" );
 		final ImagePlus small = SegmentScale.shrink( image, scale );
 		final Normalization norm = Normalizer.fit( Normalization.percentileDefault(), small );
@@ -164,7 +176,8 @@ public final class SegmenterTrainer
 						in[ i * channels + c ] = v[ i ];
 				}
 				norm.apply( in, 0, in.length, channels );
-				final float[] hot = MultiClassMasks.oneHot( ( float[] ) mask.getStack().getProcessor( ( t - 1 ) * image.getNSlices() + z ).convertToFloat().getPixels(), classes );
+				final float[] hot = MultiClassMasks.oneHot( ( float[] ) mask.getStack()
+						.getProcessor( ( t - 1 ) * image.getNSlices() + z ).convertToFloat().getPixels(), classes );
 				final float[] target = new float[ w * h * tc ];
 				for ( int c = 0; c < tc; c++ )
 				{
@@ -182,7 +195,8 @@ public final class SegmenterTrainer
 	}
 
 	/** Moves a share of the planes (evenly spread) to validation; a single plane gives its bottom rows instead. */
-	static void holdOut( final List< SegmentPatches.Plane > train, final List< SegmentPatches.Plane > val, final double fraction, final int patch, final int tc, final int channels )
+	static void holdOut( final List< SegmentPatches.Plane > train, final List< SegmentPatches.Plane > val,
+			final double fraction, final int patch, final int tc, final int channels )
 	{
 		if ( train.size() >= 2 )
 		{
@@ -204,14 +218,18 @@ public final class SegmenterTrainer
 		final SegmentPatches.Plane p = train.get( 0 );
 		final int rows = Math.max( patch, ( int ) Math.round( p.h * fraction ) );
 		if ( p.h - rows < patch )
-			throw new IllegalArgumentException( "The image is " + p.h + " rows high (at the training scale): too small for both a " + patch + "-row training patch and a held-out validation strip of "
-					+ rows + " rows. Use a smaller patch size, validation_fraction 0 with separate validation images (validation_image, validation_mask), or a larger image" );
+			throw new IllegalArgumentException( "The image is " + p.h
+					+ " rows high (at the training scale): too small for both a " + patch
+					+ "-row training patch and a held-out validation strip of "
+					+ rows
+					+ " rows. Use a smaller patch size, validation_fraction 0 with separate validation images (validation_image, validation_mask), or a larger image" );
 		final int cut = p.h - rows;
 		train.set( 0, crop( p, 0, cut, tc, channels ) );
 		val.add( crop( p, cut, p.h, tc, channels ) );
 	}
 
-	private static SegmentPatches.Plane crop( final SegmentPatches.Plane p, final int y0, final int y1, final int tc, final int channels )
+	private static SegmentPatches.Plane crop( final SegmentPatches.Plane p, final int y0, final int y1, final int tc,
+			final int channels )
 	{
 		final float[] in = java.util.Arrays.copyOfRange( p.input, y0 * p.w * channels, y1 * p.w * channels );
 		final float[] t = java.util.Arrays.copyOfRange( p.target, y0 * p.w * tc, y1 * p.w * tc );
@@ -221,22 +239,28 @@ public final class SegmenterTrainer
 	private static void checkPairs( final List< ImagePlus > images, final List< ImagePlus > masks, final String what )
 	{
 		if ( images == null || images.isEmpty() )
-			throw new IllegalArgumentException( "The " + what + " set is empty: give at least one image with its mask" );
+			throw new IllegalArgumentException(
+					"The " + what + " set is empty: give at least one image with its mask" );
 		if ( masks == null || masks.size() != images.size() )
-			throw new IllegalArgumentException( "Got " + images.size() + " " + what + " image(s) but " + ( masks == null ? 0 : masks.size() ) + " mask(s): give one mask per image" );
+			throw new IllegalArgumentException( "Got " + images.size() + " " + what + " image(s) but "
+					+ ( masks == null ? 0 : masks.size() ) + " mask(s): give one mask per image" );
 		for ( int i = 0; i < images.size(); i++ )
 		{
 			final ImagePlus image = images.get( i ), mask = masks.get( i );
 			if ( image == null || mask == null )
 				throw new IllegalArgumentException( "An image or its mask is missing: give one mask per image" );
 			final int planes = image.getNSlices() * image.getNFrames();
-			if ( mask.getWidth() != image.getWidth() || mask.getHeight() != image.getHeight() || mask.getStackSize() != planes )
-				throw new IllegalArgumentException( "The mask '" + mask.getTitle() + "' is " + mask.getWidth() + " x " + mask.getHeight() + " (" + mask.getStackSize() + " plane(s)) but its image '"
-						+ image.getTitle() + "' is " + image.getWidth() + " x " + image.getHeight() + " (" + planes + " plane(s)): give each image a mask of the same size" );
+			if ( mask.getWidth() != image.getWidth() || mask.getHeight() != image.getHeight()
+					|| mask.getStackSize() != planes )
+				throw new IllegalArgumentException( "The mask '" + mask.getTitle() + "' is " + mask.getWidth() + " x "
+						+ mask.getHeight() + " (" + mask.getStackSize() + " plane(s)) but its image '"
+						+ image.getTitle() + "' is " + image.getWidth() + " x " + image.getHeight() + " (" + planes
+						+ " plane(s)): give each image a mask of the same size" );
 		}
 	}
 
-	private static void save( final Model m, final History h, final Map< String, String > extras, final ModelOutput output )
+	private static void save( final Model m, final History h, final Map< String, String > extras,
+			final ModelOutput output )
 	{
 		extras.put( ModelFile.HISTORY, h.toJson() );
 		output.save( m, extras, null );

@@ -37,8 +37,10 @@ public final class ShapeMeasures
 		final double pw = cal.pixelWidth, ph = cal.pixelHeight;
 		final String unit = cal.getUnit() == null || cal.getUnit().isEmpty() ? "pixel" : cal.getUnit();
 		final int count = Labeling.count( labels );
-		final double[] n = new double[ count + 1 ], sx = new double[ count + 1 ], sy = new double[ count + 1 ], sxx = new double[ count + 1 ], syy = new double[ count + 1 ],
-				sxy = new double[ count + 1 ], rows = new double[ count + 1 ], columns = new double[ count + 1 ], diagonals = new double[ count + 1 ];
+		final double[] n = new double[ count + 1 ], sx = new double[ count + 1 ], sy = new double[ count + 1 ],
+				sxx = new double[ count + 1 ], syy = new double[ count + 1 ],
+				sxy = new double[ count + 1 ], rows = new double[ count + 1 ], columns = new double[ count + 1 ],
+				diagonals = new double[ count + 1 ];
 		final int w = labels.getWidth(), h = labels.getHeight();
 		for ( int s = 1; s <= labels.getStackSize(); s++ )
 		{
@@ -61,7 +63,8 @@ public final class ShapeMeasures
 			for ( int y = -1; y < h; y++ )
 				for ( int x = -1; x < w; x++ )
 				{
-					final int o = at( l, w, h, x, y ), right = at( l, w, h, x + 1, y ), down = at( l, w, h, x, y + 1 ), diag = at( l, w, h, x + 1, y + 1 ), anti = at( l, w, h, x + 1, y - 1 );
+					final int o = at( l, w, h, x, y ), right = at( l, w, h, x + 1, y ), down = at( l, w, h, x, y + 1 ),
+							diag = at( l, w, h, x + 1, y + 1 ), anti = at( l, w, h, x + 1, y - 1 );
 					cross( rows, count, o, right );
 					cross( columns, count, o, down );
 					cross( diagonals, count, o, diag );
@@ -77,7 +80,8 @@ public final class ShapeMeasures
 			final double area = n[ k ] * pw * ph;
 			final double mx = sx[ k ] / n[ k ], my = sy[ k ] / n[ k ];
 			// central moments, each pixel a uniform square (+ size^2 / 12)
-			final double a = sxx[ k ] / n[ k ] - mx * mx + pw * pw / 12, c = syy[ k ] / n[ k ] - my * my + ph * ph / 12, b = sxy[ k ] / n[ k ] - mx * my;
+			final double a = sxx[ k ] / n[ k ] - mx * mx + pw * pw / 12, c = syy[ k ] / n[ k ] - my * my + ph * ph / 12,
+					b = sxy[ k ] / n[ k ] - mx * my;
 			final double root = Math.sqrt( ( a - c ) * ( a - c ) + 4 * b * b );
 			final double l1 = Math.max( 0, ( a + c + root ) / 2 ), l2 = Math.max( 0, ( a + c - root ) / 2 );
 			double major = 2 * Math.sqrt( l1 ), minor = 2 * Math.sqrt( l2 ); // semi-axes of the uniform ellipse with these moments
@@ -92,7 +96,8 @@ public final class ShapeMeasures
 			if ( angle < 0 )
 				angle += 180;
 			table.setValue( "Area (" + unit + "^2)", r, area );
-			table.setValue( "Perimeter (" + unit + ")", r, Math.PI / 8 * ( rows[ k ] * ph + columns[ k ] * pw + diagonals[ k ] * diagonalSpacing ) );
+			table.setValue( "Perimeter (" + unit + ")", r,
+					Math.PI / 8 * ( rows[ k ] * ph + columns[ k ] * pw + diagonals[ k ] * diagonalSpacing ) );
 			table.setValue( "Major (" + unit + ")", r, 2 * major );
 			table.setValue( "Minor (" + unit + ")", r, 2 * minor );
 			table.setValue( "Angle (deg)", r, angle );

@@ -56,7 +56,8 @@ public final class SupervisedSegmenter
 	/**
 	 * A job for {@link Presets#segmenter(int)} with the loss by name ({@code dice}, {@code bce} or {@code dice + bce}) and a learning rate.
 	 */
-	public static ImageTrainingJob job( final int channels, final String loss, final double learningRate, final Path modelFile )
+	public static ImageTrainingJob job( final int channels, final String loss, final double learningRate,
+			final Path modelFile )
 	{
 		final ModelSpec spec = Presets.segmenter( channels );
 		spec.loss = SegmenterSettings.loss( loss );
@@ -68,15 +69,18 @@ public final class SupervisedSegmenter
 	 * Checks the pairs (clear errors for empty sets, size mismatches and
 	 * non-binary masks), turns masks into 0/1 targets and trains.
 	 */
-	public static ImageTrainingJob.Result train( final ImageTrainingJob job, final List< ImagePlus > images, final List< ImagePlus > masks,
+	public static ImageTrainingJob.Result train( final ImageTrainingJob job, final List< ImagePlus > images,
+			final List< ImagePlus > masks,
 			final TrainingListener listener ) throws IOException
 	{
 		final List< ImagePlus > targets = targets( images, masks );
 		if ( job.resumeFrom == null )
 		{
 			final ModelSpec s = job.spec;
-			if ( s == null || s.outChannels() != 1 && s.outputChannels != 0 || s.outputActivation != ModelSpec.Activation.SIGMOID )
-				throw new IllegalArgumentException( "A segmenter outputs one sigmoid channel (the foreground probability): use Presets.segmenter(channels) or set output_channels 1 and output_activation sigmoid" );
+			if ( s == null || s.outChannels() != 1 && s.outputChannels != 0
+					|| s.outputActivation != ModelSpec.Activation.SIGMOID )
+				throw new IllegalArgumentException(
+						"A segmenter outputs one sigmoid channel (the foreground probability): use Presets.segmenter(channels) or set output_channels 1 and output_activation sigmoid" );
 			s.outputChannels = 1;
 		}
 		job.normalizeTargets = false;
@@ -89,7 +93,8 @@ public final class SupervisedSegmenter
 		if ( images == null || images.isEmpty() )
 			throw new IllegalArgumentException( "The training set is empty: give at least one image with its mask" );
 		if ( masks == null || masks.size() != images.size() )
-			throw new IllegalArgumentException( "Got " + images.size() + " image(s) but " + ( masks == null ? 0 : masks.size() ) + " mask(s): give one mask per image" );
+			throw new IllegalArgumentException( "Got " + images.size() + " image(s) but "
+					+ ( masks == null ? 0 : masks.size() ) + " mask(s): give one mask per image" );
 		final List< ImagePlus > targets = new ArrayList<>();
 		boolean anyForeground = false;
 		for ( int i = 0; i < images.size(); i++ )
@@ -99,7 +104,8 @@ public final class SupervisedSegmenter
 			targets.add( t );
 		}
 		if ( !anyForeground )
-			throw new IllegalArgumentException( "Every mask is empty (all 0): mark the objects with a non-zero value (e.g. 255) so there is something to learn" );
+			throw new IllegalArgumentException(
+					"Every mask is empty (all 0): mark the objects with a non-zero value (e.g. 255) so there is something to learn" );
 		return targets;
 	}
 
@@ -109,12 +115,16 @@ public final class SupervisedSegmenter
 		if ( image == null || mask == null )
 			throw new IllegalArgumentException( "An image or its mask is missing: give one mask per image" );
 		if ( mask.getType() == ImagePlus.COLOR_RGB || mask.getNChannels() != 1 )
-			throw new IllegalArgumentException( "The mask '" + mask.getTitle() + "' has " + Planes.channels( mask ) + " channels" + ( mask.getType() == ImagePlus.COLOR_RGB ? " (RGB)" : "" )
+			throw new IllegalArgumentException( "The mask '" + mask.getTitle() + "' has " + Planes.channels( mask )
+					+ " channels" + ( mask.getType() == ImagePlus.COLOR_RGB ? " (RGB)" : "" )
 					+ ": a mask has one channel; convert it (Image > Type > 8-bit)" );
 		final int planes = image.getNSlices() * image.getNFrames();
-		if ( mask.getWidth() != image.getWidth() || mask.getHeight() != image.getHeight() || mask.getStackSize() != planes )
-			throw new IllegalArgumentException( "The mask '" + mask.getTitle() + "' is " + mask.getWidth() + " x " + mask.getHeight() + " (" + mask.getStackSize() + " plane(s)) but its image '"
-					+ image.getTitle() + "' is " + image.getWidth() + " x " + image.getHeight() + " (" + planes + " plane(s)): give each image a mask of the same size" );
+		if ( mask.getWidth() != image.getWidth() || mask.getHeight() != image.getHeight()
+				|| mask.getStackSize() != planes )
+			throw new IllegalArgumentException( "The mask '" + mask.getTitle() + "' is " + mask.getWidth() + " x "
+					+ mask.getHeight() + " (" + mask.getStackSize() + " plane(s)) but its image '"
+					+ image.getTitle() + "' is " + image.getWidth() + " x " + image.getHeight() + " (" + planes
+					+ " plane(s)): give each image a mask of the same size" );
 		final TreeSet< Float > values = new TreeSet<>();
 		boolean background = false;
 		final ImageStack out = new ImageStack( mask.getWidth(), mask.getHeight() );
@@ -132,11 +142,13 @@ public final class SupervisedSegmenter
 			out.addSlice( null, new FloatProcessor( mask.getWidth(), mask.getHeight(), t ) );
 		}
 		if ( !background )
-			throw new IllegalArgumentException( "The mask '" + mask.getTitle() + "' has no background: no pixel is 0 (its values: " + describe( values )
+			throw new IllegalArgumentException( "The mask '" + mask.getTitle()
+					+ "' has no background: no pixel is 0 (its values: " + describe( values )
 					+ "). A mask needs 0 for background and one value (e.g. 255) for the objects; make one with Image > Adjust > Threshold and Process > Binary > Convert to Mask" );
 		values.remove( 0f );
 		if ( values.size() > 1 )
-			throw new IllegalArgumentException( "The mask '" + mask.getTitle() + "' is not binary: besides 0 it has the values " + describe( values )
+			throw new IllegalArgumentException( "The mask '" + mask.getTitle()
+					+ "' is not binary: besides 0 it has the values " + describe( values )
 					+ ". A mask has 0 for background and one foreground value; for a label image use Image > Adjust > Threshold (1 to max) and Process > Binary > Convert to Mask" );
 		final ImagePlus target = new ImagePlus( mask.getTitle() + "-target", out );
 		target.setDimensions( 1, image.getNSlices(), image.getNFrames() );
@@ -144,15 +156,18 @@ public final class SupervisedSegmenter
 	}
 
 	/** The foreground probability (32-bit, 0..1) of every pixel, tiled. */
-	public static ImagePlus probability( final ModelFile.Loaded model, final ImagePlus input, final ImageRunner.Options options, final Progress progress )
+	public static ImagePlus probability( final ModelFile.Loaded model, final ImagePlus input,
+			final ImageRunner.Options options, final Progress progress )
 	{
 		final ModelSpec spec = model.model().spec();
 		if ( spec.outChannels() != 1 || spec.outputActivation != ModelSpec.Activation.SIGMOID )
-			throw new IllegalArgumentException( "The model '" + spec.name + "' outputs " + spec.outChannels() + " channel(s) with a " + ModelSpec.name( spec.outputActivation )
+			throw new IllegalArgumentException( "The model '" + spec.name + "' outputs " + spec.outChannels()
+					+ " channel(s) with a " + ModelSpec.name( spec.outputActivation )
 					+ " activation, not a foreground probability: use a model trained with Train Segmenter" );
 		if ( input == null )
 			throw new IllegalArgumentException( "No image: open the image to segment first" );
-		final ImagePlus p = ImageRunner.run( model.model(), ModelFileRunner.normalization( model ), input, OutputType.FLOAT_32, "probability", false, options, progress );
+		final ImagePlus p = ImageRunner.run( model.model(), ModelFileRunner.normalization( model ), input,
+				OutputType.FLOAT_32, "probability", false, options, progress );
 		p.setDisplayRange( 0, 1 );
 		return p;
 	}
@@ -161,7 +176,8 @@ public final class SupervisedSegmenter
 	 * Probability, mask (probability above {@code threshold}), labels (8-connected, at least {@code minSize} pixels), table and ROIs;
 	 * as {@link SegmenterPrediction#segment} (the model's scale and classes, shape measurements, the threshold hint).
 	 */
-	public static Segmentation segment( final ModelFile.Loaded model, final ImagePlus input, final double threshold, final int minSize,
+	public static Segmentation segment( final ModelFile.Loaded model, final ImagePlus input, final double threshold,
+			final int minSize,
 			final ImageRunner.Options options, final Progress progress )
 	{
 		return SegmenterPrediction.segment( model, input, threshold, minSize, options, progress );

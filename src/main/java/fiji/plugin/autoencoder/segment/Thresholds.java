@@ -58,7 +58,8 @@ public final class Thresholds
 			for ( final Method m : values() )
 				if ( m.name().equalsIgnoreCase( name == null ? "" : name.trim() ) )
 					return m;
-			throw new IllegalArgumentException( "Unknown threshold method '" + name + "': use Otsu, Percentile, Value or Calibrated" );
+			throw new IllegalArgumentException(
+					"Unknown threshold method '" + name + "': use Otsu, Percentile, Value or Calibrated" );
 		}
 	}
 
@@ -84,7 +85,8 @@ public final class Thresholds
 				throw new IllegalArgumentException( "The threshold value must be a finite number, got " + value );
 			return value;
 		case CALIBRATED:
-			throw new IllegalArgumentException( "A calibrated threshold needs the map of a normal (defect-free) image: give one (normal_image) or use Thresholds.calibrated" );
+			throw new IllegalArgumentException(
+					"A calibrated threshold needs the map of a normal (defect-free) image: give one (normal_image) or use Thresholds.calibrated" );
 		default:
 			throw new IllegalArgumentException( "Unknown threshold method " + method );
 		}
@@ -115,7 +117,8 @@ public final class Thresholds
 	{
 		final float[] v = finite( allValues( normalMap ) );
 		if ( v.length == 0 )
-			throw new IllegalArgumentException( "The normal map has no values (all NaN): compute it from a normal image" );
+			throw new IllegalArgumentException(
+					"The normal map has no values (all NaN): compute it from a normal image" );
 		Arrays.sort( v );
 		return v;
 	}
@@ -131,7 +134,9 @@ public final class Thresholds
 	private static void checkRate( final double falsePositiveRate )
 	{
 		if ( !( falsePositiveRate >= 0 && falsePositiveRate < 1 ) )
-			throw new IllegalArgumentException( "The false-positive rate is a fraction of the normal pixels, at least 0 and below 1 (e.g. 0.0001), got " + falsePositiveRate );
+			throw new IllegalArgumentException(
+					"The false-positive rate is a fraction of the normal pixels, at least 0 and below 1 (e.g. 0.0001), got "
+							+ falsePositiveRate );
 	}
 
 	/** Fewest normal pixels above a calibrated value for it to be stable (below: {@link #calibrationNote}). */
@@ -152,9 +157,13 @@ public final class Thresholds
 		if ( above >= STABLE_TAIL_PIXELS )
 			return null;
 		final long needed = ( long ) Math.ceil( STABLE_TAIL_PIXELS / falsePositiveRate );
-		return String.format( java.util.Locale.ROOT, "the calibrated %s is the value only %d of the normal image's %d pixels exceed (false-positive rate %s), so another normal image "
-				+ "may give a quite different %s: give a larger normal image (at least %d pixels%s) or a higher rate", what, above, n, falsePositiveRate, what, needed,
-				needed > n ? String.format( java.util.Locale.ROOT, ", %.0fx this one", Math.ceil( ( double ) needed / n ) ) : "" );
+		return String.format( java.util.Locale.ROOT,
+				"the calibrated %s is the value only %d of the normal image's %d pixels exceed (false-positive rate %s), so another normal image "
+						+ "may give a quite different %s: give a larger normal image (at least %d pixels%s) or a higher rate",
+				what, above, n, falsePositiveRate, what, needed,
+				needed > n
+						? String.format( java.util.Locale.ROOT, ", %.0fx this one", Math.ceil( ( double ) needed / n ) )
+						: "" );
 	}
 
 	/** Otsu's threshold of the values (NaN are ignored); a constant map gives its value (no foreground). */

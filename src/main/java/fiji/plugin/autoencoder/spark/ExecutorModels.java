@@ -30,7 +30,8 @@ public final class ExecutorModels
 		}
 		catch ( final IOException e )
 		{
-			throw new UncheckedIOException( "Cannot load the model file " + file + " on this executor (" + e.getMessage() + "): put it on storage every node sees", e );
+			throw new UncheckedIOException( "Cannot load the model file " + file + " on this executor ("
+					+ e.getMessage() + "): put it on storage every node sees", e );
 		}
 	}
 

@@ -69,7 +69,8 @@ public final class SparkDenoise implements Serializable
 		{
 			final java.util.regex.Matcher m = java.util.regex.Pattern.compile( "local\\[(\\d+|\\*)" ).matcher( master );
 			if ( m.find() )
-				return m.group( 1 ).equals( "*" ) ? Runtime.getRuntime().availableProcessors() : Integer.parseInt( m.group( 1 ) );
+				return m.group( 1 ).equals( "*" ) ? Runtime.getRuntime().availableProcessors()
+						: Integer.parseInt( m.group( 1 ) );
 			return 1;
 		}
 		return conf.getInt( "spark.executor.cores", 1 );
@@ -104,7 +105,8 @@ public final class SparkDenoise implements Serializable
 				// try the next master of a standby list
 			}
 		}
-		throw new IllegalArgumentException( "The Spark master " + master + " cannot be reached: start it (sbin/start-master.sh), check host and port, or use --master local[N] to run on this machine" );
+		throw new IllegalArgumentException( "The Spark master " + master
+				+ " cannot be reached: start it (sbin/start-master.sh), check host and port, or use --master local[N] to run on this machine" );
 	}
 
 	/** Runs the job on {@code sc}; returns tiles computed and skipped over all tasks. */
@@ -120,8 +122,10 @@ public final class SparkDenoise implements Serializable
 		final List< Long > cells = new ArrayList<>();
 		for ( long i = 0; i < grid.numCells(); i++ )
 			cells.add( i );
-		final int partitions = ( int ) Math.min( cells.size(), Math.max( 1, conf.getInt( "autoencoder.partitions", 4 * sc.defaultParallelism() ) ) );
-		System.err.println( "spark-denoise: " + grid.numCells() + " tiles of " + java.util.Arrays.toString( grid.tileSize() ) + " in " + partitions + " tasks; " + cores
+		final int partitions = ( int ) Math.min( cells.size(),
+				Math.max( 1, conf.getInt( "autoencoder.partitions", 4 * sc.defaultParallelism() ) ) );
+		System.err.println( "spark-denoise: " + grid.numCells() + " tiles of "
+				+ java.util.Arrays.toString( grid.tileSize() ) + " in " + partitions + " tasks; " + cores
 				+ " core(s) per executor, " + threadsPerTask( conf ) + " TensorFlow thread(s) per task" );
 		final long start = System.nanoTime();
 		final long[] total = sc.parallelize( cells, partitions ).mapPartitions( it -> {
@@ -157,7 +161,8 @@ public final class SparkDenoise implements Serializable
 				{
 					if ( attempt >= retries || e instanceof IllegalArgumentException )
 						throw e;
-					System.err.println( "spark-denoise: a tile of " + todo.length + " failed (" + e.getMessage() + "), retry " + ( attempt + 1 ) + " of " + retries + " for the tiles not written yet" );
+					System.err.println( "spark-denoise: a tile of " + todo.length + " failed (" + e.getMessage()
+							+ "), retry " + ( attempt + 1 ) + " of " + retries + " for the tiles not written yet" );
 				}
 		}
 	}

@@ -29,7 +29,8 @@ public final class ChannelwiseRunner
 	 * @param normalization the model's normalisation for this input: fitted with one value per channel (or one for all), or a method to fit on each channel
 	 * @param trainedChannels channels of the images the model was trained on
 	 */
-	public static ImagePlus run( final ImagePredictor model, final Normalization normalization, final int trainedChannels, final ImagePlus input,
+	public static ImagePlus run( final ImagePredictor model, final Normalization normalization,
+			final int trainedChannels, final ImagePlus input,
 			final OutputType type, final String suffix, final ImageRunner.Options options, final Progress progress )
 	{
 		if ( input == null )
@@ -37,13 +38,16 @@ public final class ChannelwiseRunner
 		final List< ImagePlus > channels = splitChannels( input );
 		final int n = channels.size();
 		if ( normalization.isFitted() && normalization.offsets().length > 1 && normalization.offsets().length != n )
-			throw new IllegalArgumentException( "The image '" + input.getTitle() + "' has " + n + " channel(s) but the model was trained on " + trainedChannels
-					+ "-channel images and stores the normalisation of each: use an image with " + trainedChannels + " channels, or denoise with "
+			throw new IllegalArgumentException( "The image '" + input.getTitle() + "' has " + n
+					+ " channel(s) but the model was trained on " + trainedChannels
+					+ "-channel images and stores the normalisation of each: use an image with " + trainedChannels
+					+ " channels, or denoise with "
 					+ "normalization=[Refit on each image]" );
 		final ImagePlus[] outs = new ImagePlus[ n ];
 		for ( int c = 0; c < n; c++ )
 		{
-			final Normalization norm = normalization.isFitted() && normalization.method() != Normalization.Method.NONE ? StoredNormalization.channel( normalization, c ) : normalization;
+			final Normalization norm = normalization.isFitted() && normalization.method() != Normalization.Method.NONE
+					? StoredNormalization.channel( normalization, c ) : normalization;
 			outs[ c ] = ImageRunner.run( model, norm, channels.get( c ), type, suffix, true, options, progress );
 		}
 		return merge( input, outs, type );
@@ -72,7 +76,9 @@ public final class ChannelwiseRunner
 			if ( rgb )
 			{
 				final ColorProcessor cp = new ColorProcessor( input.getWidth(), input.getHeight() );
-				cp.setRGB( ( byte[] ) outs[ 0 ].getStack().getPixels( k + 1 ), ( byte[] ) outs[ 1 ].getStack().getPixels( k + 1 ), ( byte[] ) outs[ 2 ].getStack().getPixels( k + 1 ) );
+				cp.setRGB( ( byte[] ) outs[ 0 ].getStack().getPixels( k + 1 ),
+						( byte[] ) outs[ 1 ].getStack().getPixels( k + 1 ),
+						( byte[] ) outs[ 2 ].getStack().getPixels( k + 1 ) );
 				stack.addSlice( input.getStack().getSliceLabel( k + 1 ), cp );
 			}
 			else
@@ -87,7 +93,8 @@ public final class ChannelwiseRunner
 		out.setCalibration( input.getCalibration() );
 		if ( !rgb && n > 1 )
 		{
-			final CompositeImage ci = new CompositeImage( out, input.isComposite() ? ( ( CompositeImage ) input ).getMode() : IJ_COMPOSITE );
+			final CompositeImage ci = new CompositeImage( out,
+					input.isComposite() ? ( ( CompositeImage ) input ).getMode() : IJ_COMPOSITE );
 			for ( int c = 0; c < n; c++ )
 			{
 				ci.setC( c + 1 );

@@ -47,7 +47,8 @@ public final class ChunkedPredictor
 		this.tiler = tiler;
 		this.predictor = tiler.predictor();
 		if ( TileGrid.fixedTileSize( predictor ) != null )
-			throw new IllegalArgumentException( "The model takes only a fixed input size (dense layers); out-of-core prediction needs a fully convolutional model" );
+			throw new IllegalArgumentException(
+					"The model takes only a fixed input size (dense layers); out-of-core prediction needs a fully convolutional model" );
 	}
 
 	/** Cells done and skipped by one {@link #run}. */
@@ -73,20 +74,27 @@ public final class ChunkedPredictor
 	{
 		final long[] size = in.size();
 		if ( size.length != predictor.spatialDims() )
-			throw new IllegalArgumentException( "The image has " + size.length + " spatial axes but the model is " + predictor.spatialDims() + "D" );
+			throw new IllegalArgumentException( "The image has " + size.length + " spatial axes but the model is "
+					+ predictor.spatialDims() + "D" );
 		if ( in.channels() != predictor.inputChannels() )
-			throw new IllegalArgumentException( "The image has " + in.channels() + " channel(s) but the model was trained on " + predictor.inputChannels()
-					+ ": use an image with " + predictor.inputChannels() + " channel(s), or a model trained on " + in.channels() );
+			throw new IllegalArgumentException( "The image has " + in.channels()
+					+ " channel(s) but the model was trained on " + predictor.inputChannels()
+					+ ": use an image with " + predictor.inputChannels() + " channel(s), or a model trained on "
+					+ in.channels() );
 		if ( !Arrays.equals( size, out.size() ) || out.channels() != predictor.outputChannels() )
-			throw new IllegalArgumentException( "The output is " + Arrays.toString( out.size() ) + " with " + out.channels() + " channel(s) but the image is " + Arrays.toString( size )
+			throw new IllegalArgumentException( "The output is " + Arrays.toString( out.size() ) + " with "
+					+ out.channels() + " channel(s) but the image is " + Arrays.toString( size )
 					+ " and the model gives " + predictor.outputChannels() + "; give an output of the input's size" );
 		final int[] chunk = out.chunkSize();
-		final int[] tile = tiler.tileSize != null ? tiler.tileSize : TileSizing.chunkAligned( predictor, chunk, tiler.memoryBudget );
+		final int[] tile = tiler.tileSize != null ? tiler.tileSize
+				: TileSizing.chunkAligned( predictor, chunk, tiler.memoryBudget );
 		final TileGrid grid = TileGrid.forPredictor( predictor, size, tile );
 		for ( int d = 0; d < size.length; d++ )
 			if ( grid.coreSize()[ d ] % chunk[ d ] != 0 && grid.cellsPerDimension()[ d ] > 1 )
-				throw new IllegalArgumentException( "The tile size " + Arrays.toString( tile ) + " gives cores of " + Arrays.toString( grid.coreSize() ) + ", which are not whole output chunks of "
-						+ Arrays.toString( chunk ) + "; use a tile size of k * chunk + 2 * " + predictor.halo() + " (halo), or 0 for automatic" );
+				throw new IllegalArgumentException( "The tile size " + Arrays.toString( tile ) + " gives cores of "
+						+ Arrays.toString( grid.coreSize() ) + ", which are not whole output chunks of "
+						+ Arrays.toString( chunk ) + "; use a tile size of k * chunk + 2 * " + predictor.halo()
+						+ " (halo), or 0 for automatic" );
 		return grid;
 	}
 
@@ -94,7 +102,8 @@ public final class ChunkedPredictor
 	public static long[] shard( final TileGrid grid, final int index, final int count )
 	{
 		if ( count < 1 || index < 0 || index >= count )
-			throw new IllegalArgumentException( "Shard " + index + "/" + count + " is invalid; use i/n with 0 <= i < n" );
+			throw new IllegalArgumentException(
+					"Shard " + index + "/" + count + " is invalid; use i/n with 0 <= i < n" );
 		final List< Long > cells = new ArrayList<>();
 		for ( long i = index; i < grid.numCells(); i += count )
 			cells.add( i );
@@ -172,7 +181,8 @@ public final class ChunkedPredictor
 		if ( f instanceof Error )
 			throw ( Error ) f;
 		if ( cancelled.get() )
-			throw new CancellationException( "Prediction cancelled after " + ( computed.get() + skipped.get() ) + " of " + todo.length + " tiles; the chunks written stay, a rerun resumes" );
+			throw new CancellationException( "Prediction cancelled after " + ( computed.get() + skipped.get() ) + " of "
+					+ todo.length + " tiles; the chunks written stay, a rerun resumes" );
 		return new Result( computed.get(), skipped.get() );
 	}
 
@@ -219,7 +229,8 @@ public final class ChunkedPredictor
 		final int[] core = cell.coreSize();
 		final int n = core.length;
 		final int sx = core[ 0 ], sy = core[ 1 ], sz = n > 2 ? core[ 2 ] : 1;
-		final int ox = ( int ) ( coreMin[ 0 ] - windowMin[ 0 ] ), oy = ( int ) ( coreMin[ 1 ] - windowMin[ 1 ] ), oz = n > 2 ? ( int ) ( coreMin[ 2 ] - windowMin[ 2 ] ) : 0;
+		final int ox = ( int ) ( coreMin[ 0 ] - windowMin[ 0 ] ), oy = ( int ) ( coreMin[ 1 ] - windowMin[ 1 ] ),
+				oz = n > 2 ? ( int ) ( coreMin[ 2 ] - windowMin[ 2 ] ) : 0;
 		final float[][] data = new float[ cout ][ sx * sy * sz ];
 		for ( int c = 0; c < cout; c++ )
 		{
@@ -239,7 +250,8 @@ public final class ChunkedPredictor
 		}
 		catch ( final IOException e )
 		{
-			throw new UncheckedIOException( "Cannot write the output chunks at " + Arrays.toString( coreMin ) + ": " + e.getMessage(), e );
+			throw new UncheckedIOException(
+					"Cannot write the output chunks at " + Arrays.toString( coreMin ) + ": " + e.getMessage(), e );
 		}
 	}
 }

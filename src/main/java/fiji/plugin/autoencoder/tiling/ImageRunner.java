@@ -70,37 +70,47 @@ public final class ImageRunner
 		public boolean refitNormalization = false;
 	}
 
-	public static ImagePlus run( final ImagePredictor model, final Normalization method, final ImagePlus input, final OutputType outputType,
+	public static ImagePlus run( final ImagePredictor model, final Normalization method, final ImagePlus input,
+			final OutputType outputType,
 			final String suffix, final boolean invertOutput, final Progress progress )
 	{
 		return run( model, method, input, outputType, suffix, invertOutput, new Options(), progress );
 	}
 
 	@SuppressWarnings( { "unchecked", "rawtypes" } )
-	public static ImagePlus run( final ImagePredictor model, final Normalization method, final ImagePlus input, final OutputType outputType,
+	public static ImagePlus run( final ImagePredictor model, final Normalization method, final ImagePlus input,
+			final OutputType outputType,
 			final String suffix, final boolean invertOutput, final Options options, final Progress progress )
 	{
 		if ( input == null )
 			throw new IllegalArgumentException( "No image: open an image first" );
 		final boolean volume = model.spatialDims() == 3;
 		if ( volume && input.getNSlices() < 2 )
-			throw new IllegalArgumentException( "This is a 3D model but the image '" + input.getTitle() + "' has 1 z-slice"
-					+ ( input.getNFrames() > 1 ? " (its " + input.getNFrames() + " planes are time points: if they are z-slices, swap them in Image > Properties)" : "" )
-					+ ": give a z-stack, or use a 2D model on single images" );
+			throw new IllegalArgumentException(
+					"This is a 3D model but the image '" + input.getTitle() + "' has 1 z-slice"
+							+ ( input.getNFrames() > 1 ? " (its " + input.getNFrames()
+									+ " planes are time points: if they are z-slices, swap them in Image > Properties)"
+									: "" )
+							+ ": give a z-stack, or use a 2D model on single images" );
 		if ( model.spatialDims() != 2 && !volume )
-			throw new IllegalArgumentException( "The model has " + model.spatialDims() + " spatial dimensions: only 2D and 3D models run on images" );
+			throw new IllegalArgumentException( "The model has " + model.spatialDims()
+					+ " spatial dimensions: only 2D and 3D models run on images" );
 		final boolean rgb = input.getType() == ImagePlus.COLOR_RGB;
 		final int channels = rgb ? 3 * input.getNChannels() : input.getNChannels();
 		if ( channels != model.inputChannels() )
-			throw new IllegalArgumentException( "The image '" + input.getTitle() + "' has " + channels + " channel(s)" + ( rgb ? " (RGB)" : "" )
-					+ " but the model was trained on " + model.inputChannels() + ": "
-					+ ( model.inputChannels() == 1 ? "split the channels (Image > Color > Split Channels) or convert to 8-bit" : "use an image with " + model.inputChannels() + " channels" ) );
+			throw new IllegalArgumentException(
+					"The image '" + input.getTitle() + "' has " + channels + " channel(s)" + ( rgb ? " (RGB)" : "" )
+							+ " but the model was trained on " + model.inputChannels() + ": "
+							+ ( model.inputChannels() == 1
+									? "split the channels (Image > Color > Split Channels) or convert to 8-bit"
+									: "use an image with " + model.inputChannels() + " channels" ) );
 		if ( input.getBitDepth() == 32 )
 			refuseNonFinite( input );
 		final Normalization norm = fit( method, input );
 		final int outChannels = model.outputChannels();
 		final float[][] p = parameters( norm, channels );
-		final TiledPredictorBuilder b = TiledPredictor.builder( model ).batchSize( options.batchSize ).memoryBudget( options.memoryBudget ).inputNormalization( p[ 0 ], p[ 1 ] );
+		final TiledPredictorBuilder b = TiledPredictor.builder( model ).batchSize( options.batchSize )
+				.memoryBudget( options.memoryBudget ).inputNormalization( p[ 0 ], p[ 1 ] );
 		if ( options.threads > 0 )
 			b.threads( options.threads );
 		if ( options.tileSize != null )
@@ -108,7 +118,8 @@ public final class ImageRunner
 		if ( invertOutput )
 		{
 			if ( outChannels != channels )
-				throw new IllegalArgumentException( "The model outputs " + outChannels + " channel(s) for " + channels + " input channel(s): its output cannot be mapped back to the input's intensities" );
+				throw new IllegalArgumentException( "The model outputs " + outChannels + " channel(s) for " + channels
+						+ " input channel(s): its output cannot be mapped back to the input's intensities" );
 			b.outputDenormalization( p[ 0 ], p[ 1 ] );
 		}
 		final TiledPredictor tiler = b.build();
@@ -120,19 +131,25 @@ public final class ImageRunner
 		{
 			final long[] d = in.dimensionsAsLongArray();
 			if ( d[ 0 ] * d[ 1 ] * outChannels * d[ 3 ] * d[ 4 ] > Integer.MAX_VALUE - 8 )
-				throw new IllegalArgumentException( "The image '" + input.getTitle() + "' is too large to average 8 orientations in memory (more than 2^31 output values): turn averaging off or process a crop" );
-			final ArrayImg< FloatType, FloatArray > sum = ArrayImgs.floats( d[ 0 ], d[ 1 ], outChannels, d[ 3 ], d[ 4 ] );
-			final ArrayImg< FloatType, FloatArray > one = ArrayImgs.floats( d[ 0 ], d[ 1 ], outChannels, d[ 3 ], d[ 4 ] );
+				throw new IllegalArgumentException( "The image '" + input.getTitle()
+						+ "' is too large to average 8 orientations in memory (more than 2^31 output values): turn averaging off or process a crop" );
+			final ArrayImg< FloatType, FloatArray > sum = ArrayImgs.floats( d[ 0 ], d[ 1 ], outChannels, d[ 3 ],
+					d[ 4 ] );
+			final ArrayImg< FloatType, FloatArray > one = ArrayImgs.floats( d[ 0 ], d[ 1 ], outChannels, d[ 3 ],
+					d[ 4 ] );
 			for ( int k = 0; k < ORIENTATIONS; k++ )
 			{
 				if ( progress.isCancelled() ) // never a partial average
-					throw new java.util.concurrent.CancellationException( "Prediction cancelled after " + k + " of " + ORIENTATIONS + " orientations." );
+					throw new java.util.concurrent.CancellationException(
+							"Prediction cancelled after " + k + " of " + ORIENTATIONS + " orientations." );
 				predict( tiler, orient( in, k ), orient( one, k ), volume, pass( progress, k ) );
-				final float[] total = sum.update( null ).getCurrentStorageArray(), part = one.update( null ).getCurrentStorageArray();
+				final float[] total = sum.update( null ).getCurrentStorageArray(),
+						part = one.update( null ).getCurrentStorageArray();
 				for ( int i = 0; i < total.length; i++ )
 					total[ i ] += part[ i ] / ORIENTATIONS;
 			}
-			final OutputType type = rgb && outputType == OutputType.SAME_AS_INPUT && !invertOutput ? OutputType.UNSIGNED_8 : outputType;
+			final OutputType type = rgb && outputType == OutputType.SAME_AS_INPUT && !invertOutput
+					? OutputType.UNSIGNED_8 : outputType;
 			final ImagePlus output = ImagePlusImages.toImagePlus( sum, input, type, suffix );
 			if ( !invertOutput || type == OutputType.FLOAT_32 )
 				output.resetDisplayRange();
@@ -174,7 +191,8 @@ public final class ImageRunner
 			@Override
 			public void report( final long done, final long total, final String message )
 			{
-				whole.report( k * total + done, ORIENTATIONS * total, message + " (orientation " + ( k + 1 ) + " of " + ORIENTATIONS + ")" );
+				whole.report( k * total + done, ORIENTATIONS * total,
+						message + " (orientation " + ( k + 1 ) + " of " + ORIENTATIONS + ")" );
 			}
 
 			@Override
@@ -189,7 +207,8 @@ public final class ImageRunner
 	 * Predicts X, Y, C, Z, T images: plane by plane (channel axis 2), or, for a
 	 * 3D model, volume by volume with Z moved before C (X, Y, Z, C, T: channel axis 3).
 	 */
-	private static < T extends RealType< T >, U extends RealType< U > > void predict( final TiledPredictor tiler, final RandomAccessibleInterval< T > xyczt,
+	private static < T extends RealType< T >, U extends RealType< U > > void predict( final TiledPredictor tiler,
+			final RandomAccessibleInterval< T > xyczt,
 			final RandomAccessibleInterval< U > outXyczt, final boolean volume, final Progress progress )
 	{
 		if ( volume )
@@ -203,7 +222,8 @@ public final class ImageRunner
 	{
 		if ( method == null || method.method() == Normalization.Method.NONE )
 			return Normalization.none();
-		return method.isFitted() && method.method() == Normalization.Method.FIXED ? method : Normalizer.fit( method, input );
+		return method.isFitted() && method.method() == Normalization.Method.FIXED ? method
+				: Normalizer.fit( method, input );
 	}
 
 	/** Offsets and scales per channel. */
@@ -227,8 +247,10 @@ public final class ImageRunner
 			final float[] px = ( float[] ) stack.getPixels( i );
 			for ( int k = 0; k < px.length; k++ )
 				if ( !Float.isFinite( px[ k ] ) )
-					throw new IllegalArgumentException( "The image '" + imp.getTitle() + "' has a " + ( Float.isNaN( px[ k ] ) ? "NaN" : "infinite" ) + " pixel at x=" + k % imp.getWidth()
-							+ ", y=" + k / imp.getWidth() + ( stack.getSize() > 1 ? ", slice " + i : "" ) + ": replace such pixels first (Process > Math > Remove NaNs..., or Process > Math > Set...)" );
+					throw new IllegalArgumentException( "The image '" + imp.getTitle() + "' has a "
+							+ ( Float.isNaN( px[ k ] ) ? "NaN" : "infinite" ) + " pixel at x=" + k % imp.getWidth()
+							+ ", y=" + k / imp.getWidth() + ( stack.getSize() > 1 ? ", slice " + i : "" )
+							+ ": replace such pixels first (Process > Math > Remove NaNs..., or Process > Math > Set...)" );
 		}
 	}
 }

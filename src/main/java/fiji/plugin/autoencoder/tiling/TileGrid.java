@@ -62,7 +62,8 @@ public final class TileGrid
 
 	private final EdgeTiles edges;
 
-	private TileGrid( final long[] imageSize, final int[] tileSize, final int halo, final int sizeMultiple, final EdgeTiles edges )
+	private TileGrid( final long[] imageSize, final int[] tileSize, final int halo, final int sizeMultiple,
+			final EdgeTiles edges )
 	{
 		final int n = imageSize.length;
 		this.imageSize = imageSize.clone();
@@ -103,27 +104,33 @@ public final class TileGrid
 	 * @throws IllegalArgumentException
 	 *             naming the axis and the sizes that would work
 	 */
-	public static TileGrid create( final long[] imageSize, final int[] tileSize, final int halo, final int sizeMultiple, final EdgeTiles edges )
+	public static TileGrid create( final long[] imageSize, final int[] tileSize, final int halo, final int sizeMultiple,
+			final EdgeTiles edges )
 	{
 		final int n = imageSize.length;
 		if ( n < 1 )
 			throw new IllegalArgumentException( "The image has no axes; give at least X and Y." );
 		if ( tileSize.length != n )
-			throw new IllegalArgumentException( "The tile size has " + tileSize.length + " axes but the image has " + n + "; give one tile size per spatial axis (X, Y[, Z])." );
+			throw new IllegalArgumentException( "The tile size has " + tileSize.length + " axes but the image has " + n
+					+ "; give one tile size per spatial axis (X, Y[, Z])." );
 		if ( sizeMultiple < 1 )
 			throw new IllegalArgumentException( "sizeMultiple is " + sizeMultiple + "; it must be at least 1." );
 		if ( halo < 0 || halo % sizeMultiple != 0 )
-			throw new IllegalArgumentException( "The halo " + halo + " is not a non-negative multiple of sizeMultiple " + sizeMultiple
-					+ "; round it up to " + roundUp( Math.max( halo, 0 ), sizeMultiple ) + "." );
+			throw new IllegalArgumentException(
+					"The halo " + halo + " is not a non-negative multiple of sizeMultiple " + sizeMultiple
+							+ "; round it up to " + roundUp( Math.max( halo, 0 ), sizeMultiple ) + "." );
 		final int[] tile = tileSize.clone();
 		final int min = minTileSize( halo, sizeMultiple );
 		for ( int d = 0; d < n; d++ )
 		{
 			if ( imageSize[ d ] < 1 )
-				throw new IllegalArgumentException( "The image is empty along " + axisName( d ) + " (size " + imageSize[ d ] + "); give an image with at least 1 pixel per axis." );
+				throw new IllegalArgumentException( "The image is empty along " + axisName( d ) + " (size "
+						+ imageSize[ d ] + "); give an image with at least 1 pixel per axis." );
 			if ( tile[ d ] % sizeMultiple != 0 || tile[ d ] < min )
-				throw new IllegalArgumentException( "Tile size " + tile[ d ] + " along " + axisName( d ) + " cannot be used: the network input must be a multiple of "
-						+ sizeMultiple + " and at least 2 * halo + " + sizeMultiple + " = " + min + " (halo " + halo + "). Use "
+				throw new IllegalArgumentException( "Tile size " + tile[ d ] + " along " + axisName( d )
+						+ " cannot be used: the network input must be a multiple of "
+						+ sizeMultiple + " and at least 2 * halo + " + sizeMultiple + " = " + min + " (halo " + halo
+						+ "). Use "
 						+ describeValid( tile[ d ], min, sizeMultiple ) + "." );
 			if ( edges == EdgeTiles.SHRINK )
 			{
@@ -148,21 +155,28 @@ public final class TileGrid
 	public static TileGrid forPredictor( final ImagePredictor predictor, final long[] imageSize, final int[] tileSize )
 	{
 		if ( imageSize.length != predictor.spatialDims() )
-			throw new IllegalArgumentException( "The image has " + imageSize.length + " spatial axes but the model is " + predictor.spatialDims()
-					+ "D; give an image with " + predictor.spatialDims() + " spatial axes (use the plane-by-plane helper for extra axes)." );
+			throw new IllegalArgumentException(
+					"The image has " + imageSize.length + " spatial axes but the model is " + predictor.spatialDims()
+							+ "D; give an image with " + predictor.spatialDims()
+							+ " spatial axes (use the plane-by-plane helper for extra axes)." );
 		final int[] fixed = fixedTileSize( predictor );
 		if ( fixed != null )
 		{
 			if ( tileSize != null && !Arrays.equals( tileSize, fixed ) )
-				throw new IllegalArgumentException( "This model only takes inputs of size " + Arrays.toString( fixed ) + " (X, Y[, Z]), not "
-						+ Arrays.toString( tileSize ) + "; leave the tile size unset (or set it to " + Arrays.toString( fixed ) + ")." );
+				throw new IllegalArgumentException(
+						"This model only takes inputs of size " + Arrays.toString( fixed ) + " (X, Y[, Z]), not "
+								+ Arrays.toString( tileSize ) + "; leave the tile size unset (or set it to "
+								+ Arrays.toString( fixed ) + ")." );
 			for ( int d = 0; d < fixed.length; d++ )
 				if ( fixed[ d ] - 2 * predictor.halo() < 1 )
-					throw new IllegalArgumentException( "The model's fixed input " + Arrays.toString( fixed ) + " leaves no core inside its halo " + predictor.halo()
-							+ " along " + axisName( d ) + "; the model description is inconsistent (use halo 0 for dense networks)." );
+					throw new IllegalArgumentException( "The model's fixed input " + Arrays.toString( fixed )
+							+ " leaves no core inside its halo " + predictor.halo()
+							+ " along " + axisName( d )
+							+ "; the model description is inconsistent (use halo 0 for dense networks)." );
 			return create( imageSize, fixed, predictor.halo(), predictor.sizeMultiple(), EdgeTiles.FULL_SIZE );
 		}
-		final int[] tile = tileSize != null ? tileSize : untiledSize( imageSize, predictor.halo(), predictor.sizeMultiple() );
+		final int[] tile = tileSize != null ? tileSize
+				: untiledSize( imageSize, predictor.halo(), predictor.sizeMultiple() );
 		return create( imageSize, tile, predictor.halo(), predictor.sizeMultiple(), EdgeTiles.SHRINK );
 	}
 
@@ -193,7 +207,8 @@ public final class TileGrid
 		{
 			final long s = roundUp( imageSize[ d ] + 2L * halo, sizeMultiple );
 			if ( s > Integer.MAX_VALUE - 8 )
-				throw new IllegalArgumentException( "The image is too large along " + axisName( d ) + " for a single tile; give a tile size." );
+				throw new IllegalArgumentException(
+						"The image is too large along " + axisName( d ) + " for a single tile; give a tile size." );
 			size[ d ] = ( int ) s;
 		}
 		return size;
@@ -289,8 +304,10 @@ public final class TileGrid
 	@Override
 	public String toString()
 	{
-		return "TileGrid[image " + Arrays.toString( imageSize ) + ", tile " + Arrays.toString( tileSize ) + ", core " + Arrays.toString( coreSize )
-				+ ", halo " + halo + ", sizeMultiple " + sizeMultiple + ", cells " + Arrays.toString( cellsPerDim ) + ", " + edges + "]";
+		return "TileGrid[image " + Arrays.toString( imageSize ) + ", tile " + Arrays.toString( tileSize ) + ", core "
+				+ Arrays.toString( coreSize )
+				+ ", halo " + halo + ", sizeMultiple " + sizeMultiple + ", cells " + Arrays.toString( cellsPerDim )
+				+ ", " + edges + "]";
 	}
 
 	/** One cell: positions relative to the image origin, X, Y[, Z]. Immutable. */
@@ -308,7 +325,8 @@ public final class TileGrid
 
 		private final int[] windowSize;
 
-		Cell( final long index, final long[] gridPosition, final long[] coreMin, final int[] coreSize, final long[] windowMin, final int[] windowSize )
+		Cell( final long index, final long[] gridPosition, final long[] coreMin, final int[] coreSize,
+				final long[] windowMin, final int[] windowSize )
 		{
 			this.index = index;
 			this.gridPosition = gridPosition;
@@ -366,7 +384,8 @@ public final class TileGrid
 		@Override
 		public String toString()
 		{
-			return "Cell[" + index + " core " + Arrays.toString( coreMin ) + "+" + Arrays.toString( coreSize ) + ", window " + Arrays.toString( windowMin ) + "+"
+			return "Cell[" + index + " core " + Arrays.toString( coreMin ) + "+" + Arrays.toString( coreSize )
+					+ ", window " + Arrays.toString( windowMin ) + "+"
 					+ Arrays.toString( windowSize ) + "]";
 		}
 	}

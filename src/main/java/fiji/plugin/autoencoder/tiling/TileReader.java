@@ -67,7 +67,8 @@ final class TileReader
 	 *            what to do if PrimitiveBlocks cannot understand the view
 	 */
 	@SuppressWarnings( "unchecked" )
-	< T extends RealType< T > > TileReader( final RandomAccessibleInterval< T > input, final int spatialDims, final int channelAxis,
+	< T extends RealType< T > > TileReader( final RandomAccessibleInterval< T > input, final int spatialDims,
+			final int channelAxis,
 			final float[] offset, final float[] scale, final PrimitiveBlocks.OnFallback onFallback )
 	{
 		final int numChannels = channelAxis < 0 ? 1 : ( int ) input.dimension( channelAxis );
@@ -81,12 +82,14 @@ final class TileReader
 		}
 		for ( int c = 0; c < numChannels; c++ )
 		{
-			final RandomAccessibleInterval< T > channel = channelAxis < 0 ? input : Views.hyperSlice( input, channelAxis, input.min( channelAxis ) + c );
+			final RandomAccessibleInterval< T > channel = channelAxis < 0 ? input
+					: Views.hyperSlice( input, channelAxis, input.min( channelAxis ) + c );
 			final RandomAccessible< FloatType > floats;
 			if ( input.getType() instanceof FloatType )
 				floats = ( RandomAccessible< FloatType > ) channel;
 			else
-				floats = Converters.convert( ( RandomAccessible< T > ) channel, ( a, b ) -> b.set( a.getRealFloat() ), new FloatType() );
+				floats = Converters.convert( ( RandomAccessible< T > ) channel, ( a, b ) -> b.set( a.getRealFloat() ),
+						new FloatType() );
 			channels[ c ] = PrimitiveBlocks.of( floats, onFallback );
 		}
 		source = new ImageSource( channels, imageMin, imageSize );

@@ -30,7 +30,8 @@ final class TileSizing
 	 * per axis by the untiled window and balanced so all cells along an axis
 	 * have about the same core.
 	 */
-	static int[] fromBudget( final ImagePredictor predictor, final long[] imageSize, final int workers, final int batchSize, final long memoryBudget )
+	static int[] fromBudget( final ImagePredictor predictor, final long[] imageSize, final int workers,
+			final int batchSize, final long memoryBudget )
 	{
 		final int n = imageSize.length;
 		final int halo = predictor.halo();
@@ -39,8 +40,10 @@ final class TileSizing
 		final long bytesPerVoxel = bytesPerVoxel( predictor, batchSize, workers );
 		final double voxels = ( double ) memoryBudget / bytesPerVoxel;
 		if ( voxels < Math.pow( min, n ) )
-			throw new IllegalArgumentException( "The memory budget of " + memoryBudget + " bytes is too small for the smallest tile (" + min + " pixels per axis) with batch size "
-					+ batchSize + " and " + workers + " threads; it needs " + ( long ) Math.ceil( Math.pow( min, n ) * bytesPerVoxel )
+			throw new IllegalArgumentException( "The memory budget of " + memoryBudget
+					+ " bytes is too small for the smallest tile (" + min + " pixels per axis) with batch size "
+					+ batchSize + " and " + workers + " threads; it needs "
+					+ ( long ) Math.ceil( Math.pow( min, n ) * bytesPerVoxel )
 					+ " bytes. Raise the budget, or lower the batch size or the thread count." );
 		final int[] untiled = TileGrid.untiledSize( imageSize, halo, m );
 		final int[] tile = new int[ n ];

@@ -40,7 +40,6 @@ final class TileWorker
 		return batches;
 	}
 
-
 	final ImagePredictor predictor;
 
 	final TileGrid grid;
@@ -62,7 +61,8 @@ final class TileWorker
 	/** The first exception of any worker, rethrown as is once all workers stopped. */
 	final AtomicReference< Throwable > failure = new AtomicReference<>();
 
-	TileWorker( final ImagePredictor predictor, final TileGrid grid, final List< long[] > batches, final TileReader reader, final TileWriter< ? > writer, final Progress progress )
+	TileWorker( final ImagePredictor predictor, final TileGrid grid, final List< long[] > batches,
+			final TileReader reader, final TileWriter< ? > writer, final Progress progress )
 	{
 		this.predictor = predictor;
 		this.grid = grid;

@@ -44,7 +44,8 @@ final class TileWriter< U extends RealType< U > >
 	 * @param channelAxis
 	 *            index of the channel axis (= spatialDims) or -1
 	 */
-	TileWriter( final RandomAccessibleInterval< U > output, final int spatialDims, final int channelAxis, final int numChannels,
+	TileWriter( final RandomAccessibleInterval< U > output, final int spatialDims, final int channelAxis,
+			final int numChannels,
 			final float[] offset, final float[] scale )
 	{
 		this.output = output;

@@ -149,17 +149,21 @@ public final class TiledPredictor
 	private TileGrid grid( final long[] imageSize, final int workers )
 	{
 		if ( imageSize.length != predictor.spatialDims() )
-			throw new IllegalArgumentException( "The image has " + imageSize.length + " spatial axes but the model is " + predictor.spatialDims()
+			throw new IllegalArgumentException( "The image has " + imageSize.length + " spatial axes but the model is "
+					+ predictor.spatialDims()
 					+ "D; give " + predictor.spatialDims() + " spatial axes (use predictPlanes for extra axes)." );
 		final TileGrid grid;
 		if ( tileSize != null || TileGrid.fixedTileSize( predictor ) != null )
 			grid = TileGrid.forPredictor( predictor, imageSize, tileSize );
 		else
-			grid = TileGrid.forPredictor( predictor, imageSize, TileSizing.fromBudget( predictor, imageSize, workers, batchSize, memoryBudget ) );
-		final long windowFloats = product( grid.tileSize() ) * ( long ) batchSize * Math.max( predictor.inputChannels(), predictor.outputChannels() );
+			grid = TileGrid.forPredictor( predictor, imageSize,
+					TileSizing.fromBudget( predictor, imageSize, workers, batchSize, memoryBudget ) );
+		final long windowFloats = product( grid.tileSize() ) * ( long ) batchSize
+				* Math.max( predictor.inputChannels(), predictor.outputChannels() );
 		if ( windowFloats > Integer.MAX_VALUE - 8 )
-			throw new IllegalArgumentException( "A batch of " + batchSize + " tiles of " + Arrays.toString( grid.tileSize() )
-					+ " does not fit in a Java array; use a smaller tile size or batch size." );
+			throw new IllegalArgumentException(
+					"A batch of " + batchSize + " tiles of " + Arrays.toString( grid.tileSize() )
+							+ " does not fit in a Java array; use a smaller tile size or batch size." );
 		return grid;
 	}
 
@@ -188,15 +192,18 @@ public final class TiledPredictor
 		final int outChannelAxis = channelAxis( output, predictor.outputChannels(), "output", "outputChannels" );
 		for ( int a = 0; a < d; a++ )
 			if ( input.dimension( a ) != output.dimension( a ) )
-				throw new IllegalArgumentException( "The output is " + output.dimension( a ) + " pixels along " + TileGrid.axisName( a ) + " but the input is "
-						+ input.dimension( a ) + "; give an output with the same spatial size " + Arrays.toString( spatialSize( input, d ) ) + "." );
+				throw new IllegalArgumentException( "The output is " + output.dimension( a ) + " pixels along "
+						+ TileGrid.axisName( a ) + " but the input is "
+						+ input.dimension( a ) + "; give an output with the same spatial size "
+						+ Arrays.toString( spatialSize( input, d ) ) + "." );
 		final int workersWanted = workerCount();
 		final TileGrid grid = grid( spatialSize( input, d ), workersWanted );
 		final List< long[] > batches = TileWorker.batches( grid, batchSize );
 		final int workers = Math.max( 1, Math.min( workersWanted, batches.size() ) );
 
 		final TileReader reader = new TileReader( input, d, inChannelAxis, inOffset, inScale, onFallback );
-		final TileWriter< U > writer = new TileWriter<>( output, d, outChannelAxis, predictor.outputChannels(), outOffset, outScale );
+		final TileWriter< U > writer = new TileWriter<>( output, d, outChannelAxis, predictor.outputChannels(),
+				outOffset, outScale );
 		final Progress p = progress == null ? Progress.none() : progress;
 		final TileWorker run = new TileWorker( predictor, grid, batches, reader, writer, p );
 		p.report( 0, grid.numCells(), "tiles" );
@@ -216,7 +223,8 @@ public final class TiledPredictor
 		if ( failure instanceof Error )
 			throw ( Error ) failure;
 		if ( run.cancelled.get() )
-			throw new CancellationException( "Tiled prediction cancelled after " + run.done.get() + " of " + grid.numCells() + " tiles." );
+			throw new CancellationException(
+					"Tiled prediction cancelled after " + run.done.get() + " of " + grid.numCells() + " tiles." );
 	}
 
 	/**
@@ -224,14 +232,17 @@ public final class TiledPredictor
 	 * {@code CellImg}, of size X, Y[, Z], C(out) (no C axis if the model has one
 	 * output channel).
 	 */
-	public < T extends RealType< T > > Img< FloatType > predict( final RandomAccessibleInterval< T > input, final Progress progress )
+	public < T extends RealType< T > > Img< FloatType > predict( final RandomAccessibleInterval< T > input,
+			final Progress progress )
 	{
 		final int d = predictor.spatialDims();
 		channelAxis( input, predictor.inputChannels(), "input", "inputChannels" );
-		final long[] size = predictor.outputChannels() == 1 ? spatialSize( input, d ) : Arrays.copyOf( spatialSize( input, d ), d + 1 );
+		final long[] size = predictor.outputChannels() == 1 ? spatialSize( input, d )
+				: Arrays.copyOf( spatialSize( input, d ), d + 1 );
 		if ( size.length > d )
 			size[ d ] = predictor.outputChannels();
-		final Img< FloatType > output = Util.getArrayOrCellImgFactory( new net.imglib2.FinalDimensions( size ), new FloatType() ).create( size );
+		final Img< FloatType > output = Util
+				.getArrayOrCellImgFactory( new net.imglib2.FinalDimensions( size ), new FloatType() ).create( size );
 		predict( input, output, progress );
 		return output;
 	}
@@ -247,22 +258,25 @@ public final class TiledPredictor
 	 * X, Y, C, Z, T under a 2D model: channel axis 2, extra axes Z and T).
 	 * Progress counts tiles over all planes.
 	 */
-	public < T extends RealType< T >, U extends RealType< U > > void predictPlanes( final RandomAccessibleInterval< T > input, final int inputChannelAxis,
+	public < T extends RealType< T >, U extends RealType< U > > void predictPlanes(
+			final RandomAccessibleInterval< T > input, final int inputChannelAxis,
 			final RandomAccessibleInterval< U > output, final int outputChannelAxis, final Progress progress )
 	{
 		final int d = predictor.spatialDims();
 		final int[] inExtra = extraAxes( input, inputChannelAxis, d, "input" );
 		final int[] outExtra = extraAxes( output, outputChannelAxis, d, "output" );
 		if ( inExtra.length != outExtra.length )
-			throw new IllegalArgumentException( "The input has " + inExtra.length + " extra axes but the output has " + outExtra.length
-					+ "; give the output the same extra (time, Z, ...) axes as the input." );
+			throw new IllegalArgumentException(
+					"The input has " + inExtra.length + " extra axes but the output has " + outExtra.length
+							+ "; give the output the same extra (time, Z, ...) axes as the input." );
 		final long[] extraSize = new long[ inExtra.length ];
 		long planes = 1;
 		for ( int i = 0; i < inExtra.length; i++ )
 		{
 			extraSize[ i ] = input.dimension( inExtra[ i ] );
 			if ( output.dimension( outExtra[ i ] ) != extraSize[ i ] )
-				throw new IllegalArgumentException( "Extra axis " + inExtra[ i ] + " of the input has " + extraSize[ i ] + " entries but output axis "
+				throw new IllegalArgumentException( "Extra axis " + inExtra[ i ] + " of the input has " + extraSize[ i ]
+						+ " entries but output axis "
 						+ outExtra[ i ] + " has " + output.dimension( outExtra[ i ] ) + "; give them the same size." );
 			planes *= extraSize[ i ];
 		}
@@ -297,7 +311,8 @@ public final class TiledPredictor
 		}
 	}
 
-	private static < T > RandomAccessibleInterval< T > slice( RandomAccessibleInterval< T > image, final int[] extraAxes, final long[] pos )
+	private static < T > RandomAccessibleInterval< T > slice( RandomAccessibleInterval< T > image,
+			final int[] extraAxes, final long[] pos )
 	{
 		// highest axis first, so lower axis indices stay valid
 		for ( int i = extraAxes.length - 1; i >= 0; i-- )
@@ -305,14 +320,17 @@ public final class TiledPredictor
 		return image;
 	}
 
-	private static int[] extraAxes( final Interval image, final int channelAxis, final int spatialDims, final String what )
+	private static int[] extraAxes( final Interval image, final int channelAxis, final int spatialDims,
+			final String what )
 	{
 		final int n = image.numDimensions();
 		if ( n < spatialDims )
-			throw new IllegalArgumentException( "The " + what + " has " + n + " axes but the model needs " + spatialDims + " spatial axes first (X, Y[, Z])." );
+			throw new IllegalArgumentException( "The " + what + " has " + n + " axes but the model needs " + spatialDims
+					+ " spatial axes first (X, Y[, Z])." );
 		if ( channelAxis >= 0 && ( channelAxis < spatialDims || channelAxis >= n ) )
-			throw new IllegalArgumentException( "The " + what + " channel axis " + channelAxis + " must come after the " + spatialDims
-					+ " spatial axes and exist (the image has " + n + " axes); use -1 for no channel axis." );
+			throw new IllegalArgumentException(
+					"The " + what + " channel axis " + channelAxis + " must come after the " + spatialDims
+							+ " spatial axes and exist (the image has " + n + " axes); use -1 for no channel axis." );
 		final int[] extra = new int[ n - spatialDims - ( channelAxis >= 0 ? 1 : 0 ) ];
 		int i = 0;
 		for ( int a = spatialDims; a < n; a++ )
@@ -330,19 +348,23 @@ public final class TiledPredictor
 		if ( n == d )
 		{
 			if ( channels != 1 )
-				throw new IllegalArgumentException( "The " + what + " has no channel axis but the model " + ( what.equals( "input" ) ? "takes " : "gives " ) + channels
+				throw new IllegalArgumentException( "The " + what + " has no channel axis but the model "
+						+ ( what.equals( "input" ) ? "takes " : "gives " ) + channels
 						+ " channels; give X, Y" + ( d == 3 ? ", Z" : "" ) + ", C with C = " + channels + "." );
 			return -1;
 		}
 		if ( n == d + 1 )
 		{
 			if ( image.dimension( d ) != channels )
-				throw new IllegalArgumentException( "The " + what + " has " + image.dimension( d ) + " channels but the model " + ( what.equals( "input" ) ? "takes " : "gives " )
-						+ channels + " (" + method + "); give the " + what + " " + channels + " channels on its last axis." );
+				throw new IllegalArgumentException( "The " + what + " has " + image.dimension( d )
+						+ " channels but the model " + ( what.equals( "input" ) ? "takes " : "gives " )
+						+ channels + " (" + method + "); give the " + what + " " + channels
+						+ " channels on its last axis." );
 			return d;
 		}
-		throw new IllegalArgumentException( "The " + what + " has " + n + " axes but a " + d + "D model needs X, Y" + ( d == 3 ? ", Z" : "" )
-				+ "[, C]; for time or other extra axes use predictPlanes." );
+		throw new IllegalArgumentException(
+				"The " + what + " has " + n + " axes but a " + d + "D model needs X, Y" + ( d == 3 ? ", Z" : "" )
+						+ "[, C]; for time or other extra axes use predictPlanes." );
 	}
 
 	int workerCount()

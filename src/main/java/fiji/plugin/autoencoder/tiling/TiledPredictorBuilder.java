@@ -33,13 +33,16 @@ public final class TiledPredictorBuilder
 			throw new IllegalArgumentException( "No predictor given; pass the model's ImagePredictor." );
 		final int d = predictor.spatialDims();
 		if ( d != 2 && d != 3 )
-			throw new IllegalArgumentException( "The model has " + d + " spatial dimensions; only 2D and 3D models can be tiled." );
+			throw new IllegalArgumentException(
+					"The model has " + d + " spatial dimensions; only 2D and 3D models can be tiled." );
 		if ( predictor.sizeMultiple() < 1 || predictor.halo() < 0 || predictor.halo() % predictor.sizeMultiple() != 0 )
-			throw new IllegalArgumentException( "The model's halo " + predictor.halo() + " is not a non-negative multiple of its sizeMultiple " + predictor.sizeMultiple()
+			throw new IllegalArgumentException( "The model's halo " + predictor.halo()
+					+ " is not a non-negative multiple of its sizeMultiple " + predictor.sizeMultiple()
 					+ "; the model must round its halo up (ImagePredictor.halo())." );
 		if ( predictor.inputChannels() < 1 || predictor.outputChannels() < 1 )
-			throw new IllegalArgumentException( "The model has " + predictor.inputChannels() + " input and " + predictor.outputChannels()
-					+ " output channels; both must be at least 1." );
+			throw new IllegalArgumentException(
+					"The model has " + predictor.inputChannels() + " input and " + predictor.outputChannels()
+							+ " output channels; both must be at least 1." );
 		this.predictor = predictor;
 	}
 
@@ -52,7 +55,8 @@ public final class TiledPredictorBuilder
 	public TiledPredictorBuilder tileSize( final int... tileSize )
 	{
 		if ( tileSize != null && tileSize.length != predictor.spatialDims() )
-			throw new IllegalArgumentException( "Give " + predictor.spatialDims() + " tile sizes (X, Y" + ( predictor.spatialDims() == 3 ? ", Z" : "" ) + "), not "
+			throw new IllegalArgumentException( "Give " + predictor.spatialDims() + " tile sizes (X, Y"
+					+ ( predictor.spatialDims() == 3 ? ", Z" : "" ) + "), not "
 					+ tileSize.length + "." );
 		this.tileSize = tileSize == null ? null : tileSize.clone();
 		if ( tileSize != null )
@@ -96,7 +100,8 @@ public final class TiledPredictorBuilder
 	public TiledPredictorBuilder memoryBudget( final long bytes )
 	{
 		if ( bytes < 1 )
-			throw new IllegalArgumentException( "Memory budget " + bytes + " is invalid; give a positive number of bytes." );
+			throw new IllegalArgumentException(
+					"Memory budget " + bytes + " is invalid; give a positive number of bytes." );
 		this.memoryBudget = bytes;
 		return this;
 	}
@@ -126,8 +131,9 @@ public final class TiledPredictorBuilder
 	public TiledPredictorBuilder normalization( final float[] offset, final float[] scale )
 	{
 		if ( predictor.inputChannels() != predictor.outputChannels() )
-			throw new IllegalArgumentException( "The model has " + predictor.inputChannels() + " input but " + predictor.outputChannels()
-					+ " output channels; use inputNormalization and outputDenormalization separately." );
+			throw new IllegalArgumentException(
+					"The model has " + predictor.inputChannels() + " input but " + predictor.outputChannels()
+							+ " output channels; use inputNormalization and outputDenormalization separately." );
 		inputNormalization( offset, scale );
 		return outputDenormalization( offset, scale );
 	}
@@ -142,13 +148,16 @@ public final class TiledPredictorBuilder
 	private static void check( final float[] offset, final float[] scale, final int channels, final String what )
 	{
 		if ( offset == null || scale == null || offset.length != channels || scale.length != channels )
-			throw new IllegalArgumentException( "The " + what + " normalisation needs one offset and one scale per " + what + " channel (" + channels + ")." );
+			throw new IllegalArgumentException( "The " + what + " normalisation needs one offset and one scale per "
+					+ what + " channel (" + channels + ")." );
 		for ( final float s : scale )
 			if ( s == 0 || !Float.isFinite( s ) )
-				throw new IllegalArgumentException( "The " + what + " normalisation scale " + s + " is not a finite non-zero number; check the normalisation parameters." );
+				throw new IllegalArgumentException( "The " + what + " normalisation scale " + s
+						+ " is not a finite non-zero number; check the normalisation parameters." );
 		for ( final float o : offset )
 			if ( !Float.isFinite( o ) )
-				throw new IllegalArgumentException( "The " + what + " normalisation offset " + o + " is not finite; check the normalisation parameters." );
+				throw new IllegalArgumentException( "The " + what + " normalisation offset " + o
+						+ " is not finite; check the normalisation parameters." );
 	}
 
 	/** The tiler with these options. */

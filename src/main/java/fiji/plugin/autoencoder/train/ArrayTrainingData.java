@@ -25,13 +25,15 @@ public final class ArrayTrainingData implements TrainingData
 	private final int targetChannels;
 
 	/** Inputs that are their own targets. */
-	public ArrayTrainingData( final float[] inputs, final int count, final int height, final int width, final int channels )
+	public ArrayTrainingData( final float[] inputs, final int count, final int height, final int width,
+			final int channels )
 	{
 		this( inputs, null, 0, count, height, width, channels );
 	}
 
 	/** Inputs with separate targets of {@code targetChannels} channels. */
-	public ArrayTrainingData( final float[] inputs, final float[] targets, final int targetChannels, final int count, final int height, final int width, final int channels )
+	public ArrayTrainingData( final float[] inputs, final float[] targets, final int targetChannels, final int count,
+			final int height, final int width, final int channels )
 	{
 		this( inputs, targets, targetChannels, count, new int[] { height, width, channels } );
 	}
@@ -40,13 +42,16 @@ public final class ArrayTrainingData implements TrainingData
 	 * Volumes (for 3D models), each {@code depth x height x width x channels}
 	 * (channels fastest), with targets of {@code targetChannels} channels or null.
 	 */
-	public static ArrayTrainingData volumes( final float[] inputs, final float[] targets, final int targetChannels, final int count,
+	public static ArrayTrainingData volumes( final float[] inputs, final float[] targets, final int targetChannels,
+			final int count,
 			final int depth, final int height, final int width, final int channels )
 	{
-		return new ArrayTrainingData( inputs, targets, targetChannels, count, new int[] { depth, height, width, channels } );
+		return new ArrayTrainingData( inputs, targets, targetChannels, count,
+				new int[] { depth, height, width, channels } );
 	}
 
-	private ArrayTrainingData( final float[] inputs, final float[] targets, final int targetChannels, final int count, final int[] shape )
+	private ArrayTrainingData( final float[] inputs, final float[] targets, final int targetChannels, final int count,
+			final int[] shape )
 	{
 		if ( count <= 0 )
 			throw new IllegalArgumentException( "The training set is empty: give at least one sample" );
@@ -56,9 +61,11 @@ public final class ArrayTrainingData implements TrainingData
 		for ( int i = 0; i + 1 < shape.length; i++ )
 			dims.append( shape[ i ] ).append( " x " );
 		if ( inputs.length != size * count )
-			throw new IllegalArgumentException( "Expected " + count + " samples of " + dims + channels + " = " + size * count + " values, got " + inputs.length );
+			throw new IllegalArgumentException( "Expected " + count + " samples of " + dims + channels + " = "
+					+ size * count + " values, got " + inputs.length );
 		if ( targets != null && targets.length != ( long ) Batches.sampleSize( shape, targetChannels ) * count )
-			throw new IllegalArgumentException( "Targets must be " + count + " x " + dims + targetChannels + " values, got " + targets.length );
+			throw new IllegalArgumentException(
+					"Targets must be " + count + " x " + dims + targetChannels + " values, got " + targets.length );
 		this.inputs = inputs;
 		this.targets = targets;
 		this.count = count;
@@ -103,7 +110,8 @@ public final class ArrayTrainingData implements TrainingData
 	}
 
 	@Override
-	public void fill( final int[] indices, final int from, final int n, final float[] input, final float[] target, final float[] weight, final Random random )
+	public void fill( final int[] indices, final int from, final int n, final float[] input, final float[] target,
+			final float[] weight, final Random random )
 	{
 		final int in = Batches.sampleSize( shape, shape[ shape.length - 1 ] );
 		final int out = Batches.sampleSize( shape, targetChannels );

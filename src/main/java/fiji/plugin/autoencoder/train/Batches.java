@@ -39,7 +39,8 @@ final class Batches
 	}
 
 	/** One step of {@code trainOp} (or, if it is null, the loss only) on the samples {@code order[from .. from + n)}; returns the loss. */
-	float step( final Model model, final TrainingData data, final int[] order, final int from, final int n, final Random random, final String trainOp, final String lossOp )
+	float step( final Model model, final TrainingData data, final int[] order, final int from, final int n,
+			final Random random, final String trainOp, final String lossOp )
 	{
 		data.fill( order, from, n, input, target, weight, random );
 		final Shape in = batchShape( n, shape, shape[ shape.length - 1 ] );

@@ -16,7 +16,8 @@ public final class ChannelMode
 	public static final String ENTRY = ChannelsEntry.ENTRY;
 
 	/** Labels of the choice in Train Autoencoder ({@code channels} key). */
-	public static final String EACH_ALONE = "Each channel alone (no mixing)", TOGETHER = "All channels together (may mix them)";
+	public static final String EACH_ALONE = "Each channel alone (no mixing)",
+			TOGETHER = "All channels together (may mix them)";
 
 	private ChannelMode()
 	{}
@@ -24,11 +25,13 @@ public final class ChannelMode
 	/** True for {@link #EACH_ALONE}, false for {@link #TOGETHER}; names the choices otherwise. */
 	public static boolean parse( final String label )
 	{
-		if ( label == null || label.isEmpty() || label.equalsIgnoreCase( EACH_ALONE ) || label.toLowerCase( java.util.Locale.ROOT ).startsWith( "each" ) )
+		if ( label == null || label.isEmpty() || label.equalsIgnoreCase( EACH_ALONE )
+				|| label.toLowerCase( java.util.Locale.ROOT ).startsWith( "each" ) )
 			return true;
 		if ( label.equalsIgnoreCase( TOGETHER ) || label.toLowerCase( java.util.Locale.ROOT ).startsWith( "all" ) )
 			return false;
-		throw new IllegalArgumentException( "Unknown channels choice '" + label + "': use '" + EACH_ALONE + "' (default) or '" + TOGETHER + "'" );
+		throw new IllegalArgumentException(
+				"Unknown channels choice '" + label + "': use '" + EACH_ALONE + "' (default) or '" + TOGETHER + "'" );
 	}
 
 	/** The entry for a channel-by-channel model trained on images of {@code imageChannels} channels ({@link ChannelsEntry#json}). */

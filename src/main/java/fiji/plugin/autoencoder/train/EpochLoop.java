@@ -30,11 +30,14 @@ final class EpochLoop
 	}
 
 	/** One pass; returns the sample-weighted mean training loss (the bad loss if it diverged, NaN if no step ran). */
-	double epoch( final Model model, final Batches b, final TrainingData data, final TrainingConfig config, final Random random,
-			final String trainOp, final String lossOp, final String phase, final int epochNumber, final TrainingListener listener )
+	double epoch( final Model model, final Batches b, final TrainingData data, final TrainingConfig config,
+			final Random random,
+			final String trainOp, final String lossOp, final String phase, final int epochNumber,
+			final TrainingListener listener )
 	{
 		final int n = data.size();
-		final int steps = config.stepsPerEpoch > 0 ? config.stepsPerEpoch : ( n + config.batchSize - 1 ) / config.batchSize;
+		final int steps = config.stepsPerEpoch > 0 ? config.stepsPerEpoch
+				: ( n + config.batchSize - 1 ) / config.batchSize;
 		int[] order = Batches.permutation( n, random );
 		int pos = 0;
 		double sum = 0;
@@ -50,7 +53,8 @@ final class EpochLoop
 			}
 			final float[] losses;
 			final int m;
-			if ( b.multi != null && Endpoints.TRAIN.equals( trainOp ) && s + config.stepsPerRun <= steps && pos + b.multi.samplesPerRun() <= n )
+			if ( b.multi != null && Endpoints.TRAIN.equals( trainOp ) && s + config.stepsPerRun <= steps
+					&& pos + b.multi.samplesPerRun() <= n )
 			{
 				// several full batches in one run; stop requests take effect after it
 				losses = b.multi.run( order, pos, random );

@@ -17,7 +17,8 @@ public class ForwardingListener implements TrainingListener
 	}
 
 	@Override
-	public void stepEnded( final String phase, final int epoch, final int step, final int stepsPerEpoch, final double loss )
+	public void stepEnded( final String phase, final int epoch, final int step, final int stepsPerEpoch,
+			final double loss )
 	{
 		next.stepEnded( phase, epoch, step, stepsPerEpoch, loss );
 	}

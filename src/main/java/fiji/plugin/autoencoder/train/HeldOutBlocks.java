@@ -26,7 +26,8 @@ final class HeldOutBlocks
 
 	private final int[] cells;
 
-	private HeldOutBlocks( final long width, final long height, final int bw, final int bh, final boolean[] held, final int[] cells )
+	private HeldOutBlocks( final long width, final long height, final int bw, final int bh, final boolean[] held,
+			final int[] cells )
 	{
 		this.width = width;
 		this.height = height;
@@ -43,13 +44,15 @@ final class HeldOutBlocks
 	 *
 	 * @throws IllegalArgumentException when the image has fewer than 2 cells (no room for both a validation block and training patches)
 	 */
-	static HeldOutBlocks of( final long width, final long height, final int bw, final int bh, final double fraction, final long seed )
+	static HeldOutBlocks of( final long width, final long height, final int bw, final int bh, final double fraction,
+			final long seed )
 	{
 		final long nx = width / bw, ny = height / bh, n = nx * ny;
 		if ( n < 2 || n > Integer.MAX_VALUE )
-			throw new IllegalArgumentException( "The image is " + width + " x " + height + ": " + ( n < 2 ? "too small for both a " + bw + " x " + bh
-					+ " training patch and a held-out validation block of the same size. Use a smaller patch, a validation fraction of 0, or a larger image"
-					: "too large for held-out validation blocks: use a validation strip" ) );
+			throw new IllegalArgumentException( "The image is " + width + " x " + height + ": "
+					+ ( n < 2 ? "too small for both a " + bw + " x " + bh
+							+ " training patch and a held-out validation block of the same size. Use a smaller patch, a validation fraction of 0, or a larger image"
+							: "too large for held-out validation blocks: use a validation strip" ) );
 		final int held = ( int ) Math.min( n - 1, Math.max( 1, Math.round( n * fraction ) ) );
 		final int[] perm = Batches.permutation( ( int ) n, new Random( seed ) );
 		final int[] cells = java.util.Arrays.copyOf( perm, held );

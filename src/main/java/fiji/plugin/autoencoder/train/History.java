@@ -54,7 +54,9 @@ public final class History
 		@Override
 		public String toString()
 		{
-			return String.format( java.util.Locale.ROOT, "%s epoch %d: train %.5f, validation %.5f (%.1f s, %.0f samples/s)", phase, epoch, trainLoss, validationLoss, seconds, samplesPerSecond );
+			return String.format( java.util.Locale.ROOT,
+					"%s epoch %d: train %.5f, validation %.5f (%.1f s, %.0f samples/s)", phase, epoch, trainLoss,
+					validationLoss, seconds, samplesPerSecond );
 		}
 	}
 
@@ -64,7 +66,8 @@ public final class History
 
 	public final List< Epoch > epochs = new ArrayList<>();
 
-	private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting().create();
+	private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting()
+			.create();
 
 	/** The last epoch of the given phase, or null. */
 	public Epoch last( final String phase )
@@ -104,10 +107,13 @@ public final class History
 			if ( train.get( i ).validationLoss < train.get( b ).validationLoss )
 				b = i;
 		final Epoch best = train.get( b ), last = train.get( train.size() - 1 );
-		if ( b >= 0.75 * train.size() || !( last.validationLoss >= 1.2 * best.validationLoss ) || !( last.trainLoss < best.trainLoss ) )
+		if ( b >= 0.75 * train.size() || !( last.validationLoss >= 1.2 * best.validationLoss )
+				|| !( last.trainLoss < best.trainLoss ) )
 			return null;
-		return String.format( java.util.Locale.ROOT, "the validation loss rose from %.4g (epoch %d) to %.4g (epoch %d) while the training loss fell: the network overfits its training images "
-				+ "(the best epoch is the one kept). Try an L2 weight decay (l2 = 0.0001), more or more varied images, or fewer epochs", best.validationLoss, best.epoch, last.validationLoss, last.epoch );
+		return String.format( java.util.Locale.ROOT,
+				"the validation loss rose from %.4g (epoch %d) to %.4g (epoch %d) while the training loss fell: the network overfits its training images "
+						+ "(the best epoch is the one kept). Try an L2 weight decay (l2 = 0.0001), more or more varied images, or fewer epochs",
+				best.validationLoss, best.epoch, last.validationLoss, last.epoch );
 	}
 
 	public String toJson()

@@ -59,7 +59,8 @@ public final class IdxReader
 	{
 		final Path p = FASHION_MNIST.resolve( file );
 		if ( !Files.isRegularFile( p ) )
-			throw new IllegalArgumentException( "Fashion-MNIST file " + p + " not found: install it with 'apt-get install dataset-fashion-mnist' (Debian/Ubuntu), or give the folder of your own IDX files" );
+			throw new IllegalArgumentException( "Fashion-MNIST file " + p
+					+ " not found: install it with 'apt-get install dataset-fashion-mnist' (Debian/Ubuntu), or give the folder of your own IDX files" );
 		return p;
 	}
 

@@ -48,7 +48,8 @@ public final class ImageTrainingJob
 	/** How the user allows overwriting and resuming, for the message when the model file exists (null: this training cannot resume). */
 	public String overwriteOption = ModelOutput.OVERWRITE_KEY + "=true", resumeOption = "resume=true";
 
-	public TrainingConfig config = new TrainingConfig().epochs( 20 ).batchSize( 16 ).validationFraction( 0.1 ).patience( 5 );
+	public TrainingConfig config = new TrainingConfig().epochs( 20 ).batchSize( 16 ).validationFraction( 0.1 )
+			.patience( 5 );
 
 	/** The normalisation method, fitted on every image (stored with the model unfitted, so inference fits it the same way), or once on all when {@link #storeNormalization}. */
 	public Normalization normalization = Normalization.percentileDefault();
@@ -111,7 +112,8 @@ public final class ImageTrainingJob
 		/** Training patches drawn from each input image (all its channels together), in the order of the inputs. */
 		public final long[] patchesPerImage;
 
-		Result( final Trainer.Result training, final History history, final Path modelFile, final long[] patchesPerImage )
+		Result( final Trainer.Result training, final History history, final Path modelFile,
+				final long[] patchesPerImage )
 		{
 			this.training = training;
 			this.history = history;
@@ -145,7 +147,8 @@ public final class ImageTrainingJob
 	 * @param targets paired targets (same sizes as the inputs), or null to reconstruct the inputs
 	 * @throws IOException if the model could not be saved to the model file (it is then in a fallback file that the message names)
 	 */
-	public Result run( final List< ImagePlus > inputs, final List< ImagePlus > targets, final TrainingListener listener ) throws IOException
+	public Result run( final List< ImagePlus > inputs, final List< ImagePlus > targets,
+			final TrainingListener listener ) throws IOException
 	{
 		try ( ModelOutput out = ModelOutput.open( modelFile, resumeFrom, overwrite, overwriteOption, resumeOption ) )
 		{
@@ -160,12 +163,14 @@ public final class ImageTrainingJob
 		}
 	}
 
-	private Result train( final List< ImagePlus > inputs, final List< ImagePlus > targets, final TrainingListener listener ) throws IOException
+	private Result train( final List< ImagePlus > inputs, final List< ImagePlus > targets,
+			final TrainingListener listener ) throws IOException
 	{
 		if ( inputs == null || inputs.isEmpty() )
 			throw new IllegalArgumentException( "The training set is empty: give at least one image" );
 		if ( targets != null && targets.size() != inputs.size() )
-			throw new IllegalArgumentException( "Got " + inputs.size() + " input image(s) but " + targets.size() + " target(s): give one target per input" );
+			throw new IllegalArgumentException( "Got " + inputs.size() + " input image(s) but " + targets.size()
+					+ " target(s): give one target per input" );
 		if ( modelFile == null )
 			throw new IllegalArgumentException( "No model file given: choose where to save the model" );
 		fiji.plugin.autoencoder.io.OutputCheck.requireWritable( modelFile, "model_file" );
@@ -195,7 +200,9 @@ public final class ImageTrainingJob
 				channelwise = ChannelMode.isChannelwise( loaded.extras() );
 				spec = model.spec();
 				if ( spec.channels != ( channelwise && imageChannels > 1 ? 1 : imageChannels ) )
-					throw new IllegalArgumentException( "The model to continue takes " + spec.channels + " channel(s) but the images have " + imageChannels + ( channelwise && imageChannels > 1 ? " (it runs on each channel alone: 1 expected)" : "" ) );
+					throw new IllegalArgumentException( "The model to continue takes " + spec.channels
+							+ " channel(s) but the images have " + imageChannels + ( channelwise && imageChannels > 1
+									? " (it runs on each channel alone: 1 expected)" : "" ) );
 			}
 			catch ( final RuntimeException e )
 			{
@@ -225,28 +232,38 @@ public final class ImageTrainingJob
 		try
 		{
 			final boolean separate = validationInputs != null && !validationInputs.isEmpty();
-			final PatchSampler sampler = new PatchSampler( spec.is3D() ? spec.depth : 0, spec.height, spec.width, patchesPerEpoch, separate ? 0 : config.validationFraction, config.seed )
+			final PatchSampler sampler = new PatchSampler( spec.is3D() ? spec.depth : 0, spec.height, spec.width,
+					patchesPerEpoch, separate ? 0 : config.validationFraction, config.seed )
 					.validationBlocks( validationBlocks && !separate );
 			for ( final ImagePlus in : inputs )
 			{
 				if ( spec.is3D() && in.getNSlices() < spec.depth )
-					throw new IllegalArgumentException( "The model is 3D and trains on " + spec.depth + "-slice patches, but '" + in.getTitle() + "' has " + in.getNSlices() + " z-slice(s)"
-							+ ( in.getNSlices() == 1 && in.getNFrames() > 1 ? " (its " + in.getNFrames() + " planes are time points: if they are z-slices, swap them in Image > Properties)" : "" )
-							+ ": give z-stacks with at least " + spec.depth + " slices, a smaller patch depth (a multiple of " + spec.sizeMultiple() + "), or a 2D model" );
+					throw new IllegalArgumentException( "The model is 3D and trains on " + spec.depth
+							+ "-slice patches, but '" + in.getTitle() + "' has " + in.getNSlices() + " z-slice(s)"
+							+ ( in.getNSlices() == 1 && in.getNFrames() > 1 ? " (its " + in.getNFrames()
+									+ " planes are time points: if they are z-slices, swap them in Image > Properties)"
+									: "" )
+							+ ": give z-stacks with at least " + spec.depth
+							+ " slices, a smaller patch depth (a multiple of " + spec.sizeMultiple()
+							+ "), or a 2D model" );
 				if ( channels( in ) != imageChannels )
-					throw new IllegalArgumentException( "All training images need the same number of channels: '" + in.getTitle() + "' has " + channels( in ) + ", the first has " + imageChannels );
+					throw new IllegalArgumentException( "All training images need the same number of channels: '"
+							+ in.getTitle() + "' has " + channels( in ) + ", the first has " + imageChannels );
 			}
-			final TrainingImages images = TrainingImages.prepare( inputs, targets, normalization, normalizationImage, storeNormalization, channelwise );
+			final TrainingImages images = TrainingImages.prepare( inputs, targets, normalization, normalizationImage,
+					storeNormalization, channelwise );
 			for ( int i = 0; i < images.inputs.size(); i++ )
 			{
 				final Normalization norm = images.norms.get( i );
 				final ImagePlus target = images.targets == null ? null : images.targets.get( i );
 				// without a target image the target is the input itself (before any raw transform): normalise it the same way
 				final Normalization targetNorm = target == null || normalizeTargets ? norm : null;
-				sampler.add( ImageTensors.reader( images.inputs.get( i ) ), target == null ? null : ImageTensors.reader( target ), norm, targetNorm );
+				sampler.add( ImageTensors.reader( images.inputs.get( i ) ),
+						target == null ? null : ImageTensors.reader( target ), norm, targetNorm );
 			}
 			sampler.rawTransform( rawTransform ).normalizedTransform( normalizedTransform );
-			final TrainingData validation = separate ? validationSampler( images, imageChannels ) : sampler.validation();
+			final TrainingData validation = separate ? validationSampler( images, imageChannels )
+					: sampler.validation();
 			final Map< String, String > extras = new HashMap<>();
 			extras.put( ModelFile.NORMALIZATION, images.stored.toJson() );
 			if ( channelwise && imageChannels > 1 )
@@ -263,7 +280,8 @@ public final class ImageTrainingJob
 			};
 			final TrainingConfig c = config.copy().validationFraction( 0 ).validate(); // the sampler holds out its own validation strip or blocks
 			final TimeBudget budget = new TimeBudget( minutes, trainer );
-			final Trainer.Result r = budget.explain( trainer.train( model, sampler, validation, c, hist, budget.wrap( checkpointing ) ) );
+			final Trainer.Result r = budget
+					.explain( trainer.train( model, sampler, validation, c, hist, budget.wrap( checkpointing ) ) );
 			save( model, hist, extras );
 			final long[] drawn = sampler.drawnPerImage(), perInput = new long[ inputs.size() ];
 			for ( int i = 0; i < drawn.length; i++ ) // channel by channel training: each input's channels follow each other
@@ -279,21 +297,29 @@ public final class ImageTrainingJob
 	/** The separate validation images as fixed patches, normalised as the training images (with their stored values, or each fitted on itself). */
 	private TrainingData validationSampler( final TrainingImages training, final int imageChannels )
 	{
-		if ( ( validationTargets == null ) != ( training.targets == null ) || validationTargets != null && validationTargets.size() != validationInputs.size() )
-			throw new IllegalArgumentException( "Give one validation target per validation image when the training has targets, and none otherwise" );
+		if ( ( validationTargets == null ) != ( training.targets == null )
+				|| validationTargets != null && validationTargets.size() != validationInputs.size() )
+			throw new IllegalArgumentException(
+					"Give one validation target per validation image when the training has targets, and none otherwise" );
 		for ( final ImagePlus v : validationInputs )
 			if ( channels( v ) != imageChannels )
-				throw new IllegalArgumentException( "The validation image '" + v.getTitle() + "' has " + channels( v ) + " channel(s) but the training images have " + imageChannels + ": validate on images with their channels" );
-		final TrainingImages val = TrainingImages.prepare( validationInputs, validationTargets, storeNormalization ? training.stored : normalization, normalizationImage, storeNormalization,
+				throw new IllegalArgumentException( "The validation image '" + v.getTitle() + "' has " + channels( v )
+						+ " channel(s) but the training images have " + imageChannels
+						+ ": validate on images with their channels" );
+		final TrainingImages val = TrainingImages.prepare( validationInputs, validationTargets,
+				storeNormalization ? training.stored : normalization, normalizationImage, storeNormalization,
 				channelwise );
-		final PatchSampler v = new PatchSampler( spec.is3D() ? spec.depth : 0, spec.height, spec.width, patchesPerEpoch, 0, config.seed + 1 );
+		final PatchSampler v = new PatchSampler( spec.is3D() ? spec.depth : 0, spec.height, spec.width, patchesPerEpoch,
+				0, config.seed + 1 );
 		for ( int i = 0; i < val.inputs.size(); i++ )
 		{
 			final ImagePlus target = val.targets == null ? null : val.targets.get( i );
-			v.add( ImageTensors.reader( val.inputs.get( i ) ), target == null ? null : ImageTensors.reader( target ), val.norms.get( i ), target == null || normalizeTargets ? val.norms.get( i ) : null );
+			v.add( ImageTensors.reader( val.inputs.get( i ) ), target == null ? null : ImageTensors.reader( target ),
+					val.norms.get( i ), target == null || normalizeTargets ? val.norms.get( i ) : null );
 		}
 		v.rawTransform( rawTransform ).normalizedTransform( normalizedTransform );
-		return v.asValidation( Math.max( config.batchSize, ( int ) Math.round( patchesPerEpoch * Math.max( 0.1, config.validationFraction ) ) ) );
+		return v.asValidation( Math.max( config.batchSize,
+				( int ) Math.round( patchesPerEpoch * Math.max( 0.1, config.validationFraction ) ) ) );
 	}
 
 	private void save( final Model m, final History h, final Map< String, String > extras )

@@ -31,7 +31,8 @@ final class ModelSelection
 	ModelSelection( final double initial, final double minImprovement, final double smoothing, final int minEpochs )
 	{
 		if ( !( smoothing >= 0 && smoothing < 1 ) )
-			throw new IllegalArgumentException( "The validation loss smoothing must be in [0, 1) (0: none, e.g. 0.5), got " + smoothing );
+			throw new IllegalArgumentException(
+					"The validation loss smoothing must be in [0, 1) (0: none, e.g. 0.5), got " + smoothing );
 		this.minImprovement = minImprovement;
 		this.smoothing = smoothing;
 		this.minEpochs = minEpochs;
@@ -43,7 +44,8 @@ final class ModelSelection
 	boolean offer( final double criterion, final int epochNumber )
 	{
 		seen++;
-		smoothed = Double.isNaN( smoothed ) || !Double.isFinite( smoothed ) ? criterion : smoothing * smoothed + ( 1 - smoothing ) * criterion;
+		smoothed = Double.isNaN( smoothed ) || !Double.isFinite( smoothed ) ? criterion
+				: smoothing * smoothed + ( 1 - smoothing ) * criterion;
 		if ( smoothed < best - Math.abs( best ) * minImprovement || ( Double.isInfinite( best ) && smoothed < best ) )
 		{
 			best = smoothed;

@@ -60,7 +60,8 @@ public final class MultiStepRunner implements AutoCloseable
 	}
 
 	/** As above; if an allocation fails, what was allocated or uploaded before it is freed. */
-	MultiStepRunner( final Model model, final TrainingData data, final int steps, final int batch, final Allocator allocator )
+	MultiStepRunner( final Model model, final TrainingData data, final int steps, final int batch,
+			final Allocator allocator )
 	{
 		this.model = model;
 		this.data = data;
@@ -71,7 +72,8 @@ public final class MultiStepRunner implements AutoCloseable
 		final int[] s = data.inputShape();
 		final int n = steps * batch;
 		uploaded = data.fixedSamples() && !spec.weightedLoss && !data.hasWeights();
-		final int inSize = Batches.sampleSize( s, s[ s.length - 1 ] ), outSize = Batches.sampleSize( s, spec.outChannels() );
+		final int inSize = Batches.sampleSize( s, s[ s.length - 1 ] ),
+				outSize = Batches.sampleSize( s, spec.outChannels() );
 		TInt32 ind = null;
 		TFloat32 in = null, out = null, w = null;
 		try
@@ -84,8 +86,10 @@ public final class MultiStepRunner implements AutoCloseable
 			else
 			{
 				in = allocator.allocate( TFloat32.class, Batches.batchShape( n, s, s[ s.length - 1 ] ) );
-				out = data.hasTargets() ? allocator.allocate( TFloat32.class, Batches.batchShape( n, s, spec.outChannels() ) ) : null;
-				w = data.hasWeights() ? allocator.allocate( TFloat32.class, Batches.batchShape( n, s, spec.outChannels() ) ) : null;
+				out = data.hasTargets()
+						? allocator.allocate( TFloat32.class, Batches.batchShape( n, s, spec.outChannels() ) ) : null;
+				w = data.hasWeights()
+						? allocator.allocate( TFloat32.class, Batches.batchShape( n, s, spec.outChannels() ) ) : null;
 			}
 		}
 		catch ( final RuntimeException | Error e )
@@ -119,7 +123,6 @@ public final class MultiStepRunner implements AutoCloseable
 		}
 	}
 
-
 	/** Samples consumed per run: steps x batch. */
 	public int samplesPerRun()
 	{
@@ -146,7 +149,8 @@ public final class MultiStepRunner implements AutoCloseable
 	}
 
 	/** Copies all samples into the graph, a chunk at a time (no second copy of the data set on the Java heap). */
-	private static void upload( final Model model, final TrainingData data, final int outChannels, final Allocator allocator )
+	private static void upload( final Model model, final TrainingData data, final int outChannels,
+			final Allocator allocator )
 	{
 		final int[] s = data.inputShape();
 		final int count = data.size();
@@ -159,7 +163,8 @@ public final class MultiStepRunner implements AutoCloseable
 		final float[] out = data.hasTargets() ? new float[ chunk * outSize ] : null;
 		final Random unused = new Random( 0 );
 		try ( TFloat32 inputs = allocator.allocate( TFloat32.class, Batches.batchShape( count, s, s[ s.length - 1 ] ) );
-				TFloat32 targets = out == null ? null : allocator.allocate( TFloat32.class, Batches.batchShape( count, s, outChannels ) ) )
+				TFloat32 targets = out == null ? null
+						: allocator.allocate( TFloat32.class, Batches.batchShape( count, s, outChannels ) ) )
 		{
 			final FloatDataBuffer inBuf = inputs.asRawTensor().data().asFloats();
 			final FloatDataBuffer outBuf = targets == null ? null : targets.asRawTensor().data().asFloats();

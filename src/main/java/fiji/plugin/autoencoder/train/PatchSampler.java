@@ -53,15 +53,18 @@ public final class PatchSampler implements TrainingData
 	private static final class Source
 	{
 		final TensorReader input, target;
+
 		final Normalization inputNorm, targetNorm;
 
 		final long width, height, planes, trainRows;
 
 		HeldOutBlocks blocks;
+
 		/** Training patches drawn from this image so far. */
 		final java.util.concurrent.atomic.AtomicLong drawn = new java.util.concurrent.atomic.AtomicLong();
 
-		Source( final TensorReader input, final TensorReader target, final Normalization inputNorm, final Normalization targetNorm, final long trainRows )
+		Source( final TensorReader input, final TensorReader target, final Normalization inputNorm,
+				final Normalization targetNorm, final long trainRows )
 		{
 			this.input = input;
 			this.target = target;
@@ -95,7 +98,8 @@ public final class PatchSampler implements TrainingData
 	 * @param patchesPerEpoch    training patches per epoch (validation gets {@code max(1, fraction * patchesPerEpoch)})
 	 * @param validationFraction rows at the bottom of each image held out for validation (0: none)
 	 */
-	public PatchSampler( final int patchHeight, final int patchWidth, final int patchesPerEpoch, final double validationFraction, final long seed )
+	public PatchSampler( final int patchHeight, final int patchWidth, final int patchesPerEpoch,
+			final double validationFraction, final long seed )
 	{
 		this( 0, patchHeight, patchWidth, patchesPerEpoch, validationFraction, seed );
 	}
@@ -104,15 +108,19 @@ public final class PatchSampler implements TrainingData
 	 * A sampler of {@code patchDepth x patchHeight x patchWidth} volume patches
 	 * for 3D models, or of 2D patches when {@code patchDepth} is 0.
 	 */
-	public PatchSampler( final int patchDepth, final int patchHeight, final int patchWidth, final int patchesPerEpoch, final double validationFraction, final long seed )
+	public PatchSampler( final int patchDepth, final int patchHeight, final int patchWidth, final int patchesPerEpoch,
+			final double validationFraction, final long seed )
 	{
 		if ( patchDepth < 0 )
-			throw new IllegalArgumentException( "The patch depth must be 0 (2D patches) or positive (3D patches), got " + patchDepth );
+			throw new IllegalArgumentException(
+					"The patch depth must be 0 (2D patches) or positive (3D patches), got " + patchDepth );
 		if ( patchHeight <= 0 || patchWidth <= 0 || patchesPerEpoch <= 0 )
-			throw new IllegalArgumentException( "Patch size and patches per epoch must be positive, got " + patchHeight + " x " + patchWidth + ", " + patchesPerEpoch );
+			throw new IllegalArgumentException( "Patch size and patches per epoch must be positive, got " + patchHeight
+					+ " x " + patchWidth + ", " + patchesPerEpoch );
 		this.patchDepth = patchDepth;
 		if ( !( validationFraction >= 0 && validationFraction < 1 ) )
-			throw new IllegalArgumentException( "The validation fraction must be in [0, 1), got " + validationFraction );
+			throw new IllegalArgumentException(
+					"The validation fraction must be in [0, 1), got " + validationFraction );
 		this.patchHeight = patchHeight;
 		this.patchWidth = patchWidth;
 		this.count = patchesPerEpoch;
@@ -141,7 +149,8 @@ public final class PatchSampler implements TrainingData
 	 * @param inputNorm  fitted normalisation of the input
 	 * @param targetNorm fitted normalisation of the target, or null to keep target values as they are (e.g. masks)
 	 */
-	public PatchSampler add( final TensorReader input, final TensorReader target, final Normalization inputNorm, final Normalization targetNorm )
+	public PatchSampler add( final TensorReader input, final TensorReader target, final Normalization inputNorm,
+			final Normalization targetNorm )
 	{
 		if ( parent != null )
 			throw new IllegalStateException( "Add images to the training sampler, not to its validation view" );
@@ -149,36 +158,50 @@ public final class PatchSampler implements TrainingData
 		if ( target != null )
 		{
 			final long[] t = target.dimensions();
-			if ( t[ ImageAxes.X ] != d[ ImageAxes.X ] || t[ ImageAxes.Y ] != d[ ImageAxes.Y ] || t[ ImageAxes.Z ] * t[ ImageAxes.T ] != d[ ImageAxes.Z ] * d[ ImageAxes.T ] )
-				throw new IllegalArgumentException( "The target image is " + t[ ImageAxes.X ] + " x " + t[ ImageAxes.Y ] + " (" + t[ ImageAxes.Z ] * t[ ImageAxes.T ]
-						+ " planes) but its input is " + d[ ImageAxes.X ] + " x " + d[ ImageAxes.Y ] + " (" + d[ ImageAxes.Z ] * d[ ImageAxes.T ] + " planes): pair images of the same size" );
+			if ( t[ ImageAxes.X ] != d[ ImageAxes.X ] || t[ ImageAxes.Y ] != d[ ImageAxes.Y ]
+					|| t[ ImageAxes.Z ] * t[ ImageAxes.T ] != d[ ImageAxes.Z ] * d[ ImageAxes.T ] )
+				throw new IllegalArgumentException( "The target image is " + t[ ImageAxes.X ] + " x " + t[ ImageAxes.Y ]
+						+ " (" + t[ ImageAxes.Z ] * t[ ImageAxes.T ]
+						+ " planes) but its input is " + d[ ImageAxes.X ] + " x " + d[ ImageAxes.Y ] + " ("
+						+ d[ ImageAxes.Z ] * d[ ImageAxes.T ] + " planes): pair images of the same size" );
 			if ( patchDepth > 0 && t[ ImageAxes.Z ] != d[ ImageAxes.Z ] )
-				throw new IllegalArgumentException( "The target stack has " + t[ ImageAxes.Z ] + " z-slices but its input has " + d[ ImageAxes.Z ] + ": pair stacks of the same size" );
-			if ( !sources.isEmpty() && sources.get( 0 ).target != null && target.channels() != sources.get( 0 ).target.channels() )
+				throw new IllegalArgumentException( "The target stack has " + t[ ImageAxes.Z ]
+						+ " z-slices but its input has " + d[ ImageAxes.Z ] + ": pair stacks of the same size" );
+			if ( !sources.isEmpty() && sources.get( 0 ).target != null
+					&& target.channels() != sources.get( 0 ).target.channels() )
 				throw new IllegalArgumentException( "All targets must have the same number of channels" );
 		}
 		if ( !sources.isEmpty() && input.channels() != sources.get( 0 ).input.channels() )
-			throw new IllegalArgumentException( "All training images must have the same number of channels: got " + input.channels() + " and " + sources.get( 0 ).input.channels() );
+			throw new IllegalArgumentException( "All training images must have the same number of channels: got "
+					+ input.channels() + " and " + sources.get( 0 ).input.channels() );
 		if ( !sources.isEmpty() && ( target == null ) != ( sources.get( 0 ).target == null ) )
 			throw new IllegalArgumentException( "Give a target for every training image or for none" );
 		if ( patchDepth > 0 && d[ ImageAxes.Z ] < patchDepth )
-			throw new IllegalArgumentException( "The stack has " + d[ ImageAxes.Z ] + " z-slice(s), fewer than the " + patchDepth + "-slice training patches of the 3D model: "
-					+ ( d[ ImageAxes.Z ] == 1 && d[ ImageAxes.T ] > 1 ? "its " + d[ ImageAxes.T ] + " planes are time points (if they are z-slices, swap them in Image > Properties); " : "" )
-					+ "give a z-stack with at least " + patchDepth + " slices, use a patch depth of at most " + d[ ImageAxes.Z ]
+			throw new IllegalArgumentException( "The stack has " + d[ ImageAxes.Z ] + " z-slice(s), fewer than the "
+					+ patchDepth + "-slice training patches of the 3D model: "
+					+ ( d[ ImageAxes.Z ] == 1 && d[ ImageAxes.T ] > 1 ? "its " + d[ ImageAxes.T ]
+							+ " planes are time points (if they are z-slices, swap them in Image > Properties); " : "" )
+					+ "give a z-stack with at least " + patchDepth + " slices, use a patch depth of at most "
+					+ d[ ImageAxes.Z ]
 					+ " (a multiple of the model's size multiple), or train a 2D model (depth 0)" );
 		if ( d[ ImageAxes.X ] < patchWidth || d[ ImageAxes.Y ] < patchHeight )
-			throw new IllegalArgumentException( "The image is " + d[ ImageAxes.X ] + " x " + d[ ImageAxes.Y ] + ", smaller than the " + patchWidth + " x " + patchHeight
-					+ " training patches: use a patch size of at most " + Math.min( d[ ImageAxes.X ], d[ ImageAxes.Y ] ) + " (a multiple of the model's size multiple)" );
+			throw new IllegalArgumentException( "The image is " + d[ ImageAxes.X ] + " x " + d[ ImageAxes.Y ]
+					+ ", smaller than the " + patchWidth + " x " + patchHeight
+					+ " training patches: use a patch size of at most " + Math.min( d[ ImageAxes.X ], d[ ImageAxes.Y ] )
+					+ " (a multiple of the model's size multiple)" );
 		if ( blocks && validationFraction > 0 )
 		{
 			final Source s = new Source( input, target, inputNorm, targetNorm, d[ ImageAxes.Y ] );
-			s.blocks = HeldOutBlocks.of( d[ ImageAxes.X ], d[ ImageAxes.Y ], patchWidth, patchHeight, validationFraction, seed * 31 + sources.size() );
+			s.blocks = HeldOutBlocks.of( d[ ImageAxes.X ], d[ ImageAxes.Y ], patchWidth, patchHeight,
+					validationFraction, seed * 31 + sources.size() );
 			sources.add( s );
 			return this;
 		}
-		long valRows = validationFraction == 0 ? 0 : Math.max( patchHeight, Math.round( d[ ImageAxes.Y ] * validationFraction ) );
+		long valRows = validationFraction == 0 ? 0
+				: Math.max( patchHeight, Math.round( d[ ImageAxes.Y ] * validationFraction ) );
 		if ( valRows > 0 && d[ ImageAxes.Y ] - valRows < patchHeight )
-			throw new IllegalArgumentException( "The image is " + d[ ImageAxes.Y ] + " rows high: too small for both a " + patchHeight + "-row training patch and a held-out validation strip. "
+			throw new IllegalArgumentException( "The image is " + d[ ImageAxes.Y ] + " rows high: too small for both a "
+					+ patchHeight + "-row training patch and a held-out validation strip. "
 					+ "Use a smaller patch, a validation fraction of 0 with separate validation images, or a larger image" );
 		sources.add( new Source( input, target, inputNorm, targetNorm, d[ ImageAxes.Y ] - valRows ) );
 		return this;
@@ -232,7 +255,8 @@ public final class PatchSampler implements TrainingData
 	public TrainingData asValidation( final int count )
 	{
 		if ( validationFraction != 0 || blocks )
-			throw new IllegalStateException( "A sampler of separate validation images holds nothing out: build it with a validation fraction of 0" );
+			throw new IllegalStateException(
+					"A sampler of separate validation images holds nothing out: build it with a validation fraction of 0" );
 		return new PatchSampler( this, Math.max( 1, count ) );
 	}
 
@@ -259,7 +283,8 @@ public final class PatchSampler implements TrainingData
 	public int[] inputShape()
 	{
 		final int c = sources().get( 0 ).input.channels();
-		return patchDepth > 0 ? new int[] { patchDepth, patchHeight, patchWidth, c } : new int[] { patchHeight, patchWidth, c };
+		return patchDepth > 0 ? new int[] { patchDepth, patchHeight, patchWidth, c }
+				: new int[] { patchHeight, patchWidth, c };
 	}
 
 	/** How many training patches were drawn from each image so far, in the order they were added (images are picked in proportion to their pixels). */
@@ -298,7 +323,8 @@ public final class PatchSampler implements TrainingData
 	}
 
 	@Override
-	public void fill( final int[] indices, final int from, final int n, final float[] input, final float[] target, final float[] weight, final Random random )
+	public void fill( final int[] indices, final int from, final int n, final float[] input, final float[] target,
+			final float[] weight, final Random random )
 	{
 		final List< Source > src = sources();
 		final PatchSampler r = root();
@@ -352,7 +378,8 @@ public final class PatchSampler implements TrainingData
 				System.arraycopy( input, i * inSize, targetBuf, i * outSize, inSize );
 		}
 		if ( r.rawTransform != null )
-			r.rawTransform.apply( input, targetBuf, weight, n, pd * patchHeight, patchWidth, c, validation ? new Random( seed ^ indices[ from ] ) : random );
+			r.rawTransform.apply( input, targetBuf, weight, n, pd * patchHeight, patchWidth, c,
+					validation ? new Random( seed ^ indices[ from ] ) : random );
 		for ( int i = 0; i < n; i++ )
 		{
 			final Source si = batchSources[ i ];
@@ -362,7 +389,8 @@ public final class PatchSampler implements TrainingData
 				si.targetNorm.apply( targetBuf, i * outSize, outSize, tc );
 		}
 		if ( r.normalizedTransform != null )
-			r.normalizedTransform.apply( input, targetBuf, weight, n, pd * patchHeight, patchWidth, c, validation ? new Random( seed ^ ( 31L * indices[ from ] ) ) : random );
+			r.normalizedTransform.apply( input, targetBuf, weight, n, pd * patchHeight, patchWidth, c,
+					validation ? new Random( seed ^ ( 31L * indices[ from ] ) ) : random );
 	}
 
 	/** {x0, y0} of a patch: in the training rows or the held-out strip, or off / on the held-out blocks (validation index i: block i mod count). */
@@ -375,7 +403,9 @@ public final class PatchSampler implements TrainingData
 			final int b = Math.floorMod( index, s.blocks.count() );
 			return new long[] { s.blocks.x( b ), s.blocks.y( b ) };
 		}
-		final long y0 = validation && s.trainRows < s.height ? s.trainRows + HeldOutBlocks.nextLong( rnd, s.height - s.trainRows - patchHeight + 1 ) : HeldOutBlocks.nextLong( rnd, s.trainRows - patchHeight + 1 );
+		final long y0 = validation && s.trainRows < s.height
+				? s.trainRows + HeldOutBlocks.nextLong( rnd, s.height - s.trainRows - patchHeight + 1 )
+				: HeldOutBlocks.nextLong( rnd, s.trainRows - patchHeight + 1 );
 		return new long[] { HeldOutBlocks.nextLong( rnd, s.width - patchWidth + 1 ), y0 };
 	}
 

@@ -16,7 +16,8 @@ final class PatchSymmetries
 	 * symmetry {@code flip} in [0, 16): bit 0 mirrors x, bit 1 mirrors y, bit 2
 	 * mirrors z, bit 3 swaps x and y (square patches only).
 	 */
-	static void transform3D( final float[] src, final float[] dst, final int off, final int d, final int h, final int w, final int c, final int flip )
+	static void transform3D( final float[] src, final float[] dst, final int off, final int d, final int h, final int w,
+			final int c, final int flip )
 	{
 		if ( flip == 0 )
 		{
@@ -37,13 +38,15 @@ final class PatchSymmetries
 						sx = sy;
 						sy = tmp;
 					}
-					System.arraycopy( src, ( ( sz * h + sy ) * w + sx ) * c, dst, off + ( ( z * h + y ) * w + x ) * c, c );
+					System.arraycopy( src, ( ( sz * h + sy ) * w + sx ) * c, dst, off + ( ( z * h + y ) * w + x ) * c,
+							c );
 				}
 		}
 	}
 
 	/** Writes {@code src} (h x w x c) into {@code dst} at {@code off} under one of the 8 symmetries of the square. */
-	static void transform( final float[] src, final float[] dst, final int off, final int h, final int w, final int c, final int flip )
+	static void transform( final float[] src, final float[] dst, final int off, final int h, final int w, final int c,
+			final int flip )
 	{
 		if ( flip == 0 )
 		{
@@ -56,13 +59,32 @@ final class PatchSymmetries
 				int sx = x, sy = y;
 				switch ( flip )
 				{
-				case 1: sx = w - 1 - x; break;                     // mirror left-right
-				case 2: sy = h - 1 - y; break;                     // mirror top-bottom
-				case 3: sx = w - 1 - x; sy = h - 1 - y; break;     // rotate 180
-				case 4: sx = y; sy = x; break;                     // transpose (square only)
-				case 5: sx = y; sy = w - 1 - x; break;             // rotate 90
-				case 6: sx = h - 1 - y; sy = x; break;             // rotate 270
-				default: sx = h - 1 - y; sy = w - 1 - x; break;    // anti-transpose
+				case 1:
+					sx = w - 1 - x;
+					break; // mirror left-right
+				case 2:
+					sy = h - 1 - y;
+					break; // mirror top-bottom
+				case 3:
+					sx = w - 1 - x;
+					sy = h - 1 - y;
+					break; // rotate 180
+				case 4:
+					sx = y;
+					sy = x;
+					break; // transpose (square only)
+				case 5:
+					sx = y;
+					sy = w - 1 - x;
+					break; // rotate 90
+				case 6:
+					sx = h - 1 - y;
+					sy = x;
+					break; // rotate 270
+				default:
+					sx = h - 1 - y;
+					sy = w - 1 - x;
+					break; // anti-transpose
 				}
 				System.arraycopy( src, ( sy * w + sx ) * c, dst, off + ( y * w + x ) * c, c );
 			}

@@ -39,7 +39,8 @@ public final class SyntheticAnomalies implements PatchSampler.PatchTransform
 	public double cleanFraction = 0.2;
 
 	@Override
-	public void apply( final float[] input, final float[] target, final float[] weight, final int n, final int h, final int w, final int c, final Random random )
+	public void apply( final float[] input, final float[] target, final float[] weight, final int n, final int h,
+			final int w, final int c, final Random random )
 	{
 		paint( input, null, n, h, w, c, random );
 	}
@@ -50,7 +51,8 @@ public final class SyntheticAnomalies implements PatchSampler.PatchTransform
 	 * ({@code n x h x w} values in [0, 1], 0 where the patch is normal): the
 	 * targets for a network that learns to point at anomalies.
 	 */
-	public void paint( final float[] input, final float[] masks, final int n, final int h, final int w, final int c, final Random random )
+	public void paint( final float[] input, final float[] masks, final int n, final int h, final int w, final int c,
+			final Random random )
 	{
 		checkOffsets();
 		if ( masks != null )
@@ -70,7 +72,8 @@ public final class SyntheticAnomalies implements PatchSampler.PatchTransform
 	 * ({@code h x w}, maximum of overlapping anomalies; may be null). Each
 	 * anomaly touches only its bounding box, so large images are cheap.
 	 */
-	public void paintImage( final float[] image, final float[] mask, final int h, final int w, final int c, final int count, final Random random )
+	public void paintImage( final float[] image, final float[] mask, final int h, final int w, final int c,
+			final int count, final Random random )
 	{
 		checkOffsets();
 		paintMany( image, mask, 0, h, w, c, count, random );
@@ -79,16 +82,19 @@ public final class SyntheticAnomalies implements PatchSampler.PatchTransform
 	private void checkOffsets()
 	{
 		if ( minOffset < 0 || maxOffset < minOffset )
-			throw new IllegalArgumentException( "Synthetic anomaly offsets must satisfy 0 <= min <= max, got " + minOffset + ", " + maxOffset );
+			throw new IllegalArgumentException(
+					"Synthetic anomaly offsets must satisfy 0 <= min <= max, got " + minOffset + ", " + maxOffset );
 	}
 
 	/** {@code count} anomalies into the image starting at pixel {@code pixel0} (of {@code c} values each). */
-	private void paintMany( final float[] input, final float[] masks, final int pixel0, final int h, final int w, final int c, final int count, final Random random )
+	private void paintMany( final float[] input, final float[] masks, final int pixel0, final int h, final int w,
+			final int c, final int count, final Random random )
 	{
 		for ( int k = 0; k < count; k++ )
 		{
 			final Anomaly a = new Anomaly( h, w, random );
-			final double offset = ( minOffset + ( maxOffset - minOffset ) * random.nextDouble() ) * ( random.nextBoolean() ? 1 : -1 );
+			final double offset = ( minOffset + ( maxOffset - minOffset ) * random.nextDouble() )
+					* ( random.nextBoolean() ? 1 : -1 );
 			for ( int y = a.y0; y <= a.y1; y++ )
 				for ( int x = a.x0; x <= a.x1; x++ )
 				{

@@ -2,7 +2,6 @@ package fiji.plugin.autoencoder.train;
 
 import java.util.Locale;
 
-
 /**
  * Training by a time budget: after each epoch, if another epoch as long as the
  * longest so far would end after the budget, the trainer is asked to stop
@@ -56,7 +55,9 @@ public final class TimeBudget
 	{
 		if ( !reached || r.reason != Trainer.StopReason.CANCELLED )
 			return r;
-		return new Trainer.Result( Trainer.StopReason.COMPLETED, String.format( Locale.ROOT, "Time budget of %s min reached: ", minutes )
-				+ r.message.replaceFirst( "^Stopped on request in", "stopped in" ), r.bestLoss, r.bestEpoch );
+		return new Trainer.Result( Trainer.StopReason.COMPLETED,
+				String.format( Locale.ROOT, "Time budget of %s min reached: ", minutes )
+						+ r.message.replaceFirst( "^Stopped on request in", "stopped in" ),
+				r.bestLoss, r.bestEpoch );
 	}
 }

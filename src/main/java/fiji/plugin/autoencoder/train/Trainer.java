@@ -105,7 +105,8 @@ public final class Trainer
 		if ( nVal == 0 )
 			return new TrainingData[] { data, null };
 		if ( nVal >= n )
-			throw new IllegalArgumentException( "The validation split leaves no training samples (" + n + " samples, fraction " + fraction + "): lower the validation fraction or add data" );
+			throw new IllegalArgumentException( "The validation split leaves no training samples (" + n
+					+ " samples, fraction " + fraction + "): lower the validation fraction or add data" );
 		final int[] perm = Batches.permutation( n, new Random( seed ) );
 		final int[] val = new int[ nVal ], train = new int[ n - nVal ];
 		System.arraycopy( perm, 0, train, 0, train.length );
@@ -119,7 +120,8 @@ public final class Trainer
 	 * @param validation held-out data, or null to split {@code config.validationFraction} off {@code data}
 	 * @param history    appended to (pass the loaded model's history to continue it)
 	 */
-	public Result train( final Model model, final TrainingData data, final TrainingData validation, final TrainingConfig config,
+	public Result train( final Model model, final TrainingData data, final TrainingData validation,
+			final TrainingConfig config,
 			final History history, final TrainingListener listener )
 	{
 		config.validate();
@@ -153,7 +155,8 @@ public final class Trainer
 		}
 	}
 
-	private Result train( final Model model, final TrainingData train, final TrainingData val, final Batches batches, final Random random,
+	private Result train( final Model model, final TrainingData train, final TrainingData val, final Batches batches,
+			final Random random,
 			final TrainingConfig config, final History history, final TrainingListener listener )
 	{
 		final ModelSpec spec = model.spec();
@@ -168,26 +171,33 @@ public final class Trainer
 				for ( int e = 1; e <= config.pretrainEpochs && !isStopRequested(); e++ )
 				{
 					final long t0 = System.nanoTime();
-					final double loss = loop.epoch( model, batches, train, config, random, Endpoints.pretrainTrain( layer ), Endpoints.pretrainLoss( layer ), phase, e, listener );
+					final double loss = loop.epoch( model, batches, train, config, random,
+							Endpoints.pretrainTrain( layer ), Endpoints.pretrainLoss( layer ), phase, e, listener );
 					if ( !Double.isFinite( loss ) )
-						return new Result( StopReason.DIVERGED, "Pretraining of layer " + layer + " diverged (loss " + loss + "): lower the learning rate or check the data for NaN/Inf", Double.NaN, 0 );
-					record( history, phase, e, loss, val == null ? Double.NaN : evaluate( model, val, config, Endpoints.pretrainLoss( layer ) ), model, t0, loop.lastEpochSamples, listener );
+						return new Result( StopReason.DIVERGED, "Pretraining of layer " + layer + " diverged (loss "
+								+ loss + "): lower the learning rate or check the data for NaN/Inf", Double.NaN, 0 );
+					record( history, phase, e, loss,
+							val == null ? Double.NaN : evaluate( model, val, config, Endpoints.pretrainLoss( layer ) ),
+							model, t0, loop.lastEpochSamples, listener );
 				}
 			}
 
-		final BestWeights best = new BestWeights( model, val == null ? Double.POSITIVE_INFINITY : evaluate( model, val, config, Endpoints.LOSS ), config );
+		final BestWeights best = new BestWeights( model,
+				val == null ? Double.POSITIVE_INFINITY : evaluate( model, val, config, Endpoints.LOSS ), config );
 		final int firstEpoch = history.last( "train" ) == null ? 1 : history.last( "train" ).epoch + 1;
 		for ( int e = 0; e < config.epochs; e++ )
 		{
 			final int epochNumber = firstEpoch + e;
 			final long t0 = System.nanoTime();
-			final double trainLoss = loop.epoch( model, batches, train, config, random, Endpoints.TRAIN, Endpoints.LOSS, "train", epochNumber, listener );
+			final double trainLoss = loop.epoch( model, batches, train, config, random, Endpoints.TRAIN, Endpoints.LOSS,
+					"train", epochNumber, listener );
 			if ( loop.diverged )
 			{
 				best.restore();
 				return new Result( StopReason.DIVERGED, String.format( Locale.ROOT,
 						"Training stopped in epoch %d: the loss became %s (learning rate too high, or NaN/Inf in the data). Kept the best weights (%s, loss %.5g).",
-						epochNumber, loop.badLoss, kept( best, "before training" ), best.loss() ), best.loss(), best.epoch() );
+						epochNumber, loop.badLoss, kept( best, "before training" ), best.loss() ), best.loss(),
+						best.epoch() );
 			}
 			final boolean partial = isStopRequested();
 			final double valLoss = val == null ? Double.NaN : evaluate( model, val, config, Endpoints.LOSS );
@@ -199,19 +209,28 @@ public final class Trainer
 			if ( partial )
 			{
 				best.restore();
-				return new Result( StopReason.CANCELLED, String.format( Locale.ROOT, "Stopped on request in epoch %d; kept the best weights (%s, loss %.5g).",
-						epochNumber, kept( best, "before training" ), best.loss() ), best.loss(), best.epoch() );
+				return new Result( StopReason.CANCELLED,
+						String.format( Locale.ROOT,
+								"Stopped on request in epoch %d; kept the best weights (%s, loss %.5g).",
+								epochNumber, kept( best, "before training" ), best.loss() ),
+						best.loss(), best.epoch() );
 			}
 			if ( best.patienceExhausted( config.patience ) )
 			{
 				best.restore();
-				return new Result( StopReason.EARLY_STOPPED, String.format( Locale.ROOT, "Early stop after epoch %d: no improvement%s for %d epochs; kept epoch %d (loss %.5g).",
-						epochNumber, config.smoothing > 0 ? " of the smoothed validation loss" : "", config.patience, best.epoch(), best.loss() ), best.loss(), best.epoch() );
+				return new Result( StopReason.EARLY_STOPPED,
+						String.format( Locale.ROOT,
+								"Early stop after epoch %d: no improvement%s for %d epochs; kept epoch %d (loss %.5g).",
+								epochNumber, config.smoothing > 0 ? " of the smoothed validation loss" : "",
+								config.patience, best.epoch(), best.loss() ),
+						best.loss(), best.epoch() );
 			}
 		}
 		best.restore();
-		return new Result( StopReason.COMPLETED, String.format( Locale.ROOT, "Trained %d epochs; kept %s (loss %.5g).", config.epochs,
-				kept( best, "the weights before training" ), best.loss() ), best.loss(), best.epoch() );
+		return new Result( StopReason.COMPLETED,
+				String.format( Locale.ROOT, "Trained %d epochs; kept %s (loss %.5g).", config.epochs,
+						kept( best, "the weights before training" ), best.loss() ),
+				best.loss(), best.epoch() );
 	}
 
 	private static String kept( final BestWeights best, final String before )
@@ -220,7 +239,8 @@ public final class Trainer
 	}
 
 	/** Mean loss over a data set, in fixed order with a fixed seed (comparable across epochs). */
-	public double evaluate( final Model model, final TrainingData data, final TrainingConfig config, final String lossOp )
+	public double evaluate( final Model model, final TrainingData data, final TrainingConfig config,
+			final String lossOp )
 	{
 		final int bs = Math.max( config.batchSize, 256 );
 		final Batches b = new Batches( model.spec(), data, bs );
@@ -238,7 +258,8 @@ public final class Trainer
 		return sum / n;
 	}
 
-	private void record( final History history, final String phase, final int epoch, final double trainLoss, final double valLoss, final Model model,
+	private void record( final History history, final String phase, final int epoch, final double trainLoss,
+			final double valLoss, final Model model,
 			final long t0, final long samples, final TrainingListener listener )
 	{
 		final History.Epoch e = new History.Epoch();

@@ -145,13 +145,18 @@ public final class TrainingConfig
 		if ( batchSize <= 0 )
 			throw new IllegalArgumentException( "batch_size must be positive (e.g. 64), got " + batchSize );
 		if ( !( validationFraction >= 0 && validationFraction < 1 ) )
-			throw new IllegalArgumentException( "validation fraction must be in [0, 1) (e.g. 0.1), got " + validationFraction );
+			throw new IllegalArgumentException(
+					"validation fraction must be in [0, 1) (e.g. 0.1), got " + validationFraction );
 		if ( patience < 0 || pretrainEpochs < 0 || stepsPerEpoch < 0 || minEpochs < 0 )
-			throw new IllegalArgumentException( "patience, minimum epochs, pretrain epochs and steps per epoch must not be negative" );
+			throw new IllegalArgumentException(
+					"patience, minimum epochs, pretrain epochs and steps per epoch must not be negative" );
 		if ( !( smoothing >= 0 && smoothing < 1 ) )
-			throw new IllegalArgumentException( "validation loss smoothing must be in [0, 1) (0: none, e.g. 0.5), got " + smoothing );
+			throw new IllegalArgumentException(
+					"validation loss smoothing must be in [0, 1) (0: none, e.g. 0.5), got " + smoothing );
 		if ( stepsPerRun < 1 )
-			throw new IllegalArgumentException( "steps per run must be at least 1 (1: one optimiser step per run, e.g. 8 for speed), got " + stepsPerRun );
+			throw new IllegalArgumentException(
+					"steps per run must be at least 1 (1: one optimiser step per run, e.g. 8 for speed), got "
+							+ stepsPerRun );
 		return this;
 	}
 }

@@ -86,7 +86,8 @@ public interface TrainingData
 			}
 
 			@Override
-			public void fill( final int[] idx, final int from, final int n, final float[] input, final float[] target, final float[] weight, final Random random )
+			public void fill( final int[] idx, final int from, final int n, final float[] input, final float[] target,
+					final float[] weight, final Random random )
 			{
 				final int[] mapped = new int[ n ];
 				for ( int i = 0; i < n; i++ )

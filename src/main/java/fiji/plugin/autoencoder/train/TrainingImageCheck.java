@@ -24,7 +24,8 @@ public final class TrainingImageCheck
 	{
 		final ImageStack stack = imp.getStack();
 		if ( imp.getWidth() == 0 || imp.getHeight() == 0 || stack.getSize() == 0 )
-			throw new IllegalArgumentException( "The " + what + " '" + imp.getTitle() + "' is empty (" + imp.getWidth() + " x " + imp.getHeight() + " pixels): give an image with pixels" );
+			throw new IllegalArgumentException( "The " + what + " '" + imp.getTitle() + "' is empty (" + imp.getWidth()
+					+ " x " + imp.getHeight() + " pixels): give an image with pixels" );
 		long bad = 0;
 		String first = null;
 		double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
@@ -40,7 +41,8 @@ public final class TrainingImageCheck
 					if ( !Float.isFinite( px[ k ] ) )
 					{
 						if ( bad++ == 0 )
-							first = ( Float.isNaN( px[ k ] ) ? "NaN" : "infinite" ) + " at x=" + k % w + ", y=" + k / w + ( stack.getSize() > 1 ? ", slice " + s : "" );
+							first = ( Float.isNaN( px[ k ] ) ? "NaN" : "infinite" ) + " at x=" + k % w + ", y=" + k / w
+									+ ( stack.getSize() > 1 ? ", slice " + s : "" );
 						continue;
 					}
 					min = Math.min( min, px[ k ] );
@@ -60,10 +62,12 @@ public final class TrainingImageCheck
 			}
 		}
 		if ( bad > 0 )
-			throw new IllegalArgumentException( "The " + what + " '" + imp.getTitle() + "' has " + bad + " NaN or infinite pixel(s), the first " + first
+			throw new IllegalArgumentException( "The " + what + " '" + imp.getTitle() + "' has " + bad
+					+ " NaN or infinite pixel(s), the first " + first
 					+ ": training on them would leave the model untrained. Replace them first (Process > Math > Remove NaNs..., or Process > Math > Set...)" );
 		if ( constant && min == max )
-			throw new IllegalArgumentException( "The " + what + " '" + imp.getTitle() + "' has the same value (" + ( float ) min + ") in every pixel: there is nothing to learn. "
+			throw new IllegalArgumentException( "The " + what + " '" + imp.getTitle() + "' has the same value ("
+					+ ( float ) min + ") in every pixel: there is nothing to learn. "
 					+ "Choose an image with structure (check that it was opened and converted correctly)" );
 	}
 }

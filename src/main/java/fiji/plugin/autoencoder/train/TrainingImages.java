@@ -33,7 +33,8 @@ final class TrainingImages
 	/** Channels of the network's input. */
 	final int networkChannels;
 
-	private TrainingImages( final List< ImagePlus > inputs, final List< ImagePlus > targets, final List< Normalization > norms, final Normalization stored, final int networkChannels )
+	private TrainingImages( final List< ImagePlus > inputs, final List< ImagePlus > targets,
+			final List< Normalization > norms, final Normalization stored, final int networkChannels )
 	{
 		this.inputs = inputs;
 		this.targets = targets;
@@ -42,7 +43,8 @@ final class TrainingImages
 		this.networkChannels = networkChannels;
 	}
 
-	static TrainingImages prepare( final List< ImagePlus > inputs, final List< ImagePlus > targets, final Normalization method,
+	static TrainingImages prepare( final List< ImagePlus > inputs, final List< ImagePlus > targets,
+			final Normalization method,
 			final UnaryOperator< ImagePlus > normalizationImage, final boolean store, final boolean channelwise )
 	{
 		final int channels = ImageTrainingJob.channels( inputs.get( 0 ) );
@@ -61,7 +63,8 @@ final class TrainingImages
 				norms.add( fitOne( method, normalizationImage.apply( in ) ) );
 			return new TrainingImages( ins, tgs, norms, method, split ? 1 : channels );
 		}
-		if ( method.isFitted() && method.method() != Normalization.Method.FIXED && method.method() != Normalization.Method.NONE ) // resumed: keep the stored values
+		if ( method.isFitted() && method.method() != Normalization.Method.FIXED
+				&& method.method() != Normalization.Method.NONE ) // resumed: keep the stored values
 		{
 			for ( int i = 0; i < ins.size(); i++ )
 				norms.add( split ? StoredNormalization.channel( method, i % channels ) : method );
@@ -93,10 +96,13 @@ final class TrainingImages
 			}
 			catch ( final IllegalArgumentException e )
 			{
-				throw new IllegalArgumentException( e.getMessage().replaceFirst( "^Channel 1 ", "Channel " + ( g + 1 ) + " " ), e );
+				throw new IllegalArgumentException(
+						e.getMessage().replaceFirst( "^Channel 1 ", "Channel " + ( g + 1 ) + " " ), e );
 			}
-			if ( perChannel[ g ].method() == Normalization.Method.NONE || perChannel[ g ].method() == Normalization.Method.FIXED )
-				return new TrainingImages( ins, tgs, Collections.nCopies( ins.size(), perChannel[ g ] ), perChannel[ g ], 1 );
+			if ( perChannel[ g ].method() == Normalization.Method.NONE
+					|| perChannel[ g ].method() == Normalization.Method.FIXED )
+				return new TrainingImages( ins, tgs, Collections.nCopies( ins.size(), perChannel[ g ] ),
+						perChannel[ g ], 1 );
 			offsets[ g ] = perChannel[ g ].offsets()[ 0 ];
 			scales[ g ] = perChannel[ g ].scales()[ 0 ];
 		}
@@ -117,7 +123,8 @@ final class TrainingImages
 
 	private static Normalization fitOne( final Normalization method, final ImagePlus imp )
 	{
-		if ( method.method() == Normalization.Method.NONE || method.method() == Normalization.Method.FIXED && method.isFitted() )
+		if ( method.method() == Normalization.Method.NONE
+				|| method.method() == Normalization.Method.FIXED && method.isFitted() )
 			return method;
 		return Normalizer.fit( method, imp );
 	}

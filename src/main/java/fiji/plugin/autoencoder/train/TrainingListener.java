@@ -10,7 +10,8 @@ import fiji.plugin.autoencoder.model.Model;
 public interface TrainingListener
 {
 	/** After each optimiser step. */
-	default void stepEnded( final String phase, final int epoch, final int step, final int stepsPerEpoch, final double loss )
+	default void stepEnded( final String phase, final int epoch, final int step, final int stepsPerEpoch,
+			final double loss )
 	{}
 
 	/** After each epoch, with the whole history so far. */

@@ -30,11 +30,16 @@ public class IJ1Plugin implements PlugIn
 	static
 	{
 		final Map< String, List< Setting > > d = new LinkedHashMap<>();
-		d.put( "train", fields( Settings.TRAIN, "mode", "noise", "model_file", "epochs", "patches_per_epoch", "patch_size", "batch_size", "overwrite" ) );
-		d.put( "denoise", fields( Settings.DENOISE, "model_file", "output_type", "tile_size", "average_orientations" ) );
-		d.put( "folder", fields( Settings.DENOISE_FOLDER, "input_folder", "output_folder", "model_file", "shard_index", "shard_count" ) );
-		d.put( "segment", fields( Settings.SEGMENT, "model_file", "threshold_method", "threshold_value", "smoothing_sigma", "min_size", "seed_threshold", "normal_image",
-				"seed_false_positive_rate", "tile_size", "average_orientations" ) );
+		d.put( "train", fields( Settings.TRAIN, "mode", "noise", "model_file", "epochs", "patches_per_epoch",
+				"patch_size", "batch_size", "overwrite" ) );
+		d.put( "denoise",
+				fields( Settings.DENOISE, "model_file", "output_type", "tile_size", "average_orientations" ) );
+		d.put( "folder", fields( Settings.DENOISE_FOLDER, "input_folder", "output_folder", "model_file", "shard_index",
+				"shard_count" ) );
+		d.put( "segment",
+				fields( Settings.SEGMENT, "model_file", "threshold_method", "threshold_value", "smoothing_sigma",
+						"min_size", "seed_threshold", "normal_image",
+						"seed_false_positive_rate", "tile_size", "average_orientations" ) );
 		DIALOGS = Collections.unmodifiableMap( d );
 	}
 
@@ -70,8 +75,9 @@ public class IJ1Plugin implements PlugIn
 		for ( final Setting s : fields )
 			add( gd, s, "train".equals( arg ) );
 		if ( "segment".equals( arg ) )
-			gd.addMessage( "Calibrated: the threshold value is the fraction of the normal image's pixels allowed above the threshold (e.g. 0.001).\n"
-					+ "Normal image: a defect-free image the model was not trained on. Anomaly segmenter models: Value 0.5." );
+			gd.addMessage(
+					"Calibrated: the threshold value is the fraction of the normal image's pixels allowed above the threshold (e.g. 0.001).\n"
+							+ "Normal image: a defect-free image the model was not trained on. Anomaly segmenter models: Value 0.5." );
 		gd.showDialog();
 		if ( gd.wasCanceled() )
 			return;
@@ -98,7 +104,8 @@ public class IJ1Plugin implements PlugIn
 			gd.addNumericField( s.key, s.defaultNumber(), 4 );
 			break;
 		case FILE:
-			gd.addFileField( s.key, newModel && s == Settings.MODEL_FILE ? IJ.getDirectory( "home" ) + "model.aemodel.zip" : s.defaultValue );
+			gd.addFileField( s.key, newModel && s == Settings.MODEL_FILE
+					? IJ.getDirectory( "home" ) + "model.aemodel.zip" : s.defaultValue );
 			break;
 		case FOLDER:
 			gd.addDirectoryField( s.key, s.defaultValue );

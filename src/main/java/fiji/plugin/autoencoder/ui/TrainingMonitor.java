@@ -92,8 +92,6 @@ public final class TrainingMonitor implements TrainingListener, AutoCloseable
 		IJ.showStatus( "Stopping training after the current step; the best model is kept" );
 	}
 
-
-
 	@Override
 	public void stepEnded( final String phase, final int epoch, final int step, final int steps, final double loss )
 	{
@@ -102,7 +100,8 @@ public final class TrainingMonitor implements TrainingListener, AutoCloseable
 		if ( now - lastStatus > 250 )
 		{
 			lastStatus = now;
-			final String s = String.format( Locale.ROOT, "%s epoch %d, step %d/%d, loss %.4g", phase, epoch, step, steps, loss );
+			final String s = String.format( Locale.ROOT, "%s epoch %d, step %d/%d, loss %.4g", phase, epoch, step,
+					steps, loss );
 			IJ.showStatus( s );
 			status.setText( s );
 		}

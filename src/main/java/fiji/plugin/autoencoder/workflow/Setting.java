@@ -31,7 +31,8 @@ public final class Setting
 	/** The smallest allowed value of a number, or null. */
 	public final Double min;
 
-	private Setting( final String key, final Type type, final String label, final String defaultValue, final List< String > choices, final Double min, final String help )
+	private Setting( final String key, final Type type, final String label, final String defaultValue,
+			final List< String > choices, final Double min, final String help )
 	{
 		this.key = key;
 		this.type = type;
@@ -42,26 +43,34 @@ public final class Setting
 		this.help = help;
 	}
 
-	static Setting integer( final String key, final String label, final int defaultValue, final int min, final String help )
+	static Setting integer( final String key, final String label, final int defaultValue, final int min,
+			final String help )
 	{
-		return new Setting( key, Type.INTEGER, label, Integer.toString( defaultValue ), Collections.emptyList(), ( double ) min, help );
+		return new Setting( key, Type.INTEGER, label, Integer.toString( defaultValue ), Collections.emptyList(),
+				( double ) min, help );
 	}
 
-	static Setting number( final String key, final String label, final double defaultValue, final Double min, final String help )
+	static Setting number( final String key, final String label, final double defaultValue, final Double min,
+			final String help )
 	{
-		return new Setting( key, Type.NUMBER, label, Double.toString( defaultValue ), Collections.emptyList(), min, help );
+		return new Setting( key, Type.NUMBER, label, Double.toString( defaultValue ), Collections.emptyList(), min,
+				help );
 	}
 
 	static Setting flag( final String key, final String label, final boolean defaultValue, final String help )
 	{
-		return new Setting( key, Type.FLAG, label, Boolean.toString( defaultValue ), Collections.emptyList(), null, help );
+		return new Setting( key, Type.FLAG, label, Boolean.toString( defaultValue ), Collections.emptyList(), null,
+				help );
 	}
 
-	static Setting choice( final String key, final String label, final String defaultValue, final String[] choices, final String help )
+	static Setting choice( final String key, final String label, final String defaultValue, final String[] choices,
+			final String help )
 	{
 		if ( !Arrays.asList( choices ).contains( defaultValue ) )
-			throw new IllegalArgumentException( key + ": the default " + defaultValue + " is not one of the choices " + Arrays.toString( choices ) );
-		return new Setting( key, Type.CHOICE, label, defaultValue, Collections.unmodifiableList( Arrays.asList( choices.clone() ) ), null, help );
+			throw new IllegalArgumentException( key + ": the default " + defaultValue + " is not one of the choices "
+					+ Arrays.toString( choices ) );
+		return new Setting( key, Type.CHOICE, label, defaultValue,
+				Collections.unmodifiableList( Arrays.asList( choices.clone() ) ), null, help );
 	}
 
 	static Setting text( final String key, final String label, final String defaultValue, final String help )
@@ -83,7 +92,8 @@ public final class Setting
 	/** The same setting with another default (one operation's default differs from another's). */
 	Setting withDefault( final Object value )
 	{
-		final String v = type == Type.NUMBER ? Double.toString( ( ( Number ) value ).doubleValue() ) : String.valueOf( value );
+		final String v = type == Type.NUMBER ? Double.toString( ( ( Number ) value ).doubleValue() )
+				: String.valueOf( value );
 		if ( type == Type.CHOICE && !choices.contains( v ) )
 			throw new IllegalArgumentException( key + ": the default " + v + " is not one of the choices " + choices );
 		return new Setting( key, type, label, v, choices, min, help );
@@ -125,6 +135,7 @@ public final class Setting
 	@Override
 	public String toString()
 	{
-		return key + "=" + defaultValue + ( choices.isEmpty() ? "" : " " + choices ) + ( min == null ? "" : " (min " + min + ")" );
+		return key + "=" + defaultValue + ( choices.isEmpty() ? "" : " " + choices )
+				+ ( min == null ? "" : " (min " + min + ")" );
 	}
 }

@@ -59,7 +59,8 @@ public final class TrainingInputs
 	 * @param pairKey      the key of {@code pairFolder} for messages ({@code target_folder}, {@code mask_folder})
 	 * @param titlePattern a glob ({@code noisy*}, {@code *.tif}) over open image titles, or over the folder's file names; empty: none
 	 */
-	public static TrainingInputs of( final ImagePlus image, final ImagePlus pair, final Path folder, final Path pairFolder, final String pairKey, final String titlePattern )
+	public static TrainingInputs of( final ImagePlus image, final ImagePlus pair, final Path folder,
+			final Path pairFolder, final String pairKey, final String titlePattern )
 			throws IOException
 	{
 		return load( image, pair, folder, "input_folder", pairFolder, pairKey, titlePattern );
@@ -70,24 +71,32 @@ public final class TrainingInputs
 	 * the file of the same name in {@code pairFolder}), or null when neither is given. Their channels must be the
 	 * training images' and they need pairs when the training images have them.
 	 */
-	public static TrainingInputs validation( final ImagePlus image, final ImagePlus pair, final Path folder, final Path pairFolder, final String pairKey,
+	public static TrainingInputs validation( final ImagePlus image, final ImagePlus pair, final Path folder,
+			final Path pairFolder, final String pairKey,
 			final TrainingInputs training ) throws IOException
 	{
 		if ( image == null && folder == null )
 		{
 			if ( pair != null || pairFolder != null )
-				throw new IllegalArgumentException( pairKey + " is given without validation images: give validation_image or validation_folder too, or neither" );
+				throw new IllegalArgumentException( pairKey
+						+ " is given without validation images: give validation_image or validation_folder too, or neither" );
 			return null;
 		}
-		final TrainingInputs v = load( folder == null ? image : null, folder == null ? pair : null, folder, "validation_folder", pairFolder, pairKey, "" );
+		final TrainingInputs v = load( folder == null ? image : null, folder == null ? pair : null, folder,
+				"validation_folder", pairFolder, pairKey, "" );
 		if ( ( training.pairs == null ) != ( v.pairs == null ) )
-			throw new IllegalArgumentException( training.pairs == null ? "The validation images have targets or masks but the training images have none: leave " + pairKey + " out"
-					: "The validation images need their " + ( pairKey.contains( "mask" ) ? "masks" : "targets" ) + " as the training images have them: give " + pairKey );
+			throw new IllegalArgumentException( training.pairs == null
+					? "The validation images have targets or masks but the training images have none: leave " + pairKey
+							+ " out"
+					: "The validation images need their " + ( pairKey.contains( "mask" ) ? "masks" : "targets" )
+							+ " as the training images have them: give " + pairKey );
 		final int c = ImageTrainingJob.channels( training.images.get( 0 ) );
 		for ( int i = 0; i < v.images.size(); i++ )
 			if ( ImageTrainingJob.channels( v.images.get( i ) ) != c )
-				throw new IllegalArgumentException( "The validation image '" + v.names.get( i ) + "' has " + ImageTrainingJob.channels( v.images.get( i ) ) + " channel(s) but the training image '"
-						+ training.names.get( 0 ) + "' has " + c + ": validate on images with the training images' channels" );
+				throw new IllegalArgumentException( "The validation image '" + v.names.get( i ) + "' has "
+						+ ImageTrainingJob.channels( v.images.get( i ) ) + " channel(s) but the training image '"
+						+ training.names.get( 0 ) + "' has " + c
+						+ ": validate on images with the training images' channels" );
 		return v;
 	}
 
@@ -97,12 +106,14 @@ public final class TrainingInputs
 		return new TrainingInputs( t.images, null, t.names );
 	}
 
-	private static TrainingInputs load( final ImagePlus image, final ImagePlus pair, final Path folder, final String folderKey, final Path pairFolder, final String pairKey,
+	private static TrainingInputs load( final ImagePlus image, final ImagePlus pair, final Path folder,
+			final String folderKey, final Path pairFolder, final String pairKey,
 			final String titlePattern ) throws IOException
 	{
 		final String pattern = titlePattern == null ? "" : titlePattern.trim();
 		if ( folder == null && pattern.isEmpty() && pairFolder != null )
-			throw new IllegalArgumentException( pairKey + " is given without " + folderKey + ": give " + folderKey + " too (its images are matched with the " + pairKey + "'s by file name)" );
+			throw new IllegalArgumentException( pairKey + " is given without " + folderKey + ": give " + folderKey
+					+ " too (its images are matched with the " + pairKey + "'s by file name)" );
 		final List< ImagePlus > images = new ArrayList<>(), pairs = new ArrayList<>();
 		final List< String > names = new ArrayList<>();
 		if ( folder != null )
@@ -118,7 +129,8 @@ public final class TrainingInputs
 					pairs.add( open( pairOf( file, folderKey, pairFolder, pairKey ), pairKey ) );
 			}
 			if ( images.isEmpty() )
-				throw new IllegalArgumentException( "No file name in " + folderKey + " " + folder + " matches title_pattern=" + pattern + ": check the pattern (e.g. *.tif, noisy*)" );
+				throw new IllegalArgumentException( "No file name in " + folderKey + " " + folder
+						+ " matches title_pattern=" + pattern + ": check the pattern (e.g. *.tif, noisy*)" );
 		}
 		else if ( !pattern.isEmpty() )
 		{
@@ -132,19 +144,23 @@ public final class TrainingInputs
 						images.add( imp );
 						names.add( imp.getTitle() );
 						if ( pairFolder != null ) // the file of the image's title
-							pairs.add( open( pairOf( java.nio.file.Paths.get( imp.getTitle() ), "the open images of title_pattern", pairFolder, pairKey ), pairKey ) );
+							pairs.add( open( pairOf( java.nio.file.Paths.get( imp.getTitle() ),
+									"the open images of title_pattern", pairFolder, pairKey ), pairKey ) );
 					}
 				}
 			if ( images.isEmpty() )
-				throw new IllegalArgumentException( "No open image's title matches title_pattern=" + pattern + ": open the images, or check the pattern (e.g. noisy*, *.tif)" );
+				throw new IllegalArgumentException( "No open image's title matches title_pattern=" + pattern
+						+ ": open the images, or check the pattern (e.g. noisy*, *.tif)" );
 			if ( pair != null )
-				throw new IllegalArgumentException( "title_pattern picks several open images, but a single target or mask is given: give " + pairKey
-						+ " (the file of each image's title) instead" );
+				throw new IllegalArgumentException(
+						"title_pattern picks several open images, but a single target or mask is given: give " + pairKey
+								+ " (the file of each image's title) instead" );
 		}
 		else
 		{
 			if ( image == null )
-				throw new IllegalArgumentException( "No training image: open one and choose it, or give input_folder (every image of a folder) or title_pattern (open images by title)" );
+				throw new IllegalArgumentException(
+						"No training image: open one and choose it, or give input_folder (every image of a folder) or title_pattern (open images by title)" );
 			images.add( image );
 			names.add( image.getTitle() );
 			if ( pair != null )
@@ -158,13 +174,16 @@ public final class TrainingInputs
 	 * Train Segmenter's images and masks: {@code image} and {@code mask}, or every image of {@code folder} (or every open image
 	 * whose title matches {@code titlePattern}) with the mask of the same (file) name in {@code maskFolder}.
 	 */
-	public static TrainingInputs segmenter( final ImagePlus image, final ImagePlus mask, final Path folder, final Path maskFolder, final String titlePattern ) throws IOException
+	public static TrainingInputs segmenter( final ImagePlus image, final ImagePlus mask, final Path folder,
+			final Path maskFolder, final String titlePattern ) throws IOException
 	{
 		final boolean many = folder != null || titlePattern != null && !titlePattern.trim().isEmpty();
 		if ( many && maskFolder == null )
-			throw new IllegalArgumentException( ( folder != null ? "input_folder" : "title_pattern" ) + " needs mask_folder: the mask of each image, a file of the same name" );
+			throw new IllegalArgumentException( ( folder != null ? "input_folder" : "title_pattern" )
+					+ " needs mask_folder: the mask of each image, a file of the same name" );
 		if ( !many && image != null && mask == null )
-			throw new IllegalArgumentException( "No mask given: choose the mask of the training image (0 = background; one foreground value, or classes 1..K), or give input_folder and mask_folder" );
+			throw new IllegalArgumentException(
+					"No mask given: choose the mask of the training image (0 = background; one foreground value, or classes 1..K), or give input_folder and mask_folder" );
 		return of( many ? null : image, many ? null : mask, folder, maskFolder, "mask_folder", titlePattern );
 	}
 
@@ -176,13 +195,16 @@ public final class TrainingInputs
 		{
 			final int c = ImageTrainingJob.channels( images.get( i ) );
 			if ( c != c0 )
-				throw new IllegalArgumentException( "'" + names.get( i ) + "'" + where + " has " + c + " channel(s) but '" + names.get( 0 ) + "' has " + c0
-						+ ": all training images need the same number of channels (convert '" + names.get( i ) + "', or move it out of the folder)" );
+				throw new IllegalArgumentException( "'" + names.get( i ) + "'" + where + " has " + c
+						+ " channel(s) but '" + names.get( 0 ) + "' has " + c0
+						+ ": all training images need the same number of channels (convert '" + names.get( i )
+						+ "', or move it out of the folder)" );
 		}
 	}
 
 	/** The file of {@code image}'s name in {@code pairFolder}, else one of the same name with another image extension, else an error naming the image. */
-	static Path pairOf( final Path image, final String folderKey, final Path pairFolder, final String pairKey ) throws IOException
+	static Path pairOf( final Path image, final String folderKey, final Path pairFolder, final String pairKey )
+			throws IOException
 	{
 		final String name = image.getFileName().toString();
 		final Path same = pairFolder.resolve( name );
@@ -192,8 +214,10 @@ public final class TrainingInputs
 		for ( final Path p : FolderProcessor.imageFiles( pairFolder, pairKey ) )
 			if ( base( p.getFileName().toString() ).equals( base ) )
 				return p;
-		throw new IllegalArgumentException( "No file for '" + name + "' in " + pairKey + " " + pairFolder + ": give every image of " + folderKey + " a "
-				+ ( pairKey.contains( "mask" ) ? "mask" : "target" ) + " of the same file name there (or move '" + name + "' out of " + folderKey + ")" );
+		throw new IllegalArgumentException( "No file for '" + name + "' in " + pairKey + " " + pairFolder
+				+ ": give every image of " + folderKey + " a "
+				+ ( pairKey.contains( "mask" ) ? "mask" : "target" ) + " of the same file name there (or move '" + name
+				+ "' out of " + folderKey + ")" );
 	}
 
 	private static String base( final String name )
@@ -207,7 +231,8 @@ public final class TrainingInputs
 		TiffCheck.check( file );
 		final ImagePlus imp = IJ.openImage( file.toString() );
 		if ( imp == null )
-			throw new IllegalArgumentException( "'" + file.getFileName() + "' in " + key + " " + file.getParent() + ": ImageJ cannot open this file; save it as TIFF or move it out of the folder" );
+			throw new IllegalArgumentException( "'" + file.getFileName() + "' in " + key + " " + file.getParent()
+					+ ": ImageJ cannot open this file; save it as TIFF or move it out of the folder" );
 		return imp;
 	}
 

@@ -28,9 +28,11 @@ public final class TrainingPictures
 	public static Path lossCurves( final History history, final Path modelFile, final String title ) throws IOException
 	{
 		final Path abs = modelFile.toAbsolutePath();
-		String base = abs.getFileName().toString().replaceFirst( "(?i)\\.aemodel\\.zip$", "" ).replaceFirst( "(?i)\\.zip$", "" );
+		String base = abs.getFileName().toString().replaceFirst( "(?i)\\.aemodel\\.zip$", "" )
+				.replaceFirst( "(?i)\\.zip$", "" );
 		base = base.replaceAll( "[^A-Za-z0-9._-]", "_" ).replaceFirst( "^\\.+", "" );
-		return OutputFiles.png( LossCurves.plot( history, title ).getImagePlus(), abs.getParent(), ( base.isEmpty() ? "model" : base ) + "-loss-curves", abs );
+		return OutputFiles.png( LossCurves.plot( history, title ).getImagePlus(), abs.getParent(),
+				( base.isEmpty() ? "model" : base ) + "-loss-curves", abs );
 	}
 
 	/** {@link #lossCurves}, or a line saying why it could not be written (the training itself is done and saved): the line to log. */

@@ -92,7 +92,8 @@ public final class TrainingSettings
 	 */
 	public ImageTrainingJob job( final ImagePlus input, final ImagePlus target, final Path modelFile )
 	{
-		return job( Collections.singletonList( input ), target == null ? null : Collections.singletonList( target ), modelFile );
+		return job( Collections.singletonList( input ), target == null ? null : Collections.singletonList( target ),
+				modelFile );
 	}
 
 	/**
@@ -102,21 +103,28 @@ public final class TrainingSettings
 	public TrainingInputs inputs( final ImagePlus input, final ImagePlus target ) throws IOException
 	{
 		final boolean paired = TrainingMode.of( mode ).needsTargets();
-		if ( ( inputFolder != null || titlePattern != null && !titlePattern.trim().isEmpty() ) && paired && targetFolder == null )
-			throw new IllegalArgumentException( "Mode '" + mode + "' with " + ( inputFolder != null ? "input_folder" : "title_pattern" ) + " needs target_folder (the clean images, matched by file name)" );
+		if ( ( inputFolder != null || titlePattern != null && !titlePattern.trim().isEmpty() ) && paired
+				&& targetFolder == null )
+			throw new IllegalArgumentException(
+					"Mode '" + mode + "' with " + ( inputFolder != null ? "input_folder" : "title_pattern" )
+							+ " needs target_folder (the clean images, matched by file name)" );
 		final boolean one = inputFolder == null && ( titlePattern == null || titlePattern.trim().isEmpty() );
-		return TrainingInputs.of( input, paired && one ? target : null, inputFolder, paired ? targetFolder : null, "target_folder", titlePattern );
+		return TrainingInputs.of( input, paired && one ? target : null, inputFolder, paired ? targetFolder : null,
+				"target_folder", titlePattern );
 	}
 
 	/**
 	 * Gives {@code job} separate validation images: {@code image} (and {@code target}) or those of {@link #validationFolder};
 	 * nothing when neither is given. Refused when their channels differ from the training images' ({@link TrainingInputs#validation}).
 	 */
-	public void validation( final ImageTrainingJob job, final ImagePlus image, final ImagePlus target, final TrainingInputs training ) throws IOException
+	public void validation( final ImageTrainingJob job, final ImagePlus image, final ImagePlus target,
+			final TrainingInputs training ) throws IOException
 	{
 		final boolean paired = TrainingMode.of( mode ).needsTargets();
-		final TrainingInputs v = TrainingInputs.validation( image, paired ? target : null, validationFolder, paired ? validationTargetFolder : null,
-				validationFolder != null ? "validation_target_folder" : "validation_target", paired ? training : TrainingInputs.withoutPairs( training ) );
+		final TrainingInputs v = TrainingInputs.validation( image, paired ? target : null, validationFolder,
+				paired ? validationTargetFolder : null,
+				validationFolder != null ? "validation_target_folder" : "validation_target",
+				paired ? training : TrainingInputs.withoutPairs( training ) );
 		if ( v != null )
 		{
 			job.validationInputs = v.images;
@@ -125,7 +133,8 @@ public final class TrainingSettings
 	}
 
 	/** {@link #job(ImagePlus, ImagePlus, Path)} on several images (sizes may differ, channel counts not), with one target each in paired modes. */
-	public ImageTrainingJob job( final List< ImagePlus > inputs, final List< ImagePlus > targetList, final Path modelFile )
+	public ImageTrainingJob job( final List< ImagePlus > inputs, final List< ImagePlus > targetList,
+			final Path modelFile )
 	{
 		final TrainingMode m = TrainingMode.of( mode );
 		final ImagePlus target = targetList == null || targetList.isEmpty() ? null : targetList.get( 0 );
@@ -133,25 +142,31 @@ public final class TrainingSettings
 		if ( threads < 0 )
 			throw new IllegalArgumentException( "threads=" + threads + " must be 0 (all cores) or positive" );
 		if ( m == TrainingMode.ANOMALY_SEGMENTER && resume )
-			throw new IllegalArgumentException( "Mode '" + m.label + "' cannot resume a training (it trains two networks in turn): train anew, or resume an 'Anomaly detector (normal images)'" );
+			throw new IllegalArgumentException( "Mode '" + m.label
+					+ "' cannot resume a training (it trains two networks in turn): train anew, or resume an 'Anomaly detector (normal images)'" );
 		if ( m.needsTargets() && target == null )
-			throw new IllegalArgumentException( "Mode '" + m.label + "' needs a clean target image: open it and choose it as target, or use 'Denoise (self-supervised)'" );
-		final ImageTrainingJob job = m.job( inputs, modelFile, m.needsNoiseModel() ? NoiseModel.parse( noise ) : null, seed );
+			throw new IllegalArgumentException( "Mode '" + m.label
+					+ "' needs a clean target image: open it and choose it as target, or use 'Denoise (self-supervised)'" );
+		final ImageTrainingJob job = m.job( inputs, modelFile, m.needsNoiseModel() ? NoiseModel.parse( noise ) : null,
+				seed );
 		if ( resume )
 			job.resumeFrom = modelFile;
 		job.overwrite = overwrite;
 		job.spec.learningRate = learningRate;
 		if ( !( l2 >= 0 ) || Double.isInfinite( l2 ) )
-			throw new IllegalArgumentException( "l2 (weight decay) must be 0 (none) or positive, e.g. 0.0001, got " + l2 );
+			throw new IllegalArgumentException(
+					"l2 (weight decay) must be 0 (none) or positive, e.g. 0.0001, got " + l2 );
 		if ( m != TrainingMode.ANOMALY_SEGMENTER ) // its detector trains as in mode Anomaly detector; the decay goes to the second stage
 			job.spec.l2 = l2;
 		if ( m != TrainingMode.DENSE_AUTOENCODER ) // dense models take their fixed 28 x 28 patches
 			job.patchSize = patchSize;
 		job.patchesPerEpoch = patchesPerEpoch;
 		job.threads = threads;
-		job.config.epochs( epochs ).batchSize( batchSize ).validationFraction( validationFraction ).patience( patience );
+		job.config.epochs( epochs ).batchSize( batchSize ).validationFraction( validationFraction )
+				.patience( patience );
 		if ( !( minutes >= 0 ) || Double.isInfinite( minutes ) )
-			throw new IllegalArgumentException( "minutes (time budget) must be 0 (none) or positive, e.g. 5, got " + minutes );
+			throw new IllegalArgumentException(
+					"minutes (time budget) must be 0 (none) or positive, e.g. 5, got " + minutes );
 		job.minutes = minutes;
 		if ( job.channelwise ) // denoisers
 			job.channelwise = fiji.plugin.autoencoder.train.ChannelMode.parse( channels );
@@ -178,11 +193,13 @@ public final class TrainingSettings
 	{
 		final String d = dimensions == null ? DIMENSIONS_2D : dimensions.trim();
 		if ( !java.util.Arrays.asList( DIMENSION_CHOICES ).contains( d ) )
-			throw new IllegalArgumentException( "dimensions=" + dimensions + " is not one of " + java.util.Arrays.toString( DIMENSION_CHOICES ) );
+			throw new IllegalArgumentException(
+					"dimensions=" + dimensions + " is not one of " + java.util.Arrays.toString( DIMENSION_CHOICES ) );
 		if ( d.equals( DIMENSIONS_2D ) )
 			return false;
 		if ( patchDepth < 4 || patchDepth % 4 != 0 )
-			throw new IllegalArgumentException( "patch_depth=" + patchDepth + " must be a multiple of 4 (the 3D network pools twice in z), e.g. patch_depth=16" );
+			throw new IllegalArgumentException( "patch_depth=" + patchDepth
+					+ " must be a multiple of 4 (the 3D network pools twice in z), e.g. patch_depth=16" );
 		final boolean allow = m == TrainingMode.DENOISE_SELF_SUPERVISED || m == TrainingMode.DENOISE_PAIRED;
 		int thinnest = Integer.MAX_VALUE;
 		String thin = "";
@@ -195,13 +212,19 @@ public final class TrainingSettings
 		if ( d.equals( DIMENSIONS_AUTO ) )
 			return allow && thinnest >= patchDepth;
 		if ( !allow )
-			throw new IllegalArgumentException( "dimensions=3D trains Denoise (self-supervised) or Denoise (paired) for now, not '" + m.label + "': use dimensions=2D" );
+			throw new IllegalArgumentException(
+					"dimensions=3D trains Denoise (self-supervised) or Denoise (paired) for now, not '" + m.label
+							+ "': use dimensions=2D" );
 		if ( thinnest == 1 )
 			throw new IllegalArgumentException( "dimensions=3D was asked for the 2D image '" + thin + "' (one z-slice"
-					+ ( inputs.stream().anyMatch( i -> i.getNFrames() > 1 ) ? "; if its time points are z-slices, swap them in Image > Properties" : "" ) + "): use dimensions=2D" );
+					+ ( inputs.stream().anyMatch( i -> i.getNFrames() > 1 )
+							? "; if its time points are z-slices, swap them in Image > Properties" : "" )
+					+ "): use dimensions=2D" );
 		if ( thinnest < patchDepth )
-			throw new IllegalArgumentException( "The stack '" + thin + "' has " + thinnest + " z-slices, fewer than the 3D patch depth " + patchDepth + ": use dimensions=2D (trains on every slice)"
-					+ ( thinnest >= 4 ? ", or patch_depth=" + ( thinnest / 4 * 4 ) : "" ) );
+			throw new IllegalArgumentException(
+					"The stack '" + thin + "' has " + thinnest + " z-slices, fewer than the 3D patch depth "
+							+ patchDepth + ": use dimensions=2D (trains on every slice)"
+							+ ( thinnest >= 4 ? ", or patch_depth=" + ( thinnest / 4 * 4 ) : "" ) );
 		return true;
 	}
 
@@ -212,9 +235,11 @@ public final class TrainingSettings
 	public static void check( final int epochs, final double learningRate )
 	{
 		if ( epochs < 1 )
-			throw new IllegalArgumentException( "epochs=" + epochs + " would save an untrained model: train at least 1 epoch, e.g. epochs=20" );
+			throw new IllegalArgumentException(
+					"epochs=" + epochs + " would save an untrained model: train at least 1 epoch, e.g. epochs=20" );
 		if ( !( learningRate > 0 ) || Double.isInfinite( learningRate ) )
-			throw new IllegalArgumentException( "learning_rate=" + learningRate + " must be a positive number, e.g. 0.001" );
+			throw new IllegalArgumentException(
+					"learning_rate=" + learningRate + " must be a positive number, e.g. 0.001" );
 	}
 
 	/**
@@ -228,13 +253,17 @@ public final class TrainingSettings
 	 * stage ({@link Trainer#cancelledBy} on the job's trainer, which both
 	 * stages share) and keeps the best model.
 	 */
-	public ImageTrainingJob.Result run( final ImageTrainingJob job, final ImagePlus input, final ImagePlus target, final TrainingListener listener, final Progress progress ) throws IOException
+	public ImageTrainingJob.Result run( final ImageTrainingJob job, final ImagePlus input, final ImagePlus target,
+			final TrainingListener listener, final Progress progress ) throws IOException
 	{
-		return run( job, Collections.singletonList( input ), TrainingMode.of( mode ).needsTargets() ? Collections.singletonList( target ) : null, listener, progress );
+		return run( job, Collections.singletonList( input ),
+				TrainingMode.of( mode ).needsTargets() ? Collections.singletonList( target ) : null, listener,
+				progress );
 	}
 
 	/** {@link #run(ImageTrainingJob, ImagePlus, ImagePlus, TrainingListener, Progress)} on several images; the quality estimate is made on the first. */
-	public ImageTrainingJob.Result run( final ImageTrainingJob job, final List< ImagePlus > inputs, final List< ImagePlus > targetList, final TrainingListener listener,
+	public ImageTrainingJob.Result run( final ImageTrainingJob job, final List< ImagePlus > inputs,
+			final List< ImagePlus > targetList, final TrainingListener listener,
 			final Progress progress ) throws IOException
 	{
 		final TrainingMode m = TrainingMode.of( mode );
@@ -245,16 +274,20 @@ public final class TrainingSettings
 		{
 			final ImageTrainingJob.Result only = job.run( inputs, targets, listener );
 			if ( only.training.reason != Trainer.StopReason.DIVERGED && !job.spec.is3D() )
-				quality = fiji.plugin.autoencoder.denoise.DenoiseQuality.afterTraining( m, job, input, target, m.needsNoiseModel() ? NoiseModel.parse( noise ) : null );
+				quality = fiji.plugin.autoencoder.denoise.DenoiseQuality.afterTraining( m, job, input, target,
+						m.needsNoiseModel() ? NoiseModel.parse( noise ) : null );
 			return only;
 		}
 		fiji.plugin.autoencoder.io.OutputCheck.requireWritable( job.modelFile, "model_file" ); // before the lock file is tried
-		try ( fiji.plugin.autoencoder.io.ModelLock lock = fiji.plugin.autoencoder.io.ModelLock.acquire( job.modelFile ) ) // both stages, one lock
+		try ( fiji.plugin.autoencoder.io.ModelLock lock = fiji.plugin.autoencoder.io.ModelLock
+				.acquire( job.modelFile ) ) // both stages, one lock
 		{
 			final ImageTrainingJob.Result first = job.run( inputs, targets, listener );
-			if ( first.training.reason == Trainer.StopReason.CANCELLED || first.training.reason == Trainer.StopReason.DIVERGED )
+			if ( first.training.reason == Trainer.StopReason.CANCELLED
+					|| first.training.reason == Trainer.StopReason.DIVERGED )
 				return first;
-			return AnomalySegmenter.train( job.modelFile, inputs, job.modelFile, secondStage(), job.trainer, secondStage( listener ), progress );
+			return AnomalySegmenter.train( job.modelFile, inputs, job.modelFile, secondStage(), job.trainer,
+					secondStage( listener ), progress );
 		}
 	}
 
@@ -264,7 +297,8 @@ public final class TrainingSettings
 		return new TrainingListener()
 		{
 			@Override
-			public void stepEnded( final String phase, final int epoch, final int step, final int steps, final double loss )
+			public void stepEnded( final String phase, final int epoch, final int step, final int steps,
+					final double loss )
 			{
 				listener.stepEnded( AnomalySegmenter.SECOND_STAGE + phase, epoch, step, steps, loss );
 			}

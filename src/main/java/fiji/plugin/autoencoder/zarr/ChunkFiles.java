@@ -57,7 +57,8 @@ final class ChunkFiles
 				if ( id.length == 3 && id[ 0 ].equals( HOST ) )
 					try
 					{
-						dead = !ProcessHandle.of( Long.parseLong( id[ 1 ] ) ).map( ProcessHandle::isAlive ).orElse( false );
+						dead = !ProcessHandle.of( Long.parseLong( id[ 1 ] ) ).map( ProcessHandle::isAlive )
+								.orElse( false );
 					}
 					catch ( final NumberFormatException e )
 					{
@@ -73,7 +74,8 @@ final class ChunkFiles
 	/** Writes {@code bytes} to {@code target} through a hidden temporary file in the same folder, renamed over it. */
 	static void atomicWrite( final Path target, final byte[] bytes ) throws IOException
 	{
-		final Path tmp = target.resolveSibling( "." + target.getFileName() + PARTIAL + HOST + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring( 0, 8 ) );
+		final Path tmp = target.resolveSibling( "." + target.getFileName() + PARTIAL + HOST + "-"
+				+ ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring( 0, 8 ) );
 		try
 		{
 			Files.write( tmp, bytes );

@@ -62,7 +62,8 @@ public final class Compressor
 		case "gzip":
 			return gzip( level );
 		default:
-			throw new IllegalArgumentException( "Compressor " + spec + " is not supported for writing; use none, zlib or gzip (e.g. zlib:1)" );
+			throw new IllegalArgumentException(
+					"Compressor " + spec + " is not supported for writing; use none, zlib or gzip (e.g. zlib:1)" );
 		}
 	}
 
@@ -85,7 +86,8 @@ public final class Compressor
 			return new Compressor( "zlib", Math.max( 0, Math.min( 9, level ) ) );
 		if ( "gzip".equals( id ) )
 			return new Compressor( "gzip", Math.max( 0, Math.min( 9, level ) ) );
-		throw new IllegalArgumentException( "The Zarr array " + array + " uses the compressor '" + id + "', which this reader does not handle (it reads none, zlib and gzip"
+		throw new IllegalArgumentException( "The Zarr array " + array + " uses the compressor '" + id
+				+ "', which this reader does not handle (it reads none, zlib and gzip"
 				+ ( "blosc".equals( id ) ? "; Blosc needs a native library" : "" ) + "). Convert it, e.g. in Python: "
 				+ "zarr.copy_all(zarr.open(src), zarr.open(dst, 'w')) after setting compressor=numcodecs.Zlib(), or "
 				+ "zarr.array(a[:], chunks=a.chunks, compressor=numcodecs.Zlib(), store=dst)" );
@@ -177,7 +179,8 @@ public final class Compressor
 		}
 		catch ( final IOException | DataFormatException e )
 		{
-			throw new IllegalArgumentException( "The chunk " + where + " is not valid " + id + " data (" + e.getMessage() + "); the chunk is damaged: rewrite it", e );
+			throw new IllegalArgumentException( "The chunk " + where + " is not valid " + id + " data ("
+					+ e.getMessage() + "); the chunk is damaged: rewrite it", e );
 		}
 	}
 

@@ -43,7 +43,8 @@ public enum DataType
 			for ( final DataType t : values() )
 				if ( t.code.equals( dtype.substring( 1 ) ) && ( t.bytes == 1 || dtype.charAt( 0 ) != '|' ) )
 					return t;
-		throw new IllegalArgumentException( "Zarr dtype " + dtype + " is not supported; this reader handles u1, u2, i4 and f4 (little or big endian): "
+		throw new IllegalArgumentException( "Zarr dtype " + dtype
+				+ " is not supported; this reader handles u1, u2, i4 and f4 (little or big endian): "
 				+ "convert the array, e.g. in Python: zarr.array(a[:].astype('uint16'), chunks=a.chunks, compressor=numcodecs.Zlib())" );
 	}
 
@@ -108,7 +109,8 @@ public enum DataType
 	private Object cast( final Object array, final Class< ? > kind )
 	{
 		if ( !kind.isInstance( array ) )
-			throw new IllegalArgumentException( "A " + code + " chunk needs a " + kind.getSimpleName() + ", not a " + ( array == null ? "null" : array.getClass().getSimpleName() ) );
+			throw new IllegalArgumentException( "A " + code + " chunk needs a " + kind.getSimpleName() + ", not a "
+					+ ( array == null ? "null" : array.getClass().getSimpleName() ) );
 		return array;
 	}
 
@@ -154,8 +156,10 @@ public enum DataType
 	public Object decode( final byte[] raw, final int n, final ByteOrder order, final String where )
 	{
 		if ( raw.length != ( long ) n * bytes )
-			throw new IllegalArgumentException( "The chunk " + where + " holds " + raw.length + " bytes after decompression but a chunk of " + n + " " + code
-					+ " elements needs " + ( ( long ) n * bytes ) + "; the chunk is damaged or was written with other chunk sizes: rewrite it" );
+			throw new IllegalArgumentException( "The chunk " + where + " holds " + raw.length
+					+ " bytes after decompression but a chunk of " + n + " " + code
+					+ " elements needs " + ( ( long ) n * bytes )
+					+ "; the chunk is damaged or was written with other chunk sizes: rewrite it" );
 		final ByteBuffer b = ByteBuffer.wrap( raw ).order( order );
 		switch ( this )
 		{

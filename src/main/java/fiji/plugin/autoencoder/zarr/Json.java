@@ -18,7 +18,8 @@ final class Json
 	private Json()
 	{}
 
-	private static final Gson GSON = new GsonBuilder().serializeNulls().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+	private static final Gson GSON = new GsonBuilder().serializeNulls().setPrettyPrinting()
+			.serializeSpecialFloatingPointValues().create();
 
 	static Map< ?, ? > readObject( final Path file )
 	{
@@ -31,7 +32,8 @@ final class Json
 		}
 		catch ( final JsonParseException e )
 		{
-			throw new IllegalArgumentException( file + " is not valid JSON (" + e.getMessage() + "); the Zarr metadata is damaged", e );
+			throw new IllegalArgumentException(
+					file + " is not valid JSON (" + e.getMessage() + "); the Zarr metadata is damaged", e );
 		}
 		catch ( final IOException e )
 		{
@@ -53,7 +55,8 @@ final class Json
 		for ( int i = 0; i < a.length; i++ )
 		{
 			if ( !( l.get( i ) instanceof Number ) )
-				throw new IllegalArgumentException( "The Zarr metadata of " + where + " has a non-number in '" + key + "': " + l );
+				throw new IllegalArgumentException(
+						"The Zarr metadata of " + where + " has a non-number in '" + key + "': " + l );
 			a[ i ] = ( ( Number ) l.get( i ) ).longValue();
 		}
 		return a;
@@ -86,7 +89,8 @@ final class Json
 		case "-Infinity":
 			return Double.NEGATIVE_INFINITY;
 		default:
-			throw new IllegalArgumentException( "Zarr fill_value " + o + " is not supported; use a number, NaN, Infinity or null" );
+			throw new IllegalArgumentException(
+					"Zarr fill_value " + o + " is not supported; use a number, NaN, Infinity or null" );
 		}
 	}
 }

@@ -38,7 +38,8 @@ public final class OmeZarr
 
 	private final String unit;
 
-	private OmeZarr( final Path root, final ZarrArray array, final List< String > axes, final double[] scale, final String unit )
+	private OmeZarr( final Path root, final ZarrArray array, final List< String > axes, final double[] scale,
+			final String unit )
 	{
 		this.root = root;
 		this.array = array;
@@ -62,16 +63,21 @@ public final class OmeZarr
 		}
 		final Path attrs = path.resolve( ".zattrs" );
 		if ( !Files.isRegularFile( attrs ) )
-			throw new IllegalArgumentException( "No OME-Zarr at " + path + ": it has neither .zattrs (an image group) nor .zarray (an array)"
-					+ ( Files.exists( path.resolve( "zarr.json" ) ) ? "; it is Zarr v3 (OME-Zarr 0.5), which is not supported: convert it to OME-Zarr 0.4" : "" ) );
+			throw new IllegalArgumentException( "No OME-Zarr at " + path
+					+ ": it has neither .zattrs (an image group) nor .zarray (an array)"
+					+ ( Files.exists( path.resolve( "zarr.json" ) )
+							? "; it is Zarr v3 (OME-Zarr 0.5), which is not supported: convert it to OME-Zarr 0.4"
+							: "" ) );
 		final Map< ?, ? > m = Json.readObject( attrs );
 		final Object ms = m.get( "multiscales" );
 		if ( !( ms instanceof List ) || ( ( List< ? > ) ms ).isEmpty() )
-			throw new IllegalArgumentException( "The OME-Zarr group " + path + " has no 'multiscales' in .zattrs (a plate or a label group?): give the folder of one image" );
+			throw new IllegalArgumentException( "The OME-Zarr group " + path
+					+ " has no 'multiscales' in .zattrs (a plate or a label group?): give the folder of one image" );
 		final Map< ?, ? > first = ( Map< ?, ? > ) ( ( List< ? > ) ms ).get( 0 );
 		final List< ? > datasets = ( List< ? > ) first.get( "datasets" );
 		if ( datasets == null || datasets.isEmpty() )
-			throw new IllegalArgumentException( "The OME-Zarr group " + path + " lists no datasets in its multiscales" );
+			throw new IllegalArgumentException(
+					"The OME-Zarr group " + path + " lists no datasets in its multiscales" );
 		final Map< ?, ? > ds = ( Map< ?, ? > ) datasets.get( 0 );
 		final ZarrArray a = ZarrArray.open( path.resolve( String.valueOf( ds.get( "path" ) ) ) );
 		final int n = a.shape().length;
@@ -90,7 +96,8 @@ public final class OmeZarr
 		else
 			axes.addAll( defaultAxes( n, path ) );
 		if ( axes.size() != n )
-			throw new IllegalArgumentException( "The OME-Zarr group " + path + " names " + axes.size() + " axes " + axes + " but its array has " + n + "; the metadata is damaged" );
+			throw new IllegalArgumentException( "The OME-Zarr group " + path + " names " + axes.size() + " axes " + axes
+					+ " but its array has " + n + "; the metadata is damaged" );
 		double[] scale = new double[ n ];
 		Arrays.fill( scale, 1 );
 		final Object ct = ds.get( "coordinateTransformations" );
@@ -114,7 +121,8 @@ public final class OmeZarr
 		case 5:
 			return List.of( "t", "c", "z", "y", "x" );
 		default:
-			throw new IllegalArgumentException( "The Zarr array " + path + " has " + n + " axes; give an image of 2 to 5 axes ([t,] [c,] [z,] y, x)" );
+			throw new IllegalArgumentException( "The Zarr array " + path + " has " + n
+					+ " axes; give an image of 2 to 5 axes ([t,] [c,] [z,] y, x)" );
 		}
 	}
 
@@ -130,29 +138,38 @@ public final class OmeZarr
 	 * @param unit
 	 *            spatial unit (e.g. {@code micrometer}), or null
 	 */
-	public static OmeZarr create( final Path root, final String name, final List< String > axes, final long[] shape, final int[] chunks, final DataType type,
-			final Compressor compressor, final String separator, final double[] scale, final String unit ) throws IOException
+	public static OmeZarr create( final Path root, final String name, final List< String > axes, final long[] shape,
+			final int[] chunks, final DataType type,
+			final Compressor compressor, final String separator, final double[] scale, final String unit )
+			throws IOException
 	{
 		if ( axes.size() != shape.length || scale.length != shape.length )
-			throw new IllegalArgumentException( "Give one axis name and one scale per axis: " + axes + ", " + Arrays.toString( scale ) + " for shape " + Arrays.toString( shape ) );
+			throw new IllegalArgumentException( "Give one axis name and one scale per axis: " + axes + ", "
+					+ Arrays.toString( scale ) + " for shape " + Arrays.toString( shape ) );
 		if ( Files.isRegularFile( root.resolve( ZarrArray.ZARRAY ) ) )
-			throw new IllegalArgumentException( "The output " + root + " is a plain Zarr array, not an OME-Zarr group; nothing was changed: choose another output" );
+			throw new IllegalArgumentException( "The output " + root
+					+ " is a plain Zarr array, not an OME-Zarr group; nothing was changed: choose another output" );
 		if ( Files.exists( root ) && !Files.isDirectory( root ) )
-			throw new IllegalArgumentException( "The output " + root + " exists and is not a folder; nothing was changed: choose another output" );
+			throw new IllegalArgumentException(
+					"The output " + root + " exists and is not a folder; nothing was changed: choose another output" );
 		if ( Files.isRegularFile( root.resolve( ".zattrs" ) ) )
 		{
 			final OmeZarr have = open( root );
 			if ( !Arrays.equals( have.array.shape(), shape ) )
-				throw new IllegalArgumentException( "The output " + root + " exists with shape " + Arrays.toString( have.array.shape() ) + " " + have.axes
-						+ " but this run writes shape " + Arrays.toString( shape ) + " " + axes + "; nothing was changed: choose another output or delete that one" );
+				throw new IllegalArgumentException( "The output " + root + " exists with shape "
+						+ Arrays.toString( have.array.shape() ) + " " + have.axes
+						+ " but this run writes shape " + Arrays.toString( shape ) + " " + axes
+						+ "; nothing was changed: choose another output or delete that one" );
 		}
 		else if ( Files.isDirectory( root ) )
 			try ( java.util.stream.Stream< Path > s = Files.list( root ) )
 			{
 				if ( s.anyMatch( p -> !p.getFileName().toString().startsWith( ".zgroup" ) ) )
-					throw new IllegalArgumentException( "The output " + root + " is a folder with other files in it, not an OME-Zarr image; nothing was changed: choose a new folder" );
+					throw new IllegalArgumentException( "The output " + root
+							+ " is a folder with other files in it, not an OME-Zarr image; nothing was changed: choose a new folder" );
 			}
-		final ZarrArray a = ZarrArray.create( root.resolve( "0" ), shape, chunks, type, ByteOrder.LITTLE_ENDIAN, compressor, separator, 0 );
+		final ZarrArray a = ZarrArray.create( root.resolve( "0" ), shape, chunks, type, ByteOrder.LITTLE_ENDIAN,
+				compressor, separator, 0 );
 		final Map< String, Object > group = new LinkedHashMap<>();
 		group.put( "zarr_format", 2 );
 		ChunkFiles.atomicWrite( root.resolve( ".zgroup" ), Json.write( group ).getBytes( StandardCharsets.UTF_8 ) );

@@ -56,7 +56,8 @@ public final class ZarrArray
 
 	private final double fill;
 
-	private ZarrArray( final Path dir, final long[] shape, final int[] chunks, final DataType type, final ByteOrder order, final Compressor compressor,
+	private ZarrArray( final Path dir, final long[] shape, final int[] chunks, final DataType type,
+			final ByteOrder order, final Compressor compressor,
 			final String separator, final double fill )
 	{
 		this.dir = dir;
@@ -74,27 +75,35 @@ public final class ZarrArray
 	{
 		final Path meta = dir.resolve( ZARRAY );
 		if ( !Files.isRegularFile( meta ) )
-			throw new IllegalArgumentException( "No Zarr array at " + dir + ": it has no .zarray file (" + ( Files.exists( dir.resolve( "zarr.json" ) ) ? "it is Zarr v3, which is not supported; "
-					+ "convert it to Zarr v2 / OME-Zarr 0.4" : "give the folder of an array, or an OME-Zarr image group" ) + ")" );
+			throw new IllegalArgumentException( "No Zarr array at " + dir + ": it has no .zarray file ("
+					+ ( Files.exists( dir.resolve( "zarr.json" ) ) ? "it is Zarr v3, which is not supported; "
+							+ "convert it to Zarr v2 / OME-Zarr 0.4"
+							: "give the folder of an array, or an OME-Zarr image group" )
+					+ ")" );
 		final Map< ?, ? > m = Json.readObject( meta );
 		final String where = dir.toString();
 		final Object format = m.get( "zarr_format" );
 		if ( !( format instanceof Number ) || ( ( Number ) format ).intValue() != 2 )
-			throw new IllegalArgumentException( "The Zarr array " + where + " has zarr_format " + format + "; only Zarr v2 (OME-Zarr 0.4) is supported" );
+			throw new IllegalArgumentException( "The Zarr array " + where + " has zarr_format " + format
+					+ "; only Zarr v2 (OME-Zarr 0.4) is supported" );
 		if ( !"C".equals( m.get( "order" ) ) )
-			throw new IllegalArgumentException( "The Zarr array " + where + " is stored in order " + m.get( "order" ) + "; only C order is supported: rewrite it with order='C'" );
+			throw new IllegalArgumentException( "The Zarr array " + where + " is stored in order " + m.get( "order" )
+					+ "; only C order is supported: rewrite it with order='C'" );
 		final Object filters = m.get( "filters" );
 		if ( filters != null && !( filters instanceof List && ( ( List< ? > ) filters ).isEmpty() ) )
-			throw new IllegalArgumentException( "The Zarr array " + where + " uses filters " + filters + ", which are not supported; rewrite it with filters=None" );
+			throw new IllegalArgumentException( "The Zarr array " + where + " uses filters " + filters
+					+ ", which are not supported; rewrite it with filters=None" );
 		final long[] shape = Json.longs( m.get( "shape" ), "shape", where );
 		final long[] ch = Json.longs( m.get( "chunks" ), "chunks", where );
 		if ( ch.length != shape.length )
-			throw new IllegalArgumentException( "The Zarr array " + where + " has " + shape.length + " axes but " + ch.length + " chunk sizes" );
+			throw new IllegalArgumentException(
+					"The Zarr array " + where + " has " + shape.length + " axes but " + ch.length + " chunk sizes" );
 		final int[] chunks = new int[ ch.length ];
 		for ( int i = 0; i < ch.length; i++ )
 		{
 			if ( ch[ i ] < 1 || ch[ i ] > Integer.MAX_VALUE )
-				throw new IllegalArgumentException( "The Zarr array " + where + " has chunk size " + ch[ i ] + " on axis " + i );
+				throw new IllegalArgumentException(
+						"The Zarr array " + where + " has chunk size " + ch[ i ] + " on axis " + i );
 			chunks[ i ] = ( int ) ch[ i ];
 		}
 		final Object dt = m.get( "dtype" );
@@ -102,9 +111,11 @@ public final class ZarrArray
 		final Object sep = m.get( "dimension_separator" );
 		final String separator = sep == null ? "." : sep.toString();
 		if ( !separator.equals( "." ) && !separator.equals( "/" ) )
-			throw new IllegalArgumentException( "The Zarr array " + where + " has dimension_separator '" + separator + "'; only '.' and '/' exist in Zarr v2" );
+			throw new IllegalArgumentException( "The Zarr array " + where + " has dimension_separator '" + separator
+					+ "'; only '.' and '/' exist in Zarr v2" );
 		final Compressor compressor = Compressor.fromMetadata( ( Map< ?, ? > ) m.get( "compressor" ), where );
-		return new ZarrArray( dir, shape, chunks, type, DataType.order( ( String ) dt ), compressor, separator, Json.fill( m.get( "fill_value" ) ) );
+		return new ZarrArray( dir, shape, chunks, type, DataType.order( ( String ) dt ), compressor, separator,
+				Json.fill( m.get( "fill_value" ) ) );
 	}
 
 	/**
@@ -112,30 +123,38 @@ public final class ZarrArray
 	 * already exists with exactly this shape, chunks and dtype (so a rerun
 	 * resumes). An existing array with other metadata is refused, never changed.
 	 */
-	public static ZarrArray create( final Path dir, final long[] shape, final int[] chunks, final DataType type, final ByteOrder order, final Compressor compressor,
+	public static ZarrArray create( final Path dir, final long[] shape, final int[] chunks, final DataType type,
+			final ByteOrder order, final Compressor compressor,
 			final String separator, final double fill ) throws IOException
 	{
 		if ( shape.length != chunks.length || shape.length == 0 )
-			throw new IllegalArgumentException( "Give one chunk size per axis: shape " + Arrays.toString( shape ) + ", chunks " + Arrays.toString( chunks ) );
+			throw new IllegalArgumentException( "Give one chunk size per axis: shape " + Arrays.toString( shape )
+					+ ", chunks " + Arrays.toString( chunks ) );
 		if ( !separator.equals( "." ) && !separator.equals( "/" ) )
 			throw new IllegalArgumentException( "Dimension separator '" + separator + "' is invalid; use '.' or '/'" );
 		for ( int i = 0; i < shape.length; i++ )
 			if ( shape[ i ] < 1 || chunks[ i ] < 1 )
-				throw new IllegalArgumentException( "Shape " + Arrays.toString( shape ) + " and chunks " + Arrays.toString( chunks ) + " must be positive" );
-		final ZarrArray want = new ZarrArray( dir, shape.clone(), chunks.clone(), type, order, compressor, separator, fill );
+				throw new IllegalArgumentException( "Shape " + Arrays.toString( shape ) + " and chunks "
+						+ Arrays.toString( chunks ) + " must be positive" );
+		final ZarrArray want = new ZarrArray( dir, shape.clone(), chunks.clone(), type, order, compressor, separator,
+				fill );
 		if ( Files.exists( dir.resolve( ZARRAY ) ) )
 		{
 			final ZarrArray have = open( dir );
 			if ( !Arrays.equals( have.shape, shape ) || !Arrays.equals( have.chunks, chunks ) || have.type != type )
-				throw new IllegalArgumentException( "The output " + dir + " exists with shape " + Arrays.toString( have.shape ) + ", chunks " + Arrays.toString( have.chunks ) + " and dtype "
-						+ have.type.dtype( have.order ) + ", but this run writes shape " + Arrays.toString( shape ) + ", chunks " + Arrays.toString( chunks ) + ", dtype "
+				throw new IllegalArgumentException( "The output " + dir + " exists with shape "
+						+ Arrays.toString( have.shape ) + ", chunks " + Arrays.toString( have.chunks ) + " and dtype "
+						+ have.type.dtype( have.order ) + ", but this run writes shape " + Arrays.toString( shape )
+						+ ", chunks " + Arrays.toString( chunks ) + ", dtype "
 						+ type.dtype( order ) + "; nothing was changed: choose another output or delete that one" );
 			return have;
 		}
 		if ( Files.exists( dir ) && !Files.isDirectory( dir ) )
-			throw new IllegalArgumentException( "The output " + dir + " exists and is not a folder; nothing was changed: choose another output" );
+			throw new IllegalArgumentException(
+					"The output " + dir + " exists and is not a folder; nothing was changed: choose another output" );
 		Files.createDirectories( dir );
-		ChunkFiles.atomicWrite( dir.resolve( ZARRAY ), Json.write( want.metadata() ).getBytes( java.nio.charset.StandardCharsets.UTF_8 ) );
+		ChunkFiles.atomicWrite( dir.resolve( ZARRAY ),
+				Json.write( want.metadata() ).getBytes( java.nio.charset.StandardCharsets.UTF_8 ) );
 		return want;
 	}
 
@@ -213,7 +232,8 @@ public final class ZarrArray
 		for ( final int c : chunks )
 			n *= c;
 		if ( n > Integer.MAX_VALUE - 8 )
-			throw new IllegalArgumentException( "Chunks of " + Arrays.toString( chunks ) + " are too large for one Java array; use smaller chunks" );
+			throw new IllegalArgumentException( "Chunks of " + Arrays.toString( chunks )
+					+ " are too large for one Java array; use smaller chunks" );
 		return ( int ) n;
 	}
 
@@ -227,7 +247,8 @@ public final class ZarrArray
 		for ( int i = 0; i < gridPosition.length; i++ )
 		{
 			if ( gridPosition[ i ] < 0 || gridPosition[ i ] >= g[ i ] )
-				throw new IllegalArgumentException( "Chunk " + Arrays.toString( gridPosition ) + " is outside the chunk grid " + Arrays.toString( g ) );
+				throw new IllegalArgumentException( "Chunk " + Arrays.toString( gridPosition )
+						+ " is outside the chunk grid " + Arrays.toString( g ) );
 			if ( i > 0 )
 				key.append( separator );
 			key.append( gridPosition[ i ] );
@@ -267,7 +288,8 @@ public final class ZarrArray
 	{
 		final int n = type.length( chunk );
 		if ( n != chunkElements() )
-			throw new IllegalArgumentException( "A chunk of " + Arrays.toString( chunks ) + " has " + chunkElements() + " elements, not " + n );
+			throw new IllegalArgumentException(
+					"A chunk of " + Arrays.toString( chunks ) + " has " + chunkElements() + " elements, not " + n );
 		final Path p = chunkPath( gridPosition );
 		Files.createDirectories( p.getParent() );
 		ChunkFiles.atomicWrite( p, compressor.compress( type.encode( chunk, order ) ) );
@@ -283,14 +305,16 @@ public final class ZarrArray
 	}
 
 	/** As {@link #readFloats(long[], int[])}, with chunks from {@code loader} (e.g. a cache over {@link #readChunk}). */
-	public float[] readFloats( final long[] min, final int[] size, final java.util.function.Function< long[], Object > loader )
+	public float[] readFloats( final long[] min, final int[] size,
+			final java.util.function.Function< long[], Object > loader )
 	{
 		final int n = shape.length;
 		long total = 1;
 		for ( int i = 0; i < n; i++ )
 		{
 			if ( min[ i ] < 0 || size[ i ] < 1 || min[ i ] + size[ i ] > shape[ i ] )
-				throw new IllegalArgumentException( "The box at " + Arrays.toString( min ) + " of size " + Arrays.toString( size ) + " is not inside the array " + Arrays.toString( shape ) );
+				throw new IllegalArgumentException( "The box at " + Arrays.toString( min ) + " of size "
+						+ Arrays.toString( size ) + " is not inside the array " + Arrays.toString( shape ) );
 			total *= size[ i ];
 		}
 		final float[] out = new float[ Math.toIntExact( total ) ];
@@ -313,7 +337,8 @@ public final class ZarrArray
 	}
 
 	/** Copies the part of chunk {@code g} that lies in the box into {@code out} (C order); a null chunk gives the fill value. */
-	private void copyFromChunk( final long[] g, final Object chunk, final long[] min, final int[] size, final float[] out )
+	private void copyFromChunk( final long[] g, final Object chunk, final long[] min, final int[] size,
+			final float[] out )
 	{
 		final int n = shape.length;
 		final long[] lo = new long[ n ], hi = new long[ n ];

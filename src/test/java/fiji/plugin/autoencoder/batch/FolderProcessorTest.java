@@ -1,6 +1,5 @@
 package fiji.plugin.autoencoder.batch;
 
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,7 +73,8 @@ class FolderProcessorTest
 			}
 			return imp;
 		}, line -> {}, progress ) );
-		assertEquals( List.of( "img0-denoised.tif" ), names( out ), "only the finished output, no temporary or partial file" );
+		assertEquals( List.of( "img0-denoised.tif" ), names( out ),
+				"only the finished output, no temporary or partial file" );
 		assertEquals( 4, names( in ).size(), "inputs untouched" );
 	}
 
@@ -84,8 +84,11 @@ class FolderProcessorTest
 		final Path in = folderOf( 5 );
 		assertEquals( 3, new FolderProcessor( in, dir.resolve( "o" ), "x" ).shard( 0, 2 ).files().size() );
 		assertEquals( 2, new FolderProcessor( in, dir.resolve( "o" ), "x" ).shard( 1, 2 ).files().size() );
-		assertTrue( assertThrows( IllegalArgumentException.class, () -> new FolderProcessor( in, in, "" ) ).getMessage().contains( "overwrite the inputs" ) );
-		assertTrue( assertThrows( IllegalArgumentException.class, () -> new FolderProcessor( in, dir, "x" ).shard( 2, 2 ) ).getMessage().contains( "SLURM_ARRAY_TASK_ID" ) );
+		assertTrue( assertThrows( IllegalArgumentException.class, () -> new FolderProcessor( in, in, "" ) ).getMessage()
+				.contains( "overwrite the inputs" ) );
+		assertTrue(
+				assertThrows( IllegalArgumentException.class, () -> new FolderProcessor( in, dir, "x" ).shard( 2, 2 ) )
+						.getMessage().contains( "SLURM_ARRAY_TASK_ID" ) );
 	}
 
 	/** Outputs written next to their inputs (same folder, a suffix) are not processed again by a rerun. */
@@ -94,18 +97,24 @@ class FolderProcessorTest
 	{
 		final Path in = folderOf( 2 );
 		final FolderProcessor same = new FolderProcessor( in, in, "denoised" );
-		assertEquals( "2 written, 0 skipped (output exists), 0 failed", same.run( imp -> imp, l -> {}, Progress.none() ).toString() );
+		assertEquals( "2 written, 0 skipped (output exists), 0 failed",
+				same.run( imp -> imp, l -> {}, Progress.none() ).toString() );
 		assertEquals( List.of( "img0-denoised.tif", "img0.tif", "img1-denoised.tif", "img1.tif" ), names( in ) );
-		assertEquals( "0 written, 2 skipped (output exists), 0 failed", same.run( imp -> imp, l -> {}, Progress.none() ).toString() );
+		assertEquals( "0 written, 2 skipped (output exists), 0 failed",
+				same.run( imp -> imp, l -> {}, Progress.none() ).toString() );
 		assertEquals( 4, names( in ).size(), "no img0-denoised-denoised.tif" );
-		assertEquals( 4, new FolderProcessor( in, dir.resolve( "elsewhere" ), "denoised" ).files().size(), "into another folder every image is an input" );
+		assertEquals( 4, new FolderProcessor( in, dir.resolve( "elsewhere" ), "denoised" ).files().size(),
+				"into another folder every image is an input" );
 	}
 
 	@Test
 	void anUnwritableOutputFolderIsNamed() throws Exception
 	{
 		final Path in = folderOf( 1 );
-		final IOException e = assertThrows( IOException.class, () -> new FolderProcessor( in, Path.of( "/proc/no-such-output" ), "x" ).run( imp -> imp, l -> {}, Progress.none() ) );
-		assertTrue( e.getMessage() != null && e.getMessage().contains( "/proc/no-such-output" ) && e.getMessage().contains( "choose a folder you can write to" ), e.getMessage() );
+		final IOException e = assertThrows( IOException.class,
+				() -> new FolderProcessor( in, Path.of( "/proc/no-such-output" ), "x" ).run( imp -> imp, l -> {},
+						Progress.none() ) );
+		assertTrue( e.getMessage() != null && e.getMessage().contains( "/proc/no-such-output" )
+				&& e.getMessage().contains( "choose a folder you can write to" ), e.getMessage() );
 	}
 }

@@ -72,8 +72,10 @@ public class ZarrJobTest
 	static Path writeZarr( final Path root, final short[][] channels, final int chunk ) throws IOException
 	{
 		final boolean c = channels.length > 1;
-		final OmeZarr img = OmeZarr.create( root, "in", c ? List.of( "c", "y", "x" ) : List.of( "y", "x" ), c ? new long[] { channels.length, H, W } : new long[] { H, W },
-				c ? new int[] { 1, chunk, chunk } : new int[] { chunk, chunk }, DataType.U2, Compressor.zlib( 1 ), ".", c ? new double[] { 1, 0.5, 0.5 } : new double[] { 0.5, 0.5 }, "micrometer" );
+		final OmeZarr img = OmeZarr.create( root, "in", c ? List.of( "c", "y", "x" ) : List.of( "y", "x" ),
+				c ? new long[] { channels.length, H, W } : new long[] { H, W },
+				c ? new int[] { 1, chunk, chunk } : new int[] { chunk, chunk }, DataType.U2, Compressor.zlib( 1 ), ".",
+				c ? new double[] { 1, 0.5, 0.5 } : new double[] { 0.5, 0.5 }, "micrometer" );
 		final ZarrArray a = img.array();
 		final long[] g = a.gridSize();
 		for ( int ch = 0; ch < channels.length; ch++ )
@@ -101,7 +103,8 @@ public class ZarrJobTest
 		try ( Model m = Model.create( Presets.denoiser( 1 ).validate(), 1, 1 ) )
 		{
 			final Map< String, String > extras = new TreeMap<>();
-			extras.put( ModelFile.NORMALIZATION, Normalization.fixed( new double[] { 2800 }, new double[] { 1 / 1700.0 } ).toJson() );
+			extras.put( ModelFile.NORMALIZATION,
+					Normalization.fixed( new double[] { 2800 }, new double[] { 1 / 1700.0 } ).toJson() );
 			ModelFile.save( m, model, extras );
 		}
 		writeZarr( dir.resolve( "in.ome.zarr" ), new short[][] { pixels }, 128 );
@@ -122,7 +125,8 @@ public class ZarrJobTest
 	public void equalsInMemoryDenoisingAndResumes() throws Exception
 	{
 		final Path out = dir.resolve( "out.ome.zarr" );
-		final ZarrJob job = new ZarrJob( dir.resolve( "in.ome.zarr" ).toString(), out.toString(), OutputType.SAME_AS_INPUT, 0, 0, "zlib:1", 2 );
+		final ZarrJob job = new ZarrJob( dir.resolve( "in.ome.zarr" ).toString(), out.toString(),
+				OutputType.SAME_AS_INPUT, 0, 0, "zlib:1", 2 );
 		final ImagePlus reference;
 		try ( ModelFile.Loaded m = ModelFile.load( model, 1 ) )
 		{
@@ -130,7 +134,8 @@ public class ZarrJobTest
 			final ChunkedPredictor.Result r = job.run( m, null, Progress.none() );
 			assertEquals( grid.numCells(), r.computed );
 			assertEquals( 0, r.skipped );
-			reference = ModelFileRunner.apply( m, new ImagePlus( "in", new ShortProcessor( W, H, pixels, null ) ), OutputType.SAME_AS_INPUT, "d", new ImageRunner.Options(), Progress.none() );
+			reference = ModelFileRunner.apply( m, new ImagePlus( "in", new ShortProcessor( W, H, pixels, null ) ),
+					OutputType.SAME_AS_INPUT, "d", new ImageRunner.Options(), Progress.none() );
 		}
 		final OmeZarr o = OmeZarr.open( out );
 		assertEquals( List.of( "y", "x" ), o.axes() );
@@ -147,7 +152,8 @@ public class ZarrJobTest
 			differ += d > 0 ? 1 : 0;
 			changed += Math.abs( ( want[ i ] & 0xffff ) - ( pixels[ i ] & 0xffff ) );
 		}
-		System.out.println( "out-of-core vs in-memory denoising: max abs diff " + maxDiff + " (16-bit units), " + differ + " of " + got.length + " pixels differ; mean |output - input| " + changed / got.length );
+		System.out.println( "out-of-core vs in-memory denoising: max abs diff " + maxDiff + " (16-bit units), " + differ
+				+ " of " + got.length + " pixels differ; mean |output - input| " + changed / got.length );
 		assertTrue( maxDiff <= 1, "equal within rounding: " + maxDiff );
 		assertTrue( changed / got.length > 5, "the network really changed the image" );
 
@@ -158,14 +164,16 @@ public class ZarrJobTest
 		{
 			final int[] core = job.prepare( m ).coreSize();
 			k = new int[] { core[ 0 ] / 128, core[ 1 ] / 128 };
-			System.out.println( "cores " + java.util.Arrays.toString( core ) + " for chunks of 128, halo " + m.model().halo() );
+			System.out.println(
+					"cores " + java.util.Arrays.toString( core ) + " for chunks of 128, halo " + m.model().halo() );
 		}
 		final java.util.Set< String > cells = new java.util.HashSet<>();
 		final Map< String, byte[] > before = chunkFiles( array );
 		for ( final String key : new String[] { "0/0", "1/3", "3/5" } )
 		{
 			Files.delete( array.resolve( key ) );
-			cells.add( Integer.parseInt( key.split( "/" )[ 0 ] ) / k[ 1 ] + "," + Integer.parseInt( key.split( "/" )[ 1 ] ) / k[ 0 ] );
+			cells.add( Integer.parseInt( key.split( "/" )[ 0 ] ) / k[ 1 ] + ","
+					+ Integer.parseInt( key.split( "/" )[ 1 ] ) / k[ 0 ] );
 		}
 		try ( ModelFile.Loaded m = ModelFile.load( model, 1 ) )
 		{
@@ -181,7 +189,8 @@ public class ZarrJobTest
 
 		// shards: three disjoint runs give the same bytes
 		final Path sharded = dir.resolve( "sharded.ome.zarr" );
-		final ZarrJob job2 = new ZarrJob( dir.resolve( "in.ome.zarr" ).toString(), sharded.toString(), OutputType.SAME_AS_INPUT, 0, 0, "zlib:1", 1 );
+		final ZarrJob job2 = new ZarrJob( dir.resolve( "in.ome.zarr" ).toString(), sharded.toString(),
+				OutputType.SAME_AS_INPUT, 0, 0, "zlib:1", 1 );
 		try ( ModelFile.Loaded m = ModelFile.load( model, 1 ) )
 		{
 			final TileGrid grid = job2.prepare( m );
@@ -204,26 +213,34 @@ public class ZarrJobTest
 		try ( ModelFile.Loaded m = ModelFile.load( model, 1 ) )
 		{
 			final IllegalArgumentException e = assertThrows( IllegalArgumentException.class,
-					() -> new ZarrJob( two.toString(), out.toString(), OutputType.SAME_AS_INPUT, 0, 0, "zlib:1", 1 ).prepare( m ) );
-			assertTrue( e.getMessage().contains( "2 channel(s)" ) && e.getMessage().contains( "trained on 1" ), e.getMessage() );
+					() -> new ZarrJob( two.toString(), out.toString(), OutputType.SAME_AS_INPUT, 0, 0, "zlib:1", 1 )
+							.prepare( m ) );
+			assertTrue( e.getMessage().contains( "2 channel(s)" ) && e.getMessage().contains( "trained on 1" ),
+					e.getMessage() );
 			assertFalse( Files.exists( out ) );
 			// an existing output of another shape stays as it was
 			final Path other = dir.resolve( "other.ome.zarr" );
-			OmeZarr.create( other, "x", List.of( "y", "x" ), new long[] { 10, 10 }, new int[] { 5, 5 }, DataType.U2, Compressor.none(), "/", new double[] { 1, 1 }, null );
+			OmeZarr.create( other, "x", List.of( "y", "x" ), new long[] { 10, 10 }, new int[] { 5, 5 }, DataType.U2,
+					Compressor.none(), "/", new double[] { 1, 1 }, null );
 			final Map< String, byte[] > before = chunkFiles( other );
 			final IllegalArgumentException s = assertThrows( IllegalArgumentException.class,
-					() -> new ZarrJob( dir.resolve( "in.ome.zarr" ).toString(), other.toString(), OutputType.SAME_AS_INPUT, 0, 0, "zlib:1", 1 ).prepare( m ) );
+					() -> new ZarrJob( dir.resolve( "in.ome.zarr" ).toString(), other.toString(),
+							OutputType.SAME_AS_INPUT, 0, 0, "zlib:1", 1 ).prepare( m ) );
 			assertTrue( s.getMessage().contains( "[10, 10]" ), s.getMessage() );
 			assertEquals( before.keySet(), chunkFiles( other ).keySet() );
 			// output onto the input
-			assertThrows( IllegalArgumentException.class, () -> new ZarrJob( two.toString(), two.toString(), OutputType.SAME_AS_INPUT, 0, 0, "zlib:1", 1 ).prepare( m ) );
+			assertThrows( IllegalArgumentException.class,
+					() -> new ZarrJob( two.toString(), two.toString(), OutputType.SAME_AS_INPUT, 0, 0, "zlib:1", 1 )
+							.prepare( m ) );
 			// blosc input
 			final Path blosc = dir.resolve( "blosc.zarr" );
 			Files.createDirectories( blosc );
-			Files.writeString( blosc.resolve( ".zarray" ), "{\"chunks\":[64,64],\"compressor\":{\"id\":\"blosc\",\"cname\":\"lz4\",\"clevel\":5,\"shuffle\":1},\"dtype\":\"<u2\","
-					+ "\"fill_value\":0,\"filters\":null,\"order\":\"C\",\"shape\":[128,128],\"zarr_format\":2}" );
+			Files.writeString( blosc.resolve( ".zarray" ),
+					"{\"chunks\":[64,64],\"compressor\":{\"id\":\"blosc\",\"cname\":\"lz4\",\"clevel\":5,\"shuffle\":1},\"dtype\":\"<u2\","
+							+ "\"fill_value\":0,\"filters\":null,\"order\":\"C\",\"shape\":[128,128],\"zarr_format\":2}" );
 			final IllegalArgumentException b = assertThrows( IllegalArgumentException.class,
-					() -> new ZarrJob( blosc.toString(), dir.resolve( "b-out.ome.zarr" ).toString(), OutputType.SAME_AS_INPUT, 0, 0, "zlib:1", 1 ).prepare( m ) );
+					() -> new ZarrJob( blosc.toString(), dir.resolve( "b-out.ome.zarr" ).toString(),
+							OutputType.SAME_AS_INPUT, 0, 0, "zlib:1", 1 ).prepare( m ) );
 			assertTrue( b.getMessage().contains( "blosc" ), b.getMessage() );
 			assertFalse( Files.exists( dir.resolve( "b-out.ome.zarr" ) ) );
 		}

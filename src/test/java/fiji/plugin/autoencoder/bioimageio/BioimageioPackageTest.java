@@ -41,7 +41,8 @@ class BioimageioPackageTest
 		modelFile = dir.resolve( "d.aemodel.zip" );
 		try ( Model m = Model.create( Presets.denoiser( 1 ), 5, 2 ) )
 		{
-			ModelFile.save( m, modelFile, Map.of( ModelFile.NORMALIZATION, Normalization.percentileDefault().toJson() ) );
+			ModelFile.save( m, modelFile,
+					Map.of( ModelFile.NORMALIZATION, Normalization.percentileDefault().toJson() ) );
 		}
 		pkg = dir.resolve( "d.bioimageio.zip" );
 		BioimageioExporter.export( modelFile, TrainedModels.cell(), pkg, new ExportSettings() );
@@ -52,7 +53,8 @@ class BioimageioPackageTest
 	{
 		Object v = o;
 		for ( final Object k : path )
-			v = k instanceof Integer ? ( ( List< ? > ) v ).get( ( Integer ) k ) : ( ( Map< String, Object > ) v ).get( k );
+			v = k instanceof Integer ? ( ( List< ? > ) v ).get( ( Integer ) k )
+					: ( ( Map< String, Object > ) v ).get( k );
 		assertNotNull( v, "missing " + java.util.Arrays.toString( path ) );
 		return ( T ) v;
 	}
@@ -80,13 +82,16 @@ class BioimageioPackageTest
 		for ( final String t : new String[] { "inputs", "outputs" } )
 		{
 			final List< Map< String, Object > > axes = at( rdf, t, 0, "axes" );
-			assertEquals( List.of( "batch", "space", "space", "channel" ), axes.stream().map( a -> a.get( "type" ) ).collect( java.util.stream.Collectors.toList() ) );
+			assertEquals( List.of( "batch", "space", "space", "channel" ),
+					axes.stream().map( a -> a.get( "type" ) ).collect( java.util.stream.Collectors.toList() ) );
 			assertEquals( List.of( "y", "x" ), List.of( axes.get( 1 ).get( "id" ), axes.get( 2 ).get( "id" ) ) );
 			files.add( at( rdf, t, 0, "test_tensor", "source" ) );
-			assertEquals( PackageFiles.sha256( root.resolve( files.get( files.size() - 1 ) ) ), at( rdf, t, 0, "test_tensor", "sha256" ) );
+			assertEquals( PackageFiles.sha256( root.resolve( files.get( files.size() - 1 ) ) ),
+					at( rdf, t, 0, "test_tensor", "sha256" ) );
 		}
 		final Map< String, Object > size = at( rdf, "inputs", 0, "axes", 1, "size" );
-		final int step = ( Integer ) size.get( "step" ), min = ( Integer ) size.get( "min" ), halo = at( rdf, "outputs", 0, "axes", 1, "halo" );
+		final int step = ( Integer ) size.get( "step" ), min = ( Integer ) size.get( "min" ),
+				halo = at( rdf, "outputs", 0, "axes", 1, "halo" );
 		assertEquals( Presets.denoiser( 1 ).sizeMultiple(), step );
 		assertEquals( Presets.denoiser( 1 ).halo(), halo );
 		assertTrue( min >= 2 * halo + 1 && min % step == 0, "min " + min );
@@ -99,14 +104,18 @@ class BioimageioPackageTest
 		// numpy reads both test tensors with the shapes and dtype the rdf implies
 		final File py = new File( "/usr/bin/python3" );
 		assumeTrue( py.canExecute(), "/usr/bin/python3 not found: numpy check skipped" );
-		final Process p = new ProcessBuilder( py.getPath(), "-c", "import numpy,sys\nfor f in sys.argv[1:]:\n a=numpy.load(f)\n print(a.shape, a.dtype, float(a.mean()))",
-				root.resolve( files.get( 0 ) ).toString(), root.resolve( files.get( 1 ) ).toString() ).redirectErrorStream( true ).start();
+		final Process p = new ProcessBuilder( py.getPath(), "-c",
+				"import numpy,sys\nfor f in sys.argv[1:]:\n a=numpy.load(f)\n print(a.shape, a.dtype, float(a.mean()))",
+				root.resolve( files.get( 0 ) ).toString(), root.resolve( files.get( 1 ) ).toString() )
+				.redirectErrorStream( true ).start();
 		final String out = new String( p.getInputStream().readAllBytes(), StandardCharsets.UTF_8 );
 		assertEquals( 0, p.waitFor(), out );
 		System.out.println( "numpy: " + out );
 		final Npy.Array a = Npy.read( Files.readAllBytes( root.resolve( files.get( 0 ) ) ) );
-		assertEquals( "(" + a.shape[ 0 ] + ", " + a.shape[ 1 ] + ", " + a.shape[ 2 ] + ", 1) float32", out.split( "\n" )[ 0 ].replaceAll( " [-0-9.e]+$", "" ) );
-		assertTrue( out.split( "\n" )[ 1 ].startsWith( "(1, " + a.shape[ 1 ] + ", " + a.shape[ 2 ] + ", 1) float32" ), out );
+		assertEquals( "(" + a.shape[ 0 ] + ", " + a.shape[ 1 ] + ", " + a.shape[ 2 ] + ", 1) float32",
+				out.split( "\n" )[ 0 ].replaceAll( " [-0-9.e]+$", "" ) );
+		assertTrue( out.split( "\n" )[ 1 ].startsWith( "(1, " + a.shape[ 1 ] + ", " + a.shape[ 2 ] + ", 1) float32" ),
+				out );
 	}
 
 	@Test
@@ -116,7 +125,8 @@ class BioimageioPackageTest
 		final Npy.Array a = Npy.read( Npy.write( v, new long[] { 2, 3 } ) );
 		assertArrayEquals( new long[] { 2, 3 }, a.shape );
 		assertArrayEquals( v, a.data );
-		assertEquals( 0, ( Npy.write( v, new long[] { 6 } ).length - 24 ) % 64, "data start at a multiple of 64 bytes" );
+		assertEquals( 0, ( Npy.write( v, new long[] { 6 } ).length - 24 ) % 64,
+				"data start at a multiple of 64 bytes" );
 	}
 
 	/** A copy of the package's folder with rdf.yaml edited, or a file removed. */
@@ -137,26 +147,32 @@ class BioimageioPackageTest
 		final String rdf = Files.readString( edited( "plain", "", "", null ).resolve( "rdf.yaml" ) );
 		final String sha = rdf.replaceAll( "(?s).*tensorflow_saved_model_bundle:.*?sha256: ([0-9a-f]+).*", "$1" );
 		final Object[][] cases = {
-				{ edited( "sha", sha, sha.replace( sha.charAt( 0 ), sha.charAt( 0 ) == 'a' ? 'b' : 'a' ), null ), "SHA-256" },
+				{ edited( "sha", sha, sha.replace( sha.charAt( 0 ), sha.charAt( 0 ) == 'a' ? 'b' : 'a' ), null ),
+						"SHA-256" },
 				{ edited( "missing", "", "", RdfWriter.WEIGHTS_ZIP ), "missing from the package" },
-				{ edited( "torch", "tensorflow_saved_model_bundle:", "pytorch_state_dict:", null ), "pytorch_state_dict" },
+				{ edited( "torch", "tensorflow_saved_model_bundle:", "pytorch_state_dict:", null ),
+						"pytorch_state_dict" },
 				{ edited( "onnx", "tensorflow_saved_model_bundle:", "onnx:", null ), "ONNX" },
 				{ edited( "keras", "tensorflow_saved_model_bundle:", "keras_hdf5:", null ), "keras_hdf5" },
-				{ edited( "newer", "format_version: 0.5.3", "format_version: 0.6.0", null ), "newer than this plugin reads" },
+				{ edited( "newer", "format_version: 0.5.3", "format_version: 0.6.0", null ),
+						"newer than this plugin reads" },
 				{ edited( "older", "format_version: 0.5.3", "format_version: 0.4.10", null ), "reads 0.5.x" },
-				{ edited( "channels", "channel_names:\n    - channel0", "size:\n      min: 1\n      step: 1", null ), "cannot tile across channels" },
+				{ edited( "channels", "channel_names:\n    - channel0", "size:\n      min: 1\n      step: 1", null ),
+						"cannot tile across channels" },
 				{ edited( "time", "- type: batch", "- type: time", null ), "axis type 'time'" },
 				{ edited( "z", "id: y", "id: z", null ), "space axis 'z'" } };
 		for ( final Object[] c : cases )
 		{
-			final Exception e = assertThrows( Exception.class, () -> BioimageioModel.load( ( Path ) c[ 0 ], 1 ).close(), ( String ) c[ 1 ] );
+			final Exception e = assertThrows( Exception.class, () -> BioimageioModel.load( ( Path ) c[ 0 ], 1 ).close(),
+					( String ) c[ 1 ] );
 			assertTrue( e.getMessage().contains( ( String ) c[ 1 ] ), c[ 1 ] + " not in: " + e.getMessage() );
 			if ( c[ 1 ].equals( "pytorch_state_dict" ) )
 				assertTrue( e.getMessage().contains( "runs tensorflow_saved_model_bundle" ), e.getMessage() );
 		}
 		// a macro apply with an output file writes nothing when the package is refused
 		final Path out = dir.resolve( "never.tif" );
-		final String r = fiji.plugin.autoencoder.BioimageioMacroCalls.apply( "package_file=" + cases[ 0 ][ 0 ] + " input=test-images/cell_256.tif output=" + out );
+		final String r = fiji.plugin.autoencoder.BioimageioMacroCalls
+				.apply( "package_file=" + cases[ 0 ][ 0 ] + " input=test-images/cell_256.tif output=" + out );
 		assertTrue( r.startsWith( "error:" ) && r.contains( "SHA-256" ), r );
 		assertFalse( Files.exists( out ) );
 	}
@@ -165,7 +181,8 @@ class BioimageioPackageTest
 	void exportIntoAnExistingFileNeedsOverwrite() throws Exception
 	{
 		final byte[] before = Files.readAllBytes( pkg );
-		final IllegalArgumentException e = assertThrows( IllegalArgumentException.class, () -> BioimageioExporter.export( modelFile, TrainedModels.cell(), pkg, new ExportSettings() ) );
+		final IllegalArgumentException e = assertThrows( IllegalArgumentException.class,
+				() -> BioimageioExporter.export( modelFile, TrainedModels.cell(), pkg, new ExportSettings() ) );
 		assertTrue( e.getMessage().contains( "overwrite=true" ), e.getMessage() );
 		assertArrayEquals( before, Files.readAllBytes( pkg ), "the existing package is untouched" );
 		final ExportSettings s = new ExportSettings();
@@ -179,8 +196,10 @@ class BioimageioPackageTest
 			assertEquals( "replaced", p.name() );
 		}
 		final IllegalArgumentException small = assertThrows( IllegalArgumentException.class,
-				() -> BioimageioExporter.export( modelFile, TrainedModels.crop( TrainedModels.cell(), 0, 0, 12, 12 ), dir.resolve( "small.zip" ), new ExportSettings() ) );
-		assertTrue( small.getMessage().contains( "larger sample image" ) && !Files.exists( dir.resolve( "small.zip" ) ), small.getMessage() );
+				() -> BioimageioExporter.export( modelFile, TrainedModels.crop( TrainedModels.cell(), 0, 0, 12, 12 ),
+						dir.resolve( "small.zip" ), new ExportSettings() ) );
+		assertTrue( small.getMessage().contains( "larger sample image" ) && !Files.exists( dir.resolve( "small.zip" ) ),
+				small.getMessage() );
 	}
 
 	@Test
@@ -191,7 +210,8 @@ class BioimageioPackageTest
 		final ModelCache< BioimageioModel > cache = new ModelCache<>( 1, ( p, t ) -> BioimageioModel.load( p, 1 ) );
 		final ij.ImagePlus img = TrainedModels.crop( TrainedModels.cell(), 0, 0, 120, 100 );
 		for ( int i = 0; i < 5; i++ ) // a macro loop over five images, the path spelled differently each time
-			BioimageioTasks.apply( cache, i % 2 == 0 ? copy : dir.resolve( "." ).resolve( "cached.bioimageio.zip" ), img, false, "x", new fiji.plugin.autoencoder.tiling.ImageRunner.Options(),
+			BioimageioTasks.apply( cache, i % 2 == 0 ? copy : dir.resolve( "." ).resolve( "cached.bioimageio.zip" ),
+					img, false, "x", new fiji.plugin.autoencoder.tiling.ImageRunner.Options(),
 					fiji.plugin.autoencoder.core.Progress.none() );
 		assertEquals( 1, cache.loads(), "five applies, one load" );
 		final BioimageioModel first;
@@ -207,8 +227,11 @@ class BioimageioPackageTest
 			assertTrue( l.model() != first );
 			assertEquals( 1, cache.size() );
 		}
-		assertFalse( Files.exists( first.description().root() ), "the replaced model was closed (its unpacked files deleted)" );
-		assertThrows( RuntimeException.class, () -> first.predict( new float[ 64 * 64 ], new float[ 64 * 64 ], 1, new int[] { 64, 64 } ), "its session is closed" );
+		assertFalse( Files.exists( first.description().root() ),
+				"the replaced model was closed (its unpacked files deleted)" );
+		assertThrows( RuntimeException.class,
+				() -> first.predict( new float[ 64 * 64 ], new float[ 64 * 64 ], 1, new int[] { 64, 64 } ),
+				"its session is closed" );
 		cache.clear();
 		assertEquals( 0, cache.size() );
 	}

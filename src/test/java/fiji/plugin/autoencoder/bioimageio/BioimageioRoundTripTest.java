@@ -40,7 +40,8 @@ class BioimageioRoundTripTest
 		double m = 0;
 		for ( int s = 1; s <= a.getStackSize(); s++ )
 		{
-			final float[] x = ( float[] ) a.getStack().getProcessor( s ).convertToFloat().getPixels(), y = ( float[] ) b.getStack().getProcessor( s ).convertToFloat().getPixels();
+			final float[] x = ( float[] ) a.getStack().getProcessor( s ).convertToFloat().getPixels(),
+					y = ( float[] ) b.getStack().getProcessor( s ).convertToFloat().getPixels();
 			for ( int i = 0; i < x.length; i++ )
 				m = Math.max( m, Math.abs( x[ i ] - y[ i ] ) );
 		}
@@ -60,15 +61,21 @@ class BioimageioRoundTripTest
 		// 251 x 237: no multiple of the 96-pixel tiles nor of the size multiple; the export's normalisation values are measured on this image
 		final ImagePlus image = TrainedModels.crop( TrainedModels.noisy( TrainedModels.cell(), 7 ), 3, 11, 251, 237 );
 		final Path pkg = dir.resolve( "denoiser.bioimageio.zip" );
-		final BioimageioRunner.Check exportCheck = BioimageioExporter.export( denoiser, image, pkg, new ExportSettings() );
+		final BioimageioRunner.Check exportCheck = BioimageioExporter.export( denoiser, image, pkg,
+				new ExportSettings() );
 		System.out.println( "denoiser export: " + exportCheck );
-		try ( ModelFile.Loaded plugin = ModelFile.load( denoiser, 2 ); BioimageioModel model = BioimageioModel.load( pkg, 2 ) )
+		try ( ModelFile.Loaded plugin = ModelFile.load( denoiser, 2 );
+				BioimageioModel model = BioimageioModel.load( pkg, 2 ) )
 		{
-			final ImagePlus ours = ModelFileRunner.apply( plugin, image, OutputType.FLOAT_32, "denoised", tiles( 96 ), Progress.none() );
-			final ImagePlus viaPackage = BioimageioRunner.apply( model, image, "denoised", tiles( 96 ), Progress.none() );
-			final ImagePlus untiled = BioimageioRunner.apply( model, image, "denoised", new ImageRunner.Options(), Progress.none() );
+			final ImagePlus ours = ModelFileRunner.apply( plugin, image, OutputType.FLOAT_32, "denoised", tiles( 96 ),
+					Progress.none() );
+			final ImagePlus viaPackage = BioimageioRunner.apply( model, image, "denoised", tiles( 96 ),
+					Progress.none() );
+			final ImagePlus untiled = BioimageioRunner.apply( model, image, "denoised", new ImageRunner.Options(),
+					Progress.none() );
 			final double d = maxAbsDiff( ours, viaPackage ), t = maxAbsDiff( untiled, viaPackage );
-			System.out.println( "denoiser: package vs plugin max |diff| " + d + " (values up to " + ours.getStatistics().max + "), package tiled vs untiled " + t );
+			System.out.println( "denoiser: package vs plugin max |diff| " + d + " (values up to "
+					+ ours.getStatistics().max + "), package tiled vs untiled " + t );
 			assertTrue( d <= 1e-5, "package vs plugin " + d );
 			// tiles of other shapes sum the convolutions in another order: float round-off, relative to the values
 			assertTrue( t <= 1e-6 * ours.getStatistics().max, "tiled vs untiled " + t );
@@ -84,10 +91,12 @@ class BioimageioRoundTripTest
 		BioimageioExporter.export( segmenter, TrainedModels.cell(), pkg, new ExportSettings() );
 		// per-image scale_range: any other image, here an odd-sized crop, is normalised as the plugin does
 		final ImagePlus image = TrainedModels.crop( TrainedModels.cell(), 20, 5, 213, 199 );
-		try ( ModelFile.Loaded plugin = ModelFile.load( segmenter, 2 ); BioimageioModel model = BioimageioModel.load( pkg, 2 ) )
+		try ( ModelFile.Loaded plugin = ModelFile.load( segmenter, 2 );
+				BioimageioModel model = BioimageioModel.load( pkg, 2 ) )
 		{
 			final ImagePlus ours = SupervisedSegmenter.probability( plugin, image, tiles( 96 ), Progress.none() );
-			final ImagePlus viaPackage = BioimageioRunner.apply( model, image, "probability", tiles( 104 ), Progress.none() );
+			final ImagePlus viaPackage = BioimageioRunner.apply( model, image, "probability", tiles( 104 ),
+					Progress.none() );
 			final double d = maxAbsDiff( ours, viaPackage );
 			System.out.println( "segmenter: package vs plugin max |diff| " + d );
 			assertTrue( d <= 1e-5, "package vs plugin " + d );

@@ -37,22 +37,28 @@ final class ForeignPackage
 	static final int SIZE = 40;
 
 	/** Writes the package folder {@code dir}; {@code tamper} may change the SavedModel proto, {@code rdf} the YAML text. */
-	static Path write( final Path dir, final UnaryOperator< SavedModel > tamper, final UnaryOperator< String > rdf ) throws IOException
+	static Path write( final Path dir, final UnaryOperator< SavedModel > tamper, final UnaryOperator< String > rdf )
+			throws IOException
 	{
 		Files.createDirectories( dir );
 		final Path sm = dir.resolve( "savedmodel" );
 		try ( Graph g = new Graph() )
 		{
 			final Ops tf = Ops.create( g );
-			final Placeholder< TFloat32 > raw = tf.withName( "raw" ).placeholder( TFloat32.class, Placeholder.shape( Shape.of( -1, 1, -1, -1 ) ) );
-			final Variable< TFloat32 > kernel = tf.withName( "kernel" ).variable( tf.fill( tf.constant( new int[] { 3, 3, 1, 1 } ), tf.constant( 1f / 9 ) ) );
-			final var conv = tf.nn.conv2d( tf.linalg.transpose( raw, tf.constant( new int[] { 0, 2, 3, 1 } ) ), kernel, List.of( 1L, 1L, 1L, 1L ), "SAME" );
+			final Placeholder< TFloat32 > raw = tf.withName( "raw" ).placeholder( TFloat32.class,
+					Placeholder.shape( Shape.of( -1, 1, -1, -1 ) ) );
+			final Variable< TFloat32 > kernel = tf.withName( "kernel" )
+					.variable( tf.fill( tf.constant( new int[] { 3, 3, 1, 1 } ), tf.constant( 1f / 9 ) ) );
+			final var conv = tf.nn.conv2d( tf.linalg.transpose( raw, tf.constant( new int[] { 0, 2, 3, 1 } ) ), kernel,
+					List.of( 1L, 1L, 1L, 1L ), "SAME" );
 			final var mean = tf.withName( "mean" ).linalg.transpose( conv, tf.constant( new int[] { 0, 3, 1, 2 } ) );
 			try ( Session s = new Session( g ) )
 			{
 				s.initialize();
 				SavedModelBundle.exporter( sm.toString() ).withSession( s )
-						.withSignatures( Signature.builder().key( "serving_default" ).input( "raw", raw ).output( "mean", mean ).build() ).export();
+						.withSignatures( Signature.builder().key( "serving_default" ).input( "raw", raw )
+								.output( "mean", mean ).build() )
+						.export();
 			}
 		}
 		final Path pb = sm.resolve( "saved_model.pb" );
@@ -73,17 +79,21 @@ final class ForeignPackage
 		for ( int i = 0; i < x.length; i++ )
 			x[ i ] = 100 + 20 * ( float ) r.nextGaussian() + ( i % SIZE );
 		Files.write( dir.resolve( "test_in.npy" ), Npy.write( x, new long[] { 1, 1, SIZE, SIZE } ) );
-		Files.write( dir.resolve( "test_out.npy" ), Npy.write( meanFilter( zeroMeanUnitVariance( x ), SIZE, SIZE ), new long[] { 1, 1, SIZE, SIZE } ) );
+		Files.write( dir.resolve( "test_out.npy" ),
+				Npy.write( meanFilter( zeroMeanUnitVariance( x ), SIZE, SIZE ), new long[] { 1, 1, SIZE, SIZE } ) );
 		final String yaml = "format_version: 0.5.3\ntype: model\nname: mean filter 3x3\ndescription: a 3x3 mean filter built with plain TF ops\n"
 				+ "authors:\n  - name: Someone Else\n    affiliation: Another Lab\nlicense: MIT\ncite:\n  - text: none\n    doi: 10.1000/xyz123\n"
 				+ "documentation: README.md\ntags: [filter, test]\ninputs:\n  - id: raw\n    axes:\n      - type: batch\n      - type: channel\n        channel_names: [gray]\n"
 				+ "      - id: y\n        type: space\n        size: {min: 8, step: 1}\n      - id: x\n        type: space\n        size: {min: 8, step: 1}\n"
-				+ "    test_tensor: {source: test_in.npy, sha256: " + PackageFiles.sha256( dir.resolve( "test_in.npy" ) ) + "}\n"
+				+ "    test_tensor: {source: test_in.npy, sha256: "
+				+ PackageFiles.sha256( dir.resolve( "test_in.npy" ) ) + "}\n"
 				+ "    preprocessing:\n      - id: zero_mean_unit_variance\n        kwargs: {axes: [channel, y, x], eps: 1.0e-06}\n"
 				+ "outputs:\n  - id: mean\n    axes:\n      - type: batch\n      - type: channel\n        channel_names: [filtered]\n"
 				+ "      - id: y\n        type: space\n        size: {tensor_id: raw, axis_id: y}\n        halo: 1\n      - id: x\n        type: space\n        size: {tensor_id: raw, axis_id: x}\n        halo: 1\n"
-				+ "    test_tensor: {source: test_out.npy, sha256: " + PackageFiles.sha256( dir.resolve( "test_out.npy" ) ) + "}\n"
-				+ "weights:\n  tensorflow_saved_model_bundle:\n    source: tf_model.zip\n    sha256: " + PackageFiles.sha256( dir.resolve( "tf_model.zip" ) ) + "\n    tensorflow_version: '2.18'\n";
+				+ "    test_tensor: {source: test_out.npy, sha256: "
+				+ PackageFiles.sha256( dir.resolve( "test_out.npy" ) ) + "}\n"
+				+ "weights:\n  tensorflow_saved_model_bundle:\n    source: tf_model.zip\n    sha256: "
+				+ PackageFiles.sha256( dir.resolve( "tf_model.zip" ) ) + "\n    tensorflow_version: '2.18'\n";
 		Files.write( dir.resolve( "README.md" ), "# mean filter\n".getBytes( StandardCharsets.UTF_8 ) );
 		Files.write( dir.resolve( "rdf.yaml" ), rdf.apply( yaml ).getBytes( StandardCharsets.UTF_8 ) );
 		return dir;

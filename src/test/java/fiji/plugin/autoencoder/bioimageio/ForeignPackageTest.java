@@ -34,7 +34,8 @@ class ForeignPackageTest
 		final Path pkg = ForeignPackage.write( dir.resolve( "mean" ), m -> m, y -> y );
 		try ( BioimageioModel model = BioimageioModel.load( pkg, 2 ) )
 		{
-			assertEquals( 1, model.runner().variableCount(), "the kernel variable restored by the plugin's own RestoreV2" );
+			assertEquals( 1, model.runner().variableCount(),
+					"the kernel variable restored by the plugin's own RestoreV2" );
 			assertEquals( 1, model.halo() );
 			final BioimageioRunner.Check c = BioimageioRunner.check( model );
 			System.out.println( "foreign mean filter: " + c );
@@ -45,7 +46,8 @@ class ForeignPackageTest
 				fp.setf( i, ( i * 37 ) % 101 );
 			final ImageRunner.Options o = new ImageRunner.Options();
 			o.tileSize = new int[] { 16, 16 };
-			final ImagePlus out = BioimageioRunner.apply( model, new ImagePlus( "ramp", fp ), "mean", o, Progress.none() );
+			final ImagePlus out = BioimageioRunner.apply( model, new ImagePlus( "ramp", fp ), "mean", o,
+					Progress.none() );
 			final float[] z = ForeignPackage.zeroMeanUnitVariance( ( float[] ) fp.getPixels() );
 			double worst = 0;
 			for ( int y = 0; y < 47; y++ )
@@ -72,13 +74,17 @@ class ForeignPackageTest
 		final ImagePlus img = new ImagePlus( "img", fp );
 		try ( org.scijava.Context context = new org.scijava.Context() )
 		{
-			final org.scijava.command.CommandModule m = context.service( org.scijava.command.CommandService.class ).run( fiji.plugin.autoencoder.commands.ApplyBioimageioCommand.class, true,
-					"input", img, "package_file", pkg.toFile(), "check", true, "tile_size", 0, "suffix", "mean" ).get();
+			final org.scijava.command.CommandModule m = context.service( org.scijava.command.CommandService.class )
+					.run( fiji.plugin.autoencoder.commands.ApplyBioimageioCommand.class, true,
+							"input", img, "package_file", pkg.toFile(), "check", true, "tile_size", 0, "suffix",
+							"mean" )
+					.get();
 			assertFalse( m.isCanceled(), m.getCancelReason() );
 			final ImagePlus out = ( ImagePlus ) m.getOutput( "output" );
 			try ( BioimageioModel model = BioimageioModel.load( pkg, 1 ) )
 			{
-				final ImagePlus direct = BioimageioRunner.apply( model, img, "mean", new ImageRunner.Options(), Progress.none() );
+				final ImagePlus direct = BioimageioRunner.apply( model, img, "mean", new ImageRunner.Options(),
+						Progress.none() );
 				assertEquals( 0.0, BioimageioRoundTripTest.maxAbsDiff( direct, out ), 1e-6 );
 			}
 		}
@@ -115,8 +121,11 @@ class ForeignPackageTest
 
 	private static NodeDef stringConst( final String name, final String value )
 	{
-		return NodeDef.newBuilder().setName( name ).setOp( "Const" ).putAttr( "value", AttrValue.newBuilder().setTensor( org.tensorflow.proto.TensorProto.newBuilder()
-				.setDtype( org.tensorflow.proto.DataType.DT_STRING ).addStringVal( com.google.protobuf.ByteString.copyFromUtf8( value ) ) ).build() ).build();
+		return NodeDef.newBuilder().setName( name ).setOp( "Const" )
+				.putAttr( "value", AttrValue.newBuilder().setTensor( org.tensorflow.proto.TensorProto.newBuilder()
+						.setDtype( org.tensorflow.proto.DataType.DT_STRING )
+						.addStringVal( com.google.protobuf.ByteString.copyFromUtf8( value ) ) ).build() )
+				.build();
 	}
 
 	@Test
@@ -129,27 +138,37 @@ class ForeignPackageTest
 				{ "WriteFile", add( true, node( "w", "WriteFile", "evil_path", "evil_text" ), path, text ) },
 				{ "ReadFile", add( true, node( "r", "ReadFile", "evil_path" ), path ) },
 				{ "PyFunc", add( false, node( "py", "PyFunc" ) ) },
-				{ "SaveV2", add( false, node( "s", "SaveV2", "evil_path", "evil_text", "evil_text", "kernel" ), path, text ) },
-				{ "SaveV2", add( true, node( "s", "SaveV2", "save/filename", "evil_text", "evil_text", "kernel" ), text ) },
+				{ "SaveV2",
+						add( false, node( "s", "SaveV2", "evil_path", "evil_text", "evil_text", "kernel" ), path,
+								text ) },
+				{ "SaveV2",
+						add( true, node( "s", "SaveV2", "save/filename", "evil_text", "evil_text", "kernel" ), text ) },
 				{ "PrintV2", add( true, node( "p", "PrintV2", "evil_text" ), text ) },
 				{ "StringFormat", add( true, node( "f", "StringFormat", "kernel" ) ) },
 				{ "MatchingFiles", add( false, node( "m", "MatchingFiles", "evil_path" ), path ) },
 				{ "WriteFile (in function", ( UnaryOperator< SavedModel > ) m -> {
 					final SavedModel.Builder b = m.toBuilder();
-					b.getMetaGraphsBuilder( 0 ).getGraphDefBuilder().getLibraryBuilder().addFunction( FunctionDef.newBuilder()
-							.setSignature( OpDef.newBuilder().setName( "innocent" ) ).addNodeDef( node( "w", "WriteFile", "a", "b" ) ) );
+					b.getMetaGraphsBuilder( 0 ).getGraphDefBuilder().getLibraryBuilder()
+							.addFunction( FunctionDef.newBuilder()
+									.setSignature( OpDef.newBuilder().setName( "innocent" ) )
+									.addNodeDef( node( "w", "WriteFile", "a", "b" ) ) );
 					return b.build();
 				} },
 				{ "StatefulPartitionedCall", add( true, node( "call", "StatefulPartitionedCall", "raw" ) ) } };
 		for ( int i = 0; i < cases.length; i++ )
 		{
 			@SuppressWarnings( "unchecked" )
-			final Path pkg = ForeignPackage.write( dir.resolve( "bad" + i ), ( UnaryOperator< SavedModel > ) cases[ i ][ 1 ], y -> y );
-			final IllegalArgumentException e = assertThrows( IllegalArgumentException.class, () -> BioimageioModel.load( pkg, 2 ).close(), "case " + cases[ i ][ 0 ] );
-			assertTrue( e.getMessage().contains( ( String ) cases[ i ][ 0 ] ) && e.getMessage().contains( "nothing was loaded" ), e.getMessage() );
+			final Path pkg = ForeignPackage.write( dir.resolve( "bad" + i ),
+					( UnaryOperator< SavedModel > ) cases[ i ][ 1 ], y -> y );
+			final IllegalArgumentException e = assertThrows( IllegalArgumentException.class,
+					() -> BioimageioModel.load( pkg, 2 ).close(), "case " + cases[ i ][ 0 ] );
+			assertTrue( e.getMessage().contains( ( String ) cases[ i ][ 0 ] )
+					&& e.getMessage().contains( "nothing was loaded" ), e.getMessage() );
 			assertFalse( Files.exists( marker ), "no op of the file ran" );
 		}
 		System.out.println( "refused, e.g.: " + assertThrows( IllegalArgumentException.class,
-				() -> BioimageioModel.load( ForeignPackage.write( dir.resolve( "bad-last" ), ( UnaryOperator< SavedModel > ) cases[ 1 ][ 1 ], y -> y ), 2 ) ).getMessage() );
+				() -> BioimageioModel.load( ForeignPackage.write( dir.resolve( "bad-last" ),
+						( UnaryOperator< SavedModel > ) cases[ 1 ][ 1 ], y -> y ), 2 ) )
+				.getMessage() );
 	}
 }

@@ -49,8 +49,10 @@ class CommandsTest
 		context = new Context();
 		commands = context.service( CommandService.class );
 		model = dir.resolve( "dae.aemodel.zip" ).toFile();
-		final CommandModule m = run( TrainAutoencoderCommand.class, "input", image( "hubble_deep_field_256.tif" ), "mode", "Denoise (synthetic noise)", "noise", "gaussian:sigma=25",
-				"model_file", model, "epochs", 3, "patches_per_epoch", 512, "patch_size", 48, "batch_size", 16, "show_plot", false );
+		final CommandModule m = run( TrainAutoencoderCommand.class, "input", image( "hubble_deep_field_256.tif" ),
+				"mode", "Denoise (synthetic noise)", "noise", "gaussian:sigma=25",
+				"model_file", model, "epochs", 3, "patches_per_epoch", 512, "patch_size", 48, "batch_size", 16,
+				"show_plot", false );
 		assertFalse( m.isCanceled(), m.getCancelReason() );
 		assertTrue( ( ( String ) m.getOutput( "result" ) ).contains( "Saved" ) );
 		assertTrue( model.isFile() );
@@ -62,7 +64,8 @@ class CommandsTest
 		context.dispose();
 	}
 
-	CommandModule run( final Class< ? extends org.scijava.command.Command > c, final Object... keyValues ) throws Exception
+	CommandModule run( final Class< ? extends org.scijava.command.Command > c, final Object... keyValues )
+			throws Exception
 	{
 		return commands.run( c, true, keyValues ).get();
 	}
@@ -75,14 +78,16 @@ class CommandsTest
 	static ImagePlus noisy( final ImagePlus clean, final long seed )
 	{
 		final float[] px = ( float[] ) clean.getProcessor().convertToFloat().getPixels();
-		final ImagePlus n = new ImagePlus( "cell-noisy", new FloatProcessor( clean.getWidth(), clean.getHeight(), NOISE.apply( px, 255, new java.util.SplittableRandom( seed ) ) ) );
+		final ImagePlus n = new ImagePlus( "cell-noisy", new FloatProcessor( clean.getWidth(), clean.getHeight(),
+				NOISE.apply( px, 255, new java.util.SplittableRandom( seed ) ) ) );
 		n.setProcessor( n.getProcessor().convertToByte( false ) );
 		return n;
 	}
 
 	static double psnr( final ImagePlus clean, final ImagePlus test )
 	{
-		return Metrics.psnr( ( float[] ) clean.getProcessor().convertToFloat().getPixels(), ( float[] ) test.getProcessor().convertToFloat().getPixels(), 255 );
+		return Metrics.psnr( ( float[] ) clean.getProcessor().convertToFloat().getPixels(),
+				( float[] ) test.getProcessor().convertToFloat().getPixels(), 255 );
 	}
 
 	@Test
@@ -90,25 +95,31 @@ class CommandsTest
 	{
 		final ImagePlus clean = image( "cell_256.tif" ), in = noisy( clean, 1 );
 		final byte[] before = ( ( byte[] ) in.getProcessor().getPixels() ).clone();
-		final CommandModule m = run( DenoiseImageCommand.class, "input", in, "model_file", model, "tile_size", 64, "average_orientations", false );
+		final CommandModule m = run( DenoiseImageCommand.class, "input", in, "model_file", model, "tile_size", 64,
+				"average_orientations", false );
 		assertFalse( m.isCanceled(), m.getCancelReason() );
 		final ImagePlus out = ( ImagePlus ) m.getOutput( "output" );
 		assertEquals( ImagePlus.GRAY8, out.getType() );
 		assertEquals( "cell-noisy-denoised", out.getTitle() );
 		assertTrue( psnr( clean, out ) > psnr( clean, in ) + 3, psnr( clean, out ) + " vs " + psnr( clean, in ) );
 		// test-time augmentation: the mean over the 8 orientations has less residual noise
-		final ImagePlus averaged = ( ImagePlus ) run( DenoiseImageCommand.class, "input", in, "model_file", model, "tile_size", 64, "average_orientations", true ).getOutput( "output" );
+		final ImagePlus averaged = ( ImagePlus ) run( DenoiseImageCommand.class, "input", in, "model_file", model,
+				"tile_size", 64, "average_orientations", true ).getOutput( "output" );
 		assertEquals( ImagePlus.GRAY8, averaged.getType() );
-		System.out.println( "Denoise Image: noisy " + psnr( clean, in ) + " dB, one orientation " + psnr( clean, out ) + " dB, 8 averaged " + psnr( clean, averaged ) + " dB" );
-		assertTrue( psnr( clean, averaged ) > psnr( clean, out ) + 0.05, "8 orientations " + psnr( clean, averaged ) + " dB vs one " + psnr( clean, out ) + " dB" );
-		assertTrue( java.util.Arrays.equals( before, ( byte[] ) in.getProcessor().getPixels() ), "the input is untouched" );
+		System.out.println( "Denoise Image: noisy " + psnr( clean, in ) + " dB, one orientation " + psnr( clean, out )
+				+ " dB, 8 averaged " + psnr( clean, averaged ) + " dB" );
+		assertTrue( psnr( clean, averaged ) > psnr( clean, out ) + 0.05,
+				"8 orientations " + psnr( clean, averaged ) + " dB vs one " + psnr( clean, out ) + " dB" );
+		assertTrue( java.util.Arrays.equals( before, ( byte[] ) in.getProcessor().getPixels() ),
+				"the input is untouched" );
 	}
 
 	@Test
 	void reconstructImageGivesA32BitImageOfTheSameSize() throws Exception
 	{
 		final ImagePlus in = image( "retina_green_256.tif" );
-		final ImagePlus out = ( ImagePlus ) run( ReconstructImageCommand.class, "input", in, "model_file", model ).getOutput( "output" );
+		final ImagePlus out = ( ImagePlus ) run( ReconstructImageCommand.class, "input", in, "model_file", model )
+				.getOutput( "output" );
 		assertEquals( ImagePlus.GRAY32, out.getType() );
 		assertEquals( 256, out.getWidth() );
 		assertTrue( psnr( in, out ) > 20, "a denoiser reconstructs a clean image closely: " + psnr( in, out ) );
@@ -121,14 +132,18 @@ class CommandsTest
 		final ImagePlus clean = image( "cell_256.tif" );
 		for ( int i = 0; i < 3; i++ )
 			new FileSaver( noisy( clean, 10 + i ) ).saveAsTiff( in.resolve( "noisy" + i + ".tif" ).toString() );
-		CommandModule m = run( DenoiseFolderCommand.class, "input_folder", in.toFile(), "output_folder", out.toFile(), "model_file", model );
-		assertTrue( ( ( String ) m.getOutput( "summary" ) ).contains( "3 written" ), ( String ) m.getOutput( "summary" ) );
+		CommandModule m = run( DenoiseFolderCommand.class, "input_folder", in.toFile(), "output_folder", out.toFile(),
+				"model_file", model );
+		assertTrue( ( ( String ) m.getOutput( "summary" ) ).contains( "3 written" ),
+				( String ) m.getOutput( "summary" ) );
 		for ( int i = 0; i < 3; i++ )
 		{
 			final ImagePlus d = IJ.openImage( out.resolve( "noisy" + i + "-denoised.tif" ).toString() );
-			assertTrue( psnr( clean, d ) > psnr( clean, IJ.openImage( in.resolve( "noisy" + i + ".tif" ).toString() ) ) + 3 );
+			assertTrue( psnr( clean, d ) > psnr( clean, IJ.openImage( in.resolve( "noisy" + i + ".tif" ).toString() ) )
+					+ 3 );
 		}
-		m = run( DenoiseFolderCommand.class, "input_folder", in.toFile(), "output_folder", out.toFile(), "model_file", model );
+		m = run( DenoiseFolderCommand.class, "input_folder", in.toFile(), "output_folder", out.toFile(), "model_file",
+				model );
 		assertTrue( ( ( String ) m.getOutput( "summary" ) ).contains( "3 skipped" ) );
 		try ( Stream< Path > s = Files.list( out ) )
 		{
@@ -145,10 +160,13 @@ class CommandsTest
 		s.mode = "Denoise (self-supervised)";
 		assertEquals( 1e-4, s.job( cell, null, dir.resolve( "a.zip" ) ).spec.l2, 0 );
 		s.mode = "Anomaly segmenter (normal images)";
-		assertEquals( 0, s.job( cell, null, dir.resolve( "b.zip" ) ).spec.l2, 0, "the detector trains as in mode Anomaly detector" );
+		assertEquals( 0, s.job( cell, null, dir.resolve( "b.zip" ) ).spec.l2, 0,
+				"the detector trains as in mode Anomaly detector" );
 		assertEquals( 1e-4, s.secondStage().l2, 0, "the second stage decays" );
 		s.l2 = -1;
-		final String msg = org.junit.jupiter.api.Assertions.assertThrows( IllegalArgumentException.class, () -> s.job( cell, null, dir.resolve( "c.zip" ) ) ).getMessage();
+		final String msg = org.junit.jupiter.api.Assertions
+				.assertThrows( IllegalArgumentException.class, () -> s.job( cell, null, dir.resolve( "c.zip" ) ) )
+				.getMessage();
 		assertTrue( msg.contains( "l2 (weight decay) must be 0 (none) or positive" ), msg );
 	}
 
@@ -156,20 +174,32 @@ class CommandsTest
 	void badInputCancelsWithAClearMessage() throws Exception
 	{
 		final Map< String, Object[] > cases = Map.of(
-				"model_file " + dir.resolve( "missing.zip" ), new Object[] { DenoiseImageCommand.class, "input", image( "cell_256.tif" ), "model_file", dir.resolve( "missing.zip" ).toFile() },
+				"model_file " + dir.resolve( "missing.zip" ),
+				new Object[] { DenoiseImageCommand.class, "input", image( "cell_256.tif" ), "model_file",
+						dir.resolve( "missing.zip" ).toFile() },
 				"input", new Object[] { DenoiseImageCommand.class, "input", null, "model_file", model },
-				"not a zip model file", new Object[] { DenoiseImageCommand.class, "input", image( "cell_256.tif" ), "model_file", notAModel() },
-				"3 channel(s) (RGB)", new Object[] { DenoiseImageCommand.class, "input", IJ.openImage( "/usr/lib/python3/dist-packages/skimage/data/ihc.png" ), "model_file", model },
-				"needs a clean target image", new Object[] { TrainAutoencoderCommand.class, "input", image( "cell_256.tif" ), "mode", "Denoise (paired)", "model_file", dir.resolve( "p.zip" ).toFile(), "show_plot", false },
-				"is not writable", new Object[] { TrainAutoencoderCommand.class, "input", image( "cell_256.tif" ), "mode", "Denoise (self-supervised)", "model_file", new File( "/proc/nope/m.zip" ), "show_plot", false } );
+				"not a zip model file",
+				new Object[] { DenoiseImageCommand.class, "input", image( "cell_256.tif" ), "model_file", notAModel() },
+				"3 channel(s) (RGB)",
+				new Object[] { DenoiseImageCommand.class, "input",
+						IJ.openImage( "/usr/lib/python3/dist-packages/skimage/data/ihc.png" ), "model_file", model },
+				"needs a clean target image",
+				new Object[] { TrainAutoencoderCommand.class, "input", image( "cell_256.tif" ), "mode",
+						"Denoise (paired)", "model_file", dir.resolve( "p.zip" ).toFile(), "show_plot", false },
+				"is not writable",
+				new Object[] { TrainAutoencoderCommand.class, "input", image( "cell_256.tif" ), "mode",
+						"Denoise (self-supervised)", "model_file", new File( "/proc/nope/m.zip" ), "show_plot",
+						false } );
 		for ( final Map.Entry< String, Object[] > c : cases.entrySet() )
 		{
 			final Object[] a = c.getValue();
 			@SuppressWarnings( "unchecked" )
-			final CommandModule m = run( ( Class< ? extends org.scijava.command.Command > ) a[ 0 ], java.util.Arrays.copyOfRange( a, 1, a.length ) );
+			final CommandModule m = run( ( Class< ? extends org.scijava.command.Command > ) a[ 0 ],
+					java.util.Arrays.copyOfRange( a, 1, a.length ) );
 			assertTrue( m.isCanceled(), c.getKey() );
 			assertNotNull( m.getCancelReason() );
-			assertTrue( m.getCancelReason().contains( c.getKey() ), "'" + m.getCancelReason() + "' should mention '" + c.getKey() + "'" );
+			assertTrue( m.getCancelReason().contains( c.getKey() ),
+					"'" + m.getCancelReason() + "' should mention '" + c.getKey() + "'" );
 		}
 	}
 

@@ -21,7 +21,10 @@ class DeviceInfoCommandTest
 			assertFalse( m.isCanceled(), m.getCancelReason() );
 			final ResultsTable t = ( ResultsTable ) m.getOutput( "devices" );
 			assertTrue( t.size() >= 1 );
-			assertTrue( t.getStringValue( "type", 0 ).equals( "CPU" ) && t.getStringValue( "name", 0 ).contains( "device:CPU:0" ), t.getStringValue( "name", 0 ) );
+			assertTrue(
+					t.getStringValue( "type", 0 ).equals( "CPU" )
+							&& t.getStringValue( "name", 0 ).contains( "device:CPU:0" ),
+					t.getStringValue( "name", 0 ) );
 			final String s = ( String ) m.getOutput( "summary" );
 			assertTrue( s.contains( "TensorFlow 2.18" ) && ( s.contains( "CPU" ) || s.contains( "GPU" ) ), s );
 		}

@@ -29,16 +29,22 @@ class HeadlessDefaultsTest
 		try ( Context context = new Context() )
 		{
 			final CommandService commands = context.service( CommandService.class );
-			final Object[] tiny = { "input", image, "mode", "Denoise (self-supervised)", "patches_per_epoch", 16, "patch_size", 16, "batch_size", 16, "patience", 0, "show_plot", false };
-			final CommandModule first = commands.run( TrainAutoencoderCommand.class, true, with( tiny, "model_file", dir.resolve( "a.aemodel.zip" ).toFile(), "epochs", 1 ) ).get();
-			assertTrue( ( ( String ) first.getOutput( "result" ) ).startsWith( "Trained 1 epochs" ), ( String ) first.getOutput( "result" ) );
+			final Object[] tiny = { "input", image, "mode", "Denoise (self-supervised)", "patches_per_epoch", 16,
+					"patch_size", 16, "batch_size", 16, "patience", 0, "show_plot", false };
+			final CommandModule first = commands.run( TrainAutoencoderCommand.class, true,
+					with( tiny, "model_file", dir.resolve( "a.aemodel.zip" ).toFile(), "epochs", 1 ) ).get();
+			assertTrue( ( ( String ) first.getOutput( "result" ) ).startsWith( "Trained 1 epochs" ),
+					( String ) first.getOutput( "result" ) );
 			// the first run's value was remembered, as SciJava does for every run ...
 			final CommandInfo info = commands.getCommand( TrainAutoencoderCommand.class );
-			assertEquals( 1, context.service( ModuleService.class ).load( info.getInput( "epochs" ) ), "SciJava remembered epochs=1" );
+			assertEquals( 1, context.service( ModuleService.class ).load( info.getInput( "epochs" ) ),
+					"SciJava remembered epochs=1" );
 			// ... but a headless run that omits epochs gets the default
-			final CommandModule second = commands.run( TrainAutoencoderCommand.class, true, with( tiny, "model_file", dir.resolve( "b.aemodel.zip" ).toFile() ) ).get();
+			final CommandModule second = commands.run( TrainAutoencoderCommand.class, true,
+					with( tiny, "model_file", dir.resolve( "b.aemodel.zip" ).toFile() ) ).get();
 			final String result = ( String ) second.getOutput( "result" );
-			assertTrue( result.startsWith( "Trained 20 epochs" ), "the documented default, not the remembered 1: " + result );
+			assertTrue( result.startsWith( "Trained 20 epochs" ),
+					"the documented default, not the remembered 1: " + result );
 		}
 	}
 

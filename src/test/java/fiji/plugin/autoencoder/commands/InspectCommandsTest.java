@@ -69,17 +69,20 @@ class InspectCommandsTest
 		history = new History();
 		try ( Model model = Model.create( Presets.convPool( ModelSpec.Unpooling.NEAREST ), 1, 2 ) )
 		{
-			new Trainer().train( model, new ArrayTrainingData( x, 400, 28, 28, 1 ), null, new TrainingConfig().epochs( 2 ).batchSize( 32 ), history,
+			new Trainer().train( model, new ArrayTrainingData( x, 400, 28, 28, 1 ), null,
+					new TrainingConfig().epochs( 2 ).batchSize( 32 ), history,
 					TrainingListener.none() );
 			modelFile = dir.resolve( "conv_pool.aemodel.zip" );
-			ModelFile.save( model, modelFile, Map.of( ModelFile.HISTORY, history.toJson(), ModelFile.NORMALIZATION, Normalization.eightBit().toJson() ) ); // as the MNIST CLI
+			ModelFile.save( model, modelFile, Map.of( ModelFile.HISTORY, history.toJson(), ModelFile.NORMALIZATION,
+					Normalization.eightBit().toJson() ) ); // as the MNIST CLI
 		}
 		final IdxReader.Images images = IdxReader.readImages( IdxReader.fashionMnist( "t10k-images-idx3-ubyte.gz" ) );
 		final int[] labels = IdxReader.readLabels( IdxReader.fashionMnist( "t10k-labels-idx1-ubyte.gz" ) );
 		final ImageStack s = new ImageStack( 28, 28 );
 		for ( int i = 0; i < 30; i++ )
 			s.addSlice( ItemSet.FASHION_MNIST_CLASSES[ labels[ i ] ] + "/image_" + i,
-					new ByteProcessor( 28, 28, java.util.Arrays.copyOfRange( images.pixels, i * 784, ( i + 1 ) * 784 ) ) );
+					new ByteProcessor( 28, 28,
+							java.util.Arrays.copyOfRange( images.pixels, i * 784, ( i + 1 ) * 784 ) ) );
 		stack = new ImagePlus( "t10k", s );
 		pixels = images.toFloats( 30 );
 		context = new Context( CommandService.class );
@@ -93,7 +96,8 @@ class InspectCommandsTest
 			context.dispose();
 	}
 
-	static CommandModule run( final Class< ? extends org.scijava.command.Command > command, final Object... keysAndValues ) throws Exception
+	static CommandModule run( final Class< ? extends org.scijava.command.Command > command,
+			final Object... keysAndValues ) throws Exception
 	{
 		return commands.run( command, true, keysAndValues ).get();
 	}
@@ -102,7 +106,8 @@ class InspectCommandsTest
 	void encodeToTable() throws Exception
 	{
 		final File out = dir.resolve( "encode" ).toFile();
-		final CommandModule m = run( EncodeToTableCommand.class, "model_file", modelFile.toFile(), "input", stack, "batch_size", 8, "save_folder", out );
+		final CommandModule m = run( EncodeToTableCommand.class, "model_file", modelFile.toFile(), "input", stack,
+				"batch_size", 8, "save_folder", out );
 		assertFalse( m.isCanceled(), m.getCancelReason() );
 		final ResultsTable codes = ( ResultsTable ) m.getOutput( "codes" );
 		assertEquals( 30, codes.size() );
@@ -126,19 +131,22 @@ class InspectCommandsTest
 	void pcaPlot() throws Exception
 	{
 		final File out = dir.resolve( "pca" ).toFile();
-		final CommandModule m = run( PcaPlotCommand.class, "model_file", modelFile.toFile(), "input", stack, "save_folder", out );
+		final CommandModule m = run( PcaPlotCommand.class, "model_file", modelFile.toFile(), "input", stack,
+				"save_folder", out );
 		assertFalse( m.isCanceled(), m.getCancelReason() );
 		final ImagePlus plane = ( ImagePlus ) m.getOutput( "pca_2d" ), pairs = ( ImagePlus ) m.getOutput( "pca_3d" );
 		assertEquals( 24, plane.getBitDepth() );
 		assertEquals( 3 * plane.getWidth(), pairs.getWidth() );
-		final ResultsTable coords = ( ResultsTable ) m.getOutput( "coordinates" ), variance = ( ResultsTable ) m.getOutput( "variance" );
+		final ResultsTable coords = ( ResultsTable ) m.getOutput( "coordinates" ),
+				variance = ( ResultsTable ) m.getOutput( "variance" );
 		assertEquals( 30, coords.size() );
 		assertEquals( codesClass( 7 ), coords.getStringValue( "class", 7 ) );
 		double mean = 0;
 		for ( int i = 0; i < 30; i++ )
 			mean += coords.getValue( "pc1", i ) / 30;
 		assertEquals( 0, mean, 1e-4, "projections are centred" );
-		final double r1 = variance.getValue( "explained_variance_ratio", 0 ), r2 = variance.getValue( "explained_variance_ratio", 1 ),
+		final double r1 = variance.getValue( "explained_variance_ratio", 0 ),
+				r2 = variance.getValue( "explained_variance_ratio", 1 ),
 				r3 = variance.getValue( "explained_variance_ratio", 2 );
 		assertTrue( r1 >= r2 && r2 >= r3 && r3 > 0 && r1 + r2 + r3 <= 1 + 1e-9, r1 + " " + r2 + " " + r3 );
 		for ( final String f : new String[] { "pca-2d.png", "pca-3d.png", "pca-coordinates.csv", "pca-variance.csv" } )
@@ -153,7 +161,8 @@ class InspectCommandsTest
 	@Test
 	void reconstructionMontage() throws Exception
 	{
-		final CommandModule m = run( ReconstructionMontageCommand.class, "model_file", modelFile.toFile(), "input", stack, "count", 5, "gap", 1 );
+		final CommandModule m = run( ReconstructionMontageCommand.class, "model_file", modelFile.toFile(), "input",
+				stack, "count", 5, "gap", 1 );
 		assertFalse( m.isCanceled(), m.getCancelReason() );
 		final ImagePlus montage = ( ImagePlus ) m.getOutput( "montage" );
 		assertEquals( 5 * 28 + 4, montage.getWidth() );
@@ -163,7 +172,8 @@ class InspectCommandsTest
 			final float[] rec = loaded.model().reconstruct( java.util.Arrays.copyOf( pixels, 5 * 784 ), 5 );
 			for ( int j = 0; j < 5; j++ )
 			{
-				assertArrayEquals( java.util.Arrays.copyOfRange( pixels, j * 784, ( j + 1 ) * 784 ), Montage.cell( montage, 0, j, 28, 28, 1 ) );
+				assertArrayEquals( java.util.Arrays.copyOfRange( pixels, j * 784, ( j + 1 ) * 784 ),
+						Montage.cell( montage, 0, j, 28, 28, 1 ) );
 				final float[] bottom = Montage.cell( montage, 1, j, 28, 28, 1 );
 				for ( int i = 0; i < 784; i++ )
 					assertEquals( rec[ j * 784 + i ], bottom[ i ], 1e-6 );
@@ -202,7 +212,8 @@ class InspectCommandsTest
 	void saveFolderIsNotRememberedBetweenRuns() throws Exception
 	{
 		final Path out = dir.resolve( "summary" );
-		assertFalse( run( ModelSummaryCommand.class, "model_file", modelFile.toFile(), "save_folder", out.toFile() ).isCanceled() );
+		assertFalse( run( ModelSummaryCommand.class, "model_file", modelFile.toFile(), "save_folder", out.toFile() )
+				.isCanceled() );
 		assertTrue( Files.readString( out.resolve( "model-summary.txt" ) ).contains( "Total params: 3,217" ) );
 		Files.delete( out.resolve( "model-summary.txt" ) );
 		Files.delete( out.resolve( "model-summary.csv" ) );
@@ -217,13 +228,17 @@ class InspectCommandsTest
 	void errorsCancelWithAClearMessage() throws Exception
 	{
 		final ImagePlus odd = new ImagePlus( "odd", new ByteProcessor( 30, 30 ) );
-		final CommandModule wrongSize = run( EncodeToTableCommand.class, "model_file", modelFile.toFile(), "input", odd );
+		final CommandModule wrongSize = run( EncodeToTableCommand.class, "model_file", modelFile.toFile(), "input",
+				odd );
 		assertTrue( wrongSize.isCanceled() );
-		assertTrue( wrongSize.getCancelReason().contains( "30 x 30 x 1" ) && wrongSize.getCancelReason().contains( "multiples of 4" ), wrongSize.getCancelReason() );
+		assertTrue( wrongSize.getCancelReason().contains( "30 x 30 x 1" )
+				&& wrongSize.getCancelReason().contains( "multiples of 4" ), wrongSize.getCancelReason() );
 		assertNull( wrongSize.getOutput( "codes" ) );
-		final CommandModule noModel = run( ModelSummaryCommand.class, "model_file", dir.resolve( "missing.aemodel.zip" ).toFile() );
+		final CommandModule noModel = run( ModelSummaryCommand.class, "model_file",
+				dir.resolve( "missing.aemodel.zip" ).toFile() );
 		assertTrue( noModel.isCanceled() );
-		assertTrue( noModel.getCancelReason().contains( "missing.aemodel.zip" ) && noModel.getCancelReason().contains( "not found" ), noModel.getCancelReason() );
+		assertTrue( noModel.getCancelReason().contains( "missing.aemodel.zip" )
+				&& noModel.getCancelReason().contains( "not found" ), noModel.getCancelReason() );
 		final CommandModule noImages = run( PcaPlotCommand.class, "model_file", modelFile.toFile() );
 		assertTrue( noImages.isCanceled() );
 		assertTrue( noImages.getCancelReason().contains( "No images given" ), noImages.getCancelReason() );

@@ -45,7 +45,8 @@ class Train3DCommandTest
 			final FloatProcessor fp = new FloatProcessor( size, size );
 			for ( int y = 0; y < size; y++ )
 				for ( int x = 0; x < size; x++ )
-					fp.setf( x, y, ( float ) ( 100 + 50 * Math.sin( x / 5.0 ) * Math.cos( y / 7.0 + z / 4.0 ) + 10 * r.nextGaussian() ) );
+					fp.setf( x, y, ( float ) ( 100 + 50 * Math.sin( x / 5.0 ) * Math.cos( y / 7.0 + z / 4.0 )
+							+ 10 * r.nextGaussian() ) );
 			s.addSlice( fp );
 		}
 		final ImagePlus imp = new ImagePlus( "stack", s );
@@ -61,8 +62,10 @@ class Train3DCommandTest
 		try ( Context context = new Context() )
 		{
 			final CommandService cs = context.service( CommandService.class );
-			final CommandModule m = cs.run( TrainAutoencoderCommand.class, true, "input", volume, "mode", "Denoise (self-supervised)", "dimensions", "3D", "patch_depth", 8,
-					"patch_size", 16, "model_file", model.toFile(), "epochs", 2, "patches_per_epoch", 32, "batch_size", 4, "patience", 0, "show_plot", false ).get();
+			final CommandModule m = cs.run( TrainAutoencoderCommand.class, true, "input", volume, "mode",
+					"Denoise (self-supervised)", "dimensions", "3D", "patch_depth", 8,
+					"patch_size", 16, "model_file", model.toFile(), "epochs", 2, "patches_per_epoch", 32, "batch_size",
+					4, "patience", 0, "show_plot", false ).get();
 			assertFalse( m.isCanceled(), m.getCancelReason() );
 			try ( ModelFile.Loaded loaded = ModelFile.load( model, 1 ) )
 			{
@@ -73,7 +76,8 @@ class Train3DCommandTest
 				assertTrue( spec.weightedLoss, "self-supervised: blind-spot weighted loss" );
 				assertTrue( spec.skipConnections, "a 3D U-Net" );
 			}
-			final CommandModule d = cs.run( DenoiseImageCommand.class, true, "input", volume, "model_file", model.toFile(), "average_orientations", false ).get();
+			final CommandModule d = cs.run( DenoiseImageCommand.class, true, "input", volume, "model_file",
+					model.toFile(), "average_orientations", false ).get();
 			assertFalse( d.isCanceled(), d.getCancelReason() );
 			final ImagePlus out = ( ImagePlus ) d.getOutput( "output" );
 			assertEquals( "40 x 40 x 20", out.getWidth() + " x " + out.getHeight() + " x " + out.getNSlices() );
@@ -81,13 +85,21 @@ class Train3DCommandTest
 			assertTrue( Double.isFinite( sd ) && sd > 0, "a finite, non-constant result: sd " + sd );
 
 			// bad input: 3D for a 2D image, and a stack thinner than the patch
-			CommandModule bad = cs.run( TrainAutoencoderCommand.class, true, "input", new ImagePlus( "flat", new FloatProcessor( 40, 40 ) ), "mode", "Denoise (self-supervised)",
-					"dimensions", "3D", "model_file", dir.resolve( "x.aemodel.zip" ).toFile(), "show_plot", false ).get();
-			assertTrue( bad.isCanceled() && bad.getCancelReason().contains( "dimensions=3D was asked for the 2D image 'flat'" ) && bad.getCancelReason().contains( "use dimensions=2D" ),
+			CommandModule bad = cs.run( TrainAutoencoderCommand.class, true, "input",
+					new ImagePlus( "flat", new FloatProcessor( 40, 40 ) ), "mode", "Denoise (self-supervised)",
+					"dimensions", "3D", "model_file", dir.resolve( "x.aemodel.zip" ).toFile(), "show_plot", false )
+					.get();
+			assertTrue(
+					bad.isCanceled()
+							&& bad.getCancelReason().contains( "dimensions=3D was asked for the 2D image 'flat'" )
+							&& bad.getCancelReason().contains( "use dimensions=2D" ),
 					bad.getCancelReason() );
-			bad = cs.run( TrainAutoencoderCommand.class, true, "input", stack( 6, 40, 2 ), "mode", "Denoise (self-supervised)", "dimensions", "3D", "patch_depth", 8,
+			bad = cs.run( TrainAutoencoderCommand.class, true, "input", stack( 6, 40, 2 ), "mode",
+					"Denoise (self-supervised)", "dimensions", "3D", "patch_depth", 8,
 					"model_file", dir.resolve( "x.aemodel.zip" ).toFile(), "show_plot", false ).get();
-			assertTrue( bad.isCanceled() && bad.getCancelReason().contains( "has 6 z-slices, fewer than the 3D patch depth 8: use dimensions=2D" )
+			assertTrue( bad.isCanceled()
+					&& bad.getCancelReason()
+							.contains( "has 6 z-slices, fewer than the 3D patch depth 8: use dimensions=2D" )
 					&& bad.getCancelReason().contains( "patch_depth=4" ), bad.getCancelReason() );
 			assertFalse( Files.exists( dir.resolve( "x.aemodel.zip" ) ) );
 		}
@@ -100,15 +112,22 @@ class Train3DCommandTest
 		s.dimensions = TrainingSettings.DIMENSIONS_AUTO;
 		s.patchDepth = 8;
 		assertTrue( s.is3D( TrainingMode.DENOISE_PAIRED, Collections.singletonList( stack( 8, 16, 3 ) ) ) );
-		assertFalse( s.is3D( TrainingMode.DENOISE_PAIRED, Collections.singletonList( stack( 7, 16, 3 ) ) ), "a thinner stack: 2D per slice" );
-		assertFalse( s.is3D( TrainingMode.CONV_AUTOENCODER, Collections.singletonList( stack( 8, 16, 3 ) ) ), "3D only for the Denoise modes" );
+		assertFalse( s.is3D( TrainingMode.DENOISE_PAIRED, Collections.singletonList( stack( 7, 16, 3 ) ) ),
+				"a thinner stack: 2D per slice" );
+		assertFalse( s.is3D( TrainingMode.CONV_AUTOENCODER, Collections.singletonList( stack( 8, 16, 3 ) ) ),
+				"3D only for the Denoise modes" );
 		s.dimensions = "2D";
-		assertFalse( s.is3D( TrainingMode.DENOISE_PAIRED, Collections.singletonList( stack( 20, 16, 3 ) ) ), "the default stays 2D" );
+		assertFalse( s.is3D( TrainingMode.DENOISE_PAIRED, Collections.singletonList( stack( 20, 16, 3 ) ) ),
+				"the default stays 2D" );
 		s.dimensions = "3D";
-		final String e = assertThrows( IllegalArgumentException.class, () -> s.is3D( TrainingMode.DENOISE_SYNTHETIC, Collections.singletonList( stack( 20, 16, 3 ) ) ) ).getMessage();
+		final String e = assertThrows( IllegalArgumentException.class,
+				() -> s.is3D( TrainingMode.DENOISE_SYNTHETIC, Collections.singletonList( stack( 20, 16, 3 ) ) ) )
+				.getMessage();
 		assertTrue( e.contains( "use dimensions=2D" ), e );
 		s.patchDepth = 6;
-		assertTrue( assertThrows( IllegalArgumentException.class, () -> s.is3D( TrainingMode.DENOISE_PAIRED, Collections.singletonList( stack( 20, 16, 3 ) ) ) ).getMessage()
+		assertTrue( assertThrows( IllegalArgumentException.class,
+				() -> s.is3D( TrainingMode.DENOISE_PAIRED, Collections.singletonList( stack( 20, 16, 3 ) ) ) )
+				.getMessage()
 				.contains( "multiple of 4" ) );
 	}
 }

@@ -51,7 +51,8 @@ class TrainCancelCommandTest
 {
 	private static final int K = 2, EPOCHS = 50;
 
-	private static final Pattern STOPPED = Pattern.compile( "Stopped on request in epoch (\\d+); kept the best weights \\((epoch (\\d+)|before training)" );
+	private static final Pattern STOPPED = Pattern
+			.compile( "Stopped on request in epoch (\\d+); kept the best weights \\((epoch (\\d+)|before training)" );
 
 	@TempDir
 	Path dir;
@@ -88,7 +89,8 @@ class TrainCancelCommandTest
 
 	private static Object[] autoencoder( final String mode, final int patch )
 	{
-		return new Object[] { "input", IJ.openImage( "test-images/cell_256.tif" ), "mode", mode, "epochs", EPOCHS, "patches_per_epoch", 64, "patch_size", patch, "batch_size", 16,
+		return new Object[] { "input", IJ.openImage( "test-images/cell_256.tif" ), "mode", mode, "epochs", EPOCHS,
+				"patches_per_epoch", 64, "patch_size", patch, "batch_size", 16,
 				"patience", 0, "show_plot", false, "resume", false, "overwrite", false };
 	}
 
@@ -97,13 +99,16 @@ class TrainCancelCommandTest
 		final ImagePlus image = IJ.openImage( "test-images/cell_256.tif" );
 		final ByteProcessor m = ( ByteProcessor ) image.getProcessor().convertToByte( true );
 		m.threshold( 100 );
-		return new Object[] { "input", image, "mask", new ImagePlus( "mask", m ), "epochs", EPOCHS, "patches_per_epoch", 32, "patch_size", 16, "batch_size", 16, "patience", 0,
+		return new Object[] { "input", image, "mask", new ImagePlus( "mask", m ), "epochs", EPOCHS, "patches_per_epoch",
+				32, "patch_size", 16, "batch_size", 16, "patience", 0,
 				"overwrite", false };
 	}
 
-	private void check( final Class< ? extends Command > command, final Object[] settings, final boolean interrupt, final boolean firstStage ) throws Exception
+	private void check( final Class< ? extends Command > command, final Object[] settings, final boolean interrupt,
+			final boolean firstStage ) throws Exception
 	{
-		final Path model = dir.resolve( "cancelled.aemodel.zip" ), snapshot = dir.resolve( "at-epoch-" + K + ".aemodel.zip" );
+		final Path model = dir.resolve( "cancelled.aemodel.zip" ),
+				snapshot = dir.resolve( "at-epoch-" + K + ".aemodel.zip" );
 		final Object[] args = HeadlessDefaultsTest.with( settings, "model_file", model.toFile() );
 		final List< String > lines = Collections.synchronizedList( new ArrayList<>() );
 		final AtomicReference< Thread > trainingThread = new AtomicReference<>();
@@ -116,7 +121,8 @@ class TrainCancelCommandTest
 			context.service( LogService.class ).addLogListener( m -> {
 				final String text = String.valueOf( m.text() );
 				lines.add( text );
-				if ( text.startsWith( "Autoencoder: train epoch " + K + ":" ) && trainingThread.compareAndSet( null, Thread.currentThread() ) )
+				if ( text.startsWith( "Autoencoder: train epoch " + K + ":" )
+						&& trainingThread.compareAndSet( null, Thread.currentThread() ) )
 				{
 					try
 					{
@@ -144,22 +150,26 @@ class TrainCancelCommandTest
 			assertTrue( done.await( 10, TimeUnit.MINUTES ), "the command ended: " + lines );
 			if ( interrupt )
 				assertTrue( future.get( 10, TimeUnit.MINUTES ) == module );
-			assertFalse( ( ( org.scijava.Cancelable ) module ).isCanceled(), ( ( org.scijava.Cancelable ) module ).getCancelReason() );
+			assertFalse( ( ( org.scijava.Cancelable ) module ).isCanceled(),
+					( ( org.scijava.Cancelable ) module ).getCancelReason() );
 			final String result = String.valueOf( module.getOutput( "result" ) );
 			final Matcher stopped = STOPPED.matcher( result );
 			assertTrue( stopped.find(), result );
-			assertEquals( K + 1, Integer.parseInt( stopped.group( 1 ) ), "stopped in the epoch after the cancel: " + result );
+			assertEquals( K + 1, Integer.parseInt( stopped.group( 1 ) ),
+					"stopped in the epoch after the cancel: " + result );
 			final int kept = stopped.group( 3 ) == null ? 0 : Integer.parseInt( stopped.group( 3 ) );
 			final long ran = lines.stream().filter( l -> l.startsWith( "Autoencoder: train epoch " ) ).count();
 			assertTrue( ran == K || ran == K + 1, "epochs that ran: " + ran + " of " + EPOCHS );
-			assertFalse( lines.stream().anyMatch( l -> l.contains( "second stage" ) ), "the second stage never started" );
+			assertFalse( lines.stream().anyMatch( l -> l.contains( "second stage" ) ),
+					"the second stage never started" );
 			try ( ModelFile.Loaded saved = ModelFile.load( model, 1 ) )
 			{
 				assertFalse( AnomalySegmenter.isAnomalySegmenter( saved ), "not a two-stage model" );
 				if ( firstStage )
 					assertEquals( "anomaly_detector", saved.model().spec().name, "the first stage's detector" );
 				final History h = History.fromJson( saved.extras().get( ModelFile.HISTORY ) );
-				assertEquals( ran, h.epochs.stream().filter( e -> "train".equals( e.phase ) ).count(), "the saved history is the epochs that ran" );
+				assertEquals( ran, h.epochs.stream().filter( e -> "train".equals( e.phase ) ).count(),
+						"the saved history is the epochs that ran" );
 				assertEquals( bestEpoch( h ), kept, "kept the epoch of the lowest validation loss: " + result );
 				final Map< String, float[] > weights = saved.model().readParameters();
 				if ( Files.exists( snapshot ) )
@@ -172,7 +182,8 @@ class TrainCancelCommandTest
 							same &= java.util.Arrays.equals( earlier.get( name ), weights.get( name ) );
 						if ( kept < K )
 							for ( final String name : weights.keySet() )
-								assertArrayEquals( earlier.get( name ), weights.get( name ), "kept epoch " + kept + ": the weights checkpointed before epoch " + K + ", " + name );
+								assertArrayEquals( earlier.get( name ), weights.get( name ), "kept epoch " + kept
+										+ ": the weights checkpointed before epoch " + K + ", " + name );
 						else
 							assertFalse( same, "kept epoch " + K + ": not the weights checkpointed before it" );
 					}

@@ -55,13 +55,18 @@ class TrainFromFoldersTest
 		final int epochs = 2, patches = 1024;
 		try ( Context context = new Context() )
 		{
-			final CommandModule m = context.service( CommandService.class ).run( TrainAutoencoderCommand.class, true, "input_folder", in.toFile(), "mode", "Conv autoencoder",
-					"model_file", model.toFile(), "epochs", epochs, "patches_per_epoch", patches, "patch_size", 32, "batch_size", 32, "patience", 0, "show_plot", false ).get();
+			final CommandModule m = context.service( CommandService.class )
+					.run( TrainAutoencoderCommand.class, true, "input_folder", in.toFile(), "mode", "Conv autoencoder",
+							"model_file", model.toFile(), "epochs", epochs, "patches_per_epoch", patches, "patch_size",
+							32, "batch_size", 32, "patience", 0, "show_plot", false )
+					.get();
 			assertFalse( m.isCanceled(), m.getCancelReason() );
 			final String result = ( String ) m.getOutput( "result" );
-			final Matcher d = Pattern.compile( "Patches drawn per image: a.tif (\\d+), b.tif (\\d+), c.tif (\\d+)\\." ).matcher( result );
+			final Matcher d = Pattern.compile( "Patches drawn per image: a.tif (\\d+), b.tif (\\d+), c.tif (\\d+)\\." )
+					.matcher( result );
 			assertTrue( d.find(), result );
-			final long[] n = { Long.parseLong( d.group( 1 ) ), Long.parseLong( d.group( 2 ) ), Long.parseLong( d.group( 3 ) ) };
+			final long[] n = { Long.parseLong( d.group( 1 ) ), Long.parseLong( d.group( 2 ) ),
+					Long.parseLong( d.group( 3 ) ) };
 			final long total = n[ 0 ] + n[ 1 ] + n[ 2 ];
 			assertEquals( epochs * patches, total, "every training patch counted once: " + result );
 			double area = 0;
@@ -72,7 +77,8 @@ class TrainFromFoldersTest
 				final double share = n[ i ] / ( double ) total, expected = sizes[ i ] * sizes[ i ] / area;
 				// binomial standard deviation of a share of 2048 draws is at most 0.011: 0.04 is over 3.5 of them
 				assertEquals( expected, share, 0.04, names[ i ] + ": " + result );
-				System.out.printf( "%s (%d x %d): %d patches, share %.3f, its share of the pixels %.3f%n", names[ i ], sizes[ i ], sizes[ i ], n[ i ], share, expected );
+				System.out.printf( "%s (%d x %d): %d patches, share %.3f, its share of the pixels %.3f%n", names[ i ],
+						sizes[ i ], sizes[ i ], n[ i ], share, expected );
 			}
 			// one image per draw would give each a third: the smallest and largest are far from it
 			assertTrue( n[ 0 ] / ( double ) total < 0.2 && n[ 2 ] / ( double ) total > 0.5, result );
@@ -80,11 +86,15 @@ class TrainFromFoldersTest
 			// headless: the loss curves next to the model file, the plot of the history it holds
 			final ImagePlus png = ij.IJ.openImage( dir.resolve( "folder-loss-curves.png" ).toString() );
 			assertTrue( png != null, "folder-loss-curves.png next to the model" );
-			try ( fiji.plugin.autoencoder.io.ModelFile.Loaded loaded = fiji.plugin.autoencoder.io.ModelFile.load( model, 1 ) )
+			try ( fiji.plugin.autoencoder.io.ModelFile.Loaded loaded = fiji.plugin.autoencoder.io.ModelFile.load( model,
+					1 ) )
 			{
 				final ImagePlus expected = fiji.plugin.autoencoder.features.LossCurves.plot(
-						fiji.plugin.autoencoder.train.History.fromJson( loaded.extras().get( fiji.plugin.autoencoder.io.ModelFile.HISTORY ) ), "Conv autoencoder" ).getImagePlus();
-				org.junit.jupiter.api.Assertions.assertArrayEquals( rgb( expected ), rgb( png ), "the PNG is the plot of the model file's history" );
+						fiji.plugin.autoencoder.train.History
+								.fromJson( loaded.extras().get( fiji.plugin.autoencoder.io.ModelFile.HISTORY ) ),
+						"Conv autoencoder" ).getImagePlus();
+				org.junit.jupiter.api.Assertions.assertArrayEquals( rgb( expected ), rgb( png ),
+						"the PNG is the plot of the model file's history" );
 			}
 		}
 	}
@@ -92,13 +102,15 @@ class TrainFromFoldersTest
 	/** RGB values without alpha. */
 	static int[] rgb( final ImagePlus imp )
 	{
-		return java.util.Arrays.stream( ( int[] ) imp.getProcessor().convertToRGB().getPixels() ).map( v -> v & 0xFFFFFF ).toArray();
+		return java.util.Arrays.stream( ( int[] ) imp.getProcessor().convertToRGB().getPixels() )
+				.map( v -> v & 0xFFFFFF ).toArray();
 	}
 
 	@Test
 	void badFoldersAreRefusedNamingTheFile() throws Exception
 	{
-		final Path in = Files.createDirectories( dir.resolve( "in" ) ), masks = Files.createDirectories( dir.resolve( "masks" ) );
+		final Path in = Files.createDirectories( dir.resolve( "in" ) ),
+				masks = Files.createDirectories( dir.resolve( "masks" ) );
 		crop( in, "a.tif", 0, 0, 64 );
 		crop( in, "b.tif", 64, 0, 80 );
 		crop( masks, "a.tif", 0, 0, 64 ); // b.tif has no mask
@@ -106,28 +118,40 @@ class TrainFromFoldersTest
 		try ( Context context = new Context() )
 		{
 			final CommandService cs = context.service( CommandService.class );
-			CommandModule m = cs.run( TrainSegmenterCommand.class, true, "input_folder", in.toFile(), "mask_folder", masks.toFile(), "model_file", model.toFile() ).get();
+			CommandModule m = cs.run( TrainSegmenterCommand.class, true, "input_folder", in.toFile(), "mask_folder",
+					masks.toFile(), "model_file", model.toFile() ).get();
 			assertTrue( m.isCanceled() );
-			assertTrue( m.getCancelReason().contains( "No file for 'b.tif' in mask_folder" ) && m.getCancelReason().contains( "same file name" ), m.getCancelReason() );
-			m = cs.run( TrainSegmenterCommand.class, true, "input_folder", in.toFile(), "model_file", model.toFile() ).get();
-			assertTrue( m.isCanceled() && m.getCancelReason().contains( "input_folder needs mask_folder" ), m.getCancelReason() );
+			assertTrue( m.getCancelReason().contains( "No file for 'b.tif' in mask_folder" )
+					&& m.getCancelReason().contains( "same file name" ), m.getCancelReason() );
+			m = cs.run( TrainSegmenterCommand.class, true, "input_folder", in.toFile(), "model_file", model.toFile() )
+					.get();
+			assertTrue( m.isCanceled() && m.getCancelReason().contains( "input_folder needs mask_folder" ),
+					m.getCancelReason() );
 
 			// a colour image among grey ones: 3 channels against 1
 			final ColorProcessor rgb = new ColorProcessor( 72, 72 );
 			rgb.setColor( java.awt.Color.ORANGE );
 			rgb.fill();
-			assertTrue( new FileSaver( new ImagePlus( "c", rgb ) ).saveAsTiff( in.resolve( "c-colour.tif" ).toString() ) );
-			m = cs.run( TrainAutoencoderCommand.class, true, "input_folder", in.toFile(), "mode", "Conv autoencoder", "model_file", model.toFile(), "show_plot", false ).get();
+			assertTrue(
+					new FileSaver( new ImagePlus( "c", rgb ) ).saveAsTiff( in.resolve( "c-colour.tif" ).toString() ) );
+			m = cs.run( TrainAutoencoderCommand.class, true, "input_folder", in.toFile(), "mode", "Conv autoencoder",
+					"model_file", model.toFile(), "show_plot", false ).get();
 			assertTrue( m.isCanceled() );
-			assertTrue( m.getCancelReason().contains( "'c-colour.tif' in input_folder has 3 channel(s) but 'a.tif' has 1" ), m.getCancelReason() );
-			m = cs.run( TrainAutoencoderCommand.class, true, "input_folder", in.toFile(), "mode", "Denoise (paired)", "model_file", model.toFile(), "show_plot", false ).get();
+			assertTrue(
+					m.getCancelReason().contains( "'c-colour.tif' in input_folder has 3 channel(s) but 'a.tif' has 1" ),
+					m.getCancelReason() );
+			m = cs.run( TrainAutoencoderCommand.class, true, "input_folder", in.toFile(), "mode", "Denoise (paired)",
+					"model_file", model.toFile(), "show_plot", false ).get();
 			assertTrue( m.isCanceled() && m.getCancelReason().contains( "needs target_folder" ), m.getCancelReason() );
 			assertFalse( Files.exists( model ), "nothing written" );
 		}
 		// the same checks from a plain macro and from the command line (train --input <folder>)
-		final String macro = fiji.plugin.autoencoder.MacroCalls.train( "input_folder=[" + in + "] mode=[Conv autoencoder] model_file=[" + model + "]" );
-		assertTrue( macro.startsWith( "error:" ) && macro.contains( "'c-colour.tif' in input_folder has 3 channel(s)" ), macro );
-		final String seg = fiji.plugin.autoencoder.MacroCalls.trainSegmenter( "input_folder=[" + in + "] mask_folder=[" + masks + "] model_file=[" + model + "]" );
+		final String macro = fiji.plugin.autoencoder.MacroCalls
+				.train( "input_folder=[" + in + "] mode=[Conv autoencoder] model_file=[" + model + "]" );
+		assertTrue( macro.startsWith( "error:" ) && macro.contains( "'c-colour.tif' in input_folder has 3 channel(s)" ),
+				macro );
+		final String seg = fiji.plugin.autoencoder.MacroCalls
+				.trainSegmenter( "input_folder=[" + in + "] mask_folder=[" + masks + "] model_file=[" + model + "]" );
 		assertTrue( seg.startsWith( "error:" ) && seg.contains( "No file for 'b.tif' in mask_folder" ), seg );
 		final java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
 		final java.io.PrintStream old = System.err;
@@ -135,27 +159,34 @@ class TrainFromFoldersTest
 		final int exit;
 		try
 		{
-			exit = fiji.plugin.autoencoder.cli.Main.run( "train", "--input", in.toString(), "--mode", "Conv autoencoder", "--model", model.toString() );
+			exit = fiji.plugin.autoencoder.cli.Main.run( "train", "--input", in.toString(), "--mode",
+					"Conv autoencoder", "--model", model.toString() );
 		}
 		finally
 		{
 			System.setErr( old );
 		}
 		assertEquals( 1, exit );
-		assertTrue( err.toString( "UTF-8" ).contains( "'c-colour.tif' in input_folder has 3 channel(s)" ), err.toString( "UTF-8" ) );
+		assertTrue( err.toString( "UTF-8" ).contains( "'c-colour.tif' in input_folder has 3 channel(s)" ),
+				err.toString( "UTF-8" ) );
 		assertFalse( Files.exists( model ), "nothing written" );
-		String e = assertThrows( IllegalArgumentException.class, () -> TrainingInputs.of( null, null, in, null, "target_folder", "z*" ) ).getMessage();
+		String e = assertThrows( IllegalArgumentException.class,
+				() -> TrainingInputs.of( null, null, in, null, "target_folder", "z*" ) ).getMessage();
 		assertTrue( e.contains( "No file name in input_folder" ) && e.contains( "title_pattern=z*" ), e );
-		e = assertThrows( IllegalArgumentException.class, () -> TrainingInputs.of( null, null, null, masks, "target_folder", "" ) ).getMessage();
+		e = assertThrows( IllegalArgumentException.class,
+				() -> TrainingInputs.of( null, null, null, masks, "target_folder", "" ) ).getMessage();
 		assertTrue( e.contains( "target_folder is given without input_folder" ), e );
-		e = assertThrows( IllegalArgumentException.class, () -> TrainingInputs.of( null, null, null, null, "target_folder", "no-such-title*" ) ).getMessage();
+		e = assertThrows( IllegalArgumentException.class,
+				() -> TrainingInputs.of( null, null, null, null, "target_folder", "no-such-title*" ) ).getMessage();
 		assertTrue( e.contains( "No open image's title matches title_pattern=no-such-title*" ), e );
 		// the pattern picks a folder's files by name; a mask of the same base name with another extension is found
 		final TrainingInputs ab = TrainingInputs.of( null, null, in, null, "target_folder", "?.tif" );
 		assertEquals( "[a.tif, b.tif]", ab.names.toString() );
-		assertTrue( new FileSaver( new ImagePlus( "b", new ij.process.ByteProcessor( 80, 80 ) ) ).saveAsPng( masks.resolve( "b.png" ).toString() ) );
+		assertTrue( new FileSaver( new ImagePlus( "b", new ij.process.ByteProcessor( 80, 80 ) ) )
+				.saveAsPng( masks.resolve( "b.png" ).toString() ) );
 		final TrainingInputs pairs = TrainingInputs.of( null, null, in, masks, "mask_folder", "?.tif" );
-		assertEquals( "[a.tif, b.png]", pairs.pairs.stream().map( ImagePlus::getTitle ).collect( java.util.stream.Collectors.toList() ).toString() );
+		assertEquals( "[a.tif, b.png]", pairs.pairs.stream().map( ImagePlus::getTitle )
+				.collect( java.util.stream.Collectors.toList() ).toString() );
 	}
 
 	/**
@@ -166,7 +197,8 @@ class TrainFromFoldersTest
 	@org.junit.jupiter.api.Tag( "slow" ) // two trainings, about a minute
 	void aSegmenterFromImageAndMaskFoldersReachesTheDiceOfTheEquivalentStack() throws Exception
 	{
-		final Path in = Files.createDirectories( dir.resolve( "in" ) ), masks = Files.createDirectories( dir.resolve( "masks" ) );
+		final Path in = Files.createDirectories( dir.resolve( "in" ) ),
+				masks = Files.createDirectories( dir.resolve( "masks" ) );
 		final ij.ImageStack images = new ij.ImageStack( 96, 96 ), maskStack = new ij.ImageStack( 96, 96 );
 		for ( int i = 0; i < 3; i++ )
 		{
@@ -184,23 +216,30 @@ class TrainFromFoldersTest
 			for ( int k = 0; k < 2; k++ )
 			{
 				final Path model = dir.resolve( "seg" + k + ".aemodel.zip" );
-				final Object[] images_ = k == 0 ? new Object[] { "input", new ImagePlus( "stack", images ), "mask", new ImagePlus( "masks", maskStack ) }
+				final Object[] images_ = k == 0
+						? new Object[] { "input", new ImagePlus( "stack", images ), "mask",
+								new ImagePlus( "masks", maskStack ) }
 						: new Object[] { "input_folder", in.toFile(), "mask_folder", masks.toFile() };
-				final Object[] rest = { "model_file", model.toFile(), "scale", 1, "epochs", 20, "learning_rate", 3e-3, "patches_per_epoch", 128, "patch_size", 32, "batch_size", 16, "validation_fraction", 0.0 };
+				final Object[] rest = { "model_file", model.toFile(), "scale", 1, "epochs", 20, "learning_rate", 3e-3,
+						"patches_per_epoch", 128, "patch_size", 32, "batch_size", 16, "validation_fraction", 0.0 };
 				final Object[] args = new Object[ images_.length + rest.length ];
 				System.arraycopy( images_, 0, args, 0, images_.length );
 				System.arraycopy( rest, 0, args, images_.length, rest.length );
 				final CommandModule m = cs.run( TrainSegmenterCommand.class, true, args ).get();
 				assertFalse( m.isCanceled(), m.getCancelReason() );
-				try ( fiji.plugin.autoencoder.io.ModelFile.Loaded loaded = fiji.plugin.autoencoder.io.ModelFile.load( model, 0 ) )
+				try ( fiji.plugin.autoencoder.io.ModelFile.Loaded loaded = fiji.plugin.autoencoder.io.ModelFile
+						.load( model, 0 ) )
 				{
-					final fiji.plugin.autoencoder.segment.Segmentation seg = fiji.plugin.autoencoder.segment.SegmenterPrediction.segment( loaded, test[ 0 ], 0.5, 0, null, false,
-							new fiji.plugin.autoencoder.tiling.ImageRunner.Options(), fiji.plugin.autoencoder.core.Progress.none() );
+					final fiji.plugin.autoencoder.segment.Segmentation seg = fiji.plugin.autoencoder.segment.SegmenterPrediction
+							.segment( loaded, test[ 0 ], 0.5, 0, null, false,
+									new fiji.plugin.autoencoder.tiling.ImageRunner.Options(),
+									fiji.plugin.autoencoder.core.Progress.none() );
 					dice[ k ] = fiji.plugin.autoencoder.segment.Evaluation.dice( seg.mask, test[ 1 ] );
 				}
 			}
 		}
-		System.out.printf( "Dice on an unseen image: trained on the stack %.4f, on the folders %.4f%n", dice[ 0 ], dice[ 1 ] );
+		System.out.printf( "Dice on an unseen image: trained on the stack %.4f, on the folders %.4f%n", dice[ 0 ],
+				dice[ 1 ] );
 		assertTrue( dice[ 0 ] > 0.8, "the stack's segmenter learned the disks: Dice " + dice[ 0 ] );
 		assertEquals( dice[ 0 ], dice[ 1 ], 0.02, "folders against the stack" );
 	}
@@ -209,7 +248,8 @@ class TrainFromFoldersTest
 	@Test
 	void continueTrainingOnAnotherFolderKeepsTheHistory() throws Exception
 	{
-		final Path first = Files.createDirectories( dir.resolve( "first" ) ), more = Files.createDirectories( dir.resolve( "more" ) );
+		final Path first = Files.createDirectories( dir.resolve( "first" ) ),
+				more = Files.createDirectories( dir.resolve( "more" ) );
 		crop( first, "a.tif", 0, 0, 64 );
 		crop( first, "b.tif", 64, 64, 96 );
 		crop( more, "c.tif", 200, 200, 80 );
@@ -218,12 +258,16 @@ class TrainFromFoldersTest
 		try ( Context context = new Context() )
 		{
 			final CommandService cs = context.service( CommandService.class );
-			CommandModule m = cs.run( TrainAutoencoderCommand.class, true, "input_folder", first.toFile(), "mode", "Conv autoencoder", "model_file", model.toFile(), "epochs", 2,
-					"patches_per_epoch", 128, "patch_size", 32, "batch_size", 16, "patience", 0, "show_plot", false ).get();
+			CommandModule m = cs.run( TrainAutoencoderCommand.class, true, "input_folder", first.toFile(), "mode",
+					"Conv autoencoder", "model_file", model.toFile(), "epochs", 2,
+					"patches_per_epoch", 128, "patch_size", 32, "batch_size", 16, "patience", 0, "show_plot", false )
+					.get();
 			assertFalse( m.isCanceled(), m.getCancelReason() );
 			final double[] before = validationLosses( model );
-			m = cs.run( TrainAutoencoderCommand.class, true, "input_folder", more.toFile(), "mode", "Conv autoencoder", "model_file", model.toFile(), "resume", true, "epochs", 2,
-					"patches_per_epoch", 128, "patch_size", 32, "batch_size", 16, "patience", 0, "show_plot", false ).get();
+			m = cs.run( TrainAutoencoderCommand.class, true, "input_folder", more.toFile(), "mode", "Conv autoencoder",
+					"model_file", model.toFile(), "resume", true, "epochs", 2,
+					"patches_per_epoch", 128, "patch_size", 32, "batch_size", 16, "patience", 0, "show_plot", false )
+					.get();
 			assertFalse( m.isCanceled(), m.getCancelReason() );
 			final String result = ( String ) m.getOutput( "result" );
 			assertTrue( result.matches( "(?s).*Patches drawn per image: c.tif \\d+, d.tif \\d+\\..*" ), result );
@@ -240,7 +284,8 @@ class TrainFromFoldersTest
 	{
 		final Path masks = Files.createDirectories( dir.resolve( "masks" ) );
 		final ImagePlus[] a = disks( 64, 64, 7 ), b = disks( 80, 72, 8 );
-		final ImagePlus one = new ImagePlus( "cells-1.tif", a[ 0 ].getProcessor() ), two = new ImagePlus( "cells-2.tif", b[ 0 ].getProcessor() ),
+		final ImagePlus one = new ImagePlus( "cells-1.tif", a[ 0 ].getProcessor() ),
+				two = new ImagePlus( "cells-2.tif", b[ 0 ].getProcessor() ),
 				other = new ImagePlus( "notes.tif", a[ 0 ].getProcessor() );
 		assertTrue( new FileSaver( a[ 1 ] ).saveAsTiff( masks.resolve( "cells-1.tif" ).toString() ) );
 		final boolean was = ij.macro.Interpreter.batchMode;
@@ -252,13 +297,16 @@ class TrainFromFoldersTest
 			final TrainingInputs t = TrainingInputs.of( null, null, null, null, "target_folder", "cells-*" );
 			assertEquals( "[cells-1.tif, cells-2.tif]", t.names.toString() );
 			assertTrue( t.images.get( 0 ) == one && t.images.get( 1 ) == two && t.pairs == null );
-			String e = assertThrows( IllegalArgumentException.class, () -> TrainingInputs.segmenter( null, null, null, masks, "cells-*" ) ).getMessage();
+			String e = assertThrows( IllegalArgumentException.class,
+					() -> TrainingInputs.segmenter( null, null, null, masks, "cells-*" ) ).getMessage();
 			assertTrue( e.contains( "No file for 'cells-2.tif' in mask_folder" ), e );
 			assertTrue( new FileSaver( b[ 1 ] ).saveAsTiff( masks.resolve( "cells-2.tif" ).toString() ) );
 			final TrainingInputs s = TrainingInputs.segmenter( null, null, null, masks, "cells-*" );
 			assertEquals( 2, s.pairs.size() );
-			assertArrayEquals( ( byte[] ) b[ 1 ].getProcessor().getPixels(), ( byte[] ) s.pairs.get( 1 ).getProcessor().getPixels(), "the mask of cells-2.tif" );
-			e = assertThrows( IllegalArgumentException.class, () -> TrainingInputs.segmenter( null, null, null, null, "cells-*" ) ).getMessage();
+			assertArrayEquals( ( byte[] ) b[ 1 ].getProcessor().getPixels(),
+					( byte[] ) s.pairs.get( 1 ).getProcessor().getPixels(), "the mask of cells-2.tif" );
+			e = assertThrows( IllegalArgumentException.class,
+					() -> TrainingInputs.segmenter( null, null, null, null, "cells-*" ) ).getMessage();
 			assertTrue( e.contains( "title_pattern needs mask_folder" ), e );
 		}
 		finally
@@ -274,7 +322,8 @@ class TrainFromFoldersTest
 	{
 		try ( fiji.plugin.autoencoder.io.ModelFile.Loaded m = fiji.plugin.autoencoder.io.ModelFile.load( model, 1 ) )
 		{
-			return fiji.plugin.autoencoder.train.History.fromJson( m.extras().get( fiji.plugin.autoencoder.io.ModelFile.HISTORY ) ).epochs.stream()
+			return fiji.plugin.autoencoder.train.History
+					.fromJson( m.extras().get( fiji.plugin.autoencoder.io.ModelFile.HISTORY ) ).epochs.stream()
 					.mapToDouble( e -> e.validationLoss ).toArray();
 		}
 	}
@@ -287,7 +336,9 @@ class TrainFromFoldersTest
 	@Test
 	void aSeparateValidationImageOrFolderIsWhatTheTrainingValidatesOn() throws Exception
 	{
-		final Path in = Files.createDirectories( dir.resolve( "in" ) ), noise = Files.createDirectories( dir.resolve( "noise" ) ), bad = Files.createDirectories( dir.resolve( "bad" ) );
+		final Path in = Files.createDirectories( dir.resolve( "in" ) ),
+				noise = Files.createDirectories( dir.resolve( "noise" ) ),
+				bad = Files.createDirectories( dir.resolve( "bad" ) );
 		crop( in, "a.tif", 100, 100, 96 );
 		final ImagePlus train = ij.IJ.openImage( in.resolve( "a.tif" ).toString() );
 		final ij.process.ByteProcessor random = new ij.process.ByteProcessor( 96, 96 );
@@ -295,7 +346,8 @@ class TrainFromFoldersTest
 		for ( int i = 0; i < random.getPixelCount(); i++ )
 			random.set( i, r.nextInt( 256 ) );
 		assertTrue( new FileSaver( new ImagePlus( "n", random ) ).saveAsTiff( noise.resolve( "n.tif" ).toString() ) );
-		assertTrue( new FileSaver( new ImagePlus( "c", new ColorProcessor( 96, 96 ) ) ).saveAsTiff( bad.resolve( "colour.tif" ).toString() ) );
+		assertTrue( new FileSaver( new ImagePlus( "c", new ColorProcessor( 96, 96 ) ) )
+				.saveAsTiff( bad.resolve( "colour.tif" ).toString() ) );
 		final double[] last = new double[ 2 ];
 		try ( Context context = new Context() )
 		{
@@ -303,26 +355,39 @@ class TrainFromFoldersTest
 			for ( int k = 0; k < 2; k++ )
 			{
 				final Path model = dir.resolve( "v" + k + ".aemodel.zip" );
-				final CommandModule m = cs.run( TrainAutoencoderCommand.class, true, "input", train, "mode", "Conv autoencoder", "model_file", model.toFile(), "epochs", 2,
-						"patches_per_epoch", 256, "patch_size", 32, "batch_size", 32, "patience", 0, "show_plot", false, k == 0 ? "validation_image" : "validation_folder",
+				final CommandModule m = cs.run( TrainAutoencoderCommand.class, true, "input", train, "mode",
+						"Conv autoencoder", "model_file", model.toFile(), "epochs", 2,
+						"patches_per_epoch", 256, "patch_size", 32, "batch_size", 32, "patience", 0, "show_plot", false,
+						k == 0 ? "validation_image" : "validation_folder",
 						k == 0 ? train : noise.toFile() ).get();
 				assertFalse( m.isCanceled(), m.getCancelReason() );
 				final double[] v = validationLosses( model );
 				assertEquals( 2, v.length );
 				last[ k ] = v[ 1 ];
 			}
-			System.out.printf( "validation loss after 2 epochs: on the training image %.4f, on a folder of noise %.4f%n", last[ 0 ], last[ 1 ] );
-			assertTrue( last[ 1 ] > 2 * last[ 0 ], "noise reconstructs far worse than the training image: " + last[ 0 ] + " / " + last[ 1 ] );
+			System.out.printf(
+					"validation loss after 2 epochs: on the training image %.4f, on a folder of noise %.4f%n",
+					last[ 0 ], last[ 1 ] );
+			assertTrue( last[ 1 ] > 2 * last[ 0 ],
+					"noise reconstructs far worse than the training image: " + last[ 0 ] + " / " + last[ 1 ] );
 
-			CommandModule m = cs.run( TrainAutoencoderCommand.class, true, "input", train, "mode", "Conv autoencoder", "model_file", dir.resolve( "x.aemodel.zip" ).toFile(),
+			CommandModule m = cs.run( TrainAutoencoderCommand.class, true, "input", train, "mode", "Conv autoencoder",
+					"model_file", dir.resolve( "x.aemodel.zip" ).toFile(),
 					"show_plot", false, "validation_folder", bad.toFile() ).get();
-			assertTrue( m.isCanceled() && m.getCancelReason().contains( "The validation image 'colour.tif' has 3 channel(s) but the training image 'a.tif' has 1" ), m.getCancelReason() );
+			assertTrue(
+					m.isCanceled() && m.getCancelReason().contains(
+							"The validation image 'colour.tif' has 3 channel(s) but the training image 'a.tif' has 1" ),
+					m.getCancelReason() );
 			final ImagePlus[] d = disks( 96, 96, 5 );
-			m = cs.run( TrainSegmenterCommand.class, true, "input", d[ 0 ], "mask", d[ 1 ], "model_file", dir.resolve( "x.aemodel.zip" ).toFile(), "validation_folder", noise.toFile() ).get();
-			assertTrue( m.isCanceled() && m.getCancelReason().contains( "validation images need their masks" ) && m.getCancelReason().contains( "validation_mask_folder" ), m.getCancelReason() );
-			m = cs.run( TrainSegmenterCommand.class, true, "input", d[ 0 ], "mask", d[ 1 ], "model_file", dir.resolve( "x.aemodel.zip" ).toFile(), "validation_folder", bad.toFile(),
+			m = cs.run( TrainSegmenterCommand.class, true, "input", d[ 0 ], "mask", d[ 1 ], "model_file",
+					dir.resolve( "x.aemodel.zip" ).toFile(), "validation_folder", noise.toFile() ).get();
+			assertTrue( m.isCanceled() && m.getCancelReason().contains( "validation images need their masks" )
+					&& m.getCancelReason().contains( "validation_mask_folder" ), m.getCancelReason() );
+			m = cs.run( TrainSegmenterCommand.class, true, "input", d[ 0 ], "mask", d[ 1 ], "model_file",
+					dir.resolve( "x.aemodel.zip" ).toFile(), "validation_folder", bad.toFile(),
 					"validation_mask_folder", bad.toFile() ).get();
-			assertTrue( m.isCanceled() && m.getCancelReason().contains( "'colour.tif' has 3 channel(s)" ), m.getCancelReason() );
+			assertTrue( m.isCanceled() && m.getCancelReason().contains( "'colour.tif' has 3 channel(s)" ),
+					m.getCancelReason() );
 			assertFalse( Files.exists( dir.resolve( "x.aemodel.zip" ) ) );
 		}
 	}

@@ -33,23 +33,32 @@ class TrainOverwriteCommandTest
 		final ImagePlus mask = new ImagePlus( "mask", m );
 		final Path model = dir.resolve( "seg.aemodel.zip" ), imageFile = dir.resolve( "cell.tif" );
 		assertTrue( new FileSaver( image ).saveAsTiff( imageFile.toString() ) );
-		final Object[] tiny = { "input", image, "mask", mask, "epochs", 1, "patches_per_epoch", 16, "patch_size", 16, "batch_size", 16 };
+		final Object[] tiny = { "input", image, "mask", mask, "epochs", 1, "patches_per_epoch", 16, "patch_size", 16,
+				"batch_size", 16 };
 		try ( Context context = new Context() )
 		{
 			final CommandService commands = context.service( CommandService.class );
-			final CommandModule first = commands.run( TrainSegmenterCommand.class, true, HeadlessDefaultsTest.with( tiny, "model_file", model.toFile() ) ).get();
+			final CommandModule first = commands.run( TrainSegmenterCommand.class, true,
+					HeadlessDefaultsTest.with( tiny, "model_file", model.toFile() ) ).get();
 			assertFalse( first.isCanceled(), first.getCancelReason() );
 			final byte[] trained = Files.readAllBytes( model );
-			final CommandModule again = commands.run( TrainSegmenterCommand.class, true, HeadlessDefaultsTest.with( tiny, "model_file", model.toFile() ) ).get();
-			assertTrue( again.isCanceled() && again.getCancelReason().contains( model.toString() ) && again.getCancelReason().contains( "overwrite=true" )
-					&& !again.getCancelReason().contains( "resume" ), "Train Segmenter has no resume: " + again.getCancelReason() );
+			final CommandModule again = commands.run( TrainSegmenterCommand.class, true,
+					HeadlessDefaultsTest.with( tiny, "model_file", model.toFile() ) ).get();
+			assertTrue(
+					again.isCanceled() && again.getCancelReason().contains( model.toString() )
+							&& again.getCancelReason().contains( "overwrite=true" )
+							&& !again.getCancelReason().contains( "resume" ),
+					"Train Segmenter has no resume: " + again.getCancelReason() );
 			assertArrayEquals( trained, Files.readAllBytes( model ), "untouched" );
-			final CommandModule replaced = commands.run( TrainSegmenterCommand.class, true, HeadlessDefaultsTest.with( tiny, "model_file", model.toFile(), "overwrite", true ) ).get();
+			final CommandModule replaced = commands.run( TrainSegmenterCommand.class, true,
+					HeadlessDefaultsTest.with( tiny, "model_file", model.toFile(), "overwrite", true ) ).get();
 			assertFalse( replaced.isCanceled(), replaced.getCancelReason() );
 			final byte[] image0 = Files.readAllBytes( imageFile );
-			final CommandModule onImage = commands.run( TrainAutoencoderCommand.class, true, "input", image, "model_file", imageFile.toFile(), "overwrite", true, "epochs", 1,
+			final CommandModule onImage = commands.run( TrainAutoencoderCommand.class, true, "input", image,
+					"model_file", imageFile.toFile(), "overwrite", true, "epochs", 1,
 					"patches_per_epoch", 16, "patch_size", 16, "batch_size", 16, "show_plot", false ).get();
-			assertTrue( onImage.isCanceled() && onImage.getCancelReason().contains( "is not a model file" ), onImage.getCancelReason() );
+			assertTrue( onImage.isCanceled() && onImage.getCancelReason().contains( "is not a model file" ),
+					onImage.getCancelReason() );
 			assertArrayEquals( image0, Files.readAllBytes( imageFile ), "the image is byte-identical" );
 		}
 	}

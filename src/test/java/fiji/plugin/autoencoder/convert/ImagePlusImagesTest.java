@@ -189,7 +189,8 @@ class ImagePlusImagesTest
 		assertEquals( ( a[ k ] >> 8 ) & 0xff, asFloat.getStack().getProcessor( 2 ).getf( k ), 0 );
 		assertEquals( a[ k ] & 0xff, asFloat.getStack().getProcessor( 3 ).getf( k ), 0 );
 		// and back to RGB from the 3 float channels
-		final ImagePlus rgbAgain = ImagePlusImages.toImagePlus( ImagePlusImages.wrap( asFloat ), in, OutputType.SAME_AS_INPUT, "again" );
+		final ImagePlus rgbAgain = ImagePlusImages.toImagePlus( ImagePlusImages.wrap( asFloat ), in,
+				OutputType.SAME_AS_INPUT, "again" );
 		assertEquals( ImagePlus.COLOR_RGB, rgbAgain.getType() );
 		assertEquals( 0, maxAbsDiff( in, rgbAgain ) );
 	}
@@ -300,8 +301,10 @@ class ImagePlusImagesTest
 	void outOfRangeFloatsAreRoundedAndClamped()
 	{
 		final float[] values = { -5f, 0.4f, 0.5f, 254.6f, 300f, Float.NaN, 70000f, 1.49f };
-		final ImagePlus eight = ImagePlusImages.fromChannelsLast( values, values.length, 1, 1, null, OutputType.UNSIGNED_8, "clamped" );
-		final ImagePlus sixteen = ImagePlusImages.fromChannelsLast( values, values.length, 1, 1, null, OutputType.UNSIGNED_16, "clamped" );
+		final ImagePlus eight = ImagePlusImages.fromChannelsLast( values, values.length, 1, 1, null,
+				OutputType.UNSIGNED_8, "clamped" );
+		final ImagePlus sixteen = ImagePlusImages.fromChannelsLast( values, values.length, 1, 1, null,
+				OutputType.UNSIGNED_16, "clamped" );
 		final int[] expected8 = { 0, 0, 1, 255, 255, 0, 255, 1 };
 		final int[] expected16 = { 0, 0, 1, 255, 300, 0, 65535, 1 };
 		for ( int i = 0; i < values.length; i++ )
@@ -332,7 +335,8 @@ class ImagePlusImagesTest
 		ImageTensors.reader( out ).read2D( 0, 0, 5, 4, 0, 0, hwc, 0 );
 		final ArrayImg< DoubleType, DoubleArray > back = ArrayImgs.doubles( 5, 4, 2, 1, 1 );
 		ImageTensors.writer( back ).write2D( hwc, 0, 0, 0, 5, 4, 0, 0 );
-		final double[] a = img.update( null ).getCurrentStorageArray(), b = back.update( null ).getCurrentStorageArray();
+		final double[] a = img.update( null ).getCurrentStorageArray(),
+				b = back.update( null ).getCurrentStorageArray();
 		assertArrayEquals( a, b, 0 );
 	}
 
@@ -354,7 +358,8 @@ class ImagePlusImagesTest
 		final IllegalArgumentException noTemplate = assertThrows( IllegalArgumentException.class,
 				() -> ImagePlusImages.createOutput( null, OutputType.SAME_AS_INPUT, 10, 8, 1, 1, 1, "x" ) );
 		assertTrue( noTemplate.getMessage().contains( "SAME_AS_INPUT needs a template" ), noTemplate.getMessage() );
-		assertThrows( IllegalArgumentException.class, () -> ImagePlusImages.createOutput( imp, OutputType.FLOAT_32, 0, "x" ) );
+		assertThrows( IllegalArgumentException.class,
+				() -> ImagePlusImages.createOutput( imp, OutputType.FLOAT_32, 0, "x" ) );
 		assertThrows( IllegalArgumentException.class, () -> ImagePlusImages.wrap( null ) );
 		final IllegalArgumentException wrongLength = assertThrows( IllegalArgumentException.class,
 				() -> ImagePlusImages.fromChannelsLast( new float[ 7 ], 2, 2, 2, null, OutputType.FLOAT_32, "x" ) );

@@ -63,7 +63,8 @@ class ImageTensorsTest
 		for ( int y = 0; y < h; y++ )
 			for ( int x = 0; x < w; x++ )
 				for ( int ch = 0; ch < c; ch++ )
-					assertEquals( code( mirror( x - 2, 7 ), mirror( y + 3, 5 ), ch, 2, 1 ), hwc[ 5 + ImageTensors.index2D( x, y, ch, w, c ) ], 0,
+					assertEquals( code( mirror( x - 2, 7 ), mirror( y + 3, 5 ), ch, 2, 1 ),
+							hwc[ 5 + ImageTensors.index2D( x, y, ch, w, c ) ], 0,
 							"x=" + x + " y=" + y + " c=" + ch );
 	}
 
@@ -78,7 +79,8 @@ class ImageTensorsTest
 			for ( int y = 0; y < h; y++ )
 				for ( int x = 0; x < w; x++ )
 					for ( int ch = 0; ch < c; ch++ )
-						assertEquals( code( x, y, ch, mirror( z - 1, 4 ), 0 ), dhwc[ ImageTensors.index3D( x, y, z, ch, w, h, c ) ], 0 );
+						assertEquals( code( x, y, ch, mirror( z - 1, 4 ), 0 ),
+								dhwc[ ImageTensors.index3D( x, y, z, ch, w, h, c ) ], 0 );
 	}
 
 	@Test
@@ -134,9 +136,11 @@ class ImageTensorsTest
 	{
 		final TensorReader reader = ImageTensors.reader( coded() );
 		final float[] dest = new float[ 4 * 4 * 3 ];
-		final IllegalArgumentException outside = assertThrows( IllegalArgumentException.class, () -> reader.read2D( 20, 0, 4, 4, 0, 0, dest, 0 ) );
+		final IllegalArgumentException outside = assertThrows( IllegalArgumentException.class,
+				() -> reader.read2D( 20, 0, 4, 4, 0, 0, dest, 0 ) );
 		assertTrue( outside.getMessage().contains( "outside the image" ), outside.getMessage() );
-		final IllegalArgumentException small = assertThrows( IllegalArgumentException.class, () -> reader.read2D( 0, 0, 4, 4, 0, 0, dest, 1 ) );
+		final IllegalArgumentException small = assertThrows( IllegalArgumentException.class,
+				() -> reader.read2D( 0, 0, 4, 4, 0, 0, dest, 1 ) );
 		assertTrue( small.getMessage().contains( "allocate" ), small.getMessage() );
 		assertThrows( IllegalArgumentException.class, () -> reader.read2D( 0, 0, 4, 4, 4, 0, dest, 0 ) ); // z=4 of 4 slices
 		assertThrows( IllegalArgumentException.class, () -> reader.read2D( 0, 0, 4, 4, 0, 2, dest, 0 ) ); // t=2 of 2 frames
@@ -152,7 +156,8 @@ class ImageTensorsTest
 		final IllegalArgumentException complex = assertThrows( IllegalArgumentException.class,
 				() -> ImageTensors.reader( ArrayImgs.complexFloats( 4, 4, 1, 1, 1 ) ) );
 		assertTrue( complex.getMessage().contains( ComplexFloatType.class.getSimpleName() ), complex.getMessage() );
-		final IllegalArgumentException axes = assertThrows( IllegalArgumentException.class, () -> ImageTensors.reader( ArrayImgs.floats( 4, 4 ) ) );
+		final IllegalArgumentException axes = assertThrows( IllegalArgumentException.class,
+				() -> ImageTensors.reader( ArrayImgs.floats( 4, 4 ) ) );
 		assertTrue( axes.getMessage().contains( "X, Y, C, Z, T" ), axes.getMessage() );
 		assertThrows( IllegalArgumentException.class, () -> ImageTensors.reader( ( ImagePlus ) null ) );
 	}

@@ -49,7 +49,8 @@ class NormalizerTest
 		final ImagePlus cell = TestImages.open( "cell.png" );
 		final double[] sorted = sortedPixels( cell );
 		final double[] percents = { 0, 1, 37.5, 50, 99.8, 100 };
-		final double[] actual = Normalizer.percentiles( ImagePlusImages.wrap( cell ), ImageAxes.C, true, percents )[ 0 ];
+		final double[] actual = Normalizer.percentiles( ImagePlusImages.wrap( cell ), ImageAxes.C, true,
+				percents )[ 0 ];
 		for ( int i = 0; i < percents.length; i++ )
 			assertEquals( numpyPercentile( sorted, percents[ i ] ), actual[ i ], 1e-9, "percentile " + percents[ i ] );
 
@@ -75,9 +76,11 @@ class NormalizerTest
 		final double[] sorted = Arrays.copyOf( all, all.length - 1 ); // NaN sorts last
 		final double binWidth = ( sorted[ sorted.length - 1 ] - sorted[ 0 ] ) / FloatHistogram.BINS;
 		final double[] percents = { 0, 1, 50, 99.8, 100 };
-		final double[] actual = Normalizer.percentiles( ImagePlusImages.wrap( noisy ), ImageAxes.C, false, percents )[ 0 ];
+		final double[] actual = Normalizer.percentiles( ImagePlusImages.wrap( noisy ), ImageAxes.C, false,
+				percents )[ 0 ];
 		for ( int i = 0; i < percents.length; i++ )
-			assertEquals( numpyPercentile( sorted, percents[ i ] ), actual[ i ], binWidth, "percentile " + percents[ i ] );
+			assertEquals( numpyPercentile( sorted, percents[ i ] ), actual[ i ], binWidth,
+					"percentile " + percents[ i ] );
 	}
 
 	@Test
@@ -156,7 +159,8 @@ class NormalizerTest
 		n.invert( hwc, 0, hwc.length, 2 );
 		double maxRelative = 0;
 		for ( int i = 0; i < hwc.length; i++ )
-			maxRelative = Math.max( maxRelative, Math.abs( hwc[ i ] - original[ i ] ) / Math.max( 1, Math.abs( original[ i ] ) ) );
+			maxRelative = Math.max( maxRelative,
+					Math.abs( hwc[ i ] - original[ i ] ) / Math.max( 1, Math.abs( original[ i ] ) ) );
 		assertTrue( maxRelative <= 1e-5, "max relative error " + maxRelative );
 		for ( double x = -500; x < 5000; x += 12.34 )
 			for ( int c = 0; c < 2; c++ )
@@ -179,16 +183,21 @@ class NormalizerTest
 				() -> Normalization.fromJson( "{\"method\":\"BANANA\"}" ) );
 		assertTrue( unknown.getMessage().contains( "PERCENTILE" ), unknown.getMessage() );
 		assertThrows( IllegalArgumentException.class, () -> Normalization.percentile( 99, 1, true ) );
-		assertThrows( IllegalArgumentException.class, () -> Normalization.fromJson( "{\"offsets\":[1,2],\"scales\":[1]}" ) );
+		assertThrows( IllegalArgumentException.class,
+				() -> Normalization.fromJson( "{\"offsets\":[1,2],\"scales\":[1]}" ) );
 		assertThrows( IllegalArgumentException.class, () -> Normalization.fixed( 0, 0 ) );
 		assertThrows( IllegalArgumentException.class, () -> Normalization.fromJson( "not json" ) );
-		final IllegalStateException unfitted = assertThrows( IllegalStateException.class, () -> Normalization.percentileDefault().apply( 1, 0 ) );
+		final IllegalStateException unfitted = assertThrows( IllegalStateException.class,
+				() -> Normalization.percentileDefault().apply( 1, 0 ) );
 		assertTrue( unfitted.getMessage().contains( "Normalizer.fit" ), unfitted.getMessage() );
 		assertThrows( IllegalArgumentException.class, () -> fitted.apply( 1, 2 ) ); // fitted on 2 channels
 		assertFalse( Normalization.minMax( true ).isFitted() );
-		assertThrows( IllegalArgumentException.class, () -> Normalizer.percentiles( ArrayImgs.floats( 3, 3 ), 5, true, 50 ) );
-		assertThrows( IllegalArgumentException.class, () -> Normalizer.percentiles( ArrayImgs.floats( 3, 3 ), -1, true, 101 ) );
-		assertThrows( IllegalArgumentException.class, () -> Normalizer.percentiles( ArrayImgs.floats( 0, 3 ), -1, true, 50 ) );
+		assertThrows( IllegalArgumentException.class,
+				() -> Normalizer.percentiles( ArrayImgs.floats( 3, 3 ), 5, true, 50 ) );
+		assertThrows( IllegalArgumentException.class,
+				() -> Normalizer.percentiles( ArrayImgs.floats( 3, 3 ), -1, true, 101 ) );
+		assertThrows( IllegalArgumentException.class,
+				() -> Normalizer.percentiles( ArrayImgs.floats( 0, 3 ), -1, true, 50 ) );
 	}
 
 	// -- images beyond 2^31 pixels --
@@ -220,10 +229,11 @@ class NormalizerTest
 				pattern[ y * cellSize + x ] = ( byte ) ( ( x + 3 * y + ( x * y ) % 17 ) & 0xff );
 		final ByteArray shared = new ByteArray( pattern );
 		final CellGrid grid = new CellGrid( new long[] { 50_000, 43_000 }, new int[] { cellSize, cellSize } );
-		final LazyCellImg< UnsignedByteType, ByteArray > huge = new LazyCellImg<>( grid, new UnsignedByteType(), index -> {
-			final long[] min = new long[ 2 ];
-			return new Cell<>( grid.getCellDimensions( index, min ), min, shared );
-		} );
+		final LazyCellImg< UnsignedByteType, ByteArray > huge = new LazyCellImg<>( grid, new UnsignedByteType(),
+				index -> {
+					final long[] min = new long[ 2 ];
+					return new Cell<>( grid.getCellDimensions( index, min ), min, shared );
+				} );
 		final long pixels = 50_000L * 43_000L;
 		assertTrue( pixels > Integer.MAX_VALUE );
 

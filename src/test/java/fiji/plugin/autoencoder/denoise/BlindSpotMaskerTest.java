@@ -77,7 +77,8 @@ class BlindSpotMaskerTest
 							for ( int xx = Math.max( 0, x - 2 ); xx <= Math.min( w - 1, x + 2 ); xx++ )
 								if ( ( yy != y || xx != x ) && original[ ( ( p * h + yy ) * w + xx ) * c + ch ] == v )
 									found = true;
-						assertTrue( found, "masked value at patch " + p + " y " + y + " x " + x + " ch " + ch + " is not a neighbour within radius 2" );
+						assertTrue( found, "masked value at patch " + p + " y " + y + " x " + x + " ch " + ch
+								+ " is not a neighbour within radius 2" );
 					}
 				for ( final int[] row : perCell )
 					for ( final int k : row )
@@ -109,7 +110,8 @@ class BlindSpotMaskerTest
 		for ( int dy = 0; dy < 5; dy++ )
 			for ( int dx = 0; dx < 5; dx++ )
 				if ( dy != 2 || dx != 2 )
-					assertEquals( interior / 24.0, offsets[ dy ][ dx ], 6 * Math.sqrt( interior / 24.0 ), "offset " + ( dy - 2 ) + "," + ( dx - 2 ) + " of " + interior );
+					assertEquals( interior / 24.0, offsets[ dy ][ dx ], 6 * Math.sqrt( interior / 24.0 ),
+							"offset " + ( dy - 2 ) + "," + ( dx - 2 ) + " of " + interior );
 	}
 
 	@Test
@@ -127,7 +129,8 @@ class BlindSpotMaskerTest
 		assertEquals( 1 / 64.0, masker.fraction() );
 		assertEquals( 7, BlindSpotMasker.withFraction( 0.02 ).gridSize() );
 		assertEquals( 4, BlindSpotMasker.withFraction( 1 / 16.0 ).gridSize() );
-		assertEquals( 2 * 16 * 16, BlindSpotMasker.withFraction( 1 / 16.0 ).mask( patches, 2, 64, 64, 1, 1L ).maskedCount() );
+		assertEquals( 2 * 16 * 16,
+				BlindSpotMasker.withFraction( 1 / 16.0 ).mask( patches, 2, 64, 64, 1, 1L ).maskedCount() );
 		// grid 1: every pixel masked, none keeps its own value
 		final BlindSpotMasker.Batch all = new BlindSpotMasker( 1, 2 ).mask( patches, 2, 64, 64, 1, 4L );
 		assertEquals( patches.length, all.maskedCount() );
@@ -156,12 +159,15 @@ class BlindSpotMaskerTest
 		final double base = BlindSpotMasker.maskedMse( pred, b.target(), b.weight() );
 		assertEquals( 0.25, base, 0.0, "every masked pixel off by 0.5 (exact for these integer values)" );
 		pred[ unmasked ] += 1000;
-		assertEquals( base, BlindSpotMasker.maskedMse( pred, b.target(), b.weight() ), 0.0, "unmasked pixels do not count" );
+		assertEquals( base, BlindSpotMasker.maskedMse( pred, b.target(), b.weight() ), 0.0,
+				"unmasked pixels do not count" );
 		final double d = pred[ masked ] + 1.5f - b.target()[ masked ];
 		final double d0 = pred[ masked ] - b.target()[ masked ];
 		pred[ masked ] += 1.5f;
-		assertEquals( base + ( d * d - d0 * d0 ) / b.maskedCount(), BlindSpotMasker.maskedMse( pred, b.target(), b.weight() ), 1e-6 );
-		assertThrows( IllegalArgumentException.class, () -> BlindSpotMasker.maskedMse( pred, b.target(), new float[ pred.length ] ) );
+		assertEquals( base + ( d * d - d0 * d0 ) / b.maskedCount(),
+				BlindSpotMasker.maskedMse( pred, b.target(), b.weight() ), 1e-6 );
+		assertThrows( IllegalArgumentException.class,
+				() -> BlindSpotMasker.maskedMse( pred, b.target(), new float[ pred.length ] ) );
 	}
 
 	@Test
@@ -172,9 +178,11 @@ class BlindSpotMaskerTest
 		assertEquals( 3, BlindSpotMasker.mirror( 5, 5 ) );
 		assertEquals( 2, BlindSpotMasker.mirror( 6, 5 ) );
 		final BlindSpotMasker m = new BlindSpotMasker();
-		final IllegalArgumentException e = assertThrows( IllegalArgumentException.class, () -> m.mask( new float[ 10 ], 1, 3, 3, 1, 1L ) );
+		final IllegalArgumentException e = assertThrows( IllegalArgumentException.class,
+				() -> m.mask( new float[ 10 ], 1, 3, 3, 1, 1L ) );
 		assertTrue( e.getMessage().contains( "needs 9 floats but got 10" ), e.getMessage() );
-		final IllegalArgumentException small = assertThrows( IllegalArgumentException.class, () -> m.mask( new float[ 4 ], 1, 2, 2, 1, 1L ) );
+		final IllegalArgumentException small = assertThrows( IllegalArgumentException.class,
+				() -> m.mask( new float[ 4 ], 1, 2, 2, 1, 1L ) );
 		assertTrue( small.getMessage().contains( "at least 3 pixels" ), small.getMessage() );
 		assertThrows( IllegalArgumentException.class, () -> BlindSpotMasker.withFraction( 0 ) );
 		assertThrows( IllegalArgumentException.class, () -> new BlindSpotMasker( 8, 0 ) );

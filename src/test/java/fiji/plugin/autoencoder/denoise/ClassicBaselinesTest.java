@@ -22,7 +22,8 @@ class ClassicBaselinesTest
 		final double[] sigmas = ClassicBaselines.defaultSigmas();
 		final ClassicBaselines.Result g = ClassicBaselines.bestGaussian( noisy, clean, w, h, 1, sigmas );
 		assertTrue( g.psnr() > noisyPsnr + 3, "best Gaussian " + g + " vs noisy " + noisyPsnr + " dB" );
-		assertTrue( g.parameter() > sigmas[ 0 ] && g.parameter() < sigmas[ sigmas.length - 1 ], "best sigma " + g.parameter() + " must be inside the sweep" );
+		assertTrue( g.parameter() > sigmas[ 0 ] && g.parameter() < sigmas[ sigmas.length - 1 ],
+				"best sigma " + g.parameter() + " must be inside the sweep" );
 		// the reported numbers are those of the returned image, and the best of the curve
 		assertEquals( Metrics.psnr( clean, g.image(), 1 ), g.psnr(), 1e-12 );
 		assertEquals( Metrics.ssim( clean, g.image(), w, h, 1 ), g.ssim(), 1e-12 );
@@ -42,8 +43,10 @@ class ClassicBaselinesTest
 		final int w = camera.getWidth(), h = camera.getHeight();
 		final float[] clean = TestData.pixels( camera );
 		final float[] noisy = NoiseModel.saltAndPepper( 0.1, 0, 1 ).apply( clean, 7L );
-		final ClassicBaselines.Result g = ClassicBaselines.bestGaussian( noisy, clean, w, h, 1, ClassicBaselines.defaultSigmas() );
-		final ClassicBaselines.Result m = ClassicBaselines.bestMedian( noisy, clean, w, h, 1, ClassicBaselines.defaultRadii() );
+		final ClassicBaselines.Result g = ClassicBaselines.bestGaussian( noisy, clean, w, h, 1,
+				ClassicBaselines.defaultSigmas() );
+		final ClassicBaselines.Result m = ClassicBaselines.bestMedian( noisy, clean, w, h, 1,
+				ClassicBaselines.defaultRadii() );
 		assertTrue( m.psnr() > g.psnr() + 3, "median " + m + " vs gaussian " + g );
 		assertTrue( m.ssim() > g.ssim(), "median " + m + " vs gaussian " + g );
 		assertEquals( "median", m.filter() );
@@ -68,11 +71,14 @@ class ClassicBaselinesTest
 		assertTrue( blur[ 12 ] < 100 && blur[ 12 ] > 2, "blurred peak " + blur[ 12 ] );
 		assertTrue( sum > 24 * 2, "blur keeps a bright centre " + sum );
 		assertEquals( java.util.Arrays.toString( copy ), java.util.Arrays.toString( img ), "input unchanged" );
-		final ClassicBaselines.Result tiny = ClassicBaselines.bestMedian( img, copy, 5, 5, 100, new double[] { 0.5, 1 } );
+		final ClassicBaselines.Result tiny = ClassicBaselines.bestMedian( img, copy, 5, 5, 100,
+				new double[] { 0.5, 1 } );
 		assertEquals( Double.NaN, tiny.ssim(), "no SSIM below 11x11" );
 		assertEquals( Metrics.psnr( copy, med, 100 ), tiny.sweptPsnr()[ 1 ], 1e-12 );
-		assertThrows( IllegalArgumentException.class, () -> ClassicBaselines.bestGaussian( img, img, 5, 5, 1, new double[ 0 ] ) );
-		assertThrows( IllegalArgumentException.class, () -> ClassicBaselines.bestMedian( img, img, 5, 5, 1, new double[] { -1 } ) );
+		assertThrows( IllegalArgumentException.class,
+				() -> ClassicBaselines.bestGaussian( img, img, 5, 5, 1, new double[ 0 ] ) );
+		assertThrows( IllegalArgumentException.class,
+				() -> ClassicBaselines.bestMedian( img, img, 5, 5, 1, new double[] { -1 } ) );
 		assertThrows( IllegalArgumentException.class, () -> ClassicBaselines.median( img, 4, 5, 1 ) );
 	}
 }

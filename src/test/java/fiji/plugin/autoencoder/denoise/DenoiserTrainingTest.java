@@ -60,10 +60,13 @@ class DenoiserTrainingTest
 				if ( b.weight()[ i ] == 0 )
 					changedTarget[ i ] += 100; // unmasked targets must not matter
 			final Shape shape = Shape.of( n, 32, 32, 1 );
-			try ( TFloat32 x = Model.tensor( b.input(), shape ); TFloat32 t = Model.tensor( changedTarget, shape ); TFloat32 w = Model.tensor( b.weight(), shape ) )
+			try ( TFloat32 x = Model.tensor( b.input(), shape );
+					TFloat32 t = Model.tensor( changedTarget, shape );
+					TFloat32 w = Model.tensor( b.weight(), shape ) )
 			{
 				final double graphLoss = m.loss( Endpoints.LOSS, x, t, w );
-				assertEquals( expected, graphLoss, 1e-5 * expected, "graph loss = masked MSE, unmasked targets ignored" );
+				assertEquals( expected, graphLoss, 1e-5 * expected,
+						"graph loss = masked MSE, unmasked targets ignored" );
 			}
 			final float[] moved = b.target().clone();
 			for ( int i = 0; i < size; i++ )
@@ -72,7 +75,9 @@ class DenoiserTrainingTest
 					moved[ i ] += 1;
 					break;
 				}
-			try ( TFloat32 x = Model.tensor( b.input(), shape ); TFloat32 t = Model.tensor( moved, shape ); TFloat32 w = Model.tensor( b.weight(), shape ) )
+			try ( TFloat32 x = Model.tensor( b.input(), shape );
+					TFloat32 t = Model.tensor( moved, shape );
+					TFloat32 w = Model.tensor( b.weight(), shape ) )
 			{
 				assertTrue( m.loss( Endpoints.LOSS, x, t, w ) > expected, "a masked target changes the loss" );
 			}
@@ -91,12 +96,14 @@ class DenoiserTrainingTest
 	static ImagePlus noisy( final ImagePlus clean, final NoiseModel noise, final long seed )
 	{
 		final float[] px = ( float[] ) clean.getProcessor().convertToFloat().getPixels();
-		return new ImagePlus( clean.getTitle() + "-noisy", new FloatProcessor( clean.getWidth(), clean.getHeight(), noise.apply( px, 255, new java.util.SplittableRandom( seed ) ) ) );
+		return new ImagePlus( clean.getTitle() + "-noisy", new FloatProcessor( clean.getWidth(), clean.getHeight(),
+				noise.apply( px, 255, new java.util.SplittableRandom( seed ) ) ) );
 	}
 
 	static double psnr( final ImagePlus clean, final ImagePlus test )
 	{
-		return Metrics.psnr( ( float[] ) clean.getProcessor().convertToFloat().getPixels(), ( float[] ) test.getProcessor().convertToFloat().getPixels(), 255 );
+		return Metrics.psnr( ( float[] ) clean.getProcessor().convertToFloat().getPixels(),
+				( float[] ) test.getProcessor().convertToFloat().getPixels(), 255 );
 	}
 
 	/** Supervised (synthetic noise) on one real image, evaluated on a different real image. */
@@ -106,18 +113,22 @@ class DenoiserTrainingTest
 		final NoiseModel noise = NoiseModel.gaussian( 25 );
 		final ImagePlus train = testImage( "hubble_deep_field_256.tif" ), test = testImage( "cell_256.tif" );
 		final Path file = dir.resolve( "dae.aemodel.zip" );
-		final ImageTrainingJob job = TrainingMode.DENOISE_SYNTHETIC.job( Collections.singletonList( train ), file, noise, 4 );
+		final ImageTrainingJob job = TrainingMode.DENOISE_SYNTHETIC.job( Collections.singletonList( train ), file,
+				noise, 4 );
 		job.patchSize = 48;
 		job.patchesPerEpoch = 768;
 		job.config.epochs( 4 ).batchSize( 16 );
 		final ImageTrainingJob.Result r = job.run( Collections.singletonList( train ), null, TrainingListener.none() );
-		assertTrue( r.training.reason == Trainer.StopReason.COMPLETED || r.training.reason == Trainer.StopReason.EARLY_STOPPED, r.training.message );
+		assertTrue( r.training.reason == Trainer.StopReason.COMPLETED
+				|| r.training.reason == Trainer.StopReason.EARLY_STOPPED, r.training.message );
 		final ImagePlus noisyTest = noisy( test, noise, 99 );
 		try ( ModelFile.Loaded m = ModelFile.load( file, 2 ) )
 		{
-			final ImagePlus out = ModelFileRunner.apply( m, noisyTest, OutputType.FLOAT_32, "denoised", new ImageRunner.Options(), Progress.none() );
+			final ImagePlus out = ModelFileRunner.apply( m, noisyTest, OutputType.FLOAT_32, "denoised",
+					new ImageRunner.Options(), Progress.none() );
 			final double before = psnr( test, noisyTest ), after = psnr( test, out );
-			System.out.println( String.format( "supervised DAE on held-out cell_256: noisy %.2f dB -> denoised %.2f dB", before, after ) );
+			System.out.println( String.format( "supervised DAE on held-out cell_256: noisy %.2f dB -> denoised %.2f dB",
+					before, after ) );
 			assertTrue( after > before + 4, "denoised " + after + " dB vs noisy " + before + " dB" );
 		}
 	}
@@ -130,16 +141,19 @@ class DenoiserTrainingTest
 		final ImagePlus clean = testImage( "cell_256.tif" );
 		final ImagePlus noisyImage = noisy( clean, noise, 5 );
 		final Path file = dir.resolve( "n2v.aemodel.zip" );
-		final ImageTrainingJob job = TrainingMode.DENOISE_SELF_SUPERVISED.job( Collections.singletonList( noisyImage ), file, null, 4 );
+		final ImageTrainingJob job = TrainingMode.DENOISE_SELF_SUPERVISED.job( Collections.singletonList( noisyImage ),
+				file, null, 4 );
 		job.patchSize = 48;
 		job.patchesPerEpoch = 768;
 		job.config.epochs( 5 ).batchSize( 16 );
 		job.run( Collections.singletonList( noisyImage ), null, TrainingListener.none() );
 		try ( ModelFile.Loaded m = ModelFile.load( file, 2 ) )
 		{
-			final ImagePlus out = ModelFileRunner.apply( m, noisyImage, OutputType.FLOAT_32, "denoised", new ImageRunner.Options(), Progress.none() );
+			final ImagePlus out = ModelFileRunner.apply( m, noisyImage, OutputType.FLOAT_32, "denoised",
+					new ImageRunner.Options(), Progress.none() );
 			final double before = psnr( clean, noisyImage ), after = psnr( clean, out );
-			System.out.println( String.format( "blind-spot on cell_256: noisy %.2f dB -> denoised %.2f dB", before, after ) );
+			System.out.println(
+					String.format( "blind-spot on cell_256: noisy %.2f dB -> denoised %.2f dB", before, after ) );
 			assertTrue( after > before + 3, "denoised " + after + " dB vs noisy " + before + " dB" );
 		}
 	}
@@ -159,7 +173,9 @@ class DenoiserTrainingTest
 		{
 			final ImagePlus image = new ImagePlus( "image", new FloatProcessor( 32, 32 ) );
 			final String msg = org.junit.jupiter.api.Assertions.assertThrows( IllegalArgumentException.class,
-					() -> ModelFileRunner.apply( m, image, OutputType.FLOAT_32, "denoised", new ImageRunner.Options(), Progress.none() ) ).getMessage();
+					() -> ModelFileRunner.apply( m, image, OutputType.FLOAT_32, "denoised", new ImageRunner.Options(),
+							Progress.none() ) )
+					.getMessage();
 			assertTrue( msg.contains( "is a segmenter" ) && msg.contains( "Segment Image" ), msg );
 		}
 	}

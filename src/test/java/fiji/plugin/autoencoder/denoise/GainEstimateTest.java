@@ -14,12 +14,14 @@ import ij.process.FloatProcessor;
 /** The Noise2Self gain estimate against the true gain, on real images with synthetic noise. */
 class GainEstimateTest
 {
-	private static void check( final String name, final float[] clean, final int w, final int h, final NoiseModel noise, final UnaryOperator< float[] > denoiser, final String label )
+	private static void check( final String name, final float[] clean, final int w, final int h, final NoiseModel noise,
+			final UnaryOperator< float[] > denoiser, final String label )
 	{
 		final float[] noisy = noise.apply( clean, 7L );
 		final GainEstimate.Result est = GainEstimate.estimate( noisy, w, h, denoiser );
 		final GainEstimate.Result truth = GainEstimate.measured( noisy, clean, w, h, denoiser );
-		System.out.printf( "%s %s %s: estimated %+.2f dB (sigma %.2f, var %.3g), true %+.2f dB (sigma %.2f)%n", name, noise, label, est.gainDb(), est.gaussianSigma, est.noiseVariance,
+		System.out.printf( "%s %s %s: estimated %+.2f dB (sigma %.2f, var %.3g), true %+.2f dB (sigma %.2f)%n", name,
+				noise, label, est.gainDb(), est.gaussianSigma, est.noiseVariance,
 				truth.gainDb(), truth.gaussianSigma );
 		assertEquals( truth.gainDb(), est.gainDb(), 0.5, name + " " + noise + " " + label );
 	}
@@ -35,8 +37,11 @@ class GainEstimateTest
 		{
 			// a median (worse than the best Gaussian) and a two-pass blur (about as good): known true gains of either sign
 			check( "hubble", clean, w, h, noise, img -> ClassicBaselines.median( img, w, h, 1 ), "median r=1" );
-			check( "hubble", clean, w, h, noise, img -> ClassicBaselines.gaussian( ClassicBaselines.median( img, w, h, 0.5 ), w, h, 0.75 ), "median 0.5 + gaussian 0.75" );
-			check( "ihc", TestData.pixels( ihc ), ihc.getWidth(), ihc.getHeight(), noise, img -> ClassicBaselines.median( img, ihc.getWidth(), ihc.getHeight(), 1.5 ), "median r=1.5" );
+			check( "hubble", clean, w, h, noise,
+					img -> ClassicBaselines.gaussian( ClassicBaselines.median( img, w, h, 0.5 ), w, h, 0.75 ),
+					"median 0.5 + gaussian 0.75" );
+			check( "ihc", TestData.pixels( ihc ), ihc.getWidth(), ihc.getHeight(), noise,
+					img -> ClassicBaselines.median( img, ihc.getWidth(), ihc.getHeight(), 1.5 ), "median r=1.5" );
 		}
 	}
 

@@ -74,12 +74,15 @@ class MetricsTest
 	@Test
 	void badInputsAreRejected()
 	{
-		final IllegalArgumentException small = assertThrows( IllegalArgumentException.class, () -> Metrics.ssim( new float[ 100 ], new float[ 100 ], 10, 10, 1 ) );
+		final IllegalArgumentException small = assertThrows( IllegalArgumentException.class,
+				() -> Metrics.ssim( new float[ 100 ], new float[ 100 ], 10, 10, 1 ) );
 		assertTrue( small.getMessage().contains( "at least 11x11" ), small.getMessage() );
-		final IllegalArgumentException size = assertThrows( IllegalArgumentException.class, () -> Metrics.psnr( new float[ 3 ], new float[ 4 ], 1 ) );
+		final IllegalArgumentException size = assertThrows( IllegalArgumentException.class,
+				() -> Metrics.psnr( new float[ 3 ], new float[ 4 ], 1 ) );
 		assertTrue( size.getMessage().contains( "3 pixels" ) && size.getMessage().contains( "4" ), size.getMessage() );
 		assertThrows( IllegalArgumentException.class, () -> Metrics.psnr( new float[ 3 ], new float[ 3 ], 0 ) );
-		assertThrows( IllegalArgumentException.class, () -> Metrics.ssim( new float[ 144 ], new float[ 144 ], 12, 11, 1 ) );
+		assertThrows( IllegalArgumentException.class,
+				() -> Metrics.ssim( new float[ 144 ], new float[ 144 ], 12, 11, 1 ) );
 	}
 
 	/** Runs bench/ssim_reference.py (scikit-image) and checks that Java gives the same PSNR and SSIM on its image pairs. */
@@ -90,9 +93,11 @@ class MetricsTest
 		assumeTrue( python.canExecute(), "/usr/bin/python3 is absent" );
 		final File script = new File( "bench/ssim_reference.py" ).getAbsoluteFile();
 		assumeTrue( script.isFile(), script + " is absent (run the tests from the project folder)" );
-		final Process p = new ProcessBuilder( python.getPath(), script.getPath(), tmp.toString() ).redirectErrorStream( true ).start();
+		final Process p = new ProcessBuilder( python.getPath(), script.getPath(), tmp.toString() )
+				.redirectErrorStream( true ).start();
 		final List< String > lines = new ArrayList<>();
-		try (BufferedReader in = new BufferedReader( new InputStreamReader( p.getInputStream(), StandardCharsets.UTF_8 ) ))
+		try ( BufferedReader in = new BufferedReader(
+				new InputStreamReader( p.getInputStream(), StandardCharsets.UTF_8 ) ) )
 		{
 			for ( String line; ( line = in.readLine() ) != null; )
 				lines.add( line );
@@ -110,7 +115,8 @@ class MetricsTest
 			final FloatProcessor test = TestData.open( new File( f[ 3 ] ), 1 );
 			final double range = Double.parseDouble( f[ 4 ] );
 			final double psnr = Metrics.psnr( TestData.pixels( ref ), TestData.pixels( test ), range );
-			final double ssim = Metrics.ssim( TestData.pixels( ref ), TestData.pixels( test ), ref.getWidth(), ref.getHeight(), range );
+			final double ssim = Metrics.ssim( TestData.pixels( ref ), TestData.pixels( test ), ref.getWidth(),
+					ref.getHeight(), range );
 			assertEquals( Double.parseDouble( f[ 5 ] ), psnr, 1e-3, f[ 1 ] + " PSNR" );
 			assertEquals( Double.parseDouble( f[ 6 ] ), ssim, 1e-3, f[ 1 ] + " SSIM" );
 			// in fact far closer: same float32 pixels, double arithmetic on both sides

@@ -54,7 +54,9 @@ class NoiseModelTest
 		for ( int i = 0; i < clean.length; i++ )
 			clean[ i ] = ( i % 64 ) / 63f;
 		final float[] copy = clean.clone();
-		for ( final String spec : new String[] { "gaussian:sigma=0.1", "poisson:peak=20", "poisson-gaussian:peak=30,sigma=0.02", "salt-and-pepper:fraction=0.1,low=0,high=1", "speckle:sigma=0.3" } )
+		for ( final String spec : new String[] { "gaussian:sigma=0.1", "poisson:peak=20",
+				"poisson-gaussian:peak=30,sigma=0.02", "salt-and-pepper:fraction=0.1,low=0,high=1",
+				"speckle:sigma=0.3" } )
 		{
 			final NoiseModel m = NoiseModel.parse( spec );
 			final float[] a = m.apply( clean, 7L );
@@ -95,7 +97,8 @@ class NoiseModelTest
 			final double mean = s / n, var = s2 / n - mean * mean;
 			assertEquals( lambda, mean, 5 * Math.sqrt( lambda / n ), "mean at lambda " + lambda );
 			// standard error of the sample variance ~ lambda * sqrt(2/n) (+ lambda/n for small lambda)
-			assertEquals( lambda, var, 6 * ( lambda * Math.sqrt( 2.0 / n ) + Math.sqrt( lambda / n ) ), "variance at lambda " + lambda );
+			assertEquals( lambda, var, 6 * ( lambda * Math.sqrt( 2.0 / n ) + Math.sqrt( lambda / n ) ),
+					"variance at lambda " + lambda );
 		}
 		assertEquals( 0, PoissonSampler.sample( 0, r ) );
 	}
@@ -109,7 +112,8 @@ class NoiseModelTest
 		{
 			final int n = 200_000;
 			final PoissonDistribution exact = new PoissonDistribution( lambda );
-			final int lo = Math.max( 0, ( int ) ( lambda - 5 * Math.sqrt( lambda ) ) ), hi = ( int ) ( lambda + 5 * Math.sqrt( lambda ) ) + 1;
+			final int lo = Math.max( 0, ( int ) ( lambda - 5 * Math.sqrt( lambda ) ) ),
+					hi = ( int ) ( lambda + 5 * Math.sqrt( lambda ) ) + 1;
 			final long[] counts = new long[ hi - lo + 1 ];
 			for ( int i = 0; i < n; i++ )
 			{
@@ -120,7 +124,8 @@ class NoiseModelTest
 			int bins = 0;
 			for ( int k = lo; k <= hi; k++ )
 			{
-				final double p = k == lo ? exact.cumulativeProbability( lo ) : k == hi ? 1 - exact.cumulativeProbability( hi - 1 ) : exact.probability( k );
+				final double p = k == lo ? exact.cumulativeProbability( lo )
+						: k == hi ? 1 - exact.cumulativeProbability( hi - 1 ) : exact.probability( k );
 				final double expected = n * p;
 				if ( expected < 5 )
 					continue;
@@ -129,7 +134,8 @@ class NoiseModelTest
 				bins++;
 			}
 			final double critical = new ChiSquaredDistribution( bins - 1 ).inverseCumulativeProbability( 0.999 );
-			assertTrue( chi2 < critical, "lambda " + lambda + ": chi2 " + chi2 + " over " + bins + " bins exceeds " + critical );
+			assertTrue( chi2 < critical,
+					"lambda " + lambda + ": chi2 " + chi2 + " over " + bins + " bins exceeds " + critical );
 		}
 	}
 
@@ -155,9 +161,11 @@ class NoiseModelTest
 		final float[] clean = { 1f, 1f, 1f, -3f };
 		final float[] noisy = NoiseModel.poisson( 10 ).apply( clean, 100.0, new SplittableRandom( 1 ) );
 		for ( int i = 0; i < 3; i++ )
-			assertEquals( 0, noisy[ i ] % 10, 1e-4, "signal max 100 -> 0.1 photons per unit, so values are multiples of 10" );
+			assertEquals( 0, noisy[ i ] % 10, 1e-4,
+					"signal max 100 -> 0.1 photons per unit, so values are multiples of 10" );
 		assertEquals( 0f, noisy[ 3 ] );
-		assertArrayEquals( new float[ 3 ], NoiseModel.poisson( 10 ).apply( new float[ 3 ], 9L ), "no signal, no photons" );
+		assertArrayEquals( new float[ 3 ], NoiseModel.poisson( 10 ).apply( new float[ 3 ], 9L ),
+				"no signal, no photons" );
 	}
 
 	@Test
@@ -206,7 +214,8 @@ class NoiseModelTest
 		final NoiseModel m = NoiseModel.poissonGaussian( 30, 0.02 );
 		assertEquals( "poisson-gaussian:peak=30,sigma=0.02", m.describe() );
 		assertEquals( m, NoiseModel.parse( " Poisson_Gaussian : sigma = 0.02 , peak=30 " ) );
-		for ( final NoiseModel n : new NoiseModel[] { NoiseModel.gaussian( 0.125 ), NoiseModel.poisson( 5.5 ), NoiseModel.saltAndPepper( 0.05, 0, 255 ), NoiseModel.speckle( 0.3 ), m } )
+		for ( final NoiseModel n : new NoiseModel[] { NoiseModel.gaussian( 0.125 ), NoiseModel.poisson( 5.5 ),
+				NoiseModel.saltAndPepper( 0.05, 0, 255 ), NoiseModel.speckle( 0.3 ), m } )
 		{
 			assertEquals( n, NoiseModel.parse( n.describe() ) );
 			// JSON: kind name plus a plain map of parameters
@@ -221,13 +230,16 @@ class NoiseModelTest
 	@Test
 	void badSpecsGiveClearErrors()
 	{
-		assertMessage( "Unknown noise model 'gauss': use one of gaussian, poisson, poisson-gaussian, salt-and-pepper, speckle.", "gauss:sigma=1" );
+		assertMessage(
+				"Unknown noise model 'gauss': use one of gaussian, poisson, poisson-gaussian, salt-and-pepper, speckle.",
+				"gauss:sigma=1" );
 		assertMessage( "Noise model 'poisson-gaussian' needs parameter 'sigma'", "poisson-gaussian:peak=30" );
 		assertMessage( "Noise model 'gaussian' has no parameter 'peak'", "gaussian:sigma=1,peak=3" );
 		assertMessage( "Noise parameter sigma='abc' in 'gaussian:sigma=abc' is not a number", "gaussian:sigma=abc" );
 		assertMessage( "Noise parameter sigma=-0.1 of 'gaussian' must be >= 0", "gaussian:sigma=-0.1" );
 		assertMessage( "Noise parameter peak=0 of 'poisson' must be > 0", "poisson:peak=0" );
-		assertMessage( "fraction=1.5 of 'salt-and-pepper' is outside 0..1", "salt-and-pepper:fraction=1.5,low=0,high=1" );
+		assertMessage( "fraction=1.5 of 'salt-and-pepper' is outside 0..1",
+				"salt-and-pepper:fraction=1.5,low=0,high=1" );
 		assertMessage( "low=2 > high=1", "salt-and-pepper:fraction=0.1,low=2,high=1" );
 		assertMessage( "is given twice", "speckle:sigma=1,sigma=2" );
 		assertMessage( "has no value", "speckle:sigma" );
@@ -237,7 +249,8 @@ class NoiseModelTest
 
 	private static void assertMessage( final String expectedPart, final String spec )
 	{
-		final IllegalArgumentException e = assertThrows( IllegalArgumentException.class, () -> NoiseModel.parse( spec ) );
+		final IllegalArgumentException e = assertThrows( IllegalArgumentException.class,
+				() -> NoiseModel.parse( spec ) );
 		assertTrue( e.getMessage().contains( expectedPart ), "message for '" + spec + "' was: " + e.getMessage() );
 	}
 }

@@ -95,11 +95,14 @@ class PairedPatchesTest
 		final PairedPatches again = PairedPatches.synthetic( images, NoiseModel.gaussian( 2 ), n, p, true, 17L );
 		assertArrayEquals( pairs.noisy(), again.noisy() );
 		assertArrayEquals( pairs.clean(), again.clean() );
-		assertFalse( Arrays.equals( pairs.clean(), PairedPatches.synthetic( images, NoiseModel.gaussian( 2 ), n, p, true, 18L ).clean() ) );
+		assertFalse( Arrays.equals( pairs.clean(),
+				PairedPatches.synthetic( images, NoiseModel.gaussian( 2 ), n, p, true, 18L ).clean() ) );
 
 		final PairedPatches plain = PairedPatches.synthetic( images, NoiseModel.gaussian( 2 ), 50, p, false, 3L );
 		for ( int k = 0; k < 50; k++ )
-			assertEquals( 0, findTransform( Arrays.copyOfRange( plain.clean(), k * p * p, ( k + 1 ) * p * p ), p, w, h, 0 ), "no augmentation" );
+			assertEquals( 0,
+					findTransform( Arrays.copyOfRange( plain.clean(), k * p * p, ( k + 1 ) * p * p ), p, w, h, 0 ),
+					"no augmentation" );
 	}
 
 	@Test
@@ -110,7 +113,9 @@ class PairedPatchesTest
 		final float[] px = new float[ w * h ];
 		for ( int i = 0; i < px.length; i++ )
 			px[ i ] = i % w < w / 2 ? 10 : 100;
-		final PairedPatches pairs = PairedPatches.synthetic( Collections.singletonList( new FloatProcessor( w, h, px ) ), NoiseModel.poisson( 10 ), 100, 8, false, 5L );
+		final PairedPatches pairs = PairedPatches.synthetic(
+				Collections.singletonList( new FloatProcessor( w, h, px ) ), NoiseModel.poisson( 10 ), 100, 8, false,
+				5L );
 		for ( final float v : pairs.noisy() )
 			assertEquals( 0, v % 10, 1e-3, "noisy values are whole photons of 10 units each, got " + v );
 	}
@@ -134,22 +139,32 @@ class PairedPatchesTest
 		final int w = 30, h = 20, p = 8;
 		final FloatProcessor clean = coded( w, h, 0 );
 		final FloatProcessor noisy = coded( w, h, 1000 ); // noisy - clean = 1000 exactly where aligned
-		final PairedPatches pairs = PairedPatches.acquired( Collections.singletonList( noisy ), Collections.singletonList( clean ), 100, p, true, 4L );
+		final PairedPatches pairs = PairedPatches.acquired( Collections.singletonList( noisy ),
+				Collections.singletonList( clean ), 100, p, true, 4L );
 		for ( int i = 0; i < pairs.noisy().length; i++ )
 			assertEquals( 1000f, pairs.noisy()[ i ] - pairs.clean()[ i ] );
 		for ( int k = 0; k < 100; k++ )
-			assertTrue( findTransform( Arrays.copyOfRange( pairs.clean(), k * p * p, ( k + 1 ) * p * p ), p, w, h, 0 ) >= 0 );
+			assertTrue( findTransform( Arrays.copyOfRange( pairs.clean(), k * p * p, ( k + 1 ) * p * p ), p, w, h,
+					0 ) >= 0 );
 	}
 
 	@Test
 	void badInputsNameTheProblem()
 	{
-		final IllegalArgumentException sizes = assertThrows( IllegalArgumentException.class, () -> PairedPatches.acquired( Collections.singletonList( coded( 64, 48, 0 ) ), Collections.singletonList( coded( 64, 64, 0 ) ), 10, 16, false, 1L ) );
-		assertTrue( sizes.getMessage().contains( "noisy image is 64x48" ) && sizes.getMessage().contains( "clean image is 64x64" ), sizes.getMessage() );
-		final IllegalArgumentException small = assertThrows( IllegalArgumentException.class, () -> PairedPatches.synthetic( Collections.singletonList( coded( 20, 10, 0 ) ), NoiseModel.gaussian( 1 ), 10, 16, false, 1L ) );
+		final IllegalArgumentException sizes = assertThrows( IllegalArgumentException.class,
+				() -> PairedPatches.acquired( Collections.singletonList( coded( 64, 48, 0 ) ),
+						Collections.singletonList( coded( 64, 64, 0 ) ), 10, 16, false, 1L ) );
+		assertTrue( sizes.getMessage().contains( "noisy image is 64x48" )
+				&& sizes.getMessage().contains( "clean image is 64x64" ), sizes.getMessage() );
+		final IllegalArgumentException small = assertThrows( IllegalArgumentException.class,
+				() -> PairedPatches.synthetic( Collections.singletonList( coded( 20, 10, 0 ) ),
+						NoiseModel.gaussian( 1 ), 10, 16, false, 1L ) );
 		assertTrue( small.getMessage().contains( "20x10, smaller than the 16x16 patch size" ), small.getMessage() );
-		assertThrows( IllegalArgumentException.class, () -> PairedPatches.acquired( Collections.singletonList( coded( 20, 20, 0 ) ), Arrays.asList( coded( 20, 20, 0 ), coded( 20, 20, 0 ) ), 10, 16, false, 1L ) );
-		assertThrows( IllegalArgumentException.class, () -> PairedPatches.synthetic( Collections.singletonList( coded( 20, 20, 0 ) ), null, 10, 16, false, 1L ) );
+		assertThrows( IllegalArgumentException.class,
+				() -> PairedPatches.acquired( Collections.singletonList( coded( 20, 20, 0 ) ),
+						Arrays.asList( coded( 20, 20, 0 ), coded( 20, 20, 0 ) ), 10, 16, false, 1L ) );
+		assertThrows( IllegalArgumentException.class, () -> PairedPatches
+				.synthetic( Collections.singletonList( coded( 20, 20, 0 ) ), null, 10, 16, false, 1L ) );
 		assertThrows( IllegalArgumentException.class, () -> PairedPatches.transform( new float[ 4 ], 2, 8 ) );
 	}
 }

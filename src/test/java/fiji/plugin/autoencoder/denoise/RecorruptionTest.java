@@ -55,10 +55,12 @@ class RecorruptionTest
 	@Test
 	void inputAndTargetNoisesAreUnbiasedAndUncorrelated()
 	{
-		for ( final NoiseModel noise : new NoiseModel[] { NoiseModel.gaussian( 10 ), NoiseModel.poisson( 20 ), NoiseModel.poissonGaussian( 20, 3 ) } )
+		for ( final NoiseModel noise : new NoiseModel[] { NoiseModel.gaussian( 10 ), NoiseModel.poisson( 20 ),
+				NoiseModel.poissonGaussian( 20, 3 ) } )
 		{
 			final double[] e = errors( noise, 220 / 20.0 );
-			System.out.printf( "%s: input error mean %.3f, target error mean %.3f, correlation %.4f%n", noise, e[ 0 ], e[ 1 ], e[ 2 ] );
+			System.out.printf( "%s: input error mean %.3f, target error mean %.3f, correlation %.4f%n", noise, e[ 0 ],
+					e[ 1 ], e[ 2 ] );
 			assertEquals( 0, e[ 0 ], 0.3, noise + " input bias" );
 			assertEquals( 0, e[ 1 ], 0.6, noise + " target bias" );
 			assertEquals( 0, e[ 2 ], 0.01, noise + " correlation" );
@@ -77,16 +79,20 @@ class RecorruptionTest
 		System.out.printf( "measured gain %.3f grey values per photon, true %.3f%n", gain, 255 / 20.0 );
 		assertEquals( 255 / 20.0, gain, 0.1 * 255 / 20 );
 		final Path file = dir.resolve( "r2r.aemodel.zip" );
-		final ImageTrainingJob job = TrainingMode.DENOISE_RECORRUPTED.job( Collections.singletonList( noisyImage ), file, noise, 4 );
+		final ImageTrainingJob job = TrainingMode.DENOISE_RECORRUPTED.job( Collections.singletonList( noisyImage ),
+				file, noise, 4 );
 		job.patchSize = 48;
 		job.patchesPerEpoch = 512;
 		job.config.epochs( 4 ).batchSize( 16 );
 		job.run( Collections.singletonList( noisyImage ), null, TrainingListener.none() );
 		try ( ModelFile.Loaded m = ModelFile.load( file, 2 ) )
 		{
-			final ImagePlus out = ModelFileRunner.apply( m, noisyImage, OutputType.FLOAT_32, "denoised", new ImageRunner.Options(), Progress.none() );
-			final double before = DenoiserTrainingTest.psnr( clean, noisyImage ), after = DenoiserTrainingTest.psnr( clean, out );
-			System.out.println( String.format( "noisy image + noise model on cell_256: noisy %.2f dB -> denoised %.2f dB", before, after ) );
+			final ImagePlus out = ModelFileRunner.apply( m, noisyImage, OutputType.FLOAT_32, "denoised",
+					new ImageRunner.Options(), Progress.none() );
+			final double before = DenoiserTrainingTest.psnr( clean, noisyImage ),
+					after = DenoiserTrainingTest.psnr( clean, out );
+			System.out.println( String.format(
+					"noisy image + noise model on cell_256: noisy %.2f dB -> denoised %.2f dB", before, after ) );
 			assertTrue( after > before + 3, "denoised " + after + " dB vs noisy " + before + " dB" );
 		}
 	}

@@ -70,7 +70,8 @@ class StoredNormalizationTest
 	{
 		image = threeChannels( 128, 128, 1, 10, 100 );
 		model = dir.resolve( "n2v3.aemodel.zip" );
-		final ImageTrainingJob job = TrainingMode.DENOISE_SELF_SUPERVISED.job( Collections.singletonList( image ), model, null, 3 );
+		final ImageTrainingJob job = TrainingMode.DENOISE_SELF_SUPERVISED.job( Collections.singletonList( image ),
+				model, null, 3 );
 		job.patchSize = 32;
 		job.patchesPerEpoch = 64;
 		job.config.epochs( 1 ).batchSize( 16 );
@@ -109,7 +110,8 @@ class StoredNormalizationTest
 	private static double maxDifference( final ImagePlus a, final ImagePlus b, final int columns, final int channel )
 	{
 		double max = 0;
-		final float[] pa = ( float[] ) a.getStack().getProcessor( channel ).getPixels(), pb = ( float[] ) b.getStack().getProcessor( channel ).getPixels();
+		final float[] pa = ( float[] ) a.getStack().getProcessor( channel ).getPixels(),
+				pb = ( float[] ) b.getStack().getProcessor( channel ).getPixels();
 		for ( int y = 0; y < a.getHeight(); y++ )
 			for ( int x = 0; x < columns; x++ )
 				max = Math.max( max, Math.abs( pa[ y * a.getWidth() + x ] - pb[ y * b.getWidth() + x ] ) );
@@ -128,20 +130,25 @@ class StoredNormalizationTest
 			assertEquals( 3, ChannelMode.imageChannels( m.extras() ) );
 			assertNull( ModelFileRunner.normalizationNote( m, new ImageRunner.Options() ) );
 			final String notes = ModelFileNotes.of( m.extras() );
-			assertTrue( notes.contains( "Normalisation: percentiles 1..99.8 per channel; channel 1: " ) && notes.contains( "channel 3: " ) && notes.contains( "each of the 3 channels alone" ), notes );
+			assertTrue(
+					notes.contains( "Normalisation: percentiles 1..99.8 per channel; channel 1: " )
+							&& notes.contains( "channel 3: " ) && notes.contains( "each of the 3 channels alone" ),
+					notes );
 			final ImagePlus alone = denoise( m, image, false ), inside = denoise( m, big, false );
 			// columns further than the receptive field from the seam at x = 128 see the same pixels
 			for ( int c = 1; c <= 3; c++ )
 			{
 				final double range = image.getStack().getProcessor( c ).getStatistics().max;
 				final double d = maxDifference( alone, inside, 80, c );
-				System.out.printf( "channel %d: stored normalisation, alone vs embedded max |diff| %.3g (range %.3g)%n", c, d, range );
+				System.out.printf( "channel %d: stored normalisation, alone vs embedded max |diff| %.3g (range %.3g)%n",
+						c, d, range );
 				assertTrue( d <= 1e-5 * range, "channel " + c + ": " + d );
 			}
 			// refitting on each image scales the embedded copy differently: the same pixels come out different
 			final double refitDiff = maxDifference( denoise( m, image, true ), denoise( m, big, true ), 80, 3 );
 			System.out.printf( "refit on each image: alone vs embedded max |diff| %.3g%n", refitDiff );
-			assertTrue( refitDiff > 1e-3 * image.getStack().getProcessor( 3 ).getStatistics().max, "refit " + refitDiff );
+			assertTrue( refitDiff > 1e-3 * image.getStack().getProcessor( 3 ).getStatistics().max,
+					"refit " + refitDiff );
 			assertNotNull( ModelFileRunner.normalizationNote( m, refitOptions() ) );
 		}
 	}
@@ -188,9 +195,11 @@ class StoredNormalizationTest
 	{
 		final ImagePlus flat = threeChannels( 64, 64, 1, 1, 1 );
 		flat.getStack().getProcessor( 2 ).set( 7 );
-		final ImageTrainingJob job = TrainingMode.DENOISE_SELF_SUPERVISED.job( Collections.singletonList( flat ), dir.resolve( "flat.aemodel.zip" ), null, 3 );
+		final ImageTrainingJob job = TrainingMode.DENOISE_SELF_SUPERVISED.job( Collections.singletonList( flat ),
+				dir.resolve( "flat.aemodel.zip" ), null, 3 );
 		job.patchSize = 32;
-		final String msg = assertThrows( IllegalArgumentException.class, () -> job.run( Collections.singletonList( flat ), null, TrainingListener.none() ) ).getMessage();
+		final String msg = assertThrows( IllegalArgumentException.class,
+				() -> job.run( Collections.singletonList( flat ), null, TrainingListener.none() ) ).getMessage();
 		assertTrue( msg.startsWith( "Channel 2 of the training image is constant (value 7 " ), msg );
 	}
 }

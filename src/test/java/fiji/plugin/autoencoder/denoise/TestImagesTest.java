@@ -68,6 +68,7 @@ class TestImagesTest
 	{
 		final ImageProcessor ip = open( "hubble_deep_field_256.tif" ).getProcessor();
 		final ij.process.ImageStatistics s = ip.getStats();
-		assertTrue( s.median < 30 && s.max == 255, "dark sky with bright objects: median " + s.median + ", max " + s.max );
+		assertTrue( s.median < 30 && s.max == 255,
+				"dark sky with bright objects: median " + s.median + ", max " + s.max );
 	}
 }

@@ -53,8 +53,10 @@ class CodeTableTest
 		for ( int s = 0; s < 3; s++ )
 			for ( int i = 0; i < 20; i++ )
 				assertEquals( ( ( i * 7 + s * 31 ) % 256 ) / 255f, items.item( s )[ i ], 1e-7f );
-		assertArrayEquals( new String[] { "shirt", "bag", "" }, new String[] { items.itemClass( 0 ), items.itemClass( 1 ), items.itemClass( 2 ) } );
-		assertArrayEquals( new String[] { "shirt/a.png", "bag/b", "plain" }, new String[] { items.name( 0 ), items.name( 1 ), items.name( 2 ) } );
+		assertArrayEquals( new String[] { "shirt", "bag", "" },
+				new String[] { items.itemClass( 0 ), items.itemClass( 1 ), items.itemClass( 2 ) } );
+		assertArrayEquals( new String[] { "shirt/a.png", "bag/b", "plain" },
+				new String[] { items.name( 0 ), items.name( 1 ), items.name( 2 ) } );
 	}
 
 	@Test
@@ -68,7 +70,8 @@ class CodeTableTest
 		{
 			imp.setSlice( i + 1 );
 			final FileSaver saver = new FileSaver( new ImagePlus( "x", imp.getProcessor().duplicate() ) );
-			assertTrue( i == 2 ? saver.saveAsTiff( dir.resolve( files[ i ] ).toString() ) : saver.saveAsPng( dir.resolve( files[ i ] ).toString() ) );
+			assertTrue( i == 2 ? saver.saveAsTiff( dir.resolve( files[ i ] ).toString() )
+					: saver.saveAsPng( dir.resolve( files[ i ] ).toString() ) );
 		}
 		Files.write( dir.resolve( "notes.txt" ), new byte[] { 1 } );
 		final ItemSet items = ItemSet.fromFolder( dir, null );
@@ -84,19 +87,24 @@ class CodeTableTest
 			assertEquals( ( ( i * 7 + 3 * 31 ) % 256 ) / 255f, items.item( 0 )[ i ], 1e-7f, "bird_01.png = slice 4" );
 			assertEquals( ( ( i * 7 + 2 * 31 ) % 256 ) / 255f, items.item( 3 )[ i ], 1e-7f, "dog/d1.tif = slice 3" );
 		}
-		assertTrue( new FileSaver( new ImagePlus( "big", new ByteProcessor( 8, 6 ) ) ).saveAsPng( dir.resolve( "dog/d2.png" ).toString() ) );
-		final IllegalArgumentException e = assertThrows( IllegalArgumentException.class, () -> ItemSet.fromFolder( dir, null ) );
-		assertTrue( e.getMessage().contains( "d2.png is 6 x 8 x 1" ) && e.getMessage().contains( "6 x 6 x 1" ) && e.getMessage().contains( "same size" ), e.getMessage() );
+		assertTrue( new FileSaver( new ImagePlus( "big", new ByteProcessor( 8, 6 ) ) )
+				.saveAsPng( dir.resolve( "dog/d2.png" ).toString() ) );
+		final IllegalArgumentException e = assertThrows( IllegalArgumentException.class,
+				() -> ItemSet.fromFolder( dir, null ) );
+		assertTrue( e.getMessage().contains( "d2.png is 6 x 8 x 1" ) && e.getMessage().contains( "6 x 6 x 1" )
+				&& e.getMessage().contains( "same size" ), e.getMessage() );
 	}
 
 	@Test
 	void idxItemsHaveFashionClassNames() throws IOException
 	{
 		FashionMnistSubset.images( 1 ); // skips without the data set
-		final ItemSet items = ItemSet.fromIdx( IdxReader.fashionMnist( "t10k-images-idx3-ubyte.gz" ), IdxReader.fashionMnist( "t10k-labels-idx1-ubyte.gz" ), 50,
+		final ItemSet items = ItemSet.fromIdx( IdxReader.fashionMnist( "t10k-images-idx3-ubyte.gz" ),
+				IdxReader.fashionMnist( "t10k-labels-idx1-ubyte.gz" ), 50,
 				ItemSet.FASHION_MNIST_CLASSES );
 		final int[] labels = IdxReader.readLabels( IdxReader.fashionMnist( "t10k-labels-idx1-ubyte.gz" ) );
-		final float[] pixels = IdxReader.readImages( IdxReader.fashionMnist( "t10k-images-idx3-ubyte.gz" ) ).toFloats( 50 );
+		final float[] pixels = IdxReader.readImages( IdxReader.fashionMnist( "t10k-images-idx3-ubyte.gz" ) )
+				.toFloats( 50 );
 		assertEquals( 50, items.count() );
 		for ( int i = 0; i < 50; i++ )
 			assertEquals( ItemSet.FASHION_MNIST_CLASSES[ labels[ i ] ], items.itemClass( i ) );
@@ -117,7 +125,8 @@ class CodeTableTest
 			final ResultsTable table = CodeTable.encode( model, items, 32, Progress.none() );
 			final ResultsTable oneRun = CodeTable.encode( model, items, 256, Progress.none() );
 			assertEquals( n, table.size() );
-			assertTrue( table.columnExists( "code_391" ) && !table.columnExists( "code_392" ), "7 x 7 x 8 = 392 code columns" );
+			assertTrue( table.columnExists( "code_391" ) && !table.columnExists( "code_392" ),
+					"7 x 7 x 8 = 392 code columns" );
 			final double[][] codes = CodeTable.codes( table ), codesOneRun = CodeTable.codes( oneRun );
 			assertArrayEquals( classes, CodeTable.classes( table ) );
 			assertEquals( "item_69", table.getStringValue( "item", 69 ) );
@@ -144,15 +153,22 @@ class CodeTableTest
 		final ItemSet big = new ItemSet( new float[ 2 * 32 * 32 ], 2, 32, 32, 1, null, null );
 		try ( Model dense = Model.create( Presets.dense( false ), 1, 1 ) )
 		{
-			final IllegalArgumentException e = assertThrows( IllegalArgumentException.class, () -> CodeTable.encode( dense, big, 8, Progress.none() ) );
-			assertTrue( e.getMessage().contains( "32 x 32 x 1" ) && e.getMessage().contains( "28 x 28 x 1" ) && e.getMessage().contains( "resize" ), e.getMessage() );
+			final IllegalArgumentException e = assertThrows( IllegalArgumentException.class,
+					() -> CodeTable.encode( dense, big, 8, Progress.none() ) );
+			assertTrue( e.getMessage().contains( "32 x 32 x 1" ) && e.getMessage().contains( "28 x 28 x 1" )
+					&& e.getMessage().contains( "resize" ), e.getMessage() );
 		}
 		final ModelSpec conv = Presets.convPool( ModelSpec.Unpooling.NEAREST );
-		final IllegalArgumentException odd = assertThrows( IllegalArgumentException.class, () -> CodeTable.checkFits( conv, 30, 30, 1 ) );
-		assertTrue( odd.getMessage().contains( "30 x 30 x 1" ) && odd.getMessage().contains( "multiples of 4" ) && odd.getMessage().contains( "28 x 28 or 32 x 32" ),
+		final IllegalArgumentException odd = assertThrows( IllegalArgumentException.class,
+				() -> CodeTable.checkFits( conv, 30, 30, 1 ) );
+		assertTrue(
+				odd.getMessage().contains( "30 x 30 x 1" ) && odd.getMessage().contains( "multiples of 4" )
+						&& odd.getMessage().contains( "28 x 28 or 32 x 32" ),
 				odd.getMessage() );
-		final IllegalArgumentException rgb = assertThrows( IllegalArgumentException.class, () -> CodeTable.checkFits( conv, 28, 28, 3 ) );
-		assertTrue( rgb.getMessage().contains( "28 x 28 x 3" ) && rgb.getMessage().contains( "takes 1 channel(s)" ), rgb.getMessage() );
+		final IllegalArgumentException rgb = assertThrows( IllegalArgumentException.class,
+				() -> CodeTable.checkFits( conv, 28, 28, 3 ) );
+		assertTrue( rgb.getMessage().contains( "28 x 28 x 3" ) && rgb.getMessage().contains( "takes 1 channel(s)" ),
+				rgb.getMessage() );
 		CodeTable.checkFits( conv, 32, 64, 1 ); // any multiple of 4 fits a fully convolutional model
 	}
 }

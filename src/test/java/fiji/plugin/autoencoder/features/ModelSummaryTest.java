@@ -50,16 +50,20 @@ class ModelSummaryTest
 				long graphTotal = 0;
 				for ( final long[] s : vars.values() )
 					graphTotal += ModelSummary.size( s );
-				assertEquals( model.parameterCount(), summary.total(), preset.getKey() + ": summary total vs Model.parameterCount()" );
-				assertEquals( graphTotal, summary.total(), preset.getKey() + ": summary total vs the VariableV2 ops under params/" );
+				assertEquals( model.parameterCount(), summary.total(),
+						preset.getKey() + ": summary total vs Model.parameterCount()" );
+				assertEquals( graphTotal, summary.total(),
+						preset.getKey() + ": summary total vs the VariableV2 ops under params/" );
 				int accounted = 0;
 				for ( final ModelSummary.Row row : summary.rows() )
 				{
 					long rowTotal = 0;
 					for ( final Map.Entry< String, long[] > p : row.parameters.entrySet() )
 					{
-						assertTrue( vars.containsKey( p.getKey() ), preset.getKey() + ": layer " + row.name + " claims " + p.getKey() + ", not in the graph" );
-						assertArrayEquals( vars.get( p.getKey() ), p.getValue(), preset.getKey() + ": shape of " + p.getKey() );
+						assertTrue( vars.containsKey( p.getKey() ), preset.getKey() + ": layer " + row.name + " claims "
+								+ p.getKey() + ", not in the graph" );
+						assertArrayEquals( vars.get( p.getKey() ), p.getValue(),
+								preset.getKey() + ": shape of " + p.getKey() );
 						rowTotal += ModelSummary.size( vars.get( p.getKey() ) );
 						accounted++;
 					}

@@ -38,7 +38,8 @@ class MontageTest
 			for ( int j = 0; j < 5; j++ )
 			{
 				assertArrayEquals( items.item( j ), Montage.cell( m, 0, j, 28, 28, 1 ), "top row, item " + j );
-				assertEquals( 0, maxAbsDiff( Montage.cell( m, 1, j, 28, 28, 1 ), rec, j * 784 ), 1e-6, "bottom row, item " + j );
+				assertEquals( 0, maxAbsDiff( Montage.cell( m, 1, j, 28, 28, 1 ), rec, j * 784 ), 1e-6,
+						"bottom row, item " + j );
 			}
 			// gaps (column 28, row 28) hold the largest value
 			final float max = ( float ) m.getDisplayRangeMax();
@@ -78,13 +79,17 @@ class MontageTest
 	void badInput()
 	{
 		final ItemSet items = new ItemSet( new float[ 2 * 30 * 30 ], 2, 30, 30, 1, null, null );
-		try ( Model model = Model.create( Presets.convPool( fiji.plugin.autoencoder.model.ModelSpec.Unpooling.NEAREST ), 1, 1 ) )
+		try ( Model model = Model.create( Presets.convPool( fiji.plugin.autoencoder.model.ModelSpec.Unpooling.NEAREST ),
+				1, 1 ) )
 		{
-			final IllegalArgumentException e = assertThrows( IllegalArgumentException.class, () -> Montage.reconstructions( model, items, 2, 1 ) );
-			assertTrue( e.getMessage().contains( "30 x 30 x 1" ) && e.getMessage().contains( "multiples of 4" ), e.getMessage() );
+			final IllegalArgumentException e = assertThrows( IllegalArgumentException.class,
+					() -> Montage.reconstructions( model, items, 2, 1 ) );
+			assertTrue( e.getMessage().contains( "30 x 30 x 1" ) && e.getMessage().contains( "multiples of 4" ),
+					e.getMessage() );
 		}
 		assertThrows( IllegalArgumentException.class, () -> Montage.of( "x", 2, 2, 2, 1, -1, new float[ 8 ] ) );
-		final IllegalArgumentException shortRow = assertThrows( IllegalArgumentException.class, () -> Montage.of( "x", 2, 2, 2, 1, 0, new float[ 8 ], new float[ 7 ] ) );
+		final IllegalArgumentException shortRow = assertThrows( IllegalArgumentException.class,
+				() -> Montage.of( "x", 2, 2, 2, 1, 0, new float[ 8 ], new float[ 7 ] ) );
 		assertTrue( shortRow.getMessage().contains( "7 values, need 8" ), shortRow.getMessage() );
 	}
 }

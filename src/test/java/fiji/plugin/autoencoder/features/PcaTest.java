@@ -16,9 +16,12 @@ class PcaTest
 	static double[][] rotation()
 	{
 		final double a = 0.3, b = -0.7, c = 1.1;
-		final double[][] rz = { { Math.cos( a ), -Math.sin( a ), 0 }, { Math.sin( a ), Math.cos( a ), 0 }, { 0, 0, 1 } };
-		final double[][] ry = { { Math.cos( b ), 0, Math.sin( b ) }, { 0, 1, 0 }, { -Math.sin( b ), 0, Math.cos( b ) } };
-		final double[][] rx = { { 1, 0, 0 }, { 0, Math.cos( c ), -Math.sin( c ) }, { 0, Math.sin( c ), Math.cos( c ) } };
+		final double[][] rz = { { Math.cos( a ), -Math.sin( a ), 0 }, { Math.sin( a ), Math.cos( a ), 0 },
+				{ 0, 0, 1 } };
+		final double[][] ry = { { Math.cos( b ), 0, Math.sin( b ) }, { 0, 1, 0 },
+				{ -Math.sin( b ), 0, Math.cos( b ) } };
+		final double[][] rx = { { 1, 0, 0 }, { 0, Math.cos( c ), -Math.sin( c ) },
+				{ 0, Math.sin( c ), Math.cos( c ) } };
 		return mul( mul( rz, ry ), rx );
 	}
 
@@ -69,7 +72,8 @@ class PcaTest
 		}
 		// the eigenvalues equal those of Commons Math's sample covariance
 		final double[][] cov = new Covariance( new Array2DRowRealMatrix( x ) ).getCovarianceMatrix().getData();
-		assertEquals( cov[ 0 ][ 0 ] + cov[ 1 ][ 1 ] + cov[ 2 ][ 2 ], pca.variances()[ 0 ] + pca.variances()[ 1 ] + pca.variances()[ 2 ], 1e-9 );
+		assertEquals( cov[ 0 ][ 0 ] + cov[ 1 ][ 1 ] + cov[ 2 ][ 2 ],
+				pca.variances()[ 0 ] + pca.variances()[ 1 ] + pca.variances()[ 2 ], 1e-9 );
 		// projections: mean 0, variance = eigenvalue, uncorrelated
 		final double[][] p = pca.project( x );
 		for ( int a = 0; a < 3; a++ )
@@ -84,7 +88,8 @@ class PcaTest
 				for ( final double[] row : p )
 					s += ( row[ a ] - ma ) * ( row[ b ] - mb );
 				s /= p.length - 1;
-				assertEquals( a == b ? pca.variances()[ a ] : 0, s, 1e-9 * pca.variances()[ 0 ], "covariance of PC" + ( a + 1 ) + " and PC" + ( b + 1 ) );
+				assertEquals( a == b ? pca.variances()[ a ] : 0, s, 1e-9 * pca.variances()[ 0 ],
+						"covariance of PC" + ( a + 1 ) + " and PC" + ( b + 1 ) );
 				assertEquals( 0, ma, 1e-9 );
 			}
 	}
@@ -121,11 +126,14 @@ class PcaTest
 	@Test
 	void badInput()
 	{
-		final IllegalArgumentException one = assertThrows( IllegalArgumentException.class, () -> Pca.fit( new double[][] { { 1, 2 } }, 1 ) );
+		final IllegalArgumentException one = assertThrows( IllegalArgumentException.class,
+				() -> Pca.fit( new double[][] { { 1, 2 } }, 1 ) );
 		assertTrue( one.getMessage().contains( "at least 2 items" ), one.getMessage() );
-		final IllegalArgumentException k = assertThrows( IllegalArgumentException.class, () -> Pca.fit( new double[][] { { 1, 2 }, { 3, 4 } }, 3 ) );
+		final IllegalArgumentException k = assertThrows( IllegalArgumentException.class,
+				() -> Pca.fit( new double[][] { { 1, 2 }, { 3, 4 } }, 3 ) );
 		assertTrue( k.getMessage().contains( "choose 1 to 2" ), k.getMessage() );
-		final IllegalArgumentException nan = assertThrows( IllegalArgumentException.class, () -> Pca.fit( new double[][] { { 1, Double.NaN }, { 3, 4 } }, 1 ) );
+		final IllegalArgumentException nan = assertThrows( IllegalArgumentException.class,
+				() -> Pca.fit( new double[][] { { 1, Double.NaN }, { 3, 4 } }, 1 ) );
 		assertTrue( nan.getMessage().contains( "non-finite" ), nan.getMessage() );
 	}
 }

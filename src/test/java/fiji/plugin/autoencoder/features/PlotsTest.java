@@ -72,14 +72,17 @@ class PlotsTest
 		final ImagePlus plane = ScatterPlots.pca2D( pca, p, classes, "blobs" );
 		assertEquals( 24, plane.getBitDepth() );
 		for ( int c = 0; c < 12; c++ )
-			assertTrue( countColour( plane, ScatterPlots.color( c ).getRGB() & 0xffffff ) >= 20, "class " + c + " colour in the 2D plot" );
-		assertEquals( "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]", ScatterPlots.sortedClasses( classes ).toString(), "numeric classes sort numerically" );
+			assertTrue( countColour( plane, ScatterPlots.color( c ).getRGB() & 0xffffff ) >= 20,
+					"class " + c + " colour in the 2D plot" );
+		assertEquals( "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]", ScatterPlots.sortedClasses( classes ).toString(),
+				"numeric classes sort numerically" );
 		final ImagePlus pairs = ScatterPlots.pcaPairwise( pca, p, classes, "blobs" );
 		final ImagePlus single = ScatterPlots.scatter( "x", p, 0, 1, classes, "a", "b", false ).getImagePlus();
 		assertEquals( 3 * single.getWidth(), pairs.getWidth() );
 		assertEquals( single.getHeight(), pairs.getHeight() );
 		for ( int c = 0; c < 12; c++ )
-			assertTrue( countColour( pairs, ScatterPlots.color( c ).getRGB() & 0xffffff ) >= 60, "class " + c + " colour in the 3 panels" );
+			assertTrue( countColour( pairs, ScatterPlots.color( c ).getRGB() & 0xffffff ) >= 60,
+					"class " + c + " colour in the 3 panels" );
 
 		final Path png = OutputFiles.png( plane, dir, "pca-2d" );
 		assertEquals( dir.resolve( "pca-2d.png" ).toAbsolutePath(), png );
@@ -90,8 +93,10 @@ class PlotsTest
 		{
 			assertEquals( 1, files.count(), "no temporary file left behind" );
 		}
-		final IllegalArgumentException e = assertThrows( IllegalArgumentException.class, () -> OutputFiles.png( plane, dir, "pca-2d", png ) );
-		assertTrue( e.getMessage().contains( "is the input " + png ) && e.getMessage().contains( "inputs are never overwritten" ), e.getMessage() );
+		final IllegalArgumentException e = assertThrows( IllegalArgumentException.class,
+				() -> OutputFiles.png( plane, dir, "pca-2d", png ) );
+		assertTrue( e.getMessage().contains( "is the input " + png )
+				&& e.getMessage().contains( "inputs are never overwritten" ), e.getMessage() );
 	}
 
 	static History.Epoch epoch( final String phase, final int epoch, final double train, final double val )
@@ -125,7 +130,8 @@ class PlotsTest
 		assertArrayEquals( new float[] { 0.36f, 0.33f, 0.32f }, plot.getDataObjectArrays( 3 )[ 1 ] );
 		final ImagePlus imp = plot.getImagePlus();
 		for ( int c = 0; c < 3; c++ )
-			assertTrue( countColour( imp, ScatterPlots.color( c ).getRGB() & 0xffffff ) > 10, "phase " + c + " has its own colour" );
+			assertTrue( countColour( imp, ScatterPlots.color( c ).getRGB() & 0xffffff ) > 10,
+					"phase " + c + " has its own colour" );
 		final ResultsTable t = LossCurves.table( again );
 		assertEquals( 6, t.size() );
 		assertEquals( "pretrain_1", t.getStringValue( "phase", 2 ) );
@@ -136,8 +142,10 @@ class PlotsTest
 		assertEquals( 7, lines.size() );
 		assertTrue( lines.get( 0 ).contains( "train_loss" ) && lines.get( 5 ).contains( "0.33" ), lines.toString() );
 		assertEquals( "epoch (all phases)", plot.getLabel( 'x' ) );
-		assertTrue( String.join( "|", plot.getDataObjectDesignations() ).contains( "pretrain_1 training loss" ), String.join( "|", plot.getDataObjectDesignations() ) );
-		final IllegalArgumentException empty = assertThrows( IllegalArgumentException.class, () -> LossCurves.plot( new History(), "x" ) );
+		assertTrue( String.join( "|", plot.getDataObjectDesignations() ).contains( "pretrain_1 training loss" ),
+				String.join( "|", plot.getDataObjectDesignations() ) );
+		final IllegalArgumentException empty = assertThrows( IllegalArgumentException.class,
+				() -> LossCurves.plot( new History(), "x" ) );
 		assertTrue( empty.getMessage().contains( "train it for at least one epoch" ), empty.getMessage() );
 	}
 

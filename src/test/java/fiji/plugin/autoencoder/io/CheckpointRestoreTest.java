@@ -40,7 +40,8 @@ class CheckpointRestoreTest
 		for ( int i = 0; i < x.length; i++ )
 			x[ i ] = ( i * 3 % 13 ) / 13f;
 		final Map< String, float[] > saved, continued;
-		try ( Model m = Model.create( ModelFileFuzzTest.tinySpec(), 5, 1 ); TFloat32 t = Model.tensor( x, Shape.of( 4, 8, 8, 1 ) ) )
+		try ( Model m = Model.create( ModelFileFuzzTest.tinySpec(), 5, 1 );
+				TFloat32 t = Model.tensor( x, Shape.of( 4, 8, 8, 1 ) ) )
 		{
 			for ( int i = 0; i < 5; i++ )
 				m.trainStep( Endpoints.TRAIN, Endpoints.LOSS, t, t, null );
@@ -49,18 +50,23 @@ class CheckpointRestoreTest
 			m.trainStep( Endpoints.TRAIN, Endpoints.LOSS, t, t, null );
 			continued = allVariables( m );
 		}
-		try ( ModelFile.Loaded loaded = ModelFile.load( file, 1 ); TFloat32 t = Model.tensor( x, Shape.of( 4, 8, 8, 1 ) ) )
+		try ( ModelFile.Loaded loaded = ModelFile.load( file, 1 );
+				TFloat32 t = Model.tensor( x, Shape.of( 4, 8, 8, 1 ) ) )
 		{
 			final Model m = loaded.model();
 			final Map< String, float[] > restored = allVariables( m );
 			assertEquals( saved.keySet(), restored.keySet() );
-			assertTrue( saved.keySet().containsAll( List.of( "global_step", "params/enc0_w", "optimizer/enc0_w_m", "optimizer/enc0_w_v" ) ), saved.keySet().toString() );
+			assertTrue(
+					saved.keySet().containsAll(
+							List.of( "global_step", "params/enc0_w", "optimizer/enc0_w_m", "optimizer/enc0_w_v" ) ),
+					saved.keySet().toString() );
 			for ( final String n : saved.keySet() )
 				assertArrayEquals( saved.get( n ), restored.get( n ), n );
 			m.trainStep( Endpoints.TRAIN, Endpoints.LOSS, t, t, null );
 			final Map< String, float[] > after = allVariables( m );
 			for ( final String n : continued.keySet() )
-				assertArrayEquals( continued.get( n ), after.get( n ), 1e-6f, n + " after one more step: the optimiser state was restored" );
+				assertArrayEquals( continued.get( n ), after.get( n ), 1e-6f,
+						n + " after one more step: the optimiser state was restored" );
 		}
 	}
 
@@ -76,7 +82,9 @@ class CheckpointRestoreTest
 		final ModelSpec wider = ModelFileFuzzTest.tinySpec();
 		wider.layers = new int[] { 2, 8 };
 		final String shape = refusal( entries, wider, "wider" );
-		assertTrue( shape.contains( "damaged model file" ) && shape.contains( "has shape [3, 3, 2, 4], its spec builds [3, 3, 2, 8]" ) && shape.contains( "Re-save it" ), shape );
+		assertTrue( shape.contains( "damaged model file" )
+				&& shape.contains( "has shape [3, 3, 2, 4], its spec builds [3, 3, 2, 8]" )
+				&& shape.contains( "Re-save it" ), shape );
 		final ModelSpec dense = ModelFileFuzzTest.tinySpec();
 		dense.codeSize = 4;
 		final String lacks = refusal( entries, dense, "dense" );
@@ -87,7 +95,8 @@ class CheckpointRestoreTest
 		assertTrue( extra.contains( "lacks" ) || extra.contains( "does not build" ), extra );
 	}
 
-	private String refusal( final Map< String, byte[] > entries, final ModelSpec spec, final String name ) throws IOException
+	private String refusal( final Map< String, byte[] > entries, final ModelSpec spec, final String name )
+			throws IOException
 	{
 		final Map< String, byte[] > e = new LinkedHashMap<>( entries );
 		e.put( ModelFile.SPEC, spec.validate().toJson().getBytes( StandardCharsets.UTF_8 ) );

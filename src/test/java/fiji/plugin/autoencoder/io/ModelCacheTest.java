@@ -54,7 +54,8 @@ class ModelCacheTest
 		for ( int i = 0; i < 3; i++ )
 		{
 			final Path out = dir.resolve( "out" + i + ".tif" );
-			final String r = MacroCalls.denoise( "input=[" + image + "] model_file=[" + model + "] output=[" + out + "] average_orientations=false threads=1" );
+			final String r = MacroCalls.denoise( "input=[" + image + "] model_file=[" + model + "] output=[" + out
+					+ "] average_orientations=false threads=1" );
 			assertFalse( r.startsWith( "error:" ), r );
 			outputs.add( Files.readAllBytes( out ) );
 		}
@@ -63,12 +64,15 @@ class ModelCacheTest
 		// re-save other weights into the same path (atomically: a new file): the next call loads it
 		saveDenoiser( model, 2 );
 		final Path out = dir.resolve( "changed.tif" );
-		final String r = MacroCalls.denoise( "input=[" + image + "] model_file=[" + model + "] output=[" + out + "] average_orientations=false threads=1" );
+		final String r = MacroCalls.denoise( "input=[" + image + "] model_file=[" + model + "] output=[" + out
+				+ "] average_orientations=false threads=1" );
 		assertFalse( r.startsWith( "error:" ), r );
 		assertEquals( before + 2, ModelCache.models().loads(), "a changed file is loaded again" );
-		assertFalse( java.util.Arrays.equals( outputs.get( 0 ), Files.readAllBytes( out ) ), "and its new weights are used" );
+		assertFalse( java.util.Arrays.equals( outputs.get( 0 ), Files.readAllBytes( out ) ),
+				"and its new weights are used" );
 		// another thread count is another session
-		MacroCalls.denoise( "input=[" + image + "] model_file=[" + model + "] output=[" + dir.resolve( "t2.tif" ) + "] average_orientations=false threads=2" );
+		MacroCalls.denoise( "input=[" + image + "] model_file=[" + model + "] output=[" + dir.resolve( "t2.tif" )
+				+ "] average_orientations=false threads=2" );
 		assertEquals( before + 3, ModelCache.models().loads() );
 	}
 
@@ -94,7 +98,8 @@ class ModelCacheTest
 		for ( final Future< ModelFile.Loaded > f : got )
 			assertSame( first, f.get() );
 		assertEquals( 1, cache.loads(), "eight concurrent callers, one load" );
-		try ( ModelCache< ModelFile.Loaded >.Lease held = cache.get( dir.resolve( "." ).resolve( "a.aemodel.zip" ), 1 ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease held = cache.get( dir.resolve( "." ).resolve( "a.aemodel.zip" ),
+				1 ) )
 		{
 			assertSame( first, held.model(), "the real path is the key" );
 			try ( ModelCache< ModelFile.Loaded >.Lease other = cache.get( b, 1 ) ) // capacity 1: a is evicted
@@ -105,7 +110,8 @@ class ModelCacheTest
 		}
 		assertTrue( first.model().isClosed(), "and is closed when its last lease closes" );
 		assertEquals( 2, cache.loads() );
-		final NoSuchFileException missing = assertThrows( NoSuchFileException.class, () -> cache.get( dir.resolve( "none.aemodel.zip" ), 1 ) );
+		final NoSuchFileException missing = assertThrows( NoSuchFileException.class,
+				() -> cache.get( dir.resolve( "none.aemodel.zip" ), 1 ) );
 		assertTrue( missing.getMessage().contains( "none.aemodel.zip" ), missing.getMessage() );
 		cache.clear();
 		assertEquals( 0, cache.size() );

@@ -47,7 +47,8 @@ class ModelFileFuzzTest
 
 	private static final int COPIES = 1000;
 
-	private static final String[] KINDS = { "zip byte flips", "zip truncation", "entry byte flips", "entry truncation", "entries swapped",
+	private static final String[] KINDS = { "zip byte flips", "zip truncation", "entry byte flips", "entry truncation",
+			"entries swapped",
 			"entry replaced by another's bytes", "entry from another model file", "entry removed" };
 
 	/** A conv model with 2 and 4 filters on 8 x 8 images: a file of a few KB. */
@@ -70,11 +71,13 @@ class ModelFileFuzzTest
 			x[ i ] = ( i * 5 % 17 ) / 17f;
 		final float[] expected;
 		final long step;
-		final Map< String, String > extras = Map.of( ModelFile.HISTORY, new History().toJson(), ModelFile.NORMALIZATION, Normalization.fixed( 10, 0.5 ).toJson() );
+		final Map< String, String > extras = Map.of( ModelFile.HISTORY, new History().toJson(), ModelFile.NORMALIZATION,
+				Normalization.fixed( 10, 0.5 ).toJson() );
 		try ( Model m = Model.create( tinySpec(), 1, 1 ); Model o = Model.create( tinySpec(), 2, 1 ) )
 		{
 			for ( int i = 0; i < 3; i++ ) // some optimiser state and steps, so the slots and the counter are not their initial values
-				try ( org.tensorflow.types.TFloat32 t = Model.tensor( x, org.tensorflow.ndarray.Shape.of( 2, 8, 8, 1 ) ) )
+				try ( org.tensorflow.types.TFloat32 t = Model.tensor( x,
+						org.tensorflow.ndarray.Shape.of( 2, 8, 8, 1 ) ) )
 				{
 					m.trainStep( Endpoints.TRAIN, Endpoints.LOSS, t, t, null );
 				}
@@ -90,7 +93,8 @@ class ModelFileFuzzTest
 
 		final Path copy = dir.resolve( "copy.aemodel.zip" );
 		Files.write( copy, bytes );
-		final Set< String > dirBefore = listing( dir ), workBefore = listing( Paths.get( "" ).toAbsolutePath() ), tmpBefore = tmpListing();
+		final Set< String > dirBefore = listing( dir ), workBefore = listing( Paths.get( "" ).toAbsolutePath() ),
+				tmpBefore = tmpListing();
 		final Random rnd = new Random( 15 );
 		final Map< String, int[] > outcomes = new TreeMap<>(); // kind -> {refused, loaded}
 		final Map< String, Integer > messages = new TreeMap<>();
@@ -113,7 +117,8 @@ class ModelFileFuzzTest
 				for ( int i = 0; i < out.length; i++ )
 					diff = Math.max( diff, Math.abs( out[ i ] - expected[ i ] ) );
 				if ( !( diff <= 1e-6 ) || loaded.model().step() != step )
-					failures.add( what + ": loaded with output differing by " + diff + ", step " + loaded.model().step() );
+					failures.add(
+							what + ": loaded with output differing by " + diff + ", step " + loaded.model().step() );
 				for ( final Map.Entry< String, String > e : extras.entrySet() )
 					if ( !e.getValue().equals( loaded.extras().get( e.getKey() ) ) )
 						changedExtras.merge( e.getKey(), 1, Integer::sum );
@@ -125,7 +130,8 @@ class ModelFileFuzzTest
 				if ( e.getMessage() == null || e.getMessage().isBlank() )
 					failures.add( what + ": refused without a message (" + e + ")" );
 				else
-					messages.merge( e.getMessage().replace( copy.toString(), "F" ).replaceAll( "[0-9]+", "N" ), 1, Integer::sum );
+					messages.merge( e.getMessage().replace( copy.toString(), "F" ).replaceAll( "[0-9]+", "N" ), 1,
+							Integer::sum );
 			}
 			catch ( final Throwable e )
 			{
@@ -136,10 +142,15 @@ class ModelFileFuzzTest
 				failures.add( what + ": the model's folder changed: " + now );
 		}
 		final double seconds = ( System.nanoTime() - t0 ) * 1e-9;
-		System.out.printf( "%d mutated copies in %.1f s (%.1f ms each, the loaded ones %.1f s); refused/loaded per kind: %s; loaded with another valid JSON extra: %s%n", COPIES, seconds,
+		System.out.printf(
+				"%d mutated copies in %.1f s (%.1f ms each, the loaded ones %.1f s); refused/loaded per kind: %s; loaded with another valid JSON extra: %s%n",
+				COPIES, seconds,
 				seconds * 1000 / COPIES, loadedNanos * 1e-9,
-				outcomes.entrySet().stream().map( e -> e.getKey() + " " + e.getValue()[ 0 ] + "/" + e.getValue()[ 1 ] ).collect( Collectors.joining( ", " ) ), changedExtras );
-		messages.entrySet().stream().sorted( ( a, b ) -> b.getValue() - a.getValue() ).limit( 12 ).forEach( e -> System.out.println( "  " + e.getValue() + " x " + e.getKey() ) );
+				outcomes.entrySet().stream().map( e -> e.getKey() + " " + e.getValue()[ 0 ] + "/" + e.getValue()[ 1 ] )
+						.collect( Collectors.joining( ", " ) ),
+				changedExtras );
+		messages.entrySet().stream().sorted( ( a, b ) -> b.getValue() - a.getValue() ).limit( 12 )
+				.forEach( e -> System.out.println( "  " + e.getValue() + " x " + e.getKey() ) );
 		assertEquals( List.of(), failures );
 		assertEquals( workBefore, listing( Paths.get( "" ).toAbsolutePath() ), "the working folder gained no files" );
 		assertEquals( Set.of(), newTempEntries( tmpBefore ), "the temp folder gained no files of this plugin" );
@@ -149,7 +160,8 @@ class ModelFileFuzzTest
 			refused += o[ 0 ];
 			loaded += o[ 1 ];
 		}
-		assertTrue( refused > 300 && loaded > 50, "both outcomes occur: " + refused + " refused, " + loaded + " loaded" );
+		assertTrue( refused > 300 && loaded > 50,
+				"both outcomes occur: " + refused + " refused, " + loaded + " loaded" );
 	}
 
 	private static float[] predict( final Model m, final float[] x )
@@ -159,7 +171,8 @@ class ModelFileFuzzTest
 		return out;
 	}
 
-	private static byte[] mutate( final int kind, final byte[] bytes, final Map< String, byte[] > entries, final Map< String, byte[] > otherEntries,
+	private static byte[] mutate( final int kind, final byte[] bytes, final Map< String, byte[] > entries,
+			final Map< String, byte[] > otherEntries,
 			final List< String > names, final Random rnd, final StringBuilder what ) throws IOException
 	{
 		final Map< String, byte[] > m = new LinkedHashMap<>( entries );
@@ -210,7 +223,8 @@ class ModelFileFuzzTest
 	{
 		try ( Stream< Path > s = Files.walk( folder ) )
 		{
-			return s.filter( p -> !p.toString().contains( "/target/" ) && !p.toString().contains( "/.git/" ) ).map( Path::toString ).collect( Collectors.toCollection( TreeSet::new ) );
+			return s.filter( p -> !p.toString().contains( "/target/" ) && !p.toString().contains( "/.git/" ) )
+					.map( Path::toString ).collect( Collectors.toCollection( TreeSet::new ) );
 		}
 	}
 
@@ -218,7 +232,8 @@ class ModelFileFuzzTest
 	{
 		try ( Stream< Path > s = Files.list( Paths.get( System.getProperty( "java.io.tmpdir" ) ) ) )
 		{
-			return s.map( p -> p.getFileName().toString() ).filter( f -> f.startsWith( "autoencoder" ) ).collect( Collectors.toCollection( TreeSet::new ) );
+			return s.map( p -> p.getFileName().toString() ).filter( f -> f.startsWith( "autoencoder" ) )
+					.collect( Collectors.toCollection( TreeSet::new ) );
 		}
 	}
 

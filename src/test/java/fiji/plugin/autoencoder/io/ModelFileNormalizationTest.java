@@ -33,7 +33,8 @@ class ModelFileNormalizationTest
 		}
 		try ( ModelFile.Loaded loaded = ModelFile.load( file, 1 ) )
 		{
-			assertEquals( Normalization.none(), Normalization.fromJson( loaded.extras().get( ModelFile.NORMALIZATION ) ) );
+			assertEquals( Normalization.none(),
+					Normalization.fromJson( loaded.extras().get( ModelFile.NORMALIZATION ) ) );
 		}
 	}
 
@@ -57,13 +58,15 @@ class ModelFileNormalizationTest
 		w.remove( ModelFile.NORMALIZATION );
 		ZipEntries.write( w, without );
 		final String m1 = assertThrows( IOException.class, () -> ModelFile.load( without, 1 ) ).getMessage();
-		assertTrue( m1.contains( "without.aemodel.zip" ) && m1.contains( "lacks normalization.json" ) && m1.contains( "re-save" ), m1 );
+		assertTrue( m1.contains( "without.aemodel.zip" ) && m1.contains( "lacks normalization.json" )
+				&& m1.contains( "re-save" ), m1 );
 
 		// a mistyped key: Gson would ignore it and keep the default scale of 1
 		final Path typo = dir.resolve( "typo.aemodel.zip" );
 		final String json = new String( entries.get( ModelFile.NORMALIZATION ), StandardCharsets.UTF_8 );
 		assertTrue( json.contains( "\"scales\"" ), json );
-		entries.put( ModelFile.NORMALIZATION, json.replace( "\"scales\"", "\"scale\"" ).getBytes( StandardCharsets.UTF_8 ) );
+		entries.put( ModelFile.NORMALIZATION,
+				json.replace( "\"scales\"", "\"scale\"" ).getBytes( StandardCharsets.UTF_8 ) );
 		ZipEntries.write( entries, typo );
 		final String m2 = assertThrows( IOException.class, () -> ModelFile.load( typo, 1 ) ).getMessage();
 		assertTrue( m2.contains( "typo.aemodel.zip" ) && m2.contains( "unknown key 'scale'" ), m2 );
@@ -85,8 +88,10 @@ class ModelFileNormalizationTest
 	@Test
 	void knownKeysAreThoseNormalizationWrites()
 	{
-		final java.util.Set< String > written = JsonParser.parseString( Normalization.fixed( 10, 0.5 ).toJson() ).getAsJsonObject().keySet();
-		assertTrue( NormalizationCheck.knownKeys().containsAll( written ), NormalizationCheck.knownKeys() + " vs " + written );
+		final java.util.Set< String > written = JsonParser.parseString( Normalization.fixed( 10, 0.5 ).toJson() )
+				.getAsJsonObject().keySet();
+		assertTrue( NormalizationCheck.knownKeys().containsAll( written ),
+				NormalizationCheck.knownKeys() + " vs " + written );
 		assertTrue( written.contains( "offsets" ) && written.contains( "method" ) );
 	}
 }

@@ -51,11 +51,13 @@ class ModelFileTest
 	@Test
 	void saveReloadIdenticalThenContinueTraining() throws IOException
 	{
-		for ( final ModelSpec spec : Arrays.asList( Presets.convStrided(), Presets.dense( true ), Presets.convPool( ModelSpec.Unpooling.ZERO_FILL ) ) )
+		for ( final ModelSpec spec : Arrays.asList( Presets.convStrided(), Presets.dense( true ),
+				Presets.convPool( ModelSpec.Unpooling.ZERO_FILL ) ) )
 		{
 			final float[] x = FashionMnistSubset.images( 2000 );
 			final TrainingData data = new ArrayTrainingData( Arrays.copyOf( x, 1500 * 784 ), 1500, 28, 28, 1 );
-			final TrainingData val = new ArrayTrainingData( Arrays.copyOfRange( x, 1500 * 784, x.length ), 500, 28, 28, 1 );
+			final TrainingData val = new ArrayTrainingData( Arrays.copyOfRange( x, 1500 * 784, x.length ), 500, 28, 28,
+					1 );
 			final TrainingConfig config = new TrainingConfig().epochs( 2 ).batchSize( 64 );
 			final Path file = dir.resolve( spec.name + ".aemodel.zip" );
 			final float[] before;
@@ -70,21 +72,25 @@ class ModelFileTest
 			}
 			try ( Stream< Path > s = Files.list( dir ) )
 			{
-				assertEquals( 0, s.filter( p -> p.getFileName().toString().startsWith( "." ) ).count(), "no temporary file left" );
+				assertEquals( 0, s.filter( p -> p.getFileName().toString().startsWith( "." ) ).count(),
+						"no temporary file left" );
 			}
 			try ( ModelFile.Loaded loaded = ModelFile.load( file, 2 ) )
 			{
 				final Model m = loaded.model();
 				assertEquals( spec.toJson(), m.spec().toJson() );
 				assertEquals( steps, m.step(), "the optimiser step survives" );
-				assertEquals( 0f, maxAbsDiff( before, m.reconstruct( Arrays.copyOf( x, 100 * 784 ), 100 ) ), spec.name + ": reconstructions identical after reload" );
+				assertEquals( 0f, maxAbsDiff( before, m.reconstruct( Arrays.copyOf( x, 100 * 784 ), 100 ) ),
+						spec.name + ": reconstructions identical after reload" );
 				final History h = History.fromJson( loaded.extras().get( ModelFile.HISTORY ) );
 				assertEquals( 2, h.epochs.size() );
 				final double lossBefore = h.last( "train" ).validationLoss;
 				new Trainer().train( m, data, val, config, h, TrainingListener.none() );
 				assertEquals( 4, h.epochs.size() );
 				assertEquals( 4, h.last( "train" ).epoch, "epochs continue numbering" );
-				assertTrue( h.last( "train" ).validationLoss < lossBefore, spec.name + ": continued training lowers the loss " + h.last( "train" ).validationLoss + " < " + lossBefore );
+				assertTrue( h.last( "train" ).validationLoss < lossBefore,
+						spec.name + ": continued training lowers the loss " + h.last( "train" ).validationLoss + " < "
+								+ lossBefore );
 			}
 		}
 	}
@@ -117,7 +123,8 @@ class ModelFileTest
 		final String n = assertThrows( IOException.class, () -> ModelFile.load( text, 1 ) ).getMessage();
 		assertTrue( n.contains( "not a zip model file" ), n );
 
-		final String missing = assertThrows( IOException.class, () -> ModelFile.load( dir.resolve( "nope.zip" ), 1 ) ).getMessage();
+		final String missing = assertThrows( IOException.class, () -> ModelFile.load( dir.resolve( "nope.zip" ), 1 ) )
+				.getMessage();
 		assertTrue( missing.contains( "not found" ), missing );
 
 		final Path unsafe = dir.resolve( "unsafe.zip" );
@@ -141,15 +148,23 @@ class ModelFileTest
 		for ( int i = 0; i < x.length; i++ )
 			x[ i ] = ( i % 29 ) / 29f;
 		final float[] innerOut, outerOut;
-		try ( Model a = Model.create( Presets.convStrided(), 1, 1 ); Model b = Model.create( Presets.dense( false ), 2, 1 ) )
+		try ( Model a = Model.create( Presets.convStrided(), 1, 1 );
+				Model b = Model.create( Presets.dense( false ), 2, 1 ) )
 		{
 			ModelFile.save( a, inner, Map.of( "history.json", "{\"epochs\": []}" ) );
 			ModelFile.save( b, outer, Map.of(), Map.of( ModelFile.RECONSTRUCTION_MODEL, inner ) );
 			innerOut = a.reconstruct( x, 2 );
 			outerOut = b.reconstruct( x, 2 );
-			assertTrue( assertThrows( IllegalArgumentException.class, () -> ModelFile.save( b, outer, Map.of(), Map.of( "inner.zip", inner ) ) ).getMessage().contains( ".aemodel.zip" ) );
-			assertTrue( assertThrows( IllegalArgumentException.class, () -> ModelFile.save( b, outer, Map.of(), Map.of( ModelFile.RECONSTRUCTION_MODEL, outer ) ) ).getMessage().contains( "itself" ) );
-			assertTrue( assertThrows( IOException.class, () -> ModelFile.save( b, outer, Map.of(), Map.of( ModelFile.RECONSTRUCTION_MODEL, dir.resolve( "missing.aemodel.zip" ) ) ) ).getMessage().contains( "does not exist" ) );
+			assertTrue( assertThrows( IllegalArgumentException.class,
+					() -> ModelFile.save( b, outer, Map.of(), Map.of( "inner.zip", inner ) ) ).getMessage()
+					.contains( ".aemodel.zip" ) );
+			assertTrue( assertThrows( IllegalArgumentException.class,
+					() -> ModelFile.save( b, outer, Map.of(), Map.of( ModelFile.RECONSTRUCTION_MODEL, outer ) ) )
+					.getMessage().contains( "itself" ) );
+			assertTrue( assertThrows( IOException.class,
+					() -> ModelFile.save( b, outer, Map.of(),
+							Map.of( ModelFile.RECONSTRUCTION_MODEL, dir.resolve( "missing.aemodel.zip" ) ) ) )
+					.getMessage().contains( "does not exist" ) );
 		}
 		final ModelFile.Loaded loaded = ModelFile.load( outer, 1 );
 		final ModelFile.Loaded embedded = loaded.embedded( ModelFile.RECONSTRUCTION_MODEL );
@@ -160,7 +175,8 @@ class ModelFileTest
 		assertArrayEquals( innerOut, embedded.model().reconstruct( x, 2 ) );
 		assertArrayEquals( outerOut, loaded.model().reconstruct( x, 2 ) );
 		loaded.close();
-		assertThrows( IllegalStateException.class, () -> embedded.model().reconstruct( x, 2 ), "closing the file's model closes the embedded one" );
+		assertThrows( IllegalStateException.class, () -> embedded.model().reconstruct( x, 2 ),
+				"closing the file's model closes the embedded one" );
 		// a damaged embedded model: the whole file is refused, naming it
 		Files.write( inner, new byte[] { 1, 2, 3 } );
 		try ( Model b = Model.create( Presets.dense( false ), 2, 1 ) )
@@ -176,7 +192,8 @@ class ModelFileTest
 	{
 		try ( Model m = Model.create( Presets.dense( false ), 1, 1 ) )
 		{
-			final IOException e = assertThrows( IOException.class, () -> ModelFile.save( m, dir.resolve( "no/such/dir/m.zip" ), Map.of() ) );
+			final IOException e = assertThrows( IOException.class,
+					() -> ModelFile.save( m, dir.resolve( "no/such/dir/m.zip" ), Map.of() ) );
 			assertTrue( e.getMessage().contains( "does not exist" ), e.getMessage() );
 		}
 	}

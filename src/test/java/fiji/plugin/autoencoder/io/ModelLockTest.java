@@ -29,11 +29,13 @@ class ModelLockTest
 		final Process other = LockHolder.start( model );
 		try
 		{
-			assertTrue( Files.readString( ModelLock.lockFile( model ) ).contains( "process " + other.pid() + " on " ), "the lock file names the holder" );
+			assertTrue( Files.readString( ModelLock.lockFile( model ) ).contains( "process " + other.pid() + " on " ),
+					"the lock file names the holder" );
 			final long t0 = System.nanoTime();
 			final String m = assertThrows( IllegalStateException.class, () -> ModelLock.acquire( model ) ).getMessage();
 			final double seconds = ( System.nanoTime() - t0 ) * 1e-9;
-			assertTrue( m.contains( model.toString() ) && m.contains( "process " + other.pid() + " on " ) && m.contains( "wait until that training ends" ), m );
+			assertTrue( m.contains( model.toString() ) && m.contains( "process " + other.pid() + " on " )
+					&& m.contains( "wait until that training ends" ), m );
 			assertTrue( seconds < 1, "refused at once, not after waiting: " + seconds + " s" );
 		}
 		finally
@@ -66,13 +68,15 @@ class ModelLockTest
 		} );
 		assertTrue( locked.await( 10, TimeUnit.SECONDS ) );
 		final String m = assertThrows( IllegalStateException.class, () -> ModelLock.acquire( model ) ).getMessage();
-		assertTrue( m.contains( "another training in this program" ) && m.contains( "process " + ProcessHandle.current().pid() ), m );
+		assertTrue( m.contains( "another training in this program" )
+				&& m.contains( "process " + ProcessHandle.current().pid() ), m );
 		done.countDown();
 		holder.get( 10, TimeUnit.SECONDS );
 		ModelLock.acquire( model ).close(); // free again
 
 		// a lock taken in this JVM without this class: tryLock throws OverlappingFileLockException, reported like any holder
-		try ( FileChannel c = FileChannel.open( ModelLock.lockFile( model ), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ );
+		try ( FileChannel c = FileChannel.open( ModelLock.lockFile( model ), StandardOpenOption.CREATE,
+				StandardOpenOption.WRITE, StandardOpenOption.READ );
 				FileLock l = c.lock( Long.MAX_VALUE - 1, 1, false ) )
 		{
 			c.write( java.nio.ByteBuffer.wrap( "process 1 on elsewhere".getBytes() ) );
@@ -80,7 +84,8 @@ class ModelLockTest
 			assertTrue( o.contains( "process 1 on elsewhere" ) && o.contains( model.toString() ), o );
 		}
 		final Path notAFolder = Files.writeString( dir.resolve( "file" ), "x" );
-		final String f = assertThrows( java.io.IOException.class, () -> ModelLock.acquire( notAFolder.resolve( "m.aemodel.zip" ) ) ).getMessage();
+		final String f = assertThrows( java.io.IOException.class,
+				() -> ModelLock.acquire( notAFolder.resolve( "m.aemodel.zip" ) ) ).getMessage();
 		assertTrue( f.contains( "Cannot create the lock file" ) && f.contains( "folder" ), f );
 	}
 }

@@ -54,7 +54,8 @@ class TiffCheckTest
 		final long size = Files.size( full );
 		final Path half = truncatedCopy( full, "half.tif" );
 		final ImagePlus filled = IJ.openImage( half.toString() );
-		assertTrue( filled != null && filled.getProcessor().get( 199, 99 ) == 0, "ImageJ itself opens it with zeros for the missing half (what the check prevents)" );
+		assertTrue( filled != null && filled.getProcessor().get( 199, 99 ) == 0,
+				"ImageJ itself opens it with zeros for the missing half (what the check prevents)" );
 		final String m = refusal( half );
 		assertTrue( m.contains( "the file is truncated (" + size / 2 + " of " + size + " bytes)" ), m );
 	}
@@ -97,13 +98,16 @@ class TiffCheckTest
 	{
 		final Path in = Files.createDirectories( dir.resolve( "in" ) ), out = dir.resolve( "out" );
 		final Path full = in.resolve( "ok.tif" );
-		assertTrue( new FileSaver( new ImagePlus( "ok", new ByteProcessor( 100, 100 ) ) ).saveAsTiff( full.toString() ) );
+		assertTrue(
+				new FileSaver( new ImagePlus( "ok", new ByteProcessor( 100, 100 ) ) ).saveAsTiff( full.toString() ) );
 		final byte[] b = Files.readAllBytes( full );
 		Files.write( in.resolve( "cut.tif" ), Arrays.copyOf( b, b.length / 2 ) );
-		final FolderProcessor.Report r = new FolderProcessor( in, out, "x" ).run( imp -> imp, l -> {}, Progress.none() );
+		final FolderProcessor.Report r = new FolderProcessor( in, out, "x" ).run( imp -> imp, l -> {},
+				Progress.none() );
 		assertEquals( 1, r.written.size() );
 		assertEquals( 1, r.failed.size() );
-		assertTrue( r.failed.get( 0 ).contains( "cut.tif" ) && r.failed.get( 0 ).contains( "the file is truncated" ), r.failed.toString() );
+		assertTrue( r.failed.get( 0 ).contains( "cut.tif" ) && r.failed.get( 0 ).contains( "the file is truncated" ),
+				r.failed.toString() );
 		assertTrue( !Files.exists( out.resolve( "cut-x.tif" ) ) );
 	}
 
@@ -114,7 +118,8 @@ class TiffCheckTest
 		final ByteBuffer b = ByteBuffer.allocate( data + bytes ).order( ByteOrder.LITTLE_ENDIAN );
 		b.put( ( byte ) 'I' ).put( ( byte ) 'I' ).putShort( ( short ) 42 ).putInt( ifd );
 		b.putShort( ( short ) entries );
-		final int[][] tags = { { 256, 3, w }, { 257, 3, h }, { 258, 3, 64 }, { 259, 3, 1 }, { 262, 3, 1 }, { 273, 4, data }, { 277, 3, 1 }, { 279, 4, bytes }, { 339, 3, 3 } };
+		final int[][] tags = { { 256, 3, w }, { 257, 3, h }, { 258, 3, 64 }, { 259, 3, 1 }, { 262, 3, 1 },
+				{ 273, 4, data }, { 277, 3, 1 }, { 279, 4, bytes }, { 339, 3, 3 } };
 		for ( final int[] t : tags )
 		{
 			b.putShort( ( short ) t[ 0 ] ).putShort( ( short ) t[ 1 ] ).putInt( 1 );

@@ -16,7 +16,8 @@ class BatchProgressTest
 	{
 		final long[] now = { 5_000_000_000L };
 		final List< String > lines = new ArrayList<>();
-		final BatchProgress p = new BatchProgress( "denoise", lines::add, () -> now[ 0 ], TimeUnit.SECONDS.toNanos( 10 ) );
+		final BatchProgress p = new BatchProgress( "denoise", lines::add, () -> now[ 0 ],
+				TimeUnit.SECONDS.toNanos( 10 ) );
 		p.report( 0, 400, "tiles" ); // the start
 		for ( int tile = 1; tile <= 400; tile++ )
 		{

@@ -41,19 +41,27 @@ class ImageJThreadsTest
 		final float[] px = new float[ 64 * 64 ];
 		for ( int i = 0; i < px.length; i++ )
 			px[ i ] = ( i * 7919 ) % 251;
-		assertTrue( new FileSaver( new ImagePlus( "part", new FloatProcessor( 64, 64, px ) ) ).saveAsTiff( image.toString() ) );
+		assertTrue( new FileSaver( new ImagePlus( "part", new FloatProcessor( 64, 64, px ) ) )
+				.saveAsTiff( image.toString() ) );
 		final String cp = System.getProperty( "surefire.test.class.path", System.getProperty( "java.class.path" ) );
-		final ProcessBuilder pb = new ProcessBuilder( Paths.get( System.getProperty( "java.home" ), "bin", "java" ).toString(), "-Djava.awt.headless=true", "-cp", cp,
-				SegmentAndReturn.class.getName(), "input=[" + image + "] model_file=[" + model + "] threshold_method=Otsu smoothing_sigma=2 min_size=1 output_folder=[" + dir.resolve( "out" ) + "] threads=1" )
+		final ProcessBuilder pb = new ProcessBuilder(
+				Paths.get( System.getProperty( "java.home" ), "bin", "java" ).toString(), "-Djava.awt.headless=true",
+				"-cp", cp,
+				SegmentAndReturn.class.getName(),
+				"input=[" + image + "] model_file=[" + model
+						+ "] threshold_method=Otsu smoothing_sigma=2 min_size=1 output_folder=[" + dir.resolve( "out" )
+						+ "] threads=1" )
 				.redirectErrorStream( true ).redirectOutput( dir.resolve( "log.txt" ).toFile() );
 		pb.environment().put( "TF_CPP_MIN_LOG_LEVEL", "2" );
 		final Process p = pb.start();
 		final boolean exited = p.waitFor( 90, TimeUnit.SECONDS );
-		final String log = new String( java.nio.file.Files.readAllBytes( dir.resolve( "log.txt" ) ), StandardCharsets.UTF_8 );
+		final String log = new String( java.nio.file.Files.readAllBytes( dir.resolve( "log.txt" ) ),
+				StandardCharsets.UTF_8 );
 		if ( !exited )
 			p.destroyForcibly().waitFor( 10, TimeUnit.SECONDS );
 		assertTrue( exited, "the JVM did not exit within 90 s after main returned: " + log );
 		assertEquals( 0, p.exitValue(), log );
-		assertTrue( log.contains( "result: " ) && !log.contains( "result: error" ), "the segmentation ran (and used the Gaussian blur): " + log );
+		assertTrue( log.contains( "result: " ) && !log.contains( "result: error" ),
+				"the segmentation ran (and used the Gaussian blur): " + log );
 	}
 }

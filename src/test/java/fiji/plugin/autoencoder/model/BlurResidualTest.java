@@ -42,12 +42,15 @@ class BlurResidualTest
 					for ( int x = 5; x < s - 5; x++ )
 					{
 						final int i = k * s * s + y * s + x;
-						maxDiff = Math.max( maxDiff, Math.abs( ( pb[ i ] - pa[ i ] ) - ( g[ y * s + x ] - input[ i ] ) ) );
+						maxDiff = Math.max( maxDiff,
+								Math.abs( ( pb[ i ] - pa[ i ] ) - ( g[ y * s + x ] - input[ i ] ) ) );
 						maxBlurEffect = Math.max( maxBlurEffect, Math.abs( g[ y * s + x ] - input[ i ] ) );
 					}
 			}
-			System.out.println( "blur residual vs ImageJ Gaussian: max abs diff " + maxDiff + " (blur changes pixels by up to " + maxBlurEffect + ")" );
-			assertTrue( maxDiff < 2e-3, "blur residual - plain residual vs ImageJ blur - input: max abs diff " + maxDiff );
+			System.out.println( "blur residual vs ImageJ Gaussian: max abs diff " + maxDiff
+					+ " (blur changes pixels by up to " + maxBlurEffect + ")" );
+			assertTrue( maxDiff < 2e-3,
+					"blur residual - plain residual vs ImageJ blur - input: max abs diff " + maxDiff );
 			assertTrue( maxBlurEffect > 0.3, "the blur really changes the input: " + maxBlurEffect );
 			// a constant image stays constant at the borders too (normalised blur)
 			final float[] flat = new float[ s * s ];
@@ -56,7 +59,8 @@ class BlurResidualTest
 			double flatDiff = 0;
 			for ( int i = 0; i < flat.length; i++ )
 				flatDiff = Math.max( flatDiff, Math.abs( fb[ i ] - fa[ i ] ) );
-			assertTrue( flatDiff < 1e-5, "a constant input: the blurred base equals the input everywhere, max diff " + flatDiff );
+			assertTrue( flatDiff < 1e-5,
+					"a constant input: the blurred base equals the input everywhere, max diff " + flatDiff );
 		}
 		assertTrue( blurred.halo() >= 5, "halo " + blurred.halo() + " covers the kernel radius 5" );
 		assertEquals( 1.5, ModelSpec.fromJson( blurred.toJson() ).residualBlur );
@@ -68,10 +72,12 @@ class BlurResidualTest
 	{
 		final ModelSpec noResidual = Presets.denoiser( 1 );
 		noResidual.residualBlur = 1;
-		assertTrue( assertThrows( IllegalArgumentException.class, noResidual::validate ).getMessage().contains( "needs residual true" ) );
+		assertTrue( assertThrows( IllegalArgumentException.class, noResidual::validate ).getMessage()
+				.contains( "needs residual true" ) );
 		final ModelSpec negative = Presets.denoiser( 1 );
 		negative.residual = true;
 		negative.residualBlur = -1;
-		assertTrue( assertThrows( IllegalArgumentException.class, negative::validate ).getMessage().contains( "must be in [0, 16]" ) );
+		assertTrue( assertThrows( IllegalArgumentException.class, negative::validate ).getMessage()
+				.contains( "must be in [0, 16]" ) );
 	}
 }

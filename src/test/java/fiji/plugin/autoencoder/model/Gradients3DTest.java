@@ -37,7 +37,8 @@ class Gradients3DTest
 	{
 		for ( final List< Long > strides : Arrays.asList( STRIDE_1, STRIDE_2 ) )
 		{
-			final double err = check( new long[] { 1, 5, 4, 6, 2 }, new long[] { 3, 3, 3, 2, 3 }, ( tf, ab ) -> tf.nn.conv3d( ab[ 0 ], ab[ 1 ], strides, "SAME" ) );
+			final double err = check( new long[] { 1, 5, 4, 6, 2 }, new long[] { 3, 3, 3, 2, 3 },
+					( tf, ab ) -> tf.nn.conv3d( ab[ 0 ], ab[ 1 ], strides, "SAME" ) );
 			System.out.println( "Conv3D strides " + strides + ": max relative gradient error " + err );
 			assertTrue( err < 2e-3, "Conv3D strides " + strides + ": max relative error " + err );
 		}
@@ -48,7 +49,8 @@ class Gradients3DTest
 	void conv3dBackpropInputGradientMatchesFiniteDifferences()
 	{
 		final double err = check( new long[] { 2, 2, 3, 2, 3 }, new long[] { 3, 3, 3, 2, 3 },
-				( tf, ab ) -> tf.nn.conv3dBackpropInput( tf.constant( new int[] { 2, 4, 6, 4, 2 } ), ab[ 1 ], ab[ 0 ], STRIDE_2, "SAME" ) );
+				( tf, ab ) -> tf.nn.conv3dBackpropInput( tf.constant( new int[] { 2, 4, 6, 4, 2 } ), ab[ 1 ], ab[ 0 ],
+						STRIDE_2, "SAME" ) );
 		System.out.println( "Conv3DBackpropInputV2: max relative gradient error " + err );
 		assertTrue( err < 2e-3, "Conv3DBackpropInputV2: max relative error " + err );
 	}
@@ -57,7 +59,8 @@ class Gradients3DTest
 	 * Max over all entries of both arguments of |analytic - numeric| / max(1, |numeric|).
 	 */
 	@SuppressWarnings( "unchecked" )
-	private static double check( final long[] shapeA, final long[] shapeB, final BiFunction< Ops, Operand< TFloat32 >[], Operand< TFloat32 > > op )
+	private static double check( final long[] shapeA, final long[] shapeB,
+			final BiFunction< Ops, Operand< TFloat32 >[], Operand< TFloat32 > > op )
 	{
 		assertTrue( Gradients3D.ensureRegistered() );
 		final Random random = new Random( 7 );
@@ -66,13 +69,18 @@ class Gradients3DTest
 		try ( Graph g = new Graph() )
 		{
 			final Ops tf = Ops.create( g );
-			final Operand< TFloat32 > a = tf.withName( "a" ).placeholder( TFloat32.class, Placeholder.shape( Shape.of( shapeA ) ) );
-			final Operand< TFloat32 > b = tf.withName( "b" ).placeholder( TFloat32.class, Placeholder.shape( Shape.of( shapeB ) ) );
+			final Operand< TFloat32 > a = tf.withName( "a" ).placeholder( TFloat32.class,
+					Placeholder.shape( Shape.of( shapeA ) ) );
+			final Operand< TFloat32 > b = tf.withName( "b" ).placeholder( TFloat32.class,
+					Placeholder.shape( Shape.of( shapeB ) ) );
 			final Operand< TFloat32 > y = op.apply( tf, new Operand[] { a, b } );
 			// a fixed random weighting of the output, so every output entry counts differently
-			final Operand< TFloat32 > r = tf.stopGradient( tf.random.statelessRandomUniform( tf.shape( y ), tf.constant( new long[] { 3, 4 } ), TFloat32.class ) );
-			final Operand< TFloat32 > loss = tf.withName( "loss" ).sum( tf.math.mul( y, r ), tf.constant( new int[] { 0, 1, 2, 3, 4 } ) );
-			final Output< ? >[] grads = g.addGradients( loss.asOutput(), new Output< ? >[] { a.asOutput(), b.asOutput() } );
+			final Operand< TFloat32 > r = tf.stopGradient( tf.random.statelessRandomUniform( tf.shape( y ),
+					tf.constant( new long[] { 3, 4 } ), TFloat32.class ) );
+			final Operand< TFloat32 > loss = tf.withName( "loss" ).sum( tf.math.mul( y, r ),
+					tf.constant( new int[] { 0, 1, 2, 3, 4 } ) );
+			final Output< ? >[] grads = g.addGradients( loss.asOutput(),
+					new Output< ? >[] { a.asOutput(), b.asOutput() } );
 			try ( Session s = new Session( g ) )
 			{
 				double worst = 0;
@@ -89,7 +97,8 @@ class Gradients3DTest
 						final double minus = fetch( s, values, shapes, loss.asOutput() )[ 0 ];
 						values[ which ][ i ] = v;
 						final double numeric = ( plus - minus ) / ( 2 * eps );
-						worst = Math.max( worst, Math.abs( analytic[ i ] - numeric ) / Math.max( 1, Math.abs( numeric ) ) );
+						worst = Math.max( worst,
+								Math.abs( analytic[ i ] - numeric ) / Math.max( 1, Math.abs( numeric ) ) );
 					}
 					assertTrue( max( analytic ) > 0.1, "the gradient is not trivially zero" );
 				}
@@ -98,7 +107,8 @@ class Gradients3DTest
 		}
 	}
 
-	private static float[] fetch( final Session s, final float[][] values, final long[][] shapes, final Output< ? > what )
+	private static float[] fetch( final Session s, final float[][] values, final long[][] shapes,
+			final Output< ? > what )
 	{
 		try ( TFloat32 a = Model.tensor( values[ 0 ], Shape.of( shapes[ 0 ] ) );
 				TFloat32 b = Model.tensor( values[ 1 ], Shape.of( shapes[ 1 ] ) );

@@ -82,9 +82,12 @@ class Model3DTest
 					in[ i ] = ( i * 37 % 101 ) / 101f;
 				m.predict( in, out, 2, new int[] { d, h, w } );
 				assertTrue( Math.abs( out[ 5 ] ) + Math.abs( out[ out.length - 1 ] ) > 0, kind + ": some output" );
-				assertArrayEquals( new long[] { 2, 1, 3, 2, 8 }, m.encode( in, 2, new int[] { d, h, w } ).shape, kind + ": code shape" );
-				assertTrue( error( () -> m.predict( in, out, 1, new int[] { 16, 16 } ) ).contains( "This model is 3D: give {depth, height, width}, got 2 spatial sizes (a 2D image)" ) );
-				assertTrue( error( () -> m.predict( in, out, 1, new int[] { 6, 8, 8 } ) ).contains( "6 x 8 x 8 (depth x height x width) is not a multiple of 4" ) );
+				assertArrayEquals( new long[] { 2, 1, 3, 2, 8 }, m.encode( in, 2, new int[] { d, h, w } ).shape,
+						kind + ": code shape" );
+				assertTrue( error( () -> m.predict( in, out, 1, new int[] { 16, 16 } ) ).contains(
+						"This model is 3D: give {depth, height, width}, got 2 spatial sizes (a 2D image)" ) );
+				assertTrue( error( () -> m.predict( in, out, 1, new int[] { 6, 8, 8 } ) )
+						.contains( "6 x 8 x 8 (depth x height x width) is not a multiple of 4" ) );
 			}
 		try ( Model m2 = Model.create( Presets.convStrided(), 1, 1 ) )
 		{
@@ -119,10 +122,12 @@ class Model3DTest
 						for ( int x = 0; x < n; x++ )
 							if ( a[ ( z * n + y ) * n + x ] != b[ ( z * n + y ) * n + x ] )
 							{
-								reach = Math.max( reach, Math.max( Math.abs( z - cz ), Math.max( Math.abs( y - cy ), Math.abs( x - cx ) ) ) );
+								reach = Math.max( reach, Math.max( Math.abs( z - cz ),
+										Math.max( Math.abs( y - cy ), Math.abs( x - cx ) ) ) );
 								reachZ = Math.max( reachZ, Math.abs( z - cz ) );
 							}
-				System.out.println( kind + " 3D: receptive field reaches " + reach + " (z: " + reachZ + "), halo " + halo );
+				System.out.println(
+						kind + " 3D: receptive field reaches " + reach + " (z: " + reachZ + "), halo " + halo );
 				assertTrue( reachZ > 0, kind + ": the perturbation changed nothing in other slices" );
 				assertTrue( reach <= halo, kind + ": receptive field reaches " + reach + " > halo " + halo );
 			}
@@ -156,11 +161,13 @@ class Model3DTest
 			{
 				multi = b.trainSteps( 2, x, x, null );
 			}
-			System.out.println( "3D single steps " + java.util.Arrays.toString( single ) + ", one run of 2 steps " + java.util.Arrays.toString( multi ) );
+			System.out.println( "3D single steps " + java.util.Arrays.toString( single ) + ", one run of 2 steps "
+					+ java.util.Arrays.toString( multi ) );
 			for ( int k = 0; k < 2; k++ )
 				assertEquals( single[ k ], multi[ k ], 1e-4 * Math.abs( single[ k ] ), "step " + k );
 			assertTrue( single[ 1 ] != single[ 0 ] );
-			final float[] wa = a.readParameters().get( "params/enc0_w" ), wb = b.readParameters().get( "params/enc0_w" );
+			final float[] wa = a.readParameters().get( "params/enc0_w" ),
+					wb = b.readParameters().get( "params/enc0_w" );
 			double max = 0;
 			for ( int i = 0; i < wa.length; i++ )
 				max = Math.max( max, Math.abs( wa[ i ] - wb[ i ] ) );

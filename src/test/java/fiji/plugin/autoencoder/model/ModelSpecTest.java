@@ -55,11 +55,13 @@ class ModelSpecTest
 		bce.loss = ModelSpec.Loss.BCE;
 		assertTrue( error( bce::validate ).contains( "needs output_activation sigmoid" ) );
 
-		final String json = Presets.dense( false ).toJson().replace( "\"activation\": \"relu\"", "\"activation\": \"relux\"" );
+		final String json = Presets.dense( false ).toJson().replace( "\"activation\": \"relu\"",
+				"\"activation\": \"relux\"" );
 		final String a = error( () -> ModelSpec.fromJson( json ) );
 		assertTrue( a.contains( "Unknown activation 'relux'" ) && a.contains( "leaky_relu" ), a );
 
-		assertTrue( error( () -> ModelSpec.fromJson( "{\"kind\": \"dense\", \"code\": 3}" ) ).contains( "Unknown model spec key 'code'" ) );
+		assertTrue( error( () -> ModelSpec.fromJson( "{\"kind\": \"dense\", \"code\": 3}" ) )
+				.contains( "Unknown model spec key 'code'" ) );
 		assertTrue( error( () -> ModelSpec.fromJson( "{\"kind\": " ) ).contains( "not valid JSON" ) );
 		assertTrue( error( () -> Presets.byName( "vae" ) ).contains( "conv_strided" ) );
 	}
@@ -85,7 +87,8 @@ class ModelSpecTest
 	@Test
 	void haloCoversTheReceptiveField()
 	{
-		for ( final String name : new String[] { "conv_pool", "conv_pool_zero_fill", "conv_strided", "denoiser", "segmenter" } )
+		for ( final String name : new String[] { "conv_pool", "conv_pool_zero_fill", "conv_strided", "denoiser",
+				"segmenter" } )
 		{
 			final ModelSpec spec = Presets.byName( name );
 			final int size = 64 + 2 * spec.halo();
@@ -112,7 +115,8 @@ class ModelSpecTest
 								reach = Math.max( reach, Math.max( Math.abs( y - cy ), Math.abs( x - cx ) ) );
 						}
 				assertTrue( reach > 0, name + ": the perturbation changed nothing" );
-				assertTrue( reach <= spec.halo(), name + ": receptive field reaches " + reach + " > halo " + spec.halo() );
+				assertTrue( reach <= spec.halo(),
+						name + ": receptive field reaches " + reach + " > halo " + spec.halo() );
 			}
 		}
 	}
@@ -134,7 +138,8 @@ class ModelSpecTest
 		}
 		try ( Model m = Model.create( spec, 11, 1 );
 				org.tensorflow.types.TFloat32 x = Model.tensor( in, org.tensorflow.ndarray.Shape.of( n, 16, 16, 1 ) );
-				org.tensorflow.types.TFloat32 t = Model.tensor( mask, org.tensorflow.ndarray.Shape.of( n, 16, 16, 1 ) ) )
+				org.tensorflow.types.TFloat32 t = Model.tensor( mask,
+						org.tensorflow.ndarray.Shape.of( n, 16, 16, 1 ) ) )
 		{
 			final float[] p = new float[ n * hw ];
 			m.predict( in, p, n, new int[] { 16, 16 } );
@@ -187,9 +192,11 @@ class ModelSpecTest
 		assertTrue( d.contains( "loss dice needs output_activation sigmoid" ), d );
 		assertTrue( ModelSpec.fromJson( Presets.segmenter( 1 ).toJson() ).skipConnections );
 		linear.outputActivation = ModelSpec.Activation.SIGMOID;
-		assertTrue( linear.toJson().contains( "\"skip_connections\": true" ) && linear.toJson().contains( "\"dice\"" ) );
+		assertTrue(
+				linear.toJson().contains( "\"skip_connections\": true" ) && linear.toJson().contains( "\"dice\"" ) );
 		assertEquals( "dice", ModelSpec.fromJson( linear.toJson() ).loss.name().toLowerCase() );
 	}
+
 	@Test
 	void residualOutputAddsTheInputToTheNetworksCorrection()
 	{
@@ -231,6 +238,7 @@ class ModelSpecTest
 		assertTrue( error( dense::validate ).contains( "residual needs a convolutional kind" ) );
 		assertTrue( ModelSpec.fromJson( residual.toJson() ).residual );
 	}
+
 	@Test
 	void twoConvolutionsPerLevelAddEncoderAndMergeConvolutions()
 	{
@@ -242,20 +250,25 @@ class ModelSpecTest
 			assertArrayEquals( new long[] { 3, 3, 1, 32 }, p.get( "params/enc0_w" ) );
 			assertArrayEquals( new long[] { 3, 3, 32, 32 }, p.get( "params/enc0_1_w" ) );
 			assertArrayEquals( new long[] { 3, 3, 64, 64 }, p.get( "params/enc1_1_w" ) );
-			assertArrayEquals( new long[] { 3, 3, 128, 64 }, p.get( "params/merge1_1_w" ), "after concatenating 64 upsampled + 64 encoder channels" );
-			assertArrayEquals( new long[] { 3, 3, 64, 32 }, p.get( "params/dec0_w" ), "reads the merged 64 channels of level 1" );
+			assertArrayEquals( new long[] { 3, 3, 128, 64 }, p.get( "params/merge1_1_w" ),
+					"after concatenating 64 upsampled + 64 encoder channels" );
+			assertArrayEquals( new long[] { 3, 3, 64, 32 }, p.get( "params/dec0_w" ),
+					"reads the merged 64 channels of level 1" );
 			assertArrayEquals( new long[] { 3, 3, 64, 32 }, p.get( "params/merge0_1_w" ) );
 			assertArrayEquals( new long[] { 3, 3, 32, 1 }, p.get( "params/out_w" ) );
 			// the summary accounts for every variable of the graph with its shape
-			final fiji.plugin.autoencoder.features.ModelSummary summary = fiji.plugin.autoencoder.features.ModelSummary.of( m );
+			final fiji.plugin.autoencoder.features.ModelSummary summary = fiji.plugin.autoencoder.features.ModelSummary
+					.of( m );
 			assertEquals( m.parameterCount(), summary.total() );
 			final float[] out = m.reconstruct( new float[ 2 * 64 * 64 ], 2 );
 			assertEquals( 2 * 64 * 64, out.length );
 		}
-		assertTrue( ModelSpec.fromJson( spec.toJson() ).convsPerLevel == 2 && spec.toJson().contains( "\"convs_per_level\": 2" ) );
+		assertTrue( ModelSpec.fromJson( spec.toJson() ).convsPerLevel == 2
+				&& spec.toJson().contains( "\"convs_per_level\": 2" ) );
 		final ModelSpec strided = Presets.convStrided();
 		strided.convsPerLevel = 2;
-		assertTrue( error( strided::validate ).contains( "convs_per_level 2 needs a fully convolutional 2D conv_pool model" ) );
+		assertTrue( error( strided::validate )
+				.contains( "convs_per_level 2 needs a fully convolutional 2D conv_pool model" ) );
 		final ModelSpec zero = Presets.denoiser( 1 );
 		zero.convsPerLevel = 0;
 		assertTrue( error( zero::validate ).contains( "convs_per_level must be 1 or more" ) );

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 
-
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -26,7 +25,8 @@ import fiji.plugin.autoencoder.train.TrainingListener;
 public class SegmentationLossesTest
 {
 	/** A 1x1 "conv" net is too much machinery here; a tiny U-Net trained on a square: the loss must fall. */
-	static double[] train( final ModelSpec.Activation out, final ModelSpec.Loss loss, final int classes ) throws Exception
+	static double[] train( final ModelSpec.Activation out, final ModelSpec.Loss loss, final int classes )
+			throws Exception
 	{
 		final int n = 32, s = 16, tc = classes == 1 ? 1 : classes + 1;
 		final float[] x = new float[ n * s * s ], y = new float[ n * s * s * tc ];
@@ -55,13 +55,16 @@ public class SegmentationLossesTest
 		try ( Model m = Model.create( spec, 3, 1 ) )
 		{
 			final History h = new History();
-			new Trainer().train( m, new ArrayTrainingData( x, y, tc, n, s, s, 1 ), null, new TrainingConfig().epochs( 15 ).batchSize( 8 ).validationFraction( 0 ), h, TrainingListener.none() );
+			new Trainer().train( m, new ArrayTrainingData( x, y, tc, n, s, s, 1 ), null,
+					new TrainingConfig().epochs( 15 ).batchSize( 8 ).validationFraction( 0 ), h,
+					TrainingListener.none() );
 			return new double[] { h.epochs.get( 0 ).trainLoss, h.epochs.get( h.epochs.size() - 1 ).trainLoss };
 		}
 	}
 
 	/** The loss of constant logits and targets of shape {1, 2, 2, c}. */
-	static double loss( final ModelSpec.Activation out, final ModelSpec.Loss l, final float[] logits, final float[] target, final int c )
+	static double loss( final ModelSpec.Activation out, final ModelSpec.Loss l, final float[] logits,
+			final float[] target, final int c )
 	{
 		final ModelSpec spec = Presets.segmenter( 1 );
 		spec.outputChannels = c;
@@ -72,7 +75,8 @@ public class SegmentationLossesTest
 		{
 			final Ops tf = Ops.create( g );
 			final Shape shape = Shape.of( 1, 2, 2, c );
-			final Operand< TFloat32 > z = tf.constant( shape, DataBuffers.of( logits ) ), t = tf.constant( shape, DataBuffers.of( target ) );
+			final Operand< TFloat32 > z = tf.constant( shape, DataBuffers.of( logits ) ),
+					t = tf.constant( shape, DataBuffers.of( target ) );
 			final Operand< TFloat32 > v = SegmentationLosses.loss( tf, spec, z, t, null, 4 );
 			try ( TFloat32 r = ( TFloat32 ) s.runner().fetch( v ).run().get( 0 ) )
 			{
@@ -118,7 +122,8 @@ public class SegmentationLossesTest
 			final double[] a = train( ModelSpec.Activation.SOFTMAX, l, 2 );
 			final double[] b = train( ModelSpec.Activation.SIGMOID, l, 1 );
 			System.out.println( l + " softmax " + a[ 0 ] + " -> " + a[ 1 ] + "; sigmoid " + b[ 0 ] + " -> " + b[ 1 ] );
-			assertTrue( a[ 1 ] < ( l == ModelSpec.Loss.DICE ? 0.75 : 0.6 ) * a[ 0 ], l + " softmax: " + a[ 0 ] + " -> " + a[ 1 ] );
+			assertTrue( a[ 1 ] < ( l == ModelSpec.Loss.DICE ? 0.75 : 0.6 ) * a[ 0 ],
+					l + " softmax: " + a[ 0 ] + " -> " + a[ 1 ] );
 			assertTrue( b[ 1 ] < 0.6 * b[ 0 ], l + " sigmoid: " + b[ 0 ] + " -> " + b[ 1 ] );
 		}
 	}

@@ -20,7 +20,8 @@ public final class TestVolumes
 	{}
 
 	/** A 32-bit z-stack of {@code frames} time points; frame t starts {@code 40 t} pixels further right. */
-	public static ImagePlus sheared( final String image, final int x0, final int y0, final int width, final int height, final int depth, final int frames )
+	public static ImagePlus sheared( final String image, final int x0, final int y0, final int width, final int height,
+			final int depth, final int frames )
 	{
 		final ImagePlus src = TestImages.open( image );
 		final ImageProcessor ip = src.getProcessor().convertToFloatProcessor();
@@ -46,7 +47,8 @@ public final class TestVolumes
 		final float[] v = new float[ d * h * w ];
 		for ( int z = 0; z < d; z++ )
 		{
-			final float[] px = ( float[] ) imp.getStack().getProcessor( imp.getStackIndex( 1, z + 1, 1 ) ).convertToFloatProcessor().getPixels();
+			final float[] px = ( float[] ) imp.getStack().getProcessor( imp.getStackIndex( 1, z + 1, 1 ) )
+					.convertToFloatProcessor().getPixels();
 			System.arraycopy( px, 0, v, z * h * w, h * w );
 		}
 		return v;

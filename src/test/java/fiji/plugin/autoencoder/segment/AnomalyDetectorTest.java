@@ -59,10 +59,12 @@ class AnomalyDetectorTest
 		final ImagePlus truthImp = new ImagePlus( "truth", truth );
 		final Path detectorFile = train( "Anomaly detector (normal images)", normal, true );
 		final double detector = separation( detectorFile, heldOut, defective, truthImp, true );
-		final double plain = separation( train( "Conv autoencoder", normal, false ), heldOut, defective, truthImp, false );
+		final double plain = separation( train( "Conv autoencoder", normal, false ), heldOut, defective, truthImp,
+				false );
 		// threshold-free: the mean error inside the defects in units of the 99.9th percentile of the error on held-out normal texture
 		assertTrue( detector > 1.5, "anomaly detector: defects' mean error / normal 99.9th percentile = " + detector );
-		assertTrue( detector > 1.4 * plain, "anomaly detector " + detector + " vs plain conv autoencoder " + plain + " trained alike" );
+		assertTrue( detector > 1.4 * plain,
+				"anomaly detector " + detector + " vs plain conv autoencoder " + plain + " trained alike" );
 
 		// second stage: the learned comparison of image and reconstruction, trained on painted copies of the normal texture
 		final AnomalySegmenter.Settings s = new AnomalySegmenter.Settings();
@@ -86,27 +88,33 @@ class AnomalyDetectorTest
 			}
 		};
 		final String why = assertThrows( java.util.concurrent.CancellationException.class,
-				() -> AnomalySegmenter.train( detectorFile, Collections.singletonList( normal ), segmenterFile, s, null, TrainingListener.none(), cancelled ) ).getMessage();
+				() -> AnomalySegmenter.train( detectorFile, Collections.singletonList( normal ), segmenterFile, s, null,
+						TrainingListener.none(), cancelled ) )
+				.getMessage();
 		assertTrue( why.contains( detectorFile.toString() ), why );
 		assertFalse( java.nio.file.Files.exists( segmenterFile ) );
 		assertArrayEquals( detectorBytes, java.nio.file.Files.readAllBytes( detectorFile ) );
-		AnomalySegmenter.train( detectorFile, Collections.singletonList( normal ), segmenterFile, s, null, TrainingListener.none(), Progress.none() );
+		AnomalySegmenter.train( detectorFile, Collections.singletonList( normal ), segmenterFile, s, null,
+				TrainingListener.none(), Progress.none() );
 		try ( ModelFile.Loaded m = ModelFile.load( segmenterFile, 0 ) )
 		{
 			assertTrue( AnomalySegmenter.isAnomalySegmenter( m ) );
 			assertEquals( 2, m.model().spec().channels, "image and reconstruction" );
-			final ImagePlus p = AnomalySegmenter.probability( m, defective, new ImageRunner.Options(), Progress.none() );
+			final ImagePlus p = AnomalySegmenter.probability( m, defective, new ImageRunner.Options(),
+					Progress.none() );
 			final ImageRunner.Options tiles = new ImageRunner.Options();
 			tiles.tileSize = new int[] { 96, 96 }; // with the 40-px halo: 16 x 16 core pixels per tile
 			final ImagePlus tiled = AnomalySegmenter.probability( m, defective, tiles, Progress.none() );
-			final float[] pv = ( float[] ) p.getProcessor().getPixels(), tv = ( float[] ) tiled.getProcessor().getPixels();
+			final float[] pv = ( float[] ) p.getProcessor().getPixels(),
+					tv = ( float[] ) tiled.getProcessor().getPixels();
 			for ( int i = 0; i < pv.length; i++ )
 			{
 				assertTrue( pv[ i ] >= 0 && pv[ i ] <= 1, "a probability: " + pv[ i ] );
 				assertEquals( pv[ i ], tv[ i ], "tiled and untiled agree exactly at pixel " + i );
 			}
 			// Segment by Reconstruction's map is this probability
-			assertArrayEquals( pv, ( float[] ) AnomalyMap.compute( m, defective, new AnomalyMap.Options(), Progress.none() ).getProcessor().getPixels() );
+			assertArrayEquals( pv, ( float[] ) AnomalyMap
+					.compute( m, defective, new AnomalyMap.Options(), Progress.none() ).getProcessor().getPixels() );
 			double inside = 0, outside = 0;
 			int n = 0;
 			for ( int i = 0; i < pv.length; i++ )
@@ -119,14 +127,22 @@ class AnomalyDetectorTest
 					outside += pv[ i ];
 			inside /= n;
 			outside /= pv.length - n;
-			final Segmentation seg = ReconstructionSegmenter.fromMap( p, ReconstructionSegmenter.Settings.of( "Value", 0.5, 0, 10 ) );
+			final Segmentation seg = ReconstructionSegmenter.fromMap( p,
+					ReconstructionSegmenter.Settings.of( "Value", 0.5, 0, 10 ) );
 			final double dice = Evaluation.dice( seg.mask, truthImp );
-			System.out.println( "anomaly segmenter: mean probability in defects " + inside + ", elsewhere " + outside + ", " + seg.objectCount + " objects at 0.5, Dice " + dice );
-			assertTrue( inside > 0.5 && outside < 0.05, "mean probability inside the defects " + inside + ", outside " + outside );
+			System.out.println( "anomaly segmenter: mean probability in defects " + inside + ", elsewhere " + outside
+					+ ", " + seg.objectCount + " objects at 0.5, Dice " + dice );
+			assertTrue( inside > 0.5 && outside < 0.05,
+					"mean probability inside the defects " + inside + ", outside " + outside );
 			for ( final int[] d : DEFECTS )
-				assertTrue( seg.labels.getProcessor().get( d[ 0 ], d[ 1 ] ) > 0, "defect at " + d[ 0 ] + ", " + d[ 1 ] + " found at probability 0.5" );
+				assertTrue( seg.labels.getProcessor().get( d[ 0 ], d[ 1 ] ) > 0,
+						"defect at " + d[ 0 ] + ", " + d[ 1 ] + " found at probability 0.5" );
 			assertTrue( dice > 0.5, "pixel Dice at probability 0.5: " + dice );
-			final String msg = assertThrows( IllegalArgumentException.class, () -> AnomalySegmenter.probability( m, new ImagePlus( "rgb", new ij.process.ColorProcessor( 64, 64 ) ), new ImageRunner.Options(), Progress.none() ) ).getMessage();
+			final String msg = assertThrows( IllegalArgumentException.class,
+					() -> AnomalySegmenter.probability( m,
+							new ImagePlus( "rgb", new ij.process.ColorProcessor( 64, 64 ) ), new ImageRunner.Options(),
+							Progress.none() ) )
+					.getMessage();
 			assertTrue( msg.contains( "3 channel(s)" ) && msg.contains( "trained on images with 1" ), msg );
 		}
 	}
@@ -141,13 +157,15 @@ class AnomalyDetectorTest
 		final Path model = dir.resolve( mode.replace( ' ', '_' ) + ".aemodel.zip" );
 		final ImageTrainingJob job = settings.job( normal, null, model );
 		if ( detector )
-			assertTrue( job.spec.residual && job.spec.skipConnections && job.normalizedTransform instanceof SyntheticAnomalies, job.spec.toJson() );
+			assertTrue( job.spec.residual && job.spec.skipConnections
+					&& job.normalizedTransform instanceof SyntheticAnomalies, job.spec.toJson() );
 		job.run( Collections.singletonList( normal ), settings.targets( null ), TrainingListener.none() );
 		return model;
 	}
 
 	/** Mean smoothed error inside the defects / 99.9th percentile on held-out normal texture; with {@code segment}, also checks the segmentation. */
-	private static double separation( final Path model, final ImagePlus heldOut, final ImagePlus defective, final ImagePlus truth, final boolean segment ) throws Exception
+	private static double separation( final Path model, final ImagePlus heldOut, final ImagePlus defective,
+			final ImagePlus truth, final boolean segment ) throws Exception
 	{
 		try ( ModelFile.Loaded m = ModelFile.load( model, 0 ) )
 		{
@@ -173,11 +191,16 @@ class AnomalyDetectorTest
 				final Segmentation seg = ReconstructionSegmenter.fromMap( map, s );
 				final double dice = Evaluation.dice( seg.mask, truth );
 				final ImageProcessor ip = defective.getProcessor().convertToFloat();
-				final double otsuDice = Evaluation.dice( Thresholds.mask( new ImagePlus( "i", ip ), Thresholds.otsu( ( float[] ) ip.getPixels() ) ), truth );
-				System.out.println( "anomaly detector: separation " + ratio + ", " + seg.objectCount + " objects, Dice " + dice + " (Otsu on intensity " + otsuDice + ")" );
+				final double otsuDice = Evaluation.dice(
+						Thresholds.mask( new ImagePlus( "i", ip ), Thresholds.otsu( ( float[] ) ip.getPixels() ) ),
+						truth );
+				System.out.println( "anomaly detector: separation " + ratio + ", " + seg.objectCount + " objects, Dice "
+						+ dice + " (Otsu on intensity " + otsuDice + ")" );
 				for ( final int[] d : DEFECTS )
-					assertTrue( seg.labels.getProcessor().get( d[ 0 ], d[ 1 ] ) > 0, "defect at " + d[ 0 ] + ", " + d[ 1 ] + " found" );
-				assertTrue( dice > 0.4 && dice > 4 * otsuDice, "pixel Dice " + dice + " vs Otsu on intensity " + otsuDice );
+					assertTrue( seg.labels.getProcessor().get( d[ 0 ], d[ 1 ] ) > 0,
+							"defect at " + d[ 0 ] + ", " + d[ 1 ] + " found" );
+				assertTrue( dice > 0.4 && dice > 4 * otsuDice,
+						"pixel Dice " + dice + " vs Otsu on intensity " + otsuDice );
 			}
 			else
 				System.out.println( "plain conv autoencoder: separation " + ratio );

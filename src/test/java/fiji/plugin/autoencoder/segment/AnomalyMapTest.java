@@ -28,7 +28,8 @@ class AnomalyMapTest
 		final ImagePlus in = new ImagePlus( "in", new ByteProcessor( 4, 4, x ) );
 		final ImagePlus rec = new ImagePlus( "rec", new FloatProcessor( 4, 4, r ) );
 		final ImagePlus abs = AnomalyMap.fromReconstruction( in, rec, new AnomalyMap.Options() );
-		final ImagePlus sq = AnomalyMap.fromReconstruction( in, rec, new AnomalyMap.Options().error( AnomalyMap.Error.SQUARED ) );
+		final ImagePlus sq = AnomalyMap.fromReconstruction( in, rec,
+				new AnomalyMap.Options().error( AnomalyMap.Error.SQUARED ) );
 		assertEquals( 32, abs.getBitDepth() );
 		for ( int i = 0; i < 16; i++ )
 		{
@@ -60,7 +61,8 @@ class AnomalyMapTest
 		assertEquals( 3, per.getNChannels() );
 		assertEquals( 6f, per.getStack().getProcessor( 1 ).getf( 5 ), 0 );
 		assertEquals( 3f, per.getStack().getProcessor( 3 ).getf( 5 ), 0 );
-		final String m = assertThrows( IllegalArgumentException.class, () -> AnomalyMap.fromReconstruction( in, new ImagePlus( "one", new FloatProcessor( 3, 2 ) ), new AnomalyMap.Options() ) ).getMessage();
+		final String m = assertThrows( IllegalArgumentException.class, () -> AnomalyMap.fromReconstruction( in,
+				new ImagePlus( "one", new FloatProcessor( 3, 2 ) ), new AnomalyMap.Options() ) ).getMessage();
 		assertTrue( m.contains( "1 channel(s)" ) && m.contains( "3 channel(s)" ), m );
 	}
 
@@ -71,7 +73,8 @@ class AnomalyMapTest
 		final float[] r = new float[ 41 * 41 ];
 		r[ 20 * 41 + 20 ] = 100;
 		final ImagePlus in = new ImagePlus( "in", new FloatProcessor( 41, 41, x ) );
-		final ImagePlus smooth = AnomalyMap.fromReconstruction( in, new ImagePlus( "rec", new FloatProcessor( 41, 41, r ) ), new AnomalyMap.Options().sigma( 2 ) );
+		final ImagePlus smooth = AnomalyMap.fromReconstruction( in,
+				new ImagePlus( "rec", new FloatProcessor( 41, 41, r ) ), new AnomalyMap.Options().sigma( 2 ) );
 		double sum = 0;
 		for ( final float f : ( float[] ) smooth.getProcessor().getPixels() )
 			sum += f;
@@ -80,7 +83,8 @@ class AnomalyMapTest
 		assertEquals( 100 / ( 2 * Math.PI * 4 ), smooth.getProcessor().getf( 20, 20 ), 0.1 );
 		assertEquals( smooth.getProcessor().getf( 18, 20 ), smooth.getProcessor().getf( 20, 22 ), 1e-4 );
 		assertTrue( assertThrows( IllegalArgumentException.class,
-				() -> AnomalyMap.fromReconstruction( in, in, new AnomalyMap.Options().sigma( -1 ) ) ).getMessage().contains( "sigma" ) );
+				() -> AnomalyMap.fromReconstruction( in, in, new AnomalyMap.Options().sigma( -1 ) ) ).getMessage()
+				.contains( "sigma" ) );
 	}
 
 	@Test
@@ -95,9 +99,11 @@ class AnomalyMapTest
 				final boolean square = Math.abs( i - 30 ) <= 5 && Math.abs( y - 30 ) <= 5;
 				r[ y * w + i ] = square ? 10 : ( ( i + y ) % 2 == 0 ? 10 : -10 );
 			}
-		final ImagePlus in = new ImagePlus( "in", new FloatProcessor( w, w, x ) ), rec = new ImagePlus( "rec", new FloatProcessor( w, w, r ) );
+		final ImagePlus in = new ImagePlus( "in", new FloatProcessor( w, w, x ) ),
+				rec = new ImagePlus( "rec", new FloatProcessor( w, w, r ) );
 		final ImagePlus abs = AnomalyMap.fromReconstruction( in, rec, new AnomalyMap.Options().sigma( 2 ) );
-		final ImagePlus signed = AnomalyMap.fromReconstruction( in, rec, new AnomalyMap.Options().sigma( 2 ).smoothSigned( true ) );
+		final ImagePlus signed = AnomalyMap.fromReconstruction( in, rec,
+				new AnomalyMap.Options().sigma( 2 ).smoothSigned( true ) );
 		// |residue| is 10 everywhere: the smoothed magnitude cannot see the square
 		assertEquals( 10, abs.getProcessor().getf( 30, 30 ), 1e-3 );
 		assertEquals( 10, abs.getProcessor().getf( 10, 30 ), 1e-3 );
@@ -107,29 +113,37 @@ class AnomalyMapTest
 		final double erf = Erf.erf( 5.5 / ( 2 * Math.sqrt( 2 ) ) );
 		assertEquals( 10 * erf * erf, signed.getProcessor().getf( 30, 30 ), 0.05 );
 		// squared: the square of the smoothed residue
-		final ImagePlus sq = AnomalyMap.fromReconstruction( in, rec, new AnomalyMap.Options().sigma( 2 ).smoothSigned( true ).error( AnomalyMap.Error.SQUARED ) );
-		assertEquals( signed.getProcessor().getf( 30, 30 ) * signed.getProcessor().getf( 30, 30 ), sq.getProcessor().getf( 30, 30 ), 1e-3 );
+		final ImagePlus sq = AnomalyMap.fromReconstruction( in, rec,
+				new AnomalyMap.Options().sigma( 2 ).smoothSigned( true ).error( AnomalyMap.Error.SQUARED ) );
+		assertEquals( signed.getProcessor().getf( 30, 30 ) * signed.getProcessor().getf( 30, 30 ),
+				sq.getProcessor().getf( 30, 30 ), 1e-3 );
 	}
 
 	@Test
 	void zScoreAgainstTheStatisticsOfANormalMap()
 	{
-		final ImagePlus normal = new ImagePlus( "normal", new FloatProcessor( 5, 1, new float[] { 0, 2, Float.NaN, 4, 6 } ) );
+		final ImagePlus normal = new ImagePlus( "normal",
+				new FloatProcessor( 5, 1, new float[] { 0, 2, Float.NaN, 4, 6 } ) );
 		final double[] stats = AnomalyMap.statistics( normal );
 		assertEquals( 3, stats[ 0 ], 1e-12 );
 		assertEquals( Math.sqrt( 5 ), stats[ 1 ], 1e-12 );
 		// errors 0, 3, 3 + sqrt(5), 3 + 4 sqrt(5) -> z = -3 / sqrt(5), 0, 1, 4
 		final float s5 = ( float ) Math.sqrt( 5 );
-		final ImagePlus in = new ImagePlus( "in", new FloatProcessor( 4, 1, new float[] { 0, 3, 3 + s5, 3 + 4 * s5 } ) );
+		final ImagePlus in = new ImagePlus( "in",
+				new FloatProcessor( 4, 1, new float[] { 0, 3, 3 + s5, 3 + 4 * s5 } ) );
 		final ImagePlus rec = new ImagePlus( "rec", new FloatProcessor( 4, 1, new float[ 4 ] ) );
-		final ImagePlus z = AnomalyMap.fromReconstruction( in, rec, new AnomalyMap.Options().normalizeBy( stats[ 0 ], stats[ 1 ] ) );
+		final ImagePlus z = AnomalyMap.fromReconstruction( in, rec,
+				new AnomalyMap.Options().normalizeBy( stats[ 0 ], stats[ 1 ] ) );
 		assertEquals( -3 / Math.sqrt( 5 ), z.getProcessor().getf( 0 ), 1e-6 );
 		assertEquals( 0, z.getProcessor().getf( 1 ), 1e-6 );
 		assertEquals( 1, z.getProcessor().getf( 2 ), 1e-6 );
 		assertEquals( 4, z.getProcessor().getf( 3 ), 1e-6 );
 		// the copy keeps the normalization; a zero std is refused with a hint
-		assertEquals( 4, AnomalyMap.fromReconstruction( in, rec, new AnomalyMap.Options().normalizeBy( stats[ 0 ], stats[ 1 ] ).copy() ).getProcessor().getf( 3 ), 1e-6 );
-		final String m = assertThrows( IllegalArgumentException.class, () -> new AnomalyMap.Options().normalizeBy( 1, 0 ) ).getMessage();
+		assertEquals( 4, AnomalyMap
+				.fromReconstruction( in, rec, new AnomalyMap.Options().normalizeBy( stats[ 0 ], stats[ 1 ] ).copy() )
+				.getProcessor().getf( 3 ), 1e-6 );
+		final String m = assertThrows( IllegalArgumentException.class,
+				() -> new AnomalyMap.Options().normalizeBy( 1, 0 ) ).getMessage();
 		assertTrue( m.contains( "AnomalyMap.statistics" ), m );
 	}
 }

@@ -55,11 +55,14 @@ class AnomalySegmenterModeTest
 		try ( Context context = new Context() )
 		{
 			final CommandService cs = context.service( CommandService.class );
-			final CommandModule train = cs.run( TrainAutoencoderCommand.class, true, "input", normal, "mode", "Anomaly segmenter (normal images)", "model_file", file.toFile(),
-					"resume", false, "epochs", 2, "patches_per_epoch", 64, "patch_size", 64, "batch_size", 16, "validation_fraction", 0.1, "patience", 0, "learning_rate", 1e-3,
+			final CommandModule train = cs.run( TrainAutoencoderCommand.class, true, "input", normal, "mode",
+					"Anomaly segmenter (normal images)", "model_file", file.toFile(),
+					"resume", false, "epochs", 2, "patches_per_epoch", 64, "patch_size", 64, "batch_size", 16,
+					"validation_fraction", 0.1, "patience", 0, "learning_rate", 1e-3,
 					"l2", 1e-4, "seed", 7L, "show_plot", false ).get();
 			assertFalse( train.isCanceled(), train.getCancelReason() );
-			assertTrue( ( ( String ) train.getOutput( "result" ) ).contains( "Saved" ), ( String ) train.getOutput( "result" ) );
+			assertTrue( ( ( String ) train.getOutput( "result" ) ).contains( "Saved" ),
+					( String ) train.getOutput( "result" ) );
 			try ( ModelFile.Loaded m = ModelFile.load( file, 1 ) )
 			{
 				assertTrue( AnomalySegmenter.isAnomalySegmenter( m ) );
@@ -69,12 +72,17 @@ class AnomalySegmenterModeTest
 				assertEquals( 2, m.model().spec().channels, "image and reconstruction" );
 				assertEquals( 1e-4, m.model().spec().l2, 1e-12, "the command's l2 goes to the second stage" );
 				assertEquals( 0, detector.model().spec().l2, 0, "the detector trains as in mode Anomaly detector" );
-				assertEquals( 2, History.fromJson( m.extras().get( ModelFile.HISTORY ) ).epochs.size(), "second stage history" );
-				assertEquals( 2, History.fromJson( detector.extras().get( ModelFile.HISTORY ) ).epochs.size(), "first stage history" );
+				assertEquals( 2, History.fromJson( m.extras().get( ModelFile.HISTORY ) ).epochs.size(),
+						"second stage history" );
+				assertEquals( 2, History.fromJson( detector.extras().get( ModelFile.HISTORY ) ).epochs.size(),
+						"first stage history" );
 			}
 
-			final CommandModule seg = cs.run( SegmentByReconstructionCommand.class, true, "input", test, "model_file", file.toFile(), "threshold_method", "Value",
-					"threshold_value", 0.5, "smoothing_sigma", 0.0, "smooth_signed", false, "min_size", 10, "seed_threshold", 0.0, "seed_false_positive_rate", 0.0, "tile_size", 0, "average_orientations", false ).get();
+			final CommandModule seg = cs.run( SegmentByReconstructionCommand.class, true, "input", test, "model_file",
+					file.toFile(), "threshold_method", "Value",
+					"threshold_value", 0.5, "smoothing_sigma", 0.0, "smooth_signed", false, "min_size", 10,
+					"seed_threshold", 0.0, "seed_false_positive_rate", 0.0, "tile_size", 0, "average_orientations",
+					false ).get();
 			// NB: normal_image is left unset here; SciJava must neither prompt for it nor cancel
 			assertFalse( seg.isCanceled(), seg.getCancelReason() );
 			final ImagePlus map = ( ImagePlus ) seg.getOutput( "anomaly_map" );
@@ -86,47 +94,67 @@ class AnomalySegmenterModeTest
 			try ( ModelFile.Loaded m = ModelFile.load( file, 1 ) )
 			{
 				final String msg = org.junit.jupiter.api.Assertions.assertThrows( IllegalArgumentException.class,
-						() -> ModelFileRunner.apply( m, test, fiji.plugin.autoencoder.convert.OutputType.FLOAT_32, "denoised", new ImageRunner.Options(), Progress.none() ) ).getMessage();
-				assertTrue( msg.contains( "is an anomaly segmenter" ) && msg.contains( "Segment by Reconstruction" ), msg );
+						() -> ModelFileRunner.apply( m, test, fiji.plugin.autoencoder.convert.OutputType.FLOAT_32,
+								"denoised", new ImageRunner.Options(), Progress.none() ) )
+						.getMessage();
+				assertTrue( msg.contains( "is an anomaly segmenter" ) && msg.contains( "Segment by Reconstruction" ),
+						msg );
 			}
 			// from a plain ImageJ macro: files written, the mask of the same settings, one CSV row per object
 			final Path testFile = dir.resolve( "brick-test.tif" );
 			assertTrue( new ij.io.FileSaver( test ).saveAsTiff( testFile.toString() ) );
 			final Path out = dir.resolve( "macro out" );
-			final String count = MacroCalls.segment( "input=[" + testFile + "] model_file=[" + file + "] threshold_method=Percentile threshold_value=99 smoothing_sigma=0 min_size=3 output_folder=[" + out + "]" );
+			final String count = MacroCalls.segment( "input=[" + testFile + "] model_file=[" + file
+					+ "] threshold_method=Percentile threshold_value=99 smoothing_sigma=0 min_size=3 output_folder=["
+					+ out + "]" );
 			final Segmentation expected;
 			try ( ModelFile.Loaded m = ModelFile.load( file, 1 ) )
 			{
-				expected = ReconstructionSegmenter.segment( m, test, ReconstructionSegmenter.Settings.of( "Percentile", 99, 0, 3 ), Progress.none() );
+				expected = ReconstructionSegmenter.segment( m, test,
+						ReconstructionSegmenter.Settings.of( "Percentile", 99, 0, 3 ), Progress.none() );
 			}
 			assertTrue( expected.objectCount > 0, "the 1 % most anomalous pixels make objects" );
 			assertEquals( Integer.toString( expected.objectCount ), count );
-			assertArrayEquals( ( byte[] ) expected.mask.getProcessor().getPixels(), ( byte[] ) ij.IJ.openImage( out.resolve( "brick-test-mask.tif" ).toString() ).getProcessor().getPixels() );
-			assertEquals( expected.objectCount, Labeling.count( ij.IJ.openImage( out.resolve( "brick-test-labels.tif" ).toString() ) ) );
-			final java.util.List< String > csv = java.nio.file.Files.readAllLines( out.resolve( "brick-test-objects.csv" ) );
+			assertArrayEquals( ( byte[] ) expected.mask.getProcessor().getPixels(), ( byte[] ) ij.IJ
+					.openImage( out.resolve( "brick-test-mask.tif" ).toString() ).getProcessor().getPixels() );
+			assertEquals( expected.objectCount,
+					Labeling.count( ij.IJ.openImage( out.resolve( "brick-test-labels.tif" ).toString() ) ) );
+			final java.util.List< String > csv = java.nio.file.Files
+					.readAllLines( out.resolve( "brick-test-objects.csv" ) );
 			assertEquals( expected.objectCount + 1, csv.size(), "header plus one row per object: " + csv );
 			assertTrue( csv.get( 0 ).contains( "Area" ) && csv.get( 0 ).contains( "Max" ), csv.get( 0 ) );
 			assertTrue( java.nio.file.Files.isRegularFile( out.resolve( "brick-test-anomaly.tif" ) ) );
 			// no objects: the header alone
-			MacroCalls.segment( "input=[" + testFile + "] model_file=[" + file + "] threshold_method=Value threshold_value=2 smoothing_sigma=0 min_size=3 output_folder=[" + out + "]" );
-			assertEquals( java.util.Arrays.asList( "Label,Area,X,Y,Mean,Max" ), java.nio.file.Files.readAllLines( out.resolve( "brick-test-objects.csv" ) ) );
+			MacroCalls.segment( "input=[" + testFile + "] model_file=[" + file
+					+ "] threshold_method=Value threshold_value=2 smoothing_sigma=0 min_size=3 output_folder=[" + out
+					+ "]" );
+			assertEquals( java.util.Arrays.asList( "Label,Area,X,Y,Mean,Max" ),
+					java.nio.file.Files.readAllLines( out.resolve( "brick-test-objects.csv" ) ) );
 			final String missing = MacroCalls.segment( "input=[" + testFile + "]" );
 			assertTrue( missing.startsWith( "error" ) && missing.contains( "Missing model_file" ), missing );
 			// 8 orientations: both stages averaged, the same as AnomalySegmenter.probability with that option
-			final CommandModule tta = cs.run( SegmentByReconstructionCommand.class, true, "input", test, "model_file", file.toFile(), "threshold_method", "Value",
-					"threshold_value", 0.5, "smoothing_sigma", 0.0, "smooth_signed", false, "min_size", 10, "seed_threshold", 0.0, "seed_false_positive_rate", 0.0, "tile_size", 0, "average_orientations", true ).get();
+			final CommandModule tta = cs.run( SegmentByReconstructionCommand.class, true, "input", test, "model_file",
+					file.toFile(), "threshold_method", "Value",
+					"threshold_value", 0.5, "smoothing_sigma", 0.0, "smooth_signed", false, "min_size", 10,
+					"seed_threshold", 0.0, "seed_false_positive_rate", 0.0, "tile_size", 0, "average_orientations",
+					true ).get();
 			assertFalse( tta.isCanceled(), tta.getCancelReason() );
-			final float[] averaged = ( float[] ) ( ( ImagePlus ) tta.getOutput( "anomaly_map" ) ).getProcessor().getPixels();
+			final float[] averaged = ( float[] ) ( ( ImagePlus ) tta.getOutput( "anomaly_map" ) ).getProcessor()
+					.getPixels();
 			try ( ModelFile.Loaded m = ModelFile.load( file, 1 ) )
 			{
 				final ImageRunner.Options o = new ImageRunner.Options();
 				o.averageOrientations = true;
-				assertArrayEquals( ( float[] ) AnomalySegmenter.probability( m, test, o, Progress.none() ).getProcessor().getPixels(), averaged );
+				assertArrayEquals( ( float[] ) AnomalySegmenter.probability( m, test, o, Progress.none() )
+						.getProcessor().getPixels(), averaged );
 			}
-			assertFalse( java.util.Arrays.equals( averaged, ( float[] ) map.getProcessor().getPixels() ), "averaging changes the map" );
+			assertFalse( java.util.Arrays.equals( averaged, ( float[] ) map.getProcessor().getPixels() ),
+					"averaging changes the map" );
 
-			final CommandModule resume = cs.run( TrainAutoencoderCommand.class, true, "input", normal, "mode", "Anomaly segmenter (normal images)", "model_file", file.toFile(),
-					"resume", true, "epochs", 1, "patches_per_epoch", 64, "patch_size", 64, "batch_size", 16, "validation_fraction", 0.1, "patience", 0, "learning_rate", 1e-3,
+			final CommandModule resume = cs.run( TrainAutoencoderCommand.class, true, "input", normal, "mode",
+					"Anomaly segmenter (normal images)", "model_file", file.toFile(),
+					"resume", true, "epochs", 1, "patches_per_epoch", 64, "patch_size", 64, "batch_size", 16,
+					"validation_fraction", 0.1, "patience", 0, "learning_rate", 1e-3,
 					"seed", 7L, "show_plot", false ).get();
 			final String why = resume.isCanceled() ? resume.getCancelReason() : ( String ) resume.getOutput( "result" );
 			assertTrue( resume.isCanceled() && why.contains( "cannot resume" ), why );
@@ -148,14 +176,15 @@ class AnomalySegmenterModeTest
 		settings.patience = 0;
 		final java.util.List< String > phases = new java.util.ArrayList<>();
 		final Path file = dir.resolve( "small.aemodel.zip" );
-		final ImageTrainingJob.Result r = settings.run( settings.job( normal, null, file ), normal, null, new TrainingListener()
-		{
-			@Override
-			public void epochEnded( final History.Epoch e, final History h )
-			{
-				phases.add( e.phase + " " + e.epoch );
-			}
-		}, Progress.none() );
+		final ImageTrainingJob.Result r = settings.run( settings.job( normal, null, file ), normal, null,
+				new TrainingListener()
+				{
+					@Override
+					public void epochEnded( final History.Epoch e, final History h )
+					{
+						phases.add( e.phase + " " + e.epoch );
+					}
+				}, Progress.none() );
 		assertEquals( java.util.Arrays.asList( "train 1", "second stage train 1" ), phases );
 		assertEquals( "train", r.history.epochs.get( 0 ).phase, "the saved history keeps its phase" );
 		assertEquals( file, r.modelFile );

@@ -32,7 +32,8 @@ class EvaluationTest
 		final ImagePlus empty = labels( 20, 20, new int[ 0 ][] );
 		assertEquals( 1, Evaluation.dice( empty, empty ), 0 );
 		assertEquals( 0, Evaluation.dice( a, empty ), 0 );
-		final String m = assertThrows( IllegalArgumentException.class, () -> Evaluation.dice( a, labels( 10, 20, new int[ 0 ][] ) ) ).getMessage();
+		final String m = assertThrows( IllegalArgumentException.class,
+				() -> Evaluation.dice( a, labels( 10, 20, new int[ 0 ][] ) ) ).getMessage();
 		assertTrue( m.contains( "20 x 20" ) && m.contains( "10 x 20" ), m );
 	}
 
@@ -40,8 +41,10 @@ class EvaluationTest
 	void objectsMatchOneToOneAboveTheIoU()
 	{
 		// truth: three 10x10 squares; prediction: one shifted by 2 (IoU 80/120 = 0.67), one shifted by 5 (IoU 50/150 = 0.33), one false object
-		final ImagePlus truth = labels( 60, 20, new int[][] { { 0, 0, 10, 10, 1 }, { 20, 0, 10, 10, 2 }, { 40, 0, 10, 10, 3 } } );
-		final ImagePlus pred = labels( 60, 20, new int[][] { { 2, 0, 10, 10, 5 }, { 25, 0, 10, 10, 9 }, { 45, 12, 5, 5, 4 } } );
+		final ImagePlus truth = labels( 60, 20,
+				new int[][] { { 0, 0, 10, 10, 1 }, { 20, 0, 10, 10, 2 }, { 40, 0, 10, 10, 3 } } );
+		final ImagePlus pred = labels( 60, 20,
+				new int[][] { { 2, 0, 10, 10, 5 }, { 25, 0, 10, 10, 9 }, { 45, 12, 5, 5, 4 } } );
 		final Evaluation.ObjectScores s = Evaluation.objects( pred, truth, 0.5 );
 		assertEquals( 1, s.matched );
 		assertEquals( 3, s.predicted );

@@ -102,7 +102,8 @@ class LabelingTest
 		for ( int y = 0; y < h; y += 2 )
 			for ( int x = 0; x < w; x += 2 )
 				b[ y * w + x ] = 1;
-		final ImagePlus labels = Labeling.label( new ImagePlus( "dots", new ByteProcessor( w, h, b ) ), Labeling.Connectivity.EIGHT, 0 );
+		final ImagePlus labels = Labeling.label( new ImagePlus( "dots", new ByteProcessor( w, h, b ) ),
+				Labeling.Connectivity.EIGHT, 0 );
 		assertEquals( 32, labels.getBitDepth() );
 		assertEquals( 90000, Labeling.count( labels ) );
 		assertEquals( 90000f, labels.getProcessor().getf( w - 2, h - 2 ), 0 );

@@ -46,7 +46,8 @@ public class MultiClassSegmenterTest
 		final ByteProcessor mask = new ByteProcessor( size, size );
 		for ( int k = 0; k < size * size / 600; k++ )
 		{
-			final int cls = 1 + k % 2, cx = 8 + r.nextInt( size - 16 ), cy = 8 + r.nextInt( size - 16 ), rad = 4 + r.nextInt( 3 );
+			final int cls = 1 + k % 2, cx = 8 + r.nextInt( size - 16 ), cy = 8 + r.nextInt( size - 16 ),
+					rad = 4 + r.nextInt( 3 );
 			for ( int y = cy - rad; y <= cy + rad; y++ )
 				for ( int x = cx - rad; x <= cx + rad; x++ )
 					if ( cls == 1 || ( x - cx ) * ( x - cx ) + ( y - cy ) * ( y - cy ) <= rad * rad )
@@ -73,13 +74,15 @@ public class MultiClassSegmenterTest
 		s.layers = null; // the preset's 3-level U-Net with 1 conv per level: small scene, tiny training
 		s.convsPerLevel = 1;
 		final Path file = dir.resolve( "classes.aemodel.zip" );
-		final SegmenterTrainer.Result r = SegmenterTrainer.train( s, List.of( train[ 0 ] ), List.of( train[ 1 ] ), null, null, file, new Trainer(), TrainingListener.none() );
+		final SegmenterTrainer.Result r = SegmenterTrainer.train( s, List.of( train[ 0 ] ), List.of( train[ 1 ] ), null,
+				null, file, new Trainer(), TrainingListener.none() );
 		assertEquals( 2, r.info.classes );
 		assertEquals( ModelSpec.Activation.SOFTMAX, ModelFile.readSpec( file ).outputActivation );
 		assertEquals( ModelSpec.Loss.DICE_BCE, ModelFile.readSpec( file ).loss );
 		try ( ModelFile.Loaded m = ModelFile.load( file, 0 ) )
 		{
-			final Segmentation seg = SegmenterPrediction.segment( m, test[ 0 ], 0.5, 0, new ImageRunner.Options(), Progress.none() );
+			final Segmentation seg = SegmenterPrediction.segment( m, test[ 0 ], 0.5, 0, new ImageRunner.Options(),
+					Progress.none() );
 			assertEquals( 3, seg.score.getNChannels(), "one probability map per class, background first" );
 			double maxSumError = 0;
 			for ( int i = 0; i < 96 * 96; i++ )
@@ -129,7 +132,8 @@ public class MultiClassSegmenterTest
 		m.set( 1, 1, 1 );
 		m.set( 2, 2, 3 );
 		final List< ImagePlus > masks = List.of( new ImagePlus( "m", m ) );
-		String e = assertThrows( IllegalArgumentException.class, () -> MultiClassMasks.classes( masks, 0 ) ).getMessage();
+		String e = assertThrows( IllegalArgumentException.class, () -> MultiClassMasks.classes( masks, 0 ) )
+				.getMessage();
 		assertTrue( e.contains( "values 1, 3" ) && e.contains( "class 2 never occurs" ), e );
 		e = assertThrows( IllegalArgumentException.class, () -> MultiClassMasks.classes( masks, 2 ) ).getMessage();
 		assertTrue( e.contains( "values 1, 3" ) && e.contains( "more than the 2 declared classes" ), e );
@@ -146,9 +150,11 @@ public class MultiClassSegmenterTest
 	void aScaleThatLeavesTheImageTooSmallIsRefusedWithTheLargestUsableFactor()
 	{
 		final ImagePlus img = new ImagePlus( "img", new ByteProcessor( 100, 70 ) );
-		String e = assertThrows( IllegalArgumentException.class, () -> SegmentScale.check( img, 10, 8, "the network's size multiple" ) ).getMessage();
+		String e = assertThrows( IllegalArgumentException.class,
+				() -> SegmentScale.check( img, 10, 8, "the network's size multiple" ) ).getMessage();
 		assertTrue( e.contains( "becomes 10 x 7" ) && e.contains( "at most 8" ), e );
-		e = assertThrows( IllegalArgumentException.class, () -> SegmentScale.check( img, 2, 64, "the patch size" ) ).getMessage();
+		e = assertThrows( IllegalArgumentException.class, () -> SegmentScale.check( img, 2, 64, "the patch size" ) )
+				.getMessage();
 		assertTrue( e.contains( "at most 1" ), e );
 		SegmentScale.check( img, 8, 8, "the network's size multiple" ); // 13 x 9: fine
 		// automatic: objects of 40 px in 32-px patches need scale 2
@@ -205,7 +211,8 @@ public class MultiClassSegmenterTest
 		p.setf( 5, 5, 0.41f );
 		final ImagePlus prob = new ImagePlus( "p", p );
 		final String hint = SegmenterPrediction.hint( prob, 0.5, 1, 64 );
-		assertTrue( hint != null && hint.contains( "maximum is 0.410" ) && hint.contains( "threshold 0.50" ) && hint.contains( "lower threshold (e.g. 0.30)" )
+		assertTrue( hint != null && hint.contains( "maximum is 0.410" ) && hint.contains( "threshold 0.50" )
+				&& hint.contains( "lower threshold (e.g. 0.30)" )
 				&& hint.contains( "coarser scale" ), hint );
 		assertNull( SegmenterPrediction.hint( prob, 0.4, 1, 64 ) );
 		// with class maps, the background channel does not count
@@ -229,17 +236,26 @@ public class MultiClassSegmenterTest
 		try ( Context context = new Context() )
 		{
 			final Path file = dir.resolve( "dice.aemodel.zip" );
-			final CommandModule m = context.service( CommandService.class ).run( TrainSegmenterCommand.class, true, "input", s[ 0 ], "mask", new ImagePlus( "b", binary ),
-					"model_file", file.toFile(), "loss", "Dice", "epochs", 1, "patches_per_epoch", 16, "patch_size", 32, "scale", 1 ).get();
+			final CommandModule m = context.service( CommandService.class )
+					.run( TrainSegmenterCommand.class, true, "input", s[ 0 ], "mask", new ImagePlus( "b", binary ),
+							"model_file", file.toFile(), "loss", "Dice", "epochs", 1, "patches_per_epoch", 16,
+							"patch_size", 32, "scale", 1 )
+					.get();
 			assertTrue( !m.isCanceled(), m.getCancelReason() );
 			assertEquals( ModelSpec.Loss.DICE, ModelFile.readSpec( file ).loss );
-			final CommandModule b = context.service( CommandService.class ).run( TrainSegmenterCommand.class, true, "input", s[ 0 ], "mask", new ImagePlus( "b", binary ),
-					"model_file", file.toFile(), "overwrite", true, "loss", "BCE", "epochs", 1, "patches_per_epoch", 16, "patch_size", 32, "scale", 1 ).get();
+			final CommandModule b = context.service( CommandService.class )
+					.run( TrainSegmenterCommand.class, true, "input", s[ 0 ], "mask", new ImagePlus( "b", binary ),
+							"model_file", file.toFile(), "overwrite", true, "loss", "BCE", "epochs", 1,
+							"patches_per_epoch", 16, "patch_size", 32, "scale", 1 )
+					.get();
 			assertTrue( !b.isCanceled(), b.getCancelReason() );
 			assertEquals( ModelSpec.Loss.BCE, ModelFile.readSpec( file ).loss );
 		}
-		assertEquals( ModelSpec.Loss.DICE, SupervisedSegmenter.job( 1, "Dice", 1e-3, dir.resolve( "j.aemodel.zip" ) ).spec.loss );
-		assertEquals( ModelSpec.Loss.DICE_BCE, SupervisedSegmenter.job( 1, "Dice + BCE", 1e-3, dir.resolve( "j.aemodel.zip" ) ).spec.loss );
-		assertTrue( Arrays.asList( SegmenterSettings.LOSSES ).contains( SegmenterSettings.LOSS ) && Collections.singletonList( 1 ).size() == 1 );
+		assertEquals( ModelSpec.Loss.DICE,
+				SupervisedSegmenter.job( 1, "Dice", 1e-3, dir.resolve( "j.aemodel.zip" ) ).spec.loss );
+		assertEquals( ModelSpec.Loss.DICE_BCE,
+				SupervisedSegmenter.job( 1, "Dice + BCE", 1e-3, dir.resolve( "j.aemodel.zip" ) ).spec.loss );
+		assertTrue( Arrays.asList( SegmenterSettings.LOSSES ).contains( SegmenterSettings.LOSS )
+				&& Collections.singletonList( 1 ).size() == 1 );
 	}
 }

@@ -57,7 +57,9 @@ class ObjectPriorTest
 		assertArrayEquals( new int[] { 113, 29 }, p.minArea, "pixels of a radius-6 and a radius-3 disc" );
 		assertEquals( false, p.holes[ 0 ] );
 		assertEquals( true, p.holes[ 1 ] );
-		assertTrue( p.toString().contains( "class 1: the most probable object of at least 56 px, holes filled; class 2: any number of objects (up to 2 in a training mask) of at least 14 px, holes kept" ), p.toString() );
+		assertTrue( p.toString().contains(
+				"class 1: the most probable object of at least 56 px, holes filled; class 2: any number of objects (up to 2 in a training mask) of at least 14 px, holes kept" ),
+				p.toString() );
 		final ObjectPrior back = ObjectPrior.fromJson( p.toJson(), 2 );
 		assertArrayEquals( p.maxObjects, back.maxObjects );
 		assertArrayEquals( p.minArea, back.minArea );
@@ -87,7 +89,8 @@ class ObjectPriorTest
 		assertEquals( 253, kept.table.getValue( "Area", 0 ), 0 );
 
 		// training masks with two objects: no count limit, the speck still too small; a class whose training objects had holes keeps them
-		final Segmentation two = new ObjectPrior( new int[] { 2 }, new int[] { 40 }, new boolean[] { true } ).apply( raw, score, 1 );
+		final Segmentation two = new ObjectPrior( new int[] { 2 }, new int[] { 40 }, new boolean[] { true } )
+				.apply( raw, score, 1 );
 		assertEquals( 2, two.objectCount );
 		assertEquals( 0, two.mask.getProcessor().get( 20, 20 ) );
 	}
@@ -107,7 +110,8 @@ class ObjectPriorTest
 		s.convsPerLevel = 1;
 		final Path file = dir.resolve( "prior.aemodel.zip" );
 		final long t0 = System.nanoTime();
-		final SegmenterTrainer.Result r = SegmenterTrainer.train( s, List.of( train[ 0 ] ), List.of( train[ 1 ] ), null, null, file, new Trainer(), TrainingListener.none() );
+		final SegmenterTrainer.Result r = SegmenterTrainer.train( s, List.of( train[ 0 ] ), List.of( train[ 1 ] ), null,
+				null, file, new Trainer(), TrainingListener.none() );
 		final double seconds = ( System.nanoTime() - t0 ) / 1e9;
 		System.out.println( r.message() + " in " + seconds + " s, " + r.history.epochs.size() + " epochs" );
 		assertTrue( r.message().startsWith( "Time budget of 0.1 min reached" ), r.message() );
@@ -119,15 +123,22 @@ class ObjectPriorTest
 			assertArrayEquals( ObjectPrior.of( List.of( train[ 1 ] ), 2 ).maxObjects, prior.maxObjects );
 			// flip averaging commutes with flipping the input; a single prediction does not, exactly
 			final ImagePlus flipped = SegmenterPrediction.flip( test[ 0 ], 1 );
-			final float[] a = pixels( SegmenterPrediction.flip( SegmenterPrediction.probability( m, test[ 0 ], true, new ImageRunner.Options(), Progress.none() ), 1 ) );
-			final float[] b = pixels( SegmenterPrediction.probability( m, flipped, true, new ImageRunner.Options(), Progress.none() ) );
-			final float[] c = pixels( SegmenterPrediction.flip( SegmenterPrediction.probability( m, test[ 0 ], false, new ImageRunner.Options(), Progress.none() ), 1 ) );
-			final float[] d = pixels( SegmenterPrediction.probability( m, flipped, false, new ImageRunner.Options(), Progress.none() ) );
+			final float[] a = pixels( SegmenterPrediction.flip(
+					SegmenterPrediction.probability( m, test[ 0 ], true, new ImageRunner.Options(), Progress.none() ),
+					1 ) );
+			final float[] b = pixels(
+					SegmenterPrediction.probability( m, flipped, true, new ImageRunner.Options(), Progress.none() ) );
+			final float[] c = pixels( SegmenterPrediction.flip(
+					SegmenterPrediction.probability( m, test[ 0 ], false, new ImageRunner.Options(), Progress.none() ),
+					1 ) );
+			final float[] d = pixels(
+					SegmenterPrediction.probability( m, flipped, false, new ImageRunner.Options(), Progress.none() ) );
 			final double averaged = maxDiff( a, b ), single = maxDiff( c, d );
 			System.out.println( "flip equivariance: averaged " + averaged + ", single " + single );
 			assertTrue( averaged < 1e-5 && single > 1e-3, averaged + " / " + single );
 			// with the prior a class with one object per training mask gets at most one
-			final Segmentation seg = SegmenterPrediction.segment( m, test[ 0 ], 0.5, 0, new ImageRunner.Options(), Progress.none() );
+			final Segmentation seg = SegmenterPrediction.segment( m, test[ 0 ], 0.5, 0, new ImageRunner.Options(),
+					Progress.none() );
 			for ( int c1 = 1; c1 <= 2; c1++ )
 			{
 				int count = 0;
@@ -144,7 +155,8 @@ class ObjectPriorTest
 		final int n = imp.getWidth() * imp.getHeight();
 		final float[] out = new float[ n * imp.getStackSize() ];
 		for ( int s = 1; s <= imp.getStackSize(); s++ )
-			System.arraycopy( ( float[] ) imp.getStack().getProcessor( s ).convertToFloat().getPixels(), 0, out, ( s - 1 ) * n, n );
+			System.arraycopy( ( float[] ) imp.getStack().getProcessor( s ).convertToFloat().getPixels(), 0, out,
+					( s - 1 ) * n, n );
 		return out;
 	}
 

@@ -62,33 +62,49 @@ class ReconstructionSegmenterTest
 		try ( Context context = new Context() )
 		{
 			final CommandService cs = context.service( CommandService.class );
-			final CommandModule whole = cs.run( SegmentByReconstructionCommand.class, true, "input", defective, "model_file", model.toFile(), "threshold_method", "Otsu",
-					"smoothing_sigma", 1.5, "smooth_signed", false, "min_size", 15, "seed_threshold", 0, "seed_false_positive_rate", 0, "tile_size", 0, "average_orientations", false ).get(); // NB: every key given: SciJava remembers earlier runs' values
-			final CommandModule tiled = cs.run( SegmentByReconstructionCommand.class, true, "input", defective, "model_file", model.toFile(), "threshold_method", "Otsu",
-					"smoothing_sigma", 1.5, "smooth_signed", false, "min_size", 15, "seed_threshold", 0, "seed_false_positive_rate", 0, "tile_size", 48, "average_orientations", false ).get();
-			assertTrue( !whole.isCanceled() && !tiled.isCanceled(), whole.getCancelReason() + " / " + tiled.getCancelReason() );
+			final CommandModule whole = cs.run( SegmentByReconstructionCommand.class, true, "input", defective,
+					"model_file", model.toFile(), "threshold_method", "Otsu",
+					"smoothing_sigma", 1.5, "smooth_signed", false, "min_size", 15, "seed_threshold", 0,
+					"seed_false_positive_rate", 0, "tile_size", 0, "average_orientations", false ).get(); // NB: every key given: SciJava remembers earlier runs' values
+			final CommandModule tiled = cs.run( SegmentByReconstructionCommand.class, true, "input", defective,
+					"model_file", model.toFile(), "threshold_method", "Otsu",
+					"smoothing_sigma", 1.5, "smooth_signed", false, "min_size", 15, "seed_threshold", 0,
+					"seed_false_positive_rate", 0, "tile_size", 48, "average_orientations", false ).get();
+			assertTrue( !whole.isCanceled() && !tiled.isCanceled(),
+					whole.getCancelReason() + " / " + tiled.getCancelReason() );
 			final ImagePlus labels = ( ImagePlus ) whole.getOutput( "labels" );
 			final ResultsTable table = ( ResultsTable ) whole.getOutput( "results" );
-			System.out.println( "brick defects: " + table.size() + " objects, threshold " + ( ( ImagePlus ) whole.getOutput( "mask" ) ).getProperty( "Info" ) );
+			System.out.println( "brick defects: " + table.size() + " objects, threshold "
+					+ ( ( ImagePlus ) whole.getOutput( "mask" ) ).getProperty( "Info" ) );
 			for ( final int[] d : DEFECTS )
-				assertTrue( labels.getProcessor().get( d[ 0 ], d[ 1 ] ) > 0, "defect at " + d[ 0 ] + ", " + d[ 1 ] + " found" );
+				assertTrue( labels.getProcessor().get( d[ 0 ], d[ 1 ] ) > 0,
+						"defect at " + d[ 0 ] + ", " + d[ 1 ] + " found" );
 			assertEquals( DEFECTS.length, Labeling.count( labels ), "one object per defect, nothing else" );
 			for ( int r = 0; r < table.size(); r++ )
 			{
-				final int[] d = DEFECTS[ labels.getProcessor().get( ( int ) table.getValue( "X", r ), ( int ) table.getValue( "Y", r ) ) - 1 ];
+				final int[] d = DEFECTS[ labels.getProcessor().get( ( int ) table.getValue( "X", r ),
+						( int ) table.getValue( "Y", r ) ) - 1 ];
 				assertEquals( d[ 0 ] + 0.5, table.getValue( "X", r ), 2.0, "centroid x" );
 				assertEquals( d[ 1 ] + 0.5, table.getValue( "Y", r ), 2.0, "centroid y" );
 			}
-			assertArrayEquals( ( byte[] ) ( ( ImagePlus ) whole.getOutput( "mask" ) ).getProcessor().getPixels(), ( byte[] ) ( ( ImagePlus ) tiled.getOutput( "mask" ) ).getProcessor().getPixels() );
-			assertArrayEquals( ( short[] ) labels.getProcessor().getPixels(), ( short[] ) ( ( ImagePlus ) tiled.getOutput( "labels" ) ).getProcessor().getPixels() );
+			assertArrayEquals( ( byte[] ) ( ( ImagePlus ) whole.getOutput( "mask" ) ).getProcessor().getPixels(),
+					( byte[] ) ( ( ImagePlus ) tiled.getOutput( "mask" ) ).getProcessor().getPixels() );
+			assertArrayEquals( ( short[] ) labels.getProcessor().getPixels(),
+					( short[] ) ( ( ImagePlus ) tiled.getOutput( "labels" ) ).getProcessor().getPixels() );
 			// the signed-smoothing option reaches the map
-			final CommandModule signed = cs.run( SegmentByReconstructionCommand.class, true, "input", defective, "model_file", model.toFile(), "threshold_method", "Otsu",
-					"smoothing_sigma", 1.5, "smooth_signed", true, "min_size", 15, "seed_threshold", 0, "seed_false_positive_rate", 0, "tile_size", 0, "average_orientations", false ).get();
+			final CommandModule signed = cs.run( SegmentByReconstructionCommand.class, true, "input", defective,
+					"model_file", model.toFile(), "threshold_method", "Otsu",
+					"smoothing_sigma", 1.5, "smooth_signed", true, "min_size", 15, "seed_threshold", 0,
+					"seed_false_positive_rate", 0, "tile_size", 0, "average_orientations", false ).get();
 			try ( ModelFile.Loaded m = ModelFile.load( model, 0 ) )
 			{
-				final float[] expected = ( float[] ) AnomalyMap.compute( m, defective, new AnomalyMap.Options().sigma( 1.5 ).smoothSigned( true ), Progress.none() ).getProcessor().getPixels();
-				final float[] got = ( float[] ) ( ( ImagePlus ) signed.getOutput( "anomaly_map" ) ).getProcessor().getPixels();
-				final float[] unsigned = ( float[] ) ( ( ImagePlus ) whole.getOutput( "anomaly_map" ) ).getProcessor().getPixels();
+				final float[] expected = ( float[] ) AnomalyMap.compute( m, defective,
+						new AnomalyMap.Options().sigma( 1.5 ).smoothSigned( true ), Progress.none() ).getProcessor()
+						.getPixels();
+				final float[] got = ( float[] ) ( ( ImagePlus ) signed.getOutput( "anomaly_map" ) ).getProcessor()
+						.getPixels();
+				final float[] unsigned = ( float[] ) ( ( ImagePlus ) whole.getOutput( "anomaly_map" ) ).getProcessor()
+						.getPixels();
 				double maxDiff = 0, meanSigned = 0, meanUnsigned = 0;
 				for ( int i = 0; i < got.length; i++ )
 				{
@@ -105,31 +121,44 @@ class ReconstructionSegmenterTest
 			final ImagePlus heldOut = new ImagePlus( "brick-normal", ip.crop() );
 			final Path normalFile = dir.resolve( "brick-normal.tif" );
 			ij.IJ.saveAsTiff( heldOut, normalFile.toString() );
-			final CommandModule calibrated = cs.run( SegmentByReconstructionCommand.class, true, "input", defective, "model_file", model.toFile(), "threshold_method", "Calibrated",
-					"threshold_value", 1e-3, "smoothing_sigma", 1.5, "smooth_signed", false, "min_size", 15, "seed_threshold", 0, "normal_image", normalFile.toFile(),
+			final CommandModule calibrated = cs.run( SegmentByReconstructionCommand.class, true, "input", defective,
+					"model_file", model.toFile(), "threshold_method", "Calibrated",
+					"threshold_value", 1e-3, "smoothing_sigma", 1.5, "smooth_signed", false, "min_size", 15,
+					"seed_threshold", 0, "normal_image", normalFile.toFile(),
 					"seed_false_positive_rate", 1e-4, "tile_size", 0, "average_orientations", false ).get();
 			assertTrue( !calibrated.isCanceled(), calibrated.getCancelReason() );
 			try ( ModelFile.Loaded m = ModelFile.load( model, 0 ) )
 			{
-				final ImagePlus normalMap = AnomalyMap.compute( m, heldOut, new AnomalyMap.Options().sigma( 1.5 ), Progress.none() );
+				final ImagePlus normalMap = AnomalyMap.compute( m, heldOut, new AnomalyMap.Options().sigma( 1.5 ),
+						Progress.none() );
 				final ImagePlus mask = ( ImagePlus ) calibrated.getOutput( "mask" );
-				final double t = Thresholds.calibrated( normalMap, 1e-3 ), seed = Math.max( t, Thresholds.calibrated( normalMap, 1e-4 ) );
+				final double t = Thresholds.calibrated( normalMap, 1e-3 ),
+						seed = Math.max( t, Thresholds.calibrated( normalMap, 1e-4 ) );
 				assertEquals( String.format( java.util.Locale.ROOT, "threshold=%.6g", t ), mask.getProperty( "Info" ) );
-				final ReconstructionSegmenter.Settings manual = ReconstructionSegmenter.Settings.of( "Value", t, 1.5, 15 );
+				final ReconstructionSegmenter.Settings manual = ReconstructionSegmenter.Settings.of( "Value", t, 1.5,
+						15 );
 				manual.seedThreshold = seed;
 				final Segmentation expected = ReconstructionSegmenter.segment( m, defective, manual, Progress.none() );
-				assertArrayEquals( ( byte[] ) expected.mask.getProcessor().getPixels(), ( byte[] ) mask.getProcessor().getPixels() );
+				assertArrayEquals( ( byte[] ) expected.mask.getProcessor().getPixels(),
+						( byte[] ) mask.getProcessor().getPixels() );
 				final ImagePlus calibratedLabels = ( ImagePlus ) calibrated.getOutput( "labels" );
-				System.out.println( "brick, calibrated at FPR 1e-3 / seed 1e-4: threshold " + t + ", seed " + seed + ", " + Labeling.count( calibratedLabels ) + " objects" );
+				System.out.println( "brick, calibrated at FPR 1e-3 / seed 1e-4: threshold " + t + ", seed " + seed
+						+ ", " + Labeling.count( calibratedLabels ) + " objects" );
 				for ( final int[] d : DEFECTS )
-					assertTrue( calibratedLabels.getProcessor().get( d[ 0 ], d[ 1 ] ) > 0, "calibrated: defect at " + d[ 0 ] + ", " + d[ 1 ] + " found" );
+					assertTrue( calibratedLabels.getProcessor().get( d[ 0 ], d[ 1 ] ) > 0,
+							"calibrated: defect at " + d[ 0 ] + ", " + d[ 1 ] + " found" );
 			}
-			final CommandModule noNormal = cs.run( SegmentByReconstructionCommand.class, true, "input", defective, "model_file", model.toFile(), "threshold_method", "Calibrated",
-					"threshold_value", 1e-3, "smoothing_sigma", 1.5, "smooth_signed", false, "min_size", 15, "seed_threshold", 0, "normal_image", null,
+			final CommandModule noNormal = cs.run( SegmentByReconstructionCommand.class, true, "input", defective,
+					"model_file", model.toFile(), "threshold_method", "Calibrated",
+					"threshold_value", 1e-3, "smoothing_sigma", 1.5, "smooth_signed", false, "min_size", 15,
+					"seed_threshold", 0, "normal_image", null,
 					"seed_false_positive_rate", 0, "tile_size", 0, "average_orientations", false ).get();
-			assertTrue( noNormal.isCanceled() && noNormal.getCancelReason().contains( "normal (defect-free) image" ), noNormal.getCancelReason() );
-			final CommandModule missing = cs.run( SegmentByReconstructionCommand.class, true, "input", defective, "model_file", dir.resolve( "none.zip" ).toFile() ).get();
-			assertTrue( missing.isCanceled() && missing.getCancelReason().contains( "does not exist" ), missing.getCancelReason() );
+			assertTrue( noNormal.isCanceled() && noNormal.getCancelReason().contains( "normal (defect-free) image" ),
+					noNormal.getCancelReason() );
+			final CommandModule missing = cs.run( SegmentByReconstructionCommand.class, true, "input", defective,
+					"model_file", dir.resolve( "none.zip" ).toFile() ).get();
+			assertTrue( missing.isCanceled() && missing.getCancelReason().contains( "does not exist" ),
+					missing.getCancelReason() );
 		}
 	}
 }

@@ -67,13 +67,19 @@ class SupervisedSegmenterTest
 			// 4-level U-Net a 4 x 4 bottom), and no validation strip: one held out at the bottom of the training half took its
 			// darkest coins away from training and chose epoch 3 or 4 by one row of coins. Held-out Dice over 6 seeds 0.92-0.97,
 			// against 0.74-0.95 with 5 epochs of 32-px patches and a strip (0.77 in CI).
-			final CommandModule train = cs.run( TrainSegmenterCommand.class, true, "input", c[ 0 ], "mask", c[ 1 ], "model_file", model.toFile(),
-					"epochs", 8, "patches_per_epoch", 192, "batch_size", 16, "learning_rate", 1e-3, "validation_fraction", 0.0 ).get();
+			final CommandModule train = cs.run( TrainSegmenterCommand.class, true, "input", c[ 0 ], "mask", c[ 1 ],
+					"model_file", model.toFile(),
+					"epochs", 8, "patches_per_epoch", 192, "batch_size", 16, "learning_rate", 1e-3,
+					"validation_fraction", 0.0 ).get();
 			assertTrue( !train.isCanceled(), "training failed: " + train.getCancelReason() );
-			final CommandModule whole = cs.run( SegmentImageCommand.class, true, "input", c[ 2 ], "model_file", model.toFile(), "tile_size", 0 ).get();
-			final CommandModule tiled = cs.run( SegmentImageCommand.class, true, "input", c[ 2 ], "model_file", model.toFile(), "tile_size", 176 ).get();
-			assertTrue( !whole.isCanceled() && !tiled.isCanceled(), whole.getCancelReason() + " / " + tiled.getCancelReason() );
-			final ImagePlus mask = ( ImagePlus ) whole.getOutput( "mask" ), labels = ( ImagePlus ) whole.getOutput( "labels" );
+			final CommandModule whole = cs.run( SegmentImageCommand.class, true, "input", c[ 2 ], "model_file",
+					model.toFile(), "tile_size", 0 ).get();
+			final CommandModule tiled = cs.run( SegmentImageCommand.class, true, "input", c[ 2 ], "model_file",
+					model.toFile(), "tile_size", 176 ).get();
+			assertTrue( !whole.isCanceled() && !tiled.isCanceled(),
+					whole.getCancelReason() + " / " + tiled.getCancelReason() );
+			final ImagePlus mask = ( ImagePlus ) whole.getOutput( "mask" ),
+					labels = ( ImagePlus ) whole.getOutput( "labels" );
 			final double dice = Evaluation.dice( mask, c[ 3 ] );
 			assertTrue( dice > 0.85, "Dice on the held-out half " + dice );
 			final ImagePlus trueLabels = Labeling.label( c[ 3 ], Labeling.Connectivity.EIGHT, 0 );
@@ -81,10 +87,14 @@ class SupervisedSegmenterTest
 			System.out.println( "coins held-out half: Dice " + dice + ", " + o );
 			assertTrue( o.recall() > 0.6, o.toString() );
 			// tiled (176 x 176 tiles: 2 x 2 of them) and whole-image prediction give the same mask and labels
-			assertArrayEquals( ( byte[] ) mask.getProcessor().getPixels(), ( byte[] ) ( ( ImagePlus ) tiled.getOutput( "mask" ) ).getProcessor().getPixels() );
-			assertArrayEquals( ( short[] ) labels.getProcessor().getPixels(), ( short[] ) ( ( ImagePlus ) tiled.getOutput( "labels" ) ).getProcessor().getPixels() );
-			final float[] pw = ( float[] ) ( ( ImagePlus ) whole.getOutput( "probability" ) ).getProcessor().getPixels();
-			final float[] pt = ( float[] ) ( ( ImagePlus ) tiled.getOutput( "probability" ) ).getProcessor().getPixels();
+			assertArrayEquals( ( byte[] ) mask.getProcessor().getPixels(),
+					( byte[] ) ( ( ImagePlus ) tiled.getOutput( "mask" ) ).getProcessor().getPixels() );
+			assertArrayEquals( ( short[] ) labels.getProcessor().getPixels(),
+					( short[] ) ( ( ImagePlus ) tiled.getOutput( "labels" ) ).getProcessor().getPixels() );
+			final float[] pw = ( float[] ) ( ( ImagePlus ) whole.getOutput( "probability" ) ).getProcessor()
+					.getPixels();
+			final float[] pt = ( float[] ) ( ( ImagePlus ) tiled.getOutput( "probability" ) ).getProcessor()
+					.getPixels();
 			double maxDiff = 0;
 			for ( int i = 0; i < pw.length; i++ )
 				maxDiff = Math.max( maxDiff, Math.abs( pw[ i ] - pt[ i ] ) );
@@ -103,23 +113,29 @@ class SupervisedSegmenterTest
 		ok.set( 3, 3, 255 );
 		final ImagePlus good = new ImagePlus( "good", ok );
 
-		String m = assertThrows( IllegalArgumentException.class, () -> SupervisedSegmenter.targets( Collections.emptyList(), Collections.emptyList() ) ).getMessage();
+		String m = assertThrows( IllegalArgumentException.class,
+				() -> SupervisedSegmenter.targets( Collections.emptyList(), Collections.emptyList() ) ).getMessage();
 		assertTrue( m.contains( "training set is empty" ) && m.contains( "at least one image with its mask" ), m );
 
-		m = assertThrows( IllegalArgumentException.class, () -> SupervisedSegmenter.targets( Arrays.asList( image ), Arrays.asList( new ImagePlus( "small", new ByteProcessor( 60, 48 ) ) ) ) ).getMessage();
+		m = assertThrows( IllegalArgumentException.class, () -> SupervisedSegmenter.targets( Arrays.asList( image ),
+				Arrays.asList( new ImagePlus( "small", new ByteProcessor( 60, 48 ) ) ) ) ).getMessage();
 		assertTrue( m.contains( "60 x 48" ) && m.contains( "64 x 48" ) && m.contains( "same size" ), m );
 
 		final ShortProcessor instances = new ShortProcessor( 64, 48 );
 		instances.set( 1, 1, 1 );
 		instances.set( 5, 5, 2 );
 		instances.set( 9, 9, 3 );
-		m = assertThrows( IllegalArgumentException.class, () -> SupervisedSegmenter.targets( Arrays.asList( image ), Arrays.asList( new ImagePlus( "labels", instances ) ) ) ).getMessage();
+		m = assertThrows( IllegalArgumentException.class, () -> SupervisedSegmenter.targets( Arrays.asList( image ),
+				Arrays.asList( new ImagePlus( "labels", instances ) ) ) ).getMessage();
 		assertTrue( m.contains( "not binary" ) && m.contains( "1, 2, 3" ) && m.contains( "Convert to Mask" ), m );
 
-		m = assertThrows( IllegalArgumentException.class, () -> SupervisedSegmenter.targets( Arrays.asList( image ), Arrays.asList( new ImagePlus( "empty", new ByteProcessor( 64, 48 ) ) ) ) ).getMessage();
+		m = assertThrows( IllegalArgumentException.class, () -> SupervisedSegmenter.targets( Arrays.asList( image ),
+				Arrays.asList( new ImagePlus( "empty", new ByteProcessor( 64, 48 ) ) ) ) ).getMessage();
 		assertTrue( m.contains( "Every mask is empty" ), m );
 
-		m = assertThrows( IllegalArgumentException.class, () -> SupervisedSegmenter.targets( Arrays.asList( image, image ), Arrays.asList( good ) ) ).getMessage();
+		m = assertThrows( IllegalArgumentException.class,
+				() -> SupervisedSegmenter.targets( Arrays.asList( image, image ), Arrays.asList( good ) ) )
+				.getMessage();
 		assertTrue( m.contains( "2 image(s) but 1 mask(s)" ), m );
 
 		final ImagePlus target = SupervisedSegmenter.targets( Arrays.asList( image ), Arrays.asList( good ) ).get( 0 );
@@ -132,10 +148,15 @@ class SupervisedSegmenterTest
 	{
 		try ( Context context = new Context() )
 		{
-			final CommandModule m = context.service( CommandService.class ).run( TrainSegmenterCommand.class, true, "input", new ImagePlus( "img", new ByteProcessor( 64, 64 ) ),
-					"mask", new ImagePlus( "m", new ByteProcessor( 32, 64 ) ), "model_file", dir.resolve( "x.aemodel.zip" ).toFile() ).get();
+			final CommandModule m = context.service( CommandService.class )
+					.run( TrainSegmenterCommand.class, true, "input",
+							new ImagePlus( "img", new ByteProcessor( 64, 64 ) ),
+							"mask", new ImagePlus( "m", new ByteProcessor( 32, 64 ) ), "model_file",
+							dir.resolve( "x.aemodel.zip" ).toFile() )
+					.get();
 			assertTrue( m.isCanceled() );
-			assertTrue( m.getCancelReason().contains( "Train Segmenter failed" ) && m.getCancelReason().contains( "32 x 64" ), m.getCancelReason() );
+			assertTrue( m.getCancelReason().contains( "Train Segmenter failed" )
+					&& m.getCancelReason().contains( "32 x 64" ), m.getCancelReason() );
 			assertTrue( !dir.resolve( "x.aemodel.zip" ).toFile().exists() );
 		}
 	}

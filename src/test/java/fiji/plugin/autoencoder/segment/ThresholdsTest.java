@@ -84,16 +84,22 @@ class ThresholdsTest
 		final float[] sorted = v.clone();
 		Arrays.sort( sorted );
 		final ImagePlus map = new ImagePlus( "map", new FloatProcessor( 64, 64, v ) );
-		assertEquals( sorted[ ( int ) Math.ceil( 0.9 * v.length ) - 1 ], Thresholds.threshold( map, Thresholds.Method.PERCENTILE, 90 ), 0 );
+		assertEquals( sorted[ ( int ) Math.ceil( 0.9 * v.length ) - 1 ],
+				Thresholds.threshold( map, Thresholds.Method.PERCENTILE, 90 ), 0 );
 		assertEquals( sorted[ v.length - 1 ], Thresholds.threshold( map, Thresholds.Method.PERCENTILE, 100 ), 0 );
 		assertEquals( sorted[ 0 ], Thresholds.threshold( map, Thresholds.Method.PERCENTILE, 0 ), 0 );
 		assertEquals( 4.25, Thresholds.threshold( map, Thresholds.Method.VALUE, 4.25 ), 0 );
 		assertEquals( Thresholds.Method.PERCENTILE, Thresholds.Method.of( "percentile" ) );
-		assertTrue( assertThrows( IllegalArgumentException.class, () -> Thresholds.Method.of( "Triangle" ) ).getMessage().contains( "Otsu, Percentile, Value or Calibrated" ) );
-		assertTrue( assertThrows( IllegalArgumentException.class, () -> Thresholds.threshold( map, Thresholds.Method.PERCENTILE, 101 ) ).getMessage().contains( "between 0 and 100" ) );
+		assertTrue( assertThrows( IllegalArgumentException.class, () -> Thresholds.Method.of( "Triangle" ) )
+				.getMessage().contains( "Otsu, Percentile, Value or Calibrated" ) );
+		assertTrue( assertThrows( IllegalArgumentException.class,
+				() -> Thresholds.threshold( map, Thresholds.Method.PERCENTILE, 101 ) ).getMessage()
+				.contains( "between 0 and 100" ) );
 		// a constant map has no foreground
 		final ImagePlus flat = new ImagePlus( "flat", new FloatProcessor( 8, 8, new float[ 64 ] ) );
-		assertEquals( 0, Thresholds.mask( flat, Thresholds.threshold( flat, Thresholds.Method.OTSU, 0 ) ).getStatistics().max, 0 );
+		assertEquals( 0,
+				Thresholds.mask( flat, Thresholds.threshold( flat, Thresholds.Method.OTSU, 0 ) ).getStatistics().max,
+				0 );
 	}
 
 	@Test
@@ -109,12 +115,14 @@ class ThresholdsTest
 		assertEquals( 10000, Thresholds.calibrated( normal, 0 ), 0 );
 		// exactly the rate of the normal pixels is above it
 		assertEquals( 10 * 255, sum( Thresholds.mask( normal, Thresholds.calibrated( normal, 1e-3 ) ) ), 0 );
-		final String m = assertThrows( IllegalArgumentException.class, () -> Thresholds.calibrated( normal, 1 ) ).getMessage();
+		final String m = assertThrows( IllegalArgumentException.class, () -> Thresholds.calibrated( normal, 1 ) )
+				.getMessage();
 		assertTrue( m.contains( "0.0001" ), m );
 		// a value resting on fewer than 10 normal pixels is flagged with the size that would do
 		assertNull( Thresholds.calibrationNote( 10000, 1e-3, "seed" ), "10 pixels above: stable enough" );
 		final String note = Thresholds.calibrationNote( 10000, 1e-4, "seed" );
-		assertTrue( note != null && note.contains( "only 1 of the normal image's 10000 pixels" ) && note.contains( "at least 100000 pixels, 10x this one" ), note );
+		assertTrue( note != null && note.contains( "only 1 of the normal image's 10000 pixels" )
+				&& note.contains( "at least 100000 pixels, 10x this one" ), note );
 	}
 
 	private static double sum( final ImagePlus mask )
@@ -124,6 +132,7 @@ class ThresholdsTest
 			s += mask.getProcessor().getf( i );
 		return s;
 	}
+
 	@Test
 	void calibratedThresholdAndSeedComeFromTheNormalMap()
 	{
@@ -150,19 +159,24 @@ class ThresholdsTest
 		final Segmentation seeded = ReconstructionSegmenter.fromMap( imp, normalMap, s );
 		assertEquals( 9998, seeded.seedThreshold, 0 );
 		assertEquals( 1, seeded.notes.size(), "the seed rests on one normal pixel" );
-		assertTrue( seeded.summary().startsWith( "1 object(s) above 9989.0, seeded at 9998.0; note: the calibrated seed is the value only 1 of" ), seeded.summary() );
+		assertTrue( seeded.summary().startsWith(
+				"1 object(s) above 9989.0, seeded at 9998.0; note: the calibrated seed is the value only 1 of" ),
+				seeded.summary() );
 		assertEquals( 1, seeded.objectCount, "only the cone reaches the seed" );
 		assertEquals( 1, seeded.labels.getProcessor().get( 8, 10 ) );
 		// a seed rate whose value lies below the threshold is raised to it
 		s.seedFalsePositiveRate = 0.5;
 		assertEquals( 9989, ReconstructionSegmenter.fromMap( imp, normalMap, s ).seedThreshold, 0 );
 
-		String msg = assertThrows( IllegalArgumentException.class, () -> ReconstructionSegmenter.fromMap( imp, s ) ).getMessage();
+		String msg = assertThrows( IllegalArgumentException.class, () -> ReconstructionSegmenter.fromMap( imp, s ) )
+				.getMessage();
 		assertTrue( msg.contains( "normal (defect-free) image" ), msg );
 		s.seedThreshold = 9999;
-		msg = assertThrows( IllegalArgumentException.class, () -> ReconstructionSegmenter.fromMap( imp, normalMap, s ) ).getMessage();
+		msg = assertThrows( IllegalArgumentException.class, () -> ReconstructionSegmenter.fromMap( imp, normalMap, s ) )
+				.getMessage();
 		assertTrue( msg.contains( "not both" ), msg );
-		msg = assertThrows( IllegalArgumentException.class, () -> Thresholds.threshold( imp, Thresholds.Method.CALIBRATED, 1e-3 ) ).getMessage();
+		msg = assertThrows( IllegalArgumentException.class,
+				() -> Thresholds.threshold( imp, Thresholds.Method.CALIBRATED, 1e-3 ) ).getMessage();
 		assertTrue( msg.contains( "normal_image" ), msg );
 		assertEquals( Thresholds.Method.CALIBRATED, Thresholds.Method.of( "calibrated" ) );
 	}
@@ -184,7 +198,8 @@ class ThresholdsTest
 		map.setf( 36, 3, 9 );
 		final ImagePlus imp = new ImagePlus( "map", map );
 		final ReconstructionSegmenter.Settings s = ReconstructionSegmenter.Settings.of( "Value", 1, 0, 4 );
-		assertEquals( 2, ReconstructionSegmenter.fromMap( imp, s ).objectCount, "without hysteresis: cone and plateau" );
+		assertEquals( 2, ReconstructionSegmenter.fromMap( imp, s ).objectCount,
+				"without hysteresis: cone and plateau" );
 		s.seedThreshold = 3;
 		final Segmentation seeded = ReconstructionSegmenter.fromMap( imp, s );
 		assertEquals( 1, seeded.objectCount, "only the cone reaches 3" );
@@ -198,7 +213,8 @@ class ThresholdsTest
 		assertEquals( 1, seeded.labels.getProcessor().get( 8, 10 ) );
 		assertEquals( 0, seeded.labels.getProcessor().get( 26, 10 ) );
 		s.seedThreshold = 0.5;
-		final String msg = assertThrows( IllegalArgumentException.class, () -> ReconstructionSegmenter.fromMap( imp, s ) ).getMessage();
+		final String msg = assertThrows( IllegalArgumentException.class,
+				() -> ReconstructionSegmenter.fromMap( imp, s ) ).getMessage();
 		assertTrue( msg.contains( "below the threshold" ), msg );
 	}
 }

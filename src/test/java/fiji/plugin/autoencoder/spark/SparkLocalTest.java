@@ -61,18 +61,21 @@ public class SparkLocalTest
 	@BeforeAll
 	static void setUp() throws Exception
 	{
-		assumeTrue( Files.isDirectory( SPARK_LIB ), "Spark's class path is not in target/spark-lib: run mvn -B -q -f spark/pom.xml package first (.ci/run does); the Spark tests are skipped" );
+		assumeTrue( Files.isDirectory( SPARK_LIB ),
+				"Spark's class path is not in target/spark-lib: run mvn -B -q -f spark/pom.xml package first (.ci/run does); the Spark tests are skipped" );
 		model = dir.resolve( "small.aemodel.zip" );
 		final ModelSpec s = Presets.denoiser( 1 );
 		s.layers = new int[] { 8, 16 };
 		try ( Model m = Model.create( s.validate(), 1, 1 ) )
 		{
 			final Map< String, String > extras = new TreeMap<>();
-			extras.put( ModelFile.NORMALIZATION, Normalization.fixed( new double[] { 3000 }, new double[] { 1 / 2000.0 } ).toJson() );
+			extras.put( ModelFile.NORMALIZATION,
+					Normalization.fixed( new double[] { 3000 }, new double[] { 1 / 2000.0 } ).toJson() );
 			ModelFile.save( m, model, extras );
 		}
 		input = dir.resolve( "in.ome.zarr" );
-		final ZarrArray a = OmeZarr.create( input, "in", List.of( "y", "x" ), new long[] { SIZE, SIZE }, new int[] { CHUNK, CHUNK }, DataType.U2, Compressor.zlib( 1 ), "/",
+		final ZarrArray a = OmeZarr.create( input, "in", List.of( "y", "x" ), new long[] { SIZE, SIZE },
+				new int[] { CHUNK, CHUNK }, DataType.U2, Compressor.zlib( 1 ), "/",
 				new double[] { 1, 1 }, null ).array();
 		long r = 3;
 		for ( int gy = 0; gy < SIZE / CHUNK; gy++ )
@@ -82,12 +85,14 @@ public class SparkLocalTest
 				for ( int i = 0; i < c.length; i++ )
 				{
 					r = r * 6364136223846793005L + 1442695040888963407L;
-					c[ i ] = ( short ) ( 3000 + 1500 * Math.sin( ( gx * CHUNK + i % CHUNK ) / 23.0 ) + ( ( r >>> 40 ) % 400 ) );
+					c[ i ] = ( short ) ( 3000 + 1500 * Math.sin( ( gx * CHUNK + i % CHUNK ) / 23.0 )
+							+ ( ( r >>> 40 ) % 400 ) );
 				}
 				a.writeChunk( new long[] { gy, gx }, c );
 			}
 		single = dir.resolve( "single.ome.zarr" );
-		final ZarrJob job = new ZarrJob( input.toString(), single.toString(), OutputType.SAME_AS_INPUT, 0, 0, "zlib:1", 1 );
+		final ZarrJob job = new ZarrJob( input.toString(), single.toString(), OutputType.SAME_AS_INPUT, 0, 0, "zlib:1",
+				1 );
 		try ( ModelFile.Loaded m = ModelFile.load( model, 2 ) ) // as the Spark executor: its 2 cores
 		{
 			job.prepare( m );
@@ -97,12 +102,19 @@ public class SparkLocalTest
 
 	static Process spark( final Path output, final Path log, final String master ) throws IOException
 	{
-		final List< String > cmd = new ArrayList<>( List.of( Paths.get( System.getProperty( "java.home" ), "bin", "java" ).toString(), "-Xmx1g", "-XX:+IgnoreUnrecognizedVMOptions" ) );
-		for ( final String p : new String[] { "java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio", "java.util", "java.util.concurrent",
-				"java.util.concurrent.atomic", "jdk.internal.ref", "sun.nio.ch", "sun.nio.cs", "sun.security.action", "sun.util.calendar" } )
+		final List< String > cmd = new ArrayList<>(
+				List.of( Paths.get( System.getProperty( "java.home" ), "bin", "java" ).toString(), "-Xmx1g",
+						"-XX:+IgnoreUnrecognizedVMOptions" ) );
+		for ( final String p : new String[] { "java.lang", "java.lang.invoke", "java.lang.reflect", "java.io",
+				"java.net", "java.nio", "java.util", "java.util.concurrent",
+				"java.util.concurrent.atomic", "jdk.internal.ref", "sun.nio.ch", "sun.nio.cs", "sun.security.action",
+				"sun.util.calendar" } )
 			cmd.add( "--add-opens=java.base/" + p + "=ALL-UNNAMED" );
-		cmd.addAll( List.of( "-Djava.awt.headless=true", "-cp", System.getProperty( "surefire.test.class.path", System.getProperty( "java.class.path" ) ) + java.io.File.pathSeparator + SPARK_LIB + "/*",
-				"fiji.plugin.autoencoder.cli.Main", "spark-denoise", "--master", master, "--model", model.toString(), "--input", input.toString(), "--output", output.toString(),
+		cmd.addAll( List.of( "-Djava.awt.headless=true", "-cp",
+				System.getProperty( "surefire.test.class.path", System.getProperty( "java.class.path" ) )
+						+ java.io.File.pathSeparator + SPARK_LIB + "/*",
+				"fiji.plugin.autoencoder.cli.Main", "spark-denoise", "--master", master, "--model", model.toString(),
+				"--input", input.toString(), "--output", output.toString(),
 				"--partitions", "16" ) );
 		final ProcessBuilder pb = new ProcessBuilder( cmd ).redirectErrorStream( true ).redirectOutput( log.toFile() );
 		pb.environment().put( "TF_CPP_MIN_LOG_LEVEL", "2" );
@@ -140,30 +152,36 @@ public class SparkLocalTest
 	{
 		final Path out = dir.resolve( "spark.ome.zarr" ), log = dir.resolve( "spark.log" );
 		assertEquals( 0, finish( spark( out, log, "local[2]" ), log ), Files.readString( log ) );
-		assertTrue( Files.readString( log ).contains( "64 tiles computed, 0 already written" ), Files.readString( log ) );
+		assertTrue( Files.readString( log ).contains( "64 tiles computed, 0 already written" ),
+				Files.readString( log ) );
 		assertTrue( Files.readString( log ).contains( "1 TensorFlow thread(s) per task" ), Files.readString( log ) );
 		assertSameChunks( single, out );
 		assertEquals( 64, chunks( out ).size() );
 
 		// killed half-way, then started again
-		final Path killed = dir.resolve( "killed.ome.zarr" ), log1 = dir.resolve( "killed.log" ), log2 = dir.resolve( "restart.log" );
+		final Path killed = dir.resolve( "killed.ome.zarr" ), log1 = dir.resolve( "killed.log" ),
+				log2 = dir.resolve( "restart.log" );
 		final Process p = spark( killed, log1, "local[2]" );
 		final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos( 240 );
-		while ( System.nanoTime() < deadline && p.isAlive() && ( !Files.isDirectory( killed.resolve( "0" ) ) || chunks( killed ).size() < 20 ) )
+		while ( System.nanoTime() < deadline && p.isAlive()
+				&& ( !Files.isDirectory( killed.resolve( "0" ) ) || chunks( killed ).size() < 20 ) )
 			Thread.sleep( 50 );
 		p.destroyForcibly().waitFor();
 		final int present = chunks( killed ).size();
 		System.out.println( "killed with " + present + " of 64 chunks written" );
-		assertTrue( present >= 20 && present < 64, "killed half-way: " + present + " chunks. " + Files.readString( log1 ) );
+		assertTrue( present >= 20 && present < 64,
+				"killed half-way: " + present + " chunks. " + Files.readString( log1 ) );
 		assertEquals( 0, finish( spark( killed, log2, "local[2]" ), log2 ), Files.readString( log2 ) );
-		final Matcher m = Pattern.compile( "(\\d+) tiles computed, (\\d+) already written" ).matcher( Files.readString( log2 ) );
+		final Matcher m = Pattern.compile( "(\\d+) tiles computed, (\\d+) already written" )
+				.matcher( Files.readString( log2 ) );
 		assertTrue( m.find(), Files.readString( log2 ) );
 		assertEquals( 64 - present, Integer.parseInt( m.group( 1 ) ), "only the missing chunks are computed" );
 		assertEquals( present, Integer.parseInt( m.group( 2 ) ) );
 		assertSameChunks( single, killed );
 		try ( Stream< Path > files = Files.walk( killed ) )
 		{
-			assertEquals( 0, files.filter( f -> f.getFileName().toString().contains( ".partial-" ) ).count(), "no temporary chunk file of the killed run is left" );
+			assertEquals( 0, files.filter( f -> f.getFileName().toString().contains( ".partial-" ) ).count(),
+					"no temporary chunk file of the killed run is left" );
 		}
 	}
 

@@ -75,7 +75,8 @@ class BatchNormTest
 		for ( int s = 0; s < steps; s++ )
 		{
 			final float[][] b = batch( r );
-			try ( TFloat32 x = Model.tensor( b[ 0 ], Shape.of( BATCH, SIZE, SIZE, 1 ) ); TFloat32 y = Model.tensor( b[ 1 ], Shape.of( BATCH, SIZE, SIZE, 1 ) ) )
+			try ( TFloat32 x = Model.tensor( b[ 0 ], Shape.of( BATCH, SIZE, SIZE, 1 ) );
+					TFloat32 y = Model.tensor( b[ 1 ], Shape.of( BATCH, SIZE, SIZE, 1 ) ) )
 			{
 				final float loss = m.trainStep( Endpoints.TRAIN, Endpoints.LOSS, x, y, null );
 				if ( s >= steps - 10 )
@@ -94,16 +95,21 @@ class BatchNormTest
 		assertTrue( e.contains( "batch_norm needs a fully convolutional 2D conv_pool model" ), e );
 		final ModelSpec dense = Presets.dense( false );
 		dense.batchNorm = true;
-		assertTrue( assertThrows( IllegalArgumentException.class, dense::validate ).getMessage().contains( "batch_norm needs kind conv_pool" ) );
-		assertTrue( ModelSpec.fromJson( spec( true ).toJson() ).batchNorm && spec( true ).toJson().contains( "\"batch_norm\": true" ) );
+		assertTrue( assertThrows( IllegalArgumentException.class, dense::validate ).getMessage()
+				.contains( "batch_norm needs kind conv_pool" ) );
+		assertTrue( ModelSpec.fromJson( spec( true ).toJson() ).batchNorm
+				&& spec( true ).toJson().contains( "\"batch_norm\": true" ) );
 		try ( Model m = Model.create( spec( true ), 7, 1 ) )
 		{
-			final String multi = assertThrows( IllegalArgumentException.class, () -> m.prepareMultiStep( 4 ) ).getMessage();
+			final String multi = assertThrows( IllegalArgumentException.class, () -> m.prepareMultiStep( 4 ) )
+					.getMessage();
 			assertTrue( multi.contains( "not supported with batch_norm" ), multi );
 			// Model Summary accounts for every variable, the batch-norm ones included
-			final fiji.plugin.autoencoder.features.ModelSummary summary = fiji.plugin.autoencoder.features.ModelSummary.of( m );
+			final fiji.plugin.autoencoder.features.ModelSummary summary = fiji.plugin.autoencoder.features.ModelSummary
+					.of( m );
 			assertEquals( m.parameterCount(), summary.total() );
-			assertTrue( summary.rows().stream().anyMatch( r -> r.type.contains( "batch norm" ) && r.parameters.containsKey( "params/enc0_mean" ) ) );
+			assertTrue( summary.rows().stream().anyMatch(
+					r -> r.type.contains( "batch norm" ) && r.parameters.containsKey( "params/enc0_mean" ) ) );
 		}
 	}
 
@@ -118,7 +124,9 @@ class BatchNormTest
 		final Path file = dir.resolve( "bn.aemodel.zip" );
 		final ImagePlus cell = TestImages.open( "cell.png" );
 		@SuppressWarnings( { "unchecked", "rawtypes" } )
-		final RandomAccessibleInterval crop = Views.zeroMin( Views.interval( ( RandomAccessibleInterval ) ImagePlusImages.wrap( cell ), new long[] { 100, 200, 0, 0, 0 }, new long[] { 227, 300, 0, 0, 0 } ) );
+		final RandomAccessibleInterval crop = Views
+				.zeroMin( Views.interval( ( RandomAccessibleInterval ) ImagePlusImages.wrap( cell ),
+						new long[] { 100, 200, 0, 0, 0 }, new long[] { 227, 300, 0, 0, 0 } ) );
 		final Normalization norm = Normalizer.fit( Normalization.percentileDefault(), cell );
 		final float[] probe = batch( new Random( 11 ) )[ 0 ];
 		final float[] before;
@@ -128,9 +136,12 @@ class BatchNormTest
 			assertEquals( 0f, m.readParameters().get( "params/enc0_mean" )[ 0 ] );
 			normed = train( m, 80 );
 			trained = m.readParameters();
-			assertTrue( Math.abs( trained.get( "params/enc0_mean" )[ 0 ] ) > 1, "the running mean moved towards the batch means: " + trained.get( "params/enc0_mean" )[ 0 ] );
-			assertTrue( Math.abs( trained.get( "params/enc0_var" )[ 0 ] - 1 ) > 0.1, "the running variance moved: " + trained.get( "params/enc0_var" )[ 0 ] );
-			final double d = ModelTilingTest.maxDiffTiledVsUntiled( m, crop, norm, new int[] { SIZE + 2 * m.halo(), SIZE + 2 * m.halo() + m.sizeMultiple() } );
+			assertTrue( Math.abs( trained.get( "params/enc0_mean" )[ 0 ] ) > 1,
+					"the running mean moved towards the batch means: " + trained.get( "params/enc0_mean" )[ 0 ] );
+			assertTrue( Math.abs( trained.get( "params/enc0_var" )[ 0 ] - 1 ) > 0.1,
+					"the running variance moved: " + trained.get( "params/enc0_var" )[ 0 ] );
+			final double d = ModelTilingTest.maxDiffTiledVsUntiled( m, crop, norm,
+					new int[] { SIZE + 2 * m.halo(), SIZE + 2 * m.halo() + m.sizeMultiple() } );
 			System.out.println( "batch norm: tiled vs untiled max abs diff " + d );
 			assertTrue( d < 1e-4, "tiled differs from untiled by " + d );
 			before = m.reconstruct( probe, BATCH );

@@ -33,15 +33,20 @@ class DenoiserModeTilingTest
 	{
 		final ImagePlus cell = TestImages.open( "cell.png" );
 		@SuppressWarnings( { "unchecked", "rawtypes" } )
-		final RandomAccessibleInterval crop = Views.zeroMin( Views.interval( ( RandomAccessibleInterval ) ImagePlusImages.wrap( cell ), new long[] { 100, 200, 0, 0, 0 }, new long[] { 356, 330, 0, 0, 0 } ) );
+		final RandomAccessibleInterval crop = Views
+				.zeroMin( Views.interval( ( RandomAccessibleInterval ) ImagePlusImages.wrap( cell ),
+						new long[] { 100, 200, 0, 0, 0 }, new long[] { 356, 330, 0, 0, 0 } ) );
 		final Normalization norm = Normalizer.fit( Normalization.percentileDefault(), cell );
-		for ( final TrainingMode mode : new TrainingMode[] { TrainingMode.DENOISE_SYNTHETIC, TrainingMode.DENOISE_RECORRUPTED, TrainingMode.DENOISE_SELF_SUPERVISED, TrainingMode.DENOISE_PAIRED } )
+		for ( final TrainingMode mode : new TrainingMode[] { TrainingMode.DENOISE_SYNTHETIC,
+				TrainingMode.DENOISE_RECORRUPTED, TrainingMode.DENOISE_SELF_SUPERVISED, TrainingMode.DENOISE_PAIRED } )
 		{
-			final ModelSpec spec = mode.job( List.of( cell ), Paths.get( "unused.aemodel.zip" ), NoiseModel.gaussian( 10 ), 3 ).spec.copy();
+			final ModelSpec spec = mode.job( List.of( cell ), Paths.get( "unused.aemodel.zip" ),
+					NoiseModel.gaussian( 10 ), 3 ).spec.copy();
 			if ( mode == TrainingMode.DENOISE_SYNTHETIC || mode == TrainingMode.DENOISE_RECORRUPTED )
 			{
 				assertTrue( spec.residual, mode + ": the network predicts the correction of its input" );
-				assertTrue( spec.residualBlur >= 0.5, mode + ": of a Gaussian blur of its input, sigma " + spec.residualBlur );
+				assertTrue( spec.residualBlur >= 0.5,
+						mode + ": of a Gaussian blur of its input, sigma " + spec.residualBlur );
 			}
 			if ( mode == TrainingMode.DENOISE_SELF_SUPERVISED )
 				assertFalse( spec.residual, "blind-spot: no residual (the masked pixel is not the pixel)" );
@@ -51,8 +56,10 @@ class DenoiserModeTilingTest
 			{
 				final int t = 64 + 2 * m.halo();
 				@SuppressWarnings( "unchecked" )
-				final double d = ModelTilingTest.maxDiffTiledVsUntiled( m, crop, norm, new int[] { t, t + m.sizeMultiple() } );
-				System.out.println( mode + " (residual " + spec.residual + ", blur " + spec.residualBlur + "): tiled vs untiled max abs diff " + d );
+				final double d = ModelTilingTest.maxDiffTiledVsUntiled( m, crop, norm,
+						new int[] { t, t + m.sizeMultiple() } );
+				System.out.println( mode + " (residual " + spec.residual + ", blur " + spec.residualBlur
+						+ "): tiled vs untiled max abs diff " + d );
 				assertTrue( d < 1e-5, mode + ": tiled differs from untiled by " + d );
 			}
 		}

@@ -60,7 +60,8 @@ final class FakeNet implements ImagePredictor
 
 	final List< String > shapesSeen = Collections.synchronizedList( new ArrayList<>() );
 
-	FakeNet( final int spatialDims, final int inputChannels, final int outputChannels, final int sizeMultiple, final int halo, final int[] fixedShape,
+	FakeNet( final int spatialDims, final int inputChannels, final int outputChannels, final int sizeMultiple,
+			final int halo, final int[] fixedShape,
 			final Layer... layers )
 	{
 		this.spatialDims = spatialDims;
@@ -117,19 +118,23 @@ final class FakeNet implements ImagePredictor
 			throw new IllegalStateException( "spatial " + Arrays.toString( spatial ) );
 		for ( final int s : spatial )
 			if ( s % sizeMultiple != 0 )
-				throw new IllegalStateException( "size " + Arrays.toString( spatial ) + " not a multiple of " + sizeMultiple );
+				throw new IllegalStateException(
+						"size " + Arrays.toString( spatial ) + " not a multiple of " + sizeMultiple );
 		if ( fixedShape != null && !Arrays.equals( fixedShape, spatial ) )
-			throw new IllegalStateException( "fixed shape " + Arrays.toString( fixedShape ) + " but got " + Arrays.toString( spatial ) );
+			throw new IllegalStateException(
+					"fixed shape " + Arrays.toString( fixedShape ) + " but got " + Arrays.toString( spatial ) );
 		final int v = voxels( spatial );
 		if ( input.length != batch * v * inputChannels || output.length != batch * v * outputChannels )
-			throw new IllegalStateException( "array lengths " + input.length + ", " + output.length + " for batch " + batch + " of " + Arrays.toString( spatial ) );
+			throw new IllegalStateException( "array lengths " + input.length + ", " + output.length + " for batch "
+					+ batch + " of " + Arrays.toString( spatial ) );
 		calls.incrementAndGet();
 		shapesSeen.add( batch + "x" + Arrays.toString( spatial ) );
 		Tensor t = new Tensor( input, batch, spatial, inputChannels );
 		for ( final Layer layer : layers )
 			t = layer.apply( t );
 		if ( t.channels != outputChannels || !Arrays.equals( t.spatial, spatial ) )
-			throw new IllegalStateException( "layers give " + t.channels + " channels of " + Arrays.toString( t.spatial ) );
+			throw new IllegalStateException(
+					"layers give " + t.channels + " channels of " + Arrays.toString( t.spatial ) );
 		System.arraycopy( t.data, 0, output, 0, output.length );
 	}
 
@@ -290,7 +295,8 @@ final class FakeNet implements ImagePredictor
 	/** Same layers in 3D, 2 input channels mixed to 1 first. */
 	static FakeNet pooling3d()
 	{
-		return new FakeNet( 3, 2, 1, 2, 4, null, mix( new float[][] { { 0.7f, -0.4f } }, new float[] { 0.1f } ), maxPool2(), boxMean( 1 ), upsample2(), boxMean( 1 ) );
+		return new FakeNet( 3, 2, 1, 2, 4, null, mix( new float[][] { { 0.7f, -0.4f } }, new float[] { 0.1f } ),
+				maxPool2(), boxMean( 1 ), upsample2(), boxMean( 1 ) );
 	}
 
 	/** (c) 3 in, 2 out: mix, 3x3 mean, softsign, pool chain (halo 6 = 4 + 1, rounded up to 2). */

@@ -89,12 +89,14 @@ class ImageRunnerTest
 		final Normalization pct = Normalization.percentileDefault();
 		for ( final ImagePlus imp : new ImagePlus[] { cell, convert( cell, "16-bit" ), convert( cell, "32-bit" ) } )
 		{
-			final ImagePlus out = ImageRunner.run( identity( 1 ), pct, imp, OutputType.SAME_AS_INPUT, "denoised", true, tiles( 100 ), Progress.none() );
+			final ImagePlus out = ImageRunner.run( identity( 1 ), pct, imp, OutputType.SAME_AS_INPUT, "denoised", true,
+					tiles( 100 ), Progress.none() );
 			assertSamePixels( imp, out, imp.getBitDepth() == 32 ? 1e-3 : 0 );
 			assertEquals( "cell-denoised", out.getTitle() );
 		}
 		final ImagePlus ihc = TestImages.open( "ihc.png" );
-		assertSamePixels( ihc, ImageRunner.run( identity( 3 ), pct, ihc, OutputType.SAME_AS_INPUT, "out", true, tiles( 64 ), Progress.none() ), 0 );
+		assertSamePixels( ihc, ImageRunner.run( identity( 3 ), pct, ihc, OutputType.SAME_AS_INPUT, "out", true,
+				tiles( 64 ), Progress.none() ), 0 );
 
 		final ImagePlus hyper = IJ.createHyperStack( "hyper", 70, 50, 2, 3, 2, 16 );
 		for ( int i = 1; i <= hyper.getStackSize(); i++ )
@@ -104,7 +106,8 @@ class ImageRunnerTest
 				ip.set( k, ( k * 7 + i * 1000 ) % 60000 );
 		}
 		hyper.getCalibration().pixelWidth = 0.25;
-		final ImagePlus out = ImageRunner.run( identity( 2 ), Normalization.minMax( true ), hyper, OutputType.SAME_AS_INPUT, "x", true, tiles( 32 ), Progress.none() );
+		final ImagePlus out = ImageRunner.run( identity( 2 ), Normalization.minMax( true ), hyper,
+				OutputType.SAME_AS_INPUT, "x", true, tiles( 32 ), Progress.none() );
 		assertSamePixels( hyper, out, 0 );
 		assertEquals( 3, out.getNSlices() );
 		assertEquals( 2, out.getNFrames() );
@@ -120,7 +123,8 @@ class ImageRunnerTest
 
 	static ImagePlus convert( final ImagePlus imp, final String type )
 	{
-		final ImageProcessor ip = type.equals( "16-bit" ) ? imp.getProcessor().convertToShort( false ) : imp.getProcessor().convertToFloat();
+		final ImageProcessor ip = type.equals( "16-bit" ) ? imp.getProcessor().convertToShort( false )
+				: imp.getProcessor().convertToFloat();
 		return new ImagePlus( imp.getTitle(), ip );
 	}
 
@@ -130,12 +134,18 @@ class ImageRunnerTest
 		final FloatProcessor fp = new FloatProcessor( 40, 30 );
 		fp.setf( 7, 3, Float.NaN );
 		final String nan = assertThrows( IllegalArgumentException.class,
-				() -> ImageRunner.run( identity( 1 ), Normalization.minMax( false ), new ImagePlus( "nan", fp ), OutputType.FLOAT_32, "x", true, Progress.none() ) ).getMessage();
+				() -> ImageRunner.run( identity( 1 ), Normalization.minMax( false ), new ImagePlus( "nan", fp ),
+						OutputType.FLOAT_32, "x", true, Progress.none() ) )
+				.getMessage();
 		assertTrue( nan.contains( "NaN pixel at x=7, y=3" ) && nan.contains( "Remove NaNs" ), nan );
 		final String ch = assertThrows( IllegalArgumentException.class,
-				() -> ImageRunner.run( identity( 1 ), Normalization.minMax( false ), TestImages.open( "ihc.png" ), OutputType.FLOAT_32, "x", true, Progress.none() ) ).getMessage();
+				() -> ImageRunner.run( identity( 1 ), Normalization.minMax( false ), TestImages.open( "ihc.png" ),
+						OutputType.FLOAT_32, "x", true, Progress.none() ) )
+				.getMessage();
 		assertTrue( ch.contains( "3 channel(s) (RGB)" ) && ch.contains( "trained on 1" ), ch );
 		assertTrue( assertThrows( IllegalArgumentException.class,
-				() -> ImageRunner.run( identity( 1 ), Normalization.none(), null, OutputType.FLOAT_32, "x", true, Progress.none() ) ).getMessage().contains( "open an image" ) );
+				() -> ImageRunner.run( identity( 1 ), Normalization.none(), null, OutputType.FLOAT_32, "x", true,
+						Progress.none() ) )
+				.getMessage().contains( "open an image" ) );
 	}
 }

@@ -53,9 +53,11 @@ class Model3DTilingTest
 			{
 				final int[] whole = TileGrid.untiledSize( new long[] { 45, 37, 22 }, m.halo(), m.sizeMultiple() );
 				final Img< FloatType > untiled = ArrayImgs.floats( 45, 37, 22 ), tiled = ArrayImgs.floats( 45, 37, 22 );
-				TiledPredictor.builder( m ).tileSize( whole ).inputNormalization( offsets, scales ).threads( 1 ).build().predict( xyz, untiled, Progress.none() );
+				TiledPredictor.builder( m ).tileSize( whole ).inputNormalization( offsets, scales ).threads( 1 ).build()
+						.predict( xyz, untiled, Progress.none() );
 				final int t = 8 + 2 * m.halo();
-				final TiledPredictor tiler = TiledPredictor.builder( m ).tileSize( t, t + 4, t ).batchSize( 2 ).threads( 2 ).inputNormalization( offsets, scales ).build();
+				final TiledPredictor tiler = TiledPredictor.builder( m ).tileSize( t, t + 4, t ).batchSize( 2 )
+						.threads( 2 ).inputNormalization( offsets, scales ).build();
 				final long cells = tiler.grid( new long[] { 45, 37, 22 } ).numCells();
 				assertTrue( cells > 8, "really tiled in x, y and z: " + cells + " tiles" );
 				tiler.predict( xyz, tiled, Progress.none() );
@@ -67,7 +69,9 @@ class Model3DTilingTest
 					range = Math.max( range, Math.abs( u ) );
 					max = Math.max( max, Math.abs( u - b.next().get() ) );
 				}
-				System.out.println( preset + " 3D, " + cells + " tiles of " + t + "^3 vs one " + java.util.Arrays.toString( whole ) + " window: max abs diff " + max + " (output up to " + range + ")" );
+				System.out.println(
+						preset + " 3D, " + cells + " tiles of " + t + "^3 vs one " + java.util.Arrays.toString( whole )
+								+ " window: max abs diff " + max + " (output up to " + range + ")" );
 				assertTrue( range > 1e-3, "the output is not trivially zero" );
 				assertTrue( max < 1e-5, preset + ": tiled differs from untiled by " + max );
 			}
@@ -88,8 +92,10 @@ class Model3DTilingTest
 			final Normalization fixed = Normalization.fixed( new double[] { 100 }, new double[] { 0.01 } );
 			final ImageRunner.Options small = new ImageRunner.Options();
 			small.tileSize = new int[] { 48, 48, 48 };
-			final ImagePlus out2 = ImageRunner.run( m, fixed, two, OutputType.FLOAT_32, "ae", true, small, Progress.none() );
-			final ImagePlus out1 = ImageRunner.run( m, fixed, second, OutputType.FLOAT_32, "ae", true, Progress.none() );
+			final ImagePlus out2 = ImageRunner.run( m, fixed, two, OutputType.FLOAT_32, "ae", true, small,
+					Progress.none() );
+			final ImagePlus out1 = ImageRunner.run( m, fixed, second, OutputType.FLOAT_32, "ae", true,
+					Progress.none() );
 			assertEquals( 13, out2.getNSlices() );
 			assertEquals( 2, out2.getNFrames() );
 			double max = 0, diffToInput = 0;
@@ -104,13 +110,17 @@ class Model3DTilingTest
 					diffToInput = Math.max( diffToInput, Math.abs( a[ i ] - in[ i ] ) );
 				}
 			}
-			System.out.println( "ImageRunner 3D: frame 2 of 2 vs alone (tiled vs automatic tiles), max abs diff " + max + " image units" );
+			System.out.println( "ImageRunner 3D: frame 2 of 2 vs alone (tiled vs automatic tiles), max abs diff " + max
+					+ " image units" );
 			assertTrue( max < 1e-3, "frame 2 differs by " + max + " (100 units = 1 normalised unit)" );
 			assertTrue( diffToInput > 1, "the model changed the image" );
 
 			final String e = assertThrows( IllegalArgumentException.class,
-					() -> ImageRunner.run( m, fixed, TestImages.open( "camera.png" ), OutputType.FLOAT_32, "ae", true, Progress.none() ) ).getMessage();
-			assertTrue( e.contains( "This is a 3D model but the image 'camera.png' has 1 z-slice" ) && e.contains( "give a z-stack" ), e );
+					() -> ImageRunner.run( m, fixed, TestImages.open( "camera.png" ), OutputType.FLOAT_32, "ae", true,
+							Progress.none() ) )
+					.getMessage();
+			assertTrue( e.contains( "This is a 3D model but the image 'camera.png' has 1 z-slice" )
+					&& e.contains( "give a z-stack" ), e );
 		}
 	}
 }

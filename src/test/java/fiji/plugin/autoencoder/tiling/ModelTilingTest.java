@@ -30,16 +30,21 @@ import net.imglib2.view.Views;
  */
 class ModelTilingTest
 {
-	static < T extends RealType< T > > double maxDiffTiledVsUntiled( final Model model, final RandomAccessibleInterval< T > xyczt, final Normalization norm, final int[] tile )
+	static < T extends RealType< T > > double maxDiffTiledVsUntiled( final Model model,
+			final RandomAccessibleInterval< T > xyczt, final Normalization norm, final int[] tile )
 	{
 		final long[] dims = xyczt.dimensionsAsLongArray();
 		final int c = model.outputChannels();
-		final float[] offsets = toFloat( norm.offsets(), model.inputChannels() ), scales = toFloat( norm.scales(), model.inputChannels() );
-		final int[] whole = TileGrid.untiledSize( new long[] { dims[ 0 ], dims[ 1 ] }, model.halo(), model.sizeMultiple() );
+		final float[] offsets = toFloat( norm.offsets(), model.inputChannels() ),
+				scales = toFloat( norm.scales(), model.inputChannels() );
+		final int[] whole = TileGrid.untiledSize( new long[] { dims[ 0 ], dims[ 1 ] }, model.halo(),
+				model.sizeMultiple() );
 		final Img< FloatType > untiled = ArrayImgs.floats( dims[ 0 ], dims[ 1 ], c, dims[ 3 ], dims[ 4 ] );
 		final Img< FloatType > tiled = ArrayImgs.floats( dims[ 0 ], dims[ 1 ], c, dims[ 3 ], dims[ 4 ] );
-		TiledPredictor.builder( model ).tileSize( whole ).inputNormalization( offsets, scales ).threads( 1 ).build().predictPlanes( xyczt, 2, untiled, 2, Progress.none() );
-		final TiledPredictor tiler = TiledPredictor.builder( model ).tileSize( tile ).batchSize( 3 ).threads( 2 ).inputNormalization( offsets, scales ).build();
+		TiledPredictor.builder( model ).tileSize( whole ).inputNormalization( offsets, scales ).threads( 1 ).build()
+				.predictPlanes( xyczt, 2, untiled, 2, Progress.none() );
+		final TiledPredictor tiler = TiledPredictor.builder( model ).tileSize( tile ).batchSize( 3 ).threads( 2 )
+				.inputNormalization( offsets, scales ).build();
 		assertTrue( tiler.grid( new long[] { dims[ 0 ], dims[ 1 ] } ).numCells() > 1, "really tiled" );
 		tiler.predictPlanes( xyczt, 2, tiled, 2, Progress.none() );
 		// compared in the network's (normalised) output units
@@ -65,7 +70,8 @@ class ModelTilingTest
 		final RandomAccessibleInterval< ? extends RealType< ? > > img = ImagePlusImages.wrap( cell );
 		// crop to 257 x 131 so tiles leave 1-pixel remainders
 		@SuppressWarnings( { "unchecked", "rawtypes" } )
-		final RandomAccessibleInterval crop = Views.zeroMin( Views.interval( ( RandomAccessibleInterval ) img, new long[] { 100, 200, 0, 0, 0 }, new long[] { 356, 330, 0, 0, 0 } ) );
+		final RandomAccessibleInterval crop = Views.zeroMin( Views.interval( ( RandomAccessibleInterval ) img,
+				new long[] { 100, 200, 0, 0, 0 }, new long[] { 356, 330, 0, 0, 0 } ) );
 		final Normalization norm = Normalizer.fit( Normalization.percentileDefault(), cell );
 		for ( final String name : new String[] { "conv_pool", "conv_pool_zero_fill", "conv_strided", "denoiser" } )
 			try ( Model m = Model.create( Presets.byName( name ), 5, 2 ) )
@@ -87,9 +93,11 @@ class ModelTilingTest
 	{
 		final ImagePlus ihc = TestImages.open( "ihc.png" );
 		@SuppressWarnings( { "unchecked", "rawtypes" } )
-		final RandomAccessibleInterval rgb = ImagePlusImages.splitRgb( ( RandomAccessibleInterval ) ImagePlusImages.wrap( ihc ) );
+		final RandomAccessibleInterval rgb = ImagePlusImages
+				.splitRgb( ( RandomAccessibleInterval ) ImagePlusImages.wrap( ihc ) );
 		@SuppressWarnings( { "unchecked", "rawtypes" } )
-		final RandomAccessibleInterval crop = Views.zeroMin( Views.interval( rgb, new long[] { 0, 0, 0, 0, 0 }, new long[] { 300, 200, 2, 0, 0 } ) );
+		final RandomAccessibleInterval crop = Views
+				.zeroMin( Views.interval( rgb, new long[] { 0, 0, 0, 0, 0 }, new long[] { 300, 200, 2, 0, 0 } ) );
 		final Normalization norm = Normalization.eightBit();
 		final ModelSpec spec = Presets.denoiser( 3 );
 		try ( Model m = Model.create( spec, 9, 2 ) )

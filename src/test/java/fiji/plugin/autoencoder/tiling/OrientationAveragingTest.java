@@ -36,7 +36,8 @@ class OrientationAveragingTest
 		{
 			final ImageRunner.Options averaged = new ImageRunner.Options();
 			averaged.averageOrientations = true;
-			final float[] got = pixels( ImageRunner.run( model, norm, imp, OutputType.FLOAT_32, "tta", true, averaged, Progress.none() ) );
+			final float[] got = pixels(
+					ImageRunner.run( model, norm, imp, OutputType.FLOAT_32, "tta", true, averaged, Progress.none() ) );
 
 			final int w = imp.getWidth(), h = imp.getHeight();
 			final float[] src = ( float[] ) imp.getProcessor().convertToFloatProcessor().getPixels();
@@ -49,12 +50,15 @@ class OrientationAveragingTest
 				for ( int y = 0; y < h; y++ )
 					for ( int x = 0; x < w; x++ )
 						o[ index( x, y, k, ow, oh, swap ) ] = src[ y * w + x ];
-				final float[] p = pixels( ImageRunner.run( model, norm, new ImagePlus( "o" + k, new FloatProcessor( ow, oh, o ) ), OutputType.FLOAT_32, "p", true, new ImageRunner.Options(), Progress.none() ) );
+				final float[] p = pixels(
+						ImageRunner.run( model, norm, new ImagePlus( "o" + k, new FloatProcessor( ow, oh, o ) ),
+								OutputType.FLOAT_32, "p", true, new ImageRunner.Options(), Progress.none() ) );
 				for ( int y = 0; y < h; y++ )
 					for ( int x = 0; x < w; x++ )
 						expected[ y * w + x ] += p[ index( x, y, k, ow, oh, swap ) ] / 8.0;
 			}
-			final float[] plain = pixels( ImageRunner.run( model, norm, imp, OutputType.FLOAT_32, "plain", true, new ImageRunner.Options(), Progress.none() ) );
+			final float[] plain = pixels( ImageRunner.run( model, norm, imp, OutputType.FLOAT_32, "plain", true,
+					new ImageRunner.Options(), Progress.none() ) );
 			double maxDiff = 0, fromPlain = 0;
 			for ( int i = 0; i < got.length; i++ )
 			{
@@ -62,10 +66,12 @@ class OrientationAveragingTest
 				fromPlain = Math.max( fromPlain, Math.abs( got[ i ] - plain[ i ] ) );
 			}
 			assertTrue( maxDiff < 1e-3, "averaged vs the mean of 8 separately oriented runs: max abs diff " + maxDiff );
-			assertTrue( fromPlain > 0.1, "averaging changes the result of this (untrained, direction-sensitive) net: " + fromPlain );
+			assertTrue( fromPlain > 0.1,
+					"averaging changes the result of this (untrained, direction-sensitive) net: " + fromPlain );
 
 			averaged.tileSize = new int[] { 48, 40 };
-			final float[] tiled = pixels( ImageRunner.run( model, norm, imp, OutputType.FLOAT_32, "tta", true, averaged, Progress.none() ) );
+			final float[] tiled = pixels(
+					ImageRunner.run( model, norm, imp, OutputType.FLOAT_32, "tta", true, averaged, Progress.none() ) );
 			double tiledDiff = 0;
 			for ( int i = 0; i < got.length; i++ )
 				tiledDiff = Math.max( tiledDiff, Math.abs( got[ i ] - tiled[ i ] ) );

@@ -33,7 +33,8 @@ class RealImageTilingTest
 	private static ImagePlus open( final String name )
 	{
 		final File file = new File( DATA + name );
-		Assumptions.assumeTrue( file.exists(), "scikit-image test image " + file + " is absent (install python3-skimage)" );
+		Assumptions.assumeTrue( file.exists(),
+				"scikit-image test image " + file + " is absent (install python3-skimage)" );
 		return IJ.openImage( file.getPath() );
 	}
 
@@ -61,11 +62,13 @@ class RealImageTilingTest
 		final ArrayImg< UnsignedByteType, ByteArray > input = toImg( open( "cell.png" ) );
 		final FakeNet net = FakeNet.pooling2d( 4 );
 		final float[] offset = { ( float ) TiledPredictorTest.mean( input ) }, scale = { 1 / 40f };
-		final float[][] reference = Reference.untiled( net, Reference.toArrays( input, 2 ), new int[] { 550, 660 }, offset, scale, offset, scale );
+		final float[][] reference = Reference.untiled( net, Reference.toArrays( input, 2 ), new int[] { 550, 660 },
+				offset, scale, offset, scale );
 		for ( final int[] tile : new int[][] { { 128, 128 }, { 90, 250 }, { 1000, 1000 } } )
 		{
 			final ArrayImg< FloatType, FloatArray > output = ArrayImgs.floats( 550, 660 );
-			TiledPredictor.builder( net ).tileSize( tile ).batchSize( 3 ).threads( 2 ).normalization( offset, scale ).build().predict( input, output, Progress.none() );
+			TiledPredictor.builder( net ).tileSize( tile ).batchSize( 3 ).threads( 2 ).normalization( offset, scale )
+					.build().predict( input, output, Progress.none() );
 			final double diff = Reference.maxAbsDiff( TiledPredictorTest.arrays( output ), reference );
 			assertTrue( diff < 1e-5, "tile " + tile[ 0 ] + "x" + tile[ 1 ] + ": max abs diff " + diff );
 		}
@@ -78,11 +81,13 @@ class RealImageTilingTest
 		final FakeNet net = FakeNet.multiChannel();
 		final float[] inOffset = { 180, 150, 170 }, inScale = { 1 / 60f, 1 / 50f, 1 / 45f };
 		final float[] outOffset = { 0.5f, 0 }, outScale = { 2, 1 / 255f };
-		final float[][] reference = Reference.untiled( net, Reference.toArrays( input, 2 ), new int[] { 512, 512 }, inOffset, inScale, outOffset, outScale );
+		final float[][] reference = Reference.untiled( net, Reference.toArrays( input, 2 ), new int[] { 512, 512 },
+				inOffset, inScale, outOffset, outScale );
 		for ( final int[] tile : new int[][] { { 140, 140 }, { 64, 524 } } )
 		{
 			final Img< FloatType > output = ArrayImgs.floats( 512, 512, 2 );
-			TiledPredictor.builder( net ).tileSize( tile ).batchSize( 2 ).threads( 2 ).inputNormalization( inOffset, inScale )
+			TiledPredictor.builder( net ).tileSize( tile ).batchSize( 2 ).threads( 2 )
+					.inputNormalization( inOffset, inScale )
 					.outputDenormalization( outOffset, outScale ).build().predict( input, output, Progress.none() );
 			final double diff = Reference.maxAbsDiff( Reference.toArrays( output, 2 ), reference );
 			assertTrue( diff < 1e-5, "tile " + tile[ 0 ] + "x" + tile[ 1 ] + ": max abs diff " + diff );
@@ -97,10 +102,12 @@ class RealImageTilingTest
 		final float[][] reference = Reference.untiled( net, Reference.toArrays( input, 2 ), new int[] { 550, 660 } );
 		final ArrayImg< FloatType, FloatArray > output = ArrayImgs.floats( 550, 660 );
 		LoopBuilder.setImages( output ).forEachPixel( p -> p.set( -1 ) );
-		final TiledPredictor tiler = TiledPredictor.builder( net ).tileSize( 136, 136 ).batchSize( 3 ).threads( 1 ).build(); // cores 128
+		final TiledPredictor tiler = TiledPredictor.builder( net ).tileSize( 136, 136 ).batchSize( 3 ).threads( 1 )
+				.build(); // cores 128
 		final List< Long > reports = new ArrayList<>();
 		final int callsBefore = net.calls.get(); // the reference used the net once
-		assertThrows( CancellationException.class, () -> tiler.predict( input, output, TiledPredictorTest.recording( reports, 1 ) ) );
+		assertThrows( CancellationException.class,
+				() -> tiler.predict( input, output, TiledPredictorTest.recording( reports, 1 ) ) );
 		assertEquals( 1, net.calls.get() - callsBefore );
 		final float[] out = TiledPredictorTest.arrays( output )[ 0 ];
 		long written = 0;

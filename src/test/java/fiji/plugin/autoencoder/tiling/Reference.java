@@ -36,7 +36,8 @@ final class Reference
 	}
 
 	/** With normalisation as documented by TiledPredictor (null = identity). */
-	static float[][] untiled( final ImagePredictor net, final float[][] image, final int[] size, final float[] inOffset, final float[] inScale,
+	static float[][] untiled( final ImagePredictor net, final float[][] image, final int[] size, final float[] inOffset,
+			final float[] inScale,
 			final float[] outOffset, final float[] outScale )
 	{
 		final int d = size.length;
@@ -95,7 +96,8 @@ final class Reference
 	}
 
 	/** Reads X, Y[, Z][, C] (min anywhere) into {@code float[c][voxel]}. */
-	static < T extends RealType< T > > float[][] toArrays( final RandomAccessibleInterval< T > image, final int spatialDims )
+	static < T extends RealType< T > > float[][] toArrays( final RandomAccessibleInterval< T > image,
+			final int spatialDims )
 	{
 		final int channels = image.numDimensions() > spatialDims ? ( int ) image.dimension( spatialDims ) : 1;
 		final int[] size = new int[ spatialDims ];

@@ -117,7 +117,8 @@ class ReferenceTest
 		final float[][] tiledGood = tile( net, input, 16 );
 		final float[][] tiledBad = tile( FakeNet.pooling2d( 2 ), input, 12 );
 		assertTrue( Reference.maxAbsDiff( tiledGood, reference ) < 1e-5 );
-		assertTrue( Reference.maxAbsDiff( tiledBad, reference ) > 0.01, "halo 2 should break tiling: " + Reference.maxAbsDiff( tiledBad, reference ) );
+		assertTrue( Reference.maxAbsDiff( tiledBad, reference ) > 0.01,
+				"halo 2 should break tiling: " + Reference.maxAbsDiff( tiledBad, reference ) );
 	}
 
 	private static float[][] tile( final FakeNet net, final ArrayImg< FloatType, FloatArray > input, final int tile )
@@ -127,7 +128,8 @@ class ReferenceTest
 		return new float[][] { output.update( null ).getCurrentStorageArray() };
 	}
 
-	private static double windowVsReference( final FakeNet net, final float[][] image, final int[] size, final float[][] reference, final int start )
+	private static double windowVsReference( final FakeNet net, final float[][] image, final int[] size,
+			final float[][] reference, final int start )
 	{
 		final int win = 24, h = 4;
 		final float[] in = new float[ win * win ];
@@ -139,7 +141,8 @@ class ReferenceTest
 		double max = 0;
 		for ( int y = h; y < win - h; y++ )
 			for ( int x = h; x < win - h; x++ )
-				max = Math.max( max, Math.abs( out[ y * win + x ] - reference[ 0 ][ ( start + x ) + size[ 0 ] * ( start + y ) ] ) );
+				max = Math.max( max,
+						Math.abs( out[ y * win + x ] - reference[ 0 ][ ( start + x ) + size[ 0 ] * ( start + y ) ] ) );
 		return max;
 	}
 

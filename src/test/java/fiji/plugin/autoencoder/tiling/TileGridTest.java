@@ -35,7 +35,8 @@ class TileGridTest
 					assertEquals( cmin[ d ] - halo, wmin[ d ], "window starts one halo before the core" );
 					assertEquals( 0, Math.floorMod( wmin[ d ], m ), "window origin on the sizeMultiple grid: " + cell );
 					assertEquals( 0, wsize[ d ] % m, "window size a multiple: " + cell );
-					assertTrue( wmin[ d ] + wsize[ d ] >= cmin[ d ] + csize[ d ] + halo, "halo after the core: " + cell );
+					assertTrue( wmin[ d ] + wsize[ d ] >= cmin[ d ] + csize[ d ] + halo,
+							"halo after the core: " + cell );
 					assertTrue( wsize[ d ] <= grid.tileSize()[ d ] );
 					assertTrue( csize[ d ] >= 1 );
 				}
@@ -56,7 +57,8 @@ class TileGridTest
 	void remainderOfOnePixelGetsTheSmallestValidWindow()
 	{
 		// core 64 - 2*4 = 56; 57 = 56 + 1 -> second cell has a 1-pixel core in a window of roundUp(1 + 8, 4) = 12
-		final TileGrid grid = TileGrid.create( new long[] { 57, 20 }, new int[] { 64, 64 }, 4, 4, TileGrid.EdgeTiles.SHRINK );
+		final TileGrid grid = TileGrid.create( new long[] { 57, 20 }, new int[] { 64, 64 }, 4, 4,
+				TileGrid.EdgeTiles.SHRINK );
 		assertArrayEquals( new long[] { 2, 1 }, grid.cellsPerDimension() );
 		final TileGrid.Cell last = grid.cell( 1 );
 		assertArrayEquals( new long[] { 56, 0 }, last.coreMin() );
@@ -70,7 +72,8 @@ class TileGridTest
 	@Test
 	void fullSizeEdgesKeepTheTileSize()
 	{
-		final TileGrid grid = TileGrid.create( new long[] { 40, 10 }, new int[] { 16, 16 }, 0, 1, TileGrid.EdgeTiles.FULL_SIZE );
+		final TileGrid grid = TileGrid.create( new long[] { 40, 10 }, new int[] { 16, 16 }, 0, 1,
+				TileGrid.EdgeTiles.FULL_SIZE );
 		assertArrayEquals( new long[] { 3, 1 }, grid.cellsPerDimension() );
 		for ( long i = 0; i < grid.numCells(); i++ )
 			assertArrayEquals( new int[] { 16, 16 }, grid.cell( i ).windowSize() );
@@ -82,7 +85,8 @@ class TileGridTest
 	{
 		// 257 + 16 -> 280, 131 + 16 -> 152
 		assertArrayEquals( new int[] { 280, 152 }, TileGrid.untiledSize( new long[] { 257, 131 }, 8, 8 ) );
-		final TileGrid single = TileGrid.create( new long[] { 257, 131 }, new int[] { 1000, 1000 }, 8, 8, TileGrid.EdgeTiles.SHRINK );
+		final TileGrid single = TileGrid.create( new long[] { 257, 131 }, new int[] { 1000, 1000 }, 8, 8,
+				TileGrid.EdgeTiles.SHRINK );
 		assertEquals( 1, single.numCells() );
 		assertArrayEquals( new long[] { -8, -8 }, single.cell( 0 ).windowMin() );
 		assertArrayEquals( new int[] { 280, 152 }, single.cell( 0 ).windowSize() );
@@ -94,13 +98,19 @@ class TileGridTest
 		final long[] image = { 100, 100 };
 		IllegalArgumentException e = assertThrows( IllegalArgumentException.class,
 				() -> TileGrid.create( image, new int[] { 50, 48 }, 8, 8, TileGrid.EdgeTiles.SHRINK ) );
-		assertTrue( e.getMessage().contains( "Tile size 50 along X" ) && e.getMessage().contains( "48 or 56" ), e.getMessage() );
-		e = assertThrows( IllegalArgumentException.class, () -> TileGrid.create( image, new int[] { 32, 8 }, 8, 8, TileGrid.EdgeTiles.SHRINK ) );
-		assertTrue( e.getMessage().contains( "along Y" ) && e.getMessage().contains( "at least 2 * halo + 8 = 24" ) && e.getMessage().contains( "24, 32, 40" ),
+		assertTrue( e.getMessage().contains( "Tile size 50 along X" ) && e.getMessage().contains( "48 or 56" ),
 				e.getMessage() );
-		e = assertThrows( IllegalArgumentException.class, () -> TileGrid.create( image, new int[] { 32, 32 }, 3, 2, TileGrid.EdgeTiles.SHRINK ) );
+		e = assertThrows( IllegalArgumentException.class,
+				() -> TileGrid.create( image, new int[] { 32, 8 }, 8, 8, TileGrid.EdgeTiles.SHRINK ) );
+		assertTrue(
+				e.getMessage().contains( "along Y" ) && e.getMessage().contains( "at least 2 * halo + 8 = 24" )
+						&& e.getMessage().contains( "24, 32, 40" ),
+				e.getMessage() );
+		e = assertThrows( IllegalArgumentException.class,
+				() -> TileGrid.create( image, new int[] { 32, 32 }, 3, 2, TileGrid.EdgeTiles.SHRINK ) );
 		assertTrue( e.getMessage().contains( "round it up to 4" ), e.getMessage() );
-		e = assertThrows( IllegalArgumentException.class, () -> TileGrid.create( new long[] { 100, 0 }, new int[] { 32, 32 }, 0, 1, TileGrid.EdgeTiles.SHRINK ) );
+		e = assertThrows( IllegalArgumentException.class,
+				() -> TileGrid.create( new long[] { 100, 0 }, new int[] { 32, 32 }, 0, 1, TileGrid.EdgeTiles.SHRINK ) );
 		assertTrue( e.getMessage().contains( "empty along Y" ), e.getMessage() );
 	}
 
@@ -112,7 +122,8 @@ class TileGridTest
 		final TileGrid grid = TileGrid.forPredictor( dense, new long[] { 40, 30 }, null );
 		assertEquals( TileGrid.EdgeTiles.FULL_SIZE, grid.edgeTiles() );
 		assertArrayEquals( new int[] { 16, 12 }, grid.tileSize() );
-		final IllegalArgumentException e = assertThrows( IllegalArgumentException.class, () -> TileGrid.forPredictor( dense, new long[] { 40, 30 }, new int[] { 32, 32 } ) );
+		final IllegalArgumentException e = assertThrows( IllegalArgumentException.class,
+				() -> TileGrid.forPredictor( dense, new long[] { 40, 30 }, new int[] { 32, 32 } ) );
 		assertTrue( e.getMessage().contains( "only takes inputs of size [16, 12]" ), e.getMessage() );
 		assertNull( TileGrid.fixedTileSize( FakeNet.conv2d() ) );
 	}

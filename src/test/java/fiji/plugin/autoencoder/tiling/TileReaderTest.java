@@ -23,7 +23,8 @@ class TileReaderTest
 		final RandomAccessibleInterval< UnsignedShortType > moved = Views.translate( img, 100, -20, 0 );
 		final float[] offset = { 1000, -5 }, scale = { 0.5f, 2 };
 		final TileReader reader = new TileReader( moved, 2, 2, offset, scale, PrimitiveBlocks.OnFallback.FAIL );
-		final TileGrid grid = TileGrid.create( new long[] { 7, 5 }, new int[] { 30, 30 }, 12, 1, TileGrid.EdgeTiles.SHRINK ); // windows reach 12 pixels out, more than the image
+		final TileGrid grid = TileGrid.create( new long[] { 7, 5 }, new int[] { 30, 30 }, 12, 1,
+				TileGrid.EdgeTiles.SHRINK ); // windows reach 12 pixels out, more than the image
 		final RandomAccess< UnsignedShortType > mirror = Views.extendMirrorSingle( moved ).randomAccess();
 		for ( long i = 0; i < grid.numCells(); i++ )
 		{
@@ -35,9 +36,11 @@ class TileReaderTest
 				for ( int x = 0; x < w[ 0 ]; x++ )
 					for ( int c = 0; c < 2; c++ )
 					{
-						mirror.setPosition( new long[] { 100 + cell.windowMin()[ 0 ] + x, -20 + cell.windowMin()[ 1 ] + y, c } );
+						mirror.setPosition(
+								new long[] { 100 + cell.windowMin()[ 0 ] + x, -20 + cell.windowMin()[ 1 ] + y, c } );
 						final float expected = ( mirror.get().getRealFloat() - offset[ c ] ) * scale[ c ];
-						assertEquals( expected, dest[ 3 + ( y * w[ 0 ] + x ) * 2 + c ], 0, "x " + x + " y " + y + " c " + c );
+						assertEquals( expected, dest[ 3 + ( y * w[ 0 ] + x ) * 2 + c ], 0,
+								"x " + x + " y " + y + " c " + c );
 					}
 		}
 	}
@@ -50,8 +53,10 @@ class TileReaderTest
 		int v = 10;
 		for ( final UnsignedShortType t : img )
 			t.set( v++ );
-		final TileReader reader = new TileReader( img, 2, 2, new float[] { 0 }, new float[] { 1 }, PrimitiveBlocks.OnFallback.FAIL );
-		final TileGrid grid = TileGrid.create( new long[] { 6, 1 }, new int[] { 12, 9 }, 4, 1, TileGrid.EdgeTiles.SHRINK );
+		final TileReader reader = new TileReader( img, 2, 2, new float[] { 0 }, new float[] { 1 },
+				PrimitiveBlocks.OnFallback.FAIL );
+		final TileGrid grid = TileGrid.create( new long[] { 6, 1 }, new int[] { 12, 9 }, 4, 1,
+				TileGrid.EdgeTiles.SHRINK );
 		final TileGrid.Cell cell = grid.cell( 0 ); // window x -4 .. 7 (12 wide), y -4 .. 4
 		final int[] w = cell.windowSize();
 		final float[] dest = new float[ w[ 0 ] * w[ 1 ] ];

@@ -67,7 +67,8 @@ class TiledPredictorTest
 			assertEquals( 0, diff, TOLERANCE, "tile " + Arrays.toString( tile ) );
 		}
 		// automatic tile size from a small budget: several cells, same result
-		final TiledPredictor auto = TiledPredictor.builder( net ).memoryBudget( 200_000 ).threads( 2 ).batchSize( 2 ).build();
+		final TiledPredictor auto = TiledPredictor.builder( net ).memoryBudget( 200_000 ).threads( 2 ).batchSize( 2 )
+				.build();
 		assertTrue( auto.grid( new long[] { 257, 131 } ).numCells() > 4 );
 		final ArrayImg< FloatType, FloatArray > out = ArrayImgs.floats( 257, 131 );
 		auto.predict( input, out, Progress.none() );
@@ -82,13 +83,16 @@ class TiledPredictorTest
 		final Img< UnsignedByteType > input = RandomImgs.seed( 42 ).nextImage( new UnsignedByteType(), 97, 61, 3 );
 		final float[] inOffset = { 100, 120, 90 }, inScale = { 1 / 50f, 1 / 60f, 1 / 40f };
 		final float[] outOffset = { 10, -3 }, outScale = { 0.5f, 4 };
-		final float[][] reference = Reference.untiled( net, Reference.toArrays( input, 2 ), new int[] { 97, 61 }, inOffset, inScale, outOffset, outScale );
+		final float[][] reference = Reference.untiled( net, Reference.toArrays( input, 2 ), new int[] { 97, 61 },
+				inOffset, inScale, outOffset, outScale );
 		for ( final int[] tile : new int[][] { { 24, 24 }, { 50, 18 }, { 110, 74 } } )
 		{
 			final Img< FloatType > output = ArrayImgs.floats( 97, 61, 2 );
-			TiledPredictor.builder( net ).tileSize( tile ).batchSize( 3 ).threads( 2 ).inputNormalization( inOffset, inScale )
+			TiledPredictor.builder( net ).tileSize( tile ).batchSize( 3 ).threads( 2 )
+					.inputNormalization( inOffset, inScale )
 					.outputDenormalization( outOffset, outScale ).build().predict( input, output, Progress.none() );
-			assertEquals( 0, Reference.maxAbsDiff( Reference.toArrays( output, 2 ), reference ), TOLERANCE, "tile " + Arrays.toString( tile ) );
+			assertEquals( 0, Reference.maxAbsDiff( Reference.toArrays( output, 2 ), reference ), TOLERANCE,
+					"tile " + Arrays.toString( tile ) );
 		}
 	}
 
@@ -98,11 +102,13 @@ class TiledPredictorTest
 	{
 		final FakeNet net = FakeNet.multiChannel();
 		final Img< FloatType > input = randomFloats( 8, 45, 33, 3 );
-		final Img< FloatType > output = TiledPredictor.builder( net ).tileSize( 20, 20 ).build().predict( input, Progress.none() );
+		final Img< FloatType > output = TiledPredictor.builder( net ).tileSize( 20, 20 ).build().predict( input,
+				Progress.none() );
 		assertArrayEquals( new long[] { 45, 33, 2 }, output.dimensionsAsLongArray() );
 		final float[][] reference = Reference.untiled( net, Reference.toArrays( input, 2 ), new int[] { 45, 33 } );
 		assertEquals( 0, Reference.maxAbsDiff( Reference.toArrays( output, 2 ), reference ), TOLERANCE );
-		final Img< FloatType > single = TiledPredictor.builder( FakeNet.conv2d() ).build().predict( randomFloats( 8, 45, 33 ), Progress.none() );
+		final Img< FloatType > single = TiledPredictor.builder( FakeNet.conv2d() ).build()
+				.predict( randomFloats( 8, 45, 33 ), Progress.none() );
 		assertArrayEquals( new long[] { 45, 33 }, single.dimensionsAsLongArray() );
 	}
 
@@ -116,8 +122,10 @@ class TiledPredictorTest
 		for ( final int[] tile : new int[][] { { 16, 16, 12 }, { 24, 20, 10 }, { 46, 38, 20 } } )
 		{
 			final Img< FloatType > output = ArrayImgs.floats( 37, 29, 11 );
-			TiledPredictor.builder( net ).tileSize( tile ).batchSize( 2 ).build().predict( input, output, Progress.none() );
-			assertEquals( 0, Reference.maxAbsDiff( Reference.toArrays( output, 3 ), reference ), TOLERANCE, "tile " + Arrays.toString( tile ) );
+			TiledPredictor.builder( net ).tileSize( tile ).batchSize( 2 ).build().predict( input, output,
+					Progress.none() );
+			assertEquals( 0, Reference.maxAbsDiff( Reference.toArrays( output, 3 ), reference ), TOLERANCE,
+					"tile " + Arrays.toString( tile ) );
 		}
 	}
 
@@ -129,10 +137,12 @@ class TiledPredictorTest
 		for ( final long[] size : new long[][] { { 1, 1 }, { 1, 7 }, { 9, 1 }, { 3, 2 } } )
 		{
 			final Img< FloatType > input = randomFloats( 5, size );
-			final float[][] reference = Reference.untiled( net, Reference.toArrays( input, 2 ), Reference.toInt( size ) );
+			final float[][] reference = Reference.untiled( net, Reference.toArrays( input, 2 ),
+					Reference.toInt( size ) );
 			final ArrayImg< FloatType, FloatArray > output = ArrayImgs.floats( size );
 			TiledPredictor.builder( net ).tileSize( 10, 10 ).build().predict( input, output, Progress.none() );
-			assertEquals( 0, Reference.maxAbsDiff( arrays( output ), reference ), TOLERANCE, "size " + Arrays.toString( size ) );
+			assertEquals( 0, Reference.maxAbsDiff( arrays( output ), reference ), TOLERANCE,
+					"size " + Arrays.toString( size ) );
 		}
 	}
 
@@ -143,11 +153,13 @@ class TiledPredictorTest
 		final FakeNet net = FakeNet.conv2d();
 		final Img< UnsignedShortType > input = new CellImgFactory<>( new UnsignedShortType(), 16 ).create( 70, 50 );
 		RandomImgs.seed( 3 ).randomize( input );
-		final float[][] reference = Reference.untiled( net, Reference.toArrays( input, 2 ), new int[] { 70, 50 }, new float[] { 0 }, new float[] { 1 },
+		final float[][] reference = Reference.untiled( net, Reference.toArrays( input, 2 ), new int[] { 70, 50 },
+				new float[] { 0 }, new float[] { 1 },
 				new float[] { -30000 }, new float[] { 1 } ); // output shifted down by 30000: part of it saturates at 0
 		final RandomAccessibleInterval< UnsignedShortType > movedInput = Views.translate( input, -5, 1000 );
 		final Img< UnsignedShortType > output = PlanarImgs.unsignedShorts( 70, 50 );
-		TiledPredictor.builder( net ).tileSize( 20, 36 ).threads( 2 ).outputDenormalization( new float[] { -30000 }, new float[] { 1 } ).build()
+		TiledPredictor.builder( net ).tileSize( 20, 36 ).threads( 2 )
+				.outputDenormalization( new float[] { -30000 }, new float[] { 1 } ).build()
 				.predict( movedInput, Views.translate( output, 7, -3 ), Progress.none() );
 		final float[] got = Reference.toArrays( output, 2 )[ 0 ];
 		int saturated = 0;
@@ -182,10 +194,12 @@ class TiledPredictorTest
 			double sum = 0;
 			for ( int y = 0; y < 8; y++ )
 				for ( int x = 0; x < 16; x++ )
-					sum += in[ ( int ) ( Reference.reflect( cell.windowMin()[ 0 ] + x, 40 ) + 40 * Reference.reflect( cell.windowMin()[ 1 ] + y, 20 ) ) ];
+					sum += in[ ( int ) ( Reference.reflect( cell.windowMin()[ 0 ] + x, 40 )
+							+ 40 * Reference.reflect( cell.windowMin()[ 1 ] + y, 20 ) ) ];
 			final int px = ( int ) cell.coreMin()[ 0 ], py = ( int ) cell.coreMin()[ 1 ];
 			assertEquals( sum / 128, out[ px + 40 * py ], 1e-4, "cell " + cell );
-			assertEquals( sum / 128, out[ px + cell.coreSize()[ 0 ] - 1 + 40 * ( py + cell.coreSize()[ 1 ] - 1 ) ], 1e-4, "cell " + cell );
+			assertEquals( sum / 128, out[ px + cell.coreSize()[ 0 ] - 1 + 40 * ( py + cell.coreSize()[ 1 ] - 1 ) ],
+					1e-4, "cell " + cell );
 		}
 		assertThrows( IllegalArgumentException.class, () -> TiledPredictor.builder( dense ).tileSize( 16, 16 ) );
 	}
@@ -203,10 +217,13 @@ class TiledPredictorTest
 		for ( int t = 0; t < 2; t++ )
 			for ( int z = 0; z < 4; z++ )
 			{
-				final RandomAccessibleInterval< FloatType > in = Views.hyperSlice( Views.hyperSlice( input, 4, t ), 3, z );
-				final RandomAccessibleInterval< FloatType > out = Views.hyperSlice( Views.hyperSlice( output, 4, t ), 3, z );
+				final RandomAccessibleInterval< FloatType > in = Views.hyperSlice( Views.hyperSlice( input, 4, t ), 3,
+						z );
+				final RandomAccessibleInterval< FloatType > out = Views.hyperSlice( Views.hyperSlice( output, 4, t ), 3,
+						z );
 				final float[][] reference = Reference.untiled( net, Reference.toArrays( in, 2 ), new int[] { 30, 26 } );
-				assertEquals( 0, Reference.maxAbsDiff( Reference.toArrays( out, 2 ), reference ), TOLERANCE, "z " + z + " t " + t );
+				assertEquals( 0, Reference.maxAbsDiff( Reference.toArrays( out, 2 ), reference ), TOLERANCE,
+						"z " + z + " t " + t );
 			}
 		final long perPlane = tiler.grid( new long[] { 30, 26 } ).numCells();
 		assertEquals( 8 * perPlane, ( long ) reports.get( reports.size() - 1 ) );
@@ -221,9 +238,11 @@ class TiledPredictorTest
 		// core 32: 100 = 3 * 32 + 4 -> 9 full cells, 3 + 3 edge cells and 1 corner, in 4 shapes; batch 4 -> 3 + 1 + 1 + 1 calls
 		final List< Long > reports = new ArrayList<>();
 		Parallelization.runSingleThreaded( () -> TiledPredictor.builder( net ).tileSize( 36, 36 ).batchSize( 4 ).build()
-				.predict( randomFloats( 1, 100, 100 ), ArrayImgs.floats( 100, 100 ), recording( reports, Long.MAX_VALUE ) ) );
+				.predict( randomFloats( 1, 100, 100 ), ArrayImgs.floats( 100, 100 ),
+						recording( reports, Long.MAX_VALUE ) ) );
 		assertEquals( 6, net.calls.get() );
-		assertEquals( Arrays.asList( "4x[36, 36]", "4x[36, 36]", "1x[36, 36]", "3x[36, 8]", "3x[8, 36]", "1x[8, 8]" ), net.shapesSeen );
+		assertEquals( Arrays.asList( "4x[36, 36]", "4x[36, 36]", "1x[36, 36]", "3x[36, 8]", "3x[8, 36]", "1x[8, 8]" ),
+				net.shapesSeen );
 		assertEquals( Arrays.asList( 0L, 4L, 8L, 9L, 12L, 15L, 16L ), reports );
 	}
 
@@ -237,10 +256,12 @@ class TiledPredictorTest
 		final ArrayImg< FloatType, FloatArray > output = ArrayImgs.floats( 120, 90 );
 		final float sentinel = -12345;
 		LoopBuilder.setImages( output ).forEachPixel( p -> p.set( sentinel ) );
-		final TiledPredictor tiler = TiledPredictor.builder( net ).tileSize( 40, 40 ).batchSize( 2 ).threads( 1 ).build();
+		final TiledPredictor tiler = TiledPredictor.builder( net ).tileSize( 40, 40 ).batchSize( 2 ).threads( 1 )
+				.build();
 		final List< Long > reports = new ArrayList<>();
 		final int callsBefore = net.calls.get(); // the reference used the net once
-		final CancellationException e = assertThrows( CancellationException.class, () -> tiler.predict( input, output, recording( reports, 1 ) ) );
+		final CancellationException e = assertThrows( CancellationException.class,
+				() -> tiler.predict( input, output, recording( reports, 1 ) ) );
 		assertTrue( e.getMessage().contains( "after 2 of " ), e.getMessage() );
 		assertEquals( 1, net.calls.get() - callsBefore );
 		final TileGrid grid = tiler.grid( new long[] { 120, 90 } );
@@ -268,8 +289,10 @@ class TiledPredictorTest
 		final float[][] reference = Reference.untiled( net, Reference.toArrays( input, 2 ), new int[] { 200, 160 } );
 		final ArrayImg< FloatType, FloatArray > output = ArrayImgs.floats( 200, 160 );
 		LoopBuilder.setImages( output ).forEachPixel( p -> p.set( Float.NaN ) );
-		final TiledPredictor tiler = TiledPredictor.builder( net ).tileSize( 24, 24 ).batchSize( 3 ).threads( 2 ).build();
-		assertThrows( CancellationException.class, () -> Parallelization.runWithNumThreads( 2, () -> tiler.predict( input, output, recording( new ArrayList<>(), 10 ) ) ) );
+		final TiledPredictor tiler = TiledPredictor.builder( net ).tileSize( 24, 24 ).batchSize( 3 ).threads( 2 )
+				.build();
+		assertThrows( CancellationException.class, () -> Parallelization.runWithNumThreads( 2,
+				() -> tiler.predict( input, output, recording( new ArrayList<>(), 10 ) ) ) );
 		final TileGrid grid = tiler.grid( new long[] { 200, 160 } );
 		final float[] out = arrays( output )[ 0 ];
 		int writtenCells = 0;
@@ -291,7 +314,8 @@ class TiledPredictorTest
 			assertTrue( written == 0 || written == total, "cell " + cell + " partly written" );
 			writtenCells += written > 0 ? 1 : 0;
 		}
-		assertTrue( writtenCells >= 10 && writtenCells < grid.numCells(), "written " + writtenCells + " of " + grid.numCells() );
+		assertTrue( writtenCells >= 10 && writtenCells < grid.numCells(),
+				"written " + writtenCells + " of " + grid.numCells() );
 	}
 
 	@Test
@@ -301,7 +325,8 @@ class TiledPredictorTest
 			throw new IllegalStateException( "GPU on fire" );
 		} );
 		final IllegalStateException e = assertThrows( IllegalStateException.class,
-				() -> TiledPredictor.builder( failing ).tileSize( 8, 8 ).threads( 2 ).build().predict( randomFloats( 1, 40, 40 ), ArrayImgs.floats( 40, 40 ), Progress.none() ) );
+				() -> TiledPredictor.builder( failing ).tileSize( 8, 8 ).threads( 2 ).build()
+						.predict( randomFloats( 1, 40, 40 ), ArrayImgs.floats( 40, 40 ), Progress.none() ) );
 		assertEquals( "GPU on fire", e.getMessage() );
 	}
 
@@ -310,7 +335,8 @@ class TiledPredictorTest
 	void bulkCopyPathIsUsed()
 	{
 		final FakeNet net = FakeNet.conv2d();
-		final TiledPredictor strict = TiledPredictor.builder( net ).tileSize( 20, 20 ).onFallback( PrimitiveBlocks.OnFallback.FAIL ).build();
+		final TiledPredictor strict = TiledPredictor.builder( net ).tileSize( 20, 20 )
+				.onFallback( PrimitiveBlocks.OnFallback.FAIL ).build();
 		final ArrayImg< FloatType, FloatArray > out = ArrayImgs.floats( 30, 20 );
 		strict.predict( RandomImgs.seed( 1 ).nextImage( new UnsignedByteType(), 30, 20 ), out, Progress.none() );
 		strict.predict( PlanarImgs.unsignedShorts( 30, 20, 1 ), out, Progress.none() );
@@ -325,17 +351,25 @@ class TiledPredictorTest
 	{
 		final FakeNet three = FakeNet.multiChannel(); // 3 in, 2 out
 		final TiledPredictor tiler = TiledPredictor.builder( three ).tileSize( 24, 24 ).build();
-		assertMessage( "has 4 channels but the model takes 3", () -> tiler.predict( randomFloats( 1, 30, 30, 4 ), ArrayImgs.floats( 30, 30, 2 ), null ) );
-		assertMessage( "no channel axis but the model takes 3", () -> tiler.predict( randomFloats( 1, 30, 30 ), ArrayImgs.floats( 30, 30, 2 ), null ) );
-		assertMessage( "output has 3 channels but the model gives 2", () -> tiler.predict( randomFloats( 1, 30, 30, 3 ), ArrayImgs.floats( 30, 30, 3 ), null ) );
-		assertMessage( "output is 29 pixels along Y", () -> tiler.predict( randomFloats( 1, 30, 30, 3 ), ArrayImgs.floats( 30, 29, 2 ), null ) );
-		assertMessage( "use predictPlanes", () -> tiler.predict( randomFloats( 1, 30, 30, 3, 2 ), ArrayImgs.floats( 30, 30, 2, 2 ), null ) );
+		assertMessage( "has 4 channels but the model takes 3",
+				() -> tiler.predict( randomFloats( 1, 30, 30, 4 ), ArrayImgs.floats( 30, 30, 2 ), null ) );
+		assertMessage( "no channel axis but the model takes 3",
+				() -> tiler.predict( randomFloats( 1, 30, 30 ), ArrayImgs.floats( 30, 30, 2 ), null ) );
+		assertMessage( "output has 3 channels but the model gives 2",
+				() -> tiler.predict( randomFloats( 1, 30, 30, 3 ), ArrayImgs.floats( 30, 30, 3 ), null ) );
+		assertMessage( "output is 29 pixels along Y",
+				() -> tiler.predict( randomFloats( 1, 30, 30, 3 ), ArrayImgs.floats( 30, 29, 2 ), null ) );
+		assertMessage( "use predictPlanes",
+				() -> tiler.predict( randomFloats( 1, 30, 30, 3, 2 ), ArrayImgs.floats( 30, 30, 2, 2 ), null ) );
 		assertMessage( "Tile size 25 along X", () -> TiledPredictor.builder( three ).tileSize( 25, 24 ) );
 		assertMessage( "at least 2 * halo + 2 = 14", () -> TiledPredictor.builder( three ).tileSize( 24, 12 ) );
 		assertMessage( "Give 2 tile sizes", () -> TiledPredictor.builder( three ).tileSize( 24, 24, 24 ) );
-		assertMessage( "memory budget of 1000 bytes is too small", () -> TiledPredictor.builder( three ).memoryBudget( 1000 ).build().grid( new long[] { 100, 100 } ) );
-		assertMessage( "give X, Y, Z, C", () -> TiledPredictor.builder( FakeNet.pooling3d() ).build().predict( randomFloats( 1, 30, 30, 2 ), ArrayImgs.floats( 30, 30, 2 ), null ) );
-		assertMessage( "one offset and one scale per input channel (3)", () -> TiledPredictor.builder( three ).inputNormalization( new float[] { 0 }, new float[] { 1 } ) );
+		assertMessage( "memory budget of 1000 bytes is too small",
+				() -> TiledPredictor.builder( three ).memoryBudget( 1000 ).build().grid( new long[] { 100, 100 } ) );
+		assertMessage( "give X, Y, Z, C", () -> TiledPredictor.builder( FakeNet.pooling3d() ).build()
+				.predict( randomFloats( 1, 30, 30, 2 ), ArrayImgs.floats( 30, 30, 2 ), null ) );
+		assertMessage( "one offset and one scale per input channel (3)",
+				() -> TiledPredictor.builder( three ).inputNormalization( new float[] { 0 }, new float[] { 1 } ) );
 		assertMessage( "use inputNormalization and outputDenormalization separately",
 				() -> TiledPredictor.builder( three ).normalization( new float[ 3 ], new float[] { 1, 1, 1 } ) );
 	}
@@ -343,31 +377,35 @@ class TiledPredictorTest
 	private static void assertMessage( final String part, final org.junit.jupiter.api.function.Executable action )
 	{
 		final IllegalArgumentException e = assertThrows( IllegalArgumentException.class, action );
-		assertTrue( e.getMessage().contains( part ), "message \"" + e.getMessage() + "\" should contain \"" + part + "\"" );
+		assertTrue( e.getMessage().contains( part ),
+				"message \"" + e.getMessage() + "\" should contain \"" + part + "\"" );
 	}
 
 	// -- helpers --
 
-	static float[][] tiled( final ImagePredictor net, final Img< FloatType > input, final int[] tile, final int batch, final int threads )
+	static float[][] tiled( final ImagePredictor net, final Img< FloatType > input, final int[] tile, final int batch,
+			final int threads )
 	{
 		final ArrayImg< FloatType, FloatArray > output = ArrayImgs.floats( input.dimensionsAsLongArray() );
 		final AtomicLong last = new AtomicLong();
-		TiledPredictor.builder( net ).tileSize( tile ).batchSize( batch ).threads( threads ).build().predict( input, output, new Progress()
-		{
-			@Override
-			public synchronized void report( final long done, final long total, final String message )
-			{
-				last.set( Math.max( last.get(), done ) );
-				assertTrue( done <= total );
-			}
+		TiledPredictor.builder( net ).tileSize( tile ).batchSize( batch ).threads( threads ).build().predict( input,
+				output, new Progress()
+				{
+					@Override
+					public synchronized void report( final long done, final long total, final String message )
+					{
+						last.set( Math.max( last.get(), done ) );
+						assertTrue( done <= total );
+					}
 
-			@Override
-			public boolean isCancelled()
-			{
-				return false;
-			}
-		} );
-		assertEquals( TileGrid.forPredictor( net, input.dimensionsAsLongArray(), tile ).numCells(), last.get(), "progress reaches the total" );
+					@Override
+					public boolean isCancelled()
+					{
+						return false;
+					}
+				} );
+		assertEquals( TileGrid.forPredictor( net, input.dimensionsAsLongArray(), tile ).numCells(), last.get(),
+				"progress reaches the total" );
 		return arrays( output );
 	}
 

@@ -31,8 +31,10 @@ class FamilyTrainingTest
 		try ( Model model = Model.create( spec, 1, 2 ) )
 		{
 			final History h = new History();
-			final Trainer.Result r = new Trainer().train( model, new ArrayTrainingData( train, TRAIN, 28, 28, 1 ), new ArrayTrainingData( val, VAL, 28, 28, 1 ),
-					new TrainingConfig().epochs( epochs ).batchSize( 64 ).pretrainEpochs( pretrainEpochs ).seed( 5 ), h, TrainingListener.none() );
+			final Trainer.Result r = new Trainer().train( model, new ArrayTrainingData( train, TRAIN, 28, 28, 1 ),
+					new ArrayTrainingData( val, VAL, 28, 28, 1 ),
+					new TrainingConfig().epochs( epochs ).batchSize( 64 ).pretrainEpochs( pretrainEpochs ).seed( 5 ), h,
+					TrainingListener.none() );
 			assertEquals( Trainer.StopReason.COMPLETED, r.reason, r.message );
 			final float[] rec = model.reconstruct( val, VAL );
 			final float[] mean = new float[ 784 ];
@@ -44,17 +46,22 @@ class FamilyTrainingTest
 				mse += ( rec[ i ] - val[ i ] ) * ( rec[ i ] - val[ i ] );
 				meanMse += ( mean[ i % 784 ] - val[ i ] ) * ( mean[ i % 784 ] - val[ i ] );
 			}
-			final double[] out = { h.initialValidationLoss, h.last( "train" ).validationLoss, mse / val.length, meanMse / val.length };
-			System.out.println( String.format( Locale.ROOT, "%-20s params %8d  val loss %.4f -> %.4f (%.0f%%)  MSE %.4f vs mean image %.4f (%.0f%%)",
-					spec.name, model.parameterCount(), out[ 0 ], out[ 1 ], 100 * out[ 1 ] / out[ 0 ], out[ 2 ], out[ 3 ], 100 * out[ 2 ] / out[ 3 ] ) );
+			final double[] out = { h.initialValidationLoss, h.last( "train" ).validationLoss, mse / val.length,
+					meanMse / val.length };
+			System.out.println( String.format( Locale.ROOT,
+					"%-20s params %8d  val loss %.4f -> %.4f (%.0f%%)  MSE %.4f vs mean image %.4f (%.0f%%)",
+					spec.name, model.parameterCount(), out[ 0 ], out[ 1 ], 100 * out[ 1 ] / out[ 0 ], out[ 2 ],
+					out[ 3 ], 100 * out[ 2 ] / out[ 3 ] ) );
 			return out;
 		}
 	}
 
 	static void assertLearned( final double[] r, final String name )
 	{
-		assertTrue( r[ 1 ] < 0.6 * r[ 0 ], name + ": validation loss " + r[ 1 ] + " not below 60% of untrained " + r[ 0 ] );
-		assertTrue( r[ 2 ] <= 0.5 * r[ 3 ], name + ": reconstruction MSE " + r[ 2 ] + " above half the mean-image MSE " + r[ 3 ] );
+		assertTrue( r[ 1 ] < 0.6 * r[ 0 ],
+				name + ": validation loss " + r[ 1 ] + " not below 60% of untrained " + r[ 0 ] );
+		assertTrue( r[ 2 ] <= 0.5 * r[ 3 ],
+				name + ": reconstruction MSE " + r[ 2 ] + " above half the mean-image MSE " + r[ 3 ] );
 	}
 
 	@Test
@@ -66,7 +73,8 @@ class FamilyTrainingTest
 	@Test
 	void denseTiedHasHalfTheWeightsAndLearns()
 	{
-		try ( Model untied = Model.create( Presets.dense( false ), 1, 1 ); Model tied = Model.create( Presets.dense( true ), 1, 1 ) )
+		try ( Model untied = Model.create( Presets.dense( false ), 1, 1 );
+				Model tied = Model.create( Presets.dense( true ), 1, 1 ) )
 		{
 			assertEquals( 784 * 32 * 2 + 32 + 784, untied.parameterCount() );
 			assertEquals( 784 * 32 + 32 + 784, tied.parameterCount() );
@@ -83,7 +91,8 @@ class FamilyTrainingTest
 	@Test
 	void convPoolZeroFill()
 	{
-		assertLearned( trainAndMeasure( Presets.convPool( ModelSpec.Unpooling.ZERO_FILL ), 3, 0 ), "conv_pool_zero_fill" );
+		assertLearned( trainAndMeasure( Presets.convPool( ModelSpec.Unpooling.ZERO_FILL ), 3, 0 ),
+				"conv_pool_zero_fill" );
 	}
 
 	@Test

@@ -17,12 +17,14 @@ public final class FashionMnistSubset
 	/** The first {@code n} training images scaled to [0, 1], 28 x 28 x 1. */
 	public static synchronized float[] images( final int n )
 	{
-		assumeTrue( Files.isDirectory( IdxReader.FASHION_MNIST ), "Fashion-MNIST missing: apt-get install dataset-fashion-mnist" );
+		assumeTrue( Files.isDirectory( IdxReader.FASHION_MNIST ),
+				"Fashion-MNIST missing: apt-get install dataset-fashion-mnist" );
 		if ( cached == null || cached.length < n * 784 )
 		{
 			try
 			{
-				cached = IdxReader.readImages( IdxReader.fashionMnist( "train-images-idx3-ubyte.gz" ) ).toFloats( Math.max( n, 12000 ) );
+				cached = IdxReader.readImages( IdxReader.fashionMnist( "train-images-idx3-ubyte.gz" ) )
+						.toFloats( Math.max( n, 12000 ) );
 			}
 			catch ( final IOException e )
 			{

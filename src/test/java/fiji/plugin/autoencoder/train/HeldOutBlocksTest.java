@@ -34,7 +34,8 @@ class HeldOutBlocksTest
 	@Test
 	void blocksCoverSeveralRegionsAndTrainingPatchesNeverOverlapThem()
 	{
-		final PatchSampler s = new PatchSampler( P, P, 2000, 0.1, 7 ).validationBlocks( true ).augment( false ).add( ImageTensors.reader( coded() ), null, null, null );
+		final PatchSampler s = new PatchSampler( P, P, 2000, 0.1, 7 ).validationBlocks( true ).augment( false )
+				.add( ImageTensors.reader( coded() ), null, null, null );
 		final TrainingData val = s.validation();
 		assertEquals( 200, val.size() );
 		final int nv = val.size();
@@ -58,7 +59,8 @@ class HeldOutBlocksTest
 			quadrants.add( ( x0 < W / 2 ? 0 : 1 ) + ( y0 < H / 2 ? 0 : 2 ) );
 			rowsOfCells.add( y0 / P );
 		}
-		assertEquals( Math.round( 0.1 * ( W / P ) * ( H / P ) ), blocks.size(), "every held-out block is validated: " + blocks );
+		assertEquals( Math.round( 0.1 * ( W / P ) * ( H / P ) ), blocks.size(),
+				"every held-out block is validated: " + blocks );
 		assertEquals( 4, quadrants.size(), "held-out blocks in all four quadrants of the image" );
 		assertTrue( rowsOfCells.size() >= 6, "held-out blocks in many rows, not one strip: " + rowsOfCells );
 		// training patches: anywhere, never sharing a pixel with a held-out block
@@ -73,7 +75,8 @@ class HeldOutBlocksTest
 			for ( final int b : blocks )
 			{
 				final int bx = b % W, by = b / W;
-				assertFalse( x0 < bx + P && bx < x0 + P && y0 < by + P && by < y0 + P, "training patch at " + x0 + "," + y0 + " overlaps held-out block " + bx + "," + by );
+				assertFalse( x0 < bx + P && bx < x0 + P && y0 < by + P && by < y0 + P,
+						"training patch at " + x0 + "," + y0 + " overlaps held-out block " + bx + "," + by );
 			}
 		}
 		assertTrue( maxY > H - 2 * P, "training patches also come from the bottom rows: " + maxY );
@@ -82,7 +85,8 @@ class HeldOutBlocksTest
 	@Test
 	void seedChoosesTheBlocksAndTooSmallImagesAreRefused()
 	{
-		final HeldOutBlocks a = HeldOutBlocks.of( W, H, P, P, 0.1, 1 ), b = HeldOutBlocks.of( W, H, P, P, 0.1, 1 ), c = HeldOutBlocks.of( W, H, P, P, 0.1, 2 );
+		final HeldOutBlocks a = HeldOutBlocks.of( W, H, P, P, 0.1, 1 ), b = HeldOutBlocks.of( W, H, P, P, 0.1, 1 ),
+				c = HeldOutBlocks.of( W, H, P, P, 0.1, 2 );
 		boolean same = true, differs = false;
 		for ( int i = 0; i < a.count(); i++ )
 		{
@@ -91,7 +95,8 @@ class HeldOutBlocksTest
 		}
 		assertTrue( same && differs, "the seed, and only the seed, chooses the blocks" );
 		final String msg = assertThrows( IllegalArgumentException.class,
-				() -> new PatchSampler( 40, 40, 10, 0.1, 1 ).validationBlocks( true ).add( ImageTensors.reader( new ImagePlus( "s", new FloatProcessor( 70, 60 ) ) ), null, null, null ) )
+				() -> new PatchSampler( 40, 40, 10, 0.1, 1 ).validationBlocks( true ).add(
+						ImageTensors.reader( new ImagePlus( "s", new FloatProcessor( 70, 60 ) ) ), null, null, null ) )
 				.getMessage();
 		assertTrue( msg.contains( "70 x 60" ) && msg.contains( "validation fraction of 0" ), msg );
 	}

@@ -44,11 +44,13 @@ class ImageTrainingJobTest
 		assertEquals( Trainer.StopReason.COMPLETED, r.training.reason );
 		assertTrue( bestSaves[ 0 ] >= 1 );
 		assertTrue( r.history.last( "train" ).validationLoss < 0.5 * r.history.initialValidationLoss,
-				"validation loss " + r.history.last( "train" ).validationLoss + " vs untrained " + r.history.initialValidationLoss );
+				"validation loss " + r.history.last( "train" ).validationLoss + " vs untrained "
+						+ r.history.initialValidationLoss );
 		try ( ModelFile.Loaded loaded = ModelFile.load( file, 1 ) )
 		{
 			assertEquals( 32, loaded.model().spec().height );
-			assertEquals( Normalization.Method.PERCENTILE, Normalization.fromJson( loaded.extras().get( ModelFile.NORMALIZATION ) ).method() );
+			assertEquals( Normalization.Method.PERCENTILE,
+					Normalization.fromJson( loaded.extras().get( ModelFile.NORMALIZATION ) ).method() );
 			assertEquals( 3, History.fromJson( loaded.extras().get( ModelFile.HISTORY ) ).epochs.size() );
 		}
 
@@ -66,10 +68,12 @@ class ImageTrainingJobTest
 	void aRefusedResumeClosesTheWholeModelFileWithItsEmbeddedModel() throws Exception
 	{
 		final Path inner = dir.resolve( "inner.aemodel.zip" ), outer = dir.resolve( "outer.aemodel.zip" );
-		try ( fiji.plugin.autoencoder.model.Model m = fiji.plugin.autoencoder.model.Model.create( Presets.convStrided(), 1, 1 ) )
+		try ( fiji.plugin.autoencoder.model.Model m = fiji.plugin.autoencoder.model.Model.create( Presets.convStrided(),
+				1, 1 ) )
 		{
 			ModelFile.save( m, inner, Collections.emptyMap() );
-			ModelFile.save( m, outer, Collections.emptyMap(), Collections.singletonMap( ModelFile.RECONSTRUCTION_MODEL, inner ) );
+			ModelFile.save( m, outer, Collections.emptyMap(),
+					Collections.singletonMap( ModelFile.RECONSTRUCTION_MODEL, inner ) );
 		}
 		final ImageTrainingJob job = new ImageTrainingJob( null, dir.resolve( "more.aemodel.zip" ) );
 		job.resumeFrom = outer;
@@ -79,20 +83,25 @@ class ImageTrainingJobTest
 		final java.util.Random random = new java.util.Random( 1 );
 		for ( int i = 0; i < 64 * 64; i++ )
 			rgb.set( i, random.nextInt( 1 << 24 ) );
-		final Exception e = assertThrows( IllegalArgumentException.class, () -> job.run( Collections.singletonList( new ImagePlus( "rgb", rgb ) ), null, TrainingListener.none() ) );
+		final Exception e = assertThrows( IllegalArgumentException.class, () -> job
+				.run( Collections.singletonList( new ImagePlus( "rgb", rgb ) ), null, TrainingListener.none() ) );
 		assertTrue( e.getMessage().contains( "takes 1 channel(s) but the images have 3" ), e.getMessage() );
 		assertTrue( loaded[ 0 ].model().isClosed(), "the resumed model is closed" );
-		assertTrue( loaded[ 0 ].embedded( ModelFile.RECONSTRUCTION_MODEL ).model().isClosed(), "the embedded model is closed too" );
+		assertTrue( loaded[ 0 ].embedded( ModelFile.RECONSTRUCTION_MODEL ).model().isClosed(),
+				"the embedded model is closed too" );
 	}
 
 	@Test
 	void badInputsAreRefused()
 	{
 		final ImageTrainingJob job = new ImageTrainingJob( Presets.convStrided(), dir.resolve( "m.zip" ) );
-		assertTrue( assertThrows( IllegalArgumentException.class, () -> job.run( Collections.emptyList(), null, TrainingListener.none() ) ).getMessage().contains( "empty" ) );
+		assertTrue( assertThrows( IllegalArgumentException.class,
+				() -> job.run( Collections.emptyList(), null, TrainingListener.none() ) ).getMessage()
+				.contains( "empty" ) );
 		final ImagePlus cell = TestImages.open( "cell.png" );
 		final ImagePlus ihc = TestImages.open( "ihc.png" );
-		final String m = assertThrows( IllegalArgumentException.class, () -> job.run( java.util.Arrays.asList( cell, ihc ), null, TrainingListener.none() ) ).getMessage();
+		final String m = assertThrows( IllegalArgumentException.class,
+				() -> job.run( java.util.Arrays.asList( cell, ihc ), null, TrainingListener.none() ) ).getMessage();
 		assertTrue( m.contains( "same number of channels" ), m );
 	}
 }

@@ -69,7 +69,8 @@ class InterruptedTrainingTest
 		{
 			final History h = History.fromJson( saved.extras().get( ModelFile.HISTORY ) );
 			assertEquals( 2, h.epochs.size(), "epochs 1 and 2 ran and are saved" );
-			assertEquals( r.training.bestEpoch, h.epochs.get( 0 ).validationLoss < h.epochs.get( 1 ).validationLoss ? 1 : 2, r.training.message );
+			assertEquals( r.training.bestEpoch,
+					h.epochs.get( 0 ).validationLoss < h.epochs.get( 1 ).validationLoss ? 1 : 2, r.training.message );
 		}
 	}
 }

@@ -48,17 +48,20 @@ class ModelSaveFallbackTest
 					deleteTree( folder );
 			}
 		};
-		final String m = assertThrows( IOException.class, () -> job.run( Collections.singletonList( cell ), null, removeFolder ) ).getMessage();
+		final String m = assertThrows( IOException.class,
+				() -> job.run( Collections.singletonList( cell ), null, removeFolder ) ).getMessage();
 		final Matcher saved = Pattern.compile( "saved to (\\S+\\.aemodel\\.zip) instead" ).matcher( m );
 		assertTrue( m.contains( "Could not save the model to " + file ) && saved.find(), m );
 		final Path fallback = Paths.get( saved.group( 1 ) );
 		try
 		{
-			assertEquals( Paths.get( System.getProperty( "java.io.tmpdir" ) ).toAbsolutePath(), fallback.getParent(), "in the system temp folder" );
+			assertEquals( Paths.get( System.getProperty( "java.io.tmpdir" ) ).toAbsolutePath(), fallback.getParent(),
+					"in the system temp folder" );
 			try ( ModelFile.Loaded loaded = ModelFile.load( fallback, 1 ) )
 			{
 				assertEquals( 32, loaded.model().spec().height );
-				assertEquals( 3, History.fromJson( loaded.extras().get( ModelFile.HISTORY ) ).epochs.size(), "the whole training is in the fallback" );
+				assertEquals( 3, History.fromJson( loaded.extras().get( ModelFile.HISTORY ) ).epochs.size(),
+						"the whole training is in the fallback" );
 			}
 			assertFalse( Files.exists( folder ), "the removed folder is not recreated" );
 		}

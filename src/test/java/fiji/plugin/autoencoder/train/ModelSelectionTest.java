@@ -22,7 +22,8 @@ class ModelSelectionTest
 		return v;
 	}
 
-	static ModelSelection run( final double[] loss, final double smoothing, final int patience, final int minEpochs, final int[] stoppedAt )
+	static ModelSelection run( final double[] loss, final double smoothing, final int patience, final int minEpochs,
+			final int[] stoppedAt )
 	{
 		final ModelSelection m = new ModelSelection( 2.0, 0, smoothing, minEpochs );
 		stoppedAt[ 0 ] = 0;
@@ -59,7 +60,8 @@ class ModelSelectionTest
 			}
 		}
 		assertEquals( argmin, smooth.epoch(), "the smoothed minimum" );
-		assertTrue( smooth.epoch() >= 12 && smooth.epoch() <= 18, "near the trend's minimum (14), far from the spike: " + smooth.epoch() );
+		assertTrue( smooth.epoch() >= 12 && smooth.epoch() <= 18,
+				"near the trend's minimum (14), far from the spike: " + smooth.epoch() );
 		assertEquals( loss[ smooth.epoch() - 1 ], smooth.loss(), 0, "reports the kept epoch's own loss" );
 		// with patience 5 the raw loss stops at epoch 11 (5 epochs after the spike); the smoothed one goes on past the trend's minimum
 		run( loss, 0, 5, 0, stop );

@@ -107,7 +107,8 @@ class MultiStepRunnerLeakTest
 				}
 
 				@Override
-				public void fill( final int[] indices, final int from, final int n, final float[] input, final float[] target, final float[] weight, final Random random )
+				public void fill( final int[] indices, final int from, final int n, final float[] input,
+						final float[] target, final float[] weight, final Random random )
 				{
 					Arrays.fill( input, 0.5f );
 				}
@@ -130,13 +131,16 @@ class MultiStepRunnerLeakTest
 			for ( int i = 0; i < x.length; i++ )
 				x[ i ] = random.nextFloat();
 			final FailingAllocator allocator = new FailingAllocator( 2 ); // the upload's input tensor, then the indices fail
-			assertThrows( OutOfMemoryError.class, () -> new MultiStepRunner( model, new ArrayTrainingData( x, 64, 28, 28, 1 ), 4, 8, allocator ) );
+			assertThrows( OutOfMemoryError.class,
+					() -> new MultiStepRunner( model, new ArrayTrainingData( x, 64, 28, 28, 1 ), 4, 8, allocator ) );
 			assertEquals( 1, allocator.allocated.size() );
 			assertTrue( freed( allocator.allocated.get( 0 ) ), "the upload's tensor is closed" );
 			try ( TInt32 indices = TInt32.tensorOf( Shape.of( 32 ) ) )
 			{
-				final IllegalStateException e = assertThrows( IllegalStateException.class, () -> model.trainSteps( 4, indices ) );
-				assertTrue( e.getMessage().contains( "No training data uploaded" ), "the uploaded data was released: " + e.getMessage() );
+				final IllegalStateException e = assertThrows( IllegalStateException.class,
+						() -> model.trainSteps( 4, indices ) );
+				assertTrue( e.getMessage().contains( "No training data uploaded" ),
+						"the uploaded data was released: " + e.getMessage() );
 			}
 		}
 	}

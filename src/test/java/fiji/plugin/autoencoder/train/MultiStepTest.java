@@ -45,7 +45,8 @@ class MultiStepTest
 		{
 			final float[] losses = new float[ 2 * K ];
 			for ( int i = 0; i < 2 * K; i++ )
-				try ( TFloat32 t = Model.tensor( Arrays.copyOfRange( x, i * B * 784, ( i + 1 ) * B * 784 ), Shape.of( B, 28, 28, 1 ) ) )
+				try ( TFloat32 t = Model.tensor( Arrays.copyOfRange( x, i * B * 784, ( i + 1 ) * B * 784 ),
+						Shape.of( B, 28, 28, 1 ) ) )
 				{
 					losses[ i ] = m.trainStep( "train", "loss", t, t, null );
 				}
@@ -89,7 +90,8 @@ class MultiStepTest
 	void fedMultiStepEqualsSingleSteps()
 	{
 		final float[] x = FashionMnistSubset.images( 2 * K * B );
-		for ( final ModelSpec spec : Arrays.asList( Presets.dense( false ), Presets.convStrided(), Presets.convPool( ModelSpec.Unpooling.ZERO_FILL ) ) )
+		for ( final ModelSpec spec : Arrays.asList( Presets.dense( false ), Presets.convStrided(),
+				Presets.convPool( ModelSpec.Unpooling.ZERO_FILL ) ) )
 		{
 			final List< float[] > single = singleSteps( spec, x );
 			try ( Model m = Model.create( spec, 3, 2 ) )
@@ -97,7 +99,8 @@ class MultiStepTest
 				m.prepareMultiStep( K );
 				final float[] losses = new float[ 2 * K ];
 				for ( int r = 0; r < 2; r++ )
-					try ( TFloat32 t = Model.tensor( Arrays.copyOfRange( x, r * K * B * 784, ( r + 1 ) * K * B * 784 ), Shape.of( K * B, 28, 28, 1 ) ) )
+					try ( TFloat32 t = Model.tensor( Arrays.copyOfRange( x, r * K * B * 784, ( r + 1 ) * K * B * 784 ),
+							Shape.of( K * B, 28, 28, 1 ) ) )
 					{
 						System.arraycopy( m.trainSteps( K, t, t, null ), 0, losses, r * K, K );
 					}
@@ -143,7 +146,8 @@ class MultiStepTest
 			}
 			try ( TFloat32 odd = TFloat32.tensorOf( Shape.of( K * B + 1, 28, 28, 1 ) ) )
 			{
-				assertTrue( assertThrows( IllegalArgumentException.class, () -> m.trainSteps( K, odd, odd, null ) ).getMessage().contains( "multiple of 4" ) );
+				assertTrue( assertThrows( IllegalArgumentException.class, () -> m.trainSteps( K, odd, odd, null ) )
+						.getMessage().contains( "multiple of 4" ) );
 			}
 		}
 	}
@@ -170,7 +174,8 @@ class MultiStepTest
 		final float[] x = FashionMnistSubset.images( n ), t = new float[ x.length ];
 		for ( int i = 0; i < n; i++ )
 			System.arraycopy( x, ( n - 1 - i ) * 784, t, i * 784, 784 ); // another image as the target
-		final Object[][] cases = { { seg.validate(), x2, mask, new long[] { 32, 32, 2 } }, { Presets.convStrided(), x, t, new long[] { 28, 28, 1 } } };
+		final Object[][] cases = { { seg.validate(), x2, mask, new long[] { 32, 32, 2 } },
+				{ Presets.convStrided(), x, t, new long[] { 28, 28, 1 } } };
 		for ( final Object[] c : cases )
 		{
 			final ModelSpec spec = ( ModelSpec ) c[ 0 ];
@@ -182,7 +187,8 @@ class MultiStepTest
 				{
 					m.prepareMultiStep( K );
 					final float[] losses = new float[ 2 * K ];
-					final int half = n / 2, inSize = ( int ) ( s[ 0 ] * s[ 1 ] * s[ 2 ] ), outSize = ( int ) ( s[ 0 ] * s[ 1 ] );
+					final int half = n / 2, inSize = ( int ) ( s[ 0 ] * s[ 1 ] * s[ 2 ] ),
+							outSize = ( int ) ( s[ 0 ] * s[ 1 ] );
 					if ( upload )
 						try ( TFloat32 all = Model.tensor( in, Shape.of( n, s[ 0 ], s[ 1 ], s[ 2 ] ) );
 								TFloat32 allT = Model.tensor( out, Shape.of( n, s[ 0 ], s[ 1 ], 1 ) ) )
@@ -201,8 +207,13 @@ class MultiStepTest
 							}
 						}
 						else
-							try ( TFloat32 bi = Model.tensor( Arrays.copyOfRange( in, run * half * inSize, ( run + 1 ) * half * inSize ), Shape.of( half, s[ 0 ], s[ 1 ], s[ 2 ] ) );
-									TFloat32 bt = Model.tensor( Arrays.copyOfRange( out, run * half * outSize, ( run + 1 ) * half * outSize ), Shape.of( half, s[ 0 ], s[ 1 ], 1 ) ) )
+							try ( TFloat32 bi = Model.tensor(
+									Arrays.copyOfRange( in, run * half * inSize, ( run + 1 ) * half * inSize ),
+									Shape.of( half, s[ 0 ], s[ 1 ], s[ 2 ] ) );
+									TFloat32 bt = Model.tensor(
+											Arrays.copyOfRange( out, run * half * outSize,
+													( run + 1 ) * half * outSize ),
+											Shape.of( half, s[ 0 ], s[ 1 ], 1 ) ) )
 							{
 								System.arraycopy( m.trainSteps( K, bi, bt, null ), 0, losses, run * K, K );
 							}
@@ -227,28 +238,35 @@ class MultiStepTest
 			{
 				final History h = new History();
 				final Trainer.Result r = new Trainer().train( m, new ArrayTrainingData( x, n, 28, 28, 1 ), null,
-						new TrainingConfig().epochs( 2 ).batchSize( 64 ).validationFraction( 0.2 ).stepsPerRun( v == 0 ? 1 : 8 ), h, new TrainingListener()
+						new TrainingConfig().epochs( 2 ).batchSize( 64 ).validationFraction( 0.2 )
+								.stepsPerRun( v == 0 ? 1 : 8 ),
+						h, new TrainingListener()
 						{
 							@Override
-							public void stepEnded( final String phase, final int epoch, final int step, final int total, final double loss )
+							public void stepEnded( final String phase, final int epoch, final int step, final int total,
+									final double loss )
 							{
 								count[ 0 ]++;
-								assertEquals( ( count[ 0 ] - 1 ) % 13 + 1, step, "steps are numbered 1..13 in each epoch" );
+								assertEquals( ( count[ 0 ] - 1 ) % 13 + 1, step,
+										"steps are numbered 1..13 in each epoch" );
 							}
 						} );
 				assertEquals( Trainer.StopReason.COMPLETED, r.reason );
-				losses[ v ] = new double[] { h.epochs.get( 0 ).trainLoss, h.epochs.get( 1 ).trainLoss, h.epochs.get( 1 ).validationLoss };
+				losses[ v ] = new double[] { h.epochs.get( 0 ).trainLoss, h.epochs.get( 1 ).trainLoss,
+						h.epochs.get( 1 ).validationLoss };
 				assertEquals( 26, m.step() );
 				if ( v == 1 )
 				{
 					final Path file = dir.resolve( "multi.aemodel.zip" );
 					ModelFile.save( m, file, Collections.emptyMap() );
 					// 800 training images are 2.5 MB as floats; the dense model with Adam state is about 0.4 MB
-					assertTrue( Files.size( file ) < 1_000_000, "the uploaded data is not saved: " + Files.size( file ) + " bytes" );
+					assertTrue( Files.size( file ) < 1_000_000,
+							"the uploaded data is not saved: " + Files.size( file ) + " bytes" );
 					final float[] before = m.reconstruct( Arrays.copyOf( x, 10 * 784 ), 10 );
 					try ( ModelFile.Loaded loaded = ModelFile.load( file, 2 ) )
 					{
-						assertEquals( 0f, maxAbsDiff( before, loaded.model().reconstruct( Arrays.copyOf( x, 10 * 784 ), 10 ) ) );
+						assertEquals( 0f,
+								maxAbsDiff( before, loaded.model().reconstruct( Arrays.copyOf( x, 10 * 784 ), 10 ) ) );
 						final Map< String, float[] > p = loaded.model().readParameters();
 						assertArrayEquals( m.readParameters().get( "params/enc0_w" ), p.get( "params/enc0_w" ) );
 					}
@@ -257,7 +275,8 @@ class MultiStepTest
 			assertEquals( 26, stepCounts[ v ][ 0 ], "the listener hears every step" );
 		}
 		for ( int i = 0; i < 3; i++ )
-			assertEquals( losses[ 0 ][ i ], losses[ 1 ][ i ], 2e-3 * losses[ 0 ][ i ], "loss " + i + ": " + Arrays.toString( losses[ 0 ] ) + " vs " + Arrays.toString( losses[ 1 ] ) );
+			assertEquals( losses[ 0 ][ i ], losses[ 1 ][ i ], 2e-3 * losses[ 0 ][ i ],
+					"loss " + i + ": " + Arrays.toString( losses[ 0 ] ) + " vs " + Arrays.toString( losses[ 1 ] ) );
 	}
 
 	@Test
@@ -269,11 +288,13 @@ class MultiStepTest
 		{
 			final Trainer trainer = new Trainer();
 			final int[] steps = new int[ 1 ];
-			final Trainer.Result r = trainer.train( m, new ArrayTrainingData( x, n, 28, 28, 1 ), null, new TrainingConfig().epochs( 50 ).batchSize( 32 ).stepsPerRun( 8 ), new History(),
+			final Trainer.Result r = trainer.train( m, new ArrayTrainingData( x, n, 28, 28, 1 ), null,
+					new TrainingConfig().epochs( 50 ).batchSize( 32 ).stepsPerRun( 8 ), new History(),
 					new TrainingListener()
 					{
 						@Override
-						public void stepEnded( final String phase, final int epoch, final int step, final int total, final double loss )
+						public void stepEnded( final String phase, final int epoch, final int step, final int total,
+								final double loss )
 						{
 							if ( ++steps[ 0 ] == 70 )
 								trainer.requestStop();

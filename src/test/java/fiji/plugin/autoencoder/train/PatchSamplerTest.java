@@ -34,7 +34,8 @@ class PatchSamplerTest
 	@Test
 	void patchesAreCropsAndValidationIsAFixedDisjointStrip()
 	{
-		final PatchSampler s = new PatchSampler( P, P, 100, 0.25, 3 ).augment( false ).add( ImageTensors.reader( coded( 0 ) ), null, null, null );
+		final PatchSampler s = new PatchSampler( P, P, 100, 0.25, 3 ).augment( false )
+				.add( ImageTensors.reader( coded( 0 ) ), null, null, null );
 		final float[] in = new float[ 100 * P * P ];
 		final int[] idx = new int[ 100 ];
 		s.fill( idx, 0, 100, in, null, null, new Random( 1 ) );
@@ -64,7 +65,8 @@ class PatchSamplerTest
 	@Test
 	void augmentationKeepsPairsAlignedAndUsesAllSymmetries()
 	{
-		final PatchSampler s = new PatchSampler( P, P, 400, 0, 3 ).add( ImageTensors.reader( coded( 0 ) ), ImageTensors.reader( coded( 1000 ) ), null, null );
+		final PatchSampler s = new PatchSampler( P, P, 400, 0, 3 ).add( ImageTensors.reader( coded( 0 ) ),
+				ImageTensors.reader( coded( 1000 ) ), null, null );
 		assertTrue( s.hasTargets() );
 		final float[] in = new float[ 400 * P * P ], t = new float[ 400 * P * P ];
 		s.fill( new int[ 400 ], 0, 400, in, t, null, new Random( 5 ) );
@@ -82,7 +84,8 @@ class PatchSamplerTest
 			final int x0 = ( int ) sorted[ 0 ] % W, y0 = ( int ) sorted[ 0 ] / W;
 			for ( int y = 0; y < P; y++ )
 				for ( int x = 0; x < P; x++ )
-					assertEquals( ( y0 + y ) * W + x0 + x, sorted[ y * P + x ], 0f, "a flipped/rotated crop has the crop's values" );
+					assertEquals( ( y0 + y ) * W + x0 + x, sorted[ y * P + x ], 0f,
+							"a flipped/rotated crop has the crop's values" );
 		}
 		assertEquals( 8, layouts.size(), "all 8 symmetries occur: " + layouts );
 	}
@@ -91,7 +94,8 @@ class PatchSamplerTest
 	void normalisationAndTransformsApply()
 	{
 		final Normalization norm = Normalization.fixed( 100, 0.5 );
-		final PatchSampler s = new PatchSampler( P, P, 10, 0, 3 ).augment( false ).add( ImageTensors.reader( coded( 0 ) ), null, norm, norm )
+		final PatchSampler s = new PatchSampler( P, P, 10, 0, 3 ).augment( false )
+				.add( ImageTensors.reader( coded( 0 ) ), null, norm, norm )
 				.rawTransform( ( in, tg, w, n, h, ww, c, r ) -> {
 					for ( int i = 0; i < n * h * ww * c; i++ )
 						in[ i ] += 10; // "noise" in raw units
@@ -99,20 +103,25 @@ class PatchSamplerTest
 		final float[] in = new float[ 10 * P * P ], t = new float[ 10 * P * P ];
 		s.fill( new int[ 10 ], 0, 10, in, t, null, new Random( 2 ) );
 		for ( int i = 0; i < in.length; i++ )
-			assertEquals( 5f, in[ i ] - t[ i ], 1e-4f, "raw +10 becomes +5 after scaling by 0.5; the target is the clean patch" );
+			assertEquals( 5f, in[ i ] - t[ i ], 1e-4f,
+					"raw +10 becomes +5 after scaling by 0.5; the target is the clean patch" );
 	}
 
 	@Test
 	void badInputIsRefusedWithTheFix()
 	{
 		final String small = assertThrows( IllegalArgumentException.class,
-				() -> new PatchSampler( 64, 64, 10, 0, 1 ).add( ImageTensors.reader( coded( 0 ) ), null, null, null ) ).getMessage();
+				() -> new PatchSampler( 64, 64, 10, 0, 1 ).add( ImageTensors.reader( coded( 0 ) ), null, null, null ) )
+				.getMessage();
 		assertTrue( small.contains( "smaller than the 64 x 64" ) && small.contains( "at most 40" ), small );
 		final ImagePlus other = new ImagePlus( "other", new FloatProcessor( 30, 30 ) );
 		final String pair = assertThrows( IllegalArgumentException.class,
-				() -> new PatchSampler( P, P, 10, 0, 1 ).add( ImageTensors.reader( coded( 0 ) ), ImageTensors.reader( other ), null, null ) ).getMessage();
+				() -> new PatchSampler( P, P, 10, 0, 1 ).add( ImageTensors.reader( coded( 0 ) ),
+						ImageTensors.reader( other ), null, null ) )
+				.getMessage();
 		assertTrue( pair.contains( "30 x 30" ) && pair.contains( "50 x 40" ), pair );
 		final PatchSampler empty = new PatchSampler( P, P, 10, 0, 1 );
-		assertTrue( assertThrows( IllegalArgumentException.class, empty::inputShape ).getMessage().contains( "empty" ) );
+		assertTrue(
+				assertThrows( IllegalArgumentException.class, empty::inputShape ).getMessage().contains( "empty" ) );
 	}
 }

@@ -35,7 +35,8 @@ class SyntheticAnomaliesTest
 				final int k = p * size + i * c;
 				final double d0 = input[ k ] - before[ k ], d1 = input[ k + 1 ] - before[ k + 1 ];
 				assertEquals( d0, d1, 1e-6, "every channel gets the same shift" );
-				assertTrue( Math.abs( d0 ) <= anomalies.maxOffset + 1e-6, "shift " + d0 + " beyond the largest offset" );
+				assertTrue( Math.abs( d0 ) <= anomalies.maxOffset + 1e-6,
+						"shift " + d0 + " beyond the largest offset" );
 				if ( d0 != 0 )
 					changed++;
 				largest = Math.max( largest, Math.abs( d0 ) );
@@ -50,7 +51,9 @@ class SyntheticAnomaliesTest
 		}
 		// 20 % of patches stay clean (binomial, n = 200: 160 +- 6 expected changed; an anomaly may fall mostly outside the patch)
 		assertTrue( changedPatches > 130 && changedPatches < 180, "patches with an anomaly: " + changedPatches );
-		assertTrue( fullyCovered > changedPatches * 0.8, "anomalies with a fully covered pixel shifted by at least the smallest offset: " + fullyCovered + " of " + changedPatches );
+		assertTrue( fullyCovered > changedPatches * 0.8,
+				"anomalies with a fully covered pixel shifted by at least the smallest offset: " + fullyCovered + " of "
+						+ changedPatches );
 
 		// the same generator seed paints the same anomalies
 		final float[] again = before.clone();
@@ -58,7 +61,9 @@ class SyntheticAnomaliesTest
 		assertArrayEquals( input, again );
 		anomalies.minOffset = 0.5;
 		anomalies.maxOffset = 0.2;
-		final String msg = assertThrows( IllegalArgumentException.class, () -> anomalies.apply( Arrays.copyOf( before, size ), new float[ size ], null, 1, h, w, c, new Random() ) ).getMessage();
+		final String msg = assertThrows( IllegalArgumentException.class, () -> anomalies
+				.apply( Arrays.copyOf( before, size ), new float[ size ], null, 1, h, w, c, new Random() ) )
+				.getMessage();
 		assertTrue( msg.contains( "0 <= min <= max" ), msg );
 	}
 
@@ -74,7 +79,8 @@ class SyntheticAnomaliesTest
 			for ( int y = 0; y < h; y++ )
 				for ( int x = 0; x < w; x++ )
 					if ( x < a.x0 || x > a.x1 || y < a.y0 || y > a.y1 )
-						assertEquals( 0f, a.coverage( x, y ), "anomaly " + k + " covers (" + x + ", " + y + ") outside its box" );
+						assertEquals( 0f, a.coverage( x, y ),
+								"anomaly " + k + " covers (" + x + ", " + y + ") outside its box" );
 		}
 
 		// one anomaly per image: the shift is the offset times the mask, in every channel; no shift where the mask is 0
@@ -100,16 +106,19 @@ class SyntheticAnomaliesTest
 					covered++;
 				}
 				else
-					assertTrue( Math.abs( image[ i * c ] ) < Math.abs( offset != offset ? anomalies.maxOffset : offset ) + 1e-6 );
+					assertTrue( Math.abs( image[ i * c ] ) < Math.abs( offset != offset ? anomalies.maxOffset : offset )
+							+ 1e-6 );
 			}
 			if ( offset == offset )
-				assertTrue( Math.abs( offset ) >= anomalies.minOffset - 1e-6 && Math.abs( offset ) <= anomalies.maxOffset + 1e-6, "offset " + offset );
+				assertTrue( Math.abs( offset ) >= anomalies.minOffset - 1e-6
+						&& Math.abs( offset ) <= anomalies.maxOffset + 1e-6, "offset " + offset );
 		}
 		assertTrue( covered > 1000, "fully covered pixels in 50 anomalies: " + covered );
 
 		// patches: masks of the painted patches, zero for the clean ones; the same inputs as without masks
 		final int n = 100;
-		final float[] input = new float[ n * 32 * 32 ], masks = new float[ n * 32 * 32 ], plain = new float[ input.length ];
+		final float[] input = new float[ n * 32 * 32 ], masks = new float[ n * 32 * 32 ],
+				plain = new float[ input.length ];
 		anomalies.paint( input, masks, n, 32, 32, 1, new Random( 8 ) );
 		anomalies.apply( plain, null, null, n, 32, 32, 1, new Random( 8 ) );
 		assertArrayEquals( plain, input );

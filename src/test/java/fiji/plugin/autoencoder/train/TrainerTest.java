@@ -62,7 +62,8 @@ class TrainerTest
 		}
 
 		@Override
-		public void fill( final int[] idx, final int from, final int n, final float[] in, final float[] t, final float[] w, final Random r )
+		public void fill( final int[] idx, final int from, final int n, final float[] in, final float[] t,
+				final float[] w, final Random r )
 		{
 			base.fill( idx, from, n, in, t, w, r );
 			if ( ++fills > cleanBatches )
@@ -89,7 +90,8 @@ class TrainerTest
 					data.cleanBatches = data.fills + 5; // poison the data during the next epoch
 				}
 			};
-			final Trainer.Result r = new Trainer().train( m, data, val, new TrainingConfig().epochs( 4 ).batchSize( 100 ), new History(), keep );
+			final Trainer.Result r = new Trainer().train( m, data, val,
+					new TrainingConfig().epochs( 4 ).batchSize( 100 ), new History(), keep );
 			assertEquals( Trainer.StopReason.DIVERGED, r.reason );
 			assertTrue( r.message.contains( "NaN" ) && r.message.contains( "epoch 1" ), r.message );
 			final Map< String, float[] > now = m.readParameters();
@@ -109,11 +111,13 @@ class TrainerTest
 			final Trainer trainer = new Trainer();
 			final int[] steps = new int[ 1 ];
 			final History h = new History();
-			final Trainer.Result r = trainer.train( m, new ArrayTrainingData( x, N, 28, 28, 1 ), null, new TrainingConfig().epochs( 50 ).batchSize( 32 ).validationFraction( 0.25 ), h,
+			final Trainer.Result r = trainer.train( m, new ArrayTrainingData( x, N, 28, 28, 1 ), null,
+					new TrainingConfig().epochs( 50 ).batchSize( 32 ).validationFraction( 0.25 ), h,
 					new TrainingListener()
 					{
 						@Override
-						public void stepEnded( final String phase, final int epoch, final int step, final int total, final double loss )
+						public void stepEnded( final String phase, final int epoch, final int step, final int total,
+								final double loss )
 						{
 							if ( ++steps[ 0 ] == 70 ) // epoch 3
 								trainer.requestStop();
@@ -134,8 +138,10 @@ class TrainerTest
 		try ( Model m = Model.create( spec, 2, 2 ) )
 		{
 			final History h = new History();
-			final Trainer.Result r = new Trainer().train( m, new ArrayTrainingData( FashionMnistSubset.images( N ), N, 28, 28, 1 ), null,
-					new TrainingConfig().epochs( 30 ).patience( 2 ).minImprovement( 1e-3 ), h, TrainingListener.none() );
+			final Trainer.Result r = new Trainer().train( m,
+					new ArrayTrainingData( FashionMnistSubset.images( N ), N, 28, 28, 1 ), null,
+					new TrainingConfig().epochs( 30 ).patience( 2 ).minImprovement( 1e-3 ), h,
+					TrainingListener.none() );
 			assertEquals( Trainer.StopReason.EARLY_STOPPED, r.reason, r.message );
 			assertEquals( 2, h.epochs.size() );
 		}
@@ -146,14 +152,22 @@ class TrainerTest
 	{
 		try ( Model m = Model.create( Presets.dense( false ), 2, 1 ) )
 		{
-			final String ch = assertThrows( IllegalArgumentException.class, () -> new Trainer().train( m, new ArrayTrainingData( new float[ 28 * 28 * 3 * 2 ], 2, 28, 28, 3 ), null,
-					new TrainingConfig(), new History(), TrainingListener.none() ) ).getMessage();
+			final String ch = assertThrows( IllegalArgumentException.class,
+					() -> new Trainer().train( m, new ArrayTrainingData( new float[ 28 * 28 * 3 * 2 ], 2, 28, 28, 3 ),
+							null,
+							new TrainingConfig(), new History(), TrainingListener.none() ) )
+					.getMessage();
 			assertTrue( ch.contains( "3 channel(s)" ) && ch.contains( "takes 1" ), ch );
-			final String size = assertThrows( IllegalArgumentException.class, () -> new Trainer().train( m, new ArrayTrainingData( new float[ 32 * 32 * 4 ], 4, 32, 32, 1 ), null,
-					new TrainingConfig(), new History(), TrainingListener.none() ) ).getMessage();
+			final String size = assertThrows( IllegalArgumentException.class,
+					() -> new Trainer().train( m, new ArrayTrainingData( new float[ 32 * 32 * 4 ], 4, 32, 32, 1 ), null,
+							new TrainingConfig(), new History(), TrainingListener.none() ) )
+					.getMessage();
 			assertTrue( size.contains( "32 x 32" ) && size.contains( "28 x 28" ), size );
-			assertTrue( assertThrows( IllegalArgumentException.class, () -> new ArrayTrainingData( new float[ 0 ], 0, 28, 28, 1 ) ).getMessage().contains( "empty" ) );
-			assertTrue( assertThrows( IllegalArgumentException.class, () -> new TrainingConfig().batchSize( 0 ).validate() ).getMessage().contains( "batch_size" ) );
+			assertTrue( assertThrows( IllegalArgumentException.class,
+					() -> new ArrayTrainingData( new float[ 0 ], 0, 28, 28, 1 ) ).getMessage().contains( "empty" ) );
+			assertTrue(
+					assertThrows( IllegalArgumentException.class, () -> new TrainingConfig().batchSize( 0 ).validate() )
+							.getMessage().contains( "batch_size" ) );
 		}
 	}
 
@@ -162,9 +176,12 @@ class TrainerTest
 	void overfittingHintOnlyForARisingValidationLoss() throws Exception
 	{
 		// the grass second stage of the texture bench, from its saved history (rounded): best 0.153 at epoch 23, 0.219 at 40
-		final History grass = curve( 40, e -> 0.19 - 0.03 * Math.min( e, 23 ) / 23.0 + ( e > 23 ? 0.066 * ( e - 23 ) / 17.0 : 0 ), e -> 0.20 - 0.13 * e / 40.0 );
+		final History grass = curve( 40,
+				e -> 0.19 - 0.03 * Math.min( e, 23 ) / 23.0 + ( e > 23 ? 0.066 * ( e - 23 ) / 17.0 : 0 ),
+				e -> 0.20 - 0.13 * e / 40.0 );
 		final String hint = grass.overfittingHint();
-		assertTrue( hint != null && hint.contains( "(epoch 23)" ) && hint.contains( "(epoch 40)" ) && hint.contains( "l2 = 0.0001" ), hint );
+		assertTrue( hint != null && hint.contains( "(epoch 23)" ) && hint.contains( "(epoch 40)" )
+				&& hint.contains( "l2 = 0.0001" ), hint );
 		// still improving (brick: best at 39 of 40)
 		assertEquals( null, curve( 40, e -> 0.05 - 0.0006 * e, e -> 0.04 - 0.0005 * e ).overfittingHint() );
 		// noisy but not 20 % above the best
@@ -173,7 +190,8 @@ class TrainerTest
 		assertEquals( null, curve( 5, e -> e < 2 ? 0.1 : 0.3, e -> 0.1 - 0.01 * e ).overfittingHint() );
 	}
 
-	private static History curve( final int epochs, final java.util.function.IntToDoubleFunction validation, final java.util.function.IntToDoubleFunction train )
+	private static History curve( final int epochs, final java.util.function.IntToDoubleFunction validation,
+			final java.util.function.IntToDoubleFunction train )
 	{
 		final History h = new History();
 		for ( int e = 1; e <= epochs; e++ )

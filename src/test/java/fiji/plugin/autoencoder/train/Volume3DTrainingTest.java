@@ -46,7 +46,8 @@ class Volume3DTrainingTest
 	@Test
 	void patchesAreBoxesOfTheStack()
 	{
-		final PatchSampler s = new PatchSampler( 4, 6, 5, 20, 0.25, 3 ).augment( false ).add( ImageTensors.reader( coded( 30, 40, 12 ) ), null, null, null );
+		final PatchSampler s = new PatchSampler( 4, 6, 5, 20, 0.25, 3 ).augment( false )
+				.add( ImageTensors.reader( coded( 30, 40, 12 ) ), null, null, null );
 		assertArrayEquals( new int[] { 4, 6, 5, 1 }, s.inputShape() );
 		final int size = 4 * 6 * 5;
 		for ( final TrainingData data : new TrainingData[] { s, s.validation() } )
@@ -68,7 +69,8 @@ class Volume3DTrainingTest
 				for ( int z = 0; z < 4; z++ )
 					for ( int y = 0; y < 6; y++ )
 						for ( int x = 0; x < 5; x++ )
-							assertEquals( x0 + x + 100 * ( y0 + y ) + 10000 * ( z0 + z ), in[ i * size + ( z * 6 + y ) * 5 + x ], 0 );
+							assertEquals( x0 + x + 100 * ( y0 + y ) + 10000 * ( z0 + z ),
+									in[ i * size + ( z * 6 + y ) * 5 + x ], 0 );
 			}
 			assertArrayEquals( in, out, "the input is its own target" );
 		}
@@ -106,15 +108,19 @@ class Volume3DTrainingTest
 	void thinStacksAndPlainImagesAreRefusedClearly( @TempDir final Path dir )
 	{
 		final PatchSampler s = new PatchSampler( 16, 16, 16, 10, 0.1, 1 );
-		final String e = assertThrows( IllegalArgumentException.class, () -> s.add( ImageTensors.reader( coded( 40, 40, 8 ) ), null, null, null ) ).getMessage();
-		assertTrue( e.contains( "The stack has 8 z-slice(s), fewer than the 16-slice training patches" ) && e.contains( "use a patch depth of at most 8" ), e );
+		final String e = assertThrows( IllegalArgumentException.class,
+				() -> s.add( ImageTensors.reader( coded( 40, 40, 8 ) ), null, null, null ) ).getMessage();
+		assertTrue( e.contains( "The stack has 8 z-slice(s), fewer than the 16-slice training patches" )
+				&& e.contains( "use a patch depth of at most 8" ), e );
 
 		final ImageTrainingJob job = new ImageTrainingJob( Presets.conv3d(), dir.resolve( "m.aemodel.zip" ) );
 		job.patchSize = 16;
 		job.patchDepth = 16;
 		final ImagePlus plain = TestImages.open( "camera.png" );
-		final String e2 = assertThrows( IllegalArgumentException.class, () -> job.run( Collections.singletonList( plain ), null, TrainingListener.none() ) ).getMessage();
-		assertTrue( e2.contains( "The model is 3D and trains on 16-slice patches, but 'camera.png' has 1 z-slice(s)" ) && e2.contains( "or a 2D model" ), e2 );
+		final String e2 = assertThrows( IllegalArgumentException.class,
+				() -> job.run( Collections.singletonList( plain ), null, TrainingListener.none() ) ).getMessage();
+		assertTrue( e2.contains( "The model is 3D and trains on 16-slice patches, but 'camera.png' has 1 z-slice(s)" )
+				&& e2.contains( "or a 2D model" ), e2 );
 	}
 
 	/**
@@ -139,10 +145,12 @@ class Volume3DTrainingTest
 		final long t0 = System.nanoTime();
 		final ImageTrainingJob.Result r = job.run( Collections.singletonList( volume ), null, TrainingListener.none() );
 		final double initial = r.history.initialValidationLoss, best = r.training.bestLoss;
-		System.out.printf( "3D training: validation loss %.5f untrained -> %.5f (%.0f %%) in %.1f s; %s%n", initial, best, 100 * best / initial,
+		System.out.printf( "3D training: validation loss %.5f untrained -> %.5f (%.0f %%) in %.1f s; %s%n", initial,
+				best, 100 * best / initial,
 				( System.nanoTime() - t0 ) / 1e9, r.training );
 		assertTrue( Double.isFinite( initial ) && initial > 0 );
-		assertTrue( best < 0.6 * initial, "validation loss " + best + " is not below 60 % of the untrained " + initial );
+		assertTrue( best < 0.6 * initial,
+				"validation loss " + best + " is not below 60 % of the untrained " + initial );
 		assertTrue( Files.size( r.modelFile ) > 1000 );
 	}
 }

@@ -54,8 +54,10 @@ public class GuiTrainingDriver
 		final ImagePlus imp = IJ.openImage( args[ 0 ] );
 		imp.show();
 		final Context context = new Context();
-		final Future< CommandModule > run = context.service( CommandService.class ).run( TrainAutoencoderCommand.class, true, "input", imp, "mode", "Denoise (self-supervised)",
-				"model_file", model, "epochs", 200, "patches_per_epoch", 256, "patch_size", 48, "batch_size", 16, "patience", 0, "show_plot", true, "resume", false );
+		final Future< CommandModule > run = context.service( CommandService.class ).run( TrainAutoencoderCommand.class,
+				true, "input", imp, "mode", "Denoise (self-supervised)",
+				"model_file", model, "epochs", 200, "patches_per_epoch", 256, "patch_size", 48, "batch_size", 16,
+				"patience", 0, "show_plot", true, "resume", false );
 		final Window plot = waitFor( TrainingMonitor.PLOT_TITLE, 120 );
 		System.out.println( "PLOT_WINDOW_OPENED " + plot.getClass().getSimpleName() );
 		final Frame controls = ( Frame ) waitFor( TrainingMonitor.CONTROL_TITLE, 10 );
@@ -88,8 +90,10 @@ public class GuiTrainingDriver
 		imp.show();
 		WindowManager.setTempCurrentImage( imp );
 		final Thread t = new Thread( () -> {
-			Macro.setOptions( Thread.currentThread(), "model_file=[" + model + "] threshold_method=Percentile threshold_value=99.5 smoothing_sigma=1 min_size=5 "
-					+ "seed_threshold=0 normal_image=[] seed_false_positive_rate=0 tile_size=0" );
+			Macro.setOptions( Thread.currentThread(),
+					"model_file=[" + model
+							+ "] threshold_method=Percentile threshold_value=99.5 smoothing_sigma=1 min_size=5 "
+							+ "seed_threshold=0 normal_image=[] seed_false_positive_rate=0 tile_size=0" );
 			WindowManager.setTempCurrentImage( imp );
 			new IJ1Plugin().run( "segment" );
 		}, "Run$_segment" ); // ImageJ hands macro options only to threads named like its own plugin threads
@@ -105,7 +109,8 @@ public class GuiTrainingDriver
 		final int expected;
 		try ( ModelFile.Loaded m = ModelFile.load( model.toPath(), 1 ) )
 		{
-			expected = ReconstructionSegmenter.segment( m, imp, ReconstructionSegmenter.Settings.of( "Percentile", 99.5, 1, 5 ),
+			expected = ReconstructionSegmenter.segment( m, imp,
+					ReconstructionSegmenter.Settings.of( "Percentile", 99.5, 1, 5 ),
 					Progress.none() ).objectCount;
 		}
 		System.out.println( "IJ1_SEGMENT objects=" + objects + " expected=" + expected );
@@ -117,9 +122,13 @@ public class GuiTrainingDriver
 			for ( int k = 1; k <= 4; k++ )
 				monitor.epochEnded( epoch( first, "train", k, 0.1 / k ), first );
 			for ( int k = 1; k <= 3; k++ )
-				monitor.epochEnded( epoch( second, "train", k, 0.5 / k ).withPhase( AnomalySegmenter.SECOND_STAGE + "train" ), second );
-			final PlotWindow one = ( PlotWindow ) waitFor( TrainingMonitor.PLOT_TITLE, 10 ), two = ( PlotWindow ) waitFor( TrainingMonitor.SECOND_STAGE_PLOT_TITLE, 10 );
-			System.out.println( "TWO_STAGE_PLOTS first=" + plottedEpochs( one ) + " second=" + plottedEpochs( two ) + " distinct=" + ( one != two ) );
+				monitor.epochEnded(
+						epoch( second, "train", k, 0.5 / k ).withPhase( AnomalySegmenter.SECOND_STAGE + "train" ),
+						second );
+			final PlotWindow one = ( PlotWindow ) waitFor( TrainingMonitor.PLOT_TITLE, 10 ),
+					two = ( PlotWindow ) waitFor( TrainingMonitor.SECOND_STAGE_PLOT_TITLE, 10 );
+			System.out.println( "TWO_STAGE_PLOTS first=" + plottedEpochs( one ) + " second=" + plottedEpochs( two )
+					+ " distinct=" + ( one != two ) );
 		}
 		context.dispose();
 		System.exit( 0 );

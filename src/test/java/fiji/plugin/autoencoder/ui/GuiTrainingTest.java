@@ -36,7 +36,8 @@ class GuiTrainingTest
 	{
 		assumeTrue( new File( "/usr/bin/Xvfb" ).canExecute(), "needs Xvfb (apt-get install xvfb; bin/setup does)" );
 		final int display = 90 + ( int ) ( ProcessHandle.current().pid() % 500 );
-		final Process xvfb = new ProcessBuilder( "/usr/bin/Xvfb", ":" + display, "-screen", "0", "1280x800x24", "-nolisten", "tcp" ).redirectErrorStream( true )
+		final Process xvfb = new ProcessBuilder( "/usr/bin/Xvfb", ":" + display, "-screen", "0", "1280x800x24",
+				"-nolisten", "tcp" ).redirectErrorStream( true )
 				.redirectOutput( dir.resolve( "xvfb.log" ).toFile() ).start();
 		try
 		{
@@ -44,9 +45,12 @@ class GuiTrainingTest
 			assumeTrue( xvfb.isAlive(), "Xvfb did not start" );
 			final Path model = dir.resolve( "gui.aemodel.zip" ), shot = dir.resolve( "gui.png" );
 			final String cp = System.getProperty( "surefire.test.class.path", System.getProperty( "java.class.path" ) );
-			final ProcessBuilder pb = new ProcessBuilder( Paths.get( System.getProperty( "java.home" ), "bin", "java" ).toString(), "-Xmx4g",
+			final ProcessBuilder pb = new ProcessBuilder(
+					Paths.get( System.getProperty( "java.home" ), "bin", "java" ).toString(), "-Xmx4g",
 					"-Djava.util.prefs.userRoot=" + dir.resolve( "prefs" ), "-cp", cp, // NB: own preferences: with a display, SciJava fills omitted keys from remembered values
-					GuiTrainingDriver.class.getName(), Paths.get( "test-images/cell_256.tif" ).toAbsolutePath().toString(), model.toString(), shot.toString() ).redirectErrorStream( true );
+					GuiTrainingDriver.class.getName(),
+					Paths.get( "test-images/cell_256.tif" ).toAbsolutePath().toString(), model.toString(),
+					shot.toString() ).redirectErrorStream( true );
 			pb.environment().put( "DISPLAY", ":" + display );
 			pb.environment().put( "TF_CPP_MIN_LOG_LEVEL", "2" );
 			final Process p = pb.start();
@@ -60,11 +64,14 @@ class GuiTrainingTest
 			assertTrue( m.find(), out );
 			final int epochs = Integer.parseInt( m.group( 1 ) );
 			assertTrue( out.contains( "PLOTTED_EPOCHS 3" ), "the live plot showed 3 epochs: " + out );
-			assertTrue( out.contains( "TWO_STAGE_PLOTS first=4 second=3 distinct=true" ), "the second stage plots in a window of its own, the first curve stays: " + out );
+			assertTrue( out.contains( "TWO_STAGE_PLOTS first=4 second=3 distinct=true" ),
+					"the second stage plots in a window of its own, the first curve stays: " + out );
 			final Matcher seg = Pattern.compile( "IJ1_SEGMENT objects=(-?\\d+) expected=(\\d+)" ).matcher( out );
 			assertTrue( seg.find(), out );
-			assertTrue( Integer.parseInt( seg.group( 2 ) ) > 0, "the 0.5 % most anomalous pixels make objects: " + out );
-			assertEquals( seg.group( 2 ), seg.group( 1 ), "the IJ1 menu entry's labels hold as many objects as ReconstructionSegmenter finds: " + out );
+			assertTrue( Integer.parseInt( seg.group( 2 ) ) > 0,
+					"the 0.5 % most anomalous pixels make objects: " + out );
+			assertEquals( seg.group( 2 ), seg.group( 1 ),
+					"the IJ1 menu entry's labels hold as many objects as ReconstructionSegmenter finds: " + out );
 			assertTrue( epochs >= 3 && epochs < 200, "stopped early with the plotted epochs recorded: " + epochs );
 			assertTrue( Long.parseLong( m.group( 2 ) ) > 10_000 );
 			assertTrue( Files.size( shot ) > 5_000 );

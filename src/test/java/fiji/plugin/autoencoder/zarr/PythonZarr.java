@@ -34,7 +34,8 @@ final class PythonZarr
 				available = false;
 			}
 		}
-		assumeTrue( available, "python3-zarr is not installed (bin/setup installs it with apt): the Zarr interoperability tests are skipped" );
+		assumeTrue( available,
+				"python3-zarr is not installed (bin/setup installs it with apt): the Zarr interoperability tests are skipped" );
 	}
 
 	/** Runs a Python script with arguments; returns its standard output; fails on a non-zero exit. */

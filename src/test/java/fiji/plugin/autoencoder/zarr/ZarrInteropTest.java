@@ -55,7 +55,8 @@ public class ZarrInteropTest
 			{
 				final String sep = k % 2 == 0 ? "/" : ".";
 				final Path root = dir.resolve( "img" + k++ + ".ome.zarr" );
-				final OmeZarr img = OmeZarr.create( root, "test", List.of( "y", "x" ), shape, chunks, t, Compressor.of( comp ), sep, new double[] { 0.5, 0.25 }, "micrometer" );
+				final OmeZarr img = OmeZarr.create( root, "test", List.of( "y", "x" ), shape, chunks, t,
+						Compressor.of( comp ), sep, new double[] { 0.5, 0.25 }, "micrometer" );
 				final ZarrArray a = img.array();
 				final long[] g = a.gridSize();
 				for ( long gy = 0; gy < g[ 0 ]; gy++ )
@@ -66,10 +67,12 @@ public class ZarrInteropTest
 						final Object c = t.filled( a.chunkElements(), 0 );
 						for ( int y = 0; y < chunks[ 0 ]; y++ )
 							for ( int x = 0; x < chunks[ 1 ]; x++ )
-								set( t, c, y * chunks[ 1 ] + x, value( t, gy * chunks[ 0 ] + y, gx * chunks[ 1 ] + x ) );
+								set( t, c, y * chunks[ 1 ] + x,
+										value( t, gy * chunks[ 0 ] + y, gx * chunks[ 1 ] + x ) );
 						a.writeChunk( new long[] { gy, gx }, c );
 					}
-				cases.append( root ).append( ' ' ).append( t.dtype( ByteOrder.LITTLE_ENDIAN ).substring( 1 ) ).append( ' ' ).append( comp.split( ":" )[ 0 ] ).append( ' ' ).append( sep ).append( '\n' );
+				cases.append( root ).append( ' ' ).append( t.dtype( ByteOrder.LITTLE_ENDIAN ).substring( 1 ) )
+						.append( ' ' ).append( comp.split( ":" )[ 0 ] ).append( ' ' ).append( sep ).append( '\n' );
 			}
 		final String script = "import sys, json, zarr, numpy as np\n" + PATTERN //
 				+ "for line in sys.argv[1].strip().split('\\n'):\n" //
@@ -90,7 +93,8 @@ public class ZarrInteropTest
 			{
 				final String sep = k % 2 == 0 ? "/" : ".";
 				final String dtype = t == DataType.U1 ? "|u1" : "<" + t.dtype( ByteOrder.LITTLE_ENDIAN ).substring( 1 );
-				assertEquals( "[[150, 203], [64, 48], \"" + dtype + "\", \"" + comp + "\", \"" + sep + "\", [\"y\", \"x\"], \"micrometer\", [0.5, 0.25], \"0.4\", true]", out[ k++ ] );
+				assertEquals( "[[150, 203], [64, 48], \"" + dtype + "\", \"" + comp + "\", \"" + sep
+						+ "\", [\"y\", \"x\"], \"micrometer\", [0.5, 0.25], \"0.4\", true]", out[ k++ ] );
 			}
 	}
 
@@ -138,7 +142,8 @@ public class ZarrInteropTest
 			final ZarrArray a = ZarrArray.open( dir.resolve( "a" + f[ 0 ] ) );
 			final DataType t = DataType.parse( f[ 1 ] );
 			assertEquals( t, a.dataType(), line );
-			assertEquals( f[ 1 ].startsWith( ">" ) ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN, a.byteOrder(), line );
+			assertEquals( f[ 1 ].startsWith( ">" ) ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN, a.byteOrder(),
+					line );
 			assertEquals( f[ 2 ], a.compressor().id == null ? "none" : a.compressor().id, line );
 			assertEquals( f[ 3 ], a.separator(), line );
 			assertArrayEquals( new long[] { 77, 130 }, a.shape() );
