@@ -18,15 +18,12 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
- * A built or loaded autoencoder: owns its TensorFlow {@link Graph} and
- * {@link Session} and runs the endpoints named in {@link Endpoints}.
- * <p>
- * 3D models ({@link ModelSpec#is3D()}) take NDHWC volumes: {@link #spatialDims()}
- * is 3 and spatial sizes are {D, H, W}.
- * <p>
- * Thread safety: prediction methods may be called from several threads at once
- * (TensorFlow sessions are thread-safe); training steps must come from one
- * thread at a time. Close the model to free native memory.
+ * A built or loaded autoencoder: owns its TensorFlow {@link Graph} and {@link Session} and runs the endpoints named in
+ * {@link Endpoints}.
+ * <p> 3D models ({@link ModelSpec#is3D()}) take NDHWC volumes: {@link #spatialDims()} is 3 and spatial sizes are {D,
+ * H, W}.
+ * <p> Thread safety: prediction methods may be called from several threads at once (TensorFlow sessions are
+ * thread-safe); training steps must come from one thread at a time. Close the model to free native memory.
  *
  * <pre>{@code
  * try ( Model model = Model.create( Presets.convStrided(), 42, 2 ) ) {

@@ -140,7 +140,7 @@ public final class ChunkedPredictor
 						cancelled.set( true );
 						return;
 					}
-					final TileGrid.Cell cell = grid.cell( todo[ i ] );
+					final TileCell cell = grid.cell( todo[ i ] );
 					if ( written( cell, out ) )
 						skipped.incrementAndGet();
 					else
@@ -187,7 +187,7 @@ public final class ChunkedPredictor
 	}
 
 	/** Whether every output chunk of the cell's core is on disk. */
-	static boolean written( final TileGrid.Cell cell, final ChunkSink out )
+	static boolean written( final TileCell cell, final ChunkSink out )
 	{
 		final int[] chunk = out.chunkSize();
 		final long[] min = cell.coreMin();
@@ -215,7 +215,7 @@ public final class ChunkedPredictor
 		}
 	}
 
-	private void predictCell( final TileGrid.Cell cell, final TileReader reader, final ChunkSink out )
+	private void predictCell( final TileCell cell, final TileReader reader, final ChunkSink out )
 	{
 		final int cin = predictor.inputChannels(), cout = predictor.outputChannels();
 		final int[] window = cell.windowSize();

@@ -5,32 +5,24 @@ import java.util.Arrays;
 import fiji.plugin.autoencoder.model.ImagePredictor;
 
 /**
- * A grid of cells over the OUTPUT image of a network: each cell has a core (the
- * output pixels it writes) and an input window (the core plus {@link #halo()}
- * on every side, read from the mirror-extended input).
- * <p>
- * All sizes and positions are in ImgLib2 axis order X, Y[, Z] and relative to
- * the image origin (the image's min is 0). Along each axis the cores are
- * {@link #coreSize()} wide and start at multiples of it; the last core takes
- * the remainder (down to 1 pixel). A window starts at {@code coreMin - halo}.
- * Because {@link #tileSize()} and {@link #halo()} are multiples of
- * {@link #sizeMultiple()}, every window origin lies on the same
- * {@code sizeMultiple}-grid as the untiled reference window (which starts at
- * {@code -halo}); this is what makes max-pool and strided networks give the
- * same values tiled and untiled.
- * <p>
- * Window sizes at the high edges depend on {@link EdgeTiles}: with
- * {@link EdgeTiles#SHRINK} the last window along an axis is the smallest
- * multiple of {@code sizeMultiple} that holds its core plus both halos (it may
- * reach past the image; the mirror extension fills it); with
- * {@link EdgeTiles#FULL_SIZE} every window has exactly {@link #tileSize()}
+ * A grid of cells over the OUTPUT image of a network: each cell has a core (the output pixels it writes) and an input
+ * window (the core plus {@link #halo()} on every side, read from the mirror-extended input).
+ * <p> All sizes and positions are in ImgLib2 axis order X, Y[, Z] and relative to the image origin (the image's min is
+ * 0). Along each axis the cores are {@link #coreSize()} wide and start at multiples of it; the last core takes the
+ * remainder (down to 1 pixel). A window starts at {@code coreMin - halo}. Because {@link #tileSize()} and {@link
+ * #halo()} are multiples of {@link #sizeMultiple()}, every window origin lies on the same {@code sizeMultiple}-grid as
+ * the untiled reference window (which starts at {@code -halo}); this is what makes max-pool and strided networks give
+ * the same values tiled and untiled.
+ * <p> Window sizes at the high edges depend on {@link EdgeTiles}: with {@link EdgeTiles#SHRINK} the last window along
+ * an axis is the smallest multiple of {@code sizeMultiple} that holds its core plus both halos (it may reach past the
+ * image; the mirror extension fills it); with {@link EdgeTiles#FULL_SIZE} every window has exactly {@link #tileSize()}
  * (for networks with a fixed input shape).
  *
  * <pre>{@code
  * TileGrid grid = TileGrid.create( new long[] { 257, 131 }, new int[] { 64, 64 }, 8, 4, TileGrid.EdgeTiles.SHRINK );
  * for ( long i = 0; i < grid.numCells(); i++ )
  * {
- * 	TileGrid.Cell cell = grid.cell( i ); // cell.windowMin(), cell.windowSize(), cell.coreMin(), ...
+ * 	TileCell cell = grid.cell( i ); // cell.windowMin(), cell.windowSize(), cell.coreMin(), ...
  * }
  * }</pre>
  * Immutable and thread-safe.
@@ -278,7 +270,7 @@ public final class TileGrid
 	}
 
 	/** Cell {@code index}, in flat order with X fastest. */
-	public Cell cell( final long index )
+	public TileCell cell( final long index )
 	{
 		if ( index < 0 || index >= numCells() )
 			throw new IndexOutOfBoundsException( "Cell " + index + " of " + numCells() );
@@ -298,7 +290,7 @@ public final class TileGrid
 			windowMin[ d ] = coreMin[ d ] - halo;
 			window[ d ] = gridPos[ d ] == cellsPerDim[ d ] - 1 ? lastWindowSize[ d ] : tileSize[ d ];
 		}
-		return new Cell( index, gridPos, coreMin, core, windowMin, window );
+		return new TileCell( index, gridPos, coreMin, core, windowMin, window );
 	}
 
 	@Override
@@ -308,86 +300,6 @@ public final class TileGrid
 				+ Arrays.toString( coreSize )
 				+ ", halo " + halo + ", sizeMultiple " + sizeMultiple + ", cells " + Arrays.toString( cellsPerDim )
 				+ ", " + edges + "]";
-	}
-
-	/** One cell: positions relative to the image origin, X, Y[, Z]. Immutable. */
-	public static final class Cell
-	{
-		private final long index;
-
-		private final long[] gridPosition;
-
-		private final long[] coreMin;
-
-		private final int[] coreSize;
-
-		private final long[] windowMin;
-
-		private final int[] windowSize;
-
-		Cell( final long index, final long[] gridPosition, final long[] coreMin, final int[] coreSize,
-				final long[] windowMin, final int[] windowSize )
-		{
-			this.index = index;
-			this.gridPosition = gridPosition;
-			this.coreMin = coreMin;
-			this.coreSize = coreSize;
-			this.windowMin = windowMin;
-			this.windowSize = windowSize;
-		}
-
-		/** Flat index in the grid (X fastest). */
-		public long index()
-		{
-			return index;
-		}
-
-		/** Position in the grid, in cells. */
-		public long[] gridPosition()
-		{
-			return gridPosition.clone();
-		}
-
-		/** First written pixel. */
-		public long[] coreMin()
-		{
-			return coreMin.clone();
-		}
-
-		/** Written size (at least 1 per axis). */
-		public int[] coreSize()
-		{
-			return coreSize.clone();
-		}
-
-		/** First pixel of the network input: {@code coreMin - halo}. */
-		public long[] windowMin()
-		{
-			return windowMin.clone();
-		}
-
-		/** Network input size, a multiple of sizeMultiple. */
-		public int[] windowSize()
-		{
-			return windowSize.clone();
-		}
-
-		/** Number of pixels in the window. */
-		public long windowVoxels()
-		{
-			long n = 1;
-			for ( final int s : windowSize )
-				n *= s;
-			return n;
-		}
-
-		@Override
-		public String toString()
-		{
-			return "Cell[" + index + " core " + Arrays.toString( coreMin ) + "+" + Arrays.toString( coreSize )
-					+ ", window " + Arrays.toString( windowMin ) + "+"
-					+ Arrays.toString( windowSize ) + "]";
-		}
 	}
 
 	// -- helpers --

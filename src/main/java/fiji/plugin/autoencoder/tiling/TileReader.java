@@ -174,7 +174,7 @@ final class TileReader
 	 * into {@code dest} starting at {@code destOffset}, channels last:
 	 * {@code dest[ destOffset + voxel * C + c ] = ( value - offset[ c ] ) * scale[ c ]}.
 	 */
-	void read( final TileGrid.Cell cell, final float[] dest, final int destOffset )
+	void read( final TileCell cell, final float[] dest, final int destOffset )
 	{
 		final int n = imageMin.length;
 		final long[] windowMin = cell.windowMin();

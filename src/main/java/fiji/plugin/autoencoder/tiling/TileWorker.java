@@ -100,7 +100,7 @@ final class TileWorker
 				if ( b >= batches.size() )
 					return;
 				final long[] batch = batches.get( b );
-				final TileGrid.Cell[] cells = new TileGrid.Cell[ batch.length ];
+				final TileCell[] cells = new TileCell[ batch.length ];
 				for ( int i = 0; i < batch.length; i++ )
 					cells[ i ] = grid.cell( batch[ i ] );
 				final int voxels = ( int ) cells[ 0 ].windowVoxels();

@@ -64,7 +64,7 @@ final class TileWriter< U extends RealType< U > >
 	 * Writes the core of {@code cell} from {@code src}, which holds the
 	 * cell's whole window (channels last) starting at {@code srcOffset}.
 	 */
-	void write( final TileGrid.Cell cell, final float[] src, final int srcOffset )
+	void write( final TileCell cell, final float[] src, final int srcOffset )
 	{
 		final long[] coreMin = cell.coreMin();
 		final int[] coreSize = cell.coreSize();

@@ -19,59 +19,43 @@ import net.imglib2.util.Util;
 import net.imglib2.view.Views;
 
 /**
- * Runs an {@link ImagePredictor} over an image of any size, tile by tile, with
- * bounded memory, several tiles per network call, several threads, progress
- * and cancel.
+ * Runs an {@link ImagePredictor} over an image of any size, tile by tile, with bounded memory, several tiles per
+ * network call, several threads, progress and cancel.
  *
- * <h2>Axes</h2> Input: X, Y[, Z] (as many spatial axes as
- * {@link ImagePredictor#spatialDims()}), then optionally C. Without a C axis
- * the image is one channel (the model must take 1 input channel). With it, its
- * size must equal {@link ImagePredictor#inputChannels()}. Output: the same
- * spatial size, then C with {@link ImagePredictor#outputChannels()} entries
- * (optional if that is 1). Images may have any min; the output pixel at offset
- * {@code p} from its min is the prediction for the input pixel at offset
- * {@code p} from the input's min. For extra axes (time, Z under a 2D model)
- * use {@link #predictPlanes}. Network buffers are channels last with reversed
- * spatial axes: the network sees {@code {H, W} = {Y, X}} (2D) or
- * {@code {D, H, W} = {Z, Y, X}} (3D).
+ * <h2>Axes</h2> Input: X, Y[, Z] (as many spatial axes as {@link ImagePredictor#spatialDims()}), then optionally C.
+ * Without a C axis the image is one channel (the model must take 1 input channel). With it, its size must equal {@link
+ * ImagePredictor#inputChannels()}. Output: the same spatial size, then C with {@link ImagePredictor#outputChannels()}
+ * entries (optional if that is 1). Images may have any min; the output pixel at offset {@code p} from its min is the
+ * prediction for the input pixel at offset {@code p} from the input's min. For extra axes (time, Z under a 2D model)
+ * use {@link #predictPlanes}. Network buffers are channels last with reversed spatial axes: the network sees {@code
+ * {H, W} = {Y, X}} (2D) or {@code {D, H, W} = {Z, Y, X}} (3D).
  *
- * <h2>What the result is (reference semantics)</h2> For a fully convolutional
- * model the result is defined as ONE network run on the whole image,
- * mirror-extended (the values of {@link Views#extendMirrorSingle}, i.e.
- * reflection without repeating the edge pixel; constant along a 1-pixel axis) by
- * {@code halo} on each side and further at the high end up to a multiple of
- * {@code sizeMultiple} (window {@link TileGrid#untiledSize}, starting at
- * {@code -halo}), cropped back to the image. The tiled result equals it up to
- * float round-off for every tile size the model accepts, because each tile is
- * the same kind of window (origin on the same {@code sizeMultiple}-grid, a
- * halo at least the receptive field) read from the same extended image. Images
- * smaller than the model minimum are therefore fine: they are padded by
- * mirroring, never refused. For models with a
- * {@link ImagePredictor#fixedSpatialShape() fixed input shape} (dense layers)
- * there is no untiled run; the image is cut into windows of exactly that shape
- * (core = shape - 2 * halo, edge windows mirror-padded to the full shape), so
- * the result is patch-wise.
+ * <h2>What the result is (reference semantics)</h2> For a fully convolutional model the result is defined as ONE
+ * network run on the whole image, mirror-extended (the values of {@link Views#extendMirrorSingle}, i.e. reflection
+ * without repeating the edge pixel; constant along a 1-pixel axis) by {@code halo} on each side and further at the
+ * high end up to a multiple of {@code sizeMultiple} (window {@link TileGrid#untiledSize}, starting at {@code -halo}),
+ * cropped back to the image. The tiled result equals it up to float round-off for every tile size the model accepts,
+ * because each tile is the same kind of window (origin on the same {@code sizeMultiple}-grid, a halo at least the
+ * receptive field) read from the same extended image. Images smaller than the model minimum are therefore fine: they
+ * are padded by mirroring, never refused. For models with a {@link ImagePredictor#fixedSpatialShape() fixed input
+ * shape} (dense layers) there is no untiled run; the image is cut into windows of exactly that shape (core = shape - 2
+ * * halo, edge windows mirror-padded to the full shape), so the result is patch-wise.
  *
- * <h2>Normalisation</h2> Per channel, the network sees
- * {@code (v - offset[c]) * scale[c]} and the output gets
- * {@code v / scale[c] + offset[c]}, in float arithmetic. Identity by default.
- * Integer output types are clamped to their range.
+ * <h2>Normalisation</h2> Per channel, the network sees {@code (v - offset[c]) * scale[c]} and the output gets {@code v
+ * / scale[c] + offset[c]}, in float arithmetic. Identity by default. Integer output types are clamped to their range.
  *
- * <h2>Memory and threads</h2> Each worker thread owns one input and one output
- * batch buffer ({@code batchSize} windows, channels last) and a one-channel
- * window. Without an explicit tile size the tile is the largest cube-ish
+ * <h2>Memory and threads</h2> Each worker thread owns one input and one output batch buffer ({@code batchSize}
+ * windows, channels last) and a one-channel window. Without an explicit tile size the tile is the largest cube-ish
  * window whose buffers and network activations, for all threads, fit {@link TiledPredictorBuilder#memoryBudget},
- * capped by the image and balanced so the edge tiles are not tiny. The network's
- * own memory enters through {@link ImagePredictor#activationBytesPerPixel()}.
- * Workers run on the current ImgLib2 {@link Parallelization} executor (so
- * {@code Parallelization.runSingleThreaded( ... )} makes the call sequential).
- * The output must accept concurrent writes to different pixels (every ImgLib2
- * image with at least one byte per pixel does; for bit types use one thread).
+ * capped by the image and balanced so the edge tiles are not tiny. The network's own memory enters through {@link
+ * ImagePredictor#activationBytesPerPixel()}. Workers run on the current ImgLib2 {@link Parallelization} executor (so
+ * {@code Parallelization.runSingleThreaded( ... )} makes the call sequential). The output must accept concurrent
+ * writes to different pixels (every ImgLib2 image with at least one byte per pixel does; for bit types use one
+ * thread).
  *
- * <h2>Cancel</h2> {@link Progress#isCancelled()} is checked before each batch
- * and again before its result is written; once cancelled, nothing more is
- * written and a {@link CancellationException} is thrown after the running
- * batches have stopped. Tiles written before stay written.
+ * <h2>Cancel</h2> {@link Progress#isCancelled()} is checked before each batch and again before its result is written;
+ * once cancelled, nothing more is written and a {@link CancellationException} is thrown after the running batches have
+ * stopped. Tiles written before stay written.
  *
  * <pre>{@code
  * TiledPredictor tiler = TiledPredictor.builder( predictor )

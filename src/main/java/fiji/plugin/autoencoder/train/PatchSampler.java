@@ -10,24 +10,19 @@ import fiji.plugin.autoencoder.convert.Normalization;
 import fiji.plugin.autoencoder.convert.TensorReader;
 
 /**
- * Random training patches drawn from one or many (large) images, streamed: each
- * batch reads just its patches through {@link TensorReader}, so a data set never
- * sits in memory as tensors. Each image's rows are split into a training part
- * and a held-out strip at the bottom for validation ({@link #validation()}), or,
- * with {@link #validationBlocks}, patch-sized blocks held out at random from
- * everywhere ({@link HeldOutBlocks}); validation patches never overlap training patches.
- * <p>
- * Per patch: read input (and a paired target, e.g. a clean acquisition or a
- * mask), apply a random flip/rotation (8 for square patches, identical for
- * input and target), optionally a raw-unit transform (e.g. synthetic noise on
- * the clean patch, which then becomes the target), normalise, then an optional
- * transform on the normalised batch (e.g. blind-spot masking with loss weights).
- * <p>
- * Volumes (3D models): with a patch depth above 0 the samples are
- * {@code D x H x W x C} boxes from the z-stacks (each time point on its own),
- * augmented by mirroring x, y and z and, for square patches, swapping x and y
- * (16 symmetries). Stacks thinner than the patch depth are refused. The
- * transforms then see each patch as {@code (D * H) x W} rows.
+ * Random training patches drawn from one or many (large) images, streamed: each batch reads just its patches through
+ * {@link TensorReader}, so a data set never sits in memory as tensors. Each image's rows are split into a training
+ * part and a held-out strip at the bottom for validation ({@link #validation()}), or, with {@link #validationBlocks},
+ * patch-sized blocks held out at random from everywhere ({@link HeldOutBlocks}); validation patches never overlap
+ * training patches.
+ * <p> Per patch: read input (and a paired target, e.g. a clean acquisition or a mask), apply a random flip/rotation (8
+ * for square patches, identical for input and target), optionally a raw-unit transform (e.g. synthetic noise on the
+ * clean patch, which then becomes the target), normalise, then an optional transform on the normalised batch (e.g.
+ * blind-spot masking with loss weights).
+ * <p> Volumes (3D models): with a patch depth above 0 the samples are {@code D x H x W x C} boxes from the z-stacks
+ * (each time point on its own), augmented by mirroring x, y and z and, for square patches, swapping x and y (16
+ * symmetries). Stacks thinner than the patch depth are refused. The transforms then see each patch as {@code (D * H) x
+ * W} rows.
  *
  * <pre>{@code
  * PatchSampler s = new PatchSampler( 64, 64, 2000, 0.1, 42 )
@@ -50,41 +45,13 @@ public final class PatchSampler implements TrainingData
 		}
 	}
 
-	private static final class Source
-	{
-		final TensorReader input, target;
-
-		final Normalization inputNorm, targetNorm;
-
-		final long width, height, planes, trainRows;
-
-		HeldOutBlocks blocks;
-
-		/** Training patches drawn from this image so far. */
-		final java.util.concurrent.atomic.AtomicLong drawn = new java.util.concurrent.atomic.AtomicLong();
-
-		Source( final TensorReader input, final TensorReader target, final Normalization inputNorm,
-				final Normalization targetNorm, final long trainRows )
-		{
-			this.input = input;
-			this.target = target;
-			this.inputNorm = inputNorm;
-			this.targetNorm = targetNorm;
-			final long[] d = input.dimensions();
-			this.width = d[ ImageAxes.X ];
-			this.height = d[ ImageAxes.Y ];
-			this.planes = d[ ImageAxes.Z ] * d[ ImageAxes.T ];
-			this.trainRows = trainRows;
-		}
-	}
-
 	private final int patchDepth, patchHeight, patchWidth, count;
 
 	private final double validationFraction;
 
 	private final long seed;
 
-	private final List< Source > sources = new ArrayList<>();
+	private final List< PatchSource > sources = new ArrayList<>();
 
 	private boolean augment = true, blocks;
 
@@ -191,7 +158,7 @@ public final class PatchSampler implements TrainingData
 					+ " (a multiple of the model's size multiple)" );
 		if ( blocks && validationFraction > 0 )
 		{
-			final Source s = new Source( input, target, inputNorm, targetNorm, d[ ImageAxes.Y ] );
+			final PatchSource s = new PatchSource( input, target, inputNorm, targetNorm, d[ ImageAxes.Y ] );
 			s.blocks = HeldOutBlocks.of( d[ ImageAxes.X ], d[ ImageAxes.Y ], patchWidth, patchHeight,
 					validationFraction, seed * 31 + sources.size() );
 			sources.add( s );
@@ -203,7 +170,7 @@ public final class PatchSampler implements TrainingData
 			throw new IllegalArgumentException( "The image is " + d[ ImageAxes.Y ] + " rows high: too small for both a "
 					+ patchHeight + "-row training patch and a held-out validation strip. "
 					+ "Use a smaller patch, a validation fraction of 0 with separate validation images, or a larger image" );
-		sources.add( new Source( input, target, inputNorm, targetNorm, d[ ImageAxes.Y ] - valRows ) );
+		sources.add( new PatchSource( input, target, inputNorm, targetNorm, d[ ImageAxes.Y ] - valRows ) );
 		return this;
 	}
 
@@ -265,9 +232,9 @@ public final class PatchSampler implements TrainingData
 		return parent == null ? this : parent;
 	}
 
-	private List< Source > sources()
+	private List< PatchSource > sources()
 	{
-		final List< Source > s = root().sources;
+		final List< PatchSource > s = root().sources;
 		if ( s.isEmpty() )
 			throw new IllegalArgumentException( "The training set is empty: add at least one image" );
 		return Collections.unmodifiableList( s );
@@ -290,7 +257,7 @@ public final class PatchSampler implements TrainingData
 	/** How many training patches were drawn from each image so far, in the order they were added (images are picked in proportion to their pixels). */
 	public long[] drawnPerImage()
 	{
-		final List< Source > src = root().sources;
+		final List< PatchSource > src = root().sources;
 		final long[] n = new long[ src.size() ];
 		for ( int i = 0; i < n.length; i++ )
 			n[ i ] = src.get( i ).drawn.get();
@@ -306,7 +273,7 @@ public final class PatchSampler implements TrainingData
 	@Override
 	public int targetChannels()
 	{
-		final Source s = sources().get( 0 );
+		final PatchSource s = sources().get( 0 );
 		return s.target == null ? s.input.channels() : s.target.channels();
 	}
 
@@ -326,7 +293,7 @@ public final class PatchSampler implements TrainingData
 	public void fill( final int[] indices, final int from, final int n, final float[] input, final float[] target,
 			final float[] weight, final Random random )
 	{
-		final List< Source > src = sources();
+		final List< PatchSource > src = sources();
 		final PatchSampler r = root();
 		final int c = src.get( 0 ).input.channels();
 		final int tc = targetChannels();
@@ -334,12 +301,12 @@ public final class PatchSampler implements TrainingData
 		final int inSize = pd * patchHeight * patchWidth * c, outSize = pd * patchHeight * patchWidth * tc;
 		final float[] tmpIn = new float[ inSize ], tmpOut = new float[ outSize ];
 		final float[] targetBuf = target != null ? target : new float[ n * outSize ];
-		final Source[] batchSources = new Source[ n ];
+		final PatchSource[] batchSources = new PatchSource[ n ];
 		for ( int i = 0; i < n; i++ )
 		{
 			// validation patches are a function of their index: the same every epoch
 			final Random rnd = validation ? new Random( seed * 1_000_003L + indices[ from + i ] ) : random;
-			final Source s = pick( src, rnd );
+			final PatchSource s = pick( src, rnd );
 			batchSources[ i ] = s;
 			if ( !validation )
 				s.drawn.incrementAndGet();
@@ -382,7 +349,7 @@ public final class PatchSampler implements TrainingData
 					validation ? new Random( seed ^ indices[ from ] ) : random );
 		for ( int i = 0; i < n; i++ )
 		{
-			final Source si = batchSources[ i ];
+			final PatchSource si = batchSources[ i ];
 			if ( si.inputNorm != null )
 				si.inputNorm.apply( input, i * inSize, inSize, c );
 			if ( si.targetNorm != null )
@@ -394,7 +361,7 @@ public final class PatchSampler implements TrainingData
 	}
 
 	/** {x0, y0} of a patch: in the training rows or the held-out strip, or off / on the held-out blocks (validation index i: block i mod count). */
-	private long[] origin( final Source s, final Random rnd, final int index )
+	private long[] origin( final PatchSource s, final Random rnd, final int index )
 	{
 		if ( s.blocks != null )
 		{
@@ -409,13 +376,13 @@ public final class PatchSampler implements TrainingData
 		return new long[] { HeldOutBlocks.nextLong( rnd, s.width - patchWidth + 1 ), y0 };
 	}
 
-	private Source pick( final List< Source > src, final Random rnd )
+	private PatchSource pick( final List< PatchSource > src, final Random rnd )
 	{
 		double total = 0; // area-weighted choice
-		for ( final Source s : src )
+		for ( final PatchSource s : src )
 			total += ( double ) s.width * s.height * s.planes;
 		double u = src.size() == 1 ? 0 : rnd.nextDouble() * total;
-		for ( final Source s : src )
+		for ( final PatchSource s : src )
 			if ( ( u -= ( double ) s.width * s.height * s.planes ) < 0 )
 				return s;
 		return src.get( src.size() - 1 );

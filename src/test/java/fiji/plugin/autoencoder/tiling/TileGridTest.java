@@ -25,7 +25,7 @@ class TileGridTest
 			final int[] count = new int[ ( int ) ( image[ 0 ] * image[ 1 ] * ( n > 2 ? image[ 2 ] : 1 ) ) ];
 			for ( long i = 0; i < grid.numCells(); i++ )
 			{
-				final TileGrid.Cell cell = grid.cell( i );
+				final TileCell cell = grid.cell( i );
 				final long[] cmin = cell.coreMin();
 				final int[] csize = cell.coreSize();
 				final long[] wmin = cell.windowMin();
@@ -60,7 +60,7 @@ class TileGridTest
 		final TileGrid grid = TileGrid.create( new long[] { 57, 20 }, new int[] { 64, 64 }, 4, 4,
 				TileGrid.EdgeTiles.SHRINK );
 		assertArrayEquals( new long[] { 2, 1 }, grid.cellsPerDimension() );
-		final TileGrid.Cell last = grid.cell( 1 );
+		final TileCell last = grid.cell( 1 );
 		assertArrayEquals( new long[] { 56, 0 }, last.coreMin() );
 		assertArrayEquals( new int[] { 1, 20 }, last.coreSize() );
 		assertArrayEquals( new long[] { 52, -4 }, last.windowMin() );

@@ -28,7 +28,7 @@ class TileReaderTest
 		final RandomAccess< UnsignedShortType > mirror = Views.extendMirrorSingle( moved ).randomAccess();
 		for ( long i = 0; i < grid.numCells(); i++ )
 		{
-			final TileGrid.Cell cell = grid.cell( i );
+			final TileCell cell = grid.cell( i );
 			final int[] w = cell.windowSize();
 			final float[] dest = new float[ 3 + w[ 0 ] * w[ 1 ] * 2 ];
 			reader.read( cell, dest, 3 );
@@ -57,7 +57,7 @@ class TileReaderTest
 				PrimitiveBlocks.OnFallback.FAIL );
 		final TileGrid grid = TileGrid.create( new long[] { 6, 1 }, new int[] { 12, 9 }, 4, 1,
 				TileGrid.EdgeTiles.SHRINK );
-		final TileGrid.Cell cell = grid.cell( 0 ); // window x -4 .. 7 (12 wide), y -4 .. 4
+		final TileCell cell = grid.cell( 0 ); // window x -4 .. 7 (12 wide), y -4 .. 4
 		final int[] w = cell.windowSize();
 		final float[] dest = new float[ w[ 0 ] * w[ 1 ] ];
 		reader.read( cell, dest, 0 );

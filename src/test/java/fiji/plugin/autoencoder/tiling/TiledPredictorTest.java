@@ -190,7 +190,7 @@ class TiledPredictorTest
 		final float[] out = arrays( output )[ 0 ];
 		for ( long i = 0; i < grid.numCells(); i++ )
 		{
-			final TileGrid.Cell cell = grid.cell( i );
+			final TileCell cell = grid.cell( i );
 			double sum = 0;
 			for ( int y = 0; y < 8; y++ )
 				for ( int x = 0; x < 16; x++ )
@@ -298,7 +298,7 @@ class TiledPredictorTest
 		int writtenCells = 0;
 		for ( long c = 0; c < grid.numCells(); c++ )
 		{
-			final TileGrid.Cell cell = grid.cell( c );
+			final TileCell cell = grid.cell( c );
 			int written = 0, total = 0;
 			for ( int y = 0; y < cell.coreSize()[ 1 ]; y++ )
 				for ( int x = 0; x < cell.coreSize()[ 0 ]; x++ )
