@@ -132,6 +132,8 @@ public class RealQualityBench
 						final ImageTrainingJob.Result r = job.run( trainOn, null, TrainingListener.none() );
 						final double seconds = ( System.nanoTime() - t0 ) / 1e9;
 						final GainEstimate.Result q = vstGain > 0 ? null : DenoiseQuality.afterTraining( tm, job, sup ? c.trainImages.get( 0 ) : noisy, null, noise );
+						if ( q != null && !sup && Boolean.getBoolean( "rq.gaindiag" ) )
+							gainDiagnosis( file, noisy, clean, job, key + " " + mode );
 						final ImagePlus den, den1, den4;
 						final ImagePlus in = vstGain > 0 ? anscombe( noisy, vstGain, true ) : noisy;
 						try ( ModelFile.Loaded lm = ModelFile.load( file, 0 ) )
@@ -165,6 +167,41 @@ public class RealQualityBench
 		}
 		System.out.println( "rows in " + tsv );
 		System.exit( 0 ); // a library's non-daemon thread pool would keep the JVM (and the script waiting on it) alive
+	}
+
+	/** Diagnosis of the Noise2Self gain estimate on the strip it uses: true gain there, the estimate, the estimate with the realised noise variance, and both variances. */
+	static void gainDiagnosis( final Path file, final ImagePlus noisy, final ImagePlus clean, final ImageTrainingJob job, final String what ) throws IOException
+	{
+		final int w = Math.min( noisy.getWidth(), 512 ), rows = ( int ) Math.max( job.spec.height, Math.round( noisy.getHeight() * job.config.validationFraction ) ), y0 = noisy.getHeight() - rows;
+		final List< ImagePlus > nc = Arrays.asList( ChannelSplitter.split( noisy ) ), cc = Arrays.asList( ChannelSplitter.split( clean ) );
+		final float[][] x = new float[ nc.size() ][], y = new float[ nc.size() ][];
+		for ( int c = 0; c < x.length; c++ )
+		{
+			x[ c ] = stripOf( nc.get( c ), y0, w, rows );
+			y[ c ] = stripOf( cc.get( c ), y0, w, rows );
+		}
+		try ( ModelFile.Loaded m = ModelFile.load( file, 0 ) )
+		{
+			for ( int c = 0; c < x.length; c++ )
+			{
+				final java.util.function.UnaryOperator< float[] > f = DenoiseQuality.denoiser( m, x, c, w, rows );
+				final GainEstimate.Result truth = GainEstimate.measured( x[ c ], y[ c ], w, rows, f ), est = GainEstimate.estimate( x[ c ], w, rows, f );
+				double realised = 0;
+				for ( int i = 0; i < x[ c ].length; i++ )
+					realised += ( x[ c ][ i ] - y[ c ][ i ] ) * ( x[ c ][ i ] - y[ c ][ i ] ) / x[ c ].length;
+				final GainEstimate.Result withVar = GainEstimate.estimate( x[ c ], w, rows, f, realised );
+				System.out.printf( Locale.ROOT, "GAINDIAG %s ch%d strip %dx%d: true gain %+.3f dB (mse net %.2f gauss %.2f sigma %.2f); estimate %+.3f (net %.2f gauss %.2f sigma %.2f, var %.2f); with realised var %.2f: %+.3f (net %.2f gauss %.2f)%n",
+						what, c + 1, w, rows, truth.gainDb(), truth.denoiserMse, truth.gaussianMse, truth.gaussianSigma, est.gainDb(), est.denoiserMse, est.gaussianMse, est.gaussianSigma, est.noiseVariance,
+						realised, withVar.gainDb(), withVar.denoiserMse, withVar.gaussianMse );
+			}
+		}
+	}
+
+	static float[] stripOf( final ImagePlus channel, final int y0, final int w, final int rows )
+	{
+		final ImageProcessor ip = channel.getStack().getProcessor( 1 ).convertToFloat();
+		ip.setRoi( 0, y0, w, rows );
+		return ( float[] ) ip.crop().getPixels();
 	}
 
 	static double maxOf( final List< ImagePlus > images )
@@ -267,6 +304,12 @@ public class RealQualityBench
 			job.spec.learningRate = Double.parseDouble( System.getProperty( "rq.lr" ) );
 		if ( System.getProperty( "rq.decay" ) != null )
 			job.spec.decay = Double.parseDouble( System.getProperty( "rq.decay" ) );
+		if ( System.getProperty( "rq.topskip" ) != null ) // N2V2: no skip at the full-resolution level
+			job.spec.topSkip = Boolean.parseBoolean( System.getProperty( "rq.topskip" ) );
+		if ( Boolean.getBoolean( "rq.median" ) && job.normalizedTransform != null && job.spec.weightedLoss ) // N2V2: median replacement (blind-spot mode)
+			job.normalizedTransform = TrainingMode.blindSpot( new fiji.plugin.autoencoder.denoise.BlindSpotMasker( 8, 2, true ) );
+		if ( System.getProperty( "rq.schedule" ) != null )
+			job.spec.learningRateSchedule = System.getProperty( "rq.schedule" );
 		if ( System.getProperty( "rq.blur" ) != null )
 			job.spec.residualBlur = Double.parseDouble( System.getProperty( "rq.blur" ) );
 		if ( System.getProperty( "rq.residual" ) != null )

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * cell (at a random offset inside the cell; stratified sampling) is masked: in the
  * network input it is replaced by the value of a random <em>other</em> pixel within
  * {@code radius} (Chebyshev distance, mirrored at patch borders without repeating the
- * edge, never the pixel itself). The target is the unmodified noisy patch and the
+ * edge, never the pixel itself), or by the median of those pixels (N2V2's replacement). The target is the unmodified noisy patch and the
  * weight is 1 exactly at masked pixels, 0 elsewhere, so the loss
  * {@link #maskedMse} only looks at pixels the network could not see.
  * Replacement values always come from the original patch, never from another
@@ -33,6 +33,9 @@ public final class BlindSpotMasker
 
 	private final int radius;
 
+	/** Replace a masked pixel by the median of its neighbours (N2V2) instead of one random neighbour. */
+	private final boolean median;
+
 	/** Default masker: grid 8 (about 1/64 of pixels), neighbourhood radius 2. */
 	public BlindSpotMasker()
 	{
@@ -45,6 +48,15 @@ public final class BlindSpotMasker
 	 */
 	public BlindSpotMasker( final int gridSize, final int radius )
 	{
+		this( gridSize, radius, false );
+	}
+
+	/**
+	 * @param median replace each masked pixel by the median of the other pixels within {@code radius} (N2V2: no
+	 *               copy of one neighbour for the network to find) instead of one of them at random
+	 */
+	public BlindSpotMasker( final int gridSize, final int radius, final boolean median )
+	{
 		if ( gridSize < 1 )
 			throw new IllegalArgumentException(
 					"Grid size " + gridSize + " must be >= 1: use 8 to mask about 1/64 of the pixels." );
@@ -53,6 +65,7 @@ public final class BlindSpotMasker
 					+ " must be >= 1 so another pixel can replace the masked one: use 2." );
 		this.gridSize = gridSize;
 		this.radius = radius;
+		this.median = median;
 	}
 
 	/**
@@ -173,6 +186,7 @@ public final class BlindSpotMasker
 		final float[] weight = new float[ patches.length ];
 		int count = 0;
 		final int side = 2 * radius + 1;
+		final float[] around = new float[ side * side ];
 		for ( int b = 0; b < n; b++ )
 		{
 			final int patchOffset = b * h * w * c;
@@ -184,16 +198,21 @@ public final class BlindSpotMasker
 					{
 						final int y = cy + random.nextInt( Math.min( gridSize, h - cy ) );
 						final int x = cx + random.nextInt( Math.min( gridSize, w - cx ) );
-						int sy, sx;
-						do
-						{
-							final int o = random.nextInt( side * side );
-							sy = mirror( y + o / side - radius, h );
-							sx = mirror( x + o % side - radius, w );
-						}
-						while ( sy == y && sx == x );
 						final int at = patchOffset + ( y * w + x ) * c + ch;
-						input[ at ] = patches[ patchOffset + ( sy * w + sx ) * c + ch ];
+						if ( median )
+							input[ at ] = neighbourMedian( patches, patchOffset, y, x, h, w, c, ch, around );
+						else
+						{
+							int sy, sx;
+							do
+							{
+								final int o = random.nextInt( side * side );
+								sy = mirror( y + o / side - radius, h );
+								sx = mirror( x + o % side - radius, w );
+							}
+							while ( sy == y && sx == x );
+							input[ at ] = patches[ patchOffset + ( sy * w + sx ) * c + ch ];
+						}
 						weight[ at ] = 1;
 						count++;
 					}
@@ -227,6 +246,22 @@ public final class BlindSpotMasker
 			throw new IllegalArgumentException(
 					"The weights sum to " + wsum + ", so no pixel is masked: pass the weight of a masked batch." );
 		return sum / wsum;
+	}
+
+	/** The median of the pixels within the radius of (y, x) other than itself (mirrored at the borders). */
+	private float neighbourMedian( final float[] patches, final int patchOffset, final int y, final int x, final int h,
+			final int w, final int c, final int ch, final float[] around )
+	{
+		int k = 0;
+		for ( int dy = -radius; dy <= radius; dy++ )
+			for ( int dx = -radius; dx <= radius; dx++ )
+			{
+				final int sy = mirror( y + dy, h ), sx = mirror( x + dx, w );
+				if ( sy != y || sx != x )
+					around[ k++ ] = patches[ patchOffset + ( sy * w + sx ) * c + ch ];
+			}
+		java.util.Arrays.sort( around, 0, k );
+		return k % 2 == 1 ? around[ k / 2 ] : 0.5f * ( around[ k / 2 - 1 ] + around[ k / 2 ] );
 	}
 
 	/** Mirror without repeating the edge: -1 -> 1, n -> n-2 (valid for offsets up to n-1). */

@@ -115,8 +115,8 @@ public final class DenoiseQuality
 		}
 	}
 
-	/** Plane c through the model: alone (a channel-by-channel model) or with the other channels as they are. */
-	private static UnaryOperator< float[] > denoiser( final ModelFile.Loaded m, final float[][] x, final int c,
+	/** Plane c (of the planes {@code x}, each {@code w x h}) through the model: alone (a channel-by-channel model) or with the other channels as they are. */
+	public static UnaryOperator< float[] > denoiser( final ModelFile.Loaded m, final float[][] x, final int c,
 			final int w, final int h )
 	{
 		final Normalization stored = StoredNormalization.forInput( ModelFileRunner.normalization( m ),

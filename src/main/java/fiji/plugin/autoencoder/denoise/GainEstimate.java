@@ -108,6 +108,13 @@ public final class GainEstimate
 	public static Result estimate( final float[] noisy, final int width, final int height,
 			final UnaryOperator< float[] > denoiser )
 	{
+		return estimate( noisy, width, height, denoiser, Double.NaN );
+	}
+
+	/** As {@link #estimate(float[], int, int, UnaryOperator)} with the mean noise variance given (NaN: estimated, {@link #noiseVariance}). */
+	public static Result estimate( final float[] noisy, final int width, final int height,
+			final UnaryOperator< float[] > denoiser, final double noiseVariance )
+	{
 		if ( width < 3 * STRIDE || height < 3 * STRIDE )
 			throw new IllegalArgumentException( "The region for the gain estimate is " + width + " x " + height
 					+ " pixels: give at least " + 3 * STRIDE + " x " + 3 * STRIDE );
@@ -138,7 +145,7 @@ public final class GainEstimate
 						gaussCross[ s ] += ( g[ s ][ i ] - gm[ s ][ i ] ) * change;
 				}
 		}
-		final double var = noiseVariance( noisy, d, width, height );
+		final double var = Double.isNaN( noiseVariance ) ? noiseVariance( noisy, d, width, height ) : noiseVariance;
 		final double floor = 1e-3 * var;
 		final double net = Math.max( floor, sure( noisy, d, var, netCross / den ) );
 		double best = Double.POSITIVE_INFINITY, bestSigma = sig[ 0 ];

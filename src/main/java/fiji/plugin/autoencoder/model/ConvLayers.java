@@ -122,11 +122,11 @@ final class ConvLayers
 				x = c.activation( conv( x, "dec" + l, cin, spec.layers[ l ], 1 ), spec.activation );
 				final Operand< TFloat32 > up = upsample( x );
 				x = switches == null ? up : tf.math.mul( switches.get( l ), up );
-				if ( spec.skipConnections ) // U-Net: the upsampled map next to the encoder's map of the same level
+				if ( skipFactor( l ) > 1 ) // U-Net: the upsampled map next to the encoder's map of the same level
 					x = tf.concat( Arrays.asList( x, skips.get( l ) ), tf.constant( -1 ) );
 				for ( int j = 1; j < spec.convsPerLevel; j++ ) // deeper levels: convolutions after the merge (merge<l>_<j>)
 					x = c.activation( conv( x, "merge" + l + "_" + j,
-							j == 1 ? spec.layers[ l ] * skipFactor() : spec.layers[ l ], spec.layers[ l ], 1 ),
+							j == 1 ? spec.layers[ l ] * skipFactor( l ) : spec.layers[ l ], spec.layers[ l ], 1 ),
 							spec.activation );
 			}
 			return conv( x, "out", mergedChannels( 0 ), spec.outChannels(), 1 );
@@ -239,12 +239,12 @@ final class ConvLayers
 	/** Channels of the decoder's map at level l after upsampling, concatenation and the convolutions after the merge. */
 	private int mergedChannels( final int l )
 	{
-		return spec.convsPerLevel > 1 ? spec.layers[ l ] : spec.layers[ l ] * skipFactor();
+		return spec.convsPerLevel > 1 ? spec.layers[ l ] : spec.layers[ l ] * skipFactor( l );
 	}
 
-	/** Channels grow by this factor where a skip connection is concatenated. */
-	private int skipFactor()
+	/** Channels of level l grow by this factor where a skip connection is concatenated (none at level 0 without top_skip). */
+	private int skipFactor( final int l )
 	{
-		return spec.skipConnections ? 2 : 1;
+		return spec.skipConnections && ( l > 0 || spec.topSkip ) ? 2 : 1;
 	}
 }

@@ -43,6 +43,7 @@ import com.google.gson.annotations.SerializedName;
  * ({@code nearest} or {@code zero_fill}, conv_pool only),
  * {@code skip_connections} (conv_pool only: U-Net style, each decoder level
  * also sees the encoder's feature map of that level; no code-only decoder),
+ * {@code top_skip} (with skip_connections: false drops the full-resolution level's skip, as N2V2 does),
  * {@code l2},
  * {@code optimizer} ({@code adam} or {@code adadelta}),
  * {@code learning_rate}, {@code decay} (learning rate / (1 + decay * step)),
@@ -157,6 +158,10 @@ public final class ModelSpec
 
 	@SerializedName( "skip_connections" )
 	public boolean skipConnections = false;
+
+	/** With skip_connections: whether the full-resolution level has its skip too (false: N2V2's blind-spot U-Net, no direct high-resolution path). */
+	@SerializedName( "top_skip" )
+	public boolean topSkip = true;
 
 	/**
 	 * Residual output (convolutional, linear output only): the network predicts a

@@ -87,6 +87,49 @@ class BlindSpotMaskerTest
 	}
 
 	@Test
+	void medianReplacementIsTheMedianOfTheOtherPixelsAround()
+	{
+		// a ramp 10 y + x: around (y, x) the 24 other pixels within radius 2 have median 10 y + x (the centre's own
+		// value, which the median of a symmetric neighbourhood gives without ever reading it); at a border the
+		// neighbourhood is mirrored
+		final int h = 16, w = 16;
+		final float[] ramp = new float[ h * w ];
+		for ( int y = 0; y < h; y++ )
+			for ( int x = 0; x < w; x++ )
+				ramp[ y * w + x ] = 10 * y + x;
+		final float[] spiked = ramp.clone();
+		final BlindSpotMasker.Batch b = new BlindSpotMasker( 8, 2, true ).mask( spiked, 1, h, w, 1, 4L );
+		int checked = 0;
+		for ( int i = 0; i < ramp.length; i++ )
+			if ( b.weight()[ i ] == 1 )
+			{
+				final int y = i / w, x = i % w;
+				final float[] around = new float[ 24 ];
+				int k = 0;
+				for ( int dy = -2; dy <= 2; dy++ )
+					for ( int dx = -2; dx <= 2; dx++ )
+						if ( dy != 0 || dx != 0 )
+							around[ k++ ] = ramp[ BlindSpotMasker.mirror( y + dy, h ) * w
+									+ BlindSpotMasker.mirror( x + dx, w ) ];
+				Arrays.sort( around );
+				assertEquals( 0.5f * ( around[ 11 ] + around[ 12 ] ), b.input()[ i ], 1e-6f, "y " + y + " x " + x );
+				if ( y >= 2 && x >= 2 && y < h - 2 && x < w - 2 )
+					assertEquals( 10 * y + x, b.input()[ i ], 1e-6f, "interior: the ramp's own value" );
+				checked++;
+			}
+		assertEquals( 4, checked, "one per 8 x 8 cell" );
+		// bright outliers (the centre, or a neighbour) do not reach the replacement
+		final float[] flat = new float[ 5 * 5 ];
+		flat[ 12 ] = 1000;
+		flat[ 13 ] = 500;
+		final BlindSpotMasker one = new BlindSpotMasker( 5, 2, true );
+		final BlindSpotMasker.Batch m = one.mask( flat, 1, 5, 5, 1, 1L );
+		for ( int i = 0; i < 25; i++ )
+			if ( m.weight()[ i ] == 1 )
+				assertEquals( 0f, m.input()[ i ], "the median of 22 or more zeros among 24, at " + i );
+	}
+
+	@Test
 	void neighbourOffsetsCoverTheWholeNeighbourhoodButNotTheCentre()
 	{
 		final int n = 40, h = 32, w = 32;

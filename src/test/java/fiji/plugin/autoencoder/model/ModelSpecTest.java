@@ -178,6 +178,17 @@ class ModelSpecTest
 			assertArrayEquals( new long[] { 3, 3, 32, 1 }, m.parameterShapes().get( "params/out_w" ) );
 			assertTrue( !m.has( Endpoints.CODE_INPUT ), "a U-Net cannot decode a code on its own" );
 		}
+		final ModelSpec noTop = Presets.segmenter( 2 );
+		noTop.topSkip = false; // N2V2: the full-resolution level has no skip
+		try ( Model m = Model.create( noTop, 1, 1 ) )
+		{
+			assertArrayEquals( new long[] { 3, 3, 128, 32 }, m.parameterShapes().get( "params/dec1_w" ) );
+			assertArrayEquals( new long[] { 3, 3, 64, 16 }, m.parameterShapes().get( "params/dec0_w" ) );
+			assertArrayEquals( new long[] { 3, 3, 16, 1 }, m.parameterShapes().get( "params/out_w" ), "no top skip" );
+			assertEquals( 64 * 64, m.reconstruct( new float[ 64 * 64 * 2 ], 1 ).length );
+		}
+		assertTrue( ModelSpec.fromJson( "{\"kind\": \"conv_pool\", \"height\": 8, \"width\": 8}" ).topSkip,
+				"old model files keep their top skip" );
 		final ModelSpec strided = Presets.convStrided();
 		strided.skipConnections = true;
 		assertTrue( error( strided::validate ).contains( "skip_connections needs kind conv_pool" ) );
