@@ -172,7 +172,7 @@ public class RealQualityBench
 	/** Diagnosis of the Noise2Self gain estimate on the strip it uses: true gain there, the estimate, the estimate with the realised noise variance, and both variances. */
 	static void gainDiagnosis( final Path file, final ImagePlus noisy, final ImagePlus clean, final ImageTrainingJob job, final String what ) throws IOException
 	{
-		final int w = Math.min( noisy.getWidth(), 512 ), rows = ( int ) Math.max( job.spec.height, Math.round( noisy.getHeight() * job.config.validationFraction ) ), y0 = noisy.getHeight() - rows;
+		final int w = Math.min( noisy.getWidth(), 512 ), rows = Math.min( noisy.getHeight(), 256 ), y0 = noisy.getHeight() - rows; // the region of DenoiseQuality.afterTraining in the self-supervised modes
 		final List< ImagePlus > nc = Arrays.asList( ChannelSplitter.split( noisy ) ), cc = Arrays.asList( ChannelSplitter.split( clean ) );
 		final float[][] x = new float[ nc.size() ][], y = new float[ nc.size() ][];
 		for ( int c = 0; c < x.length; c++ )

@@ -155,6 +155,18 @@ class DenoiserTrainingTest
 			System.out.println(
 					String.format( "blind-spot on cell_256: noisy %.2f dB -> denoised %.2f dB", before, after ) );
 			assertTrue( after > before + 3, "denoised " + after + " dB vs noisy " + before + " dB" );
+			// the gain over the best Gaussian that the training reports (Noise2Self, from the noisy image alone, on the
+			// whole image) against the true gain there
+			final float[] x = ( float[] ) noisyImage.getProcessor().convertToFloat().getPixels();
+			final float[] y = ( float[] ) clean.getProcessor().convertToFloat().getPixels();
+			final float[] d = ( float[] ) out.getProcessor().getPixels();
+			final GainEstimate.Result truth = GainEstimate.measured( x, y, 256, 256, img -> d );
+			final GainEstimate.Result reported = DenoiseQuality.afterTraining( TrainingMode.DENOISE_SELF_SUPERVISED,
+					job, noisyImage, null, null );
+			System.out
+					.println( String.format( "blind-spot gain over the best Gaussian: reported %+.2f dB, true %+.2f dB",
+							reported.gainDb(), truth.gainDb() ) );
+			assertEquals( truth.gainDb(), reported.gainDb(), 0.5, "reported vs true gain" );
 		}
 	}
 
