@@ -31,8 +31,11 @@ import fiji.plugin.autoencoder.zarr.OmeZarr;
  * (TensorFlow) and writing per tile, plus the process CPU time. Layouts: {@code w1t2} one worker on a model
  * with 2 TensorFlow threads (the single-JVM CLI), {@code w2t2} two workers sharing a 2-thread model (Spark
  * local[2] tasks sharing the executor's model), {@code w2t1} two workers sharing a 1-thread model,
- * {@code own2t1} two workers with a 1-thread model each.
- * Usage: {@code SparkProfile model.zip in.ome.zarr workdir tiles reps layout...}
+ * {@code own2t1} two workers with a 1-thread model each, {@code spark} SparkDenoise on an in-process local[2]
+ * context (the whole image; -Dpartitions=N tasks, default 8). The models are loaded first (2 threads, then 1):
+ * TensorFlow's pools are per process and sized by that first load, so the thread layouts differ only in workers.
+ * Usage (class path: the plugin jar, target/lib/* and target/spark-lib/*, with the --add-opens flags of
+ * bin/autoencoder): {@code SparkProfile model.zip in.ome.zarr workdir tiles reps layout...}
  */
 public class SparkProfile
 {
