@@ -22,9 +22,10 @@ import ij.process.FloatProcessor;
  * from the default 768 MB budget) run in turn, round by round, so all see the same load. Prints per tile size the
  * grid, the useful share (image pixels / computed window pixels) and the medians of image megapixels per process CPU
  * second and per wall second. With {@code --rss true} (one tile size per JVM) it prints the peak resident memory
- * (VmHWM) above the resident memory before the run, i.e. what the tiles, buffers and TensorFlow's activations took.
+ * (VmHWM) above the resident memory before the run, i.e. what the tiles, buffers and TensorFlow's activations took;
+ * {@code --dump FILE} writes the last output (raw little-endian floats).
  * <pre>
- * java TileSizeBench --net denoiser|segmenter --tiles auto,512,1024 [--size 2048] [--rounds 3] [--threads 2] [--rss false]
+ * java TileSizeBench --net denoiser|segmenter --tiles auto,512,1024 [--size 2048] [--rounds 3] [--threads 2] [--rss false] [--dump out.f32]
  * </pre>
  */
 public class TileSizeBench
@@ -34,6 +35,7 @@ public class TileSizeBench
 		String net = "denoiser", tiles = "auto";
 		int size = 2048, rounds = 3, threads = 2;
 		boolean rss = false;
+		String dump = null;
 		for ( int i = 0; i + 1 < args.length; i += 2 )
 			switch ( args[ i ] )
 			{
@@ -43,6 +45,7 @@ public class TileSizeBench
 			case "--rounds": rounds = Integer.parseInt( args[ i + 1 ] ); break;
 			case "--threads": threads = Integer.parseInt( args[ i + 1 ] ); break;
 			case "--rss": rss = Boolean.parseBoolean( args[ i + 1 ] ); break;
+			case "--dump": dump = args[ i + 1 ]; break;
 			default: throw new IllegalArgumentException( args[ i ] );
 			}
 		final com.sun.management.OperatingSystemMXBean os = ( com.sun.management.OperatingSystemMXBean ) ManagementFactory.getOperatingSystemMXBean();
@@ -62,7 +65,9 @@ public class TileSizeBench
 				{
 					final ImageRunner.Options o = options( ts[ i ] );
 					final long c0 = os.getProcessCpuTime(), w0 = System.nanoTime();
-					ImageRunner.run( model, Normalization.none(), imp, OutputType.FLOAT_32, "out", false, o, Progress.none() );
+					final ImagePlus out = ImageRunner.run( model, Normalization.none(), imp, OutputType.FLOAT_32, "out", false, o, Progress.none() );
+					if ( dump != null && r == rounds - 1 && i == ts.length - 1 )
+						dump( ( float[] ) out.getProcessor().getPixels(), dump );
 					final double wall = ( System.nanoTime() - w0 ) * 1e-9, cpu = ( os.getProcessCpuTime() - c0 ) * 1e-9;
 					rates.get( i ).add( new double[] { size * ( double ) size / 1e6 / cpu, size * ( double ) size / 1e6 / wall } );
 				}
@@ -81,6 +86,14 @@ public class TileSizeBench
 			}
 		}
 		System.exit( 0 );
+	}
+
+	/** The output's floats, little-endian, for comparing runs (e.g. bf16 against float32). */
+	static void dump( final float[] v, final String file ) throws Exception
+	{
+		final java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate( 4 * v.length ).order( java.nio.ByteOrder.LITTLE_ENDIAN );
+		b.asFloatBuffer().put( v );
+		Files.write( Paths.get( file ), b.array() );
 	}
 
 	static ImageRunner.Options options( final String t )
