@@ -148,15 +148,23 @@ final class TileSizing
 				}
 				return;
 			}
-			for ( int i = 0; i < choices[ d ].length; i++ )
+			// tiles come largest first: skip those that do not fit (binary search), all after the first that fits do
+			int lo = 0, hi = choices[ d ].length;
+			while ( lo < hi )
+			{
+				final int mid = ( lo + hi ) >>> 1;
+				if ( tileVoxels * choices[ d ][ mid ].tile > voxels )
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for ( int i = lo; i < choices[ d ].length; i++ )
 			{
 				final AxisChoice c = choices[ d ][ i ];
 				// choices come with more and more cells: once the lower bound of this one (the image's pixels on the
 				// remaining axes, one cell each) cannot beat the best, no later choice can
 				if ( windows * c.lowerBound * usefulAfter[ d + 1 ] + RUN_COST_PIXELS * cells * c.cells >= bestCost )
 					break;
-				if ( tileVoxels * c.tile > voxels )
-					continue;
 				pick[ d ] = i;
 				search( d + 1, pick, tileVoxels * c.tile, windows * c.windows, cells * c.cells );
 			}

@@ -2,8 +2,10 @@ package fiji.plugin.autoencoder.tiling;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -87,6 +89,15 @@ class TileSizingTest
 					if ( largestWindow( g ) * TileSizing.bytesPerVoxel( vol, 1, 1 ) <= budget )
 						assertTrue( cost( g3 ) <= cost( g ) + 1e-9, g3 + " vs " + g );
 				}
+		// a large volume and a large plane are sized at once (the search prunes by a lower bound of the cost)
+		final long[] big = { 4096, 4096, 1024 };
+		final int[] t = assertTimeoutPreemptively( Duration.ofSeconds( 20 ),
+				() -> TileSizing.fromBudget( vol, big, 1, 1, 768L << 20 ) );
+		assertTrue( largestWindow( TileGrid.forPredictor( vol, big, t ) ) * TileSizing.bytesPerVoxel( vol, 1, 1 ) <= 768L
+				<< 20 );
+		final long[] plane = { 60000, 50000 };
+		assertTimeoutPreemptively( Duration.ofSeconds( 20 ),
+				() -> TileSizing.fromBudget( sizing( 4, 4, 1000 ), plane, 1, 1, 768L << 20 ) );
 	}
 
 	/** A non-square automatic grid gives the untiled result (max-pool net, halo 4, multiple 2). */
