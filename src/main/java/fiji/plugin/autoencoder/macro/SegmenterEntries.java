@@ -38,6 +38,7 @@ public final class SegmenterEntries
 	/** Trains a segmenter on input= (or the current image) and its mask=; returns the training's one-line message. */
 	public static String trainSegmenter( final String options )
 	{
+		final MacroStop stop = new MacroStop( null ); // Esc or an interrupt stops it, keeping the best model
 		try
 		{
 			final MacroOptions o = MacroOptions.parse( options, "train segmenter", TRAIN_SEGMENTER_KEYS );
@@ -77,7 +78,7 @@ public final class SegmenterEntries
 					o.has( "validation_folder" ) ? "validation_mask_folder" : "validation_mask", images );
 			final List< ImagePlus > vi = v == null ? null : v.images, vm = v == null ? null : v.pairs;
 			final SegmenterTrainer.Result r = SegmenterTrainer.train( s, images.images, images.pairs, vi, vm, model,
-					new Trainer(),
+					new Trainer().cancelledBy( stop ),
 					new TrainingListener()
 					{
 						@Override
