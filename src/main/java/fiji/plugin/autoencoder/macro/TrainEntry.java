@@ -69,6 +69,8 @@ public final class TrainEntry
 			final ImagePlus target = o.string( "target", "" ).isEmpty() ? null : image( o, "target" );
 			final TrainingInputs images = settings.inputs( input, target );
 			final ImageTrainingJob job = settings.job( images.images, images.pairs, o.path( "model_file" ) );
+			if ( settings.dimensionsNote != null )
+				IJ.log( "Autoencoder: " + settings.dimensionsNote );
 			settings.validationFolder = o.has( "validation_folder" ) ? o.path( "validation_folder" ) : null;
 			settings.validationTargetFolder = o.has( "validation_target_folder" ) ? o.path( "validation_target_folder" )
 					: null;
