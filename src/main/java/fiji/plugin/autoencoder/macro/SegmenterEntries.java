@@ -70,6 +70,11 @@ public final class SegmenterEntries
 			final TrainingInputs images = TrainingInputs.segmenter( input, mask,
 					o.has( "input_folder" ) ? o.path( "input_folder" ) : null,
 					o.has( "mask_folder" ) ? o.path( "mask_folder" ) : null, o.string( "title_pattern", "" ) );
+			final Setting dimensions = Settings.of( op, "dimensions" );
+			s.depth = fiji.plugin.autoencoder.workflow.Dimensions.segmenterDepth(
+					o.choice( dimensions.key, dimensions.defaultValue, dimensions.choices.toArray( new String[ 0 ] ) ),
+					o.integer( "patch_depth", Settings.of( op, "patch_depth" ).defaultInt(), 4 ), images.images,
+					note -> IJ.log( "Autoencoder: " + note ) );
 			final TrainingInputs v = TrainingInputs.validation(
 					o.has( "validation_image" ) ? image( o, "validation_image" ) : null,
 					o.has( "validation_mask" ) ? image( o, "validation_mask" ) : null,

@@ -91,8 +91,21 @@ public final class Dimensions
 		return new Choice( true, "dimensions=3D: a volume network on " + patchDepth + "-slice patches" );
 	}
 
+	/**
+	 * Train Segmenter's patch depth ({@code SegmenterSettings.depth}): 0 for a 2D U-Net, else {@code patchDepth};
+	 * the choice's note goes to {@code log}.
+	 */
+	public static int segmenterDepth( final String dimensions, final int patchDepth, final List< ImagePlus > images,
+			final java.util.function.Consumer< String > log )
+	{
+		final Choice c = choose( dimensions, patchDepth, true, "Train Segmenter", images );
+		if ( c.note != null )
+			log.accept( c.note );
+		return c.is3D ? patchDepth : 0;
+	}
+
 	/** The modes with a 3D network, for messages. */
-	static String MODES_3D = "Denoise (self-supervised) or Denoise (paired)";
+	static final String MODES_3D = "Denoise (self-supervised) or Denoise (paired) (and Train Segmenter)";
 
 	private static Choice automatic( final int patchDepth, final boolean mode3D, final String modeLabel,
 			final List< ImagePlus > inputs, final int thinnest, final String thin, final int deepest )
