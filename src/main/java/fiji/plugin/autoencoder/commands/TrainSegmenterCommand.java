@@ -153,6 +153,7 @@ public class TrainSegmenterCommand extends ContextCommand
 					mask_folder == null ? null : Commands.existingFolder( mask_folder, "mask_folder" ),
 					title_pattern );
 			s.depth = Dimensions.segmenterDepth( dimensions, patch_depth, images.images, log::info );
+			s.zOverXy = Dimensions.voxelAspect( images.images );
 			final TrainingInputs v = TrainingInputs.validation( validation_image, validation_mask,
 					validation_folder == null ? null
 							: Commands.existingFolder( validation_folder, "validation_folder" ),

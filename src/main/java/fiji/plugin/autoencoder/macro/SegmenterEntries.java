@@ -75,6 +75,7 @@ public final class SegmenterEntries
 					o.choice( dimensions.key, dimensions.defaultValue, dimensions.choices.toArray( new String[ 0 ] ) ),
 					o.integer( "patch_depth", Settings.of( op, "patch_depth" ).defaultInt(), 4 ), images.images,
 					note -> IJ.log( "Autoencoder: " + note ) );
+			s.zOverXy = fiji.plugin.autoencoder.workflow.Dimensions.voxelAspect( images.images );
 			final TrainingInputs v = TrainingInputs.validation(
 					o.has( "validation_image" ) ? image( o, "validation_image" ) : null,
 					o.has( "validation_mask" ) ? image( o, "validation_mask" ) : null,

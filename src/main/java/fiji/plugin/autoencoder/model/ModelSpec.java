@@ -156,6 +156,10 @@ public final class ModelSpec
 	@SerializedName( "skip_connections" )
 	public boolean skipConnections = false;
 
+	/** 3D conv_pool: per level, whether its pooling also halves z (anisotropic voxels pool z later); null: every level. */
+	@SerializedName( "pool_z" )
+	public boolean[] poolZ;
+
 	/**
 	 * Residual output (convolutional, linear output only): the network predicts a
 	 * correction that is added to its input, {@code output = input + f(input)}, as
@@ -318,6 +322,7 @@ public final class ModelSpec
 					"The model spec is not valid JSON (" + e.getMessage() + "): " + abbreviate( json ) );
 		}
 		final JsonObject known = GSON.toJsonTree( new ModelSpec() ).getAsJsonObject();
+		known.add( "pool_z", new com.google.gson.JsonArray() ); // optional, absent when null
 		for ( final Map.Entry< String, JsonElement > entry : obj.entrySet() )
 			if ( !known.has( entry.getKey() ) )
 				throw new IllegalArgumentException(

@@ -101,6 +101,9 @@ public final class SegmenterSettings
 	 */
 	public int depth = 0;
 
+	/** 3D: voxel depth over pixel width of the training images; z is pooled only where it allows ({@code Presets.poolZ}). */
+	public double zOverXy = 1;
+
 	/** The spec loss for a loss name. */
 	public static ModelSpec.Loss loss( final String name )
 	{

@@ -124,6 +124,7 @@ public final class SegmenterTrainer
 			spec.depth = settings.depth;
 			spec.layers = Presets.denoiser3d( channels ).layers;
 			spec.convsPerLevel = 1;
+			spec.poolZ = Presets.poolZ( spec.layers.length, settings.depth, settings.zOverXy );
 		}
 		spec.validate();
 		final SegmentPatches data = new SegmentPatches( train, settings.patchSize, settings.depth, channels, tc,

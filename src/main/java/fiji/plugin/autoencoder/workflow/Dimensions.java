@@ -100,8 +100,40 @@ public final class Dimensions
 	{
 		final Choice c = choose( dimensions, patchDepth, true, "Train Segmenter", images );
 		if ( c.note != null )
-			log.accept( c.note );
+		{
+			final int levels = fiji.plugin.autoencoder.model.Presets.denoiser3d( 1 ).layers.length; // the 3D U-Net's
+			final double aspect = voxelAspect( images );
+			log.accept( c.note + ( c.is3D ? poolingNote(
+					fiji.plugin.autoencoder.model.Presets.poolZ( levels, patchDepth, aspect ), levels, aspect )
+					: "" ) );
+		}
 		return c.is3D ? patchDepth : 0;
+	}
+
+	/**
+	 * Voxel depth over pixel width of the training images (the largest; 1 when a calibration is missing or its z and
+	 * x units differ), for {@code model.Presets.poolZ}.
+	 */
+	public static double voxelAspect( final List< ImagePlus > images )
+	{
+		double r = 1;
+		for ( final ImagePlus imp : images )
+		{
+			final ij.measure.Calibration c = imp.getCalibration();
+			if ( c != null && c.pixelWidth > 0 && c.pixelDepth > 0 && c.getUnit().equals( c.getZUnit() ) )
+				r = Math.max( r, c.pixelDepth / c.pixelWidth );
+		}
+		return r;
+	}
+
+	/** The log's words for a 3D network's z pooling ({@code ModelSpec.poolZ}). */
+	public static String poolingNote( final boolean[] poolZ, final int levels, final double aspect )
+	{
+		int n = levels;
+		if ( poolZ != null )
+			n = ( int ) java.util.stream.IntStream.range( 0, levels ).filter( l -> poolZ[ l ] ).count();
+		return String.format( Locale.ROOT, "; voxels %.3g x as deep as wide: z pooled at %d of %d levels", aspect, n,
+				levels );
 	}
 
 	/** The modes with a 3D network, for messages. */

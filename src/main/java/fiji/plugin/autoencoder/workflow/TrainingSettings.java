@@ -182,6 +182,9 @@ public final class TrainingSettings
 			s.skipConnections = true; // a 3D U-Net, as the 2D denoiser
 			s.learningRate = job.spec.learningRate;
 			s.l2 = job.spec.l2;
+			final double aspect = Dimensions.voxelAspect( inputs );
+			s.poolZ = fiji.plugin.autoencoder.model.Presets.poolZ( s.layers.length, patchDepth, aspect );
+			dimensionsNote += Dimensions.poolingNote( s.poolZ, s.layers.length, aspect );
 			job.spec = s.validate();
 			job.patchDepth = patchDepth;
 		}
