@@ -26,7 +26,7 @@ import ij.process.FloatProcessor;
 /**
  * 3D in Train Segmenter: a tiny 3D U-Net trained through the command on a z-stack of balls (dimensions=3D,
  * patch_depth 8) saves a 3D spec, and Segment Image's probability of a volume of odd size tiled in x, y and z (4 x 4 x 4 tiles) equals
- * one untiled run.
+ * one untiled run. 3D asked for a 2D image, or a stack thinner than the patch, is refused with the fix.
  */
 class TrainSegmenter3DTest
 {
@@ -77,6 +77,21 @@ class TrainSegmenter3DTest
 					"batch_size", 4, "patience", 0, "overwrite", false ).get();
 			assertFalse( m.isCanceled(), m.getCancelReason() );
 			assertTrue( String.valueOf( m.getOutput( "result" ) ).contains( "Saved" ), "" + m.getOutput( "result" ) );
+			final CommandModule flat = context.service( CommandService.class ).run( TrainSegmenterCommand.class, true,
+					"input", new ImagePlus( "flat", new FloatProcessor( 48, 48 ) ), "mask",
+					new ImagePlus( "flat-mask", new ByteProcessor( 48, 48 ) ), "model_file",
+					dir.resolve( "x.aemodel.zip" ).toFile(), "dimensions", "3D", "overwrite", false ).get();
+			assertTrue( flat.isCanceled() && flat.getCancelReason()
+					.contains( "dimensions=3D was asked for the 2D image 'flat' (one z-slice): use dimensions=2D" ),
+					flat.getCancelReason() );
+			final CommandModule thin = context.service( CommandService.class ).run( TrainSegmenterCommand.class, true,
+					"input", train[ 0 ], "mask", train[ 1 ], "model_file", dir.resolve( "x.aemodel.zip" ).toFile(),
+					"dimensions", "3D", "patch_depth", 20, "overwrite", false ).get();
+			assertTrue( thin.isCanceled() && thin.getCancelReason()
+					.contains(
+							"The stack 'balls' has 16 z-slices, fewer than the 3D patch depth 20: use dimensions=2D" )
+					&& thin.getCancelReason().contains( "patch_depth=16" ), thin.getCancelReason() );
+			assertFalse( java.nio.file.Files.exists( dir.resolve( "x.aemodel.zip" ) ), "nothing written" );
 		}
 		try ( ModelFile.Loaded loaded = ModelFile.load( model, 1 ) )
 		{
