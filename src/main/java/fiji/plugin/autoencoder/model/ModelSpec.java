@@ -28,7 +28,8 @@ import com.google.gson.annotations.SerializedName;
  * {@link #sizeMultiple()} at inference;</li>
  * <li>{@code depth}: 0 for a 2D model (images, NHWC); above 0 a 3D model
  * (volumes, NDHWC) with this training patch depth: cubic kernels
- * ({@code kernel}^3), 2x2x2 pooling / stride-2 steps in z as well, kinds
+ * ({@code kernel}^3), 2x2x2 pooling / stride-2 steps in z as well (conv_pool:
+ * only at the levels {@code pool_z} marks, when given), kinds
  * {@code conv_strided} and {@code conv_pool} with {@code code_size} 0 only
  * (fully convolutional, any multiple of {@link #sizeMultiple()} in z, y and x
  * at inference);</li>
