@@ -12,7 +12,7 @@ import fiji.plugin.autoencoder.train.TrainingData;
  * pixel of one class (each class equally often, so small classes are seen as
  * often as large ones), the rest anywhere; planes of different sizes are picked
  * in proportion to their pixels; random flips and 90-degree
- * rotations and a random intensity gain and offset. A validation view
+ * rotations (or left-right flips only) and a random intensity gain and offset. A validation view
  * ({@link #validation}) draws its patches the same way (class-centred and
  * anywhere) but at fixed positions and without augmentation.
  */
@@ -61,6 +61,9 @@ public final class SegmentPatches implements TrainingData
 
 	private final boolean validation;
 
+	/** Draw only the identity and the left-right flip (images with a fixed "up"), not all 8 orientations. */
+	private final boolean leftRightOnly;
+
 	private final long seed;
 
 	/** Running sums of the planes' pixel counts, or null when all planes have the same size. */
@@ -74,12 +77,24 @@ public final class SegmentPatches implements TrainingData
 			final int count, final double foregroundFraction,
 			final double intensity, final long seed )
 	{
-		this( planes, patch, channels, targetChannels, count, foregroundFraction, intensity, seed, false );
+		this( planes, patch, channels, targetChannels, count, foregroundFraction, intensity, seed, false, false );
+	}
+
+	/**
+	 * As above, with {@code leftRightOnly}: the patches are flipped left-right at random but never up-down, transposed or
+	 * rotated ({@link PatchOrientations}); the random draws are the same, so the other augmentations do not change.
+	 */
+	public SegmentPatches( final List< Plane > planes, final int patch, final int channels, final int targetChannels,
+			final int count, final double foregroundFraction,
+			final double intensity, final long seed, final boolean leftRightOnly )
+	{
+		this( planes, patch, channels, targetChannels, count, foregroundFraction, intensity, seed, false,
+				leftRightOnly );
 	}
 
 	private SegmentPatches( final List< Plane > planes, final int patch, final int channels, final int targetChannels,
 			final int count, final double foregroundFraction,
-			final double intensity, final long seed, final boolean validation )
+			final double intensity, final long seed, final boolean validation, final boolean leftRightOnly )
 	{
 		if ( planes.isEmpty() )
 			throw new IllegalArgumentException( "No planes to draw patches from" );
@@ -96,6 +111,7 @@ public final class SegmentPatches implements TrainingData
 		this.intensity = intensity;
 		this.seed = seed;
 		this.validation = validation;
+		this.leftRightOnly = leftRightOnly;
 		boolean sameSize = true;
 		for ( final Plane p : planes )
 			sameSize &= p.w == planes.get( 0 ).w && p.h == planes.get( 0 ).h;
@@ -114,7 +130,7 @@ public final class SegmentPatches implements TrainingData
 	public SegmentPatches validation( final List< Plane > validationPlanes, final int validationCount )
 	{
 		return new SegmentPatches( validationPlanes, patch, channels, targetChannels, validationCount,
-				foregroundFraction, 0, seed ^ 0x5DEECE66DL, true );
+				foregroundFraction, 0, seed ^ 0x5DEECE66DL, true, leftRightOnly );
 	}
 
 	@Override
@@ -174,7 +190,7 @@ public final class SegmentPatches implements TrainingData
 					y0 = clamp( i / p.w - patch / 2 + rnd.nextInt( patch / 2 + 1 ) - patch / 4, p.h - patch );
 				}
 			}
-			final int orientation = validation ? 0 : rnd.nextInt( 8 );
+			final int orientation = validation ? 0 : rnd.nextInt( 8 ) & ( leftRightOnly ? 1 : 7 );
 			final float gain = validation || intensity == 0 ? 1
 					: ( float ) ( 1 + intensity * ( 2 * rnd.nextDouble() - 1 ) );
 			final float offset = validation || intensity == 0 ? 0

@@ -33,6 +33,8 @@ public final class SegmenterSettings
 
 	public static final boolean BATCH_NORM = false;
 
+	public static final String ORIENTATIONS = PatchOrientations.AUTOMATIC;
+
 	/** "Dice + BCE", "BCE" or "Dice" (with several classes BCE is the categorical cross-entropy). */
 	public String loss = LOSS;
 
@@ -94,6 +96,13 @@ public final class SegmenterSettings
 	 */
 	public boolean batchNorm = BATCH_NORM;
 
+	/**
+	 * Orientations of the training patches, also averaged by Segment Image's flip averaging ({@link PatchOrientations}):
+	 * Automatic (left-right flips only for images with a fixed "up", such as ultrasound; all 8 otherwise), All 8, or
+	 * Left-right flips only.
+	 */
+	public String orientations = ORIENTATIONS;
+
 	/** The spec loss for a loss name. */
 	public static ModelSpec.Loss loss( final String name )
 	{
@@ -118,6 +127,8 @@ public final class SegmenterSettings
 	{
 		loss( loss );
 		check( classes >= 0 && classes < 255, "classes must be 0 (from the masks) to 254, got " + classes );
+		check( java.util.Arrays.asList( PatchOrientations.CHOICES ).contains( orientations ),
+				"orientations must be one of " + String.join( ", ", PatchOrientations.CHOICES ) + ", got " + orientations );
 		check( scale >= 0, "scale must be 0 (automatic) or a factor of 1 or more, got " + scale );
 		check( epochs >= 1 && patchesPerEpoch >= 1 && batchSize >= 1,
 				"epochs, patches_per_epoch and batch_size must be at least 1" );
