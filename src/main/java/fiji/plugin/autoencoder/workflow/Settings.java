@@ -7,6 +7,7 @@ import java.util.List;
 import fiji.plugin.autoencoder.convert.StoredNormalization;
 import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.denoise.TrainingMode;
+import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.segment.PatchOrientations;
 import fiji.plugin.autoencoder.segment.SegmenterPrediction;
 import fiji.plugin.autoencoder.segment.SegmenterSettings;
@@ -161,6 +162,11 @@ public final class Settings
 	public static final Setting LEARNING_RATE = Setting.number( "learning_rate", "Learning rate", TRAINING.learningRate,
 			0.0, "Adam's step size" );
 
+	public static final Setting LEARNING_RATE_SCHEDULE = Setting.choice( "learning_rate_schedule",
+			"Learning-rate schedule", TRAINING.learningRateSchedule,
+			new String[] { ModelSpec.CONSTANT, ModelSpec.COSINE },
+			"constant, or cosine: from the learning rate down to 0 over the epochs (or the time budget, when set); a resumed training goes on with the model file's" );
+
 	public static final Setting L2 = Setting.number( "l2", "L2 weight decay (0 = none)", TRAINING.l2, 0.0,
 			"Penalty on the squared weights against overfitting, e.g. 0.0001" );
 
@@ -225,7 +231,7 @@ public final class Settings
 			INPUT_FOLDER.withLabel( "Input folder (optional: train on all its images)" ), TARGET_FOLDER, TITLE_PATTERN,
 			VALIDATION_FOLDER, VALIDATION_TARGET_FOLDER, DIMENSIONS, PATCH_DEPTH, MODEL_FILE, RESUME, OVERWRITE, EPOCHS,
 			PATCHES_PER_EPOCH, PATCH_SIZE, BATCH_SIZE, VALIDATION_FRACTION, PATIENCE,
-			LEARNING_RATE, L2, MINUTES, CHANNELS, SEED, THREADS );
+			LEARNING_RATE, LEARNING_RATE_SCHEDULE, L2, MINUTES, CHANNELS, SEED, THREADS );
 
 	public static final List< Setting > DENOISE = list( MODEL_FILE, OUTPUT_TYPE, TILE_SIZE,
 			AVERAGE_ORIENTATIONS.withDefault( Denoiser.AVERAGE_ORIENTATIONS ), NORMALIZATION, SUFFIX, THREADS );
