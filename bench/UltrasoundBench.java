@@ -39,7 +39,9 @@ import ij.process.ImageConverter;
  * for the PyTorch twin).
  * <p>
  * Usage: {@code UltrasoundBench <work dir>}; {@code -Dus.epochs}, {@code -Dus.scale},
- * {@code -Dus.loss}, {@code -Dus.limit} (training images) override a default for experiments.
+ * {@code -Dus.loss}, {@code -Dus.limit} (training images), {@code -Dus.minutes}, {@code -Dus.orient},
+ * {@code -Dus.schedule} override a default for experiments; {@code -Dus.screen=true} scores the held-out training
+ * images only (no test score), as screens choose there.
  */
 public class UltrasoundBench
 {
@@ -99,6 +101,7 @@ public class UltrasoundBench
 		s.foregroundFraction = Double.parseDouble( System.getProperty( "us.fg", "" + s.foregroundFraction ) );
 		s.minutes = Double.parseDouble( System.getProperty( "us.minutes", "" + s.minutes ) );
 		s.orientations = System.getProperty( "us.orient", s.orientations );
+		s.learningRateSchedule = System.getProperty( "us.schedule", s.learningRateSchedule );
 		if ( System.getProperty( "us.layers" ) != null )
 			s.layers = Arrays.stream( System.getProperty( "us.layers" ).split( "," ) ).mapToInt( Integer::parseInt ).toArray();
 		final List< ImagePlus >[] train = load( "images", "masks", Integer.getInteger( "us.limit", 1000 ) );
@@ -120,12 +123,9 @@ public class UltrasoundBench
 		} );
 		final double trainSeconds = ( System.nanoTime() - t0 ) / 1e9;
 		System.out.println( r.message() + String.format( Locale.ROOT, " (%.0f s)", trainSeconds ) );
+		validationDice( file, train ); // what choices are made on
 		if ( Boolean.getBoolean( "us.screen" ) )
-		{
-			// screens choose on the held-out training images only: no test score
-			validationDice( file, train );
-			return;
-		}
+			return; // screens choose on the held-out training images only: no test score
 		final double[][] dice = new double[ 2 ][ test[ 0 ].size() ];
 		final long p0 = System.nanoTime();
 		try ( ModelFile.Loaded m = ModelFile.load( file, 0 ) )

@@ -35,6 +35,8 @@ public final class SegmenterSettings
 
 	public static final String ORIENTATIONS = PatchOrientations.AUTOMATIC;
 
+	public static final String LEARNING_RATE_SCHEDULE = ModelSpec.CONSTANT;
+
 	/** "Dice + BCE", "BCE" or "Dice" (with several classes BCE is the categorical cross-entropy). */
 	public String loss = LOSS;
 
@@ -56,6 +58,9 @@ public final class SegmenterSettings
 	public int patience = PATIENCE;
 
 	public double learningRate = LEARNING_RATE;
+
+	/** {@link ModelSpec#CONSTANT} or {@link ModelSpec#COSINE} (over the epochs, or the time budget when one is set). */
+	public String learningRateSchedule = LEARNING_RATE_SCHEDULE;
 
 	/** Time budget in minutes (0: none): no epoch starts once it would end after it; the epochs stay the upper bound. */
 	public double minutes = MINUTES;

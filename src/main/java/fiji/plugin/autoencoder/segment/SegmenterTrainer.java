@@ -125,6 +125,7 @@ public final class SegmenterTrainer
 		spec.outputActivation = classes == 1 ? ModelSpec.Activation.SIGMOID : ModelSpec.Activation.SOFTMAX;
 		spec.loss = SegmenterSettings.loss( settings.loss );
 		spec.learningRate = settings.learningRate;
+		spec.learningRateSchedule = settings.learningRateSchedule;
 		spec.validate();
 		final SegmentPatches data = new SegmentPatches( train, settings.patchSize, channels, tc,
 				settings.patchesPerEpoch, settings.foregroundFraction,
@@ -132,7 +133,7 @@ public final class SegmenterTrainer
 		final SegmentPatches validation = val.isEmpty() ? null : data.validation( val,
 				Math.max( settings.batchSize, ( int ) Math.round( settings.patchesPerEpoch * 0.25 ) ) );
 		final TrainingConfig config = new TrainingConfig().epochs( settings.epochs ).batchSize( settings.batchSize )
-				.validationFraction( 0 ).patience( settings.patience )
+				.validationFraction( 0 ).patience( settings.patience ).scheduleMinutes( settings.minutes )
 				.seed( settings.seed ).validate();
 		final SegmenterInfo info = new SegmenterInfo( classes, scale, ObjectPrior.of( masks, classes ),
 				orientations.leftRightOnly );

@@ -77,7 +77,7 @@ class PatchOrientationsTest
 			SegmenterTrainer.planes( s[ 0 ], s[ 1 ], 2, 1, 32, 1, cellPlanes );
 		final double[] b = PatchOrientations.asymmetry( cellPlanes );
 		System.out.println( "cell scenes: up-down " + b[ 0 ] + ", left-right " + b[ 1 ] );
-		assertTrue( b[ 0 ] < 0.25, "up-down " + b[ 0 ] );
+		assertTrue( b[ 0 ] < PatchOrientations.MIN_UP_DOWN / 2, "up-down " + b[ 0 ] ); // 0.24
 		assertFalse( PatchOrientations.choose( PatchOrientations.AUTOMATIC, cellPlanes, 3 ).leftRightOnly );
 		// set by hand
 		assertFalse( PatchOrientations.choose( PatchOrientations.ALL, planes( depth ), 3 ).leftRightOnly );
