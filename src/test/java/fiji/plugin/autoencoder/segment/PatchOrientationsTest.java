@@ -42,7 +42,8 @@ class PatchOrientationsTest
 			for ( int x = 0; x < size; x++ )
 			{
 				final boolean in = ( x - cx ) * ( x - cx ) + ( y - cy ) * ( y - cy ) <= rad * rad;
-				img.setf( x, y, ( float ) ( ( 200 - 150.0 * y / size ) * ( in ? 0.3 : 1 ) * ( 1 + 0.3 * r.nextGaussian() ) ) );
+				img.setf( x, y,
+						( float ) ( ( 200 - 150.0 * y / size ) * ( in ? 0.3 : 1 ) * ( 1 + 0.3 * r.nextGaussian() ) ) );
 				mask.set( x, y, in ? 1 : 0 );
 			}
 		return new ImagePlus[] { new ImagePlus( "depth-" + seed, img ), new ImagePlus( "mask-" + seed, mask ) };
@@ -68,7 +69,8 @@ class PatchOrientationsTest
 		assertTrue( o.toString().startsWith( "left-right flips only (automatic: the 3 training image(s)' mean row" ),
 				o.toString() );
 		// one image cannot show that "up" is fixed
-		assertFalse( PatchOrientations.choose( PatchOrientations.AUTOMATIC, planes( depth.subList( 0, 1 ) ), 1 ).leftRightOnly );
+		assertFalse( PatchOrientations.choose( PatchOrientations.AUTOMATIC, planes( depth.subList( 0, 1 ) ),
+				1 ).leftRightOnly );
 		// microscopy-like scenes (objects anywhere, flat background): all 8
 		final List< ImagePlus[] > cells = List.of( MultiClassSegmenterTest.scene( 96, 1 ),
 				MultiClassSegmenterTest.scene( 96, 2 ), MultiClassSegmenterTest.scene( 96, 3 ) );
@@ -161,7 +163,8 @@ class PatchOrientationsTest
 				maxDiff = Math.max( maxDiff, Math.abs( averaged[ i ] - ( plain[ i ] + mirrored[ i ] ) / 2 ) );
 				maxChange = Math.max( maxChange, Math.abs( averaged[ i ] - plain[ i ] ) );
 			}
-			assertTrue( maxDiff < 1e-5, "the mean of the image's and its left-right flip's probabilities, off by " + maxDiff );
+			assertTrue( maxDiff < 1e-5,
+					"the mean of the image's and its left-right flip's probabilities, off by " + maxDiff );
 			assertTrue( maxChange > 1e-4, "the flip changes something: " + maxChange );
 		}
 		// an older file without the record: all 8 (its flip averaging keeps 4 flips)
