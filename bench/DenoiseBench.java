@@ -41,7 +41,7 @@ import ij.process.FloatProcessor;
  * {@code ModelFile.load} and {@code ModelFileRunner.apply} (tiled).
  * <p>
  * Images are 8-bit, scaled to [0,1]; noise seed 2026 as in denoise_baselines.txt.
- * Settings are system properties (see {@link Settings}); run with
+ * DenoiseBenchSettings are system properties (see {@link DenoiseBenchSettings}); run with
  * {@code bench/run-denoise-bench.sh}. Not part of the test suite.
  */
 public class DenoiseBench
@@ -50,83 +50,6 @@ public class DenoiseBench
 
 	static final long NOISE_SEED = 2026L;
 
-	/** Bench settings, from system properties {@code dn.*}. */
-	static final class Settings
-	{
-		String[] noises = prop( "dn.noises", "gaussian:sigma=0.1;poisson:peak=30;poisson-gaussian:peak=30,sigma=0.02" ).split( ";" );
-
-		String[] images = prop( "dn.images", "test-images/hubble_deep_field_256.tif;test-images/retina_green_256.tif;test-images/ihc_256.tif" ).split( ";" );
-
-		/**
-		 * Where the supervised models' clean training images come from: "acquisition" (default: for each
-		 * test crop, the rest of the image it was cut from, the crop box itself left out; one model per
-		 * test image and noise) or "other" ({@link #train}: other images, one model per noise).
-		 */
-		String supData = prop( "dn.sup.data", "acquisition" );
-
-		/**
-		 * What the blind-spot models train on: "acquisition" (default: the whole noisy image the test crop
-		 * was cut from, test crop included, as a user with one noisy acquisition would) or "crop".
-		 */
-		String bsData = prop( "dn.bs.data", "acquisition" );
-
-		String[] train = prop( "dn.train", SKIMAGE + "camera.png;" + SKIMAGE + "coins.png;" + SKIMAGE + "moon.png;" + SKIMAGE + "brick.png" ).split( ";" );
-
-		List< String > modes = Arrays.asList( prop( "dn.modes", "classic,supervised,blindspot" ).split( "," ) );
-
-		/** 0: keep the TrainingMode default. */
-		int supEpochs = intProp( "dn.sup.epochs", 0 ), supPatches = intProp( "dn.sup.patches", 0 ), supPatch = intProp( "dn.sup.patch", 0 ), supBatch = intProp( "dn.sup.batch", 0 );
-
-		int bsEpochs = intProp( "dn.bs.epochs", 0 ), bsPatches = intProp( "dn.bs.patches", 0 ), bsPatch = intProp( "dn.bs.patch", 0 ), bsBatch = intProp( "dn.bs.batch", 0 );
-
-		/** Architecture overrides for tuning (empty: Presets.denoiser as it is). */
-		String layers = prop( "dn.layers", "" ), kind = prop( "dn.kind", "" );
-
-		int kernel = intProp( "dn.kernel", 0 );
-
-		/** Convolutions per level override (0 keeps the preset's). */
-		int convs = intProp( "dn.convs", 0 );
-
-		/** Supervised models only: override the preset's residual output ("" keeps it). */
-		String residual = prop( "dn.sup.residual", "" );
-
-		double lr = Double.parseDouble( prop( "dn.lr", "0" ) );
-
-		int threads = intProp( "dn.threads", 0 );
-
-		String out = prop( "dn.out", "bench/results/denoise.md" );
-
-		String work = prop( "dn.work", "/tmp/build-dnbench/bench-models" );
-
-		boolean verbose = Boolean.parseBoolean( prop( "dn.verbose", "false" ) );
-
-		/** Evaluate model files already in {@link #work} instead of training them again (train s then empty). */
-		boolean reuse = Boolean.parseBoolean( prop( "dn.reuse", "false" ) );
-
-		/** Also denoise with the 8 orientations averaged (ImageRunner.Options.averageOrientations): extra rows. */
-		boolean tta = Boolean.parseBoolean( prop( "dn.tta", "true" ) );
-
-		/**
-		 * Pass the clean training images as paired targets of the synthetic-noise job
-		 * (default). ImageTrainingJob leaves the clean target of an unpaired
-		 * synthetic-noise job un-normalised (targetNorm is null when targets == null),
-		 * so the network learns raw values from normalised inputs; paired clean targets
-		 * are normalised like their noisy inputs. false shows the unpaired flow.
-		 */
-		boolean cleanTargets = Boolean.parseBoolean( prop( "dn.sup.cleanTargets", "true" ) );
-
-		static String prop( final String k, final String d )
-		{
-			return System.getProperty( k, d );
-		}
-
-		static int intProp( final String k, final int d )
-		{
-			return Integer.parseInt( System.getProperty( k, Integer.toString( d ) ) );
-		}
-	}
-
-	/** One row of the table. */
 	static final class Row
 	{
 		String image, noise, method, detail = "";
@@ -138,7 +61,7 @@ public class DenoiseBench
 	{
 		try
 		{
-			run( new Settings() );
+			run( new DenoiseBenchSettings() );
 		}
 		finally
 		{
@@ -147,7 +70,7 @@ public class DenoiseBench
 		}
 	}
 
-	static void run( final Settings s ) throws IOException
+	static void run( final DenoiseBenchSettings s ) throws IOException
 	{
 		Files.createDirectories( Paths.get( s.work ) );
 		final String loadBefore = loadAverage();
@@ -184,12 +107,12 @@ public class DenoiseBench
 				final int w = cleanImp.getWidth(), h = cleanImp.getHeight();
 				final float[] clean = ( float[] ) cleanImp.getProcessor().getPixels();
 				final String name = new File( path ).getName();
-				final Acquisition acq = Acquisition.of( name );
+				final DenoiseBenchAcquisition acq = DenoiseBenchAcquisition.of( name );
 				final boolean useAcquisition = acq != null && ( s.supData.equals( "acquisition" ) || s.bsData.equals( "acquisition" ) );
 				final FloatProcessor source = useAcquisition ? acq.load( clean, w, h ) : null;
 				final FloatProcessor noisySource = source == null ? null
 						: new FloatProcessor( source.getWidth(), source.getHeight(), noise.apply( ( float[] ) source.getPixels(), NOISE_SEED ) );
-				final float[] noisy = noisySource == null ? noise.apply( clean, NOISE_SEED ) : crop( noisySource, acq.x, acq.y, w, h );
+				final float[] noisy = noisySource == null ? noise.apply( clean, NOISE_SEED ) : DenoiseBenchAcquisition.crop( noisySource, acq.x, acq.y, w, h );
 				final ImagePlus noisyImp = new ImagePlus( name + "-noisy", new FloatProcessor( w, h, noisy.clone() ) );
 				rows.add( row( name, noise, "noisy", "", clean, noisy, w, h ) );
 				if ( s.modes.contains( "classic" ) )
@@ -208,7 +131,7 @@ public class DenoiseBench
 						System.out.println( name + ": no known acquisition, no supervised model" );
 					else
 					{
-						final List< ImagePlus > regions = regionsOutside( source, acq.x, acq.y, w, h, 64 );
+						final List< ImagePlus > regions = DenoiseBenchAcquisition.regionsOutside( source, acq.x, acq.y, w, h, 64 );
 						imageModel = Paths.get( s.work, "supervised-" + noise.kind().spelling() + "-" + name + ".aemodel.zip" );
 						if ( s.reuse && Files.isRegularFile( imageModel ) )
 						{
@@ -262,7 +185,7 @@ public class DenoiseBench
 		}
 	}
 
-	static ImageTrainingJob.Result trainSupervised( final List< ImagePlus > cleanImages, final Path file, final NoiseModel noise, final Settings s,
+	static ImageTrainingJob.Result trainSupervised( final List< ImagePlus > cleanImages, final Path file, final NoiseModel noise, final DenoiseBenchSettings s,
 			final Map< String, String > jobInfo, final String what ) throws IOException
 	{
 		final ImageTrainingJob job = TrainingMode.DENOISE_SYNTHETIC.job( cleanImages, file, noise, 7L );
@@ -271,94 +194,8 @@ public class DenoiseBench
 		return job.run( cleanImages, s.cleanTargets ? cleanImages : null, listener( what, s.verbose ) );
 	}
 
-	/**
-	 * Where a test crop was cut from (as test-images/make_test_images.py cuts it): the
-	 * source file in skimage/data, its grey conversion and the crop's top-left corner.
-	 */
-	static final class Acquisition
-	{
-		final String source, conversion;
-
-		final int x, y;
-
-		Acquisition( final String source, final String conversion, final int x, final int y )
-		{
-			this.source = source;
-			this.conversion = conversion;
-			this.x = x;
-			this.y = y;
-		}
-
-		static Acquisition of( final String testImage )
-		{
-			switch ( testImage )
-			{
-			case "hubble_deep_field_256.tif":
-				return new Acquisition( "hubble_deep_field.jpg", "luminance", 200, 20 );
-			case "retina_green_256.tif":
-				return new Acquisition( "retina.jpg", "green", 150, 520 );
-			case "cell_256.tif":
-				return new Acquisition( "cell.png", "grey", 294, 250 );
-			case "ihc_256.tif":
-				return new Acquisition( "ihc.png", "luminance", 256, 256 );
-			default:
-				return null;
-			}
-		}
-
-		/** The whole source in [0,1], with the test crop pasted at its box so the crop is bit-identical to the test image. */
-		FloatProcessor load( final float[] crop, final int w, final int h )
-		{
-			final ImagePlus imp = IJ.openImage( SKIMAGE + source );
-			if ( imp == null )
-				throw new IllegalArgumentException( "Cannot open " + SKIMAGE + source + ": install python3-skimage" );
-			final int sw = imp.getWidth(), sh = imp.getHeight();
-			final float[] px = new float[ sw * sh ];
-			if ( imp.getType() == ImagePlus.COLOR_RGB )
-			{
-				final int[] rgb = ( int[] ) imp.getProcessor().getPixels();
-				for ( int i = 0; i < px.length; i++ )
-				{
-					final int r = ( rgb[ i ] >> 16 ) & 0xff, g = ( rgb[ i ] >> 8 ) & 0xff, b = rgb[ i ] & 0xff;
-					// skimage.color.rgb2gray coefficients, rounded to 8 bit as make_test_images.py does
-					final double v = conversion.equals( "green" ) ? g : Math.rint( 0.2125 * r + 0.7154 * g + 0.0721 * b );
-					px[ i ] = ( float ) ( v / 255.0 );
-				}
-			}
-			else
-			{
-				final float[] f = ( float[] ) imp.getProcessor().convertToFloatProcessor().getPixels();
-				for ( int i = 0; i < px.length; i++ )
-					px[ i ] = f[ i ] / 255f;
-			}
-			for ( int yy = 0; yy < h; yy++ )
-				System.arraycopy( crop, yy * w, px, ( y + yy ) * sw + x, w );
-			return new FloatProcessor( sw, sh, px );
-		}
-	}
-
-	static float[] crop( final FloatProcessor fp, final int x, final int y, final int w, final int h )
-	{
-		final float[] src = ( float[] ) fp.getPixels(), out = new float[ w * h ];
-		for ( int yy = 0; yy < h; yy++ )
-			System.arraycopy( src, ( y + yy ) * fp.getWidth() + x, out, yy * w, w );
-		return out;
-	}
-
-	/** The parts of an image outside a box (strips above and below, left and right of it) that are at least {@code min} wide and high. */
-	static List< ImagePlus > regionsOutside( final FloatProcessor fp, final int x, final int y, final int w, final int h, final int min )
-	{
-		final int W = fp.getWidth(), H = fp.getHeight();
-		final int[][] boxes = { { 0, 0, W, y }, { 0, y + h, W, H - y - h }, { 0, y, x, h }, { x + w, y, W - x - w, h } };
-		final List< ImagePlus > out = new ArrayList<>();
-		for ( final int[] b : boxes )
-			if ( b[ 2 ] >= min && b[ 3 ] >= min )
-				out.add( new ImagePlus( "region-" + b[ 0 ] + "-" + b[ 1 ], new FloatProcessor( b[ 2 ], b[ 3 ], crop( fp, b[ 0 ], b[ 1 ], b[ 2 ], b[ 3 ] ) ) ) );
-		return out;
-	}
-
 	/** Bench-specific training length and optional architecture overrides on top of the TrainingMode defaults. */
-	static void configure( final ImageTrainingJob job, final Settings s, final boolean blindSpot )
+	static void configure( final ImageTrainingJob job, final DenoiseBenchSettings s, final boolean blindSpot )
 	{
 		final int epochs = blindSpot ? s.bsEpochs : s.supEpochs, patches = blindSpot ? s.bsPatches : s.supPatches;
 		final int patch = blindSpot ? s.bsPatch : s.supPatch, batch = blindSpot ? s.bsBatch : s.supBatch;
@@ -475,7 +312,7 @@ public class DenoiseBench
 		return r;
 	}
 
-	static String markdown( final List< Row > rows, final Settings s, final Map< String, String > jobInfo, final double total, final String loadBefore, final String loadAfter )
+	static String markdown( final List< Row > rows, final DenoiseBenchSettings s, final Map< String, String > jobInfo, final double total, final String loadBefore, final String loadAfter )
 	{
 		final StringBuilder sb = new StringBuilder();
 		sb.append( "# Denoising benchmark (bench/DenoiseBench.java)\n\n" );

@@ -15,7 +15,7 @@ if [ -z "$SKIP_BUILD" ]; then
 fi
 CP="$BUILD/fiji-autoencoder_-0.1.0-SNAPSHOT.jar:$BUILD/lib/*"
 mkdir -p $BUILD/bench
-javac -proc:none -nowarn -d $BUILD/bench -cp "$CP" bench/DenoiseBench.java bench/DenoiseTwin.java bench/SegmentBench.java bench/SegmentTwin.java
+javac -proc:none -nowarn -d $BUILD/bench -cp "$CP" bench/DenoiseBench*.java bench/DenoiseTwin.java bench/SegmentBench.java bench/SegmentTwin.java
 # the same environment for both (see /work/shared/TFJAVA-NOTES.md)
 export OPENBLAS_NUM_THREADS=1
 export GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=68719476736

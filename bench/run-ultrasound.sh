@@ -13,7 +13,7 @@ BUILD=${BUILD:-/tmp/build-us}
 mvn -B -q package -DskipTests -Dae.build.dir=$BUILD
 CP="$BUILD/fiji-autoencoder_-0.1.0-SNAPSHOT.jar:$BUILD/lib/*"
 mkdir -p $BUILD/bench
-javac -proc:none -nowarn -d $BUILD/bench -cp "$CP" bench/DenoiseBench.java bench/DenoiseTwin.java bench/SegmentBench.java bench/SegmentTwin.java bench/TextureBench.java bench/UltrasoundBench.java
+javac -proc:none -nowarn -d $BUILD/bench -cp "$CP" bench/DenoiseBench*.java bench/DenoiseTwin.java bench/SegmentBench.java bench/SegmentTwin.java bench/TextureBench.java bench/UltrasoundBench.java
 export OPENBLAS_NUM_THREADS=1 TF_CPP_MIN_LOG_LEVEL=1
 export GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=68719476736
 echo "load before: $(cat /proc/loadavg)"

@@ -80,17 +80,6 @@ public final class Metrics
 		return sum / ( ( double ) ( width - 2 * pad ) * ( height - 2 * pad ) );
 	}
 
-	/** The local SSIM at every pixel (border pixels included; {@link #ssim} averages the interior). */
-	public static float[] ssimMap( final float[] reference, final float[] test, final int width, final int height,
-			final double dataRange )
-	{
-		final double[] map = ssimMapDouble( reference, test, width, height, dataRange );
-		final float[] out = new float[ map.length ];
-		for ( int i = 0; i < map.length; i++ )
-			out[ i ] = ( float ) map[ i ];
-		return out;
-	}
-
 	/** Radius of the SSIM window: {@code (int) (3.5 * 1.5 + 0.5) = 5}, as scipy.ndimage computes it. */
 	public static int ssimRadius()
 	{

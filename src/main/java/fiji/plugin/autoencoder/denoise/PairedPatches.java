@@ -103,11 +103,6 @@ public final class PairedPatches
 		return count;
 	}
 
-	public int patchSize()
-	{
-		return patchSize;
-	}
-
 	/** Always 1: patches are single-channel. */
 	public int channels()
 	{

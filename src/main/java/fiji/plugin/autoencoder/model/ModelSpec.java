@@ -28,7 +28,8 @@ import com.google.gson.annotations.SerializedName;
  * {@link #sizeMultiple()} at inference;</li>
  * <li>{@code depth}: 0 for a 2D model (images, NHWC); above 0 a 3D model
  * (volumes, NDHWC) with this training patch depth: cubic kernels
- * ({@code kernel}^3), 2x2x2 pooling / stride-2 steps in z as well, kinds
+ * ({@code kernel}^3), 2x2x2 pooling / stride-2 steps in z as well (conv_pool:
+ * only at the levels {@code pool_z} marks, when given), kinds
  * {@code conv_strided} and {@code conv_pool} with {@code code_size} 0 only
  * (fully convolutional, any multiple of {@link #sizeMultiple()} in z, y and x
  * at inference);</li>
@@ -157,6 +158,10 @@ public final class ModelSpec
 
 	@SerializedName( "skip_connections" )
 	public boolean skipConnections = false;
+
+	/** 3D conv_pool: per level, whether its pooling also halves z (anisotropic voxels pool z later); null: every level. */
+	@SerializedName( "pool_z" )
+	public boolean[] poolZ;
 
 	/**
 	 * Residual output (convolutional, linear output only): the network predicts a
@@ -327,6 +332,7 @@ public final class ModelSpec
 					"The model spec is not valid JSON (" + e.getMessage() + "): " + abbreviate( json ) );
 		}
 		final JsonObject known = GSON.toJsonTree( new ModelSpec() ).getAsJsonObject();
+		known.add( "pool_z", new com.google.gson.JsonArray() ); // optional, absent when null
 		for ( final Map.Entry< String, JsonElement > entry : obj.entrySet() )
 			if ( !known.has( entry.getKey() ) )
 				throw new IllegalArgumentException(

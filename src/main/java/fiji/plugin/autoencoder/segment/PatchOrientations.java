@@ -88,28 +88,29 @@ public final class PatchOrientations
 		double variance = 0;
 		for ( final SegmentPatches.Plane p : planes )
 		{
-			final int channels = p.input.length / ( p.w * p.h );
+			final int d = Math.max( 1, p.d ), channels = p.input.length / ( p.w * p.h * d ); // d: a volume's z-slices
 			final double[] r = new double[ BANDS ], c = new double[ BANDS ];
 			final long[] rn = new long[ BANDS ], cn = new long[ BANDS ];
 			double sum = 0, sq = 0;
-			for ( int y = 0; y < p.h; y++ )
-				for ( int x = 0; x < p.w; x++ )
-				{
-					final double v = p.input[ ( y * p.w + x ) * channels ];
-					final int by = ( int ) ( ( long ) y * BANDS / p.h ), bx = ( int ) ( ( long ) x * BANDS / p.w );
-					r[ by ] += v;
-					rn[ by ]++;
-					c[ bx ] += v;
-					cn[ bx ]++;
-					sum += v;
-					sq += v * v;
-				}
+			for ( int z = 0; z < d; z++ )
+				for ( int y = 0; y < p.h; y++ )
+					for ( int x = 0; x < p.w; x++ )
+					{
+						final double v = p.input[ ( ( z * p.h + y ) * p.w + x ) * channels ];
+						final int by = ( int ) ( ( long ) y * BANDS / p.h ), bx = ( int ) ( ( long ) x * BANDS / p.w );
+						r[ by ] += v;
+						rn[ by ]++;
+						c[ bx ] += v;
+						cn[ bx ]++;
+						sum += v;
+						sq += v * v;
+					}
 			for ( int b = 0; b < BANDS; b++ )
 			{
 				rows[ b ] += rn[ b ] == 0 ? 0 : r[ b ] / rn[ b ] / planes.size();
 				cols[ b ] += cn[ b ] == 0 ? 0 : c[ b ] / cn[ b ] / planes.size();
 			}
-			final double n = ( double ) p.w * p.h, mean = sum / n;
+			final double n = ( double ) p.w * p.h * d, mean = sum / n;
 			variance += Math.max( 0, sq / n - mean * mean ) / planes.size();
 		}
 		final double sd = Math.sqrt( variance );

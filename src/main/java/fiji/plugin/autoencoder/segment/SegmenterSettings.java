@@ -110,6 +110,16 @@ public final class SegmenterSettings
 	 */
 	public String orientations = ORIENTATIONS;
 
+	/**
+	 * 0: a 2D U-Net on every plane; above 0: a 3D U-Net (3x3x3 convolutions 16-32 with skip connections, as Train
+	 * Autoencoder's 3D denoiser) on patches of this many z-slices of each z-stack (a multiple of 4). Chosen by the
+	 * command from {@code dimensions} and {@code patch_depth}.
+	 */
+	public int depth = 0;
+
+	/** 3D: voxel depth over pixel width of the training images; z is pooled only where it allows ({@code Presets.poolZ}). */
+	public double zOverXy = 1;
+
 	/** The spec loss for a loss name. */
 	public static ModelSpec.Loss loss( final String name )
 	{
@@ -142,6 +152,9 @@ public final class SegmenterSettings
 				"epochs, patches_per_epoch and batch_size must be at least 1" );
 		check( patchSize >= 8 && patchSize % 8 == 0,
 				"patch_size must be a multiple of 8 (the U-Net's size multiple), got " + patchSize );
+		check( depth == 0 || depth >= 4 && depth % 4 == 0,
+				"patch_depth must be a multiple of 4 (the 3D network pools twice in z), e.g. 16, got " + depth );
+		check( depth == 0 || !batchNorm, "batch_norm is for 2D segmenters: set batch_norm=false for a 3D one" );
 		check( patience >= 0, "patience must be 0 (never stop early) or more, got " + patience );
 		check( minutes >= 0 && !Double.isInfinite( minutes ),
 				"minutes must be 0 (no time budget) or a positive number of minutes, got " + minutes );

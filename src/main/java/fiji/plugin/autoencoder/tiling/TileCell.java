@@ -7,8 +7,6 @@ public final class TileCell
 {
 	private final long index;
 
-	private final long[] gridPosition;
-
 	private final long[] coreMin;
 
 	private final int[] coreSize;
@@ -17,11 +15,10 @@ public final class TileCell
 
 	private final int[] windowSize;
 
-	TileCell( final long index, final long[] gridPosition, final long[] coreMin, final int[] coreSize,
+	TileCell( final long index, final long[] coreMin, final int[] coreSize,
 			final long[] windowMin, final int[] windowSize )
 	{
 		this.index = index;
-		this.gridPosition = gridPosition;
 		this.coreMin = coreMin;
 		this.coreSize = coreSize;
 		this.windowMin = windowMin;
@@ -32,12 +29,6 @@ public final class TileCell
 	public long index()
 	{
 		return index;
-	}
-
-	/** Position in the grid, in cells. */
-	public long[] gridPosition()
-	{
-		return gridPosition.clone();
 	}
 
 	/** First written pixel. */

@@ -290,7 +290,7 @@ public final class TileGrid
 			windowMin[ d ] = coreMin[ d ] - halo;
 			window[ d ] = gridPos[ d ] == cellsPerDim[ d ] - 1 ? lastWindowSize[ d ] : tileSize[ d ];
 		}
-		return new TileCell( index, gridPos, coreMin, core, windowMin, window );
+		return new TileCell( index, coreMin, core, windowMin, window );
 	}
 
 	@Override

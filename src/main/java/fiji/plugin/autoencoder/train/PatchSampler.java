@@ -264,12 +264,6 @@ public final class PatchSampler implements TrainingData
 		return n;
 	}
 
-	/** The patch depth (z) of volume patches, 0 for 2D patches. */
-	public int patchDepth()
-	{
-		return patchDepth;
-	}
-
 	@Override
 	public int targetChannels()
 	{

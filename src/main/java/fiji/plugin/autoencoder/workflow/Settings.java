@@ -117,9 +117,10 @@ public final class Settings
 	public static final Setting VALIDATION_MASK_FOLDER = Setting.folder( "validation_mask_folder",
 			"Validation mask folder", "The mask of each validation_folder image: the file of the same name" );
 
-	public static final Setting DIMENSIONS = Setting.choice( "dimensions", "Dimensions", TrainingSettings.DIMENSIONS_2D,
+	public static final Setting DIMENSIONS = Setting.choice( "dimensions", "Dimensions",
+			TrainingSettings.DIMENSIONS_AUTO,
 			TrainingSettings.DIMENSION_CHOICES,
-			"2D: one network on every slice; 3D: a volume network on z-stacks (Denoise modes; each stack needs at least patch_depth slices); Automatic: 3D for stacks that deep, else 2D" );
+			"2D: one network on every slice; 3D: a volume network on z-stacks (Denoise modes, Train Segmenter; each stack needs at least patch_depth slices); Automatic: 3D for z-stacks that deep whose neighbouring slices correlate, else 2D (the log says which)" );
 
 	public static final Setting PATCH_DEPTH = Setting.integer( "patch_depth", "Patch depth (3D, slices)",
 			TrainingSettings.PATCH_DEPTH, 4, "z-slices of a 3D training patch (a multiple of 4)" );
@@ -253,7 +254,8 @@ public final class Settings
 	/** Train Segmenter (images: input, mask, validation_image, validation_mask; or input_folder with mask_folder). */
 	public static final List< Setting > TRAIN_SEGMENTER = list(
 			INPUT_FOLDER.withLabel( "Input folder (optional: train on all its images)" ), MASK_FOLDER, TITLE_PATTERN,
-			VALIDATION_FOLDER, VALIDATION_MASK_FOLDER, MODEL_FILE, OVERWRITE, LOSS, CLASSES, SCALE, ORIENTATIONS,
+			VALIDATION_FOLDER, VALIDATION_MASK_FOLDER, DIMENSIONS, PATCH_DEPTH, MODEL_FILE, OVERWRITE, LOSS, CLASSES,
+			SCALE, ORIENTATIONS,
 			EPOCHS.withDefault( SegmenterSettings.EPOCHS ),
 			MINUTES.withDefault( SegmenterSettings.MINUTES ),
 			PATCHES_PER_EPOCH.withDefault( SegmenterSettings.PATCHES_PER_EPOCH ),
