@@ -117,6 +117,10 @@ public class TrainAutoencoderCommand extends ContextCommand
 	@Parameter( label = "Learning rate" )
 	private double learning_rate = Settings.of( Settings.TRAIN, "learning_rate" ).defaultNumber();
 
+	@Parameter( label = "Learning-rate schedule", choices = { "constant", "cosine" }, persist = false,
+			description = "constant, or cosine: from the learning rate down to 0 over the epochs (or the time budget, when set); a resumed training goes on with the model file's" )
+	private String learning_rate_schedule = Settings.of( Settings.TRAIN, "learning_rate_schedule" ).defaultValue;
+
 	@Parameter( label = "L2 weight decay (0 = none)", min = "0", persist = false,
 			description = "Penalty on the squared weights against overfitting, e.g. 0.0001: try it when the validation loss rises while the training loss falls. Mode 'Anomaly segmenter': applies to its second stage" )
 	private double l2 = Settings.of( Settings.TRAIN, "l2" ).defaultNumber();
@@ -163,6 +167,7 @@ public class TrainAutoencoderCommand extends ContextCommand
 			settings.validationFraction = validation_fraction;
 			settings.patience = patience;
 			settings.learningRate = learning_rate;
+			settings.learningRateSchedule = learning_rate_schedule;
 			settings.l2 = l2;
 			settings.seed = seed;
 			settings.threads = threads;

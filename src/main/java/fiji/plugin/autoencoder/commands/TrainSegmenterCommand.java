@@ -75,6 +75,10 @@ public class TrainSegmenterCommand extends ContextCommand
 	@Parameter( label = "Scale: work at 1/scale resolution (0 = from the objects' sizes)", min = "0" )
 	private int scale = Settings.of( Settings.TRAIN_SEGMENTER, "scale" ).defaultInt();
 
+	@Parameter( label = "Patch orientations", choices = { "Automatic", "All 8", "Left-right flips only" },
+			description = "Automatic: left-right flips only when the training images have a fixed up (as in ultrasound), all 8 otherwise" )
+	private String orientations = Settings.of( Settings.TRAIN_SEGMENTER, "orientations" ).defaultValue;
+
 	@Parameter( label = "Epochs", min = "1" )
 	private int epochs = Settings.of( Settings.TRAIN_SEGMENTER, "epochs" ).defaultInt();
 
@@ -134,6 +138,7 @@ public class TrainSegmenterCommand extends ContextCommand
 			s.loss = loss;
 			s.classes = classes;
 			s.scale = scale;
+			s.orientations = orientations;
 			s.epochs = epochs;
 			s.minutes = minutes;
 			s.patchesPerEpoch = patches_per_epoch;

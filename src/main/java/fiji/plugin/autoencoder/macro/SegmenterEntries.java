@@ -48,6 +48,9 @@ public final class SegmenterEntries
 			s.loss = o.choice( loss.key, loss.defaultValue, loss.choices.toArray( new String[ 0 ] ) );
 			s.classes = integer( o, op, "classes" );
 			s.scale = integer( o, op, "scale" );
+			final Setting orientations = Settings.of( op, "orientations" );
+			s.orientations = o.choice( orientations.key, orientations.defaultValue,
+					orientations.choices.toArray( new String[ 0 ] ) );
 			s.epochs = integer( o, op, "epochs" );
 			s.minutes = number( o, op, "minutes", "5" );
 			s.patchesPerEpoch = integer( o, op, "patches_per_epoch" );

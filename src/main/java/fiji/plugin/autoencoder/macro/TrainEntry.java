@@ -4,6 +4,7 @@ import static fiji.plugin.autoencoder.macro.MacroFailure.fail;
 import static fiji.plugin.autoencoder.macro.MacroSettings.*;
 
 import fiji.plugin.autoencoder.io.ModelOutput;
+import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.train.History;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
 import fiji.plugin.autoencoder.train.Trainer;
@@ -50,6 +51,8 @@ public final class TrainEntry
 			settings.seed = o.wholeNumber( "seed", settings.seed, Long.MIN_VALUE );
 			settings.learningRate = o.number( "learning_rate", settings.learningRate, 0, "0.001" );
 			settings.validationFraction = o.number( "validation_fraction", settings.validationFraction, 0, "0.1" );
+			settings.learningRateSchedule = o.choice( "learning_rate_schedule", settings.learningRateSchedule,
+					ModelSpec.CONSTANT, ModelSpec.COSINE );
 			settings.l2 = o.number( "l2", 0, 0, "0.0001" );
 			settings.patchSize = o.integer( "patch_size", settings.patchSize, 1 );
 			settings.patchesPerEpoch = o.integer( "patches_per_epoch", settings.patchesPerEpoch, 1 );

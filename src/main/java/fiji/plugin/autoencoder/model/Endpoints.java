@@ -46,6 +46,9 @@ public final class Endpoints
 	/** The current learning rate. */
 	public static final String LEARNING_RATE = "learning_rate";
 
+	/** A factor on the learning rate of every training step (a scalar placeholder with default 1: a schedule feeds it). */
+	public static final String LEARNING_RATE_MULTIPLIER = "learning_rate_multiplier";
+
 	/** Name scope of the trainable parameters. */
 	public static final String PARAMS = "params";
 

@@ -210,7 +210,7 @@ public final class Model implements ImagePredictor, AutoCloseable
 	@Override
 	public void predict( final float[] input, final float[] output, final int batch, final int[] spatial )
 	{
-		final Shape shape = imageShape( batch, spatial, spec.channels );
+		final Shape shape = InputShapes.of( spec, batch, spatial, spec.channels );
 		checkOpen();
 		if ( input.length < shape.size() )
 			throw new IllegalArgumentException(
@@ -234,13 +234,13 @@ public final class Model implements ImagePredictor, AutoCloseable
 		final int[] spatial = spec.is3D() ? new int[] { spec.depth, spec.height, spec.width }
 				: new int[] { spec.height, spec.width };
 		return run( Endpoints.RECONSTRUCTION, Endpoints.INPUT, input,
-				imageShape( batch, spatial, spec.channels ) ).data;
+				InputShapes.of( spec, batch, spatial, spec.channels ) ).data;
 	}
 
 	/** Codes of a batch of images (NHWC, any valid spatial size). */
 	public FloatBatch encode( final float[] input, final int batch, final int[] spatial )
 	{
-		return run( Endpoints.CODE, Endpoints.INPUT, input, imageShape( batch, spatial, spec.channels ) );
+		return run( Endpoints.CODE, Endpoints.INPUT, input, InputShapes.of( spec, batch, spatial, spec.channels ) );
 	}
 
 	/** Decodes codes of the given shape (batch first) on their own. */
@@ -250,11 +250,6 @@ public final class Model implements ImagePredictor, AutoCloseable
 			throw new IllegalStateException(
 					"This model decodes only through its encoder (zero-fill unpooling needs the encoder's max positions, skip connections its maps, a residual output its input): use reconstruct()." );
 		return run( Endpoints.DECODED, Endpoints.CODE_INPUT, code, Shape.of( codeShape ) );
-	}
-
-	private Shape imageShape( final int batch, final int[] spatial, final int channels )
-	{
-		return InputShapes.of( spec, batch, spatial, channels );
 	}
 
 	private FloatBatch run( final String fetch, final String feed, final float[] data, final Shape shape )
@@ -290,6 +285,12 @@ public final class Model implements ImagePredictor, AutoCloseable
 	{
 		checkOpen();
 		return runs.trainStep( trainOp, lossOp, input, target, weight );
+	}
+
+	/** Multiplies the learning rate of the following training steps by {@code m} (1: the spec's rate; a schedule sets it). */
+	public void learningRateMultiplier( final double m )
+	{
+		runs.multiplier = ( float ) m;
 	}
 
 	/** The loss of a batch, without training. */

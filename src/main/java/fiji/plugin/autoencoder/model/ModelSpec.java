@@ -47,6 +47,8 @@ import com.google.gson.annotations.SerializedName;
  * {@code l2},
  * {@code optimizer} ({@code adam} or {@code adadelta}),
  * {@code learning_rate}, {@code decay} (learning rate / (1 + decay * step)),
+ * {@code learning_rate_schedule} ({@code constant} or {@code cosine}: times 0.5 (1 + cos(pi f)) at the fraction f
+ * of the training done),
  * {@code output_channels} (0: as the input), {@code weighted_loss} (per-pixel
  * loss weights, for blind-spot training) and {@code layerwise_pretraining}
  * (dense only: adds greedy per-layer training ops).</li>
@@ -205,6 +207,13 @@ public final class ModelSpec
 	public double learningRate = 1e-3;
 
 	public double decay = 0;
+
+	/** The learning rate over a training ({@code train.LearningRateSchedule}): {@link #CONSTANT} or {@link #COSINE}. */
+	@SerializedName( "learning_rate_schedule" )
+	public String learningRateSchedule = CONSTANT;
+
+	/** Learning-rate schedules: constant, or a cosine from the learning rate to 0 over the training. */
+	public static final String CONSTANT = "constant", COSINE = "cosine";
 
 	@SerializedName( "weighted_loss" )
 	public boolean weightedLoss = false;

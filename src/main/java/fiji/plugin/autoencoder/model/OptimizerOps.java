@@ -6,6 +6,7 @@ import java.util.List;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -23,13 +24,18 @@ final class OptimizerOps
 	private OptimizerOps()
 	{}
 
-	/** lr0 / (1 + decay * step). */
+	/** lr0 / (1 + decay * step), times the fed {@link Endpoints#LEARNING_RATE_MULTIPLIER} (default 1). */
 	static Operand< TFloat32 > learningRate( final BuildContext c, final Operand< TInt64 > step )
 	{
 		final Ops tf = c.tf;
 		final Operand< TFloat32 > stepF = tf.dtypes.cast( step, TFloat32.class );
-		return tf.math.div( tf.constant( ( float ) c.spec.learningRate ),
+		final Operand< TFloat32 > lr = tf.math.div( tf.constant( ( float ) c.spec.learningRate ),
 				tf.math.add( tf.constant( 1f ), tf.math.mul( tf.constant( ( float ) c.spec.decay ), stepF ) ) );
+		GraphOperation m = c.graph.operation( Endpoints.LEARNING_RATE_MULTIPLIER );
+		if ( m == null )
+			m = ( GraphOperation ) c.root.withName( Endpoints.LEARNING_RATE_MULTIPLIER )
+					.placeholderWithDefault( c.root.constant( 1f ), Shape.scalar() ).op();
+		return tf.math.mul( lr, m.< TFloat32 >output( 0 ) );
 	}
 
 	/** An optimiser slot variable of a parameter (created zero, or looked up when extending). */

@@ -68,6 +68,10 @@ final class SpecValidation
 			problems.add( "learning_rate must be positive and finite, got " + s.learningRate );
 		if ( !( s.decay >= 0 ) || Double.isInfinite( s.decay ) )
 			problems.add( "decay must be 0 or positive, got " + s.decay );
+		if ( !ModelSpec.CONSTANT.equals( s.learningRateSchedule )
+				&& !ModelSpec.COSINE.equals( s.learningRateSchedule ) )
+			problems.add( "learning_rate_schedule must be " + ModelSpec.CONSTANT + " or " + ModelSpec.COSINE + ", got "
+					+ s.learningRateSchedule );
 		if ( !( s.l2 >= 0 ) || Double.isInfinite( s.l2 ) )
 			problems.add( "l2 must be 0 or positive, got " + s.l2 );
 		if ( s.kernel <= 0 || s.kernel % 2 == 0 )

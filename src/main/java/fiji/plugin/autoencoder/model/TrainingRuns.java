@@ -24,6 +24,9 @@ final class TrainingRuns
 	/** Number of samples given to {@link #upload}, -1 if none. */
 	private volatile int uploaded = -1;
 
+	/** Fed to {@link Endpoints#LEARNING_RATE_MULTIPLIER} in every training run. */
+	volatile float multiplier = 1f;
+
 	TrainingRuns( final ModelSpec spec, final Graph graph, final Session session )
 	{
 		this.spec = spec;
@@ -36,7 +39,8 @@ final class TrainingRuns
 			final TFloat32 weight )
 	{
 		final Session.Runner r = feeds( input, target, weight ).addTarget( trainOp ).fetch( lossOp );
-		try ( Result res = r.run() )
+		try ( TFloat32 m = TFloat32.scalarOf( multiplier );
+				Result res = r.feed( Endpoints.LEARNING_RATE_MULTIPLIER, m ).run() )
 		{
 			return ( ( TFloat32 ) res.get( 0 ) ).getFloat();
 		}
@@ -109,7 +113,8 @@ final class TrainingRuns
 	{
 		r.addTarget( Endpoints.multiStep( steps, Endpoints.MS_TRAIN ) )
 				.fetch( Endpoints.multiStep( steps, Endpoints.MS_LOSSES ) );
-		try ( Result res = r.run() )
+		try ( TFloat32 m = TFloat32.scalarOf( multiplier );
+				Result res = r.feed( Endpoints.LEARNING_RATE_MULTIPLIER, m ).run() )
 		{
 			final float[] losses = new float[ steps ];
 			( ( TFloat32 ) res.get( 0 ) ).asRawTensor().data().asFloats().read( losses );

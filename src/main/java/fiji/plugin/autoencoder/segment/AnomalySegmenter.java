@@ -67,6 +67,9 @@ public final class AnomalySegmenter
 
 		public double validationFraction = 0.1, learningRate = 1e-3;
 
+		/** {@code ModelSpec.CONSTANT} or {@code COSINE} (spec key {@code learning_rate_schedule}). */
+		public String learningRateSchedule = ModelSpec.CONSTANT;
+
 		/**
 		 * L2 weight decay ({@link ModelSpec#l2}), 0: none. The second stage sees many
 		 * painted copies of the same few normal images and can overfit them (its
@@ -136,6 +139,7 @@ public final class AnomalySegmenter
 			}
 			final ModelSpec spec = Presets.segmenter( 2 * channels );
 			spec.learningRate = settings.learningRate;
+			spec.learningRateSchedule = settings.learningRateSchedule;
 			spec.l2 = settings.l2;
 			final ImageTrainingJob job = SupervisedSegmenter.job( spec.validate(), modelFile );
 			// one scale for the image and its reconstruction, so the net compares like with like

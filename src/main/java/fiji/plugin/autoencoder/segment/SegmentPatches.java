@@ -12,7 +12,7 @@ import fiji.plugin.autoencoder.train.TrainingData;
  * pixel of one class (each class equally often, so small classes are seen as
  * often as large ones), the rest anywhere; planes of different sizes are picked
  * in proportion to their pixels; random flips and 90-degree
- * rotations and a random intensity gain and offset. A validation view
+ * rotations (or left-right flips only) and a random intensity gain and offset. A validation view
  * ({@link #validation}) draws its patches the same way (class-centred and
  * anywhere) but at fixed positions and without augmentation. With a patch
  * depth (3D networks) each plane is a volume of {@code d} z-slices and a patch
@@ -71,6 +71,9 @@ public final class SegmentPatches implements TrainingData
 
 	private final boolean validation;
 
+	/** Draw only the identity and the left-right flip (images with a fixed "up"), not all 8 orientations. */
+	private final boolean leftRightOnly;
+
 	private final long seed;
 
 	/** Running sums of the planes' pixel counts, or null when all planes have the same size. */
@@ -84,20 +87,36 @@ public final class SegmentPatches implements TrainingData
 			final int count, final double foregroundFraction,
 			final double intensity, final long seed )
 	{
-		this( planes, patch, 0, channels, targetChannels, count, foregroundFraction, intensity, seed, false );
+		this( planes, patch, 0, channels, targetChannels, count, foregroundFraction, intensity, seed, false, false );
 	}
 
-	/** Patches of {@code depth x patch x patch} from volumes (a 3D network); depth 0: 2D patches. */
+	/**
+	 * As above, with {@code leftRightOnly}: the patches are flipped left-right at random but never up-down, transposed or
+	 * rotated ({@link PatchOrientations}); the random draws are the same, so the other augmentations do not change.
+	 */
+	public SegmentPatches( final List< Plane > planes, final int patch, final int channels, final int targetChannels,
+			final int count, final double foregroundFraction,
+			final double intensity, final long seed, final boolean leftRightOnly )
+	{
+		this( planes, patch, 0, channels, targetChannels, count, foregroundFraction, intensity, seed, false,
+				leftRightOnly );
+	}
+
+	/**
+	 * Patches of {@code depth x patch x patch} from volumes (a 3D network); depth 0: 2D patches; {@code leftRightOnly} as
+	 * above (3D: z flips stay).
+	 */
 	public SegmentPatches( final List< Plane > planes, final int patch, final int depth, final int channels,
 			final int targetChannels, final int count, final double foregroundFraction, final double intensity,
-			final long seed )
+			final long seed, final boolean leftRightOnly )
 	{
-		this( planes, patch, depth, channels, targetChannels, count, foregroundFraction, intensity, seed, false );
+		this( planes, patch, depth, channels, targetChannels, count, foregroundFraction, intensity, seed, false,
+				leftRightOnly );
 	}
 
 	private SegmentPatches( final List< Plane > planes, final int patch, final int depth, final int channels,
 			final int targetChannels, final int count, final double foregroundFraction,
-			final double intensity, final long seed, final boolean validation )
+			final double intensity, final long seed, final boolean validation, final boolean leftRightOnly )
 	{
 		if ( planes.isEmpty() )
 			throw new IllegalArgumentException( "No planes to draw patches from" );
@@ -118,6 +137,7 @@ public final class SegmentPatches implements TrainingData
 		this.intensity = intensity;
 		this.seed = seed;
 		this.validation = validation;
+		this.leftRightOnly = leftRightOnly;
 		boolean sameSize = true;
 		for ( final Plane p : planes )
 			sameSize &= p.w == planes.get( 0 ).w && p.h == planes.get( 0 ).h && p.d == planes.get( 0 ).d;
@@ -136,7 +156,7 @@ public final class SegmentPatches implements TrainingData
 	public SegmentPatches validation( final List< Plane > validationPlanes, final int validationCount )
 	{
 		return new SegmentPatches( validationPlanes, patch, depth, channels, targetChannels, validationCount,
-				foregroundFraction, 0, seed ^ 0x5DEECE66DL, true );
+				foregroundFraction, 0, seed ^ 0x5DEECE66DL, true, leftRightOnly );
 	}
 
 	@Override
@@ -200,7 +220,9 @@ public final class SegmentPatches implements TrainingData
 						z0 = clamp( k / ( p.w * p.h ) - pd / 2 + rnd.nextInt( pd / 2 + 1 ) - pd / 4, p.d - pd );
 				}
 			}
-			final int orientation = validation ? 0 : rnd.nextInt( depth > 0 ? 16 : 8 );
+			// orientation bits below: left-right only keeps 1 (flip x) and, in 3D, 8 (flip z)
+			final int orientation = validation ? 0
+					: rnd.nextInt( depth > 0 ? 16 : 8 ) & ( leftRightOnly ? 9 : 15 );
 			final float gain = validation || intensity == 0 ? 1
 					: ( float ) ( 1 + intensity * ( 2 * rnd.nextDouble() - 1 ) );
 			final float offset = validation || intensity == 0 ? 0

@@ -54,20 +54,25 @@ public final class SegmenterTrainer
 
 		public final Path modelFile;
 
-		Result( final Trainer.Result training, final History history, final SegmenterInfo info, final Path modelFile )
+		/** The orientations the patches were drawn in, and why. */
+		public final PatchOrientations orientations;
+
+		Result( final Trainer.Result training, final History history, final SegmenterInfo info, final Path modelFile,
+				final PatchOrientations orientations )
 		{
 			this.training = training;
 			this.history = history;
 			this.info = info;
 			this.modelFile = modelFile;
+			this.orientations = orientations;
 		}
 
 		/** One line for a log: what was trained and kept. */
 		public String message()
 		{
-			return String.format( Locale.ROOT, "%s %s at scale 1/%d. Saved %s", training.message,
+			return String.format( Locale.ROOT, "%s %s at scale 1/%d, patches in %s. Saved %s", training.message,
 					info.classes == 1 ? "Binary segmenter" : info.classes + " classes (softmax)",
-					info.scale, modelFile );
+					info.scale, orientations, modelFile );
 		}
 	}
 
@@ -105,7 +110,9 @@ public final class SegmenterTrainer
 			for ( int i = 0; i < validationImages.size(); i++ )
 				volumes( planes( validationImages.get( i ), validationMasks.get( i ), classes, scale,
 						settings.patchSize, channels ), validationImages.get( i ), settings.depth, val );
-		else if ( settings.validationFraction > 0 )
+		final PatchOrientations orientations = PatchOrientations.choose( settings.orientations, train,
+				images.size() );
+		if ( !separate && settings.validationFraction > 0 )
 			holdOut( train, val, settings.validationFraction, settings.patchSize, tc, channels );
 
 		final ModelSpec spec = Presets.segmenter( channels );
@@ -119,6 +126,7 @@ public final class SegmenterTrainer
 		spec.outputActivation = classes == 1 ? ModelSpec.Activation.SIGMOID : ModelSpec.Activation.SOFTMAX;
 		spec.loss = SegmenterSettings.loss( settings.loss );
 		spec.learningRate = settings.learningRate;
+		spec.learningRateSchedule = settings.learningRateSchedule;
 		if ( settings.depth > 0 ) // a 3D U-Net, as Train Autoencoder's 3D denoiser
 		{
 			spec.depth = settings.depth;
@@ -129,13 +137,14 @@ public final class SegmenterTrainer
 		spec.validate();
 		final SegmentPatches data = new SegmentPatches( train, settings.patchSize, settings.depth, channels, tc,
 				settings.patchesPerEpoch, settings.foregroundFraction,
-				settings.intensityAugmentation, settings.seed );
+				settings.intensityAugmentation, settings.seed, orientations.leftRightOnly );
 		final SegmentPatches validation = val.isEmpty() ? null : data.validation( val,
 				Math.max( settings.batchSize, ( int ) Math.round( settings.patchesPerEpoch * 0.25 ) ) );
 		final TrainingConfig config = new TrainingConfig().epochs( settings.epochs ).batchSize( settings.batchSize )
-				.validationFraction( 0 ).patience( settings.patience )
+				.validationFraction( 0 ).patience( settings.patience ).scheduleMinutes( settings.minutes )
 				.seed( settings.seed ).validate();
-		final SegmenterInfo info = new SegmenterInfo( classes, scale, ObjectPrior.of( masks, classes ) );
+		final SegmenterInfo info = new SegmenterInfo( classes, scale, ObjectPrior.of( masks, classes ),
+				orientations.leftRightOnly );
 		final Map< String, String > extras = new HashMap<>();
 		extras.put( ModelFile.NORMALIZATION, Normalization.percentileDefault().toJson() );
 		extras.put( SegmenterInfo.ENTRY, info.toJson() );
@@ -157,7 +166,7 @@ public final class SegmenterTrainer
 					} ) ) );
 			save( model, history, extras, output );
 			output.finish();
-			return new Result( r, history, info, modelFile );
+			return new Result( r, history, info, modelFile, orientations );
 		}
 	}
 

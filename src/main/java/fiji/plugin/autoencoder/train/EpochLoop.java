@@ -10,7 +10,8 @@ import fiji.plugin.autoencoder.model.Model;
  * One pass over shuffled training data: single steps, or runs of
  * {@link TrainingConfig#stepsPerRun} steps through a {@link MultiStepRunner}
  * where whole runs fit; reports each step to the listener and notices a
- * non-finite loss. Asks whether to stop before each step (run of steps).
+ * non-finite loss. Asks whether to stop before each step (run of steps), and sets the learning-rate factor of
+ * the {@link LearningRateSchedule} before each training run.
  */
 final class EpochLoop
 {
@@ -23,6 +24,14 @@ final class EpochLoop
 
 	/** Samples trained on in the last epoch. */
 	long lastEpochSamples;
+
+	/** The learning-rate schedule of the {@link Endpoints#TRAIN} steps, or null (factor 1), and the epoch of this run (0-based) it is at. */
+	LearningRateSchedule schedule;
+
+	int scheduleEpoch;
+
+	/** The factor on the learning rate of the last training run. */
+	double lastMultiplier = 1;
 
 	EpochLoop( final BooleanSupplier stop )
 	{
@@ -53,6 +62,8 @@ final class EpochLoop
 			}
 			final float[] losses;
 			final int m;
+			if ( schedule != null && Endpoints.TRAIN.equals( trainOp ) )
+				model.learningRateMultiplier( lastMultiplier = schedule.multiplier( scheduleEpoch, s, steps ) );
 			if ( b.multi != null && Endpoints.TRAIN.equals( trainOp ) && s + config.stepsPerRun <= steps
 					&& pos + b.multi.samplesPerRun() <= n )
 			{

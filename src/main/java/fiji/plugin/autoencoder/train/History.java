@@ -66,6 +66,14 @@ public final class History
 
 	public final List< Epoch > epochs = new ArrayList<>();
 
+	/**
+	 * The fraction of the learning-rate schedule ({@link LearningRateSchedule}) done by the last epoch: a run that
+	 * stopped early (Stop, a crash between checkpoints) is continued from it by a resumed training; 1 once a run
+	 * finished (all epochs, early stopping or its time budget), so a resumed training then starts a new schedule.
+	 */
+	@SerializedName( "schedule_done" )
+	public double scheduleDone = 0;
+
 	private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting()
 			.create();
 

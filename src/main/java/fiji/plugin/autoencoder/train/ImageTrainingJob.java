@@ -88,7 +88,7 @@ public final class ImageTrainingJob
 
 	public int threads = 0;
 
-	/** Time budget in minutes (0: none): no epoch starts once it would end after it ({@link TimeBudget}). */
+	/** Time budget in minutes (0: none): no epoch starts once it would end after it ({@link TimeBudget}); a cosine learning-rate schedule spans it. */
 	public double minutes = 0;
 
 	/** The image each input's normalisation is fitted on (default: the input itself; e.g. a noisy copy for synthetic noise). */
@@ -278,10 +278,12 @@ public final class ImageTrainingJob
 					super.bestImproved( m, h );
 				}
 			};
-			final TrainingConfig c = config.copy().validationFraction( 0 ).validate(); // the sampler holds out its own validation strip or blocks
+			final TrainingConfig c = config.copy().validationFraction( 0 ).scheduleMinutes( minutes ).validate(); // the sampler holds out its own validation strip or blocks
 			final TimeBudget budget = new TimeBudget( minutes, trainer );
 			final Trainer.Result r = budget
 					.explain( trainer.train( model, sampler, validation, c, hist, budget.wrap( checkpointing ) ) );
+			if ( r.reason == Trainer.StopReason.COMPLETED ) // also by the time budget: the schedule ran to its end
+				hist.scheduleDone = 1;
 			save( model, hist, extras );
 			final long[] drawn = sampler.drawnPerImage(), perInput = new long[ inputs.size() ];
 			for ( int i = 0; i < drawn.length; i++ ) // channel by channel training: each input's channels follow each other

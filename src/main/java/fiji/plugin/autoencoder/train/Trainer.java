@@ -162,6 +162,7 @@ public final class Trainer
 		final ModelSpec spec = model.spec();
 		final EpochLoop loop = new EpochLoop( this::isStopRequested );
 
+		model.learningRateMultiplier( 1 ); // pretraining and evaluation: no schedule
 		if ( val != null && Double.isNaN( history.initialValidationLoss ) )
 			history.initialValidationLoss = evaluate( model, val, config, Endpoints.LOSS );
 		if ( config.pretrainEpochs > 0 && spec.layerwisePretraining )
@@ -178,17 +179,20 @@ public final class Trainer
 								+ loss + "): lower the learning rate or check the data for NaN/Inf", Double.NaN, 0 );
 					record( history, phase, e, loss,
 							val == null ? Double.NaN : evaluate( model, val, config, Endpoints.pretrainLoss( layer ) ),
-							model, t0, loop.lastEpochSamples, listener );
+							model, t0, loop.lastEpochSamples, 1, listener );
 				}
 			}
 
 		final BestWeights best = new BestWeights( model,
 				val == null ? Double.POSITIVE_INFINITY : evaluate( model, val, config, Endpoints.LOSS ), config );
 		final int firstEpoch = history.last( "train" ) == null ? 1 : history.last( "train" ).epoch + 1;
+		loop.schedule = new LearningRateSchedule( spec.learningRateSchedule, history.scheduleDone, config.epochs,
+				config.scheduleMinutes, System::nanoTime );
 		for ( int e = 0; e < config.epochs; e++ )
 		{
 			final int epochNumber = firstEpoch + e;
 			final long t0 = System.nanoTime();
+			loop.scheduleEpoch = e;
 			final double trainLoss = loop.epoch( model, batches, train, config, random, Endpoints.TRAIN, Endpoints.LOSS,
 					"train", epochNumber, listener );
 			if ( loop.diverged )
@@ -203,7 +207,11 @@ public final class Trainer
 			final double valLoss = val == null ? Double.NaN : evaluate( model, val, config, Endpoints.LOSS );
 			final boolean trained = !partial || loop.lastEpochSamples > 0; // a stop before the first step trained nothing: not an epoch
 			if ( trained )
-				record( history, "train", epochNumber, trainLoss, valLoss, model, t0, loop.lastEpochSamples, listener );
+			{
+				history.scheduleDone = loop.schedule.fraction( e + 1, 0, 1 );
+				record( history, "train", epochNumber, trainLoss, valLoss, model, t0, loop.lastEpochSamples,
+						loop.lastMultiplier, listener );
+			}
 			if ( trained && best.offer( val == null ? trainLoss : valLoss, epochNumber ) )
 				listener.bestImproved( model, history );
 			if ( partial )
@@ -217,6 +225,7 @@ public final class Trainer
 			}
 			if ( best.patienceExhausted( config.patience ) )
 			{
+				history.scheduleDone = 1;
 				best.restore();
 				return new Result( StopReason.EARLY_STOPPED,
 						String.format( Locale.ROOT,
@@ -226,6 +235,7 @@ public final class Trainer
 						best.loss(), best.epoch() );
 			}
 		}
+		history.scheduleDone = 1;
 		best.restore();
 		return new Result( StopReason.COMPLETED,
 				String.format( Locale.ROOT, "Trained %d epochs; kept %s (loss %.5g).", config.epochs,
@@ -260,7 +270,7 @@ public final class Trainer
 
 	private void record( final History history, final String phase, final int epoch, final double trainLoss,
 			final double valLoss, final Model model,
-			final long t0, final long samples, final TrainingListener listener )
+			final long t0, final long samples, final double multiplier, final TrainingListener listener )
 	{
 		final History.Epoch e = new History.Epoch();
 		e.phase = phase;
@@ -269,7 +279,7 @@ public final class Trainer
 		e.validationLoss = valLoss;
 		e.seconds = ( System.nanoTime() - t0 ) / 1e9;
 		e.samplesPerSecond = samples / Math.max( e.seconds, 1e-9 );
-		e.learningRate = learningRate( model, phase );
+		e.learningRate = learningRate( model, phase ) * ( "train".equals( phase ) ? multiplier : 1 );
 		history.epochs.add( e );
 		listener.epochEnded( e, history );
 	}

@@ -53,6 +53,9 @@ public final class TrainingConfig
 	 */
 	public int stepsPerRun = 1;
 
+	/** The time budget in minutes that the learning-rate schedule spans (0: none; it then spans the epochs). */
+	public double scheduleMinutes = 0;
+
 	public TrainingConfig epochs( final int v )
 	{
 		epochs = v;
@@ -119,6 +122,12 @@ public final class TrainingConfig
 		return this;
 	}
 
+	public TrainingConfig scheduleMinutes( final double v )
+	{
+		scheduleMinutes = v;
+		return this;
+	}
+
 	/** A copy. */
 	public TrainingConfig copy()
 	{
@@ -134,6 +143,7 @@ public final class TrainingConfig
 		c.seed = seed;
 		c.stepsPerEpoch = stepsPerEpoch;
 		c.stepsPerRun = stepsPerRun;
+		c.scheduleMinutes = scheduleMinutes;
 		return c;
 	}
 

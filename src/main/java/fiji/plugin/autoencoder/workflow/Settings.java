@@ -7,6 +7,8 @@ import java.util.List;
 import fiji.plugin.autoencoder.convert.StoredNormalization;
 import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.denoise.TrainingMode;
+import fiji.plugin.autoencoder.model.ModelSpec;
+import fiji.plugin.autoencoder.segment.PatchOrientations;
 import fiji.plugin.autoencoder.segment.SegmenterPrediction;
 import fiji.plugin.autoencoder.segment.SegmenterSettings;
 import fiji.plugin.autoencoder.segment.Thresholds;
@@ -161,6 +163,11 @@ public final class Settings
 	public static final Setting LEARNING_RATE = Setting.number( "learning_rate", "Learning rate", TRAINING.learningRate,
 			0.0, "Adam's step size" );
 
+	public static final Setting LEARNING_RATE_SCHEDULE = Setting.choice( "learning_rate_schedule",
+			"Learning-rate schedule", TRAINING.learningRateSchedule,
+			new String[] { ModelSpec.CONSTANT, ModelSpec.COSINE },
+			"constant, or cosine: from the learning rate down to 0 over the epochs (or the time budget, when set); a resumed training goes on with the model file's" );
+
 	public static final Setting L2 = Setting.number( "l2", "L2 weight decay (0 = none)", TRAINING.l2, 0.0,
 			"Penalty on the squared weights against overfitting, e.g. 0.0001" );
 
@@ -187,6 +194,12 @@ public final class Settings
 			"Scale: work at 1/scale resolution (0 = from the objects' sizes)", SegmenterSettings.SCALE, 0,
 			"Train and predict at 1/scale resolution; 0 picks it from the masks' object sizes" );
 
+	public static final Setting ORIENTATIONS = Setting.choice( "orientations", "Patch orientations",
+			SegmenterSettings.ORIENTATIONS, PatchOrientations.CHOICES,
+			"Flips and rotations of the training patches, also averaged by Segment Image's flip averaging. Automatic: "
+					+ "left-right flips only when the training images have a fixed up (their mean is much more up-down "
+					+ "than left-right asymmetric, as in ultrasound), all 8 otherwise" );
+
 	public static final Setting THRESHOLD = Setting.number( "threshold", "Probability threshold", 0.5, 0.0,
 			"Pixels whose probability reaches it are foreground" );
 
@@ -197,9 +210,9 @@ public final class Settings
 	public static final Setting OVERLAY = Setting.flag( "overlay", "Overlay: outlines on the image", false,
 			"Also make the image with every object's outline in yellow (macros with output_folder: <name>-overlay.png, a TIFF for stacks)" );
 
-	public static final Setting FLIP_AVERAGING = Setting.flag( "flip_averaging", "Average 4 flips (4x the time)",
+	public static final Setting FLIP_AVERAGING = Setting.flag( "flip_averaging", "Average flips (2-4x the time)",
 			SegmenterPrediction.FLIP_AVERAGING,
-			"Also predict the image flipped and average the probabilities" );
+			"Also predict the image flipped (left-right, up-down and both; left-right only for a model trained so) and average the probabilities" );
 
 	// -- Inspect --
 
@@ -219,7 +232,7 @@ public final class Settings
 			INPUT_FOLDER.withLabel( "Input folder (optional: train on all its images)" ), TARGET_FOLDER, TITLE_PATTERN,
 			VALIDATION_FOLDER, VALIDATION_TARGET_FOLDER, DIMENSIONS, PATCH_DEPTH, MODEL_FILE, RESUME, OVERWRITE, EPOCHS,
 			PATCHES_PER_EPOCH, PATCH_SIZE, BATCH_SIZE, VALIDATION_FRACTION, PATIENCE,
-			LEARNING_RATE, L2, MINUTES, CHANNELS, SEED, THREADS );
+			LEARNING_RATE, LEARNING_RATE_SCHEDULE, L2, MINUTES, CHANNELS, SEED, THREADS );
 
 	public static final List< Setting > DENOISE = list( MODEL_FILE, OUTPUT_TYPE, TILE_SIZE,
 			AVERAGE_ORIENTATIONS.withDefault( Denoiser.AVERAGE_ORIENTATIONS ), NORMALIZATION, SUFFIX, THREADS );
@@ -242,7 +255,7 @@ public final class Settings
 	public static final List< Setting > TRAIN_SEGMENTER = list(
 			INPUT_FOLDER.withLabel( "Input folder (optional: train on all its images)" ), MASK_FOLDER, TITLE_PATTERN,
 			VALIDATION_FOLDER, VALIDATION_MASK_FOLDER, DIMENSIONS, PATCH_DEPTH, MODEL_FILE, OVERWRITE, LOSS, CLASSES,
-			SCALE,
+			SCALE, ORIENTATIONS,
 			EPOCHS.withDefault( SegmenterSettings.EPOCHS ),
 			MINUTES.withDefault( SegmenterSettings.MINUTES ),
 			PATCHES_PER_EPOCH.withDefault( SegmenterSettings.PATCHES_PER_EPOCH ),

@@ -37,6 +37,9 @@ public final class TrainingSettings
 
 	public double validationFraction = 0.1, learningRate = 1e-3;
 
+	/** The learning rate over the training: {@code ModelSpec.CONSTANT} or {@code COSINE} (to 0 over the epochs or the time budget). A resumed training keeps the file's. */
+	public String learningRateSchedule = ModelSpec.CONSTANT;
+
 	/** L2 weight decay of the trained network, 0: none; in the anomaly segmenter mode, of its second stage only. A resumed training keeps the file's. */
 	public double l2 = 0;
 
@@ -157,6 +160,7 @@ public final class TrainingSettings
 			job.resumeFrom = modelFile;
 		job.overwrite = overwrite;
 		job.spec.learningRate = learningRate;
+		job.spec.learningRateSchedule = learningRateSchedule;
 		if ( !( l2 >= 0 ) || Double.isInfinite( l2 ) )
 			throw new IllegalArgumentException(
 					"l2 (weight decay) must be 0 (none) or positive, e.g. 0.0001, got " + l2 );
@@ -181,6 +185,7 @@ public final class TrainingSettings
 			s.weightedLoss = job.spec.weightedLoss;
 			s.skipConnections = true; // a 3D U-Net, as the 2D denoiser
 			s.learningRate = job.spec.learningRate;
+			s.learningRateSchedule = job.spec.learningRateSchedule;
 			s.l2 = job.spec.l2;
 			final double aspect = Dimensions.voxelAspect( inputs );
 			s.poolZ = fiji.plugin.autoencoder.model.Presets.poolZ( s.layers.length, patchDepth, aspect );
@@ -310,6 +315,7 @@ public final class TrainingSettings
 		s.validationFraction = validationFraction;
 		s.patience = patience;
 		s.learningRate = learningRate;
+		s.learningRateSchedule = learningRateSchedule;
 		s.l2 = l2;
 		s.seed = seed;
 		s.threads = threads;
