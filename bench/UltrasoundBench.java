@@ -39,7 +39,9 @@ import ij.process.ImageConverter;
  * for the PyTorch twin).
  * <p>
  * Usage: {@code UltrasoundBench <work dir>}; {@code -Dus.epochs}, {@code -Dus.scale},
- * {@code -Dus.loss}, {@code -Dus.limit} (training images) override a default for experiments.
+ * {@code -Dus.loss}, {@code -Dus.limit} (training images), {@code -Dus.minutes}, {@code -Dus.orient},
+ * {@code -Dus.schedule} override a default for experiments; {@code -Dus.screen=true} scores the held-out training
+ * images only (no test score), as screens choose there.
  */
 public class UltrasoundBench
 {
@@ -97,6 +99,9 @@ public class UltrasoundBench
 		s.convsPerLevel = Integer.getInteger( "us.convs", s.convsPerLevel );
 		s.batchNorm = Boolean.parseBoolean( System.getProperty( "us.bn", "" + s.batchNorm ) );
 		s.foregroundFraction = Double.parseDouble( System.getProperty( "us.fg", "" + s.foregroundFraction ) );
+		s.minutes = Double.parseDouble( System.getProperty( "us.minutes", "" + s.minutes ) );
+		s.orientations = System.getProperty( "us.orient", s.orientations );
+		s.learningRateSchedule = System.getProperty( "us.schedule", s.learningRateSchedule );
 		if ( System.getProperty( "us.layers" ) != null )
 			s.layers = Arrays.stream( System.getProperty( "us.layers" ).split( "," ) ).mapToInt( Integer::parseInt ).toArray();
 		final List< ImagePlus >[] train = load( "images", "masks", Integer.getInteger( "us.limit", 1000 ) );
@@ -118,6 +123,9 @@ public class UltrasoundBench
 		} );
 		final double trainSeconds = ( System.nanoTime() - t0 ) / 1e9;
 		System.out.println( r.message() + String.format( Locale.ROOT, " (%.0f s)", trainSeconds ) );
+		validationDice( file, train ); // what choices are made on
+		if ( Boolean.getBoolean( "us.screen" ) )
+			return; // screens choose on the held-out training images only: no test score
 		final double[][] dice = new double[ 2 ][ test[ 0 ].size() ];
 		final long p0 = System.nanoTime();
 		try ( ModelFile.Loaded m = ModelFile.load( file, 0 ) )
@@ -224,6 +232,39 @@ public class UltrasoundBench
 							fiji.plugin.autoencoder.segment.Evaluation.dice( seg.mask, test[ 1 ] ) ) );
 				}
 		}
+	}
+
+	/** The training images SegmenterTrainer.holdOut moves to validation (15 %, evenly spread). */
+	static List< ImagePlus >[] validationSplit( final List< ImagePlus >[] train )
+	{
+		final int n = train[ 0 ].size(), nv = ( int ) Math.round( n * SegmenterSettings.VALIDATION_FRACTION );
+		@SuppressWarnings( "unchecked" )
+		final List< ImagePlus >[] val = new List[] { new ArrayList<>(), new ArrayList<>() };
+		for ( int next = 0; next < nv; next++ )
+		{
+			final int i = ( int ) ( ( next + 0.5 ) * n / nv );
+			val[ 0 ].add( train[ 0 ].get( i ) );
+			val[ 1 ].add( train[ 1 ].get( i ) );
+		}
+		return val;
+	}
+
+	/** Segment Image's defaults on the held-out training images: mean Dice per class. */
+	static void validationDice( final Path file, final List< ImagePlus >[] train ) throws IOException
+	{
+		final List< ImagePlus >[] val = validationSplit( train );
+		final double[] sum = new double[ 2 ];
+		try ( ModelFile.Loaded m = ModelFile.load( file, 0 ) )
+		{
+			for ( int i = 0; i < val[ 0 ].size(); i++ )
+			{
+				final Segmentation seg = SegmenterPrediction.segment( m, val[ 0 ].get( i ), 0.5, 0, new ImageRunner.Options(), Progress.none() );
+				for ( int c = 1; c <= 2; c++ )
+					sum[ c - 1 ] += dice( seg.mask, val[ 1 ].get( i ), c );
+			}
+		}
+		System.out.println( String.format( Locale.ROOT, "validation (31 held-out training images, Segment Image defaults): Dice class 1 %.4f, class 2 %.4f, mean %.4f",
+				sum[ 0 ] / val[ 0 ].size(), sum[ 1 ] / val[ 0 ].size(), ( sum[ 0 ] + sum[ 1 ] ) / 2 / val[ 0 ].size() ) );
 	}
 
 	/** Dice of class c of the class map against the truth (1 when both lack it). */

@@ -125,8 +125,10 @@ public class UltrasoundTwin
 		final List< SegmentPatches.Plane > planes = new ArrayList<>(), val = new ArrayList<>();
 		for ( int i = 0; i < train[ 0 ].size(); i++ )
 			SegmenterTrainer.planes( train[ 0 ].get( i ), train[ 1 ].get( i ), classes, scale, patch, 1, planes );
+		final boolean leftRightOnly = PatchOrientations.choose( s.orientations, planes, train[ 0 ].size() ).leftRightOnly;
 		SegmenterTrainer.holdOut( planes, val, s.validationFraction, patch, tc, 1 );
-		final SegmentPatches data = new SegmentPatches( planes, patch, 1, tc, s.patchesPerEpoch, s.foregroundFraction, s.intensityAugmentation, s.seed );
+		final SegmentPatches data = new SegmentPatches( planes, patch, 1, tc, s.patchesPerEpoch, s.foregroundFraction, s.intensityAugmentation, s.seed,
+				leftRightOnly );
 		final int nv = Math.max( s.batchSize, ( int ) Math.round( s.patchesPerEpoch * 0.25 ) );
 		final SegmentPatches validation = data.validation( val, nv );
 
@@ -187,7 +189,7 @@ public class UltrasoundTwin
 						y0 = Math.max( 0, Math.min( p.h - patch, i / p.w - patch / 2 + rnd.nextInt( patch / 2 + 1 ) - patch / 4 ) );
 					}
 				}
-				final int orientation = rnd.nextInt( 8 );
+				final int orientation = rnd.nextInt( 8 ) & ( leftRightOnly ? 1 : 7 ); // as SegmentPatches.fill
 				final double a = s.intensityAugmentation;
 				final float gain = a == 0 ? 1 : ( float ) ( 1 + a * ( 2 * rnd.nextDouble() - 1 ) );
 				final float offset = a == 0 ? 0 : ( float ) ( a * ( 2 * rnd.nextDouble() - 1 ) );

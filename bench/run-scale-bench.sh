@@ -4,7 +4,7 @@
 # local[2] against the single JVM on the same 2 cores at 16k. A small fast denoiser (U-Net 8-16 filters,
 # untrained weights: speed and memory do not depend on them), chunks 512^2, uncompressed in and out.
 # Inputs are made here (SCALE_BENCH_DIR, default /tmp/scale-bench; 64k needs 16 GiB of disk) and deleted
-# after use. Writes bench/results/scale.md. Not part of the test suite.
+# after use. Writes bench/results/scale-bench-run.md (summarised in scale.md). Not part of the test suite.
 set -e
 cd "$(dirname "$0")/.."
 BUILD=/tmp/build-scalebench
@@ -13,7 +13,7 @@ DATA=${SCALE_BENCH_DIR:-/tmp/scale-bench}
 # chunk rows are written (the rest is missing: fill_value): memory at that image size, in bounded time
 SIZES=${SCALE_SIZES:-"8192:1 16384:1 32768:16 65536:64"}
 SPARK_SIZE=${SCALE_SPARK_SIZE:-8192}
-OUT=${SCALE_OUT:-bench/results/scale.md}
+OUT=${SCALE_OUT:-bench/results/scale-bench-run.md} # scale.md summarises its runs with the Spark checks
 mvn -B -q package -DskipTests -Dae.build.dir=$BUILD
 [ -d target/spark-lib ] || mvn -B -q -f spark/pom.xml package
 CP="$BUILD/fiji-autoencoder_-0.1.0-SNAPSHOT.jar:$BUILD/lib/*"

@@ -8,7 +8,7 @@ resolution, 2x nearest upsampling, concatenation with the encoder's map, `convs 
 the logits). Tasks as ours: train (256 patches of 64x64 per epoch, batch 16, Adam lr 1e-3 eps 1e-7, loss read
 every step, epoch 1 warm-up, whole epochs until --min-seconds), infer2d (one pass over a
 2048^2 image), infer3d (a 512x512x64 stack, 4 planes per pass). --channels-last uses
-torch.channels_last. Prints "RESULT torch[-cl] net task units/wall_s units/cpu_s wall_s cpu_s".
+torch.channels_last; --export-onnx PATH writes the twin as ONNX for ONNX Runtime. Prints "RESULT torch[-cl] net task units/wall_s units/cpu_s wall_s cpu_s".
 """
 import argparse
 import math
@@ -67,6 +67,7 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--min-seconds', type=float, default=10)
     ap.add_argument('--channels-last', action='store_true')
+    ap.add_argument('--export-onnx', metavar='PATH', help='write the twin (sigmoid included for the segmenter) as ONNX, dynamic N, H, W, and exit')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(1)
@@ -76,6 +77,12 @@ def main():
     fmt = torch.channels_last if a.channels_last else torch.contiguous_format
     model = model.to(memory_format=fmt)
     name = 'torch-cl' if a.channels_last else 'torch'
+    if a.export_onnx:  # for ONNX Runtime (bench/ort/OrtSpeed.java), as a user would export the twin
+        net = nn.Sequential(model, nn.Sigmoid()) if sigmoid else model
+        dyn = {0: 'n', 2: 'h', 3: 'w'}
+        torch.onnx.export(net.eval(), smooth(1, 256, 256, gen), a.export_onnx, input_names=['input'], output_names=['output'],
+                          dynamic_axes={'input': dyn, 'output': dyn}, opset_version=13)
+        return
     if a.task == 'train':
         x = smooth(256, 64, 64, gen).contiguous(memory_format=fmt)
         opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)

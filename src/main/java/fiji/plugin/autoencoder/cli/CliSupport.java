@@ -108,6 +108,16 @@ final class CliSupport
 		}
 	}
 
+	/** CPU seconds this process used so far (all its threads, TensorFlow's included); NaN where the JVM cannot say. */
+	static double cpuSeconds()
+	{
+		final java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+				.getOperatingSystemMXBean();
+		return os instanceof com.sun.management.OperatingSystemMXBean
+				? ( ( com.sun.management.OperatingSystemMXBean ) os ).getProcessCpuTime() / 1e9
+				: Double.NaN;
+	}
+
 	/** Progress lines on standard error, at most one per {@code seconds}. */
 	static Progress progress( final String task )
 	{

@@ -152,9 +152,11 @@ public class DenoiseCli implements Callable< Integer >
 					+ ( shard[ 1 ] > 1 ? ", shard " + shard[ 0 ] + "/" + shard[ 1 ] + ": " + cells.length + " tiles"
 							: "" ) );
 			final long start = System.nanoTime();
+			final double cpu = CliSupport.cpuSeconds();
 			final ChunkedPredictor.Result r = job.run( m, cells, CliSupport.progress( "denoise" ) );
-			System.out.println( "denoise: " + output + ": " + r + " in "
-					+ String.format( java.util.Locale.ROOT, "%.1f", ( System.nanoTime() - start ) / 1e9 ) + " s" );
+			System.out.println( "denoise: " + output + ": " + r + String.format( java.util.Locale.ROOT,
+					" in %.1f s (%.1f s of CPU)", ( System.nanoTime() - start ) / 1e9,
+					CliSupport.cpuSeconds() - cpu ) );
 			return 0;
 		}
 	}

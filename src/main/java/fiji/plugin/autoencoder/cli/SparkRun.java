@@ -30,11 +30,16 @@ final class SparkRun
 			sc.setLogLevel( "WARN" );
 			final long start = System.nanoTime();
 			final SparkDenoise spark = new SparkDenoise( job, model, retries );
+			final double cpu = CliSupport.cpuSeconds();
 			final ChunkedPredictor.Result r = spark.run( sc );
 			System.out.println( "spark-denoise: " + job.output + ": " + r
 					+ String.format( java.util.Locale.ROOT, ", %.1f s with the driver's checks; tiles in %.1f s",
-							( System.nanoTime() - start ) / 1e9,
-							spark.stageSeconds() ) );
+							( System.nanoTime() - start ) / 1e9, spark.stageSeconds() ) );
+			if ( sc.isLocal() ) // the driver's JVM ran the tasks
+				System.err.println( String.format( java.util.Locale.ROOT,
+						"spark-denoise: %.1f s of CPU in this JVM with the driver's checks; the model loaded %d time(s) in this JVM",
+						CliSupport.cpuSeconds() - cpu, fiji.plugin.autoencoder.spark.ExecutorModels.loads() ) );
+			System.err.println( "spark-denoise: " + spark.taskSummary() );
 			return 0;
 		}
 	}

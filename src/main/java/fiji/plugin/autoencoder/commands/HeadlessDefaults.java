@@ -48,11 +48,27 @@ public class HeadlessDefaults extends AbstractPreprocessorPlugin
 		return java.awt.GraphicsEnvironment.isHeadless() || ui != null && ui.isHeadless();
 	}
 
-	/** The kinds of values SciJava remembers as text: numbers, booleans, text, files, enums. */
+	/**
+	 * The kinds of values SciJava remembers as text and converts back: numbers, booleans, text, files, enums, and
+	 * any type with a public String constructor, e.g. an {@code ImagePlus}, whose remembered title becomes an empty
+	 * 0 x 0 image through {@code new ImagePlus( text )}.
+	 */
 	static boolean remembered( final Class< ? > type )
 	{
 		return type.isPrimitive() || Number.class.isAssignableFrom( type ) || type == Boolean.class
 				|| type == Character.class || type == String.class || type == File.class
-				|| type.isEnum();
+				|| type.isEnum() || hasStringConstructor( type );
+	}
+
+	private static boolean hasStringConstructor( final Class< ? > type )
+	{
+		try
+		{
+			return java.lang.reflect.Modifier.isPublic( type.getConstructor( String.class ).getModifiers() );
+		}
+		catch ( final NoSuchMethodException | SecurityException e )
+		{
+			return false;
+		}
 	}
 }

@@ -46,8 +46,8 @@ public class SegmentImageCommand extends ContextCommand
 			description = "Keep only the most probable object of a class that had one per training mask, none under half the smallest training object, and fill holes when no training object had one" )
 	private boolean object_prior = Settings.of( Settings.SEGMENT_IMAGE, "object_prior" ).defaultFlag();
 
-	@Parameter( label = "Average 4 flips (4x the time)", required = false,
-			description = "Also predicts the image flipped left-right, top-bottom and both, and averages the probabilities" )
+	@Parameter( label = "Average flips (2-4x the time)", required = false,
+			description = "Also predicts the image flipped left-right, top-bottom and both (left-right only for a model trained on left-right flips only), and averages the probabilities" )
 	private boolean flip_averaging = Settings.of( Settings.SEGMENT_IMAGE, "flip_averaging" ).defaultFlag();
 
 	@Parameter( label = "Overlay: outlines on the image", required = false, persist = false,

@@ -80,7 +80,7 @@ public class TrainAutoencoderCommand extends ContextCommand
 	private String noise = Settings.of( Settings.TRAIN, "noise" ).defaultValue;
 
 	@Parameter( label = "Dimensions", choices = { "2D", "3D", "Automatic" }, persist = false,
-			description = "2D: one network on every slice; 3D: a volume network on z-stacks (Denoise modes; each stack needs at least patch_depth slices); Automatic: 3D for stacks that deep, else 2D" )
+			description = "2D: one network on every slice; 3D: a volume network on z-stacks (Denoise modes, Train Segmenter; each stack needs at least patch_depth slices); Automatic: 3D for z-stacks that deep whose neighbouring slices correlate, else 2D (the log says which)" )
 	private String dimensions = Settings.of( Settings.TRAIN, "dimensions" ).defaultValue;
 
 	@Parameter( label = "Patch depth (3D, slices)", min = "4", persist = false,
@@ -191,6 +191,8 @@ public class TrainAutoencoderCommand extends ContextCommand
 					resume ? Commands.existingFile( model_file, "model_file" )
 							: Commands.writableTarget( model_file, "model_file" ) );
 			settings.validation( job, validation_image, validation_target, images );
+			if ( settings.dimensionsNote != null )
+				log.info( "Train Autoencoder: " + settings.dimensionsNote );
 			final boolean gui = show_plot && !java.awt.GraphicsEnvironment.isHeadless()
 					&& !ij.macro.Interpreter.isBatchMode();
 			final TrainingListener logLines = new LogListener( log::info, status );

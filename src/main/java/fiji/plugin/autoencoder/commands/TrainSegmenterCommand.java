@@ -13,6 +13,7 @@ import org.scijava.plugin.Plugin;
 import fiji.plugin.autoencoder.segment.SegmenterSettings;
 import fiji.plugin.autoencoder.segment.SegmenterTrainer;
 import fiji.plugin.autoencoder.train.Trainer;
+import fiji.plugin.autoencoder.workflow.Dimensions;
 import fiji.plugin.autoencoder.workflow.TrainingSettings;
 import fiji.plugin.autoencoder.workflow.Settings;
 import fiji.plugin.autoencoder.workflow.TrainingInputs;
@@ -51,6 +52,14 @@ public class TrainSegmenterCommand extends ContextCommand
 			description = "The mask of each input_folder image: the file of the same name" )
 	private File mask_folder;
 
+	@Parameter( label = "Dimensions", choices = { "2D", "3D", "Automatic" }, persist = false,
+			description = "3D: a volume network on z-stacks (Denoise modes, Train Segmenter; each stack needs at least patch_depth slices); Automatic: 3D for z-stacks that deep whose neighbouring slices correlate, else 2D (the log says which)" )
+	private String dimensions = Settings.of( Settings.TRAIN_SEGMENTER, "dimensions" ).defaultValue;
+
+	@Parameter( label = "Patch depth (3D, slices)", min = "4", persist = false,
+			description = "z-slices of a 3D training patch (a multiple of 4)" )
+	private int patch_depth = Settings.of( Settings.TRAIN_SEGMENTER, "patch_depth" ).defaultInt();
+
 	@Parameter( label = "Model file", style = "save" )
 	private File model_file;
 
@@ -65,6 +74,10 @@ public class TrainSegmenterCommand extends ContextCommand
 
 	@Parameter( label = "Scale: work at 1/scale resolution (0 = from the objects' sizes)", min = "0" )
 	private int scale = Settings.of( Settings.TRAIN_SEGMENTER, "scale" ).defaultInt();
+
+	@Parameter( label = "Patch orientations", choices = { "Automatic", "All 8", "Left-right flips only" },
+			description = "Automatic: left-right flips only when the training images have a fixed up (as in ultrasound), all 8 otherwise" )
+	private String orientations = Settings.of( Settings.TRAIN_SEGMENTER, "orientations" ).defaultValue;
 
 	@Parameter( label = "Epochs", min = "1" )
 	private int epochs = Settings.of( Settings.TRAIN_SEGMENTER, "epochs" ).defaultInt();
@@ -125,6 +138,7 @@ public class TrainSegmenterCommand extends ContextCommand
 			s.loss = loss;
 			s.classes = classes;
 			s.scale = scale;
+			s.orientations = orientations;
 			s.epochs = epochs;
 			s.minutes = minutes;
 			s.patchesPerEpoch = patches_per_epoch;
@@ -143,6 +157,8 @@ public class TrainSegmenterCommand extends ContextCommand
 					input_folder == null ? null : Commands.existingFolder( input_folder, "input_folder" ),
 					mask_folder == null ? null : Commands.existingFolder( mask_folder, "mask_folder" ),
 					title_pattern );
+			s.depth = Dimensions.segmenterDepth( dimensions, patch_depth, images.images, log::info );
+			s.zOverXy = Dimensions.voxelAspect( images.images );
 			final TrainingInputs v = TrainingInputs.validation( validation_image, validation_mask,
 					validation_folder == null ? null
 							: Commands.existingFolder( validation_folder, "validation_folder" ),

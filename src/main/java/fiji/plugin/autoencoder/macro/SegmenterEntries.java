@@ -38,6 +38,7 @@ public final class SegmenterEntries
 	/** Trains a segmenter on input= (or the current image) and its mask=; returns the training's one-line message. */
 	public static String trainSegmenter( final String options )
 	{
+		final MacroStop stop = new MacroStop( null ); // Esc or an interrupt stops it, keeping the best model
 		try
 		{
 			final MacroOptions o = MacroOptions.parse( options, "train segmenter", TRAIN_SEGMENTER_KEYS );
@@ -47,6 +48,9 @@ public final class SegmenterEntries
 			s.loss = o.choice( loss.key, loss.defaultValue, loss.choices.toArray( new String[ 0 ] ) );
 			s.classes = integer( o, op, "classes" );
 			s.scale = integer( o, op, "scale" );
+			final Setting orientations = Settings.of( op, "orientations" );
+			s.orientations = o.choice( orientations.key, orientations.defaultValue,
+					orientations.choices.toArray( new String[ 0 ] ) );
 			s.epochs = integer( o, op, "epochs" );
 			s.minutes = number( o, op, "minutes", "5" );
 			s.patchesPerEpoch = integer( o, op, "patches_per_epoch" );
@@ -69,6 +73,12 @@ public final class SegmenterEntries
 			final TrainingInputs images = TrainingInputs.segmenter( input, mask,
 					o.has( "input_folder" ) ? o.path( "input_folder" ) : null,
 					o.has( "mask_folder" ) ? o.path( "mask_folder" ) : null, o.string( "title_pattern", "" ) );
+			final Setting dimensions = Settings.of( op, "dimensions" );
+			s.depth = fiji.plugin.autoencoder.workflow.Dimensions.segmenterDepth(
+					o.choice( dimensions.key, dimensions.defaultValue, dimensions.choices.toArray( new String[ 0 ] ) ),
+					o.integer( "patch_depth", Settings.of( op, "patch_depth" ).defaultInt(), 4 ), images.images,
+					note -> IJ.log( "Autoencoder: " + note ) );
+			s.zOverXy = fiji.plugin.autoencoder.workflow.Dimensions.voxelAspect( images.images );
 			final TrainingInputs v = TrainingInputs.validation(
 					o.has( "validation_image" ) ? image( o, "validation_image" ) : null,
 					o.has( "validation_mask" ) ? image( o, "validation_mask" ) : null,
@@ -77,7 +87,7 @@ public final class SegmenterEntries
 					o.has( "validation_folder" ) ? "validation_mask_folder" : "validation_mask", images );
 			final List< ImagePlus > vi = v == null ? null : v.images, vm = v == null ? null : v.pairs;
 			final SegmenterTrainer.Result r = SegmenterTrainer.train( s, images.images, images.pairs, vi, vm, model,
-					new Trainer(),
+					new Trainer().cancelledBy( stop ),
 					new TrainingListener()
 					{
 						@Override

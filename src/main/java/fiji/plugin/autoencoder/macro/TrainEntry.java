@@ -3,7 +3,6 @@ package fiji.plugin.autoencoder.macro;
 import static fiji.plugin.autoencoder.macro.MacroFailure.fail;
 import static fiji.plugin.autoencoder.macro.MacroSettings.*;
 
-import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.io.ModelOutput;
 import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.train.History;
@@ -27,6 +26,16 @@ public final class TrainEntry
 	/** Trains on the current image (or input=path); see Plugins > Autoencoder > Train Autoencoder for the keys. */
 	public static String train( final String options )
 	{
+		return train( options, null );
+	}
+
+	/**
+	 * {@link #train(String)} that also stops, keeping the best model, once {@code stopRequested} says so (besides Esc
+	 * and an interrupt of this thread: {@link MacroStop}).
+	 */
+	public static String train( final String options, final java.util.function.BooleanSupplier stopRequested )
+	{
+		final MacroStop stop = new MacroStop( stopRequested );
 		try
 		{
 			final MacroOptions o = MacroOptions.parse( options, "train", TRAIN_KEYS );
@@ -63,6 +72,8 @@ public final class TrainEntry
 			final ImagePlus target = o.string( "target", "" ).isEmpty() ? null : image( o, "target" );
 			final TrainingInputs images = settings.inputs( input, target );
 			final ImageTrainingJob job = settings.job( images.images, images.pairs, o.path( "model_file" ) );
+			if ( settings.dimensionsNote != null )
+				IJ.log( "Autoencoder: " + settings.dimensionsNote );
 			settings.validationFolder = o.has( "validation_folder" ) ? o.path( "validation_folder" ) : null;
 			settings.validationTargetFolder = o.has( "validation_target_folder" ) ? o.path( "validation_target_folder" )
 					: null;
@@ -75,7 +86,7 @@ public final class TrainEntry
 				{
 					IJ.log( "Autoencoder: " + e );
 				}
-			}, Progress.none() );
+			}, stop );
 			final String drawn = images.patchesDrawn( r.patchesPerImage );
 			final String msg = r.training.message + " Saved " + r.modelFile + ( drawn.isEmpty() ? "" : " " + drawn );
 			IJ.log( "Autoencoder: " + msg );

@@ -82,10 +82,10 @@ final class ConvLayers
 							j == spec.convsPerLevel - 1 ? act : spec.activation );
 				if ( spec.skipConnections )
 					skips.add( pre );
-				x = pool( pre );
+				x = pool( pre, l );
 				if ( spec.unpooling == Unpooling.ZERO_FILL )
-					switches.add(
-							tf.stopGradient( tf.dtypes.cast( tf.math.equal( pre, upsample( x ) ), TFloat32.class ) ) );
+					switches.add( tf.stopGradient(
+							tf.dtypes.cast( tf.math.equal( pre, upsample( x, l ) ), TFloat32.class ) ) );
 			}
 			else
 				x = c.activation( conv( x, "enc" + l, inChannels( l ), spec.layers[ l ], 2 ), act );
@@ -120,7 +120,7 @@ final class ConvLayers
 			{
 				final int cin = l == levels - 1 ? spec.layers[ levels - 1 ] : mergedChannels( l + 1 );
 				x = c.activation( conv( x, "dec" + l, cin, spec.layers[ l ], 1 ), spec.activation );
-				final Operand< TFloat32 > up = upsample( x );
+				final Operand< TFloat32 > up = upsample( x, l );
 				x = switches == null ? up : tf.math.mul( switches.get( l ), up );
 				if ( skipFactor( l ) > 1 ) // U-Net: the upsampled map next to the encoder's map of the same level
 					x = tf.concat( Arrays.asList( x, skips.get( l ) ), tf.constant( -1 ) );
@@ -141,12 +141,21 @@ final class ConvLayers
 		return x;
 	}
 
-	/** 2x2 (2x2x2) max-pooling. */
-	private Operand< TFloat32 > pool( final Operand< TFloat32 > x )
+	/** Whether level l's pooling halves z ({@link ModelSpec#poolZ}). */
+	private int zFactor( final int l )
+	{
+		return spec.poolZ == null || spec.poolZ[ l ] ? 2 : 1;
+	}
+
+	/** 2x2 (2x2x2, or 1x2x2 where level l keeps z) max-pooling. */
+	private Operand< TFloat32 > pool( final Operand< TFloat32 > x, final int l )
 	{
 		final Ops tf = c.tf;
 		if ( spec.is3D() )
-			return tf.nn.maxPool3d( x, longs( c.vector( 1, 2 ), 1 ), longs( c.vector( 1, 2 ), 1 ), "VALID" );
+		{
+			final List< Long > k = Arrays.asList( 1L, ( long ) zFactor( l ), 2L, 2L, 1L );
+			return tf.nn.maxPool3d( x, k, k, "VALID" );
+		}
 		return tf.nn.maxPool( x, tf.constant( new int[] { 1, 2, 2, 1 } ), tf.constant( new int[] { 1, 2, 2, 1 } ),
 				"VALID" );
 	}
@@ -212,12 +221,12 @@ final class ConvLayers
 		return tf.nn.biasAdd( tf.nn.conv2dBackpropInput( sizes, w, x, Arrays.asList( 1L, 2L, 2L, 1L ), "SAME" ), b );
 	}
 
-	private Operand< TFloat32 > upsample( final Operand< TFloat32 > x )
+	private Operand< TFloat32 > upsample( final Operand< TFloat32 > x, final int l )
 	{
 		final Ops tf = c.tf;
 		if ( spec.is3D() )
 		{
-			// nearest 2x2x2: (N, D, H, W, C) -> (N, D, 1, H, 1, W, 1, C), tile by 2 on the new axes, merge them
+			// nearest 2x2x2 (1x2x2 where level l keeps z): (N, D, H, W, C) -> (N, D, 1, H, 1, W, 1, C), tile by 2 on the new axes, merge them
 			final Operand< TInt32 > s = tf.shape( x );
 			final Operand< TInt32 > one = tf.constant( new int[] { 1 } );
 			final List< Operand< TInt32 > > parts = new ArrayList<>();
@@ -228,8 +237,9 @@ final class ConvLayers
 					parts.add( one );
 			}
 			final Operand< TFloat32 > expanded = tf.reshape( x, tf.concat( parts, tf.constant( 0 ) ) );
-			final Operand< TFloat32 > tiled = tf.tile( expanded, tf.constant( new int[] { 1, 1, 2, 1, 2, 1, 2, 1 } ) );
-			return tf.reshape( tiled, tf.math.mul( s, tf.constant( new int[] { 1, 2, 2, 2, 1 } ) ) );
+			final int z = zFactor( l );
+			final Operand< TFloat32 > tiled = tf.tile( expanded, tf.constant( new int[] { 1, 1, z, 1, 2, 1, 2, 1 } ) );
+			return tf.reshape( tiled, tf.math.mul( s, tf.constant( new int[] { 1, z, 2, 2, 1 } ) ) );
 		}
 		final Operand< TInt32 > hw = tf.slice( tf.shape( x ), tf.constant( new int[] { 1 } ),
 				tf.constant( new int[] { 2 } ) );

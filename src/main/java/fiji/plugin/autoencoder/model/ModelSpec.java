@@ -28,7 +28,8 @@ import com.google.gson.annotations.SerializedName;
  * {@link #sizeMultiple()} at inference;</li>
  * <li>{@code depth}: 0 for a 2D model (images, NHWC); above 0 a 3D model
  * (volumes, NDHWC) with this training patch depth: cubic kernels
- * ({@code kernel}^3), 2x2x2 pooling / stride-2 steps in z as well, kinds
+ * ({@code kernel}^3), 2x2x2 pooling / stride-2 steps in z as well (conv_pool:
+ * only at the levels {@code pool_z} marks, when given), kinds
  * {@code conv_strided} and {@code conv_pool} with {@code code_size} 0 only
  * (fully convolutional, any multiple of {@link #sizeMultiple()} in z, y and x
  * at inference);</li>
@@ -47,8 +48,7 @@ import com.google.gson.annotations.SerializedName;
  * {@code l2},
  * {@code optimizer} ({@code adam} or {@code adadelta}),
  * {@code learning_rate}, {@code decay} (learning rate / (1 + decay * step)),
- * {@code learning_rate_schedule} ({@code constant} or {@code cosine}: times 0.5 (1 + cos(pi f)) at the fraction f
- * of the training done),
+ * {@code learning_rate_schedule} ({@code constant} or {@code cosine}: see {@code train.LearningRateSchedule}),
  * {@code output_channels} (0: as the input), {@code weighted_loss} (per-pixel
  * loss weights, for blind-spot training) and {@code layerwise_pretraining}
  * (dense only: adds greedy per-layer training ops).</li>
@@ -159,9 +159,12 @@ public final class ModelSpec
 	@SerializedName( "skip_connections" )
 	public boolean skipConnections = false;
 
-	/** With skip_connections: whether the full-resolution level has its skip too (false: N2V2's blind-spot U-Net, no direct high-resolution path). */
 	@SerializedName( "top_skip" )
 	public boolean topSkip = true;
+
+	/** 3D conv_pool: per level, whether its pooling also halves z (anisotropic voxels pool z later); null: every level. */
+	@SerializedName( "pool_z" )
+	public boolean[] poolZ;
 
 	/**
 	 * Residual output (convolutional, linear output only): the network predicts a
@@ -208,12 +211,11 @@ public final class ModelSpec
 
 	public double decay = 0;
 
-	/** The learning rate over a training ({@code train.LearningRateSchedule}): {@link #CONSTANT} or {@link #COSINE}. */
+	/** Learning-rate schedules ({@code train.LearningRateSchedule}): constant, or a cosine from the rate to 0. */
+	public static final String CONSTANT = "constant", COSINE = "cosine";
+
 	@SerializedName( "learning_rate_schedule" )
 	public String learningRateSchedule = CONSTANT;
-
-	/** Learning-rate schedules: constant, or a cosine from the learning rate to 0 over the training. */
-	public static final String CONSTANT = "constant", COSINE = "cosine";
 
 	@SerializedName( "weighted_loss" )
 	public boolean weightedLoss = false;
@@ -332,6 +334,7 @@ public final class ModelSpec
 					"The model spec is not valid JSON (" + e.getMessage() + "): " + abbreviate( json ) );
 		}
 		final JsonObject known = GSON.toJsonTree( new ModelSpec() ).getAsJsonObject();
+		known.add( "pool_z", new com.google.gson.JsonArray() ); // optional, absent when null
 		for ( final Map.Entry< String, JsonElement > entry : obj.entrySet() )
 			if ( !known.has( entry.getKey() ) )
 				throw new IllegalArgumentException(

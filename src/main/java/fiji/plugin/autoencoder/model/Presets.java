@@ -162,6 +162,32 @@ public final class Presets
 		return s.validate();
 	}
 
+	/**
+	 * Which pooling levels of a 3D conv_pool network also halve z ({@link ModelSpec#poolZ}), for voxels
+	 * {@code zOverXy} times as deep as wide and patches {@code patchDepth} slices deep: as nnU-Net, a level pools z
+	 * only while the z spacing at that level is at most twice the x/y spacing and at least 4 slices are left to pool,
+	 * e.g. 2 levels on 16 slices pool z twice for isotropic voxels, once for voxels 3-4x deeper than wide and not at
+	 * all above 4x; null when every level pools z (the file stays as before).
+	 */
+	public static boolean[] poolZ( final int levels, final int patchDepth, final double zOverXy )
+	{
+		final boolean[] pool = new boolean[ levels ];
+		double z = zOverXy > 0 && Double.isFinite( zOverXy ) ? zOverXy : 1, xy = 1;
+		int depth = patchDepth, pooled = 0;
+		for ( int l = 0; l < levels; l++ )
+		{
+			pool[ l ] = z <= 2 * xy && depth >= 4;
+			if ( pool[ l ] )
+			{
+				z *= 2;
+				depth /= 2;
+				pooled++;
+			}
+			xy *= 2;
+		}
+		return pooled == levels ? null : pool;
+	}
+
 	/** Every preset by its name. */
 	public static Map< String, Supplier< ModelSpec > > all()
 	{

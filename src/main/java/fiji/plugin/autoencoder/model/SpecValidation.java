@@ -88,6 +88,8 @@ final class SpecValidation
 		final long in = s.inputSize();
 		if ( s.is3D() )
 			check3D( s, problems );
+		else if ( s.poolZ != null )
+			problems.add( "pool_z is for 3D models (depth above 0): remove it" );
 		if ( s.kind == Kind.DENSE )
 		{
 			if ( s.codeSize <= 0 )
@@ -177,5 +179,8 @@ final class SpecValidation
 			problems.add( "a 3D model (depth " + s.depth + ") is fully convolutional only: set code_size to 0" );
 		if ( s.kind == Kind.CONV_POOL && s.unpooling == Unpooling.ZERO_FILL )
 			problems.add( "a 3D model (depth " + s.depth + ") unpools with nearest only: set unpooling to nearest" );
+		if ( s.poolZ != null && ( s.kind != Kind.CONV_POOL || s.poolZ.length != s.layers.length ) )
+			problems.add( "pool_z needs kind conv_pool and one entry per level (" + s.layers.length + "), got "
+					+ s.poolZ.length + ": remove pool_z to pool z at every level" );
 	}
 }

@@ -45,7 +45,8 @@ public final class SegmenterPrediction
 
 	/**
 	 * The probabilities at full size; with {@code flips} also of the image
-	 * flipped left-right, top-bottom and both, flipped back and averaged (4x the time).
+	 * flipped left-right, top-bottom and both, flipped back and averaged (4x the time); for a model trained on left-right
+	 * flips only ({@link SegmenterInfo#leftRightOnly}) of the left-right flip alone (2x).
 	 */
 	public static ImagePlus probability( final ModelFile.Loaded model, final ImagePlus input, final boolean flips,
 			final ImageRunner.Options options, final Progress progress )
@@ -68,7 +69,8 @@ public final class SegmenterPrediction
 		if ( flips )
 		{
 			final ImageStack sum = p.getStack();
-			for ( int f = 1; f <= 3; f++ )
+			final int copies = info.leftRightOnly ? 2 : 4; // a model trained on left-right flips only never saw up-down ones
+			for ( int f = 1; f < copies; f++ )
 			{
 				final ImagePlus q = ImageRunner.run( model.model(), ModelFileRunner.normalization( model ),
 						flip( small, f ), OutputType.FLOAT_32, "probability", false, options, progress );
@@ -85,7 +87,7 @@ public final class SegmenterPrediction
 			{
 				final float[] a = ( float[] ) sum.getPixels( i );
 				for ( int j = 0; j < a.length; j++ )
-					a[ j ] /= 4;
+					a[ j ] /= copies;
 			}
 		}
 		final ImagePlus full = SegmentScale.enlarge( p, input.getWidth(), input.getHeight(), input.getCalibration() );

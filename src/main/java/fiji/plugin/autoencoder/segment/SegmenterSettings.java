@@ -33,6 +33,10 @@ public final class SegmenterSettings
 
 	public static final boolean BATCH_NORM = false;
 
+	public static final String ORIENTATIONS = PatchOrientations.AUTOMATIC;
+
+	public static final String LEARNING_RATE_SCHEDULE = ModelSpec.CONSTANT;
+
 	/** "Dice + BCE", "BCE" or "Dice" (with several classes BCE is the categorical cross-entropy). */
 	public String loss = LOSS;
 
@@ -54,6 +58,9 @@ public final class SegmenterSettings
 	public int patience = PATIENCE;
 
 	public double learningRate = LEARNING_RATE;
+
+	/** {@link ModelSpec#CONSTANT} or {@link ModelSpec#COSINE} (over the epochs, or the time budget when one is set). */
+	public String learningRateSchedule = LEARNING_RATE_SCHEDULE;
 
 	/** Time budget in minutes (0: none): no epoch starts once it would end after it; the epochs stay the upper bound. */
 	public double minutes = MINUTES;
@@ -94,6 +101,25 @@ public final class SegmenterSettings
 	 */
 	public boolean batchNorm = BATCH_NORM;
 
+	/**
+	 * Orientations of the training patches, also averaged by Segment Image's flip averaging ({@link PatchOrientations}):
+	 * Automatic (left-right flips only for images with a fixed "up", such as ultrasound; all 8 otherwise), All 8, or
+	 * Left-right flips only. On the ultrasound images left-right only gave held-out Dice 0.442 / 0.651 against 0.305 /
+	 * 0.624 for all 8 at an 8-minute budget, test 0.486 / 0.676 against 0.392 / 0.671 with the defaults
+	 * (bench/results/real-quality-segment.md).
+	 */
+	public String orientations = ORIENTATIONS;
+
+	/**
+	 * 0: a 2D U-Net on every plane; above 0: a 3D U-Net (3x3x3 convolutions 16-32 with skip connections, as Train
+	 * Autoencoder's 3D denoiser) on patches of this many z-slices of each z-stack (a multiple of 4). Chosen by the
+	 * command from {@code dimensions} and {@code patch_depth}.
+	 */
+	public int depth = 0;
+
+	/** 3D: voxel depth over pixel width of the training images; z is pooled only where it allows ({@code Presets.poolZ}). */
+	public double zOverXy = 1;
+
 	/** The spec loss for a loss name. */
 	public static ModelSpec.Loss loss( final String name )
 	{
@@ -118,11 +144,17 @@ public final class SegmenterSettings
 	{
 		loss( loss );
 		check( classes >= 0 && classes < 255, "classes must be 0 (from the masks) to 254, got " + classes );
+		check( java.util.Arrays.asList( PatchOrientations.CHOICES ).contains( orientations ),
+				"orientations must be one of " + String.join( ", ", PatchOrientations.CHOICES ) + ", got "
+						+ orientations );
 		check( scale >= 0, "scale must be 0 (automatic) or a factor of 1 or more, got " + scale );
 		check( epochs >= 1 && patchesPerEpoch >= 1 && batchSize >= 1,
 				"epochs, patches_per_epoch and batch_size must be at least 1" );
 		check( patchSize >= 8 && patchSize % 8 == 0,
 				"patch_size must be a multiple of 8 (the U-Net's size multiple), got " + patchSize );
+		check( depth == 0 || depth >= 4 && depth % 4 == 0,
+				"patch_depth must be a multiple of 4 (the 3D network pools twice in z), e.g. 16, got " + depth );
+		check( depth == 0 || !batchNorm, "batch_norm is for 2D segmenters: set batch_norm=false for a 3D one" );
 		check( patience >= 0, "patience must be 0 (never stop early) or more, got " + patience );
 		check( minutes >= 0 && !Double.isInfinite( minutes ),
 				"minutes must be 0 (no time budget) or a positive number of minutes, got " + minutes );

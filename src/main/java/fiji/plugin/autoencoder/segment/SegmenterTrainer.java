@@ -54,20 +54,25 @@ public final class SegmenterTrainer
 
 		public final Path modelFile;
 
-		Result( final Trainer.Result training, final History history, final SegmenterInfo info, final Path modelFile )
+		/** The orientations the patches were drawn in, and why. */
+		public final PatchOrientations orientations;
+
+		Result( final Trainer.Result training, final History history, final SegmenterInfo info, final Path modelFile,
+				final PatchOrientations orientations )
 		{
 			this.training = training;
 			this.history = history;
 			this.info = info;
 			this.modelFile = modelFile;
+			this.orientations = orientations;
 		}
 
 		/** One line for a log: what was trained and kept. */
 		public String message()
 		{
-			return String.format( Locale.ROOT, "%s %s at scale 1/%d. Saved %s", training.message,
+			return String.format( Locale.ROOT, "%s %s at scale 1/%d, patches in %s. Saved %s", training.message,
 					info.classes == 1 ? "Binary segmenter" : info.classes + " classes (softmax)",
-					info.scale, modelFile );
+					info.scale, orientations, modelFile );
 		}
 	}
 
@@ -99,12 +104,15 @@ public final class SegmenterTrainer
 		final int tc = MultiClassMasks.targetChannels( classes );
 		final List< SegmentPatches.Plane > train = new ArrayList<>(), val = new ArrayList<>();
 		for ( int i = 0; i < images.size(); i++ )
-			planes( images.get( i ), masks.get( i ), classes, scale, settings.patchSize, channels, train );
+			volumes( planes( images.get( i ), masks.get( i ), classes, scale, settings.patchSize, channels ),
+					images.get( i ), settings.depth, train );
 		if ( separate )
 			for ( int i = 0; i < validationImages.size(); i++ )
-				planes( validationImages.get( i ), validationMasks.get( i ), classes, scale, settings.patchSize,
-						channels, val );
-		else if ( settings.validationFraction > 0 )
+				volumes( planes( validationImages.get( i ), validationMasks.get( i ), classes, scale,
+						settings.patchSize, channels ), validationImages.get( i ), settings.depth, val );
+		final PatchOrientations orientations = PatchOrientations.choose( settings.orientations, train,
+				images.size() );
+		if ( !separate && settings.validationFraction > 0 )
 			holdOut( train, val, settings.validationFraction, settings.patchSize, tc, channels );
 
 		final ModelSpec spec = Presets.segmenter( channels );
@@ -118,16 +126,25 @@ public final class SegmenterTrainer
 		spec.outputActivation = classes == 1 ? ModelSpec.Activation.SIGMOID : ModelSpec.Activation.SOFTMAX;
 		spec.loss = SegmenterSettings.loss( settings.loss );
 		spec.learningRate = settings.learningRate;
+		spec.learningRateSchedule = settings.learningRateSchedule;
+		if ( settings.depth > 0 ) // a 3D U-Net, as Train Autoencoder's 3D denoiser
+		{
+			spec.depth = settings.depth;
+			spec.layers = Presets.denoiser3d( channels ).layers;
+			spec.convsPerLevel = 1;
+			spec.poolZ = Presets.poolZ( spec.layers.length, settings.depth, settings.zOverXy );
+		}
 		spec.validate();
-		final SegmentPatches data = new SegmentPatches( train, settings.patchSize, channels, tc,
+		final SegmentPatches data = new SegmentPatches( train, settings.patchSize, settings.depth, channels, tc,
 				settings.patchesPerEpoch, settings.foregroundFraction,
-				settings.intensityAugmentation, settings.seed );
+				settings.intensityAugmentation, settings.seed, orientations.leftRightOnly );
 		final SegmentPatches validation = val.isEmpty() ? null : data.validation( val,
 				Math.max( settings.batchSize, ( int ) Math.round( settings.patchesPerEpoch * 0.25 ) ) );
 		final TrainingConfig config = new TrainingConfig().epochs( settings.epochs ).batchSize( settings.batchSize )
-				.validationFraction( 0 ).patience( settings.patience )
+				.validationFraction( 0 ).patience( settings.patience ).scheduleMinutes( settings.minutes )
 				.seed( settings.seed ).validate();
-		final SegmenterInfo info = new SegmenterInfo( classes, scale, ObjectPrior.of( masks, classes ) );
+		final SegmenterInfo info = new SegmenterInfo( classes, scale, ObjectPrior.of( masks, classes ),
+				orientations.leftRightOnly );
 		final Map< String, String > extras = new HashMap<>();
 		extras.put( ModelFile.NORMALIZATION, Normalization.percentileDefault().toJson() );
 		extras.put( SegmenterInfo.ENTRY, info.toJson() );
@@ -149,15 +166,51 @@ public final class SegmenterTrainer
 					} ) ) );
 			save( model, history, extras, output );
 			output.finish();
-			return new Result( r, history, info, modelFile );
+			return new Result( r, history, info, modelFile, orientations );
 		}
 	}
 
-	/** The planes of one image at 1/scale: normalised input (fitted on the shrunk image) and (soft) one-hot targets. */
-	static void planes( final ImagePlus image, final ImagePlus mask, final int classes, final int scale,
-			final int patch, final int channels,
+	/** The planes, or for a 3D network ({@code depth > 0}) each time point's z-stack as one volume, into out. */
+	private static void volumes( final List< SegmentPatches.Plane > planes, final ImagePlus image, final int depth,
 			final List< SegmentPatches.Plane > out )
 	{
+		if ( depth == 0 )
+		{
+			out.addAll( planes );
+			return;
+		}
+		final int d = image.getNSlices();
+		if ( d < depth )
+			throw new IllegalArgumentException( "The stack '" + image.getTitle() + "' has " + d
+					+ " z-slices, fewer than the 3D patch depth " + depth
+					+ ": use dimensions=2D (trains on every slice)"
+					+ ( d >= 4 ? ", or patch_depth=" + ( d / 4 * 4 ) : "" ) );
+		for ( int t = 0; t < image.getNFrames(); t++ )
+		{
+			final SegmentPatches.Plane first = planes.get( t * d );
+			final int ni = first.input.length, nt = first.target.length, tc = nt / ( first.w * first.h );
+			final float[] in = new float[ d * ni ], target = new float[ d * nt ];
+			for ( int z = 0; z < d; z++ )
+			{
+				System.arraycopy( planes.get( t * d + z ).input, 0, in, z * ni, ni );
+				System.arraycopy( planes.get( t * d + z ).target, 0, target, z * nt, nt );
+			}
+			out.add( new SegmentPatches.Plane( in, target, first.w, first.h, d, tc ) );
+		}
+	}
+
+	/** {@link #planes(ImagePlus, ImagePlus, int, int, int, int)} added to out. */
+	static void planes( final ImagePlus image, final ImagePlus mask, final int classes, final int scale,
+			final int patch, final int channels, final List< SegmentPatches.Plane > out )
+	{
+		out.addAll( planes( image, mask, classes, scale, patch, channels ) );
+	}
+
+	/** The planes of one image at 1/scale: normalised input (fitted on the shrunk image) and (soft) one-hot targets. */
+	static List< SegmentPatches.Plane > planes( final ImagePlus image, final ImagePlus mask, final int classes,
+			final int scale, final int patch, final int channels )
+	{
+		final List< SegmentPatches.Plane > out = new ArrayList<>();
 		if ( Planes.channels( image ) != channels )
 			throw new IllegalArgumentException( "All images need the same number of channels: '" + image.getTitle()
 					+ "' has " + Planes.channels( image ) + ", the first has " + channels );
@@ -192,6 +245,7 @@ public final class SegmenterTrainer
 				}
 				out.add( new SegmentPatches.Plane( in, target, w, h, tc ) );
 			}
+		return out;
 	}
 
 	/** Moves a share of the planes (evenly spread) to validation; a single plane gives its bottom rows instead. */
@@ -228,12 +282,19 @@ public final class SegmenterTrainer
 		val.add( crop( p, cut, p.h, tc, channels ) );
 	}
 
+	/** Rows y0..y1 of every z-slice. */
 	private static SegmentPatches.Plane crop( final SegmentPatches.Plane p, final int y0, final int y1, final int tc,
 			final int channels )
 	{
-		final float[] in = java.util.Arrays.copyOfRange( p.input, y0 * p.w * channels, y1 * p.w * channels );
-		final float[] t = java.util.Arrays.copyOfRange( p.target, y0 * p.w * tc, y1 * p.w * tc );
-		return new SegmentPatches.Plane( in, t, p.w, y1 - y0, tc );
+		final int rows = y1 - y0;
+		final float[] in = new float[ p.d * rows * p.w * channels ], t = new float[ p.d * rows * p.w * tc ];
+		for ( int z = 0; z < p.d; z++ )
+		{
+			System.arraycopy( p.input, ( z * p.h + y0 ) * p.w * channels, in, z * rows * p.w * channels,
+					rows * p.w * channels );
+			System.arraycopy( p.target, ( z * p.h + y0 ) * p.w * tc, t, z * rows * p.w * tc, rows * p.w * tc );
+		}
+		return new SegmentPatches.Plane( in, t, p.w, rows, p.d, tc );
 	}
 
 	private static void checkPairs( final List< ImagePlus > images, final List< ImagePlus > masks, final String what )

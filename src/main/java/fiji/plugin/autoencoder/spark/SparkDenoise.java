@@ -33,7 +33,12 @@ import fiji.plugin.autoencoder.tiling.TileGrid;
  * Threads: an executor runs {@code cores / spark.task.cpus} tasks at once; they
  * share the JVM's one TensorFlow model, whose thread pool gets the executor's
  * cores, so each task has {@code cores / concurrent tasks} of them and the
- * executor is not oversubscribed.
+ * executor is not oversubscribed. TensorFlow's intra- and inter-op pools are
+ * per process, sized by the first session the JVM creates (later sessions'
+ * thread settings are ignored: measured by thread counts), so in local mode the
+ * driver's first load must already ask for the executor's cores: it leases the
+ * model the tasks use (a driver that loaded with 1 thread first left local[2]
+ * with one TensorFlow thread).
  */
 public final class SparkDenoise implements Serializable
 {
@@ -47,6 +52,9 @@ public final class SparkDenoise implements Serializable
 
 	/** Seconds of the last run's task stage (after the driver's checks and output creation). */
 	private transient double stageSeconds;
+
+	/** The last run's tasks summed: tiles computed, skipped, lease nanoseconds, task nanoseconds, longest lease, tasks. */
+	private transient long[] taskStats;
 
 	public SparkDenoise( final ZarrJob job, final String model, final int retries )
 	{
@@ -109,32 +117,62 @@ public final class SparkDenoise implements Serializable
 				+ " cannot be reached: start it (sbin/start-master.sh), check host and port, or use --master local[N] to run on this machine" );
 	}
 
-	/** Runs the job on {@code sc}; returns tiles computed and skipped over all tasks. */
+	/**
+	 * Runs the job on {@code sc}; returns tiles computed and skipped over all
+	 * tasks. In local mode the driver is the executor, so the model the driver
+	 * loads for its checks is the one the tasks lease (loaded once, before the
+	 * task stage); elsewhere the driver loads its own with 1 thread.
+	 */
 	public ChunkedPredictor.Result run( final JavaSparkContext sc ) throws IOException
 	{
 		final SparkConf conf = sc.getConf();
 		final int cores = executorCores( conf );
 		final TileGrid grid;
-		try ( ModelFile.Loaded m = ModelFile.load( java.nio.file.Paths.get( model ), 1 ) )
+		try ( ModelCache< ModelFile.Loaded >.Lease lease = sc.isLocal() ? ExecutorModels.get( model, cores ) : null;
+				ModelFile.Loaded own = sc.isLocal() ? null : ModelFile.load( java.nio.file.Paths.get( model ), 1 ) )
 		{
-			grid = job.prepare( m ); // the driver: checks, output container and metadata
+			grid = job.prepare( own != null ? own : lease.model() ); // the driver: checks, output container and metadata
+			final List< Long > cells = new ArrayList<>();
+			for ( long i = 0; i < grid.numCells(); i++ )
+				cells.add( i );
+			final int partitions = ( int ) Math.min( cells.size(),
+					Math.max( 1, conf.getInt( "autoencoder.partitions", 4 * sc.defaultParallelism() ) ) );
+			System.err.println( "spark-denoise: " + grid.numCells() + " tiles of "
+					+ java.util.Arrays.toString( grid.tileSize() ) + " in " + partitions + " tasks; " + cores
+					+ " core(s) per executor, " + threadsPerTask( conf ) + " TensorFlow thread(s) per task" );
+			final long start = System.nanoTime();
+			final long[] total = sc.parallelize( cells, partitions ).mapPartitions( it -> {
+				final List< Long > mine = new ArrayList<>();
+				it.forEachRemaining( mine::add );
+				return Collections.singletonList( runCells( mine, cores ) ).iterator();
+			} ).reduce( SparkDenoise::sum );
+			stageSeconds = ( System.nanoTime() - start ) / 1e9;
+			taskStats = total;
+			return new ChunkedPredictor.Result( total[ 0 ], total[ 1 ] );
 		}
-		final List< Long > cells = new ArrayList<>();
-		for ( long i = 0; i < grid.numCells(); i++ )
-			cells.add( i );
-		final int partitions = ( int ) Math.min( cells.size(),
-				Math.max( 1, conf.getInt( "autoencoder.partitions", 4 * sc.defaultParallelism() ) ) );
-		System.err.println( "spark-denoise: " + grid.numCells() + " tiles of "
-				+ java.util.Arrays.toString( grid.tileSize() ) + " in " + partitions + " tasks; " + cores
-				+ " core(s) per executor, " + threadsPerTask( conf ) + " TensorFlow thread(s) per task" );
-		final long start = System.nanoTime();
-		final long[] total = sc.parallelize( cells, partitions ).mapPartitions( it -> {
-			final List< Long > mine = new ArrayList<>();
-			it.forEachRemaining( mine::add );
-			return Collections.singletonList( runCells( mine, cores ) ).iterator();
-		} ).reduce( ( a, b ) -> new long[] { a[ 0 ] + b[ 0 ], a[ 1 ] + b[ 1 ] } );
-		stageSeconds = ( System.nanoTime() - start ) / 1e9;
-		return new ChunkedPredictor.Result( total[ 0 ], total[ 1 ] );
+	}
+
+	private static long[] sum( final long[] a, final long[] b )
+	{
+		final long[] s = new long[ a.length ];
+		for ( int i = 0; i < a.length; i++ )
+			s[ i ] = i == 4 ? Math.max( a[ i ], b[ i ] ) : a[ i ] + b[ i ];
+		return s;
+	}
+
+	/**
+	 * The last {@link #run}'s tasks: seconds summed over tasks of waiting for
+	 * the model lease (an executor's first task loads the model), the longest
+	 * such wait, and seconds summed over tasks from start to end.
+	 */
+	public String taskSummary()
+	{
+		if ( taskStats == null )
+			return "no tasks";
+		return String.format( java.util.Locale.ROOT,
+				"%d tasks, %.1f s in all (%.3f s per tile); model leases %.2f s in all, longest %.2f s", taskStats[ 5 ],
+				taskStats[ 3 ] / 1e9, taskStats[ 3 ] / 1e9 / Math.max( 1, taskStats[ 0 ] + taskStats[ 1 ] ),
+				taskStats[ 2 ] / 1e9, taskStats[ 4 ] / 1e9 );
 	}
 
 	/**
@@ -145,8 +183,10 @@ public final class SparkDenoise implements Serializable
 	 */
 	long[] runCells( final List< Long > cells, final int cores )
 	{
+		final long start = System.nanoTime();
 		try ( ModelCache< ModelFile.Loaded >.Lease lease = ExecutorModels.get( model, cores ) )
 		{
+			final long leased = System.nanoTime() - start;
 			final ModelFile.Loaded m = lease.model();
 			final long[] todo = cells.stream().mapToLong( Long::longValue ).sorted().toArray();
 			long computed = 0;
@@ -155,7 +195,8 @@ public final class SparkDenoise implements Serializable
 				{
 					final ChunkedPredictor.Result r = job.run( m, todo, Progress.none() );
 					computed += r.computed;
-					return new long[] { computed, todo.length - computed };
+					return new long[] { computed, todo.length - computed, leased, System.nanoTime() - start, leased,
+							1 };
 				}
 				catch ( final RuntimeException e )
 				{

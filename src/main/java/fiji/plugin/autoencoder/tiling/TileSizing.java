@@ -5,8 +5,8 @@ import java.util.Arrays;
 import fiji.plugin.autoencoder.model.ImagePredictor;
 
 /**
- * Chooses tile sizes: the largest roughly cubic tile whose buffers and network
- * activations fit a memory budget ({@link #fromBudget}), or a tile whose core
+ * Chooses tile sizes: the grid of least modelled time (halo overhead and a fixed cost per run) whose largest
+ * window's buffers and network activations fit a memory budget ({@link #fromBudget}), or a tile whose core
  * is a whole number of output chunks ({@link #chunkAligned}), so that every
  * output chunk is written by exactly one tile, once.
  */
@@ -26,9 +26,18 @@ final class TileSizing
 	}
 
 	/**
-	 * Largest roughly cubic tile whose buffers and network activations fit the memory budget, capped
-	 * per axis by the untiled window and balanced so all cells along an axis
-	 * have about the same core.
+	 * Fixed cost of one network run (one tile), in the time of this many window pixels: the session call, the
+	 * copies' set-up and oneDNN's per-call work. Measured on the U-Net denoiser (bench/results/speed.md): 128^2
+	 * windows ran about 5 % slower per pixel than 1024^2 ones, i.e. about 1000 pixels of fixed cost per run.
+	 */
+	static final double RUN_COST_PIXELS = 1024;
+
+	/**
+	 * The fastest grid whose largest window fits the memory budget: the time of a grid is modelled as the pixels of
+	 * all its windows (each core plus its halo, the last window along an axis shrunk to its core) plus
+	 * {@link #RUN_COST_PIXELS} per window; every combination of cell counts per axis is weighed (cores balanced
+	 * along each axis, tiles not necessarily square), so the halo's overhead, not a fixed shape, decides. Returns the
+	 * tile size (network input X, Y[, Z]); along an axis the image fits, the untiled window.
 	 */
 	static int[] fromBudget( final ImagePredictor predictor, final long[] imageSize, final int workers,
 			final int batchSize, final long memoryBudget )
@@ -46,38 +55,120 @@ final class TileSizing
 					+ ( long ) Math.ceil( Math.pow( min, n ) * bytesPerVoxel )
 					+ " bytes. Raise the budget, or lower the batch size or the thread count." );
 		final int[] untiled = TileGrid.untiledSize( imageSize, halo, m );
-		final int[] tile = new int[ n ];
-		final boolean[] capped = new boolean[ n ];
-		double budget = voxels;
-		int free = n;
-		boolean changed = true;
-		while ( changed && free > 0 )
-		{
-			changed = false;
-			final double side = Math.pow( budget, 1.0 / free );
-			for ( int d = 0; d < n; d++ )
-				if ( !capped[ d ] && untiled[ d ] <= side )
-				{
-					capped[ d ] = true;
-					tile[ d ] = untiled[ d ];
-					budget /= untiled[ d ];
-					free--;
-					changed = true;
-				}
-		}
-		final double side = free > 0 ? Math.pow( budget, 1.0 / free ) : 0;
-		final int t = Math.max( min, ( int ) Math.min( Integer.MAX_VALUE / 2, ( long ) ( side + 1e-9 ) ) / m * m );
+		final AxisChoice[][] choices = new AxisChoice[ n ][];
 		for ( int d = 0; d < n; d++ )
 		{
-			if ( capped[ d ] )
-				continue;
-			// balance: same number of cells, cores as equal as the size multiple allows
-			final long core = t - 2L * halo;
-			final long cells = ( imageSize[ d ] + core - 1 ) / core;
-			final long balancedCore = TileGrid.roundUp( ( imageSize[ d ] + cells - 1 ) / cells, m );
-			tile[ d ] = ( int ) Math.min( t, balancedCore + 2L * halo );
+			// no axis can take more than the budget leaves when every other axis has the smallest tile
+			final double cap = voxels / Math.pow( min, n - 1.0 );
+			choices[ d ] = AxisChoice.all( imageSize[ d ], untiled[ d ], halo, m, min, cap );
 		}
+		final Search s = new Search( choices, voxels, imageSize );
+		s.search( 0, new int[ n ], 1, 1, 1 );
+		final int[] tile = new int[ n ];
+		for ( int d = 0; d < n; d++ )
+			tile[ d ] = choices[ d ][ s.best[ d ] ].tile;
 		return tile;
+	}
+
+	/**
+	 * One way to cut an axis: the tile (network input) size, the number of cells it gives and the sum of their
+	 * window sizes (the last window shrunk to its core plus halos, as {@link TileGrid} does).
+	 */
+	static final class AxisChoice
+	{
+		final int tile;
+
+		final long cells, windows;
+
+		/** {@code size + 2 * halo * cells}: no choice with as many cells or more has fewer window pixels. */
+		final long lowerBound;
+
+		AxisChoice( final long size, final int tile, final int halo, final int m )
+		{
+			this.tile = tile;
+			final long core = tile - 2L * halo;
+			cells = ( size + core - 1 ) / core;
+			final long last = size - ( cells - 1 ) * core;
+			windows = ( cells - 1 ) * tile + TileGrid.roundUp( last + 2L * halo, m );
+			lowerBound = size + 2L * halo * cells;
+		}
+
+		/** Every tile size with balanced cores, from the fewest cells (largest tile, at most {@code cap}) to the smallest tile. */
+		static AxisChoice[] all( final long size, final int untiled, final int halo, final int m, final int min,
+				final double cap )
+		{
+			final java.util.List< AxisChoice > list = new java.util.ArrayList<>();
+			int previous = Integer.MAX_VALUE;
+			for ( long c = 1; previous > min; c++ )
+			{
+				final long core = TileGrid.roundUp( ( size + c - 1 ) / c, m );
+				final int tile = ( int ) Math.max( min, Math.min( untiled, core + 2L * halo ) );
+				if ( tile < previous && tile <= cap )
+					list.add( new AxisChoice( size, tile, halo, m ) );
+				previous = Math.min( previous, tile );
+			}
+			return list.toArray( new AxisChoice[ 0 ] );
+		}
+	}
+
+	/** Depth-first search over the axes' choices for the grid of the least modelled time. */
+	private static final class Search
+	{
+		final AxisChoice[][] choices;
+
+		final double voxels;
+
+		final double[] usefulAfter; // image pixels of the axes after d (a lower bound of their window sums)
+
+		final int[] best;
+
+		double bestCost = Double.POSITIVE_INFINITY;
+
+		Search( final AxisChoice[][] choices, final double voxels, final long[] imageSize )
+		{
+			this.choices = choices;
+			this.voxels = voxels;
+			final int n = choices.length;
+			usefulAfter = new double[ n + 1 ];
+			usefulAfter[ n ] = 1;
+			for ( int d = n - 1; d >= 0; d-- )
+				usefulAfter[ d ] = usefulAfter[ d + 1 ] * imageSize[ d ];
+			best = new int[ n ];
+		}
+
+		void search( final int d, final int[] pick, final double tileVoxels, final double windows, final double cells )
+		{
+			if ( d == choices.length )
+			{
+				final double cost = windows + RUN_COST_PIXELS * cells;
+				if ( cost < bestCost )
+				{
+					bestCost = cost;
+					System.arraycopy( pick, 0, best, 0, pick.length );
+				}
+				return;
+			}
+			// tiles come largest first: skip those that do not fit (binary search), all after the first that fits do
+			int lo = 0, hi = choices[ d ].length;
+			while ( lo < hi )
+			{
+				final int mid = ( lo + hi ) >>> 1;
+				if ( tileVoxels * choices[ d ][ mid ].tile > voxels )
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for ( int i = lo; i < choices[ d ].length; i++ )
+			{
+				final AxisChoice c = choices[ d ][ i ];
+				// choices come with more and more cells: once the lower bound of this one (the image's pixels on the
+				// remaining axes, one cell each) cannot beat the best, no later choice can
+				if ( windows * c.lowerBound * usefulAfter[ d + 1 ] + RUN_COST_PIXELS * cells * c.cells >= bestCost )
+					break;
+				pick[ d ] = i;
+				search( d + 1, pick, tileVoxels * c.tile, windows * c.windows, cells * c.cells );
+			}
+		}
 	}
 
 	/**

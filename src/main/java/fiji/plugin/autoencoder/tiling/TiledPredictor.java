@@ -45,9 +45,10 @@ import net.imglib2.view.Views;
  * / scale[c] + offset[c]}, in float arithmetic. Identity by default. Integer output types are clamped to their range.
  *
  * <h2>Memory and threads</h2> Each worker thread owns one input and one output batch buffer ({@code batchSize}
- * windows, channels last) and a one-channel window. Without an explicit tile size the tile is the largest cube-ish
- * window whose buffers and network activations, for all threads, fit {@link TiledPredictorBuilder#memoryBudget},
- * capped by the image and balanced so the edge tiles are not tiny. The network's own memory enters through {@link
+ * windows, channels last) and a one-channel window. Without an explicit tile size the grid is the one of least
+ * modelled time (pixels of all windows, halos included, plus a fixed cost per run; {@code TileSizing}) whose largest
+ * window's buffers and network activations, for all threads, fit {@link TiledPredictorBuilder#memoryBudget}; cores are
+ * balanced along each axis and tiles need not be square. The network's own memory enters through {@link
  * ImagePredictor#activationBytesPerPixel()}. Workers run on the current ImgLib2 {@link Parallelization} executor (so
  * {@code Parallelization.runSingleThreaded( ... )} makes the call sequential). The output must accept concurrent
  * writes to different pixels (every ImgLib2 image with at least one byte per pixel does; for bit types use one

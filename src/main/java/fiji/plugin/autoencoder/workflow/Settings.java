@@ -8,6 +8,7 @@ import fiji.plugin.autoencoder.convert.StoredNormalization;
 import fiji.plugin.autoencoder.denoise.Denoiser;
 import fiji.plugin.autoencoder.denoise.TrainingMode;
 import fiji.plugin.autoencoder.model.ModelSpec;
+import fiji.plugin.autoencoder.segment.PatchOrientations;
 import fiji.plugin.autoencoder.segment.SegmenterPrediction;
 import fiji.plugin.autoencoder.segment.SegmenterSettings;
 import fiji.plugin.autoencoder.segment.Thresholds;
@@ -116,9 +117,10 @@ public final class Settings
 	public static final Setting VALIDATION_MASK_FOLDER = Setting.folder( "validation_mask_folder",
 			"Validation mask folder", "The mask of each validation_folder image: the file of the same name" );
 
-	public static final Setting DIMENSIONS = Setting.choice( "dimensions", "Dimensions", TrainingSettings.DIMENSIONS_2D,
+	public static final Setting DIMENSIONS = Setting.choice( "dimensions", "Dimensions",
+			TrainingSettings.DIMENSIONS_AUTO,
 			TrainingSettings.DIMENSION_CHOICES,
-			"2D: one network on every slice; 3D: a volume network on z-stacks (Denoise modes; each stack needs at least patch_depth slices); Automatic: 3D for stacks that deep, else 2D" );
+			"2D: one network on every slice; 3D: a volume network on z-stacks (Denoise modes, Train Segmenter; each stack needs at least patch_depth slices); Automatic: 3D for z-stacks that deep whose neighbouring slices correlate, else 2D (the log says which)" );
 
 	public static final Setting PATCH_DEPTH = Setting.integer( "patch_depth", "Patch depth (3D, slices)",
 			TrainingSettings.PATCH_DEPTH, 4, "z-slices of a 3D training patch (a multiple of 4)" );
@@ -192,6 +194,12 @@ public final class Settings
 			"Scale: work at 1/scale resolution (0 = from the objects' sizes)", SegmenterSettings.SCALE, 0,
 			"Train and predict at 1/scale resolution; 0 picks it from the masks' object sizes" );
 
+	public static final Setting ORIENTATIONS = Setting.choice( "orientations", "Patch orientations",
+			SegmenterSettings.ORIENTATIONS, PatchOrientations.CHOICES,
+			"Flips and rotations of the training patches, also averaged by Segment Image's flip averaging. Automatic: "
+					+ "left-right flips only when the training images have a fixed up (their mean is much more up-down "
+					+ "than left-right asymmetric, as in ultrasound), all 8 otherwise" );
+
 	public static final Setting THRESHOLD = Setting.number( "threshold", "Probability threshold", 0.5, 0.0,
 			"Pixels whose probability reaches it are foreground" );
 
@@ -202,9 +210,9 @@ public final class Settings
 	public static final Setting OVERLAY = Setting.flag( "overlay", "Overlay: outlines on the image", false,
 			"Also make the image with every object's outline in yellow (macros with output_folder: <name>-overlay.png, a TIFF for stacks)" );
 
-	public static final Setting FLIP_AVERAGING = Setting.flag( "flip_averaging", "Average 4 flips (4x the time)",
+	public static final Setting FLIP_AVERAGING = Setting.flag( "flip_averaging", "Average flips (2-4x the time)",
 			SegmenterPrediction.FLIP_AVERAGING,
-			"Also predict the image flipped and average the probabilities" );
+			"Also predict the image flipped (left-right, up-down and both; left-right only for a model trained so) and average the probabilities" );
 
 	// -- Inspect --
 
@@ -246,7 +254,8 @@ public final class Settings
 	/** Train Segmenter (images: input, mask, validation_image, validation_mask; or input_folder with mask_folder). */
 	public static final List< Setting > TRAIN_SEGMENTER = list(
 			INPUT_FOLDER.withLabel( "Input folder (optional: train on all its images)" ), MASK_FOLDER, TITLE_PATTERN,
-			VALIDATION_FOLDER, VALIDATION_MASK_FOLDER, MODEL_FILE, OVERWRITE, LOSS, CLASSES, SCALE,
+			VALIDATION_FOLDER, VALIDATION_MASK_FOLDER, DIMENSIONS, PATCH_DEPTH, MODEL_FILE, OVERWRITE, LOSS, CLASSES,
+			SCALE, ORIENTATIONS,
 			EPOCHS.withDefault( SegmenterSettings.EPOCHS ),
 			MINUTES.withDefault( SegmenterSettings.MINUTES ),
 			PATCHES_PER_EPOCH.withDefault( SegmenterSettings.PATCHES_PER_EPOCH ),

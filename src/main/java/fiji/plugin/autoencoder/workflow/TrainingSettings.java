@@ -54,14 +54,18 @@ public final class TrainingSettings
 	/** Denoisers: {@code train.ChannelMode.EACH_ALONE} (default) or {@code TOGETHER}. */
 	public String channels = fiji.plugin.autoencoder.train.ChannelMode.EACH_ALONE;
 
-	public static final String DIMENSIONS_2D = "2D", DIMENSIONS_3D = "3D", DIMENSIONS_AUTO = "Automatic";
+	public static final String DIMENSIONS_2D = Dimensions.D2, DIMENSIONS_3D = Dimensions.D3,
+			DIMENSIONS_AUTO = Dimensions.AUTO;
 
-	public static final String[] DIMENSION_CHOICES = { DIMENSIONS_2D, DIMENSIONS_3D, DIMENSIONS_AUTO };
+	public static final String[] DIMENSION_CHOICES = Dimensions.CHOICES;
 
 	public static final int PATCH_DEPTH = 16;
 
-	/** 2D, 3D (a volume network, Denoise modes) or Automatic: 3D when every training image has at least {@link #patchDepth} z-slices (key {@code dimensions}). */
-	public String dimensions = DIMENSIONS_2D;
+	/** 2D, 3D (a volume network, Denoise modes) or Automatic (default; {@link Dimensions}: 3D for z-stacks at least {@link #patchDepth} slices deep whose neighbouring slices correlate) (key {@code dimensions}). */
+	public String dimensions = DIMENSIONS_AUTO;
+
+	/** What {@link #is3D} chose and how to force the other, for the log; null for 2D images. */
+	public String dimensionsNote;
 
 	/** z-slices of a 3D training patch (key {@code patch_depth}). */
 	public int patchDepth = PATCH_DEPTH;
@@ -183,6 +187,9 @@ public final class TrainingSettings
 			s.learningRate = job.spec.learningRate;
 			s.learningRateSchedule = job.spec.learningRateSchedule;
 			s.l2 = job.spec.l2;
+			final double aspect = Dimensions.voxelAspect( inputs );
+			s.poolZ = fiji.plugin.autoencoder.model.Presets.poolZ( s.layers.length, patchDepth, aspect );
+			dimensionsNote += Dimensions.poolingNote( s.poolZ, s.layers.length, aspect );
 			job.spec = s.validate();
 			job.patchDepth = patchDepth;
 		}
@@ -190,47 +197,16 @@ public final class TrainingSettings
 	}
 
 	/**
-	 * Whether these settings train a 3D network on {@code inputs}: {@code dimensions} 3D (refused for modes other than
-	 * Denoise (self-supervised) and (paired), for an image with one z-slice and for a stack thinner than the patch depth,
-	 * saying what to do) or Automatic with every input at least {@link #patchDepth} slices deep.
+	 * Whether these settings train a 3D network on {@code inputs} ({@link Dimensions#choose}: 3D refused with the fix
+	 * for modes other than Denoise (self-supervised) and (paired), a 2D image or a stack thinner than the patch depth);
+	 * sets {@link #dimensionsNote}.
 	 */
 	public boolean is3D( final TrainingMode m, final List< ImagePlus > inputs )
 	{
-		final String d = dimensions == null ? DIMENSIONS_2D : dimensions.trim();
-		if ( !java.util.Arrays.asList( DIMENSION_CHOICES ).contains( d ) )
-			throw new IllegalArgumentException(
-					"dimensions=" + dimensions + " is not one of " + java.util.Arrays.toString( DIMENSION_CHOICES ) );
-		if ( d.equals( DIMENSIONS_2D ) )
-			return false;
-		if ( patchDepth < 4 || patchDepth % 4 != 0 )
-			throw new IllegalArgumentException( "patch_depth=" + patchDepth
-					+ " must be a multiple of 4 (the 3D network pools twice in z), e.g. patch_depth=16" );
-		final boolean allow = m == TrainingMode.DENOISE_SELF_SUPERVISED || m == TrainingMode.DENOISE_PAIRED;
-		int thinnest = Integer.MAX_VALUE;
-		String thin = "";
-		for ( final ImagePlus imp : inputs )
-			if ( imp.getNSlices() < thinnest )
-			{
-				thinnest = imp.getNSlices();
-				thin = imp.getTitle();
-			}
-		if ( d.equals( DIMENSIONS_AUTO ) )
-			return allow && thinnest >= patchDepth;
-		if ( !allow )
-			throw new IllegalArgumentException(
-					"dimensions=3D trains Denoise (self-supervised) or Denoise (paired) for now, not '" + m.label
-							+ "': use dimensions=2D" );
-		if ( thinnest == 1 )
-			throw new IllegalArgumentException( "dimensions=3D was asked for the 2D image '" + thin + "' (one z-slice"
-					+ ( inputs.stream().anyMatch( i -> i.getNFrames() > 1 )
-							? "; if its time points are z-slices, swap them in Image > Properties" : "" )
-					+ "): use dimensions=2D" );
-		if ( thinnest < patchDepth )
-			throw new IllegalArgumentException(
-					"The stack '" + thin + "' has " + thinnest + " z-slices, fewer than the 3D patch depth "
-							+ patchDepth + ": use dimensions=2D (trains on every slice)"
-							+ ( thinnest >= 4 ? ", or patch_depth=" + ( thinnest / 4 * 4 ) : "" ) );
-		return true;
+		final Dimensions.Choice c = Dimensions.choose( dimensions, patchDepth,
+				m == TrainingMode.DENOISE_SELF_SUPERVISED || m == TrainingMode.DENOISE_PAIRED, m.label, inputs );
+		dimensionsNote = c.note;
+		return c.is3D;
 	}
 
 	/**

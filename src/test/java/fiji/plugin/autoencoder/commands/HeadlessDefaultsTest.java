@@ -48,6 +48,29 @@ class HeadlessDefaultsTest
 		}
 	}
 
+	/** An image input is remembered as text too (its title and size); headless, an omitted one must stay empty, not become an empty image. */
+	@Test
+	void anOmittedTargetImageIsNotFilledFromTheRememberedOne() throws Exception
+	{
+		final ImagePlus image = IJ.openImage( "test-images/cell_256.tif" );
+		try ( Context context = new Context() )
+		{
+			final CommandService commands = context.service( CommandService.class );
+			final CommandInfo info = commands.getCommand( TrainAutoencoderCommand.class );
+			final ModuleService modules = context.service( ModuleService.class );
+			@SuppressWarnings( "unchecked" )
+			final org.scijava.module.ModuleItem< ImagePlus > target = ( org.scijava.module.ModuleItem< ImagePlus > ) info
+					.getInput( "target" );
+			modules.save( target, image );
+			assertTrue( modules.load( info.getInput( "target" ) ) != null, "SciJava remembered the target" );
+			final CommandModule run = commands.run( TrainAutoencoderCommand.class, true, "input", image, "mode",
+					"Denoise (paired)", "model_file", dir.resolve( "p.aemodel.zip" ).toFile(), "show_plot", false )
+					.get();
+			assertTrue( run.isCanceled(), "a paired training without a target must not run" );
+			assertTrue( run.getCancelReason().contains( "needs a clean target image" ), run.getCancelReason() );
+		}
+	}
+
 	static Object[] with( final Object[] a, final Object... more )
 	{
 		final Object[] all = java.util.Arrays.copyOf( a, a.length + more.length );

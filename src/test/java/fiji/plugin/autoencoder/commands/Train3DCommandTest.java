@@ -19,6 +19,7 @@ import org.scijava.command.CommandService;
 import fiji.plugin.autoencoder.denoise.TrainingMode;
 import fiji.plugin.autoencoder.io.ModelFile;
 import fiji.plugin.autoencoder.model.ModelSpec;
+import fiji.plugin.autoencoder.workflow.Settings;
 import fiji.plugin.autoencoder.workflow.TrainingSettings;
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -109,16 +110,22 @@ class Train3DCommandTest
 	void automaticIsThreeDForStacksAsDeepAsThePatchAndRefusedModesSaySo()
 	{
 		final TrainingSettings s = new TrainingSettings();
-		s.dimensions = TrainingSettings.DIMENSIONS_AUTO;
+		assertEquals( TrainingSettings.DIMENSIONS_AUTO, s.dimensions, "the default" );
+		assertEquals( s.dimensions, Settings.of( Settings.TRAIN, "dimensions" ).defaultValue );
 		s.patchDepth = 8;
 		assertTrue( s.is3D( TrainingMode.DENOISE_PAIRED, Collections.singletonList( stack( 8, 16, 3 ) ) ) );
+		assertTrue( s.dimensionsNote.startsWith( "dimensions=Automatic chose 3D" )
+				&& s.dimensionsNote.contains( "dimensions=2D forces 2D" ), s.dimensionsNote );
 		assertFalse( s.is3D( TrainingMode.DENOISE_PAIRED, Collections.singletonList( stack( 7, 16, 3 ) ) ),
 				"a thinner stack: 2D per slice" );
+		assertTrue( s.dimensionsNote.contains( "has 7 z-slice(s), fewer than patch_depth=8" )
+				&& s.dimensionsNote.contains( "dimensions=3D forces a volume network with patch_depth=4" ),
+				s.dimensionsNote );
 		assertFalse( s.is3D( TrainingMode.CONV_AUTOENCODER, Collections.singletonList( stack( 8, 16, 3 ) ) ),
 				"3D only for the Denoise modes" );
 		s.dimensions = "2D";
 		assertFalse( s.is3D( TrainingMode.DENOISE_PAIRED, Collections.singletonList( stack( 20, 16, 3 ) ) ),
-				"the default stays 2D" );
+				"2D asked: 2D" );
 		s.dimensions = "3D";
 		final String e = assertThrows( IllegalArgumentException.class,
 				() -> s.is3D( TrainingMode.DENOISE_SYNTHETIC, Collections.singletonList( stack( 20, 16, 3 ) ) ) )

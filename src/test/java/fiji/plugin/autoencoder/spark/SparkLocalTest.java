@@ -155,6 +155,9 @@ public class SparkLocalTest
 		assertTrue( Files.readString( log ).contains( "64 tiles computed, 0 already written" ),
 				Files.readString( log ) );
 		assertTrue( Files.readString( log ).contains( "1 TensorFlow thread(s) per task" ), Files.readString( log ) );
+		// local mode: the driver's checks and the tasks share one model, loaded with the executor's 2 cores
+		assertTrue( Files.readString( log ).contains( "the model loaded 1 time(s) in this JVM" ),
+				Files.readString( log ) );
 		assertSameChunks( single, out );
 		assertEquals( 64, chunks( out ).size() );
 
