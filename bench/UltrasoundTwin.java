@@ -172,7 +172,7 @@ public class UltrasoundTwin
 			for ( int k = 0; k < n; k++ )
 			{
 				final Random rnd = random;
-				final int pi = rnd.nextInt( planes.size() );
+				final int pi = pick( planes, rnd ); // as SegmentPatches.pick
 				final SegmentPatches.Plane p = planes.get( pi );
 				int x0 = rnd.nextInt( p.w - patch + 1 ), y0 = rnd.nextInt( p.h - patch + 1 );
 				if ( rnd.nextDouble() < s.foregroundFraction )
@@ -303,5 +303,24 @@ public class UltrasoundTwin
 			b += y ? 1 : 0;
 		}
 		return a + b == 0 ? 1 : 2.0 * inter / ( a + b );
+	}
+
+	/** SegmentPatches.pick replayed: each plane equally likely when all have one size, else in proportion to its pixels. */
+	static int pick( final List< SegmentPatches.Plane > planes, final Random rnd )
+	{
+		boolean sameSize = true;
+		for ( final SegmentPatches.Plane p : planes )
+			sameSize &= p.w == planes.get( 0 ).w && p.h == planes.get( 0 ).h && p.d == planes.get( 0 ).d;
+		if ( sameSize )
+			return rnd.nextInt( planes.size() );
+		double total = 0;
+		for ( final SegmentPatches.Plane p : planes )
+			total += ( double ) p.w * p.h * p.d;
+		final double u = rnd.nextDouble() * total;
+		double sum = 0;
+		for ( int i = 0; i < planes.size() - 1; i++ )
+			if ( u < ( sum += ( double ) planes.get( i ).w * planes.get( i ).h * planes.get( i ).d ) )
+				return i;
+		return planes.size() - 1;
 	}
 }
