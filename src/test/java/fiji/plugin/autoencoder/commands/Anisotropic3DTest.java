@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
@@ -33,6 +34,7 @@ import ij.ImagePlus;
  * wide saves a 3D spec that pools z at its second level only, and its prediction on an anisotropic stack of odd size
  * tiled in x, y and z equals one untiled run.
  */
+@Tag( "slow" ) // trains networks: excluded from the fast tier (mvn test -Pfast)
 class Anisotropic3DTest
 {
 	@TempDir

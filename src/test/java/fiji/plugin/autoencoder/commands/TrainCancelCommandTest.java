@@ -21,6 +21,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
@@ -47,6 +48,7 @@ import ij.process.ByteProcessor;
  * best epoch's. The cancel is given while the training thread waits in the
  * epoch-K log line, so the assertions count epochs, not seconds.
  */
+@Tag( "slow" ) // trains networks: excluded from the fast tier (mvn test -Pfast)
 class TrainCancelCommandTest
 {
 	private static final int K = 2, EPOCHS = 50;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Random;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
@@ -28,6 +29,7 @@ import ij.process.FloatProcessor;
  * patch_depth 8) saves a 3D spec, and Segment Image's probability of a volume of odd size tiled in x, y and z (4 x 4 x 4 tiles) equals
  * one untiled run. 3D asked for a 2D image, or a stack thinner than the patch, is refused with the fix.
  */
+@Tag( "slow" ) // trains networks: excluded from the fast tier (mvn test -Pfast)
 class TrainSegmenter3DTest
 {
 	@TempDir

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import ij.process.ByteProcessor;
 import ij.process.FloatProcessor;
 
 /** The object prior learned from training masks, flip averaging, and Train Segmenter's time budget. */
+@Tag( "slow" ) // trains networks: excluded from the fast tier (mvn test -Pfast)
 class ObjectPriorTest
 {
 	@TempDir

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Random;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.ndarray.Shape;
@@ -34,6 +35,7 @@ import net.imglib2.view.Views;
  * and reloaded with the model, and on a small segmentation case the training
  * loss falls faster than without.
  */
+@Tag( "slow" ) // trains networks: excluded from the fast tier (mvn test -Pfast)
 class BatchNormTest
 {
 	static final int SIZE = 32, BATCH = 8;

@@ -68,7 +68,8 @@ class TileSizingTest
 	{
 		final ImagePredictor seg = sizing( 80, 16, 980 - 12 );
 		final long[] image = { 2048, 2048 };
-		final TileGrid grid = TileGrid.forPredictor( seg, image, TileSizing.fromBudget( seg, image, 1, 1, 768L << 20 ) );
+		final TileGrid grid = TileGrid.forPredictor( seg, image,
+				TileSizing.fromBudget( seg, image, 1, 1, 768L << 20 ) );
 		final TileGrid square = TileGrid.forPredictor( seg, image, new int[] { 848, 848 } );
 		assertEquals( 9, square.numCells() );
 		assertTrue( cost( grid ) < cost( square ), grid + " vs " + square );
@@ -93,8 +94,8 @@ class TileSizingTest
 		final long[] big = { 4096, 4096, 1024 };
 		final int[] t = assertTimeoutPreemptively( Duration.ofSeconds( 20 ),
 				() -> TileSizing.fromBudget( vol, big, 1, 1, 768L << 20 ) );
-		assertTrue( largestWindow( TileGrid.forPredictor( vol, big, t ) ) * TileSizing.bytesPerVoxel( vol, 1, 1 ) <= 768L
-				<< 20 );
+		assertTrue( largestWindow( TileGrid.forPredictor( vol, big, t ) )
+				* TileSizing.bytesPerVoxel( vol, 1, 1 ) <= 768L << 20 );
 		final long[] plane = { 60000, 50000 };
 		assertTimeoutPreemptively( Duration.ofSeconds( 20 ),
 				() -> TileSizing.fromBudget( sizing( 4, 4, 1000 ), plane, 1, 1, 768L << 20 ) );
