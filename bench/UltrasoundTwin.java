@@ -160,6 +160,7 @@ public class UltrasoundTwin
 
 		// the Trainer's random stream, replayed: per epoch one permutation of the patch indices, then each patch's draws
 		final Random random = new Random( s.seed );
+		final double[] cumulative = SegmentPatches.cumulativeArea( planes );
 		final int n = s.patchesPerEpoch;
 		final float[] draws = new float[ s.epochs * n * 6 ];
 		final float[] checkX = new float[ 64 * patch * patch ], checkY = new float[ 64 * patch * patch * tc ];
@@ -172,7 +173,7 @@ public class UltrasoundTwin
 			for ( int k = 0; k < n; k++ )
 			{
 				final Random rnd = random;
-				final int pi = pick( planes, rnd ); // as SegmentPatches.pick
+				final int pi = SegmentPatches.pickIndex( cumulative, planes.size(), rnd ); // as SegmentPatches.pick
 				final SegmentPatches.Plane p = planes.get( pi );
 				int x0 = rnd.nextInt( p.w - patch + 1 ), y0 = rnd.nextInt( p.h - patch + 1 );
 				if ( rnd.nextDouble() < s.foregroundFraction )
@@ -303,24 +304,5 @@ public class UltrasoundTwin
 			b += y ? 1 : 0;
 		}
 		return a + b == 0 ? 1 : 2.0 * inter / ( a + b );
-	}
-
-	/** SegmentPatches.pick replayed: each plane equally likely when all have one size, else in proportion to its pixels. */
-	static int pick( final List< SegmentPatches.Plane > planes, final Random rnd )
-	{
-		boolean sameSize = true;
-		for ( final SegmentPatches.Plane p : planes )
-			sameSize &= p.w == planes.get( 0 ).w && p.h == planes.get( 0 ).h && p.d == planes.get( 0 ).d;
-		if ( sameSize )
-			return rnd.nextInt( planes.size() );
-		double total = 0;
-		for ( final SegmentPatches.Plane p : planes )
-			total += ( double ) p.w * p.h * p.d;
-		final double u = rnd.nextDouble() * total;
-		double sum = 0;
-		for ( int i = 0; i < planes.size() - 1; i++ )
-			if ( u < ( sum += ( double ) planes.get( i ).w * planes.get( i ).h * planes.get( i ).d ) )
-				return i;
-		return planes.size() - 1;
 	}
 }

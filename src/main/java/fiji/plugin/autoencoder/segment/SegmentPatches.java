@@ -76,7 +76,7 @@ public final class SegmentPatches implements TrainingData
 
 	private final long seed;
 
-	/** Running sums of the planes' pixel counts, or null when all planes have the same size. */
+	/** {@link #cumulativeArea( List )} of the planes. */
 	private final double[] cumulativeArea;
 
 	/**
@@ -138,18 +138,22 @@ public final class SegmentPatches implements TrainingData
 		this.seed = seed;
 		this.validation = validation;
 		this.leftRightOnly = leftRightOnly;
+		cumulativeArea = cumulativeArea( planes );
+	}
+
+	/** Running sums of the planes' pixel counts, or null when all planes have the same size. */
+	static double[] cumulativeArea( final List< Plane > planes )
+	{
 		boolean sameSize = true;
 		for ( final Plane p : planes )
 			sameSize &= p.w == planes.get( 0 ).w && p.h == planes.get( 0 ).h && p.d == planes.get( 0 ).d;
 		if ( sameSize )
-			cumulativeArea = null;
-		else
-		{
-			cumulativeArea = new double[ planes.size() ];
-			double sum = 0;
-			for ( int i = 0; i < planes.size(); i++ )
-				cumulativeArea[ i ] = sum += ( double ) planes.get( i ).w * planes.get( i ).h * planes.get( i ).d;
-		}
+			return null;
+		final double[] cumulative = new double[ planes.size() ];
+		double sum = 0;
+		for ( int i = 0; i < planes.size(); i++ )
+			cumulative[ i ] = sum += ( double ) planes.get( i ).w * planes.get( i ).h * planes.get( i ).d;
+		return cumulative;
 	}
 
 	/** Validation patches from these planes: drawn like the training patches, at positions fixed by their index, without augmentation. */
@@ -252,13 +256,19 @@ public final class SegmentPatches implements TrainingData
 	/** A random plane: each equally likely when all have the same size, else in proportion to its pixels (images of different sizes). */
 	private Plane pick( final Random rnd )
 	{
+		return planes.get( pickIndex( cumulativeArea, planes.size(), rnd ) );
+	}
+
+	/** The index {@link #pick} draws from {@code rnd}, given {@link #cumulativeArea} of {@code n} planes (public for replays). */
+	public static int pickIndex( final double[] cumulativeArea, final int n, final Random rnd )
+	{
 		if ( cumulativeArea == null )
-			return planes.get( rnd.nextInt( planes.size() ) );
+			return rnd.nextInt( n );
 		final double u = rnd.nextDouble() * cumulativeArea[ cumulativeArea.length - 1 ];
 		int i = 0;
 		while ( i < cumulativeArea.length - 1 && u >= cumulativeArea[ i ] )
 			i++;
-		return planes.get( i );
+		return i;
 	}
 
 	/** Foreground classes (1..) with pixels in the plane. */
