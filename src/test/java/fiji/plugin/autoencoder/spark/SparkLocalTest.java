@@ -133,10 +133,30 @@ public class SparkLocalTest
 		try ( Stream< Path > s = Files.walk( root.resolve( "0" ) ) )
 		{
 			for ( final Path p : ( Iterable< Path > ) s::iterator )
-				if ( Files.isRegularFile( p ) && !p.getFileName().toString().startsWith( "." ) )
+				if ( Files.isRegularFile( p ) && !p.getFileName().toString().startsWith( "." )
+						&& !p.getFileName().toString().contains( ".partial-" ) )
 					m.put( root.resolve( "0" ).relativize( p ).toString(), Files.readAllBytes( p ) );
 		}
 		return m;
+	}
+
+	/**
+	 * Chunks written so far by a running job. Temporary chunk files are renamed while the folder is walked, so the walk
+	 * is retried when an entry vanishes under it.
+	 */
+	static long chunkCount( final Path root ) throws IOException
+	{
+		for ( int attempt = 0;; attempt++ )
+			try ( Stream< Path > s = Files.walk( root.resolve( "0" ) ) )
+			{
+				return s.filter( p -> p.getFileName().toString().matches( "\\d+" ) && Files.isRegularFile( p ) )
+						.count();
+			}
+			catch ( final java.io.UncheckedIOException e )
+			{
+				if ( attempt == 20 )
+					throw e;
+			}
 	}
 
 	static void assertSameChunks( final Path expected, final Path actual ) throws IOException
@@ -167,7 +187,7 @@ public class SparkLocalTest
 		final Process p = spark( killed, log1, "local[2]" );
 		final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos( 240 );
 		while ( System.nanoTime() < deadline && p.isAlive()
-				&& ( !Files.isDirectory( killed.resolve( "0" ) ) || chunks( killed ).size() < 20 ) )
+				&& ( !Files.isDirectory( killed.resolve( "0" ) ) || chunkCount( killed ) < 20 ) )
 			Thread.sleep( 50 );
 		p.destroyForcibly().waitFor();
 		final int present = chunks( killed ).size();
