@@ -60,6 +60,11 @@ public class UltrasoundBench
 			else
 				run( Paths.get( args.length > 0 ? args[ 0 ] : "/tmp/build-us" ) );
 		}
+		catch ( final RuntimeException | IOException e )
+		{
+			e.printStackTrace(); // System.exit below would otherwise hide it (e.g. a model file left by an earlier run)
+			System.exit( 1 );
+		}
 		finally
 		{
 			System.exit( 0 );
@@ -93,6 +98,8 @@ public class UltrasoundBench
 		s.scale = Integer.getInteger( "us.scale", s.scale );
 		s.loss = System.getProperty( "us.loss", s.loss );
 		s.patience = Integer.getInteger( "us.patience", s.patience );
+		s.reduceAfter = Integer.getInteger( "us.reduce", s.reduceAfter );
+		s.smoothing = Double.parseDouble( System.getProperty( "us.smoothing", "" + s.smoothing ) );
 		s.patchSize = Integer.getInteger( "us.patch", s.patchSize );
 		s.patchesPerEpoch = Integer.getInteger( "us.patches", s.patchesPerEpoch );
 		s.learningRate = Double.parseDouble( System.getProperty( "us.lr", "" + s.learningRate ) );

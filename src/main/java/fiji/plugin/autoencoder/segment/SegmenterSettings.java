@@ -22,9 +22,9 @@ public final class SegmenterSettings
 	public static final String[] LOSSES = { "Dice + BCE", "BCE", "Dice" };
 
 	public static final int CLASSES = 0, SCALE = 0, EPOCHS = 150, PATCHES_PER_EPOCH = 512, PATCH_SIZE = 64,
-			BATCH_SIZE = 16, PATIENCE = 15;
+			BATCH_SIZE = 16, PATIENCE = 15, REDUCE_AFTER = 0;
 
-	public static final double MINUTES = 0;
+	public static final double MINUTES = 0, SMOOTHING = 0;
 
 	public static final double LEARNING_RATE = 1e-3, VALIDATION_FRACTION = 0.15, FOREGROUND_FRACTION = 0.5,
 			INTENSITY_AUGMENTATION = 0.2;
@@ -56,6 +56,15 @@ public final class SegmenterSettings
 
 	/** Stop when the validation loss has not improved for this many epochs (0: never); the best epoch is kept in any case. */
 	public int patience = PATIENCE;
+
+	/**
+	 * Weight of the past in the moving average of the validation loss that picks the kept epoch and drives early stopping
+	 * ({@link fiji.plugin.autoencoder.train.TrainingConfig#smoothing}; 0: the raw loss).
+	 */
+	public double smoothing = SMOOTHING;
+
+	/** Halve the learning rate when the (smoothed) validation loss has not improved for this many epochs ({@link fiji.plugin.autoencoder.train.TrainingConfig#reduceAfter}; 0: never). */
+	public int reduceAfter = REDUCE_AFTER;
 
 	public double learningRate = LEARNING_RATE;
 
@@ -155,9 +164,12 @@ public final class SegmenterSettings
 		check( depth == 0 || depth >= 4 && depth % 4 == 0,
 				"patch_depth must be a multiple of 4 (the 3D network pools twice in z), e.g. 16, got " + depth );
 		check( depth == 0 || !batchNorm, "batch_norm is for 2D segmenters: set batch_norm=false for a 3D one" );
+		check( reduceAfter >= 0, "reduce_after must be 0 (never) or a number of epochs, got " + reduceAfter );
 		check( patience >= 0, "patience must be 0 (never stop early) or more, got " + patience );
 		check( minutes >= 0 && !Double.isInfinite( minutes ),
 				"minutes must be 0 (no time budget) or a positive number of minutes, got " + minutes );
+		check( smoothing >= 0 && smoothing < 1,
+				"smoothing must be in [0, 1) (0: the raw validation loss, e.g. 0.5), got " + smoothing );
 		check( learningRate > 0, "learning_rate must be positive, got " + learningRate );
 		check( validationFraction >= 0 && validationFraction < 1,
 				"validation_fraction must be in [0, 1), got " + validationFraction );

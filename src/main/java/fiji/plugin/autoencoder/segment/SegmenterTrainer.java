@@ -141,7 +141,8 @@ public final class SegmenterTrainer
 		final SegmentPatches validation = val.isEmpty() ? null : data.validation( val,
 				Math.max( settings.batchSize, ( int ) Math.round( settings.patchesPerEpoch * 0.25 ) ) );
 		final TrainingConfig config = new TrainingConfig().epochs( settings.epochs ).batchSize( settings.batchSize )
-				.validationFraction( 0 ).patience( settings.patience ).scheduleMinutes( settings.minutes )
+				.validationFraction( 0 ).patience( settings.patience ).smoothing( settings.smoothing )
+				.reduceAfter( settings.reduceAfter ).scheduleMinutes( settings.minutes )
 				.seed( settings.seed ).validate();
 		final SegmenterInfo info = new SegmenterInfo( classes, scale, ObjectPrior.of( masks, classes ),
 				orientations.leftRightOnly );

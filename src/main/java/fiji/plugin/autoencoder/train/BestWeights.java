@@ -43,6 +43,12 @@ final class BestWeights
 		return selection.patienceExhausted( patience );
 	}
 
+	/** Epochs since the criterion last improved. */
+	int sinceBest()
+	{
+		return selection.sinceBest();
+	}
+
 	/** Writes the best weights back into the model. */
 	void restore()
 	{

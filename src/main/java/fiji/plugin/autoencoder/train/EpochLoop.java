@@ -30,6 +30,9 @@ final class EpochLoop
 
 	int scheduleEpoch;
 
+	/** Factor on the schedule's multiplier: halved on each plateau ({@link TrainingConfig#reduceAfter}). */
+	double reduction = 1;
+
 	/** The factor on the learning rate of the last training run. */
 	double lastMultiplier = 1;
 
@@ -63,7 +66,8 @@ final class EpochLoop
 			final float[] losses;
 			final int m;
 			if ( schedule != null && Endpoints.TRAIN.equals( trainOp ) )
-				model.learningRateMultiplier( lastMultiplier = schedule.multiplier( scheduleEpoch, s, steps ) );
+				model.learningRateMultiplier(
+						lastMultiplier = schedule.multiplier( scheduleEpoch, s, steps ) * reduction );
 			if ( b.multi != null && Endpoints.TRAIN.equals( trainOp ) && s + config.stepsPerRun <= steps
 					&& pos + b.multi.samplesPerRun() <= n )
 			{

@@ -64,6 +64,12 @@ final class ModelSelection
 		return patience > 0 && seen >= minEpochs && sinceBest >= patience;
 	}
 
+	/** Epochs offered since the last improvement. */
+	int sinceBest()
+	{
+		return sinceBest;
+	}
+
 	/** The kept epoch's own (unsmoothed) criterion. */
 	double loss()
 	{

@@ -214,6 +214,8 @@ public final class Trainer
 			}
 			if ( trained && best.offer( val == null ? trainLoss : valLoss, epochNumber ) )
 				listener.bestImproved( model, history );
+			else if ( trained && config.reduceAfter > 0 && best.sinceBest() % config.reduceAfter == 0 )
+				loop.reduction *= 0.5; // a plateau: halve the learning rate from the next epoch on
 			if ( partial )
 			{
 				best.restore();

@@ -30,6 +30,12 @@ public final class TrainingConfig
 	 */
 	public double smoothing = 0;
 
+	/**
+	 * Halve the learning rate each time the (smoothed) validation loss has gone this many epochs without improving
+	 * (again after as many more; an improvement restarts the count); 0: never.
+	 */
+	public int reduceAfter = 0;
+
 	/** Early stopping never stops before this many epochs. */
 	public int minEpochs = 0;
 
@@ -98,6 +104,12 @@ public final class TrainingConfig
 		return this;
 	}
 
+	public TrainingConfig reduceAfter( final int v )
+	{
+		reduceAfter = v;
+		return this;
+	}
+
 	public TrainingConfig pretrainEpochs( final int v )
 	{
 		pretrainEpochs = v;
@@ -140,6 +152,7 @@ public final class TrainingConfig
 		c.pretrainEpochs = pretrainEpochs;
 		c.smoothing = smoothing;
 		c.minEpochs = minEpochs;
+		c.reduceAfter = reduceAfter;
 		c.seed = seed;
 		c.stepsPerEpoch = stepsPerEpoch;
 		c.stepsPerRun = stepsPerRun;
@@ -157,9 +170,9 @@ public final class TrainingConfig
 		if ( !( validationFraction >= 0 && validationFraction < 1 ) )
 			throw new IllegalArgumentException(
 					"validation fraction must be in [0, 1) (e.g. 0.1), got " + validationFraction );
-		if ( patience < 0 || pretrainEpochs < 0 || stepsPerEpoch < 0 || minEpochs < 0 )
+		if ( patience < 0 || pretrainEpochs < 0 || stepsPerEpoch < 0 || minEpochs < 0 || reduceAfter < 0 )
 			throw new IllegalArgumentException(
-					"patience, minimum epochs, pretrain epochs and steps per epoch must not be negative" );
+					"patience, minimum epochs, learning-rate reduction epochs, pretrain epochs and steps per epoch must not be negative" );
 		if ( !( smoothing >= 0 && smoothing < 1 ) )
 			throw new IllegalArgumentException(
 					"validation loss smoothing must be in [0, 1) (0: none, e.g. 0.5), got " + smoothing );

@@ -167,4 +167,31 @@ class LearningRateScheduleTest
 		assertEquals( expected[ 3 ], rates.get( 3 ), 1e-9 ); // 0.038e-3
 		assertEquals( 1, r2.history.scheduleDone, 1e-12, "finished: a further resume starts a new cosine" );
 	}
+
+	@Test
+	void aPlateauHalvesTheRate() throws Exception
+	{
+		// nothing counts as an improvement (99 % needed), so each 2 epochs without one halve the rate from the next epoch on
+		final ImageTrainingJob job = new ImageTrainingJob( Presets.convStrided(),
+				dir.resolve( "plateau.aemodel.zip" ) );
+		job.patchSize = 32;
+		job.patchesPerEpoch = 32;
+		job.config.epochs( 6 ).batchSize( 16 ).patience( 0 ).minImprovement( 0.99 ).reduceAfter( 2 );
+		final ImageTrainingJob.Result r = job.run( Collections.singletonList( TestImages.open( "cell.png" ) ), null,
+				TrainingListener.none() );
+		final double[] expected = { 1e-3, 1e-3, 0.5e-3, 0.5e-3, 0.25e-3, 0.25e-3 };
+		assertEquals( 6, r.history.epochs.size() );
+		for ( int e = 0; e < 6; e++ )
+			assertEquals( expected[ e ], r.history.epochs.get( e ).learningRate, 1e-9, "epoch " + ( e + 1 ) );
+		// without a plateau setting the rate stays
+		final ImageTrainingJob plain = new ImageTrainingJob( Presets.convStrided(),
+				dir.resolve( "plain.aemodel.zip" ) );
+		plain.patchSize = 32;
+		plain.patchesPerEpoch = 32;
+		plain.config.epochs( 3 ).batchSize( 16 ).patience( 0 ).minImprovement( 0.99 );
+		for ( final History.Epoch e : plain.run( Collections.singletonList( TestImages.open( "cell.png" ) ), null,
+				TrainingListener.none() ).history.epochs )
+			assertEquals( 1e-3, e.learningRate, 1e-9 );
+		assertThrows( IllegalArgumentException.class, () -> new TrainingConfig().reduceAfter( -1 ).validate() );
+	}
 }
