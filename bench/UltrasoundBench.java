@@ -40,7 +40,7 @@ import ij.process.ImageConverter;
  * <p>
  * Usage: {@code UltrasoundBench <work dir>}; {@code -Dus.epochs}, {@code -Dus.scale},
  * {@code -Dus.loss}, {@code -Dus.limit} (training images), {@code -Dus.minutes}, {@code -Dus.orient},
- * {@code -Dus.schedule} override a default for experiments; {@code -Dus.screen=true} scores the held-out training
+ * {@code -Dus.schedule}, {@code -Dus.smoothing}, {@code -Dus.reduce}, {@code -Dus.patch}, {@code -Dus.patches}, {@code -Dus.fg} override a default for experiments; {@code -Dus.screen=true} scores the held-out training
  * images only (no test score), as screens choose there.
  */
 public class UltrasoundBench
