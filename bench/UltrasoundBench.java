@@ -40,7 +40,7 @@ import ij.process.ImageConverter;
  * <p>
  * Usage: {@code UltrasoundBench <work dir>}; {@code -Dus.epochs}, {@code -Dus.scale},
  * {@code -Dus.loss}, {@code -Dus.limit} (training images), {@code -Dus.minutes}, {@code -Dus.orient},
- * {@code -Dus.schedule}, {@code -Dus.smoothing}, {@code -Dus.reduce}, {@code -Dus.patch}, {@code -Dus.patches}, {@code -Dus.fg} override a default for experiments; {@code -Dus.screen=true} scores the held-out training
+ * {@code -Dus.schedule}, {@code -Dus.smoothing}, {@code -Dus.reduce}, {@code -Dus.patch}, {@code -Dus.patches}, {@code -Dus.fg}, {@code -Dus.intensity} override a default for experiments; {@code -Dus.screen=true} scores the held-out training
  * images only (no test score), as screens choose there.
  */
 public class UltrasoundBench
@@ -106,6 +106,7 @@ public class UltrasoundBench
 		s.convsPerLevel = Integer.getInteger( "us.convs", s.convsPerLevel );
 		s.batchNorm = Boolean.parseBoolean( System.getProperty( "us.bn", "" + s.batchNorm ) );
 		s.foregroundFraction = Double.parseDouble( System.getProperty( "us.fg", "" + s.foregroundFraction ) );
+		s.intensityAugmentation = Double.parseDouble( System.getProperty( "us.intensity", "" + s.intensityAugmentation ) );
 		s.minutes = Double.parseDouble( System.getProperty( "us.minutes", "" + s.minutes ) );
 		s.orientations = System.getProperty( "us.orient", s.orientations );
 		s.learningRateSchedule = System.getProperty( "us.schedule", s.learningRateSchedule );

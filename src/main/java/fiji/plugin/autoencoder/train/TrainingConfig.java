@@ -32,7 +32,8 @@ public final class TrainingConfig
 
 	/**
 	 * Halve the learning rate each time the (smoothed) validation loss has gone this many epochs without improving
-	 * (again after as many more; an improvement restarts the count); 0: never.
+	 * (again after as many more; an improvement restarts the count); 0: never. A resumed training starts at the full
+	 * rate.
 	 */
 	public int reduceAfter = 0;
 
