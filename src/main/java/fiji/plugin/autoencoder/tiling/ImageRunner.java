@@ -6,6 +6,7 @@ import fiji.plugin.autoencoder.convert.Normalizer;
 import fiji.plugin.autoencoder.convert.OutputType;
 import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.model.ImagePredictor;
+import fiji.plugin.autoencoder.model.Precision;
 import ij.ImagePlus;
 import ij.ImageStack;
 import net.imglib2.RandomAccessibleInterval;
@@ -68,6 +69,9 @@ public final class ImageRunner
 
 		/** Fit the model's normalisation method on each image instead of applying the values stored at training ({@code convert.StoredNormalization}). */
 		public boolean refitNormalization = false;
+
+		/** The arithmetic of the network ({@code precision}): float32, or the convolutions in bfloat16. */
+		public Precision precision = Precision.FLOAT32;
 	}
 
 	public static ImagePlus run( final ImagePredictor model, final Normalization method, final ImagePlus input,
@@ -78,10 +82,11 @@ public final class ImageRunner
 	}
 
 	@SuppressWarnings( { "unchecked", "rawtypes" } )
-	public static ImagePlus run( final ImagePredictor model, final Normalization method, final ImagePlus input,
+	public static ImagePlus run( final ImagePredictor network, final Normalization method, final ImagePlus input,
 			final OutputType outputType,
 			final String suffix, final boolean invertOutput, final Options options, final Progress progress )
 	{
+		final ImagePredictor model = options.precision.apply( network );
 		if ( input == null )
 			throw new IllegalArgumentException( "No image: open an image first" );
 		final boolean volume = model.spatialDims() == 3;
