@@ -64,8 +64,8 @@ class TileSizingTest
 	 * The Train Segmenter U-Net's numbers on a 2048^2 image (halo 80, multiple 16, its activation estimate, 768 MB):
 	 * with the former estimate (968 bytes per pixel) the old square rule gave 3 x 3 tiles of 848^2 (6.47 Mpixel
 	 * computed) and the least modelled time 2 x 4 tiles of 1184 x 672; the peak-live estimate (260 bytes per pixel,
-	 * {@code ActivationMemoryTest}) buys 2 tiles of 2208 x 1184 (5.23 Mpixel). A 3D volume gets a grid of the least
-	 * modelled time too.
+	 * {@code ActivationMemoryTest}, times the allocator's slack) buys 3 tiles of 2208 x 848 (5.62 Mpixel). A 3D volume
+	 * gets a grid of the least modelled time too.
 	 */
 	@Test
 	void segmenterOn2048SquaredAndAVolume()
@@ -80,10 +80,7 @@ class TileSizingTest
 		final TileGrid square = TileGrid.forPredictor( seg, image, new int[] { 848, 848 } );
 		assertEquals( 9, square.numCells() );
 		assertTrue( cost( grid ) < cost( square ), grid + " vs " + square );
-		assertEquals( 2, grid.numCells(), grid.toString() );
-		final ImagePredictor old = sizing( 80, 16, 968 );
-		assertEquals( 8, TileGrid.forPredictor( old, image, TileSizing.fromBudget( old, image, 1, 1, 768L << 20 ) )
-				.numCells() );
+		assertEquals( 3, grid.numCells(), grid.toString() );
 		assertTrue( largestWindow( grid ) * TileSizing.bytesPerVoxel( seg, 1, 1 ) <= 768L << 20 );
 
 		final ImagePredictor vol = new Sized( 3, 8, 4, 400 );
