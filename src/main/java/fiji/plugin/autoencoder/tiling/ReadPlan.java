@@ -13,8 +13,8 @@ import java.util.Map;
  * Tiles overlap by their halos, so one input chunk is read by the tiles of up
  * to three tile rows. With the tiles in grid order (X fastest) a least recently
  * used cache decodes each chunk once only if it holds the chunks of about three
- * rows of tiles (a 16384² image in 512² chunks: 100 chunks, 50 MiB of uint16;
- * the former fixed 32 decoded each chunk about 3 times). When that exceeds the
+ * rows of tiles (a 16384² image in 512² chunks: 95 chunks, 47.5 MiB of uint16;
+ * the former fixed 32 decoded each chunk 2.9 times). When that exceeds the
  * bound, the tiles are visited in strips of tile columns, each strip top to
  * bottom (halving the width until the decodes stop falling): only the chunks
  * under a strip's border halo are then decoded twice. Computed, not estimated:
@@ -30,8 +30,11 @@ import java.util.Map;
  */
 final class ReadPlan
 {
-	/** The bound on one reader's decoded chunks: 64 MiB, or an eighth of the heap if that is smaller. */
-	static final long MAX_CACHE_BYTES = 64L << 20;
+	/**
+	 * The bound on one reader's decoded chunks: 32 MiB, or an eighth of the heap if that is smaller (64 MiB
+	 * raised the peak RSS at 16384^2 from 0.54-0.57 to 0.62-0.78 GiB for no CPU saved: bench/results/chunk-cache.md).
+	 */
+	static final long MAX_CACHE_BYTES = 32L << 20;
 
 	/** The cells in the order to visit them. */
 	final long[] cells;

@@ -33,8 +33,8 @@ public class ReadPlanTest
 	public void eachChunkDecodedOnceWithinTheBound()
 	{
 		final int[] chunk = { 512, 512 };
-		final int bound = ReadPlan.maxChunks( 512 * 512 * 2, ReadPlan.MAX_CACHE_BYTES ); // uint16: 128 chunks
-		assertEquals( 128, bound );
+		final int bound = ReadPlan.maxChunks( 512 * 512 * 2, ReadPlan.MAX_CACHE_BYTES ); // uint16: 64 chunks
+		assertEquals( 64, bound );
 		for ( final long side : new long[] { 8192, 16384, 32768, 65536 } )
 		{
 			final TileGrid g = grid( side );
