@@ -16,7 +16,7 @@ import java.util.Map;
  * rows of tiles (a 16384² image in 512² chunks: 95 chunks, 47.5 MiB of uint16;
  * the former fixed 32 decoded each chunk 2.9 times). When that exceeds the
  * bound, the tiles are visited in strips of tile columns, each strip top to
- * bottom (halving the width until the decodes stop falling): only the chunks
+ * bottom (the width, halved down to 1, with the fewest decodes): only the chunks
  * under a strip's border halo are then decoded twice. Computed, not estimated:
  * the plan replays the reader's chunk accesses over the pass (each tile's box
  * as {@link TileReader} reads it, its chunks in C order) and their reuse
