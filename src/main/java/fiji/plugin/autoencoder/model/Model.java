@@ -98,11 +98,7 @@ public final class Model implements ImagePredictor, AutoCloseable
 		return new Model( spec, graph, session );
 	}
 
-	/**
-	 * Session options: {@code threads} intra-op threads (0: {@link TensorFlowThreads#resolve}, the system property or
-	 * all cores), one inter-op thread. TensorFlow honours the threads of the JVM's first session only (unless
-	 * {@link TensorFlowThreads#PER_SESSION_ENV} is set): a later session that asks for others gets a warning.
-	 */
+	/** Session options: {@code threads} intra-op threads (0: {@link TensorFlowThreads#resolve}), one inter-op thread; TensorFlow honours the first session's only ({@link TensorFlowThreads#effective}). */
 	public static ConfigProto sessionConfig( final int threads )
 	{
 		final int n = TensorFlowThreads.resolve( threads );
