@@ -124,6 +124,8 @@ public class RealQualityBench
 						job.minutes = minutes;
 						job.config.epochs( 1000 ).batchSize( Integer.parseInt( prop( "rq.batch", "16" ) ) ).patience( Integer.parseInt( prop( "rq.patience", "10" ) ) );
 						screeningKnobs( job );
+						if ( r2r )
+							RecorruptionScreen.knobs( job, trainOn, noise, 42 );
 						// screening: Anscombe transform of Poisson counts (supervised only): the net works on 2 sqrt(x / g + 3/8), g = signalMax / peak
 						final double vstGain = sup && Boolean.getBoolean( "rq.vst" ) && noise.kind() == NoiseModel.Kind.POISSON ? maxOf( c.trainImages ) / noise.parameter( "peak" ) : 0;
 						if ( vstGain > 0 )
@@ -145,6 +147,13 @@ public class RealQualityBench
 							tiles.averageOrientations = false;
 							den1 = anscombe( ModelFileRunner.apply( lm, in, OutputType.FLOAT_32, "d", tiles, Progress.none() ), vstGain, false );
 							den4 = flipsAveraged( lm, in, vstGain );
+							if ( r2r && Boolean.getBoolean( "rq.ttr" ) ) // screening: test-time inputs of this model
+								RecorruptionScreen.variants( lm, in, v -> {
+									@SuppressWarnings( "unchecked" )
+									final List< float[] > d = ( List< float[] > ) v[ 1 ];
+									for ( int ch = 0; ch < d.size(); ch++ )
+										row( out, c, ns, ch, "R2R " + v[ 0 ], Metrics.psnr( px( cc.get( ch ) ), d.get( ch ), 255 ), "" );
+								} );
 						}
 						final List< ImagePlus > dc4 = Arrays.asList( ChannelSplitter.split( den4 ) );
 						final List< ImagePlus > dc = Arrays.asList( ChannelSplitter.split( den ) ), dc1 = Arrays.asList( ChannelSplitter.split( den1 ) );
