@@ -16,8 +16,8 @@ import fiji.plugin.autoencoder.zarr.ZarrArray;
 
 /**
  * Inputs for bench/run-scale-bench.sh:
- * {@code make <out.ome.zarr> <size> <chunk> [rows]} writes a size x size uint16 OME-Zarr (smooth structure
- * plus noise, uncompressed) chunk by chunk with constant memory (only the first {@code rows} chunk rows
+ * {@code make <out.ome.zarr> <size> <chunk> [rows [compressor]]} writes a size x size uint16 OME-Zarr (smooth structure
+ * plus noise, uncompressed or with the given compressor, e.g. zlib:1) chunk by chunk with constant memory (only the first {@code rows} chunk rows
  * if given: the others are missing and read as fill_value, as the Zarr specification says);
  * {@code model <out.aemodel.zip> [filters]} saves a small fast denoiser (a U-Net of 8-16 filters or the given ones, untrained weights:
  * throughput and memory do not depend on the weights) with stored normalisation.
@@ -43,7 +43,8 @@ public class ScaleBench
 		final long size = Long.parseLong( args[ 2 ] );
 		final int chunk = Integer.parseInt( args[ 3 ] );
 		final long rows = args.length > 4 ? Long.parseLong( args[ 4 ] ) : Long.MAX_VALUE; // chunk rows written; the others read as fill_value
-		final OmeZarr img = OmeZarr.create( out, "bench", List.of( "y", "x" ), new long[] { size, size }, new int[] { chunk, chunk }, DataType.U2, Compressor.none(), "/",
+		final OmeZarr img = OmeZarr.create( out, "bench", List.of( "y", "x" ), new long[] { size, size }, new int[] { chunk, chunk }, DataType.U2,
+				args.length > 5 ? Compressor.of( args[ 5 ] ) : Compressor.none(), "/",
 				new double[] { 1, 1 }, "micrometer" );
 		final ZarrArray a = img.array();
 		final long[] g = a.gridSize();

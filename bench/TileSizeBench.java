@@ -25,7 +25,7 @@ import ij.process.FloatProcessor;
  * (VmHWM) above the resident memory before the run, i.e. what the tiles, buffers and TensorFlow's activations took;
  * {@code --dump FILE} writes the last output (raw little-endian floats).
  * <pre>
- * java TileSizeBench --net denoiser|segmenter --tiles auto,512,1024 [--size 2048] [--rounds 3] [--threads 2] [--rss false] [--dump out.f32]
+ * java TileSizeBench --net denoiser|segmenter --tiles auto,512,1024,1184x672 [--size 2048] [--rounds 3] [--threads 2] [--rss false] [--dump out.f32]
  * </pre>
  */
 public class TileSizeBench
@@ -99,8 +99,9 @@ public class TileSizeBench
 	static ImageRunner.Options options( final String t )
 	{
 		final ImageRunner.Options o = new ImageRunner.Options();
-		if ( !t.equals( "auto" ) )
-			o.tileSize = new int[] { Integer.parseInt( t ), Integer.parseInt( t ) };
+		if ( !t.equals( "auto" ) ) // N (square) or XxY
+			o.tileSize = t.contains( "x" ) ? new int[] { Integer.parseInt( t.split( "x" )[ 0 ] ), Integer.parseInt( t.split( "x" )[ 1 ] ) }
+					: new int[] { Integer.parseInt( t ), Integer.parseInt( t ) };
 		return o;
 	}
 

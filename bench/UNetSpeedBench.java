@@ -28,10 +28,11 @@ import ij.process.FloatProcessor;
  * from the default 768 MB budget, one tile per run) on a 2048^2 image;</li>
  * <li>{@code infer3d}: the same on a 512x512x64 stack (a 2D model, plane by plane).</li>
  * </ul>
+ * With {@code --precision bfloat16} (inference) the convolutions run in bfloat16 and the line starts "RESULT ours-bfloat16".
  * Prints "RESULT ours net task units_per_wall_s units_per_cpu_s wall_s cpu_s" with
  * units = samples (train) or megapixels (infer); CPU time is the process's (all threads).
  * <pre>
- * java UNetSpeedBench --net denoiser|segmenter --task train|infer2d|infer3d [--threads 2] [--min-seconds 10]
+ * java UNetSpeedBench --net denoiser|segmenter --task train|infer2d|infer3d [--threads 2] [--min-seconds 10] [--precision float32|bfloat16]
  * </pre>
  */
 public class UNetSpeedBench
@@ -44,7 +45,7 @@ public class UNetSpeedBench
 
 	static void run( final String[] args ) throws Exception
 	{
-		String net = "denoiser", task = "train";
+		String net = "denoiser", task = "train", precision = "float32";
 		int threads = 2;
 		double minSeconds = 10;
 		for ( int i = 0; i + 1 < args.length; i += 2 )
@@ -54,6 +55,7 @@ public class UNetSpeedBench
 			case "--task": task = args[ i + 1 ]; break;
 			case "--threads": threads = Integer.parseInt( args[ i + 1 ] ); break;
 			case "--min-seconds": minSeconds = Double.parseDouble( args[ i + 1 ] ); break;
+			case "--precision": precision = args[ i + 1 ]; break;
 			default: throw new IllegalArgumentException( args[ i ] );
 			}
 		final ModelSpec spec = InferenceBench.spec( net );
@@ -86,7 +88,7 @@ public class UNetSpeedBench
 								cpu0[ 0 ] = c;
 							}
 						} );
-				print( net, task, timed[ 1 ], timed[ 0 ], timed[ 2 ] );
+				print( "ours", net, task, timed[ 1 ], timed[ 0 ], timed[ 2 ] );
 				return;
 			}
 			final int w = task.equals( "infer2d" ) ? 2048 : 512, h = w, z = task.equals( "infer2d" ) ? 1 : 64;
@@ -100,10 +102,11 @@ public class UNetSpeedBench
 			}
 			final ImagePlus imp = new ImagePlus( "bench", stack );
 			final ImageRunner.Options o = new ImageRunner.Options();
+			o.precision = fiji.plugin.autoencoder.model.Precision.of( precision );
 			ImageRunner.run( model, Normalization.none(), crop( imp ), OutputType.FLOAT_32, "w", false, o, Progress.none() ); // warm-up
 			final long c0 = os.getProcessCpuTime(), w0 = System.nanoTime();
 			ImageRunner.run( model, Normalization.none(), imp, OutputType.FLOAT_32, "out", false, o, Progress.none() );
-			print( net, task, ( double ) w * h * z / 1e6, ( System.nanoTime() - w0 ) * 1e-9, ( os.getProcessCpuTime() - c0 ) * 1e-9 );
+			print( o.precision.key.equals( "float32" ) ? "ours" : "ours-" + o.precision.key, net, task, ( double ) w * h * z / 1e6, ( System.nanoTime() - w0 ) * 1e-9, ( os.getProcessCpuTime() - c0 ) * 1e-9 );
 		}
 		finally
 		{
@@ -116,9 +119,9 @@ public class UNetSpeedBench
 		return new ImagePlus( "warm", imp.getStack().getProcessor( 1 ).crop().resize( 256, 256 ) );
 	}
 
-	static void print( final String net, final String task, final double units, final double wall, final double cpu )
+	static void print( final String who, final String net, final String task, final double units, final double wall, final double cpu )
 	{
-		System.out.println( String.format( Locale.ROOT, "RESULT ours %s %s %.3f %.3f %.2f %.2f", net, task, units / wall, units / cpu, wall, cpu ) );
+		System.out.println( String.format( Locale.ROOT, "RESULT %s %s %s %.3f %.3f %.2f %.2f", who, net, task, units / wall, units / cpu, wall, cpu ) );
 	}
 
 	/** Smooth random images in [0, 1] (sums of a few sines), n x h x w x c. */

@@ -8,6 +8,7 @@
 #  - ONNX Runtime for Java 1.20.0 (bench/ort, OrtSpeed.java) running the PyTorch twin (bench/torch_unet.py) exported by
 #    torch.onnx.export, the same passes.
 # All with 2 intra-op threads, 1 inter-op thread; process CPU time and wall time. Usage: bash bench/run-alternatives.sh [ROUNDS=2]
+# (BF16=1 also runs ours with precision=bfloat16.)
 # Needs: JDK 11+, Maven (downloads tensorflow-core-api 0.5.0 and onnxruntime 1.20.0 once), Debian python3-torch.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,9 @@ for r in $(seq "$ROUNDS"); do
 	for task in infer2d infer3d; do
 		for net in denoiser segmenter; do
 			java -Xmx6g -cp "$W/cls:$CP" UNetSpeedBench --net $net --task $task --threads 2 2>/dev/null | grep '^RESULT' | tee -a "$R"
+			if [ -n "${BF16:-}" ]; then # BF16=1: also ours with precision=bfloat16
+				java -Xmx6g -cp "$W/cls:$CP" UNetSpeedBench --net $net --task $task --threads 2 --precision bfloat16 2>/dev/null | grep '^RESULT' | tee -a "$R"
+			fi
 			java -cp "$W/tf210:$(cat "$W/cp210.txt")" Tf210Speed "$W/sm/$net" $net $task 2 2>/dev/null | grep '^RESULT' | tee -a "$R"
 			java -cp "$W/ort:$(cat "$W/cport.txt")" OrtSpeed "$W/$net.onnx" $net $task 2 2>/dev/null | grep '^RESULT' | tee -a "$R"
 		done
@@ -49,6 +53,8 @@ for task in ("infer2d", "infer3d"):
         o, t, x = (net, task, "ours"), (net, task, "tf210"), (net, task, "ort")
         if not all(k in r for k in (o, t, x)):
             continue
-        print("| %s | %s | %.3f | %.3f | %.3f | %.2f | %.2f | %.2f | %.2f |" % (net, task, med(o, 1), med(t, 1), med(x, 1),
-              med(o, 1) / med(t, 1), med(o, 1) / med(x, 1), med(o, 0) / med(t, 0), med(o, 0) / med(x, 0)))
+        for label, k in ((net, o), (net + ", precision=bfloat16", (net, task, "ours-bfloat16"))):
+            if k in r:
+                print("| %s | %s | %.3f | %.3f | %.3f | %.2f | %.2f | %.2f | %.2f |" % (label, task, med(k, 1), med(t, 1), med(x, 1),
+                      med(k, 1) / med(t, 1), med(k, 1) / med(x, 1), med(k, 0) / med(t, 0), med(k, 0) / med(x, 0)))
 PY

@@ -17,7 +17,7 @@ if [ -z "$SKIP_BUILD" ]; then
 fi
 CP="$BUILD/fiji-autoencoder_-0.1.0-SNAPSHOT.jar:$BUILD/lib/*"
 mkdir -p $BUILD/bench $BUILD/work
-javac -proc:none -nowarn -d $BUILD/bench -cp "$CP" bench/RealQualityBench.java
+javac -proc:none -nowarn -d $BUILD/bench -cp "$CP" -sourcepath bench bench/RealQualityBench.java
 export OPENBLAS_NUM_THREADS=1
 export GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=68719476736
 export TF_CPP_MIN_LOG_LEVEL=1
@@ -27,6 +27,8 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 START=$(date +%s)
 ( while sleep 30; do cut -d' ' -f1 /proc/loadavg; done ) > $BUILD/load.txt &
 LOADPID=$!
+# stop the load sampler however the script ends (with set -e a failed JVM would leave it running, holding the caller)
+trap 'kill $LOADPID 2>/dev/null' EXIT
 if [ -z "$RQ_PARTS" ]; then
 	java -Xmx4g -Djava.awt.headless=true -Drq.data=$DATA -Drq.work=$BUILD/work $RQ_OPTS -cp "$BUILD/bench:$CP" RealQualityBench
 else
@@ -46,7 +48,7 @@ else
 	cat $BUILD/work/part*.log
 fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
-kill $LOADPID
+kill $LOADPID 2>/dev/null || true
 LOAD_RANGE=$(sort -g $BUILD/load.txt | sed -n '1p;$p' | paste -sd' ')
 MIN=$(( ( $(date +%s) - START ) / 60 ))
 HEADER="Run: \`bench/run-real-quality.sh\` ${RQ_OPTS:+(RQ_OPTS=\"$RQ_OPTS\") }${RQ_PARTS:+(RQ_PARTS=\"$RQ_PARTS\", in parallel JVMs) }on $(nproc) cores, $MIN min in all, $(date -u +%Y-%m-%d); load average before $LOAD_BEFORE, after $LOAD_AFTER, 1-min load sampled every 30 s from $(echo $LOAD_RANGE | cut -d' ' -f1) to $(echo $LOAD_RANGE | cut -d' ' -f2) (other helpers shared the machine). PSNR in dB with data range 255 (8-bit sources), per channel; noise seed 2026."

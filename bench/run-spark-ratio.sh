@@ -6,7 +6,8 @@
 # job time (the CLI's "in N s": tiles only, JVM start, model load and Spark's context start excluded; Spark's
 # stage includes each task's model lease), CPU seconds of the job, end-to-end wall and CPU time (/usr/bin/time),
 # peak RSS, and the 1-minute load average before the run; per pair the Spark / single throughput ratio and
-# whether the outputs are byte-identical. Run it under `nice -n 19` on a shared machine. Appends a table to
+# whether the outputs are byte-identical, and the ratio of job CPU; the input chunks each run decoded go to
+# stdout. Run it under `nice -n 19` on a shared machine. Appends a table to
 # RATIO_OUT (default bench/results/spark-ratio.md). RATIO_BUILD=target RATIO_NO_BUILD=1 reuses the current build.
 # Not part of the test suite.
 set -e
@@ -60,9 +61,11 @@ for size in $SIZES; do
       --model "$DATA/small.aemodel.zip" --input "$in" --output "$DATA/spark.ome.zarr" --compressor none $SPARK_ARGS)
     if diff -r -q -x '.z*' "$DATA/single.ome.zarr/0" "$DATA/spark.ome.zarr/0" > /dev/null; then same="byte-identical"; else same="DIFFERENT"; fi
     ratio=$(echo "${a%% *} ${b%% *}" | awk '{printf "%.2f", $1/$2}')
+    cpuratio=$(echo "$a $b" | awk '{printf "%.2f", $2/$8}')
+    dec_s=$(grep -o '[0-9]* input chunks decoded' "$DATA/single.log" | cut -d' ' -f1); dec_p=$(grep -o '[0-9]* input chunks decoded' "$DATA/spark.log" | cut -d' ' -f1)
     set -- $a; echo "| $pair | ${size}^2 | single JVM | $1 s | $2 s | $3 s | $4 s | $5 GiB | $6 | |" >> $OUT
-    set -- $b; echo "| $pair | ${size}^2 | Spark local[2] | $1 s | $2 s | $3 s | $4 s | $5 GiB | $6 | $ratio ($same) |" >> $OUT
-    echo "$size pair $pair: single $a / spark $b: ratio $ratio, $same; $(grep 'tasks,' "$DATA/spark.log")"
+    set -- $b; echo "| $pair | ${size}^2 | Spark local[2] | $1 s | $2 s | $3 s | $4 s | $5 GiB | $6 | $ratio ($same; by CPU $cpuratio) |" >> $OUT
+    echo "$size pair $pair: single $a / spark $b: ratio $ratio (CPU $cpuratio), $same; input chunks decoded: single ${dec_s:-?}, Spark ${dec_p:-?}; $(grep 'tasks,' "$DATA/spark.log")"
     sum_s=$(echo "$sum_s ${a%% *}" | awk '{print $1+$2}'); sum_p=$(echo "$sum_p ${b%% *}" | awk '{print $1+$2}')
   done
   echo "| all | ${size}^2 | sum of job times | single $sum_s s | | | | | | $(echo "$sum_s $sum_p" | awk '{printf "%.2f", $1/$2}') (Spark $sum_p s) |" >> $OUT

@@ -5,7 +5,8 @@
 # Then the product's U-Nets (denoiser, segmenter): training, and inference on a 2048^2 image and a
 # 512x512x64 stack, ours (bench/UNetSpeedBench.java) vs PyTorch (bench/torch_unet.py: default, OMP_WAIT_POLICY=PASSIVE
 # and, for inference, channels-last; the summary keeps PyTorch's best),
-# with wall and process CPU time (PARTS=mnist or PARTS=unet runs one part).
+# with wall and process CPU time (PARTS=mnist or PARTS=unet runs one part; TASKS="infer2d infer3d" some of the U-Net tasks;
+# BF16=1 adds ours with precision=bfloat16).
 # Usage: bash bench/run-speed.sh [ROUNDS=2] [MIN_SECONDS=10] [STEPS_PER_RUN=8]   (about 4 + 15 min on an idle machine)
 # Needs: JDK 11+, Maven, Debian python3-torch and dataset-fashion-mnist.
 set -euo pipefail
@@ -58,9 +59,12 @@ if [[ " $PARTS " == *" unet "* ]]; then
 	U=$(mktemp)
 	echo "# U-Nets, load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 	for r in $(seq "$ROUNDS"); do
-		for task in train infer2d infer3d; do
+		for task in ${TASKS:-train infer2d infer3d}; do
 			for net in denoiser segmenter; do
 				java -Xmx6g -cp "$BUILD/bench-classes:$CP" UNetSpeedBench --net $net --task $task --threads 2 --min-seconds "$MIN" 2>/dev/null | grep '^RESULT' | tee -a "$U"
+				if [ "$task" != train ] && [ -n "${BF16:-}" ]; then # BF16=1: also ours with precision=bfloat16
+					java -Xmx6g -cp "$BUILD/bench-classes:$CP" UNetSpeedBench --net $net --task $task --threads 2 --precision bfloat16 2>/dev/null | grep '^RESULT' | tee -a "$U"
+				fi
 				/usr/bin/python3 bench/torch_unet.py --net $net --task $task --threads 2 --min-seconds "$MIN" | tee -a "$U"
 				OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/torch_unet.py --net $net --task $task --threads 2 --min-seconds "$MIN" | sed 's/^RESULT torch/RESULT torch-passive/' | tee -a "$U"
 				if [ "$task" != train ]; then # channels-last trains 4x slower here; it is PyTorch's best for inference
@@ -86,6 +90,9 @@ for task in ("train", "infer2d", "infer3d"):
         tw = max(statistics.median(v[0] for v in vs) for (n, t, fw), vs in r.items() if n == net and t == task and fw.startswith("torch"))
         tc = max(statistics.median(v[1] for v in vs) for (n, t, fw), vs in r.items() if n == net and t == task and fw.startswith("torch"))
         print("| %s | %s | %.3g | %.3g | %.2f | %.3g | %.3g | %.2f |" % (net, task, ow, tw, ow / tw, oc, tc, oc / tc))
+        if (net, task, "ours-bfloat16") in r:
+            bw = statistics.median(v[0] for v in r[(net, task, "ours-bfloat16")]); bc = statistics.median(v[1] for v in r[(net, task, "ours-bfloat16")])
+            print("| %s, precision=bfloat16 | %s | %.3g | %.3g | %.2f | %.3g | %.3g | %.2f |" % (net, task, bw, tw, bw / tw, bc, tc, bc / tc))
 print("(train: samples; infer: megapixels)")
 PY
 	rm -f "$U"

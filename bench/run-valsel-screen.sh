@@ -9,7 +9,7 @@ BUILD=${BUILD:-/tmp/build-valsel}
 [ -n "$SKIP_BUILD" ] || mvn -B -q -o package -DskipTests -Dae.build.dir=$BUILD
 CP="$BUILD/fiji-autoencoder_-0.1.0-SNAPSHOT.jar:$BUILD/lib/*"
 mkdir -p $BUILD/bench
-javac -proc:none -nowarn -d $BUILD/bench -cp "$CP" bench/RealQualityBench.java
+javac -proc:none -nowarn -d $BUILD/bench -cp "$CP" -sourcepath bench bench/RealQualityBench.java
 export OPENBLAS_NUM_THREADS=1 TF_CPP_MIN_LOG_LEVEL=1
 export GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=68719476736
 DATA=${DATA:-/work/shared/data}

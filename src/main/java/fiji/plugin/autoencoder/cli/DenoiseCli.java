@@ -137,9 +137,10 @@ public class DenoiseCli implements Callable< Integer >
 		final MacroOptions o = keys().parse( "denoise", MacroSettings.DENOISE_KEYS );
 		final OutputType type = MacroSettings.outputType( o );
 		final ImageRunner.Options tiles = MacroSettings.tiles( o );
-		if ( tiles.averageOrientations || tiles.refitNormalization )
+		if ( tiles.averageOrientations || tiles.refitNormalization
+				|| tiles.precision != fiji.plugin.autoencoder.model.Precision.FLOAT32 )
 			throw new IllegalArgumentException(
-					"OME-Zarr images are denoised out of core with the stored normalisation and one orientation: leave out average_orientations and normalization" );
+					"OME-Zarr images are denoised out of core in float32 with the stored normalisation and one orientation: leave out average_orientations, normalization and precision" );
 		final ZarrJob job = new ZarrJob( input.toString(), output.toString(), type,
 				tiles.tileSize == null ? 0 : tiles.tileSize[ 0 ], chunk == null ? 0 : chunk,
 				compressor == null ? "zlib:1" : compressor, 1 );

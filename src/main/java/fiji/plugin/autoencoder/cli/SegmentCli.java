@@ -41,7 +41,7 @@ public class SegmentCli extends SegmentationCli
 	int settings( final boolean folder )
 	{
 		final MacroOptions o = new CliSupport.Keys().put( "tile_size", tileSize ).common( common ).parse( "segment",
-				java.util.List.of( "tile_size", "threads" ) );
+				java.util.List.of( "tile_size", "threads", "precision" ) );
 		tiles = MacroSettings.tiles( o );
 		t = threshold != null ? threshold : ( Double ) MenuDefaults.of( SegmentImageCommand.class, "threshold" );
 		min = minSize != null ? minSize : ( Integer ) MenuDefaults.of( SegmentImageCommand.class, "min_size" );

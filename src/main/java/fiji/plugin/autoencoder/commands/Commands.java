@@ -125,6 +125,13 @@ final class Commands
 		return o;
 	}
 
+	/** {@code o} with the setting precision (float32 or bfloat16). */
+	static ImageRunner.Options precision( final ImageRunner.Options o, final String precision )
+	{
+		o.precision = fiji.plugin.autoencoder.model.Precision.of( precision );
+		return o;
+	}
+
 	/** Tiling options that also average the 8 orientations of the image when asked. */
 	static ImageRunner.Options tiles( final int tileSize, final boolean averageOrientations )
 	{

@@ -55,6 +55,10 @@ public class DenoiseFolderCommand extends ContextCommand
 	@Parameter( label = "Tile size (0 = automatic)", min = "0" )
 	private int tile_size = Settings.of( Settings.DENOISE_FOLDER, "tile_size" ).defaultInt();
 
+	@Parameter( label = "Precision", choices = { "float32", "bfloat16" }, required = false,
+			description = "float32 (default), or bfloat16: the convolutions in bfloat16 (faster on CPUs with AVX-512 BF16 or AMX)" )
+	private String precision = Settings.of( Settings.DENOISE_FOLDER, "precision" ).defaultValue;
+
 	@Parameter( label = "Average 8 orientations (8x slower, less noise)",
 			description = "Denoise the flipped and transposed copies too and average the results back (test-time augmentation)" )
 	private boolean average_orientations = Settings.of( Settings.DENOISE_FOLDER, "average_orientations" ).defaultFlag();
@@ -81,6 +85,7 @@ public class DenoiseFolderCommand extends ContextCommand
 					shard_count );
 			final fiji.plugin.autoencoder.tiling.ImageRunner.Options tiles = Commands.tiles( tile_size,
 					average_orientations );
+			Commands.precision( tiles, precision );
 			tiles.refitNormalization = fiji.plugin.autoencoder.convert.StoredNormalization.refit( normalization );
 			final String note = ModelFileRunner.normalizationNote( model, tiles );
 			if ( note != null )

@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 
 import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.model.Presets;
+import fiji.plugin.autoencoder.tiling.InputRecorruption;
 import fiji.plugin.autoencoder.train.ImageTrainingJob;
 import fiji.plugin.autoencoder.train.PatchSampler;
 import fiji.plugin.autoencoder.train.SyntheticAnomalies;
@@ -152,7 +153,10 @@ public enum TrainingMode
 			if ( noise == null )
 				throw new IllegalArgumentException(
 						"Training from the noisy image with a noise model needs one, e.g. 'poisson:peak=30' (30 photons at the brightest pixel) or 'gaussian:sigma=10'" );
-			job.rawTransform = new Recorruption( noise, Recorruption.gain( images, noise ) );
+			final Recorruption r = new Recorruption( noise, Recorruption.gain( images, noise ) );
+			job.rawTransform = r;
+			// how the inputs were recorrupted, for test-time recorruption when asked (ImageRunner.Options.recorruptInputs)
+			job.extras.put( InputRecorruption.ENTRY, r.testTime( seed ).toJson() );
 			spec.residualBlur = BlurBase.fromNoisy( images ); // the correction of the best Gaussian blur (Noise2Self estimate)
 		}
 		if ( this == DENOISE_SYNTHETIC )

@@ -11,12 +11,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import fiji.plugin.autoencoder.model.TensorFlowThreads;
+
 /**
  * Loaded models by file, so a macro loop over many images loads a model once
  * per JVM instead of once per call (a reload costs about as much CPU as
  * denoising a 1024^2 image: {@code bench/results/speed.md}). Keyed by the
  * file's real path (links and relative paths resolved) and the TensorFlow
- * threads asked for; a cached model is used only while the file's size,
+ * threads a session really gets ({@link TensorFlowThreads#effective}: TensorFlow's
+ * pool is per process, sized by the first session, so another thread count
+ * asked for later gets the cached model and a warning); a cached model is used only while the file's size,
  * modification time and file key (inode) are unchanged, so a re-saved or
  * replaced file is loaded again. Holds at most {@code capacity} models, least
  * recently used evicted first; an evicted or replaced model is closed once no
@@ -146,7 +150,9 @@ public final class ModelCache< T extends AutoCloseable >
 			closeQuietly( loader.load( file, threads ) ); // NB: the loader's own message (missing file, ...); a surprise success is not cached
 			throw e;
 		}
-		final List< Object > key = Arrays.asList( real, threads );
+		// keyed by the threads TensorFlow really gives a session (its pool is per process unless per-session pools are on)
+		final int effective = TensorFlowThreads.effective( threads );
+		final List< Object > key = Arrays.asList( real, effective );
 		final Object version = Arrays.asList( a.size(), a.lastModifiedTime().toMillis(), a.fileKey(), a.isDirectory() );
 		Entry e = entries.get( key );
 		if ( e != null && !Objects.equals( e.version, version ) )
@@ -156,7 +162,7 @@ public final class ModelCache< T extends AutoCloseable >
 		}
 		if ( e == null )
 		{
-			e = new Entry( version, loader.load( file, threads ) );
+			e = new Entry( version, loader.load( file, effective ) );
 			loads++;
 			entries.put( key, e );
 			for ( final Iterator< Entry > it = entries.values().iterator(); entries.size() > capacity && it.hasNext(); )

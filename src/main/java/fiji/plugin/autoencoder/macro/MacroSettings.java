@@ -14,6 +14,7 @@ import fiji.plugin.autoencoder.workflow.Setting;
 import fiji.plugin.autoencoder.workflow.Settings;
 import fiji.plugin.autoencoder.io.TiffCheck;
 import fiji.plugin.autoencoder.segment.ReconstructionSegmenter;
+import fiji.plugin.autoencoder.model.Precision;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import ij.IJ;
 import ij.ImagePlus;
@@ -118,7 +119,7 @@ public final class MacroSettings
 				? OutputType.FLOAT_32 : OutputType.SAME_AS_INPUT;
 	}
 
-	/** tile_size (0: automatic; negative refused) and average_orientations. */
+	/** tile_size (0: automatic; negative refused), average_orientations, normalization and precision. */
 	public static ImageRunner.Options tiles( final MacroOptions o )
 	{
 		return tiles( o, Settings.AVERAGE_ORIENTATIONS.defaultFlag() );
@@ -138,6 +139,8 @@ public final class MacroSettings
 			t.tileSize = new int[] { size, size };
 		t.averageOrientations = o.bool( "average_orientations", averageByDefault );
 		t.refitNormalization = StoredNormalization.refit( o.string( "normalization", "" ) );
+		final Setting p = Settings.PRECISION;
+		t.precision = Precision.of( o.choice( p.key, p.defaultValue, p.choices.toArray( new String[ 0 ] ) ) );
 		return t;
 	}
 

@@ -19,6 +19,7 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.nn.LeakyRelu;
+import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -67,6 +68,9 @@ final class BuildContext
 
 	/** The values the computation reads instead of the variables (one step of the multi-step ops); empty: the variables. */
 	final Map< String, Operand< TFloat32 > > view = new HashMap<>();
+
+	/** The convolutional layers compute in bfloat16 (the inference endpoint {@link Endpoints#RECONSTRUCTION_BF16}). */
+	boolean bf16;
 
 	/** True when adding to a built graph: parameters and optimiser slots exist and are looked up, never created. */
 	final boolean extending;
@@ -170,6 +174,22 @@ final class BuildContext
 		default:
 			throw new IllegalArgumentException( "Unknown activation " + a );
 		}
+	}
+
+	/**
+	 * {@code x} in the precision the layers compute in: cast to bfloat16 when building {@link #bf16}, else itself.
+	 * The result is typed as float32 for the builders' sake only; TensorFlow's ops take the type of their inputs.
+	 */
+	@SuppressWarnings( "unchecked" )
+	Operand< TFloat32 > compute( final Operand< TFloat32 > x )
+	{
+		return bf16 ? ( Operand< TFloat32 > ) ( Operand< ? > ) tf.dtypes.cast( x, TBfloat16.class ) : x;
+	}
+
+	/** {@code x} back in float32 where the layers computed in bfloat16, else itself. */
+	Operand< TFloat32 > float32( final Operand< TFloat32 > x )
+	{
+		return bf16 ? tf.dtypes.cast( x, TFloat32.class ) : x;
 	}
 
 	/** The network's output from its logits (the spec's output activation). */

@@ -84,8 +84,8 @@ final class ConvLayers
 					skips.add( pre );
 				x = pool( pre, l );
 				if ( spec.unpooling == Unpooling.ZERO_FILL )
-					switches.add( tf.stopGradient(
-							tf.dtypes.cast( tf.math.equal( pre, upsample( x, l ) ), TFloat32.class ) ) );
+					switches.add( tf.stopGradient( c.compute(
+							tf.dtypes.cast( tf.math.equal( pre, upsample( x, l ) ), TFloat32.class ) ) ) );
 			}
 			else
 				x = c.activation( conv( x, "enc" + l, inChannels( l ), spec.layers[ l ], 2 ), act );
@@ -179,18 +179,20 @@ final class ConvLayers
 		final Ops tf = c.tf;
 		if ( spec.is3D() )
 		{
-			final Operand< TFloat32 > w = c.weight( name + "_w", kernelShape( cin, cout ), kernelVolume() * cin,
-					kernelVolume() * cout );
-			final Operand< TFloat32 > b = c.bias( name + "_b", cout );
+			final Operand< TFloat32 > w = c.compute( c.weight( name + "_w", kernelShape( cin, cout ),
+					kernelVolume() * cin, kernelVolume() * cout ) );
+			final Operand< TFloat32 > b = c.compute( c.bias( name + "_b", cout ) );
 			return tf.nn.biasAdd( tf.nn.conv3d( x, w, longs( c.vector( 1, stride ), 1 ), "SAME" ), b );
 		}
 		final int k = spec.kernel;
-		final Operand< TFloat32 > w = c.weight( name + "_w", new long[] { k, k, cin, cout }, ( long ) k * k * cin,
-				( long ) k * k * cout );
-		final Operand< TFloat32 > b = c.bias( name + "_b", cout );
+		final Operand< TFloat32 > w = c.compute( c.weight( name + "_w", new long[] { k, k, cin, cout },
+				( long ) k * k * cin, ( long ) k * k * cout ) );
+		final Operand< TFloat32 > b = c.compute( c.bias( name + "_b", cout ) );
 		final Operand< TFloat32 > y = tf.nn
 				.biasAdd( tf.nn.conv2d( x, w, Arrays.asList( 1L, ( long ) stride, ( long ) stride, 1L ), "SAME" ), b );
-		return spec.batchNorm && !"out".equals( name ) ? BatchNormOps.apply( c, y, name, cout ) : y;
+		// batch norm's statistics stay float32
+		return spec.batchNorm && !"out".equals( name )
+				? c.compute( BatchNormOps.apply( c, c.float32( y ), name, cout ) ) : y;
 	}
 
 	/** Stride-2 'SAME' transposed convolution; the output size is computed in the graph so any batch and size work. */
@@ -201,9 +203,9 @@ final class ConvLayers
 		if ( spec.is3D() )
 		{
 			// Conv3DBackpropInputV2's filter layout is [kd, kh, kw, out_channels, in_channels]
-			final Operand< TFloat32 > w = c.weight( name + "_w", kernelShape( cout, cin ), kernelVolume() * cout,
-					kernelVolume() * cin );
-			final Operand< TFloat32 > b = c.bias( name + "_b", cout );
+			final Operand< TFloat32 > w = c.compute( c.weight( name + "_w", kernelShape( cout, cin ),
+					kernelVolume() * cout, kernelVolume() * cin ) );
+			final Operand< TFloat32 > b = c.compute( c.bias( name + "_b", cout ) );
 			final int[] add = new int[ 5 ];
 			add[ 4 ] = cout;
 			final Operand< TInt32 > sizes = tf.math.add(
@@ -212,9 +214,9 @@ final class ConvLayers
 		}
 		final int k = spec.kernel;
 		// Conv2DBackpropInput's filter layout is [kh, kw, out_channels, in_channels]
-		final Operand< TFloat32 > w = c.weight( name + "_w", new long[] { k, k, cout, cin }, ( long ) k * k * cout,
-				( long ) k * k * cin );
-		final Operand< TFloat32 > b = c.bias( name + "_b", cout );
+		final Operand< TFloat32 > w = c.compute( c.weight( name + "_w", new long[] { k, k, cout, cin },
+				( long ) k * k * cout, ( long ) k * k * cin ) );
+		final Operand< TFloat32 > b = c.compute( c.bias( name + "_b", cout ) );
 		final Operand< TInt32 > shape = tf.shape( x );
 		final Operand< TInt32 > sizes = tf.math.add( tf.math.mul( shape, tf.constant( new int[] { 1, 2, 2, 0 } ) ),
 				tf.constant( new int[] { 0, 0, 0, cout } ) );

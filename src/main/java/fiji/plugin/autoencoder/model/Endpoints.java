@@ -31,6 +31,9 @@ public final class Endpoints
 	/** The reconstruction of {@link #INPUT}, after the output activation. */
 	public static final String RECONSTRUCTION = "reconstruction";
 
+	/** The reconstruction with the convolutions in bfloat16, added on demand ({@code GraphBuilder.addBfloat16Inference}). */
+	public static final String RECONSTRUCTION_BF16 = "reconstruction_bf16";
+
 	/** The data loss (BCE or MSE, weighted if configured), without regularisation. */
 	public static final String LOSS = "loss";
 

@@ -110,6 +110,31 @@ public final class GraphBuilder
 		MultiStepOps.build( b, b.c, steps );
 	}
 
+	/**
+	 * Adds to a built graph (see {@link #addMultiStep}) the inference endpoint {@link Endpoints#RECONSTRUCTION_BF16}:
+	 * the prediction from {@link Endpoints#INPUT} with the convolutional layers in bfloat16 (input, weights, biases
+	 * and feature maps cast; oneDNN accumulates in float32), the result, the residual sum and the output activation
+	 * back in float32. Reads the same parameters, adds none, and is never saved (model files store the spec and the
+	 * parameter values). Does nothing if the endpoint exists.
+	 */
+	public static void addBfloat16Inference( final Graph graph, final ModelSpec spec )
+	{
+		if ( graph.operation( Endpoints.RECONSTRUCTION_BF16 ) != null )
+			return;
+		if ( spec.hasFixedInputSize() )
+			throw new IllegalArgumentException( "precision=bfloat16 needs a fully convolutional model; '" + spec.name
+					+ "' has dense layers: use precision=float32" );
+		if ( spec.unpooling == Unpooling.ZERO_FILL )
+			throw new IllegalArgumentException( "precision=bfloat16 does not suit '" + spec.name
+					+ "': its zero-fill unpooling keeps the maximum of each pooling window, and bfloat16's rounding "
+					+ "ties values there (outputs up to 14 % off): use precision=float32" );
+		final GraphBuilder b = new GraphBuilder( spec, 0, graph, true );
+		b.c.findParameters();
+		b.c.bf16 = true;
+		final Operand< TFloat32 > input = graph.operation( Endpoints.INPUT ).output( 0 );
+		b.c.tf.withName( Endpoints.RECONSTRUCTION_BF16 ).identity( b.c.output( b.convForward( input, false ) ) );
+	}
+
 	private void build()
 	{
 		final ModelSpec spec = c.spec;
@@ -186,10 +211,10 @@ public final class GraphBuilder
 		final ModelSpec spec = c.spec;
 		final Ops tf = c.tf;
 		final List< Operand< TFloat32 > > switches = new ArrayList<>();
-		final Operand< TFloat32 > encoded = conv.encoder( input, switches );
+		final Operand< TFloat32 > encoded = conv.encoder( c.compute( input ), switches );
 		final Operand< TFloat32 > code = endpoints ? tf.withName( Endpoints.CODE ).identity( encoded ) : encoded;
-		final Operand< TFloat32 > decoded = conv.decoder( code,
-				spec.unpooling == Unpooling.ZERO_FILL ? switches : null );
+		final Operand< TFloat32 > decoded = c.float32(
+				conv.decoder( code, spec.unpooling == Unpooling.ZERO_FILL ? switches : null ) );
 		if ( endpoints && spec.unpooling != Unpooling.ZERO_FILL && !spec.skipConnections && !spec.residual )
 		{
 			final Placeholder< TFloat32 > codeIn = tf.withName( Endpoints.CODE_INPUT ).placeholder( TFloat32.class,

@@ -98,10 +98,11 @@ public final class Model implements ImagePredictor, AutoCloseable
 		return new Model( spec, graph, session );
 	}
 
-	/** Session options: {@code threads} intra-op threads (0: {@link TensorFlowThreads#resolve}, the system property or all cores), one inter-op thread. */
+	/** Session options: {@code threads} intra-op threads (0: {@link TensorFlowThreads#resolve}), one inter-op thread; TensorFlow honours the first session's only ({@link TensorFlowThreads#effective}). */
 	public static ConfigProto sessionConfig( final int threads )
 	{
 		final int n = TensorFlowThreads.resolve( threads );
+		TensorFlowThreads.sessionCreated( n );
 		return ConfigProto.newBuilder()
 				.setIntraOpParallelismThreads( n )
 				.setInterOpParallelismThreads( 1 )

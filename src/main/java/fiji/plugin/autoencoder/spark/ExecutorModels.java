@@ -13,7 +13,7 @@ import fiji.plugin.autoencoder.io.ModelFile;
  * first task of a JVM loads the model file and later tasks (also concurrent
  * ones) share it; TensorFlow sessions may run concurrently. The model comes
  * from the JVM's one model cache ({@link ModelCache#models()}: keyed by real
- * path and threads, a changed file loaded anew, closed at JVM exit); a task
+ * path and the threads TensorFlow gives it, a changed file loaded anew, closed at JVM exit); a task
  * holds a lease while it runs, so the model is never closed under it.
  */
 public final class ExecutorModels

@@ -53,7 +53,7 @@ public final class SparkDenoise implements Serializable
 	/** Seconds of the last run's task stage (after the driver's checks and output creation). */
 	private transient double stageSeconds;
 
-	/** The last run's tasks summed: tiles computed, skipped, lease nanoseconds, task nanoseconds, longest lease, tasks. */
+	/** The last run's tasks summed: tiles computed, skipped, lease nanoseconds, task nanoseconds, longest lease, tasks, input chunks decoded. */
 	private transient long[] taskStats;
 
 	public SparkDenoise( final ZarrJob job, final String model, final int retries )
@@ -148,7 +148,7 @@ public final class SparkDenoise implements Serializable
 			} ).reduce( SparkDenoise::sum );
 			stageSeconds = ( System.nanoTime() - start ) / 1e9;
 			taskStats = total;
-			return new ChunkedPredictor.Result( total[ 0 ], total[ 1 ] );
+			return new ChunkedPredictor.Result( total[ 0 ], total[ 1 ], total[ 6 ] );
 		}
 	}
 
@@ -189,14 +189,15 @@ public final class SparkDenoise implements Serializable
 			final long leased = System.nanoTime() - start;
 			final ModelFile.Loaded m = lease.model();
 			final long[] todo = cells.stream().mapToLong( Long::longValue ).sorted().toArray();
-			long computed = 0;
+			long computed = 0, decoded = 0;
 			for ( int attempt = 0;; attempt++ )
 				try
 				{
 					final ChunkedPredictor.Result r = job.run( m, todo, Progress.none() );
 					computed += r.computed;
+					decoded += r.chunksDecoded;
 					return new long[] { computed, todo.length - computed, leased, System.nanoTime() - start, leased,
-							1 };
+							1, decoded };
 				}
 				catch ( final RuntimeException e )
 				{

@@ -8,6 +8,8 @@ package fiji.plugin.autoencoder.tiling;
  * <p>
  * Not thread-safe in general: each worker uses its own
  * {@link #independentCopy()} (which may keep its own cache of decoded chunks).
+ * A chunked source says its chunk size, so that the tiler can order its reads
+ * and size the copy's cache to decode each chunk once ({@link ReadPlan}).
  */
 public interface BlockSource
 {
@@ -25,4 +27,28 @@ public interface BlockSource
 
 	/** A reader of the same image for another thread. */
 	BlockSource independentCopy();
+
+	/** The stored chunk size X, Y[, Z], or null for a source that is not read chunk by chunk. */
+	default int[] chunkSize()
+	{
+		return null;
+	}
+
+	/** Bytes that one decoded chunk position (all channels) takes in a reader's cache; 0 if not chunked. */
+	default long chunkBytes()
+	{
+		return 0;
+	}
+
+	/** A reader for another thread that keeps up to {@code cachedChunks} chunk positions decoded. */
+	default BlockSource independentCopy( final int cachedChunks )
+	{
+		return independentCopy();
+	}
+
+	/** Chunks decoded so far by this source and its copies, or -1 if it does not count them. */
+	default long chunksDecoded()
+	{
+		return -1;
+	}
 }

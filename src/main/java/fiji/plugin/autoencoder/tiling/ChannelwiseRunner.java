@@ -48,7 +48,10 @@ public final class ChannelwiseRunner
 		{
 			final Normalization norm = normalization.isFitted() && normalization.method() != Normalization.Method.NONE
 					? StoredNormalization.channel( normalization, c ) : normalization;
-			outs[ c ] = ImageRunner.run( model, norm, channels.get( c ), type, suffix, true, options, progress );
+			final ImageRunner.Options o = options.copy();
+			if ( o.recorruption != null )
+				o.recorruption = o.recorruption.forChannel( c ); // each channel its own noise
+			outs[ c ] = ImageRunner.run( model, norm, channels.get( c ), type, suffix, true, o, progress );
 		}
 		return merge( input, outs, type );
 	}

@@ -34,6 +34,11 @@ import fiji.plugin.autoencoder.model.ImagePredictor;
  * ChunkedPredictor p = new ChunkedPredictor( TiledPredictor.builder( model ).normalization( o, s ).build() );
  * ChunkedPredictor.Result r = p.run( source, sink, null, Progress.console( "denoise" ) );
  * }</pre>
+ * Reads: the cells are visited in the order of a {@link ReadPlan} (grid
+ * order, or strips of tile columns for images too wide for the cache bound),
+ * and each reader's chunk cache is sized from it, so each input chunk is
+ * decoded once per pass (per worker: workers share the cells, not the caches).
+ * <p>
  * Thread-safe; one worker per thread of the tiler ({@code threads}), each with its own reader.
  */
 public final class ChunkedPredictor
@@ -42,30 +47,58 @@ public final class ChunkedPredictor
 
 	private final ImagePredictor predictor;
 
+	private final long cacheBytes;
+
+	/** A predictor whose readers keep at most {@link ReadPlan#defaultCacheBytes()} of decoded input chunks each. */
 	public ChunkedPredictor( final TiledPredictor tiler )
 	{
+		this( tiler, ReadPlan.defaultCacheBytes() );
+	}
+
+	/**
+	 * A predictor whose readers keep at most {@code cacheBytes} of decoded
+	 * input chunks each: tiles are visited in an order, and each reader's cache
+	 * sized, so that each input chunk is decoded once per pass if that fits
+	 * ({@link ReadPlan}); the output does not depend on it.
+	 */
+	public ChunkedPredictor( final TiledPredictor tiler, final long cacheBytes )
+	{
 		this.tiler = tiler;
+		this.cacheBytes = cacheBytes;
 		this.predictor = tiler.predictor();
 		if ( TileGrid.fixedTileSize( predictor ) != null )
 			throw new IllegalArgumentException(
 					"The model takes only a fixed input size (dense layers); out-of-core prediction needs a fully convolutional model" );
 	}
 
-	/** Cells done and skipped by one {@link #run}. */
+	/** This predictor with another bound on each reader's decoded chunks (the output is the same). */
+	public ChunkedPredictor withCacheBytes( final long bytes )
+	{
+		return new ChunkedPredictor( tiler, bytes );
+	}
+
+	/** Cells done and skipped by one {@link #run}, and input chunks decoded (-1: not counted by the source). */
 	public static final class Result
 	{
-		public final long computed, skipped;
+		public final long computed, skipped, chunksDecoded;
 
 		public Result( final long computed, final long skipped )
 		{
+			this( computed, skipped, -1 );
+		}
+
+		public Result( final long computed, final long skipped, final long chunksDecoded )
+		{
 			this.computed = computed;
 			this.skipped = skipped;
+			this.chunksDecoded = chunksDecoded;
 		}
 
 		@Override
 		public String toString()
 		{
-			return computed + " tiles computed, " + skipped + " already written";
+			return computed + " tiles computed, " + skipped + " already written"
+					+ ( chunksDecoded >= 0 ? ", " + chunksDecoded + " input chunks decoded" : "" );
 		}
 	}
 
@@ -120,7 +153,9 @@ public final class ChunkedPredictor
 	public Result run( final BlockSource in, final ChunkSink out, final long[] cells, final Progress progress )
 	{
 		final TileGrid grid = grid( in, out );
-		final long[] todo = cells != null ? cells : shard( grid, 0, 1 );
+		final ReadPlan plan = plan( grid, in, cells );
+		final long[] todo = plan.cells;
+		final long decodedBefore = in.chunksDecoded();
 		final Progress p = progress == null ? Progress.none() : progress;
 		final AtomicInteger next = new AtomicInteger();
 		final AtomicLong computed = new AtomicLong(), skipped = new AtomicLong();
@@ -129,7 +164,8 @@ public final class ChunkedPredictor
 		final TileReader shared = new TileReader( in, tiler.inOffset, tiler.inScale );
 		final int workers = ( int ) Math.max( 1, Math.min( tiler.workerCount(), todo.length ) );
 		final Runnable work = () -> {
-			final TileReader reader = shared.independentCopy();
+			final TileReader reader = plan.cachedChunks > 0 ? shared.independentCopy( plan.cachedChunks )
+					: shared.independentCopy();
 			try
 			{
 				int i;
@@ -183,7 +219,15 @@ public final class ChunkedPredictor
 		if ( cancelled.get() )
 			throw new CancellationException( "Prediction cancelled after " + ( computed.get() + skipped.get() ) + " of "
 					+ todo.length + " tiles; the chunks written stay, a rerun resumes" );
-		return new Result( computed.get(), skipped.get() );
+		return new Result( computed.get(), skipped.get(),
+				decodedBefore < 0 ? -1 : in.chunksDecoded() - decodedBefore );
+	}
+
+	/** The order of the cells (null: all) and the readers' cache size for {@code in} ({@link ReadPlan}). */
+	ReadPlan plan( final TileGrid grid, final BlockSource in, final long[] cells )
+	{
+		final long[] todo = cells != null ? cells : shard( grid, 0, 1 );
+		return ReadPlan.of( grid, todo, in.chunkSize(), ReadPlan.maxChunks( in.chunkBytes(), cacheBytes ) );
 	}
 
 	/** Whether every output chunk of the cell's core is on disk. */

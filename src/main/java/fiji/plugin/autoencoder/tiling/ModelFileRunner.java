@@ -18,7 +18,8 @@ import ij.ImagePlus;
  * (identical to an untiled run), and the result comes back as a new image in
  * the input's units and type. The input is never changed. Denoising
  * ({@code denoise.Denoiser}), Reconstruct Image and the reconstruction of
- * Segment by Reconstruction all go through here.
+ * Segment by Reconstruction all go through here. With {@link ImageRunner.Options#recorruptInputs} and averaged
+ * orientations, a model file with an {@link InputRecorruption} denoises a recorrupted copy in each orientation.
  *
  * <pre>{@code
  * try ( ModelFile.Loaded m = ModelFile.load( path, 0 ) ) {
@@ -40,9 +41,12 @@ public final class ModelFileRunner
 
 	/** The model applied to {@code input}; refuses anomaly segmenters and segmenters, whose outputs are probabilities, with the command to use instead. */
 	public static ImagePlus apply( final ModelFile.Loaded model, final ImagePlus input, final OutputType type,
-			final String suffix, final ImageRunner.Options options,
+			final String suffix, final ImageRunner.Options given,
 			final Progress progress )
 	{
+		final ImageRunner.Options options = given.copy();
+		if ( options.recorruption == null && options.recorruptInputs && options.averageOrientations )
+			options.recorruption = InputRecorruption.of( model.extras() ); // a net trained on recorrupted inputs
 		if ( model.embedded( ModelFile.RECONSTRUCTION_MODEL ) != null )
 			throw new IllegalArgumentException( "The model '" + model.model().spec().name
 					+ "' is an anomaly segmenter (it compares an image with an autoencoder's reconstruction "

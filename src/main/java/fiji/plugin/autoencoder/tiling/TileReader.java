@@ -42,9 +42,9 @@ final class TileReader
 	private final int[][] tables;
 
 	@SuppressWarnings( "unchecked" )
-	private TileReader( final TileReader other )
+	private TileReader( final TileReader other, final int cachedChunks )
 	{
-		source = other.source.independentCopy();
+		source = cachedChunks > 0 ? other.source.independentCopy( cachedChunks ) : other.source.independentCopy();
 		imageMin = other.imageMin;
 		imageSize = other.imageSize;
 		offset = other.offset;
@@ -154,7 +154,30 @@ final class TileReader
 
 	TileReader independentCopy()
 	{
-		return new TileReader( this );
+		return new TileReader( this, 0 );
+	}
+
+	/** A copy whose source keeps {@code cachedChunks} chunk positions decoded ({@link BlockSource#independentCopy(int)}). */
+	TileReader independentCopy( final int cachedChunks )
+	{
+		return new TileReader( this, cachedChunks );
+	}
+
+	/**
+	 * The in-bounds range {@code [lo, hi]} of one axis that the reflected
+	 * window {@code windowMin}, {@code window} touches in an axis of size
+	 * {@code n}: the box that {@link #read} reads from the source.
+	 */
+	static long[] boxRange( final long windowMin, final int window, final long n )
+	{
+		long lo = Long.MAX_VALUE, hi = Long.MIN_VALUE;
+		for ( int k = 0; k < window; k++ )
+		{
+			final long r = reflect( windowMin + k, n );
+			lo = Math.min( lo, r );
+			hi = Math.max( hi, r );
+		}
+		return new long[] { lo, hi };
 	}
 
 	/** Mirror-single index of {@code p} in an axis of size {@code n}; 0 if {@code n == 1}. */
@@ -185,21 +208,15 @@ final class TileReader
 		for ( int d = 0; d < n; d++ )
 		{
 			// the reflected window is one contiguous in-bounds range
-			long lo = Long.MAX_VALUE, hi = Long.MIN_VALUE;
+			final long[] range = boxRange( windowMin[ d ], window[ d ], imageSize[ d ] );
+			final long lo = range[ 0 ];
 			if ( tables[ d ].length < window[ d ] )
 				tables[ d ] = new int[ window[ d ] ];
 			final int[] table = tables[ d ];
-			for ( int k = 0; k < window[ d ]; k++ )
-			{
-				final long r = reflect( windowMin[ d ] + k, imageSize[ d ] );
-				table[ k ] = ( int ) r;
-				lo = Math.min( lo, r );
-				hi = Math.max( hi, r );
-			}
 			boxMin[ d ] = imageMin[ d ] + lo;
-			boxSize[ d ] = ( int ) ( hi - lo + 1 );
+			boxSize[ d ] = ( int ) ( range[ 1 ] - lo + 1 );
 			for ( int k = 0; k < window[ d ]; k++ )
-				table[ k ] = ( int ) ( table[ k ] - lo ) * stride;
+				table[ k ] = ( int ) ( reflect( windowMin[ d ] + k, imageSize[ d ] ) - lo ) * stride;
 			stride *= boxSize[ d ];
 		}
 		if ( box.length < stride )

@@ -16,13 +16,22 @@ final class TileSizing
 	{}
 
 	/**
-	 * Bytes per voxel of a tile, for all workers: the float in + out batch
-	 * buffers, the one-channel window and the network's own activations.
+	 * What TensorFlow's CPU allocator really takes from the system for the activations, against the bytes live at
+	 * its peak ({@link ImagePredictor#activationBytesPerPixel()}): its pool grows in regions of doubling size and does
+	 * not fit every large map into the holes of earlier ones. Measured as the peak resident memory above the start of
+	 * one run against the live peak (bench/results/speed.md, section 10): 0.98-1.08 up to 1.1 Mpixel windows,
+	 * 1.30-1.32 at 2.2-2.8 Mpixel, 1.38-1.48 at 4.3-4.9 Mpixel (denoiser, segmenter).
+	 */
+	static final double ALLOCATOR_SLACK = 1.5;
+
+	/**
+	 * Bytes per voxel of a tile, for all workers: the float in + out batch buffers, the one-channel window and the
+	 * network's own activations as the allocator holds them ({@link #ALLOCATOR_SLACK}).
 	 */
 	static long bytesPerVoxel( final ImagePredictor predictor, final int batchSize, final int workers )
 	{
 		return workers * ( 4L * ( ( long ) batchSize * ( predictor.inputChannels() + predictor.outputChannels() ) + 1 )
-				+ ( long ) batchSize * predictor.activationBytesPerPixel() );
+				+ ( long ) Math.ceil( batchSize * predictor.activationBytesPerPixel() * ALLOCATOR_SLACK ) );
 	}
 
 	/**

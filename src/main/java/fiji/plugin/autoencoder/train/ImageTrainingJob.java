@@ -97,6 +97,9 @@ public final class ImageTrainingJob
 	/** Stops the training from another thread (several jobs may share one, e.g. the stages of one training). */
 	public Trainer trainer = new Trainer();
 
+	/** More JSON entries saved with the model, by entry name (e.g. a denoiser's test-time recorruption). */
+	public Map< String, String > extras = new HashMap<>();
+
 	/** Model files saved inside the model file, by entry name (see {@link ModelFile#save(Model, Path, Map, Map)}). */
 	public Map< String, Path > embeddedModels = new HashMap<>();
 
@@ -264,7 +267,7 @@ public final class ImageTrainingJob
 			sampler.rawTransform( rawTransform ).normalizedTransform( normalizedTransform );
 			final TrainingData validation = separate ? validationSampler( images, imageChannels )
 					: sampler.validation();
-			final Map< String, String > extras = new HashMap<>();
+			final Map< String, String > extras = new HashMap<>( this.extras );
 			extras.put( ModelFile.NORMALIZATION, images.stored.toJson() );
 			if ( channelwise && imageChannels > 1 )
 				extras.put( ChannelMode.ENTRY, ChannelMode.json( imageChannels ) );

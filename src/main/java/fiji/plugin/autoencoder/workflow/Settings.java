@@ -6,6 +6,7 @@ import java.util.List;
 
 import fiji.plugin.autoencoder.convert.StoredNormalization;
 import fiji.plugin.autoencoder.denoise.Denoiser;
+import fiji.plugin.autoencoder.model.Precision;
 import fiji.plugin.autoencoder.denoise.TrainingMode;
 import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.segment.PatchOrientations;
@@ -55,6 +56,10 @@ public final class Settings
 
 	public static final Setting THREADS = Setting.integer( "threads", "TensorFlow threads (0 = all cores)", 0, 0,
 			"Caps the CPU threads TensorFlow uses, e.g. on a shared cluster node; 0: the system property autoencoder.threads, else all cores" );
+
+	public static final Setting PRECISION = Setting.choice( "precision", "Precision", Precision.FLOAT32.key,
+			new String[] { Precision.FLOAT32.key, Precision.BFLOAT16.key },
+			"float32 (default), or bfloat16: the convolutions in bfloat16 (faster on CPUs with AVX-512 BF16 or AMX; PSNR within 0.05 dB, masks within Dice 0.99 of float32 in the tests)" );
 
 	// -- denoising --
 
@@ -235,21 +240,22 @@ public final class Settings
 			LEARNING_RATE, LEARNING_RATE_SCHEDULE, L2, MINUTES, CHANNELS, SEED, THREADS );
 
 	public static final List< Setting > DENOISE = list( MODEL_FILE, OUTPUT_TYPE, TILE_SIZE,
-			AVERAGE_ORIENTATIONS.withDefault( Denoiser.AVERAGE_ORIENTATIONS ), NORMALIZATION, SUFFIX, THREADS );
+			AVERAGE_ORIENTATIONS.withDefault( Denoiser.AVERAGE_ORIENTATIONS ), NORMALIZATION, SUFFIX, PRECISION,
+			THREADS );
 
 	public static final List< Setting > DENOISE_FOLDER = list( INPUT_FOLDER, OUTPUT_FOLDER, MODEL_FILE, OUTPUT_TYPE,
 			SUFFIX, SHARD_INDEX, SHARD_COUNT, TILE_SIZE,
-			AVERAGE_ORIENTATIONS.withDefault( Denoiser.AVERAGE_ORIENTATIONS ), THREADS, NORMALIZATION );
+			AVERAGE_ORIENTATIONS.withDefault( Denoiser.AVERAGE_ORIENTATIONS ), THREADS, NORMALIZATION, PRECISION );
 
 	public static final List< Setting > SEGMENT = list( MODEL_FILE, THRESHOLD_METHOD, THRESHOLD_VALUE, SMOOTHING_SIGMA,
 			SMOOTH_SIGNED, MIN_SIZE, SEED_THRESHOLD, NORMAL_IMAGE,
-			SEED_FALSE_POSITIVE_RATE, TILE_SIZE, AVERAGE_ORIENTATIONS, THREADS );
+			SEED_FALSE_POSITIVE_RATE, TILE_SIZE, AVERAGE_ORIENTATIONS, PRECISION, THREADS );
 
 	/** Segment by Reconstruction over a folder: one fixed threshold for every image (Value 0.5, no smoothing) instead of one found per image. */
 	public static final List< Setting > SEGMENT_FOLDER = list( INPUT_FOLDER, OUTPUT_FOLDER, MODEL_FILE,
 			THRESHOLD_METHOD.withDefault( "Value" ), THRESHOLD_VALUE.withDefault( 0.5 ),
 			SMOOTHING_SIGMA.withDefault( 0 ), SMOOTH_SIGNED, MIN_SIZE, SEED_THRESHOLD, NORMAL_IMAGE,
-			SEED_FALSE_POSITIVE_RATE, SHARD_INDEX, SHARD_COUNT, TILE_SIZE, AVERAGE_ORIENTATIONS, THREADS );
+			SEED_FALSE_POSITIVE_RATE, SHARD_INDEX, SHARD_COUNT, TILE_SIZE, AVERAGE_ORIENTATIONS, PRECISION, THREADS );
 
 	/** Train Segmenter (images: input, mask, validation_image, validation_mask; or input_folder with mask_folder). */
 	public static final List< Setting > TRAIN_SEGMENTER = list(
@@ -268,11 +274,11 @@ public final class Settings
 
 	/** Segment Image: a model from Train Segmenter on one image. */
 	public static final List< Setting > SEGMENT_IMAGE = list( MODEL_FILE, THRESHOLD, MIN_SIZE.withDefault( 0 ),
-			OBJECT_PRIOR, FLIP_AVERAGING, OVERLAY, TILE_SIZE, THREADS );
+			OBJECT_PRIOR, FLIP_AVERAGING, OVERLAY, TILE_SIZE, PRECISION, THREADS );
 
 	/** Reconstruct Image: the autoencoder's output, 32-bit by default. */
 	public static final List< Setting > RECONSTRUCT = list( MODEL_FILE, OUTPUT_TYPE.withDefault( "32-bit" ), TILE_SIZE,
-			THREADS );
+			PRECISION, THREADS );
 
 	/** The Inspect entries of plain macros (Model Summary, Loss Curves): a model file in, text, CSV and PNG into a folder. */
 	public static final List< Setting > INSPECT = list( MODEL_FILE, OUTPUT_FOLDER );
