@@ -23,11 +23,7 @@ CP="$BUILD/fiji-autoencoder_-0.1.0-SNAPSHOT.jar:$BUILD/lib/*"
 mkdir -p $BUILD/bench "$DATA"
 javac -proc:none -nowarn -d $BUILD/bench -cp "$CP" bench/ScaleBench.java
 export TF_CPP_MIN_LOG_LEVEL=2
-OPENS="-XX:+IgnoreUnrecognizedVMOptions"
-for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
-         java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar; do
-  OPENS="$OPENS --add-opens=java.base/$p=ALL-UNNAMED"
-done
+. ./bin/spark-opens.sh # OPENS: the module flags spark-submit adds on Java 17
 [ -f "$DATA/small.aemodel.zip" ] || java -cp "$BUILD/bench:$CP" ScaleBench model "$DATA/small.aemodel.zip" 2>/dev/null
 
 {

@@ -105,12 +105,7 @@ public class ClusterRecipesTest
 		assumeTrue( Files.isDirectory( sparkLib ),
 				"Spark's class path is not in target/spark-lib (mvn -B -q -f spark/pom.xml package): the spark-submit recipe test is skipped" );
 		final Path shim = dir.resolve( "spark-submit" ), log = dir.resolve( "spark.txt" );
-		final StringBuilder opens = new StringBuilder( "-XX:+IgnoreUnrecognizedVMOptions" );
-		for ( final String p : new String[] { "java.lang", "java.lang.invoke", "java.lang.reflect", "java.io",
-				"java.net", "java.nio", "java.util", "java.util.concurrent",
-				"java.util.concurrent.atomic", "jdk.internal.ref", "sun.nio.ch", "sun.nio.cs", "sun.security.action",
-				"sun.util.calendar" } )
-			opens.append( " --add-opens=java.base/" ).append( p ).append( "=ALL-UNNAMED" );
+		final String opens = String.join( " ", fiji.plugin.autoencoder.spark.SparkLocalTest.addOpens() );
 		Files.writeString( shim,
 				"#!/bin/bash\n# stands in for spark-submit: the same main class and arguments, Spark in local mode in one JVM\n"
 						+ "props=(); main=''; jar=''\nwhile [ $# -gt 0 ]; do case \"$1\" in\n  --master) props+=(\"-Dspark.master=$2\"); shift 2;;\n  --class) main=$2; shift 2;;\n"

@@ -100,16 +100,26 @@ public class SparkLocalTest
 		}
 	}
 
-	static Process spark( final Path output, final Path log, final String master ) throws IOException
+	/**
+	 * The JVM module flags that spark-submit adds on Java 17, for Spark in local mode inside a JVM we start (the
+	 * scripts' copy is bin/spark-opens.sh).
+	 */
+	public static List< String > addOpens()
 	{
-		final List< String > cmd = new ArrayList<>(
-				List.of( Paths.get( System.getProperty( "java.home" ), "bin", "java" ).toString(), "-Xmx1g",
-						"-XX:+IgnoreUnrecognizedVMOptions" ) );
+		final List< String > flags = new ArrayList<>( List.of( "-XX:+IgnoreUnrecognizedVMOptions" ) );
 		for ( final String p : new String[] { "java.lang", "java.lang.invoke", "java.lang.reflect", "java.io",
 				"java.net", "java.nio", "java.util", "java.util.concurrent",
 				"java.util.concurrent.atomic", "jdk.internal.ref", "sun.nio.ch", "sun.nio.cs", "sun.security.action",
 				"sun.util.calendar" } )
-			cmd.add( "--add-opens=java.base/" + p + "=ALL-UNNAMED" );
+			flags.add( "--add-opens=java.base/" + p + "=ALL-UNNAMED" );
+		return flags;
+	}
+
+	static Process spark( final Path output, final Path log, final String master ) throws IOException
+	{
+		final List< String > cmd = new ArrayList<>(
+				List.of( Paths.get( System.getProperty( "java.home" ), "bin", "java" ).toString(), "-Xmx1g" ) );
+		cmd.addAll( addOpens() );
 		cmd.addAll( List.of( "-Djava.awt.headless=true", "-cp",
 				System.getProperty( "surefire.test.class.path", System.getProperty( "java.class.path" ) )
 						+ java.io.File.pathSeparator + SPARK_LIB + "/*",
