@@ -37,6 +37,15 @@ public final class SegmenterSettings
 
 	public static final String LEARNING_RATE_SCHEDULE = ModelSpec.CONSTANT;
 
+	/** Model selection: by the held-out images' Dice ({@link HeldOutDice}), or by the validation patches' loss. */
+	public static final String DICE = "Held-out Dice", VALIDATION_LOSS = "Validation loss";
+
+	public static final String[] SELECTIONS = { DICE, VALIDATION_LOSS };
+
+	public static final String SELECTION = VALIDATION_LOSS;
+
+	public static final double WEIGHT_AVERAGING = 0;
+
 	/** "Dice + BCE", "BCE" or "Dice" (with several classes BCE is the categorical cross-entropy). */
 	public String loss = LOSS;
 
@@ -69,6 +78,19 @@ public final class SegmenterSettings
 	 * off: on the ultrasound images neither raised held-out Dice (bench/results/real-quality-segment.md).
 	 */
 	public int reduceAfter = REDUCE_AFTER;
+
+	/**
+	 * What picks the kept epoch and drives early stopping: {@link #DICE} (the mean per-class Dice of the held-out images,
+	 * whole planes at the model's scale, {@link HeldOutDice}; 2D only, a 3D segmenter uses the loss) or
+	 * {@link #VALIDATION_LOSS} (the loss of the validation patches).
+	 */
+	public String selection = SELECTION;
+
+	/**
+	 * Decay per step of a moving average of the weights, validated and saved in place of the raw weights
+	 * ({@link fiji.plugin.autoencoder.train.TrainingConfig#weightAveraging}; 0: none).
+	 */
+	public double weightAveraging = WEIGHT_AVERAGING;
 
 	public double learningRate = LEARNING_RATE;
 
@@ -178,6 +200,10 @@ public final class SegmenterSettings
 				"minutes must be 0 (no time budget) or a positive number of minutes, got " + minutes );
 		check( smoothing >= 0 && smoothing < 1,
 				"smoothing must be in [0, 1) (0: the raw validation loss, e.g. 0.5), got " + smoothing );
+		check( java.util.Arrays.asList( SELECTIONS ).contains( selection ),
+				"selection must be one of " + String.join( ", ", SELECTIONS ) + ", got " + selection );
+		check( weightAveraging >= 0 && weightAveraging < 1,
+				"weight_averaging must be in [0, 1) (0: none, e.g. 0.99 per step), got " + weightAveraging );
 		check( learningRate > 0, "learning_rate must be positive, got " + learningRate );
 		check( validationFraction >= 0 && validationFraction < 1,
 				"validation_fraction must be in [0, 1), got " + validationFraction );

@@ -143,7 +143,10 @@ public final class SegmenterTrainer
 		final TrainingConfig config = new TrainingConfig().epochs( settings.epochs ).batchSize( settings.batchSize )
 				.validationFraction( 0 ).patience( settings.patience ).smoothing( settings.smoothing )
 				.reduceAfter( settings.reduceAfter ).scheduleMinutes( settings.minutes )
-				.seed( settings.seed ).validate();
+				.weightAveraging( settings.weightAveraging ).seed( settings.seed )
+				.validationScore( SegmenterSettings.DICE.equals( settings.selection ) && settings.depth == 0
+						&& !val.isEmpty() ? new HeldOutDice( val, channels ) : null )
+				.validate();
 		final SegmenterInfo info = new SegmenterInfo( classes, scale, ObjectPrior.of( masks, classes ),
 				orientations.leftRightOnly );
 		final Map< String, String > extras = new HashMap<>();

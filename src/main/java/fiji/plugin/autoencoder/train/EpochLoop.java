@@ -36,6 +36,9 @@ final class EpochLoop
 	/** The factor on the learning rate of the last training run. */
 	double lastMultiplier = 1;
 
+	/** The moving average of the weights updated after every {@link Endpoints#TRAIN} step, or null. */
+	WeightAverage average;
+
 	EpochLoop( final BooleanSupplier stop )
 	{
 		this.stop = stop;
@@ -80,6 +83,8 @@ final class EpochLoop
 				m = Math.min( config.batchSize, n - pos );
 				losses = new float[] { b.step( model, data, order, pos, m, random, trainOp, lossOp ) };
 			}
+			if ( average != null && Endpoints.TRAIN.equals( trainOp ) )
+				average.update( losses.length );
 			for ( final float loss : losses )
 			{
 				pos += m;

@@ -29,6 +29,10 @@ public final class History
 		@SerializedName( "validation_loss" )
 		public double validationLoss;
 
+		/** The trainer's validation score ({@link TrainingConfig#validationScore}, e.g. held-out Dice), NaN when none. */
+		@SerializedName( "validation_score" )
+		public double validationScore = Double.NaN;
+
 		@SerializedName( "learning_rate" )
 		public double learningRate;
 
@@ -45,6 +49,7 @@ public final class History
 			e.epoch = epoch;
 			e.trainLoss = trainLoss;
 			e.validationLoss = validationLoss;
+			e.validationScore = validationScore;
 			e.learningRate = learningRate;
 			e.seconds = seconds;
 			e.samplesPerSecond = samplesPerSecond;
@@ -55,8 +60,11 @@ public final class History
 		public String toString()
 		{
 			return String.format( java.util.Locale.ROOT,
-					"%s epoch %d: train %.5f, validation %.5f (%.1f s, %.0f samples/s)", phase, epoch, trainLoss,
-					validationLoss, seconds, samplesPerSecond );
+					"%s epoch %d: train %.5f, validation %.5f%s (%.1f s, %.0f samples/s)", phase, epoch, trainLoss,
+					validationLoss,
+					Double.isNaN( validationScore ) ? ""
+							: String.format( java.util.Locale.ROOT, ", score %.4f", validationScore ),
+					seconds, samplesPerSecond );
 		}
 	}
 

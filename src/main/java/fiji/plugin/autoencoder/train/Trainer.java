@@ -179,12 +179,17 @@ public final class Trainer
 								+ loss + "): lower the learning rate or check the data for NaN/Inf", Double.NaN, 0 );
 					record( history, phase, e, loss,
 							val == null ? Double.NaN : evaluate( model, val, config, Endpoints.pretrainLoss( layer ) ),
-							model, t0, loop.lastEpochSamples, 1, listener );
+							Double.NaN, model, t0, loop.lastEpochSamples, 1, listener );
 				}
 			}
 
+		final boolean scored = config.validationScore != null;
 		final BestWeights best = new BestWeights( model,
-				val == null ? Double.POSITIVE_INFINITY : evaluate( model, val, config, Endpoints.LOSS ), config );
+				scored ? -config.validationScore.applyAsDouble( model )
+						: val == null ? Double.POSITIVE_INFINITY : evaluate( model, val, config, Endpoints.LOSS ),
+				config );
+		if ( config.weightAveraging > 0 )
+			loop.average = new WeightAverage( model, config.weightAveraging );
 		final int firstEpoch = history.last( "train" ) == null ? 1 : history.last( "train" ).epoch + 1;
 		loop.schedule = new LearningRateSchedule( spec.learningRateSchedule, history.scheduleDone, config.epochs,
 				config.scheduleMinutes, System::nanoTime );
@@ -199,31 +204,42 @@ public final class Trainer
 			{
 				best.restore();
 				return new Result( StopReason.DIVERGED, String.format( Locale.ROOT,
-						"Training stopped in epoch %d: the loss became %s (learning rate too high, or NaN/Inf in the data). Kept the best weights (%s, loss %.5g).",
-						epochNumber, loop.badLoss, kept( best, "before training" ), best.loss() ), best.loss(),
-						best.epoch() );
+						"Training stopped in epoch %d: the loss became %s (learning rate too high, or NaN/Inf in the data). Kept the best weights (%s, %s).",
+						epochNumber, loop.badLoss, kept( best, "before training" ), criterion( best, config ) ),
+						keptLoss( best, config, history ), best.epoch() );
 			}
 			final boolean partial = isStopRequested();
-			final double valLoss = val == null ? Double.NaN : evaluate( model, val, config, Endpoints.LOSS );
 			final boolean trained = !partial || loop.lastEpochSamples > 0; // a stop before the first step trained nothing: not an epoch
-			if ( trained )
+			if ( loop.average != null && trained )
+				loop.average.swapIn(); // validated, kept and saved: the averaged weights
+			try
 			{
-				history.scheduleDone = loop.schedule.fraction( e + 1, 0, 1 );
-				record( history, "train", epochNumber, trainLoss, valLoss, model, t0, loop.lastEpochSamples,
-						loop.lastMultiplier, listener );
+				final double valLoss = val == null ? Double.NaN : evaluate( model, val, config, Endpoints.LOSS );
+				final double score = scored && trained ? config.validationScore.applyAsDouble( model ) : Double.NaN;
+				if ( trained )
+				{
+					history.scheduleDone = loop.schedule.fraction( e + 1, 0, 1 );
+					record( history, "train", epochNumber, trainLoss, valLoss, score, model, t0,
+							loop.lastEpochSamples, loop.lastMultiplier, listener );
+				}
+				if ( trained && best.offer( scored ? -score : val == null ? trainLoss : valLoss, epochNumber ) )
+					listener.bestImproved( model, history );
+				else if ( trained && config.reduceAfter > 0 && best.sinceBest() % config.reduceAfter == 0 )
+					loop.reduction *= 0.5; // a plateau: halve the learning rate from the next epoch on
 			}
-			if ( trained && best.offer( val == null ? trainLoss : valLoss, epochNumber ) )
-				listener.bestImproved( model, history );
-			else if ( trained && config.reduceAfter > 0 && best.sinceBest() % config.reduceAfter == 0 )
-				loop.reduction *= 0.5; // a plateau: halve the learning rate from the next epoch on
+			finally
+			{
+				if ( loop.average != null )
+					loop.average.swapOut(); // training goes on from the raw weights
+			}
 			if ( partial )
 			{
 				best.restore();
 				return new Result( StopReason.CANCELLED,
 						String.format( Locale.ROOT,
-								"Stopped on request in epoch %d; kept the best weights (%s, loss %.5g).",
-								epochNumber, kept( best, "before training" ), best.loss() ),
-						best.loss(), best.epoch() );
+								"Stopped on request in epoch %d; kept the best weights (%s, %s).",
+								epochNumber, kept( best, "before training" ), criterion( best, config ) ),
+						keptLoss( best, config, history ), best.epoch() );
 			}
 			if ( best.patienceExhausted( config.patience ) )
 			{
@@ -231,18 +247,39 @@ public final class Trainer
 				best.restore();
 				return new Result( StopReason.EARLY_STOPPED,
 						String.format( Locale.ROOT,
-								"Early stop after epoch %d: no improvement%s for %d epochs; kept epoch %d (loss %.5g).",
-								epochNumber, config.smoothing > 0 ? " of the smoothed validation loss" : "",
-								config.patience, best.epoch(), best.loss() ),
-						best.loss(), best.epoch() );
+								"Early stop after epoch %d: no improvement%s for %d epochs; kept epoch %d (%s).",
+								epochNumber,
+								scored ? " of the validation score"
+										: config.smoothing > 0 ? " of the smoothed validation loss" : "",
+								config.patience, best.epoch(), criterion( best, config ) ),
+						keptLoss( best, config, history ), best.epoch() );
 			}
 		}
 		history.scheduleDone = 1;
 		best.restore();
 		return new Result( StopReason.COMPLETED,
-				String.format( Locale.ROOT, "Trained %d epochs; kept %s (loss %.5g).", config.epochs,
-						kept( best, "the weights before training" ), best.loss() ),
-				best.loss(), best.epoch() );
+				String.format( Locale.ROOT, "Trained %d epochs; kept %s (%s).", config.epochs,
+						kept( best, "the weights before training" ), criterion( best, config ) ),
+				keptLoss( best, config, history ), best.epoch() );
+	}
+
+	/** The kept epoch's selection criterion, for a message. */
+	private static String criterion( final BestWeights best, final TrainingConfig config )
+	{
+		return config.validationScore != null
+				? String.format( Locale.ROOT, "validation score %.4f", -best.loss() )
+				: String.format( Locale.ROOT, "loss %.5g", best.loss() );
+	}
+
+	/** The kept epoch's loss: the criterion, or with a validation score the epoch's recorded validation loss. */
+	private static double keptLoss( final BestWeights best, final TrainingConfig config, final History history )
+	{
+		if ( config.validationScore == null )
+			return best.loss();
+		for ( final History.Epoch e : history.epochs )
+			if ( "train".equals( e.phase ) && e.epoch == best.epoch() )
+				return e.validationLoss;
+		return history.initialValidationLoss;
 	}
 
 	private static String kept( final BestWeights best, final String before )
@@ -271,7 +308,7 @@ public final class Trainer
 	}
 
 	private void record( final History history, final String phase, final int epoch, final double trainLoss,
-			final double valLoss, final Model model,
+			final double valLoss, final double score, final Model model,
 			final long t0, final long samples, final double multiplier, final TrainingListener listener )
 	{
 		final History.Epoch e = new History.Epoch();
@@ -279,6 +316,7 @@ public final class Trainer
 		e.epoch = epoch;
 		e.trainLoss = trainLoss;
 		e.validationLoss = valLoss;
+		e.validationScore = score;
 		e.seconds = ( System.nanoTime() - t0 ) / 1e9;
 		e.samplesPerSecond = samples / Math.max( e.seconds, 1e-9 );
 		e.learningRate = learningRate( model, phase ) * ( "train".equals( phase ) ? multiplier : 1 );

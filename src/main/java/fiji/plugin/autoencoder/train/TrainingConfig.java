@@ -63,6 +63,20 @@ public final class TrainingConfig
 	/** The time budget in minutes that the learning-rate schedule spans (0: none; it then spans the epochs). */
 	public double scheduleMinutes = 0;
 
+	/**
+	 * A score of the model on held-out data, higher is better (e.g. the mean Dice of whole held-out images), computed
+	 * after every epoch: when set it picks the kept epoch and drives early stopping in place of the validation loss
+	 * (which is still computed and recorded); null: the validation loss.
+	 */
+	public java.util.function.ToDoubleFunction< fiji.plugin.autoencoder.model.Model > validationScore;
+
+	/**
+	 * Decay per optimiser step of an exponential moving average of the weights ({@link WeightAverage}), in [0, 1):
+	 * the average is what is validated, kept as the best weights and saved; training goes on from the raw weights.
+	 * 0: none.
+	 */
+	public double weightAveraging = 0;
+
 	public TrainingConfig epochs( final int v )
 	{
 		epochs = v;
@@ -141,6 +155,19 @@ public final class TrainingConfig
 		return this;
 	}
 
+	public TrainingConfig validationScore(
+			final java.util.function.ToDoubleFunction< fiji.plugin.autoencoder.model.Model > v )
+	{
+		validationScore = v;
+		return this;
+	}
+
+	public TrainingConfig weightAveraging( final double v )
+	{
+		weightAveraging = v;
+		return this;
+	}
+
 	/** A copy. */
 	public TrainingConfig copy()
 	{
@@ -158,6 +185,8 @@ public final class TrainingConfig
 		c.stepsPerEpoch = stepsPerEpoch;
 		c.stepsPerRun = stepsPerRun;
 		c.scheduleMinutes = scheduleMinutes;
+		c.validationScore = validationScore;
+		c.weightAveraging = weightAveraging;
 		return c;
 	}
 
@@ -177,6 +206,9 @@ public final class TrainingConfig
 		if ( !( smoothing >= 0 && smoothing < 1 ) )
 			throw new IllegalArgumentException(
 					"validation loss smoothing must be in [0, 1) (0: none, e.g. 0.5), got " + smoothing );
+		if ( !( weightAveraging >= 0 && weightAveraging < 1 ) )
+			throw new IllegalArgumentException(
+					"weight averaging must be in [0, 1) (0: none, e.g. 0.99 per step), got " + weightAveraging );
 		if ( stepsPerRun < 1 )
 			throw new IllegalArgumentException(
 					"steps per run must be at least 1 (1: one optimiser step per run, e.g. 8 for speed), got "
