@@ -40,7 +40,7 @@ import ij.process.ImageConverter;
  * <p>
  * Usage: {@code UltrasoundBench <work dir>}; {@code -Dus.epochs}, {@code -Dus.scale},
  * {@code -Dus.loss}, {@code -Dus.limit} (training images), {@code -Dus.minutes}, {@code -Dus.orient},
- * {@code -Dus.schedule}, {@code -Dus.smoothing}, {@code -Dus.reduce}, {@code -Dus.patch}, {@code -Dus.patches}, {@code -Dus.fg}, {@code -Dus.intensity}, {@code -Dus.select} (Held-out Dice / Validation loss), {@code -Dus.ema} override a default for experiments; {@code -Dus.screen=true} scores the held-out training
+ * {@code -Dus.schedule}, {@code -Dus.smoothing}, {@code -Dus.reduce}, {@code -Dus.patch}, {@code -Dus.patches}, {@code -Dus.fg}, {@code -Dus.intensity}, {@code -Dus.select} (dice / loss), {@code -Dus.ema}, {@code -Dus.speckle} override a default for experiments; {@code -Dus.screen=true} scores the held-out training
  * images only (no test score), as screens choose there.
  */
 public class UltrasoundBench
@@ -109,8 +109,11 @@ public class UltrasoundBench
 		s.intensityAugmentation = Double.parseDouble( System.getProperty( "us.intensity", "" + s.intensityAugmentation ) );
 		s.minutes = Double.parseDouble( System.getProperty( "us.minutes", "" + s.minutes ) );
 		s.orientations = System.getProperty( "us.orient", s.orientations );
-		s.selection = System.getProperty( "us.select", s.selection );
+		final String select = System.getProperty( "us.select", "" ); // dice or loss (no spaces: UB_OPTS is split on them)
+		s.selection = select.equals( "dice" ) ? SegmenterSettings.DICE
+				: select.equals( "loss" ) ? SegmenterSettings.VALIDATION_LOSS : s.selection;
 		s.weightAveraging = Double.parseDouble( System.getProperty( "us.ema", "" + s.weightAveraging ) );
+		s.speckle = Double.parseDouble( System.getProperty( "us.speckle", "" + s.speckle ) );
 		s.learningRateSchedule = System.getProperty( "us.schedule", s.learningRateSchedule );
 		if ( System.getProperty( "us.layers" ) != null )
 			s.layers = Arrays.stream( System.getProperty( "us.layers" ).split( "," ) ).mapToInt( Integer::parseInt ).toArray();

@@ -3,7 +3,7 @@
 # trained on ../shared/data/ultrasound_nerve_usgra/images (204, RGB files converted to 8-bit), scored on
 # test/ (40) only, per-class mean Dice; then DSB2018 nuclei (left half -> right half) through the same trainer.
 # Prints the log lines the results file quotes. About 20 minutes on 2 idle cores (early stopping ends the 150 epochs near 100).
-# Experiments: UB_OPTS="-Dus.epochs=.. -Dus.scale=.. -Dus.layers=16,32,64 -Dus.convs=1 -Dus.lr=.. -Dus.minutes=8 -Dus.orient=.. -Dus.schedule=cosine -Dus.smoothing=0.5 -Dus.reduce=5 -Dus.patch=96 -Dus.patches=256 -Dus.fg=0.25 -Dus.intensity=0.4"
+# Experiments: UB_OPTS="-Dus.epochs=.. -Dus.scale=.. -Dus.layers=16,32,64 -Dus.convs=1 -Dus.lr=.. -Dus.minutes=8 -Dus.orient=.. -Dus.schedule=cosine -Dus.smoothing=0.5 -Dus.reduce=5 -Dus.patch=96 -Dus.patches=256 -Dus.fg=0.25 -Dus.intensity=0.4 -Dus.select=dice -Dus.ema=0.99 -Dus.speckle=0.2"
 # (-Dus.screen=true: validation Dice only, no test score: screens choose on the held-out training images; NUCLEI=0 skips nuclei)
 # Post-processing variants of a trained model (object prior, flip averaging) on the held-out training images and on test:
 #   java ... UltrasoundBench <dir holding ultrasound.aemodel.zip> eval;  ... <dir holding nuclei.aemodel.zip> nuclei-eval

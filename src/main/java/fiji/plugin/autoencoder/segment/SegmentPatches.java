@@ -76,6 +76,9 @@ public final class SegmentPatches implements TrainingData
 
 	private final long seed;
 
+	/** Multiplicative (speckle) noise: up to this standard deviation per patch ({@link #speckle(double)}; 0: none). */
+	private double speckle;
+
 	/** {@link #cumulativeArea( List )} of the planes. */
 	private final double[] cumulativeArea;
 
@@ -156,6 +159,19 @@ public final class SegmentPatches implements TrainingData
 		return cumulative;
 	}
 
+	/**
+	 * Adds multiplicative (speckle) noise to the training patches: each input value times {@code 1 + sigma * n}, n
+	 * standard normal per pixel and channel, sigma uniform in [0, a] per patch (before the gain and offset); 0: none
+	 * (the random draws then stay as without it). Returns this.
+	 */
+	public SegmentPatches speckle( final double a )
+	{
+		if ( !( a >= 0 && a < 1 ) )
+			throw new IllegalArgumentException( "speckle must be in [0, 1) (0: none, e.g. 0.2), got " + a );
+		speckle = a;
+		return this;
+	}
+
 	/** Validation patches from these planes: drawn like the training patches, at positions fixed by their index, without augmentation. */
 	public SegmentPatches validation( final List< Plane > validationPlanes, final int validationCount )
 	{
@@ -231,6 +247,8 @@ public final class SegmentPatches implements TrainingData
 					: ( float ) ( 1 + intensity * ( 2 * rnd.nextDouble() - 1 ) );
 			final float offset = validation || intensity == 0 ? 0
 					: ( float ) ( intensity * ( 2 * rnd.nextDouble() - 1 ) );
+			final double sigma = validation || speckle == 0 ? 0 : speckle * rnd.nextDouble();
+			final Random noise = sigma == 0 ? null : new Random( rnd.nextLong() );
 			for ( int z = 0; z < pd; z++ )
 				for ( int y = 0; y < patch; y++ )
 					for ( int x = 0; x < patch; x++ )
@@ -245,7 +263,9 @@ public final class SegmentPatches implements TrainingData
 						final int src = ( ( z0 + sz ) * p.h + y0 + sy ) * p.w + x0 + sx,
 								dst = ( z * patch + y ) * patch + x;
 						for ( int c = 0; c < channels; c++ )
-							input[ s * pi + dst * channels + c ] = p.input[ src * channels + c ] * gain + offset;
+							input[ s * pi + dst * channels + c ] = p.input[ src * channels + c ]
+									* ( noise == null ? 1 : ( float ) ( 1 + sigma * noise.nextGaussian() ) ) * gain
+									+ offset;
 						if ( target != null )
 							for ( int c = 0; c < targetChannels; c++ )
 								target[ s * pt + dst * targetChannels + c ] = p.target[ src * targetChannels + c ];

@@ -44,7 +44,7 @@ public final class SegmenterSettings
 
 	public static final String SELECTION = VALIDATION_LOSS;
 
-	public static final double WEIGHT_AVERAGING = 0;
+	public static final double WEIGHT_AVERAGING = 0, SPECKLE = 0;
 
 	/** "Dice + BCE", "BCE" or "Dice" (with several classes BCE is the categorical cross-entropy). */
 	public String loss = LOSS;
@@ -112,6 +112,9 @@ public final class SegmenterSettings
 	 * (bench/results/real-quality-segment.md).
 	 */
 	public double intensityAugmentation = INTENSITY_AUGMENTATION;
+
+	/** Multiplicative (speckle) noise of the training patches, up to this standard deviation ({@link SegmentPatches#speckle}; 0: none). */
+	public double speckle = SPECKLE;
 
 	public long seed = SEED;
 
@@ -204,6 +207,7 @@ public final class SegmenterSettings
 				"selection must be one of " + String.join( ", ", SELECTIONS ) + ", got " + selection );
 		check( weightAveraging >= 0 && weightAveraging < 1,
 				"weight_averaging must be in [0, 1) (0: none, e.g. 0.99 per step), got " + weightAveraging );
+		check( speckle >= 0 && speckle < 1, "speckle must be in [0, 1) (0: none, e.g. 0.2), got " + speckle );
 		check( learningRate > 0, "learning_rate must be positive, got " + learningRate );
 		check( validationFraction >= 0 && validationFraction < 1,
 				"validation_fraction must be in [0, 1), got " + validationFraction );

@@ -137,7 +137,7 @@ public final class SegmenterTrainer
 		spec.validate();
 		final SegmentPatches data = new SegmentPatches( train, settings.patchSize, settings.depth, channels, tc,
 				settings.patchesPerEpoch, settings.foregroundFraction,
-				settings.intensityAugmentation, settings.seed, orientations.leftRightOnly );
+				settings.intensityAugmentation, settings.seed, orientations.leftRightOnly ).speckle( settings.speckle );
 		final SegmentPatches validation = val.isEmpty() ? null : data.validation( val,
 				Math.max( settings.batchSize, ( int ) Math.round( settings.patchesPerEpoch * 0.25 ) ) );
 		final TrainingConfig config = new TrainingConfig().epochs( settings.epochs ).batchSize( settings.batchSize )
