@@ -3,19 +3,11 @@ package fiji.plugin.autoencoder.segment;
 import java.util.ArrayList;
 import java.util.List;
 
-import fiji.plugin.autoencoder.convert.Normalization;
-import fiji.plugin.autoencoder.convert.OutputType;
-import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.model.Model;
-import fiji.plugin.autoencoder.tiling.ImageRunner;
-import ij.ImagePlus;
-import ij.ImageStack;
-import ij.process.FloatProcessor;
 
 /**
  * The mean per-class Dice of a segmenter on whole held-out planes at the
- * model's scale: each plane predicted as Segment Image does (tiled, no flips,
- * no object prior), a pixel given to its most probable foreground class where
+ * model's scale: each plane predicted whole (no flips, no object prior), a pixel given to its most probable foreground class where
  * that probability is above 0.5, compared with the plane's target (its most
  * likely class); per class the Dice of each plane (1 where the class is in
  * neither), averaged over the planes, then over the classes. Train Segmenter
@@ -82,26 +74,35 @@ public final class HeldOutDice implements java.util.function.ToDoubleFunction< M
 		return perClass.clone();
 	}
 
-	/** Per output channel, the probabilities of one plane. */
+	/**
+	 * Per output channel, the probabilities of one plane: the whole plane in one network run, mirrored at its right and
+	 * bottom edges up to the network's size multiple (no tiles, no halo: the cost of a forward pass over the held-out
+	 * pixels).
+	 */
 	private float[][] predict( final Model model, final SegmentPatches.Plane p )
 	{
-		final ImageStack stack = new ImageStack( p.w, p.h );
-		final int n = p.w * p.h;
-		for ( int c = 0; c < channels; c++ )
-		{
-			final float[] v = new float[ n ];
-			for ( int i = 0; i < n; i++ )
-				v[ i ] = p.input[ i * channels + c ];
-			stack.addSlice( null, new FloatProcessor( p.w, p.h, v ) );
-		}
-		final ImagePlus in = new ImagePlus( "held-out", stack );
-		in.setDimensions( channels, 1, 1 );
-		final ImagePlus out = ImageRunner.run( model, Normalization.none(), in, OutputType.FLOAT_32, "probability",
-				false, Progress.none() );
-		final float[][] prob = new float[ model.outputChannels() ][];
-		for ( int c = 0; c < prob.length; c++ )
-			prob[ c ] = Planes.values( out, c + 1, 1, 1 );
+		final int m = model.sizeMultiple(), w = ( p.w + m - 1 ) / m * m, h = ( p.h + m - 1 ) / m * m,
+				outputs = model.outputChannels();
+		final float[] in = new float[ w * h * channels ], out = new float[ w * h * outputs ];
+		for ( int y = 0; y < h; y++ )
+			for ( int x = 0; x < w; x++ )
+			{
+				final int sx = mirror( x, p.w ), sy = mirror( y, p.h );
+				System.arraycopy( p.input, ( sy * p.w + sx ) * channels, in, ( y * w + x ) * channels, channels );
+			}
+		model.predict( in, out, 1, new int[] { h, w } );
+		final float[][] prob = new float[ outputs ][ p.w * p.h ];
+		for ( int y = 0; y < p.h; y++ )
+			for ( int x = 0; x < p.w; x++ )
+				for ( int c = 0; c < outputs; c++ )
+					prob[ c ][ y * p.w + x ] = out[ ( y * w + x ) * outputs + c ];
 		return prob;
+	}
+
+	/** Index i of a row or column of n, mirrored beyond its end. */
+	private static int mirror( final int i, final int n )
+	{
+		return i < n ? i : Math.max( 0, 2 * n - 2 - i );
 	}
 
 	/**
