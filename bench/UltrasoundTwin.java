@@ -118,6 +118,8 @@ public class UltrasoundTwin
 	{
 		Files.createDirectories( dir );
 		final SegmenterSettings s = new SegmenterSettings();
+		if ( s.speckle > 0 )
+			throw new IllegalStateException( "The twin cannot replay speckle noise (a Java Random's Gaussians per pixel)" );
 		final List< ImagePlus >[] train = load( "images", "masks" );
 		final int classes = MultiClassMasks.classes( train[ 1 ], s.classes );
 		final int scale = s.scale > 0 ? s.scale : SegmentScale.auto( train[ 1 ], s.patchSize );
@@ -150,6 +152,24 @@ public class UltrasoundTwin
 		}
 		write( dir.resolve( "planes_x.f32" ), in );
 		write( dir.resolve( "planes_y.f32" ), tg );
+		// the held-out planes, whole (HeldOutDice: selection by held-out Dice)
+		final List< int[] > valSizes = new ArrayList<>();
+		int valTotal = 0;
+		for ( final SegmentPatches.Plane p : val )
+		{
+			valSizes.add( new int[] { p.w, p.h } );
+			valTotal += p.w * p.h;
+		}
+		final float[] vin = new float[ valTotal ], vtg = new float[ valTotal * tc ];
+		at = 0;
+		for ( final SegmentPatches.Plane p : val )
+		{
+			System.arraycopy( p.input, 0, vin, at, p.w * p.h );
+			System.arraycopy( p.target, 0, vtg, at * tc, p.w * p.h * tc );
+			at += p.w * p.h;
+		}
+		write( dir.resolve( "valplanes_x.f32" ), vin );
+		write( dir.resolve( "valplanes_y.f32" ), vtg );
 		final int[] all = new int[ nv ];
 		for ( int i = 0; i < nv; i++ )
 			all[ i ] = i;
@@ -236,6 +256,7 @@ public class UltrasoundTwin
 		h.put( "spec", new Gson().fromJson( spec.toJson(), JsonObject.class ) );
 		h.put( "params", params );
 		h.put( "plane_sizes", sizes );
+		h.put( "val_plane_sizes", valSizes );
 		h.put( "classes", classes );
 		h.put( "target_channels", tc );
 		h.put( "scale", scale );

@@ -202,7 +202,48 @@ def main():
         model.train()
         return total, 2 * inter / np.maximum(psum + tsum, 1)
 
-    best, best_epoch, wait = evaluate()[0], 0, 0
+    st = h.get('settings', {})
+    by_dice = st.get('selection', 'Validation loss') == 'Held-out Dice'
+    decay = float(st.get('weightAveraging', 0))
+    vplanes, at = [], 0
+    if by_dice:
+        px, py = raw(d, 'valplanes_x.f32'), raw(d, 'valplanes_y.f32')
+        for w, hh in h['val_plane_sizes']:
+            vplanes.append((px[at:at + w * hh].reshape(hh, w), py[at * tc:(at + w * hh) * tc].reshape(hh, w, tc)))
+            at += w * hh
+
+    def held_out_dice():
+        """HeldOutDice: each plane whole, mirrored up to a multiple of 8, the most probable foreground class above 0.5."""
+        model.eval()
+        m = 2 ** (len(spec['layers']) - 1)
+        dice = np.zeros(tc - 1)
+        with torch.no_grad():
+            for x, y in vplanes:
+                hh, w = x.shape
+                H, W = -(-hh // m) * m, -(-w // m) * m
+                xp = np.pad(x, ((0, H - hh), (0, W - w)), mode='reflect') if (H, W) != (hh, w) else x
+                p = F.softmax(model(torch.from_numpy(np.ascontiguousarray(xp))[None, None]), 1)[0, :, :hh, :w].numpy()
+                best = 1 + p[1:].argmax(0)
+                pred = np.where(np.take_along_axis(p, best[None], 0)[0] > 0.5, best, 0)
+                truth = y.argmax(2)
+                for c in range(1, tc):
+                    a, b = pred == c, truth == c
+                    s = a.sum() + b.sum()
+                    dice[c - 1] += 1 if s == 0 else 2 * (a & b).sum() / s
+        model.train()
+        return dice.mean() / len(vplanes), dice / len(vplanes)
+
+    avg, power = None, 1.0  # WeightAverage: bias-corrected moving average of the weights per step
+
+    def swap(state):
+        old = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        model.load_state_dict(state)
+        return old
+
+    def averaged():
+        return {k: v / (1 - power) for k, v in avg.items()}
+
+    best, best_epoch, wait = (-held_out_dice()[0] if by_dice else evaluate()[0]), 0, 0
     best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     history = []
     t0 = time.perf_counter()
@@ -222,14 +263,29 @@ def main():
             loss.backward()
             opt.step()
             total += loss.item() * len(x)
+            if decay > 0:
+                power *= decay
+                sd = model.state_dict()
+                if avg is None:
+                    avg = {k: torch.zeros_like(v) for k, v in sd.items()}
+                for k, v in sd.items():
+                    avg[k].mul_(decay).add_(v.detach(), alpha=1 - decay)
+        raw_state = swap(averaged()) if decay > 0 else None
         vl, vd = evaluate()
+        score, per_class = held_out_dice() if by_dice else (float('nan'), [])
         last = time.perf_counter() - te
-        history.append({'epoch': e + 1, 'train_loss': total / n, 'val_loss': vl, 'val_patch_dice': vd.tolist(), 'seconds': last, 'load': load_avg()})
-        print('  epoch %d: train %.4f val %.4f val patch Dice %s (%.1f s, load %s)' % (e + 1, total / n, vl, np.round(vd[1:], 3), last, load_avg()), flush=True)
-        if vl < best:
-            best, best_epoch, wait = vl, e + 1, 0
+        history.append({'epoch': e + 1, 'train_loss': total / n, 'val_loss': vl, 'val_patch_dice': vd.tolist(), 'held_out_dice': score,
+                        'seconds': last, 'load': load_avg()})
+        print('  epoch %d: train %.4f val %.4f val patch Dice %s held-out Dice %s (%.1f s, load %s)'
+              % (e + 1, total / n, vl, np.round(vd[1:], 3), np.round(per_class, 3), last, load_avg()), flush=True)
+        crit = -score if by_dice else vl
+        improved = crit < best
+        if improved:
+            best, best_epoch, wait = crit, e + 1, 0
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-        else:
+        if raw_state is not None:
+            swap(raw_state)  # training goes on from the raw weights
+        if not improved:
             wait += 1
             if wait >= h['patience']:
                 stop = 'early stop'
@@ -237,8 +293,9 @@ def main():
     seconds = time.perf_counter() - t0
     model.load_state_dict(best_state)
     vl, vd = evaluate()
-    print('torch: %s after %d epochs, kept epoch %d (val loss %.4f, val patch Dice %s), %.0f s (budget %.0f s), BN %d, lr %g%s'
-          % (stop, len(history), best_epoch, best, np.round(vd[1:], 4), seconds, budget, bn, lr, ', cosine' if cosine else ''))
+    print('torch: %s after %d epochs, kept epoch %d (%s %.4f, val patch Dice %s), %.0f s (budget %.0f s), BN %d, lr %g%s, weight averaging %g'
+          % (stop, len(history), best_epoch, 'held-out Dice' if by_dice else 'val loss', -best if by_dice else best, np.round(vd[1:], 4), seconds,
+             budget, bn, lr, ', cosine' if cosine else '', decay))
     names = {}
     for name, v in model.tf_weights().items():
         f = name.replace('/', '_') + '.f32'
