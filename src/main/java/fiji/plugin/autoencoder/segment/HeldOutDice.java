@@ -11,7 +11,7 @@ import fiji.plugin.autoencoder.model.Model;
  * that probability is above 0.5, compared with the plane's target (its most
  * likely class); per class the Dice of each plane (1 where the class is in
  * neither), averaged over the planes, then over the classes. Train Segmenter
- * chooses its kept epoch by it ({@link SegmenterSettings#selection}); unlike
+ * can choose its kept epoch by it ({@link SegmenterSettings#selection}); unlike
  * the loss of the validation patches it judges whole frames, where the errors
  * are objects detected at the wrong place.
  *

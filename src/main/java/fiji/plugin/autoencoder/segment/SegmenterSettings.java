@@ -82,13 +82,15 @@ public final class SegmenterSettings
 	/**
 	 * What picks the kept epoch and drives early stopping: {@link #DICE} (the mean per-class Dice of the held-out images,
 	 * whole planes at the model's scale, {@link HeldOutDice}; 2D only, a 3D segmenter uses the loss) or
-	 * {@link #VALIDATION_LOSS} (the loss of the validation patches).
+	 * {@link #VALIDATION_LOSS} (the loss of the validation patches). The loss stays the default: on the ultrasound images
+	 * held-out Dice with {@link #weightAveraging} 0.99 gave held-out Dice 0.571 / 0.665 against 0.535 / 0.661, inside the
+	 * spread between recipes and chosen on those same images (bench/results/real-quality-segment.md).
 	 */
 	public String selection = SELECTION;
 
 	/**
 	 * Decay per step of a moving average of the weights, validated and saved in place of the raw weights
-	 * ({@link fiji.plugin.autoencoder.train.TrainingConfig#weightAveraging}; 0: none).
+	 * ({@link fiji.plugin.autoencoder.train.TrainingConfig#weightAveraging}; 0: none). Off: see {@link #selection}.
 	 */
 	public double weightAveraging = WEIGHT_AVERAGING;
 
@@ -113,7 +115,11 @@ public final class SegmenterSettings
 	 */
 	public double intensityAugmentation = INTENSITY_AUGMENTATION;
 
-	/** Multiplicative (speckle) noise of the training patches, up to this standard deviation ({@link SegmentPatches#speckle}; 0: none). */
+	/**
+	 * Multiplicative (speckle) noise of the training patches, up to this standard deviation ({@link SegmentPatches#speckle};
+	 * 0: none). Off: 0.2 lowered held-out ultrasound Dice to 0.447 / 0.656 from 0.535 / 0.661
+	 * (bench/results/real-quality-segment.md).
+	 */
 	public double speckle = SPECKLE;
 
 	public long seed = SEED;
