@@ -143,7 +143,9 @@ public final class SegmenterTrainer
 		final TrainingConfig config = new TrainingConfig().epochs( settings.epochs ).batchSize( settings.batchSize )
 				.validationFraction( 0 ).patience( settings.patience ).smoothing( settings.smoothing )
 				.reduceAfter( settings.reduceAfter ).scheduleMinutes( settings.minutes )
-				.seed( settings.seed ).validate();
+				.seed( settings.seed )
+				.precision( fiji.plugin.autoencoder.model.Precision.of( settings.trainingPrecision ) )
+				.validate();
 		final SegmenterInfo info = new SegmenterInfo( classes, scale, ObjectPrior.of( masks, classes ),
 				orientations.leftRightOnly );
 		final Map< String, String > extras = new HashMap<>();

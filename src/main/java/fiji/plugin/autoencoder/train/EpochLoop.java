@@ -22,6 +22,9 @@ final class EpochLoop
 
 	float badLoss;
 
+	/** The main training step ({@link Endpoints#TRAIN}, or its bfloat16 twin): scheduled, and unrolled by the runner. */
+	String trainOp = Endpoints.TRAIN;
+
 	/** Samples trained on in the last epoch. */
 	long lastEpochSamples;
 
@@ -65,10 +68,10 @@ final class EpochLoop
 			}
 			final float[] losses;
 			final int m;
-			if ( schedule != null && Endpoints.TRAIN.equals( trainOp ) )
+			if ( schedule != null && this.trainOp.equals( trainOp ) )
 				model.learningRateMultiplier(
 						lastMultiplier = schedule.multiplier( scheduleEpoch, s, steps ) * reduction );
-			if ( b.multi != null && Endpoints.TRAIN.equals( trainOp ) && s + config.stepsPerRun <= steps
+			if ( b.multi != null && this.trainOp.equals( trainOp ) && s + config.stepsPerRun <= steps
 					&& pos + b.multi.samplesPerRun() <= n )
 			{
 				// several full batches in one run; stop requests take effect after it
