@@ -57,6 +57,8 @@ public class TrainTraceBench
 							t[ 0 ]++;
 							t[ 1 ] += n.getAllEndRelMicros();
 							total += n.getAllEndRelMicros();
+							if ( System.getProperty( "nodes" ) != null && op.contains( "Conv" ) )
+								System.out.println( String.format( Locale.ROOT, "#     node %-60s %-40s %8.2f", n.getNodeName(), op, n.getAllEndRelMicros() / 1e3 ) );
 						}
 				}
 				System.out.println( String.format( Locale.ROOT, "# %s %s: one traced training step, kernel time %.1f ms; op type, count, ms", net, p.key, total / 1e3 ) );

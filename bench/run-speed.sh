@@ -7,7 +7,8 @@
 # and, for inference, channels-last; the summary keeps PyTorch's best),
 # with wall and process CPU time (PARTS=mnist or PARTS=unet runs one part; TASKS="infer2d infer3d" some of the U-Net tasks;
 # BF16=1 adds ours with precision=bfloat16 (training: training_precision=bfloat16); STEPS=8 adds ours training with 8 steps
-# per session run, data uploaded and fed; PyTorch also runs under its CPU bfloat16 autocast, --bf16).
+# per session run, data uploaded and fed; BASE=<checkout> adds that code's rows as "base"; PyTorch also runs under its
+# CPU bfloat16 autocast, --bf16).
 # Usage: bash bench/run-speed.sh [ROUNDS=2] [MIN_SECONDS=10] [STEPS_PER_RUN=8]   (about 4 + 15 min on an idle machine)
 # Needs: JDK 11+, Maven, Debian python3-torch and dataset-fashion-mnist.
 set -euo pipefail
@@ -21,6 +22,13 @@ CP="$(ls "$BUILD"/fiji-autoencoder_-*[0-9T].jar | head -1):$(ls "$BUILD"/lib/*.j
 mkdir -p "$BUILD/bench-classes"
 javac -proc:none -d "$BUILD/bench-classes" -cp "$CP" bench/SpeedBench.java bench/InferenceBench.java bench/UNetSpeedBench.java
 PARTS=${PARTS:-mnist unet}
+if [ -n "${BASE:-}" ]; then # BASE=<checkout of older code>: its U-Net rows too, as "base", interleaved with ours
+	BASE_BUILD=${BASE_BUILD:-/tmp/build-speed-base}
+	(cd "$BASE" && nice -n 19 mvn -B -q -o package -DskipTests -Dae.build.dir="$BASE_BUILD")
+	BASE_CP="$(ls "$BASE_BUILD"/fiji-autoencoder_-*[0-9T].jar | head -1):$(ls "$BASE_BUILD"/lib/*.jar | tr '\n' ':')"
+	mkdir -p "$BASE_BUILD/bench-classes"
+	javac -proc:none -d "$BASE_BUILD/bench-classes" -cp "$BASE_CP" "$BASE"/bench/InferenceBench.java "$BASE"/bench/UNetSpeedBench.java
+fi
 export TF_CPP_MIN_LOG_LEVEL=2 OPENBLAS_NUM_THREADS=1 \
 	GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=68719476736
 echo "# $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -62,6 +70,9 @@ if [[ " $PARTS " == *" unet "* ]]; then
 	for r in $(seq "$ROUNDS"); do
 		for task in ${TASKS:-train infer2d infer3d}; do
 			for net in denoiser segmenter; do
+				if [ -n "${BASE:-}" ]; then
+					java -Xmx6g -cp "$BASE_BUILD/bench-classes:$BASE_CP" UNetSpeedBench --net $net --task $task --threads 2 --min-seconds "$MIN" 2>/dev/null | grep '^RESULT' | sed 's/^RESULT ours/RESULT base/' | tee -a "$U"
+				fi
 				java -Xmx6g -cp "$BUILD/bench-classes:$CP" UNetSpeedBench --net $net --task $task --threads 2 --min-seconds "$MIN" 2>/dev/null | grep '^RESULT' | tee -a "$U"
 				if [ -n "${BF16:-}" ]; then # BF16=1: also ours with precision=bfloat16 (training: training_precision=bfloat16)
 					java -Xmx6g -cp "$BUILD/bench-classes:$CP" UNetSpeedBench --net $net --task $task --threads 2 --min-seconds "$MIN" --precision bfloat16 2>/dev/null | grep '^RESULT' | tee -a "$U"
@@ -99,9 +110,9 @@ for task in ("train", "infer2d", "infer3d"):
         tw = max(statistics.median(v[0] for v in vs) for (n, t, fw), vs in r.items() if n == net and t == task and fw.startswith("torch"))
         tc = max(statistics.median(v[1] for v in vs) for (n, t, fw), vs in r.items() if n == net and t == task and fw.startswith("torch"))
         print("| %s | %s | %.3g | %.3g | %.2f | %.3g | %.3g | %.2f |" % (net, task, ow, tw, ow / tw, oc, tc, oc / tc))
-        for who in sorted(w for (n, t, w) in r if n == net and t == task and w.startswith("ours-")):
+        for who in sorted(w for (n, t, w) in r if n == net and t == task and (w.startswith("ours-") or w == "base")):
             bw = statistics.median(v[0] for v in r[(net, task, who)]); bc = statistics.median(v[1] for v in r[(net, task, who)])
-            label = {"ours-bfloat16": "precision=bfloat16" if task != "train" else "training_precision=bfloat16"}.get(who, who[5:])
+            label = {"ours-bfloat16": "precision=bfloat16" if task != "train" else "training_precision=bfloat16", "base": "base (older code, BASE=)"}.get(who, who[5:])
             print("| %s, %s | %s | %.3g | %.3g | %.2f | %.3g | %.3g | %.2f |" % (net, label, task, bw, tw, bw / tw, bc, tc, bc / tc))
         best = {}
         for (n, t, fw), vs in r.items():
