@@ -63,7 +63,7 @@ public final class Settings
 
 	public static final Setting TRAINING_PRECISION = Setting.choice( "training_precision", "Training precision",
 			Precision.FLOAT32.key, new String[] { Precision.FLOAT32.key, Precision.BFLOAT16.key },
-			"float32 (default), or bfloat16 mixed precision: the convolutions forward and backward in bfloat16, weights, loss and optimiser in float32 (about 1.4-1.6x faster on CPUs with AVX-512 BF16 or AMX; the saved model is float32)" );
+			"float32 (default), or bfloat16 mixed precision: the convolutions forward and backward in bfloat16, weights, loss and optimiser in float32 (1.5-1.8x the samples per CPU second on a CPU with AVX-512 BF16; the saved model is float32)" );
 
 	// -- denoising --
 
