@@ -99,6 +99,22 @@ public final class SparkDenoise implements Serializable
 	}
 
 	/**
+	 * Tasks the cluster runs at once: its cores (the default parallelism, or
+	 * what spark.executor.instances x spark.executor.cores or spark.cores.max
+	 * promise, since executors that have not registered yet are not counted in
+	 * the default parallelism) / spark.task.cpus, at least 1.
+	 */
+	public static int taskSlots( final SparkConf conf, final int defaultParallelism )
+	{
+		long cores = defaultParallelism;
+		if ( !conf.get( "spark.master", "local[*]" ).startsWith( "local" ) )
+			cores = Math.max( cores, Math.max( conf.getLong( "spark.cores.max", 0 ),
+					conf.getLong( "spark.executor.instances", 0 ) * conf.getLong( "spark.executor.cores", 1 ) ) );
+		return ( int ) Math.max( 1,
+				Math.min( Integer.MAX_VALUE, cores / Math.max( 1, conf.getInt( "spark.task.cpus", 1 ) ) ) );
+	}
+
+	/**
 	 * Refuses a {@code spark://host:port} master that does not answer within 5
 	 * s, with what to do, instead of Spark's long retries.
 	 */
@@ -140,8 +156,7 @@ public final class SparkDenoise implements Serializable
 		{
 			grid = job.prepare( own != null ? own : lease.model() ); // the driver: checks, output container and metadata
 			chunk = job.inputChunks( ( own != null ? own : lease.model() ).model().spatialDims() );
-			final int slots = Math.max( 1,
-					sc.defaultParallelism() / Math.max( 1, conf.getInt( "spark.task.cpus", 1 ) ) );
+			final int slots = taskSlots( conf, sc.defaultParallelism() );
 			final List< long[] > blocks = CellBlocks.split( grid,
 					Math.max( 1, conf.getInt( "autoencoder.partitions", slots ) ), chunk );
 			System.err.println( "spark-denoise: " + grid.numCells() + " tiles of "
