@@ -106,12 +106,22 @@ public final class SparkDenoise implements Serializable
 	 */
 	public static int taskSlots( final SparkConf conf, final int defaultParallelism )
 	{
+		final java.util.Map< String, String > settings = new java.util.HashMap<>();
+		for ( final scala.Tuple2< String, String > t : conf.getAll() )
+			settings.put( t._1(), t._2() );
+		return taskSlots( settings, defaultParallelism );
+	}
+
+	/** {@link #taskSlots(SparkConf, int)} from Spark's settings as a map (absent keys: Spark's defaults). */
+	static int taskSlots( final java.util.Map< String, String > conf, final int defaultParallelism )
+	{
 		long cores = defaultParallelism;
-		if ( !conf.get( "spark.master", "local[*]" ).startsWith( "local" ) )
-			cores = Math.max( cores, Math.max( conf.getLong( "spark.cores.max", 0 ),
-					conf.getLong( "spark.executor.instances", 0 ) * conf.getLong( "spark.executor.cores", 1 ) ) );
-		return ( int ) Math.max( 1,
-				Math.min( Integer.MAX_VALUE, cores / Math.max( 1, conf.getInt( "spark.task.cpus", 1 ) ) ) );
+		if ( !conf.getOrDefault( "spark.master", "local[*]" ).startsWith( "local" ) )
+			cores = Math.max( cores, Math.max( Long.parseLong( conf.getOrDefault( "spark.cores.max", "0" ) ),
+					Long.parseLong( conf.getOrDefault( "spark.executor.instances", "0" ) )
+							* Long.parseLong( conf.getOrDefault( "spark.executor.cores", "1" ) ) ) );
+		final int taskCpus = Math.max( 1, Integer.parseInt( conf.getOrDefault( "spark.task.cpus", "1" ) ) );
+		return ( int ) Math.max( 1, Math.min( Integer.MAX_VALUE, cores / taskCpus ) );
 	}
 
 	/**
