@@ -26,9 +26,11 @@ public final class CellBlocks
 	{}
 
 	/**
-	 * {@code count} blocks (at most the number of cells) of the grid's cells,
-	 * each in grid order, covering every cell once; {@code chunk} is the input's
-	 * chunk size (X, Y[, Z]; null: the tiles' cores), which weighs the borders.
+	 * {@code count} blocks of the grid's cells, each in grid order, covering
+	 * every cell once (fewer blocks where {@code count} exceeds the cells or
+	 * does not factor as rows x columns of the grid: then the most that do);
+	 * {@code chunk} is the input's chunk size (X, Y[, Z]; null: the tiles'
+	 * cores), which weighs the borders.
 	 */
 	public static List< long[] > split( final TileGrid grid, final int count, final int[] chunk )
 	{
@@ -39,30 +41,26 @@ public final class CellBlocks
 		final int[] core = grid.coreSize();
 		final double tx = core[ 0 ] / ( double ) ( chunk == null ? core[ 0 ] : chunk[ 0 ] ),
 				tl = core[ last ] / ( double ) ( chunk == null ? core[ last ] : chunk[ last ] );
-		final int k = ( int ) Math.min( count, grid.numCells() );
 		int bestRows = 1, bestColumns = 1;
 		double bestCost = Double.MAX_VALUE;
-		for ( int rows = k; rows >= 1; rows-- ) // bands of rows first: they win ties
-		{
-			if ( k % rows != 0 || rows > n[ last ] || k / rows > n[ 0 ] )
-				continue;
-			final int columns = k / rows;
-			// the chunks a block reads: its own, plus one row or column beyond each inner border
-			final double w = n[ 0 ] * tx / columns + ( columns > 1 ? 2 : 0 ),
-					h = n[ last ] * tl / rows + ( rows > 1 ? 2 : 0 );
-			final double cost = w * h * k;
-			if ( cost < bestCost - 1e-9 )
+		// the most blocks up to count that factor as rows x columns within the grid (1 x 1 always does)
+		for ( int k = ( int ) Math.min( count, grid.numCells() ); k >= 1 && bestCost == Double.MAX_VALUE; k-- )
+			for ( int rows = ( int ) Math.min( k, n[ last ] ); rows >= 1; rows-- ) // bands of rows first: they win ties
 			{
-				bestCost = cost;
-				bestRows = rows;
-				bestColumns = columns;
+				if ( k % rows != 0 || k / rows > n[ 0 ] )
+					continue;
+				final int columns = k / rows;
+				// the chunks a block reads: its own, plus one row or column beyond each inner border
+				final double w = n[ 0 ] * tx / columns + ( columns > 1 ? 2 : 0 ),
+						h = n[ last ] * tl / rows + ( rows > 1 ? 2 : 0 );
+				final double cost = w * h * k;
+				if ( cost < bestCost - 1e-9 )
+				{
+					bestCost = cost;
+					bestRows = rows;
+					bestColumns = columns;
+				}
 			}
-		}
-		if ( bestCost == Double.MAX_VALUE ) // k has no factorisation that fits (a prime above both sides): bands
-		{
-			bestRows = ( int ) Math.min( k, n[ last ] );
-			bestColumns = 1;
-		}
 		final long[] rowStart = cuts( n[ last ], bestRows ), columnStart = cuts( n[ 0 ], bestColumns );
 		long middle = 1; // cells of one X row times the axes between X and the last (Y of a 3D grid)
 		for ( int d = 1; d < last; d++ )

@@ -110,6 +110,12 @@ public class CellBlocksTest
 				TileGrid.EdgeTiles.SHRINK );
 		for ( final int k : new int[] { 1, 2, 3, 5, 7 } )
 			assertPartition( g3, CellBlocks.split( g3, k, null ) );
+		// 7 does not factor within a 4 x 4 grid: the most blocks that do, 6 (3 bands x 2 strips)
+		final TileGrid four = TileGrid.create( new long[] { 128, 128 }, new int[] { 64, 64 }, 16, 16,
+				TileGrid.EdgeTiles.SHRINK );
+		final List< long[] > six = CellBlocks.split( four, 7, null );
+		assertPartition( four, six );
+		assertEquals( 6, six.size() );
 		assertThrows( IllegalArgumentException.class, () -> CellBlocks.split( small, 0, null ) );
 	}
 }
