@@ -27,7 +27,7 @@ public class SpeedBench
 {
 	public static void main( final String[] args ) throws Exception
 	{
-		String arch = "dense";
+		String arch = "dense", precision = "float32";
 		int stepsPerRun = 8, threads = 2;
 		double minSeconds = 10;
 		for ( int i = 0; i + 1 < args.length; i += 2 )
@@ -40,6 +40,9 @@ public class SpeedBench
 			case "--steps-per-run":
 				stepsPerRun = Integer.parseInt( args[ i + 1 ] );
 				break;
+			case "--precision": // training_precision: bfloat16 runs one step per run (multi-step runs are float32 only)
+				precision = args[ i + 1 ];
+				break;
 			case "--threads":
 				threads = Integer.parseInt( args[ i + 1 ] );
 				break;
@@ -47,7 +50,7 @@ public class SpeedBench
 				minSeconds = Double.parseDouble( args[ i + 1 ] );
 				break;
 			default:
-				throw new IllegalArgumentException( "Unknown option " + args[ i ] + ": use --arch, --steps-per-run, --threads, --min-seconds" );
+				throw new IllegalArgumentException( "Unknown option " + args[ i ] + ": use --arch, --steps-per-run, --precision, --threads, --min-seconds" );
 			}
 		}
 		final ModelSpec spec;
@@ -73,7 +76,8 @@ public class SpeedBench
 		final double[] lastLoss = { Double.NaN };
 		try ( Model model = Model.create( spec, 1, threads ) )
 		{
-			trainer.train( model, data, null, new TrainingConfig().epochs( 1000 ).batchSize( batch ).validationFraction( 0 ).stepsPerRun( stepsPerRun ).seed( 1 ),
+			trainer.train( model, data, null, new TrainingConfig().epochs( 1000 ).batchSize( batch ).validationFraction( 0 ).stepsPerRun( stepsPerRun ).seed( 1 )
+					.precision( fiji.plugin.autoencoder.model.Precision.of( precision ) ),
 					new History(), new TrainingListener()
 					{
 						@Override
@@ -90,6 +94,6 @@ public class SpeedBench
 						}
 					} );
 		}
-		System.out.println( String.format( Locale.ROOT, "RESULT ours %s %d %.0f %.2f %d %.5f steps_per_run=%d", arch, batch, timed[ 1 ] / timed[ 0 ], timed[ 0 ], ( int ) timed[ 2 ], lastLoss[ 0 ], stepsPerRun ) );
+		System.out.println( String.format( Locale.ROOT, "RESULT ours" + ( precision.equals( "float32" ) ? "" : "-" + precision ) + " %s %d %.0f %.2f %d %.5f steps_per_run=%d", arch, batch, timed[ 1 ] / timed[ 0 ], timed[ 0 ], ( int ) timed[ 2 ], lastLoss[ 0 ], stepsPerRun ) );
 	}
 }

@@ -12,6 +12,7 @@ import fiji.plugin.autoencoder.train.ArrayTrainingData;
 import fiji.plugin.autoencoder.train.History;
 import fiji.plugin.autoencoder.train.Trainer;
 import fiji.plugin.autoencoder.train.TrainingConfig;
+import fiji.plugin.autoencoder.train.TrainingData;
 import fiji.plugin.autoencoder.train.TrainingListener;
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -28,11 +29,14 @@ import ij.process.FloatProcessor;
  * from the default 768 MB budget, one tile per run) on a 2048^2 image;</li>
  * <li>{@code infer3d}: the same on a 512x512x64 stack (a 2D model, plane by plane).</li>
  * </ul>
- * With {@code --precision bfloat16} (inference) the convolutions run in bfloat16 and the line starts "RESULT ours-bfloat16".
+ * With {@code --precision bfloat16} the convolutions run in bfloat16 (inference: precision=bfloat16; training:
+ * training_precision=bfloat16, mixed precision) and the line starts "RESULT ours-bfloat16"; {@code --steps-per-run K}
+ * (training) runs K steps per session run and appends "-stepsK"; with {@code --feed true} the patches are fed per run
+ * (reused tensors, as image training's patches are) instead of uploaded once, and "fed" is appended.
  * Prints "RESULT ours net task units_per_wall_s units_per_cpu_s wall_s cpu_s" with
  * units = samples (train) or megapixels (infer); CPU time is the process's (all threads).
  * <pre>
- * java UNetSpeedBench --net denoiser|segmenter --task train|infer2d|infer3d [--threads 2] [--min-seconds 10] [--precision float32|bfloat16]
+ * java UNetSpeedBench --net denoiser|segmenter --task train|infer2d|infer3d [--threads 2] [--min-seconds 10] [--precision float32|bfloat16] [--steps-per-run 1]
  * </pre>
  */
 public class UNetSpeedBench
@@ -46,7 +50,8 @@ public class UNetSpeedBench
 	static void run( final String[] args ) throws Exception
 	{
 		String net = "denoiser", task = "train", precision = "float32";
-		int threads = 2;
+		int threads = 2, stepsPerRun = 1;
+		boolean feed = false;
 		double minSeconds = 10;
 		for ( int i = 0; i + 1 < args.length; i += 2 )
 			switch ( args[ i ] )
@@ -56,6 +61,8 @@ public class UNetSpeedBench
 			case "--threads": threads = Integer.parseInt( args[ i + 1 ] ); break;
 			case "--min-seconds": minSeconds = Double.parseDouble( args[ i + 1 ] ); break;
 			case "--precision": precision = args[ i + 1 ]; break;
+			case "--steps-per-run": stepsPerRun = Integer.parseInt( args[ i + 1 ] ); break;
+			case "--feed": feed = Boolean.parseBoolean( args[ i + 1 ] ); break;
 			default: throw new IllegalArgumentException( args[ i ] );
 			}
 		final ModelSpec spec = InferenceBench.spec( net );
@@ -70,7 +77,9 @@ public class UNetSpeedBench
 				final double[] timed = new double[ 3 ]; // wall s, samples, cpu s
 				final long[] cpu0 = { 0 };
 				final double min = minSeconds;
-				trainer.train( model, new ArrayTrainingData( x, n, s, s, 1 ), null, new TrainingConfig().epochs( 1000 ).batchSize( 16 ).validationFraction( 0 ).seed( 1 ), new History(),
+				final TrainingData data = feed ? fed( new ArrayTrainingData( x, n, s, s, 1 ) ) : new ArrayTrainingData( x, n, s, s, 1 );
+				trainer.train( model, data, null, new TrainingConfig().epochs( 1000 ).batchSize( 16 ).validationFraction( 0 ).seed( 1 )
+						.stepsPerRun( stepsPerRun ).precision( fiji.plugin.autoencoder.model.Precision.of( precision ) ), new History(),
 						new TrainingListener()
 						{
 							@Override
@@ -88,7 +97,7 @@ public class UNetSpeedBench
 								cpu0[ 0 ] = c;
 							}
 						} );
-				print( "ours", net, task, timed[ 1 ], timed[ 0 ], timed[ 2 ] );
+				print( "ours" + ( precision.equals( "float32" ) ? "" : "-" + precision ) + ( stepsPerRun > 1 ? "-steps" + stepsPerRun + ( feed ? "fed" : "" ) : "" ), net, task, timed[ 1 ], timed[ 0 ], timed[ 2 ] );
 				return;
 			}
 			final int w = task.equals( "infer2d" ) ? 2048 : 512, h = w, z = task.equals( "infer2d" ) ? 1 : 64;
@@ -112,6 +121,31 @@ public class UNetSpeedBench
 		{
 			System.out.flush();
 		}
+	}
+
+	/** The data as image training sees patches: not fixed samples, so multi-step runs feed them (reused tensors) instead of uploading them. */
+	static TrainingData fed( final TrainingData d )
+	{
+		return new TrainingData()
+		{
+			@Override
+			public int size() { return d.size(); }
+
+			@Override
+			public int[] inputShape() { return d.inputShape(); }
+
+			@Override
+			public int targetChannels() { return d.targetChannels(); }
+
+			@Override
+			public boolean hasTargets() { return d.hasTargets(); }
+
+			@Override
+			public boolean hasWeights() { return d.hasWeights(); }
+
+			@Override
+			public void fill( final int[] idx, final int from, final int n, final float[] in, final float[] t, final float[] w, final Random r ) { d.fill( idx, from, n, in, t, w, r ); }
+		};
 	}
 
 	static ImagePlus crop( final ImagePlus imp )

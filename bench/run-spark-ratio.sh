@@ -4,11 +4,14 @@
 # `bin/autoencoder denoise` (one JVM, out of core) then `spark-denoise --master local[2]`, each a fresh JVM with
 # -Xmx2g, on a uint16 OME-Zarr (chunks 512^2, uncompressed) and the small U-Net of run-scale-bench.sh. Per run:
 # job time (the CLI's "in N s": tiles only, JVM start, model load and Spark's context start excluded; Spark's
-# stage includes each task's model lease), CPU seconds of the job, end-to-end wall and CPU time (/usr/bin/time),
+# stage includes each task's model lease), CPU seconds of the job (the same window: Spark's task stage; the CPU
+# with Spark's driver checks and model load goes to stdout), end-to-end wall and CPU time (/usr/bin/time),
 # peak RSS, and the 1-minute load average before the run; per pair the Spark / single throughput ratio and
 # whether the outputs are byte-identical, and the ratio of job CPU; the input chunks each run decoded go to
 # stdout. Run it under `nice -n 19` on a shared machine. Appends a table to
 # RATIO_OUT (default bench/results/spark-ratio.md). RATIO_BUILD=target RATIO_NO_BUILD=1 reuses the current build.
+# RATIO_VARIANT="name|JVM flags" adds a third run to each pair (single, Spark, Spark with these flags), e.g.
+# "AppCDS|-XX:SharedArchiveFile=/tmp/spark.jsa" (an archive that does not exist is dumped by an untimed run first).
 # Not part of the test suite.
 set -e
 cd "$(dirname "$0")/.."
@@ -56,12 +59,28 @@ for size in $SIZES; do
       -cp "$CP:$(pwd)/target/spark-lib/*" fiji.plugin.autoencoder.cli.Main spark-denoise --master 'local[2]' \
       --model "$DATA/small.aemodel.zip" --input "$in" --output "$DATA/spark.ome.zarr" --compressor none $SPARK_ARGS)
     if diff -r -q -x '.z*' "$DATA/single.ome.zarr/0" "$DATA/spark.ome.zarr/0" > /dev/null; then same="byte-identical"; else same="DIFFERENT"; fi
+    if [ -n "$RATIO_VARIANT" ]; then
+      vname=${RATIO_VARIANT%%|*}; vflags=${RATIO_VARIANT#*|}
+      jsa=$(echo "$vflags" | grep -o 'SharedArchiveFile=[^ ]*' | cut -d= -f2)
+      rm -rf "$DATA/variant.ome.zarr"
+      set -- -Djdk.reflect.useDirectMethodHandle=false -Djava.awt.headless=true -cp "$CP:$(pwd)/target/spark-lib/*" \
+        fiji.plugin.autoencoder.cli.Main spark-denoise --master 'local[2]' --model "$DATA/small.aemodel.zip" \
+        --input "$in" --output "$DATA/variant.ome.zarr" --compressor none $SPARK_ARGS
+      if [ -n "$jsa" ] && [ ! -f "$jsa" ]; then java -Xmx2g $OPENS -XX:ArchiveClassesAtExit="$jsa" "$@" > "$DATA/dump.log" 2>&1; rm -rf "$DATA/variant.ome.zarr"; fi
+      c=$(run variant "$DATA/variant.log" java -Xmx2g $OPENS $vflags "$@")
+      if diff -r -q -x '.z*' "$DATA/single.ome.zarr/0" "$DATA/variant.ome.zarr/0" > /dev/null; then vsame="byte-identical"; else vsame="DIFFERENT"; fi
+      rm -rf "$DATA/variant.ome.zarr"
+    fi
     ratio=$(echo "${a%% *} ${b%% *}" | awk '{printf "%.2f", $1/$2}')
     cpuratio=$(echo "$a $b" | awk '{printf "%.2f", $2/$8}')
     dec_s=$(grep -o '[0-9]* input chunks decoded' "$DATA/single.log" | cut -d' ' -f1); dec_p=$(grep -o '[0-9]* input chunks decoded' "$DATA/spark.log" | cut -d' ' -f1)
     set -- $a; echo "| $pair | ${size}^2 | single JVM | $1 s | $2 s | $3 s | $4 s | $5 GiB | $6 | |" >> $OUT
     set -- $b; echo "| $pair | ${size}^2 | Spark local[2] | $1 s | $2 s | $3 s | $4 s | $5 GiB | $6 | $ratio ($same; by CPU $cpuratio) |" >> $OUT
-    echo "$size pair $pair: single $a / spark $b: ratio $ratio (CPU $cpuratio), $same; input chunks decoded: single ${dec_s:-?}, Spark ${dec_p:-?}; $(grep 'tasks,' "$DATA/spark.log")"
+    if [ -n "$RATIO_VARIANT" ]; then
+      set -- $c; echo "| $pair | ${size}^2 | Spark local[2], $vname | $1 s | $2 s | $3 s | $4 s | $5 GiB | $6 | $(echo "${a%% *} $1" | awk '{printf "%.2f", $1/$2}') ($vsame; by CPU $(echo "$a $c" | awk '{printf "%.2f", $2/$8}')) |" >> $OUT
+      echo "$size pair $pair: $vname $c; $(grep -o '[0-9]* input chunks decoded' "$DATA/variant.log"); CPU with the driver's checks and model load $(grep -o '[0-9.]* s with the driver.s checks and model load' "$DATA/variant.log" | cut -d' ' -f1) s"
+    fi
+    echo "$size pair $pair: single $a / spark $b: ratio $ratio (CPU $cpuratio), $same; input chunks decoded: single ${dec_s:-?}, Spark ${dec_p:-?}; Spark CPU with the driver's checks and model load $(grep -o '[0-9.]* s with the driver.s checks and model load' "$DATA/spark.log" | cut -d' ' -f1) s; $(grep 'tasks,' "$DATA/spark.log")"
     sum_s=$(echo "$sum_s ${a%% *}" | awk '{print $1+$2}'); sum_p=$(echo "$sum_p ${b%% *}" | awk '{print $1+$2}')
   done
   echo "| all | ${size}^2 | sum of job times | single $sum_s s | | | | | | $(echo "$sum_s $sum_p" | awk '{printf "%.2f", $1/$2}') (Spark $sum_p s) |" >> $OUT
@@ -69,4 +88,4 @@ for size in $SIZES; do
   [ -n "$RATIO_KEEP_INPUT" ] || rm -rf "$in"
 done
 echo "load after: $(cut -d' ' -f1 /proc/loadavg)" >> $OUT
-tail -n $((PAIRS * 2 * $(echo $SIZES | wc -w) + 8)) $OUT
+tail -n $((PAIRS * 3 * $(echo $SIZES | wc -w) + 8)) $OUT

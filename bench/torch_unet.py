@@ -8,7 +8,8 @@ resolution, 2x nearest upsampling, concatenation with the encoder's map, `convs 
 the logits). Tasks as ours: train (256 patches of 64x64 per epoch, batch 16, Adam lr 1e-3 eps 1e-7, loss read
 every step, epoch 1 warm-up, whole epochs until --min-seconds), infer2d (one pass over a
 2048^2 image), infer3d (a 512x512x64 stack, 4 planes per pass). --channels-last uses
-torch.channels_last; --export-onnx PATH writes the twin as ONNX for ONNX Runtime. Prints "RESULT torch[-cl] net task units/wall_s units/cpu_s wall_s cpu_s".
+torch.channels_last; --bf16 runs under torch.cpu.amp.autocast(dtype=torch.bfloat16) (PyTorch's own CPU mixed
+precision: convolutions in bfloat16, master weights and optimiser in float32; name "torch-bf16[-cl]"); --export-onnx PATH writes the twin as ONNX for ONNX Runtime. Prints "RESULT torch[-cl] net task units/wall_s units/cpu_s wall_s cpu_s".
 """
 import argparse
 import math
@@ -67,6 +68,7 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--min-seconds', type=float, default=10)
     ap.add_argument('--channels-last', action='store_true')
+    ap.add_argument('--bf16', action='store_true', help='CPU autocast to bfloat16 (training and inference)')
     ap.add_argument('--export-onnx', metavar='PATH', help='write the twin (sigmoid included for the segmenter) as ONNX, dynamic N, H, W, and exit')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
@@ -76,7 +78,8 @@ def main():
     model = UNet(layers, convs, out_ch, sigmoid)
     fmt = torch.channels_last if a.channels_last else torch.contiguous_format
     model = model.to(memory_format=fmt)
-    name = 'torch-cl' if a.channels_last else 'torch'
+    name = 'torch' + ('-bf16' if a.bf16 else '') + ('-cl' if a.channels_last else '')
+    amp = lambda: torch.cpu.amp.autocast(enabled=a.bf16, dtype=torch.bfloat16)
     if a.export_onnx:  # for ONNX Runtime (bench/ort/OrtSpeed.java), as a user would export the twin
         net = nn.Sequential(model, nn.Sigmoid()) if sigmoid else model
         dyn = {0: 'n', 2: 'h', 3: 'w'}
@@ -95,7 +98,9 @@ def main():
             for i in range(0, x.shape[0], 16):
                 xb = x[perm[i:i + 16]]
                 opt.zero_grad(set_to_none=True)
-                y = model(xb)
+                with amp():
+                    y = model(xb)
+                y = y.float()  # the loss in float32, as autocast's recipe (and ours) has it
                 loss = F.binary_cross_entropy_with_logits(y, xb.clamp(0, 1)) if sigmoid else F.mse_loss(y, xb)
                 loss.backward()
                 opt.step()
@@ -111,12 +116,12 @@ def main():
         n, h, w, per = (1, 2048, 2048, 1) if a.task == 'infer2d' else (64, 512, 512, 4)
         x = smooth(n, h, w, gen)
         model.eval()
-        with torch.inference_mode():
+        with torch.inference_mode(), amp():
             model(x[:1, :, :256, :256].contiguous(memory_format=fmt))  # warm-up
             w0, c0 = time.perf_counter(), time.process_time()
             for i in range(0, n, per):
                 y = model(x[i:i + per].contiguous(memory_format=fmt))
-                y = torch.sigmoid(y) if sigmoid else y
+                y = torch.sigmoid(y.float()) if sigmoid else y.float()
             wall, cpu = time.perf_counter() - w0, time.process_time() - c0
         units = n * h * w / 1e6
     print('RESULT %s %s %s %.3f %.3f %.2f %.2f' % (name, a.net, a.task, units / wall, units / cpu, wall, cpu), flush=True)

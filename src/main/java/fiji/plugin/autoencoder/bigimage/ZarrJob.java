@@ -161,6 +161,12 @@ public final class ZarrJob implements Serializable
 		return predictor.grid( source, new ZarrSink( dst, p.spatialDims() ) );
 	}
 
+	/** The input's chunk size along the model's spatial axes (X, Y[, Z]), e.g. to cut the grid into blocks. */
+	public int[] inputChunks( final int spatialDims ) throws IOException
+	{
+		return new ZarrSource( OmeZarr.open( Paths.get( input ) ), spatialDims ).chunkSize();
+	}
+
 	/**
 	 * On a worker: predicts the given cells (null: all) of the grid of
 	 * {@link #prepare}, which must have run; skips cells whose chunks exist.

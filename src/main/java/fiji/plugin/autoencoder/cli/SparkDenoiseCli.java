@@ -54,7 +54,8 @@ public class SparkDenoiseCli implements Callable< Integer >
 	@Option( names = "--compressor", description = "none, zlib[:level] (default zlib:1) or gzip[:level]." )
 	String compressor;
 
-	@Option( names = "--partitions", description = "Spark tasks (default: 4 x the default parallelism)." )
+	@Option( names = "--partitions",
+			description = "Spark tasks, each a block of whole tiles (default: one per task slot, the default parallelism / spark.task.cpus; more balance uneven nodes but decode more halo chunks)." )
 	Integer partitions;
 
 	@Option( names = "--retries", description = "Retries of a failed tile inside its task (default 2)." )

@@ -37,8 +37,9 @@ final class SparkRun
 							( System.nanoTime() - start ) / 1e9, spark.stageSeconds() ) );
 			if ( sc.isLocal() ) // the driver's JVM ran the tasks
 				System.err.println( String.format( java.util.Locale.ROOT,
-						"spark-denoise: %.1f s of CPU in this JVM with the driver's checks; the model loaded %d time(s) in this JVM",
-						CliSupport.cpuSeconds() - cpu, fiji.plugin.autoencoder.spark.ExecutorModels.loads() ) );
+						"spark-denoise: the task stage used %.1f s of CPU in this JVM (%.1f s with the driver's checks and model load); the model loaded %d time(s) in this JVM",
+						spark.stageCpuSeconds(), CliSupport.cpuSeconds() - cpu,
+						fiji.plugin.autoencoder.spark.ExecutorModels.loads() ) );
 			System.err.println( "spark-denoise: " + spark.taskSummary() );
 			return 0;
 		}

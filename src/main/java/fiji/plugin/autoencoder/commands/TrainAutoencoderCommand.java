@@ -142,6 +142,10 @@ public class TrainAutoencoderCommand extends ContextCommand
 	@Parameter( label = "Show live loss plot (needs a display)" )
 	private boolean show_plot = true;
 
+	@Parameter( label = "Training precision", choices = { "float32", "bfloat16" }, required = false, persist = false,
+			description = "float32 (default), or bfloat16 mixed precision: the convolutions forward and backward in bfloat16, weights, loss and optimiser in float32 (faster on CPUs with AVX-512 BF16 or AMX)" )
+	private String training_precision = Settings.of( Settings.TRAIN, "training_precision" ).defaultValue;
+
 	@Parameter( label = "TensorFlow threads (0 = all cores)", min = "0", required = false, persist = false,
 			description = "Caps the CPU threads TensorFlow uses, e.g. on a shared cluster node; 0: the system property autoencoder.threads, else all cores" )
 	private int threads = Settings.of( Settings.TRAIN, "threads" ).defaultInt();
@@ -171,6 +175,7 @@ public class TrainAutoencoderCommand extends ContextCommand
 			settings.l2 = l2;
 			settings.seed = seed;
 			settings.threads = threads;
+			settings.trainingPrecision = training_precision;
 			settings.minutes = minutes;
 			settings.channels = channels;
 			settings.dimensions = dimensions;

@@ -145,6 +145,13 @@ public final class MacroSettings
 	}
 
 	/** threads=N (0 or absent: the system property autoencoder.threads, else all cores). */
+	/** training_precision: float32 or bfloat16. */
+	public static String trainingPrecision( final MacroOptions o )
+	{
+		final Setting p = Settings.TRAINING_PRECISION;
+		return o.choice( p.key, p.defaultValue, p.choices.toArray( new String[ 0 ] ) );
+	}
+
 	public static int threads( final MacroOptions o )
 	{
 		return integer( o, Settings.DENOISE, "threads" );

@@ -62,6 +62,7 @@ public final class SegmenterEntries
 			s.seed = o.wholeNumber( "seed", Settings.of( op, "seed" ).defaultInt(), Long.MIN_VALUE );
 			s.overwrite = o.bool( "overwrite", Settings.of( op, "overwrite" ).defaultFlag() );
 			s.threads = threads( o );
+			s.trainingPrecision = trainingPrecision( o );
 			TrainingSettings.check( s.epochs, s.learningRate );
 			final Path model = o.path( "model_file" );
 			final boolean folder = o.has( "input_folder" ) || !o.string( "title_pattern", "" ).trim().isEmpty();

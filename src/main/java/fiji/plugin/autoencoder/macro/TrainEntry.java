@@ -60,6 +60,7 @@ public final class TrainEntry
 			settings.batchSize = o.integer( "batch_size", settings.batchSize, 1 );
 			settings.patience = o.integer( "patience", settings.patience, 0 );
 			settings.threads = threads( o );
+			settings.trainingPrecision = trainingPrecision( o );
 			settings.minutes = o.number( "minutes", 0, 0, "5" );
 			settings.channels = o.string( "channels", settings.channels );
 			settings.dimensions = o.choice( "dimensions", settings.dimensions, TrainingSettings.DIMENSION_CHOICES );

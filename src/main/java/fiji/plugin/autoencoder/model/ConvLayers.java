@@ -156,8 +156,11 @@ final class ConvLayers
 			final List< Long > k = Arrays.asList( 1L, ( long ) zFactor( l ), 2L, 2L, 1L );
 			return tf.nn.maxPool3d( x, k, k, "VALID" );
 		}
-		return tf.nn.maxPool( x, tf.constant( new int[] { 1, 2, 2, 1 } ), tf.constant( new int[] { 1, 2, 2, 1 } ),
-				"VALID" );
+		// the op MaxPool (sizes as attributes), not tf.nn.maxPool's MaxPoolV2 (sizes as inputs): oneDNN takes over only
+		// MaxPool and its gradient MaxPoolGrad; MaxPoolGradV2 ran in Eigen and took 10-17 % of a U-Net training step
+		final long[] k = { 1, 2, 2, 1 };
+		return tf.scope().opBuilder( "MaxPool", "MaxPool" ).addInput( x.asOutput() ).setAttr( "ksize", k )
+				.setAttr( "strides", k ).setAttr( "padding", "VALID" ).build().output( 0 );
 	}
 
 	/** A cubic kernel's shape {k, k, k, a, b} (3D) or {k, k, a, b}, and its fan-in/out. */

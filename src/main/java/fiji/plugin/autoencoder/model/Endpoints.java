@@ -34,6 +34,15 @@ public final class Endpoints
 	/** The reconstruction with the convolutions in bfloat16, added on demand ({@code GraphBuilder.addBfloat16Inference}). */
 	public static final String RECONSTRUCTION_BF16 = "reconstruction_bf16";
 
+	/** The scope of the mixed-precision training ops ({@code GraphBuilder.addBfloat16Training}), added on demand. */
+	public static final String BF16_TRAINING_SCOPE = "bf16_training";
+
+	/** One optimiser step with the convolutions in bfloat16, fed like {@link #TRAIN}. */
+	public static final String TRAIN_BF16 = BF16_TRAINING_SCOPE + "/train";
+
+	/** The data loss of {@link #TRAIN_BF16}'s forward pass (float32). */
+	public static final String LOSS_BF16 = BF16_TRAINING_SCOPE + "/loss";
+
 	/** The data loss (BCE or MSE, weighted if configured), without regularisation. */
 	public static final String LOSS = "loss";
 

@@ -121,6 +121,50 @@ public final class GraphBuilder
 	{
 		if ( graph.operation( Endpoints.RECONSTRUCTION_BF16 ) != null )
 			return;
+		checkBfloat16( spec );
+		final GraphBuilder b = new GraphBuilder( spec, 0, graph, true );
+		b.c.findParameters();
+		b.c.bf16 = true;
+		final Operand< TFloat32 > input = graph.operation( Endpoints.INPUT ).output( 0 );
+		b.c.tf.withName( Endpoints.RECONSTRUCTION_BF16 ).identity( b.c.output( b.convForward( input, false ) ) );
+	}
+
+	/**
+	 * Adds to a built graph (see {@link #addMultiStep}) the mixed-precision training step
+	 * {@link Endpoints#TRAIN_BF16} and its data loss {@link Endpoints#LOSS_BF16}: fed like {@link Endpoints#TRAIN},
+	 * the forward pass with the convolutional layers in bfloat16 as in {@link #addBfloat16Inference} (so their
+	 * gradients run in bfloat16 too), the loss, its gradient at the logits, the L2 penalty, the float32 master
+	 * parameters, their gradients (cast back) and the optimiser's slots and updates in float32. Shares the
+	 * parameters, slots and step counter with {@link Endpoints#TRAIN}: the two may alternate. Never saved.
+	 */
+	public static void addBfloat16Training( final Graph graph, final ModelSpec spec )
+	{
+		if ( graph.operation( Endpoints.TRAIN_BF16 ) != null )
+			return;
+		checkBfloat16( spec );
+		if ( spec.is3D() )
+			Gradients3D.ensureRegistered();
+		final GraphBuilder b = new GraphBuilder( spec, 0, graph, true );
+		final BuildContext c = b.c;
+		c.findParameters();
+		c.bf16 = true;
+		final Ops tf = c.scope( Endpoints.BF16_TRAINING_SCOPE ); // one scope object: a second would be renamed
+		c.tf = tf;
+		final Operand< TFloat32 > weight = spec.weightedLoss ? graph.operation( Endpoints.LOSS_WEIGHT ).output( 0 )
+				: null;
+		final Operand< TFloat32 > objective = b.objective( graph.operation( Endpoints.INPUT ).output( 0 ),
+				graph.operation( Endpoints.TARGET ).output( 0 ), weight, false, new ArrayList<>() );
+		final Operand< TInt64 > step = graph.operation( Endpoints.STEP ).output( 0 );
+		final List< Op > applies = OptimizerOps.updates( c, objective, c.trainable(), "",
+				OptimizerOps.learningRate( c, step ), step );
+		applies.addAll( c.statisticUpdates );
+		final Op increment = tf.withControlDependencies( applies ).assignAdd( step, tf.constant( 1L ) );
+		c.named( Endpoints.TRAIN_BF16 ).withControlDependencies( increment ).noOp();
+	}
+
+	/** Refuses the models bfloat16 does not suit, naming the fix. */
+	private static void checkBfloat16( final ModelSpec spec )
+	{
 		if ( spec.hasFixedInputSize() )
 			throw new IllegalArgumentException( "precision=bfloat16 needs a fully convolutional model; '" + spec.name
 					+ "' has dense layers: use precision=float32" );
@@ -128,11 +172,6 @@ public final class GraphBuilder
 			throw new IllegalArgumentException( "precision=bfloat16 does not suit '" + spec.name
 					+ "': its zero-fill unpooling keeps the maximum of each pooling window, and bfloat16's rounding "
 					+ "ties values there (outputs up to 14 % off): use precision=float32" );
-		final GraphBuilder b = new GraphBuilder( spec, 0, graph, true );
-		b.c.findParameters();
-		b.c.bf16 = true;
-		final Operand< TFloat32 > input = graph.operation( Endpoints.INPUT ).output( 0 );
-		b.c.tf.withName( Endpoints.RECONSTRUCTION_BF16 ).identity( b.c.output( b.convForward( input, false ) ) );
 	}
 
 	private void build()

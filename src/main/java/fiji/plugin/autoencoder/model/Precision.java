@@ -34,6 +34,27 @@ public enum Precision
 		throw new IllegalArgumentException( "precision=" + key + " is unknown: use float32 or bfloat16" );
 	}
 
+	/**
+	 * The training step of this precision in {@code model}'s graph ({@link Endpoints#TRAIN}, or the mixed-precision
+	 * {@link Endpoints#TRAIN_BF16}, added on first use): the setting {@code training_precision}.
+	 */
+	public String trainOp( final Model model )
+	{
+		if ( this == FLOAT32 )
+			return Endpoints.TRAIN;
+		synchronized ( model ) // as Model.prepareMultiStep: one graph extension at a time
+		{
+			GraphBuilder.addBfloat16Training( model.graph(), model.spec() );
+		}
+		return Endpoints.TRAIN_BF16;
+	}
+
+	/** The data loss that {@link #trainOp} reports (of its own forward pass). */
+	public String trainingLoss()
+	{
+		return this == FLOAT32 ? Endpoints.LOSS : Endpoints.LOSS_BF16;
+	}
+
 	/** {@code net} predicting in this precision: itself for float32; bfloat16 needs one of this plugin's {@link Model}s. */
 	public ImagePredictor apply( final ImagePredictor net )
 	{

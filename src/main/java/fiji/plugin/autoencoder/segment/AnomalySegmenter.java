@@ -83,6 +83,9 @@ public final class AnomalySegmenter
 		/** TensorFlow threads; 0: the system property autoencoder.threads, else all cores. */
 		public int threads = 0;
 
+		/** The second stage's training steps: float32 or bfloat16 mixed precision. */
+		public fiji.plugin.autoencoder.model.Precision trainingPrecision = fiji.plugin.autoencoder.model.Precision.FLOAT32;
+
 		/** Painted copies of each normal image; 0: automatic (about 6 megapixels in all, 2 to 64 copies). */
 		public int copies = 0;
 
@@ -153,7 +156,7 @@ public final class AnomalySegmenter
 			job.patchesPerEpoch = settings.patchesPerEpoch;
 			job.config.epochs( settings.epochs ).batchSize( settings.batchSize )
 					.validationFraction( settings.validationFraction ).patience( settings.patience )
-					.seed( settings.seed );
+					.seed( settings.seed ).precision( settings.trainingPrecision );
 			return SupervisedSegmenter.train( job, inputs, masks, listener );
 		}
 		finally

@@ -130,6 +130,9 @@ public final class SegmenterSettings
 	/** TensorFlow threads; 0: the system property autoencoder.threads, else all cores. */
 	public int threads = 0;
 
+	/** float32 or bfloat16 mixed-precision training steps (key {@code training_precision}, {@code model.Precision}). */
+	public String trainingPrecision = fiji.plugin.autoencoder.model.Precision.FLOAT32.key;
+
 	/**
 	 * Filters per U-Net level (its length is the number of levels); null keeps {@link fiji.plugin.autoencoder.model.Presets#segmenter}'s
 	 * 16-32-64. The default, 4 levels with 2 convolutions each, sees about 4 times farther (ultrasound test Dice 0.33 / 0.63 against

@@ -146,6 +146,7 @@ public final class SegmenterTrainer
 				.weightAveraging( settings.weightAveraging ).seed( settings.seed )
 				.validationScore( SegmenterSettings.DICE.equals( settings.selection ) && settings.depth == 0
 						&& !val.isEmpty() ? new HeldOutDice( val, channels ) : null )
+				.precision( fiji.plugin.autoencoder.model.Precision.of( settings.trainingPrecision ) )
 				.validate();
 		final SegmenterInfo info = new SegmenterInfo( classes, scale, ObjectPrior.of( masks, classes ),
 				orientations.leftRightOnly );

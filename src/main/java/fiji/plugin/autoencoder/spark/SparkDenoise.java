@@ -5,7 +5,6 @@ import java.io.Serializable;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
@@ -16,6 +15,7 @@ import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.bigimage.ZarrJob;
 import fiji.plugin.autoencoder.io.ModelCache;
 import fiji.plugin.autoencoder.io.ModelFile;
+import fiji.plugin.autoencoder.tiling.CellBlocks;
 import fiji.plugin.autoencoder.tiling.ChunkedPredictor;
 import fiji.plugin.autoencoder.tiling.TileGrid;
 
@@ -23,7 +23,10 @@ import fiji.plugin.autoencoder.tiling.TileGrid;
  * Denoises an OME-Zarr on Apache Spark, the way BigStitcher-Spark does its
  * jobs: the driver checks the input and creates the output container and its
  * metadata ({@link ZarrJob#prepare}); the grid of chunk-aligned tiles (each a
- * whole number of output chunks) is {@code parallelize}d; each task opens its
+ * whole number of output chunks) is cut into contiguous blocks
+ * ({@link CellBlocks}: by default one per task slot, so that the halo chunks
+ * between blocks are decoded twice but all others once, as in one JVM), which
+ * are {@code parallelize}d, one block per task; each task opens its
  * own reader and writer, takes this JVM's model from {@link ExecutorModels}
  * (loaded once per executor), skips tiles whose chunks exist (so a rerun
  * resumes) and writes whole chunks atomically; a tile that fails is retried
@@ -52,6 +55,9 @@ public final class SparkDenoise implements Serializable
 
 	/** Seconds of the last run's task stage (after the driver's checks and output creation). */
 	private transient double stageSeconds;
+
+	/** CPU seconds of this JVM during the last run's task stage. */
+	private transient double stageCpuSeconds;
 
 	/** The last run's tasks summed: tiles computed, skipped, lease nanoseconds, task nanoseconds, longest lease, tasks, input chunks decoded. */
 	private transient long[] taskStats;
@@ -93,6 +99,32 @@ public final class SparkDenoise implements Serializable
 	}
 
 	/**
+	 * Tasks the cluster runs at once: its cores (the default parallelism, or
+	 * what spark.executor.instances x spark.executor.cores or spark.cores.max
+	 * promise, since executors that have not registered yet are not counted in
+	 * the default parallelism) / spark.task.cpus, at least 1.
+	 */
+	public static int taskSlots( final SparkConf conf, final int defaultParallelism )
+	{
+		final java.util.Map< String, String > settings = new java.util.HashMap<>();
+		for ( final scala.Tuple2< String, String > t : conf.getAll() )
+			settings.put( t._1(), t._2() );
+		return taskSlots( settings, defaultParallelism );
+	}
+
+	/** {@link #taskSlots(SparkConf, int)} from Spark's settings as a map (absent keys: Spark's defaults). */
+	static int taskSlots( final java.util.Map< String, String > conf, final int defaultParallelism )
+	{
+		long cores = defaultParallelism;
+		if ( !conf.getOrDefault( "spark.master", "local[*]" ).startsWith( "local" ) )
+			cores = Math.max( cores, Math.max( Long.parseLong( conf.getOrDefault( "spark.cores.max", "0" ) ),
+					Long.parseLong( conf.getOrDefault( "spark.executor.instances", "0" ) )
+							* Long.parseLong( conf.getOrDefault( "spark.executor.cores", "1" ) ) ) );
+		final int taskCpus = Math.max( 1, Integer.parseInt( conf.getOrDefault( "spark.task.cpus", "1" ) ) );
+		return ( int ) Math.max( 1, Math.min( Integer.MAX_VALUE, cores / taskCpus ) );
+	}
+
+	/**
 	 * Refuses a {@code spark://host:port} master that does not answer within 5
 	 * s, with what to do, instead of Spark's long retries.
 	 */
@@ -128,28 +160,55 @@ public final class SparkDenoise implements Serializable
 		final SparkConf conf = sc.getConf();
 		final int cores = executorCores( conf );
 		final TileGrid grid;
+		final int[] chunk;
 		try ( ModelCache< ModelFile.Loaded >.Lease lease = sc.isLocal() ? ExecutorModels.get( model, cores ) : null;
 				ModelFile.Loaded own = sc.isLocal() ? null : ModelFile.load( java.nio.file.Paths.get( model ), 1 ) )
 		{
 			grid = job.prepare( own != null ? own : lease.model() ); // the driver: checks, output container and metadata
-			final List< Long > cells = new ArrayList<>();
-			for ( long i = 0; i < grid.numCells(); i++ )
-				cells.add( i );
-			final int partitions = ( int ) Math.min( cells.size(),
-					Math.max( 1, conf.getInt( "autoencoder.partitions", 4 * sc.defaultParallelism() ) ) );
+			chunk = job.inputChunks( ( own != null ? own : lease.model() ).model().spatialDims() );
+			final int slots = taskSlots( conf, sc.defaultParallelism() );
+			final List< long[] > blocks = CellBlocks.split( grid,
+					Math.max( 1, conf.getInt( "autoencoder.partitions", slots ) ), chunk );
 			System.err.println( "spark-denoise: " + grid.numCells() + " tiles of "
-					+ java.util.Arrays.toString( grid.tileSize() ) + " in " + partitions + " tasks; " + cores
-					+ " core(s) per executor, " + threadsPerTask( conf ) + " TensorFlow thread(s) per task" );
+					+ java.util.Arrays.toString( grid.tileSize() ) + " in " + blocks.size() + " tasks (blocks of "
+					+ blocks.get( 0 ).length + " tiles); " + cores + " core(s) per executor, "
+					+ threadsPerTask( conf ) + " TensorFlow thread(s) per task" );
 			final long start = System.nanoTime();
-			final long[] total = sc.parallelize( cells, partitions ).mapPartitions( it -> {
-				final List< Long > mine = new ArrayList<>();
-				it.forEachRemaining( mine::add );
-				return Collections.singletonList( runCells( mine, cores ) ).iterator();
-			} ).reduce( SparkDenoise::sum );
+			final double cpu = processCpuSeconds();
+			final long[] total = sc.parallelize( blocks, blocks.size() ).mapPartitions( it -> {
+				long[] s = null;
+				while ( it.hasNext() ) // one block per partition
+				{
+					final long[] r = runCells( it.next(), cores );
+					s = s == null ? r : sum( s, r );
+				}
+				return Collections.singletonList( s ).iterator();
+			} ).filter( s -> s != null ).reduce( SparkDenoise::sum );
 			stageSeconds = ( System.nanoTime() - start ) / 1e9;
+			stageCpuSeconds = processCpuSeconds() - cpu;
 			taskStats = total;
 			return new ChunkedPredictor.Result( total[ 0 ], total[ 1 ], total[ 6 ] );
 		}
+	}
+
+	/** CPU seconds this JVM has used (NaN where the JVM does not tell). */
+	static double processCpuSeconds()
+	{
+		final java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+				.getOperatingSystemMXBean();
+		return os instanceof com.sun.management.OperatingSystemMXBean
+				? ( ( com.sun.management.OperatingSystemMXBean ) os ).getProcessCpuTime() / 1e9
+				: Double.NaN;
+	}
+
+	/**
+	 * CPU seconds of the driver's JVM during the last {@link #run}'s task stage
+	 * (the same window as {@link #stageSeconds}); in local mode the tasks ran in
+	 * it, so this is the tiles' CPU, without the driver's checks and model load.
+	 */
+	public double stageCpuSeconds()
+	{
+		return stageCpuSeconds;
 	}
 
 	private static long[] sum( final long[] a, final long[] b )
@@ -181,14 +240,15 @@ public final class SparkDenoise implements Serializable
 	 * retried up to {@code retries} times, and each retry computes only the
 	 * tiles whose chunks are still missing.
 	 */
-	long[] runCells( final List< Long > cells, final int cores )
+	long[] runCells( final long[] cells, final int cores )
 	{
 		final long start = System.nanoTime();
 		try ( ModelCache< ModelFile.Loaded >.Lease lease = ExecutorModels.get( model, cores ) )
 		{
 			final long leased = System.nanoTime() - start;
 			final ModelFile.Loaded m = lease.model();
-			final long[] todo = cells.stream().mapToLong( Long::longValue ).sorted().toArray();
+			final long[] todo = cells.clone();
+			java.util.Arrays.sort( todo );
 			long computed = 0, decoded = 0;
 			for ( int attempt = 0;; attempt++ )
 				try

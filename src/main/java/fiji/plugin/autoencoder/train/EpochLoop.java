@@ -22,6 +22,9 @@ final class EpochLoop
 
 	float badLoss;
 
+	/** The main training step ({@link Endpoints#TRAIN}, or its bfloat16 twin): scheduled, and unrolled by the runner. */
+	String trainOp = Endpoints.TRAIN;
+
 	/** Samples trained on in the last epoch. */
 	long lastEpochSamples;
 
@@ -36,7 +39,7 @@ final class EpochLoop
 	/** The factor on the learning rate of the last training run. */
 	double lastMultiplier = 1;
 
-	/** The moving average of the weights updated after every {@link Endpoints#TRAIN} step, or null. */
+	/** The moving average of the weights updated after every step of {@link #trainOp}, or null. */
 	WeightAverage average;
 
 	EpochLoop( final BooleanSupplier stop )
@@ -68,10 +71,10 @@ final class EpochLoop
 			}
 			final float[] losses;
 			final int m;
-			if ( schedule != null && Endpoints.TRAIN.equals( trainOp ) )
+			if ( schedule != null && this.trainOp.equals( trainOp ) )
 				model.learningRateMultiplier(
 						lastMultiplier = schedule.multiplier( scheduleEpoch, s, steps ) * reduction );
-			if ( b.multi != null && Endpoints.TRAIN.equals( trainOp ) && s + config.stepsPerRun <= steps
+			if ( b.multi != null && this.trainOp.equals( trainOp ) && s + config.stepsPerRun <= steps
 					&& pos + b.multi.samplesPerRun() <= n )
 			{
 				// several full batches in one run; stop requests take effect after it
@@ -83,7 +86,7 @@ final class EpochLoop
 				m = Math.min( config.batchSize, n - pos );
 				losses = new float[] { b.step( model, data, order, pos, m, random, trainOp, lossOp ) };
 			}
-			if ( average != null && Endpoints.TRAIN.equals( trainOp ) )
+			if ( average != null && this.trainOp.equals( trainOp ) )
 				average.update( losses.length );
 			for ( final float loss : losses )
 			{

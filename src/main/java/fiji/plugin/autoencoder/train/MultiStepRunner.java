@@ -42,6 +42,9 @@ public final class MultiStepRunner implements AutoCloseable
 
 	private final float[] input, target, weight;
 
+	/** One batch, filled as {@link Batches#step} fills it. */
+	private final float[] batchInput, batchTarget, batchWeight;
+
 	private final TFloat32 inputTensor, targetTensor, weightTensor;
 
 	/** Allocates the runner's tensors (NB: package-private so that a test can fail an allocation part-way). */
@@ -109,6 +112,9 @@ public final class MultiStepRunner implements AutoCloseable
 		input = uploaded ? null : new float[ n * inSize ];
 		target = out == null ? null : new float[ n * outSize ];
 		weight = w == null ? null : new float[ n * outSize ];
+		batchInput = uploaded ? null : new float[ batch * inSize ];
+		batchTarget = target == null ? null : new float[ batch * outSize ];
+		batchWeight = weight == null ? null : new float[ batch * outSize ];
 	}
 
 	private static void closeAfterFailure( final AutoCloseable t, final Throwable failure )
@@ -139,7 +145,16 @@ public final class MultiStepRunner implements AutoCloseable
 			indices.asRawTensor().data().asInts().write( indexBuffer );
 			return model.trainSteps( steps, indices );
 		}
-		data.fill( order, from, n, input, target, weight, random );
+		// batch by batch, as single steps draw them: data that draws at random (patches, augmentations) gives the same samples
+		for ( int k = 0; k < steps; k++ )
+		{
+			data.fill( order, from + k * batch, batch, batchInput, batchTarget, batchWeight, random );
+			System.arraycopy( batchInput, 0, input, k * batchInput.length, batchInput.length );
+			if ( target != null )
+				System.arraycopy( batchTarget, 0, target, k * batchTarget.length, batchTarget.length );
+			if ( weight != null )
+				System.arraycopy( batchWeight, 0, weight, k * batchWeight.length, batchWeight.length );
+		}
 		inputTensor.asRawTensor().data().asFloats().write( input );
 		if ( targetTensor != null )
 			targetTensor.asRawTensor().data().asFloats().write( target );

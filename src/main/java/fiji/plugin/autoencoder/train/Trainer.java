@@ -10,6 +10,7 @@ import fiji.plugin.autoencoder.core.Progress;
 import fiji.plugin.autoencoder.model.Endpoints;
 import fiji.plugin.autoencoder.model.Model;
 import fiji.plugin.autoencoder.model.ModelSpec;
+import fiji.plugin.autoencoder.model.Precision;
 
 /**
  * Trains a {@link Model}: shuffled mini-batches, a validation split, early
@@ -142,7 +143,7 @@ public final class Trainer
 		}
 		final Batches batches = new Batches( spec, train, config.batchSize );
 		final Random random = new Random( config.seed );
-		if ( config.stepsPerRun > 1 )
+		if ( config.stepsPerRun > 1 && config.precision == Precision.FLOAT32 )
 			batches.multi = new MultiStepRunner( model, train, config.stepsPerRun, config.batchSize );
 		try
 		{
@@ -161,6 +162,7 @@ public final class Trainer
 	{
 		final ModelSpec spec = model.spec();
 		final EpochLoop loop = new EpochLoop( this::isStopRequested );
+		loop.trainOp = config.precision.trainOp( model );
 
 		model.learningRateMultiplier( 1 ); // pretraining and evaluation: no schedule
 		if ( val != null && Double.isNaN( history.initialValidationLoss ) )
@@ -198,7 +200,8 @@ public final class Trainer
 			final int epochNumber = firstEpoch + e;
 			final long t0 = System.nanoTime();
 			loop.scheduleEpoch = e;
-			final double trainLoss = loop.epoch( model, batches, train, config, random, Endpoints.TRAIN, Endpoints.LOSS,
+			final double trainLoss = loop.epoch( model, batches, train, config, random, loop.trainOp,
+					config.precision.trainingLoss(),
 					"train", epochNumber, listener );
 			if ( loop.diverged )
 			{

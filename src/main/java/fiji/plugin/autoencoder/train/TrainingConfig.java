@@ -1,5 +1,7 @@
 package fiji.plugin.autoencoder.train;
 
+import fiji.plugin.autoencoder.model.Precision;
+
 /**
  * How to train (what to train is the {@code ModelSpec}): epochs, batch size,
  * validation split, early stopping, greedy pretraining epochs and the seed.
@@ -59,6 +61,12 @@ public final class TrainingConfig
 	 * run, i.e. up to this many steps later. 8 is a good value for small images.
 	 */
 	public int stepsPerRun = 1;
+
+	/**
+	 * The arithmetic of the training steps: float32, or bfloat16 mixed precision (the convolutions forward and
+	 * backward in bfloat16; parameters, loss, optimiser and validation in float32). Several steps per run are float32 only.
+	 */
+	public Precision precision = Precision.FLOAT32;
 
 	/** The time budget in minutes that the learning-rate schedule spans (0: none; it then spans the epochs). */
 	public double scheduleMinutes = 0;
@@ -168,6 +176,12 @@ public final class TrainingConfig
 		return this;
 	}
 
+	public TrainingConfig precision( final Precision v )
+	{
+		precision = v;
+		return this;
+	}
+
 	/** A copy. */
 	public TrainingConfig copy()
 	{
@@ -187,6 +201,7 @@ public final class TrainingConfig
 		c.scheduleMinutes = scheduleMinutes;
 		c.validationScore = validationScore;
 		c.weightAveraging = weightAveraging;
+		c.precision = precision;
 		return c;
 	}
 

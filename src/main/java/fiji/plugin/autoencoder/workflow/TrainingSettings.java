@@ -48,6 +48,9 @@ public final class TrainingSettings
 	/** TensorFlow threads; 0: the system property autoencoder.threads, else all cores. */
 	public int threads = 0;
 
+	/** float32 or bfloat16 mixed-precision training steps (key {@code training_precision}, {@code model.Precision}). */
+	public String trainingPrecision = fiji.plugin.autoencoder.model.Precision.FLOAT32.key;
+
 	/** Train for at most this many minutes (0: no limit; the epochs are then an upper bound). */
 	public double minutes = 0;
 
@@ -171,7 +174,7 @@ public final class TrainingSettings
 		job.patchesPerEpoch = patchesPerEpoch;
 		job.threads = threads;
 		job.config.epochs( epochs ).batchSize( batchSize ).validationFraction( validationFraction )
-				.patience( patience );
+				.patience( patience ).precision( fiji.plugin.autoencoder.model.Precision.of( trainingPrecision ) );
 		if ( !( minutes >= 0 ) || Double.isInfinite( minutes ) )
 			throw new IllegalArgumentException(
 					"minutes (time budget) must be 0 (none) or positive, e.g. 5, got " + minutes );
@@ -319,6 +322,7 @@ public final class TrainingSettings
 		s.l2 = l2;
 		s.seed = seed;
 		s.threads = threads;
+		s.trainingPrecision = fiji.plugin.autoencoder.model.Precision.of( trainingPrecision );
 		return s;
 	}
 

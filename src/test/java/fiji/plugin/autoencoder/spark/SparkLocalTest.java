@@ -117,6 +117,13 @@ public class SparkLocalTest
 
 	static Process spark( final Path output, final Path log, final String master ) throws IOException
 	{
+		return spark( output, log, master, 16 );
+	}
+
+	/** spark-denoise in its own JVM with {@code partitions} tasks (0: the default, one per task slot). */
+	static Process spark( final Path output, final Path log, final String master, final int partitions )
+			throws IOException
+	{
 		final List< String > cmd = new ArrayList<>(
 				List.of( Paths.get( System.getProperty( "java.home" ), "bin", "java" ).toString(), "-Xmx1g" ) );
 		cmd.addAll( addOpens() );
@@ -124,8 +131,9 @@ public class SparkLocalTest
 				System.getProperty( "surefire.test.class.path", System.getProperty( "java.class.path" ) )
 						+ java.io.File.pathSeparator + SPARK_LIB + "/*",
 				"fiji.plugin.autoencoder.cli.Main", "spark-denoise", "--master", master, "--model", model.toString(),
-				"--input", input.toString(), "--output", output.toString(),
-				"--partitions", "16" ) );
+				"--input", input.toString(), "--output", output.toString() ) );
+		if ( partitions > 0 )
+			cmd.addAll( List.of( "--partitions", Integer.toString( partitions ) ) );
 		final ProcessBuilder pb = new ProcessBuilder( cmd ).redirectErrorStream( true ).redirectOutput( log.toFile() );
 		pb.environment().put( "TF_CPP_MIN_LOG_LEVEL", "2" );
 		return pb.start();
@@ -181,9 +189,12 @@ public class SparkLocalTest
 	public void localSparkEqualsTheSingleJvmAndResumesAfterAKill() throws Exception
 	{
 		final Path out = dir.resolve( "spark.ome.zarr" ), log = dir.resolve( "spark.log" );
-		assertEquals( 0, finish( spark( out, log, "local[2]" ), log ), Files.readString( log ) );
-		assertTrue( Files.readString( log ).contains( "64 tiles computed, 0 already written" ),
+		assertEquals( 0, finish( spark( out, log, "local[2]", 0 ), log ), Files.readString( log ) );
+		// one block per task slot: 2 bands of 4 tile rows, each decoding its 4 chunk rows and the one beyond its
+		// border (8 chunks each), 64 + 16 decodes; the former default, 8 tasks of one tile row, decoded 176
+		assertTrue( Files.readString( log ).contains( "64 tiles computed, 0 already written, 80 input chunks decoded" ),
 				Files.readString( log ) );
+		assertTrue( Files.readString( log ).contains( "in 2 tasks (blocks of 32 tiles)" ), Files.readString( log ) );
 		assertTrue( Files.readString( log ).contains( "1 TensorFlow thread(s) per task" ), Files.readString( log ) );
 		// local mode: the driver's checks and the tasks share one model, loaded with the executor's 2 cores
 		assertTrue( Files.readString( log ).contains( "the model loaded 1 time(s) in this JVM" ),
