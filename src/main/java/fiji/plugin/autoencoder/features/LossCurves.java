@@ -95,11 +95,15 @@ public final class LossCurves
 		return plot;
 	}
 
-	/** One row per epoch: step (1, 2, ... across phases), phase, epoch, train_loss, validation_loss, learning_rate, seconds. */
+	/**
+	 * One row per epoch: step (1, 2, ... across phases), phase, epoch, train_loss, validation_loss, learning_rate,
+	 * seconds; and validation_score (e.g. Train Segmenter's held-out Dice) when the training recorded one.
+	 */
 	public static ResultsTable table( final History history )
 	{
 		final ResultsTable rt = new ResultsTable( history.epochs.size() );
 		rt.setPrecision( 6 );
+		final boolean scored = history.epochs.stream().anyMatch( e -> Double.isFinite( e.validationScore ) );
 		for ( int i = 0; i < history.epochs.size(); i++ )
 		{
 			final History.Epoch e = history.epochs.get( i );
@@ -110,6 +114,8 @@ public final class LossCurves
 			rt.setValue( "validation_loss", i, e.validationLoss );
 			rt.setValue( "learning_rate", i, e.learningRate );
 			rt.setValue( "seconds", i, e.seconds );
+			if ( scored )
+				rt.setValue( "validation_score", i, e.validationScore );
 		}
 		return rt;
 	}

@@ -149,6 +149,23 @@ class PlotsTest
 		assertTrue( empty.getMessage().contains( "train it for at least one epoch" ), empty.getMessage() );
 	}
 
+	/** A recorded validation score (Train Segmenter's held-out Dice) gets its own column, and only then. */
+	@Test
+	void lossTableCarriesTheValidationScoreWhenRecorded() throws IOException
+	{
+		final History h = new History();
+		h.epochs.add( epoch( "train", 1, 0.35, 0.36 ) );
+		h.epochs.add( epoch( "train", 2, 0.30, 0.33 ) );
+		assertFalse( LossCurves.table( h ).columnExists( "validation_score" ) );
+		h.epochs.get( 0 ).validationScore = 0.41;
+		h.epochs.get( 1 ).validationScore = 0.57;
+		final ResultsTable t = LossCurves.table( History.fromJson( h.toJson() ) );
+		assertEquals( 0.57, t.getValue( "validation_score", 1 ), 1e-12 );
+		final java.util.List< String > lines = Files.readAllLines( OutputFiles.csv( t, dir, "scored" ) );
+		assertTrue( lines.get( 0 ).contains( "validation_score" ) && lines.get( 2 ).contains( "0.57" ),
+				lines.toString() );
+	}
+
 	/** A plain training (one phase) reads "epoch", "training loss" and "validation loss", not "train training loss". */
 	@Test
 	void lossCurvesOfOnePhaseNameNoPhase()
