@@ -184,9 +184,7 @@ public class InferenceBench
 			for ( final org.tensorflow.proto.DeviceStepStats d : r.getMetadata().get().getStepStats().getDevStatsList() )
 				for ( final org.tensorflow.proto.NodeExecStats n : d.getNodeStatsList() )
 				{
-					final String label = n.getTimelineLabel();
-					final int eq = label.indexOf( " = " ), paren = label.indexOf( '(', Math.max( 0, eq ) );
-					final String op = eq >= 0 && paren > eq ? label.substring( eq + 3, paren ) : n.getNodeName();
+					final String op = opName( n );
 					final double[] t = byOp.computeIfAbsent( op, k -> new double[ 2 ] );
 					t[ 0 ]++;
 					t[ 1 ] += n.getAllEndRelMicros();
@@ -239,5 +237,13 @@ public class InferenceBench
 	{
 		final double[] s = v.stream().mapToDouble( Double::doubleValue ).sorted().toArray();
 		return s.length % 2 == 1 ? s[ s.length / 2 ] : ( s[ s.length / 2 - 1 ] + s[ s.length / 2 ] ) / 2;
+	}
+
+	/** The kernel type of one traced node: the op in its timeline label ("name = Op(...)"), else the node's name. */
+	static String opName( final org.tensorflow.proto.NodeExecStats n )
+	{
+		final String label = n.getTimelineLabel();
+		final int eq = label.indexOf( " = " ), paren = label.indexOf( '(', Math.max( 0, eq ) );
+		return eq >= 0 && paren > eq ? label.substring( eq + 3, paren ) : n.getNodeName();
 	}
 }

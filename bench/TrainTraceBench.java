@@ -50,9 +50,7 @@ public class TrainTraceBench
 					for ( final DeviceStepStats d : r.getMetadata().get().getStepStats().getDevStatsList() )
 						for ( final NodeExecStats n : d.getNodeStatsList() )
 						{
-							final String label = n.getTimelineLabel();
-							final int eq = label.indexOf( " = " ), paren = label.indexOf( '(', Math.max( 0, eq ) );
-							final String op = eq >= 0 && paren > eq ? label.substring( eq + 3, paren ) : n.getNodeName();
+							final String op = InferenceBench.opName( n );
 							final double[] t = byOp.computeIfAbsent( op, k -> new double[ 2 ] );
 							t[ 0 ]++;
 							t[ 1 ] += n.getAllEndRelMicros();

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -32,7 +31,6 @@ import fiji.plugin.autoencoder.train.ImageTrainingJob;
 import fiji.plugin.autoencoder.train.Trainer;
 import fiji.plugin.autoencoder.train.TrainingListener;
 import ij.ImagePlus;
-import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 
 /**
@@ -52,7 +50,8 @@ class PrecisionTest
 	void bfloat16DenoisesWithin005DbOfFloat32() throws Exception
 	{
 		final ImageProcessor camera = TestImages.open( "camera.png" ).getProcessor().convertToFloat();
-		final ImagePlus trainClean = crop( camera, 0, 0, 512, 256 ), testClean = crop( camera, 0, 256, 512, 256 );
+		final ImagePlus trainClean = TestImages.crop( camera, 0, 0, 512, 256 ),
+				testClean = TestImages.crop( camera, 0, 256, 512, 256 );
 		final Path file = dir.resolve( "denoiser.aemodel.zip" );
 		final ImageTrainingJob job = new ImageTrainingJob( Presets.denoiser( 1 ), file );
 		job.config.epochs( 6 ).batchSize( 8 );
@@ -60,19 +59,20 @@ class PrecisionTest
 		job.patchesPerEpoch = 128;
 		job.threads = 2;
 		job.storeNormalization = true;
-		job.run( List.of( noisy( trainClean, 1 ) ), List.of( trainClean ), TrainingListener.none() );
-		final ImagePlus testNoisy = noisy( testClean, 2 );
-		final float[] clean = pixels( testClean );
+		job.run( List.of( TestImages.withGaussianNoise( trainClean, 25, 1 ) ), List.of( trainClean ),
+				TrainingListener.none() );
+		final ImagePlus testNoisy = TestImages.withGaussianNoise( testClean, 25, 2 );
+		final float[] clean = TestImages.pixels( testClean );
 		try ( ModelFile.Loaded m = ModelFile.load( file, 2 ) )
 		{
 			final ImageRunner.Options o = new ImageRunner.Options();
 			o.tileSize = new int[] { 160, 160 }; // tiled, as a large image would be
-			final float[] f32 = pixels( ModelFileRunner.apply( m, testNoisy, OutputType.FLOAT_32, "f", o,
+			final float[] f32 = TestImages.pixels( ModelFileRunner.apply( m, testNoisy, OutputType.FLOAT_32, "f", o,
 					Progress.none() ) );
 			o.precision = Precision.BFLOAT16;
-			final float[] bf16 = pixels( ModelFileRunner.apply( m, testNoisy, OutputType.FLOAT_32, "b", o,
+			final float[] bf16 = TestImages.pixels( ModelFileRunner.apply( m, testNoisy, OutputType.FLOAT_32, "b", o,
 					Progress.none() ) );
-			final double noisyDb = Metrics.psnr( clean, pixels( testNoisy ), 255 ),
+			final double noisyDb = Metrics.psnr( clean, TestImages.pixels( testNoisy ), 255 ),
 					f32Db = Metrics.psnr( clean, f32, 255 ), bf16Db = Metrics.psnr( clean, bf16, 255 );
 			double maxDiff = 0;
 			for ( int i = 0; i < f32.length; i++ )
@@ -105,9 +105,11 @@ class PrecisionTest
 		{
 			final ImageRunner.Options o = new ImageRunner.Options();
 			o.tileSize = new int[] { 288, 288 }; // tiled
-			final float[] f32 = pixels( SegmenterPrediction.probability( m, cell, false, o, Progress.none() ) );
+			final float[] f32 = TestImages
+					.pixels( SegmenterPrediction.probability( m, cell, false, o, Progress.none() ) );
 			o.precision = Precision.BFLOAT16;
-			final float[] bf16 = pixels( SegmenterPrediction.probability( m, cell, false, o, Progress.none() ) );
+			final float[] bf16 = TestImages
+					.pixels( SegmenterPrediction.probability( m, cell, false, o, Progress.none() ) );
 			long a = 0, b = 0, both = 0, t = 0, tBoth = 0;
 			double maxDiff = 0;
 			for ( int i = 0; i < f32.length; i++ )
@@ -197,26 +199,4 @@ class PrecisionTest
 		}
 	}
 
-	private static ImagePlus crop( final ImageProcessor ip, final int x, final int y, final int w, final int h )
-	{
-		final ImageProcessor c = ip.duplicate();
-		c.setRoi( x, y, w, h );
-		return new ImagePlus( "crop", c.crop() );
-	}
-
-	/** Gaussian noise of sigma 25 (seeded), as a 32-bit image. */
-	private static ImagePlus noisy( final ImagePlus clean, final long seed )
-	{
-		final Random r = new Random( seed );
-		final FloatProcessor fp = clean.getProcessor().convertToFloatProcessor();
-		final float[] px = ( float[] ) fp.getPixels();
-		for ( int i = 0; i < px.length; i++ )
-			px[ i ] += 25 * r.nextGaussian();
-		return new ImagePlus( "noisy", fp );
-	}
-
-	private static float[] pixels( final ImagePlus imp )
-	{
-		return ( float[] ) imp.getProcessor().convertToFloatProcessor().getPixels();
-	}
 }

@@ -28,7 +28,6 @@ import fiji.plugin.autoencoder.model.Presets;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import fiji.plugin.autoencoder.tiling.ModelFileRunner;
 import ij.ImagePlus;
-import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 
 /**
@@ -51,9 +50,10 @@ class MixedPrecisionTrainingTest
 	void bfloat16TrainingReachesFloat32Psnr() throws Exception
 	{
 		final ImageProcessor camera = TestImages.open( "camera.png" ).getProcessor().convertToFloat();
-		final ImagePlus trainClean = crop( camera, 0, 0, 512, 256 ), testClean = crop( camera, 0, 256, 512, 256 );
-		final ImagePlus testNoisy = noisy( testClean, 2 );
-		final float[] clean = pixels( testClean );
+		final ImagePlus trainClean = TestImages.crop( camera, 0, 0, 512, 256 ),
+				testClean = TestImages.crop( camera, 0, 256, 512, 256 );
+		final ImagePlus testNoisy = TestImages.withGaussianNoise( testClean, 25, 2 );
+		final float[] clean = TestImages.pixels( testClean );
 		final double[] db = new double[ 2 ];
 		final double[] finalLoss = new double[ 2 ];
 		for ( final Precision p : Precision.values() )
@@ -65,16 +65,17 @@ class MixedPrecisionTrainingTest
 			job.patchesPerEpoch = 128;
 			job.threads = 2;
 			job.storeNormalization = true;
-			final ImageTrainingJob.Result r = job.run( List.of( noisy( trainClean, 1 ) ), List.of( trainClean ),
+			final ImageTrainingJob.Result r = job.run( List.of( TestImages.withGaussianNoise( trainClean, 25, 1 ) ),
+					List.of( trainClean ),
 					TrainingListener.none() );
 			finalLoss[ p.ordinal() ] = r.history.last( "train" ).trainLoss;
 			try ( ModelFile.Loaded m = ModelFile.load( file, 2 ) )
 			{
-				db[ p.ordinal() ] = Metrics.psnr( clean, pixels( ModelFileRunner.apply( m, testNoisy,
+				db[ p.ordinal() ] = Metrics.psnr( clean, TestImages.pixels( ModelFileRunner.apply( m, testNoisy,
 						OutputType.FLOAT_32, "d", new ImageRunner.Options(), Progress.none() ) ), 255 );
 			}
 		}
-		final double noisyDb = Metrics.psnr( clean, pixels( testNoisy ), 255 );
+		final double noisyDb = Metrics.psnr( clean, TestImages.pixels( testNoisy ), 255 );
 		System.out.printf( "camera's unseen half: noisy %.3f dB; trained in float32 %.3f dB (last training loss %.5f), "
 				+ "in bfloat16 %.3f dB (%.5f)%n", noisyDb, db[ 0 ], finalLoss[ 0 ], db[ 1 ], finalLoss[ 1 ] );
 		assertTrue( db[ 0 ] > noisyDb + 3, "float32 training denoises: " + db[ 0 ] + " vs noisy " + noisyDb );
@@ -142,7 +143,7 @@ class MixedPrecisionTrainingTest
 	void patchTrainingWithStepsPerRunMatchesSingleSteps() throws Exception
 	{
 		final ImageProcessor camera = TestImages.open( "camera.png" ).getProcessor().convertToFloat();
-		final ImagePlus clean = crop( camera, 0, 0, 256, 256 );
+		final ImagePlus clean = TestImages.crop( camera, 0, 0, 256, 256 );
 		final List< List< Float > > losses = new ArrayList<>();
 		for ( final int k : new int[] { 1, 4 } )
 		{
@@ -153,7 +154,7 @@ class MixedPrecisionTrainingTest
 			job.patchesPerEpoch = 32;
 			job.threads = 2;
 			final List< Float > l = new ArrayList<>();
-			job.run( List.of( noisy( clean, 1 ) ), List.of( clean ), new TrainingListener()
+			job.run( List.of( TestImages.withGaussianNoise( clean, 25, 1 ) ), List.of( clean ), new TrainingListener()
 			{
 				@Override
 				public void stepEnded( final String phase, final int epoch, final int step, final int total,
@@ -171,26 +172,4 @@ class MixedPrecisionTrainingTest
 					"loss of step " + i );
 	}
 
-	private static ImagePlus crop( final ImageProcessor ip, final int x, final int y, final int w, final int h )
-	{
-		final ImageProcessor c = ip.duplicate();
-		c.setRoi( x, y, w, h );
-		return new ImagePlus( "crop", c.crop() );
-	}
-
-	/** Gaussian noise of sigma 25 (seeded), as a 32-bit image. */
-	private static ImagePlus noisy( final ImagePlus clean, final long seed )
-	{
-		final Random r = new Random( seed );
-		final FloatProcessor fp = clean.getProcessor().convertToFloatProcessor();
-		final float[] px = ( float[] ) fp.getPixels();
-		for ( int i = 0; i < px.length; i++ )
-			px[ i ] += 25 * r.nextGaussian();
-		return new ImagePlus( "noisy", fp );
-	}
-
-	private static float[] pixels( final ImagePlus imp )
-	{
-		return ( float[] ) imp.getProcessor().convertToFloatProcessor().getPixels();
-	}
 }
