@@ -72,6 +72,9 @@ final class BuildContext
 	/** The convolutional layers compute in bfloat16 (the inference endpoint {@link Endpoints#RECONSTRUCTION_BF16}). */
 	boolean bf16;
 
+	/** Build 2D convolutions to one channel as transposed convolutions ({@link SingleChannelConv}). */
+	boolean singleChannelAsTransposed;
+
 	/** True when adding to a built graph: parameters and optimiser slots exist and are looked up, never created. */
 	final boolean extending;
 

@@ -192,7 +192,9 @@ final class ConvLayers
 				( long ) k * k * cin, ( long ) k * k * cout ) );
 		final Operand< TFloat32 > b = c.compute( c.bias( name + "_b", cout ) );
 		final Operand< TFloat32 > y = tf.nn
-				.biasAdd( tf.nn.conv2d( x, w, Arrays.asList( 1L, ( long ) stride, ( long ) stride, 1L ), "SAME" ), b );
+				.biasAdd( c.singleChannelAsTransposed && SingleChannelConv.applies( cout, stride )
+						? SingleChannelConv.conv( tf, x, w )
+						: tf.nn.conv2d( x, w, Arrays.asList( 1L, ( long ) stride, ( long ) stride, 1L ), "SAME" ), b );
 		// batch norm's statistics stay float32
 		return spec.batchNorm && !"out".equals( name )
 				? c.compute( BatchNormOps.apply( c, c.float32( y ), name, cout ) ) : y;

@@ -148,6 +148,7 @@ public final class GraphBuilder
 		final BuildContext c = b.c;
 		c.findParameters();
 		c.bf16 = true;
+		c.singleChannelAsTransposed = true;
 		final Ops tf = c.scope( Endpoints.BF16_TRAINING_SCOPE ); // one scope object: a second would be renamed
 		c.tf = tf;
 		final Operand< TFloat32 > weight = spec.weightedLoss ? graph.operation( Endpoints.LOSS_WEIGHT ).output( 0 )
