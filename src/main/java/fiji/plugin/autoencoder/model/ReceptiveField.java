@@ -59,6 +59,26 @@ final class ReceptiveField
 		return reach;
 	}
 
+	/**
+	 * What a tiler whose windows start on the sizeMultiple grid needs at least: the largest distance from an output
+	 * pixel's sizeMultiple-block (not the pixel) to an input pixel it depends on. Smaller than {@link #reach}; the
+	 * halo covers the full reach (so it holds for any tiler and the image borders see no zero padding).
+	 */
+	static long blockReach( final ModelSpec s )
+	{
+		final int m = s.sizeMultiple();
+		final long origin = 1L << 40;
+		long need = 0;
+		for ( int phase = 0; phase < m; phase++ )
+		{
+			final long p = origin + phase;
+			final long[] in = s.kind == Kind.CONV_POOL ? convPool( s, false, p ) : convStrided( s, false, p );
+			union( in, new long[] { p - BlurResidual.radius( s ), p + BlurResidual.radius( s ) } );
+			need = Math.max( need, Math.max( p - in[ 0 ] - phase, in[ 1 ] - p - ( m - 1 - phase ) ) );
+		}
+		return need;
+	}
+
 	/** Input interval of output pixel p of a conv_pool network (maps indexed in their own level's pixels). */
 	private static long[] convPool( final ModelSpec s, final boolean z, final long p )
 	{
