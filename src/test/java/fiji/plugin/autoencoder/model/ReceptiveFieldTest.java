@@ -101,9 +101,13 @@ class ReceptiveFieldTest
 		int reach = 0;
 		for ( int axis = 0; axis < s.spatialDims(); axis++ )
 		{
-			final int r = measuredReach( s, axis );
+			final int[] measured = measured( s, axis );
+			final int r = measured[ 0 ];
 			final boolean z = s.is3D() && axis == 2;
 			assertEquals( ReceptiveField.reach( s, z ), r, what + ": computed vs measured reach along axis " + axis );
+			if ( !z )
+				assertEquals( ReceptiveField.blockReach( s ), measured[ 1 ],
+						what + ": computed vs measured reach from the pixel's block along axis " + axis );
 			reach = Math.max( reach, r );
 		}
 		System.out.println( what + ": reach " + reach + ", halo " + s.halo() );
@@ -116,6 +120,12 @@ class ReceptiveFieldTest
 	 * over sizeMultiple consecutive input positions (all phases) in the middle of a long, thin image.
 	 */
 	static int measuredReach( final ModelSpec s, final int axis )
+	{
+		return measured( s, axis )[ 0 ];
+	}
+
+	/** {reach from the output pixel, reach from the output pixel's sizeMultiple-block}, measured as above. */
+	static int[] measured( final ModelSpec s, final int axis )
 	{
 		final int m = s.sizeMultiple(), bound = ( int ) ReceptiveField.reach( s, s.is3D() && axis == 2 );
 		final int n = ( 2 * bound + 3 * m + m - 1 ) / m * m; // long axis: the perturbed block and its reach both ways
@@ -136,7 +146,7 @@ class ReceptiveFieldTest
 			model.predict( in, base, 1, spatial );
 			model.predict( in, again, 1, spatial );
 			assertArrayEquals( base, again, "predictions must repeat exactly for this measurement" );
-			int reach = 0;
+			int reach = 0, block = 0;
 			final int first = n / 2 / m * m;
 			for ( int p = first; p < first + m; p++ )
 			{
@@ -149,10 +159,14 @@ class ReceptiveFieldTest
 				model.predict( x, out, 1, spatial );
 				for ( int i = 0; i < out.length; i++ )
 					if ( out[ i ] != base[ i ] )
-						reach = Math.max( reach, Math.abs( i / c / stride % n - p ) );
+					{
+						final int x0 = i / c / stride % n, blockStart = x0 / m * m;
+						reach = Math.max( reach, Math.abs( x0 - p ) );
+						block = Math.max( block, Math.max( blockStart - p, p - ( blockStart + m - 1 ) ) );
+					}
 			}
 			assertTrue( first - reach > 0 && first + m + reach < n, "image too small to see the reach" );
-			return reach;
+			return new int[] { reach, block };
 		}
 	}
 }
