@@ -220,8 +220,6 @@ final class ConvLayers
 		final Operand< TFloat32 > w = c.compute( c.weight( name + "_w", new long[] { k, k, cout, cin },
 				( long ) k * k * cout, ( long ) k * k * cin ) );
 		final Operand< TFloat32 > b = c.compute( c.bias( name + "_b", cout ) );
-		if ( k >= 2 ) // the same op as a stride-1 convolution + DepthToSpace, faster on oneDNN (SubPixelConv)
-			return SubPixelConv.transposed( tf, x, w, b, k, cin, cout );
 		final Operand< TInt32 > shape = tf.shape( x );
 		final Operand< TInt32 > sizes = tf.math.add( tf.math.mul( shape, tf.constant( new int[] { 1, 2, 2, 0 } ) ),
 				tf.constant( new int[] { 0, 0, 0, cout } ) );
