@@ -17,7 +17,8 @@ import fiji.plugin.autoencoder.train.TrainingListener;
  * Epoch 1 is warm-up (graph extension, data upload, first runs); then whole
  * epochs are timed until at least {@code --min-seconds}. The PyTorch twin is
  * bench/torch_twin.py; bench/run-speed.sh runs both interleaved.
- * Prints one line: "RESULT framework arch batch samples_per_s seconds epochs final_loss".
+ * Prints one line: "RESULT framework arch batch samples_per_s seconds epochs final_loss steps_per_run=K per_cpu_s=S"
+ * (S: samples per second of process CPU time over the timed epochs).
  *
  * <pre>
  * java SpeedBench --arch dense|conv_strided [--steps-per-run 8] [--threads 2] [--min-seconds 10]
@@ -74,6 +75,9 @@ public class SpeedBench
 		final Trainer trainer = new Trainer();
 		final double[] timed = new double[ 3 ]; // seconds, samples, epochs
 		final double[] lastLoss = { Double.NaN };
+		final com.sun.management.OperatingSystemMXBean os = ( com.sun.management.OperatingSystemMXBean ) java.lang.management.ManagementFactory
+				.getOperatingSystemMXBean();
+		final long[] cpu = new long[ 2 ]; // process CPU ns at the end of warm-up, CPU ns of the timed epochs
 		try ( Model model = Model.create( spec, 1, threads ) )
 		{
 			trainer.train( model, data, null, new TrainingConfig().epochs( 1000 ).batchSize( batch ).validationFraction( 0 ).stepsPerRun( stepsPerRun ).seed( 1 )
@@ -85,7 +89,12 @@ public class SpeedBench
 						{
 							lastLoss[ 0 ] = e.trainLoss;
 							if ( e.epoch < 2 || trainer.isStopRequested() )
+							{
+								if ( e.epoch < 2 )
+									cpu[ 0 ] = os.getProcessCpuTime();
 								return; // warm-up, or the partial epoch after the stop
+							}
+							cpu[ 1 ] = os.getProcessCpuTime() - cpu[ 0 ];
 							timed[ 0 ] += e.seconds;
 							timed[ 1 ] += e.samplesPerSecond * e.seconds;
 							timed[ 2 ]++;
@@ -94,6 +103,6 @@ public class SpeedBench
 						}
 					} );
 		}
-		System.out.println( String.format( Locale.ROOT, "RESULT ours" + ( precision.equals( "float32" ) ? "" : "-" + precision ) + " %s %d %.0f %.2f %d %.5f steps_per_run=%d", arch, batch, timed[ 1 ] / timed[ 0 ], timed[ 0 ], ( int ) timed[ 2 ], lastLoss[ 0 ], stepsPerRun ) );
+		System.out.println( String.format( Locale.ROOT, "RESULT ours" + ( precision.equals( "float32" ) ? "" : "-" + precision ) + " %s %d %.0f %.2f %d %.5f steps_per_run=%d per_cpu_s=%.0f", arch, batch, timed[ 1 ] / timed[ 0 ], timed[ 0 ], ( int ) timed[ 2 ], lastLoss[ 0 ], stepsPerRun, timed[ 1 ] / ( cpu[ 1 ] * 1e-9 ) ) );
 	}
 }

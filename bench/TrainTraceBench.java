@@ -12,12 +12,13 @@ import org.tensorflow.types.TFloat32;
 import fiji.plugin.autoencoder.model.Endpoints;
 import fiji.plugin.autoencoder.model.Model;
 import fiji.plugin.autoencoder.model.Precision;
+import fiji.plugin.autoencoder.model.Presets;
 
 /**
  * Where a training step of the product's U-Nets spends its time: one FULL_TRACE run of the training step (batch 16 of
- * 64^2, as UNetSpeedBench trains) after warm-up steps, per kernel type, in float32 and in bfloat16 mixed precision.
+ * 64^2, as UNetSpeedBench trains; the MNIST nets at SpeedBench's batch of 28^2) after warm-up steps, per kernel type, in float32 and in bfloat16 mixed precision.
  * <pre>
- * java TrainTraceBench --net denoiser|segmenter [--steps 10]
+ * java TrainTraceBench --net denoiser|segmenter|dense|conv_strided [--steps 10]
  * </pre>
  */
 public class TrainTraceBench
@@ -33,12 +34,17 @@ public class TrainTraceBench
 			case "--steps": steps = Integer.parseInt( args[ i + 1 ] ); break;
 			default: throw new IllegalArgumentException( args[ i ] );
 			}
-		final Shape shape = Shape.of( 16, 64, 64, 1 );
-		try ( Model m = Model.create( InferenceBench.spec( net ), 1, 2 );
-				TFloat32 x = Model.tensor( UNetSpeedBench.smooth( 16, 64, 64, 1 ), shape ) )
+		// the MNIST nets (dense, conv_strided) at their SpeedBench batch on 28x28 images, or the U-Nets
+		final boolean mnist = net.equals( "dense" ) || net.equals( "conv_strided" );
+		final int batch = net.equals( "dense" ) ? 128 : mnist ? 64 : 16, size = mnist ? 28 : 64;
+		final Shape shape = Shape.of( batch, size, size, 1 );
+		try ( Model m = Model.create( mnist ? Presets.byName( net ) : InferenceBench.spec( net ), 1, 2 );
+				TFloat32 x = Model.tensor( UNetSpeedBench.smooth( batch, size, size, 1 ), shape ) )
 		{
 			for ( final Precision p : Precision.values() )
 			{
+				if ( net.equals( "dense" ) && p != Precision.FLOAT32 )
+					continue; // bfloat16 training is refused for dense nets
 				final String train = p.trainOp( m ), loss = p.trainingLoss();
 				for ( int k = 0; k < steps; k++ )
 					m.trainStep( train, loss, x, x, null );

@@ -7,7 +7,7 @@
 # and, for inference, channels-last; the summary keeps PyTorch's best),
 # with wall and process CPU time (PARTS=mnist or PARTS=unet runs one part; TASKS="infer2d infer3d" some of the U-Net tasks;
 # BF16=1 adds ours with precision=bfloat16 (training: training_precision=bfloat16); STEPS=8 adds ours training with 8 steps
-# per session run, data uploaded and fed; BASE=<checkout> adds that code's rows as "base"; PyTorch also runs under its
+# per session run, data uploaded and fed; BASE=<checkout> adds that code's rows as "base" (MNIST and U-Net parts); PyTorch also runs under its
 # CPU bfloat16 autocast, --bf16).
 # Usage: bash bench/run-speed.sh [ROUNDS=2] [MIN_SECONDS=10] [STEPS_PER_RUN=8]   (about 4 + 15 min on an idle machine)
 # Needs: JDK 11+, Maven, Debian python3-torch and dataset-fashion-mnist.
@@ -27,7 +27,7 @@ if [ -n "${BASE:-}" ]; then # BASE=<checkout of older code>: its U-Net rows too,
 	(cd "$BASE" && nice -n 19 mvn -B -q -o package -DskipTests -Dae.build.dir="$BASE_BUILD")
 	BASE_CP="$(ls "$BASE_BUILD"/fiji-autoencoder_-*[0-9T].jar | head -1):$(ls "$BASE_BUILD"/lib/*.jar | tr '\n' ':')"
 	mkdir -p "$BASE_BUILD/bench-classes"
-	javac -proc:none -d "$BASE_BUILD/bench-classes" -cp "$BASE_CP" "$BASE"/bench/InferenceBench.java "$BASE"/bench/UNetSpeedBench.java
+	javac -proc:none -d "$BASE_BUILD/bench-classes" -cp "$BASE_CP" "$BASE"/bench/SpeedBench.java "$BASE"/bench/InferenceBench.java "$BASE"/bench/UNetSpeedBench.java
 fi
 export TF_CPP_MIN_LOG_LEVEL=2 OPENBLAS_NUM_THREADS=1 \
 	GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=68719476736
@@ -40,6 +40,9 @@ if [[ " $PARTS " == *" mnist "* ]]; then
 # 2,400 instead of 16,000 samples/s at load 23) and, for conv, channels-last. TensorFlow's Eigen pool ignores OMP_*.
 for r in $(seq "$ROUNDS"); do
 	for arch in dense conv_strided; do
+		if [ -n "${BASE:-}" ]; then # the older code's row, interleaved with ours
+			java -Xmx3g -cp "$BASE_BUILD/bench-classes:$BASE_CP" SpeedBench --arch $arch --threads 2 --min-seconds "$MIN" --steps-per-run "$K" 2>/dev/null | grep '^RESULT' | sed 's/^RESULT ours/RESULT base/' | tee -a "$OUT"
+		fi
 		java -Xmx3g -cp "$BUILD/bench-classes:$CP" SpeedBench --arch $arch --threads 2 --min-seconds "$MIN" --steps-per-run "$K" 2>/dev/null | grep '^RESULT' | tee -a "$OUT"
 		/usr/bin/python3 bench/torch_twin.py --arch $arch --threads 2 --min-seconds "$MIN" | tee -a "$OUT"
 		OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/torch_twin.py --arch $arch --threads 2 --min-seconds "$MIN" | sed 's/^RESULT torch /RESULT torch-passive /' | tee -a "$OUT"
@@ -49,19 +52,25 @@ for r in $(seq "$ROUNDS"); do
 	done
 done
 echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-# ratio per architecture: median ours / median of the better torch setting
+# ratio per architecture: median ours / median of the better torch setting, in samples per wall second and per process
+# CPU second (per_cpu_s=, where the row has it); base (BASE=): the older code's rows
 /usr/bin/python3 - "$OUT" <<'PY'
 import collections, statistics, sys
 r = collections.defaultdict(list)
 for line in open(sys.argv[1]):
     f = line.split()
-    r[(f[2], f[1])].append(float(f[4]))
-print("| architecture | ours samples/s | torch samples/s (best setting) | ours / torch |")
-print("|---|---|---|---|")
+    cpu = [float(x[10:]) for x in f if x.startswith("per_cpu_s=")]
+    r[(f[2], f[1])].append((float(f[4]), cpu[0] if cpu else float("nan")))
+print("| architecture | ours samples/s | torch samples/s (best setting) | ours / torch | ours per CPU s | torch per CPU s (best) | ours / torch (CPU) |")
+print("|---|---:|---:|---:|---:|---:|---:|")
 for arch in ("dense", "conv_strided"):
-    ours = statistics.median(r[(arch, "ours")])
-    torch_best = max(statistics.median(v) for (a, fw), v in r.items() if a == arch and fw.startswith("torch"))
-    print("| %s | %.0f | %.0f | %.2f |" % (arch, ours, torch_best, ours / torch_best))
+    tw = max(statistics.median(v[0] for v in vs) for (a, fw), vs in r.items() if a == arch and fw.startswith("torch"))
+    tc = max(statistics.median(v[1] for v in vs) for (a, fw), vs in r.items() if a == arch and fw.startswith("torch"))
+    for who in ("ours", "base"):
+        if (arch, who) in r:
+            w = statistics.median(v[0] for v in r[(arch, who)]); c = statistics.median(v[1] for v in r[(arch, who)])
+            print("| %s%s | %.0f | %.0f | %.2f | %.0f | %.0f | %.2f |" % (arch, "" if who == "ours" else ", base (older code, BASE=)", w, tw, w / tw, c, tc, c / tc))
+    print("(%s, by setting, wall / CPU: %s)" % (arch, ", ".join("%s %.0f / %.0f" % (fw, statistics.median(v[0] for v in vs), statistics.median(v[1] for v in vs)) for (a, fw), vs in sorted(r.items()) if a == arch)))
 PY
 fi
 if [[ " $PARTS " == *" unet "* ]]; then

@@ -62,11 +62,12 @@ def main():
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-7)
     n = x.shape[0]
     rs = np.random.RandomState(1)
-    timed_s, timed_samples, epochs, epoch, loss_mean = 0.0, 0, 0, 0, float("nan")
+    timed_s, timed_samples, epochs, epoch, loss_mean, timed_cpu = 0.0, 0, 0, 0, float("nan"), 0.0
     while True:
         epoch += 1
         perm = torch.from_numpy(rs.permutation(n))
         t0 = time.perf_counter()
+        c0 = time.process_time()
         total = 0.0
         for pos in range(0, n, bs):
             xb = x.index_select(0, perm[pos:pos + bs])
@@ -76,15 +77,17 @@ def main():
             opt.step()
             total += loss.item() * xb.shape[0]
         sec = time.perf_counter() - t0
+        cpu = time.process_time() - c0
         loss_mean = total / n
         if epoch >= 2:
             timed_s += sec
+            timed_cpu += cpu
             timed_samples += n
             epochs += 1
             if timed_s >= a.min_seconds:
                 break
-    print("RESULT torch%s %s %d %.0f %.2f %d %.5f threads=%d" % ("-cl" if a.channels_last else "", a.arch, bs, timed_samples / timed_s,
-                                                               timed_s, epochs, loss_mean, torch.get_num_threads()), flush=True)
+    print("RESULT torch%s %s %d %.0f %.2f %d %.5f threads=%d per_cpu_s=%.0f" % ("-cl" if a.channels_last else "", a.arch, bs,
+          timed_samples / timed_s, timed_s, epochs, loss_mean, torch.get_num_threads(), timed_samples / timed_cpu), flush=True)
 
 
 if __name__ == "__main__":

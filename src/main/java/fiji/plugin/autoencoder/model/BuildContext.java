@@ -69,6 +69,9 @@ final class BuildContext
 	/** The values the computation reads instead of the variables (one step of the multi-step ops); empty: the variables. */
 	final Map< String, Operand< TFloat32 > > view = new HashMap<>();
 
+	/** Mean BCE losses by their output, with their logits and targets ({@link BceGradient}). */
+	final Map< org.tensorflow.Output< ? >, Operand< ? >[] > bceLosses = new HashMap<>();
+
 	/** The convolutional layers compute in bfloat16 (the inference endpoint {@link Endpoints#RECONSTRUCTION_BF16}). */
 	boolean bf16;
 

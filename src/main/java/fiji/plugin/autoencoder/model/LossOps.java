@@ -30,7 +30,11 @@ final class LossOps
 		if ( weight != null )
 			return tf.withName( Endpoints.LOSS ).math.div( c.sumAll( tf.math.mul( perElement, weight ) ),
 					tf.math.maximum( c.sumAll( weight ), tf.constant( 1e-8f ) ) );
-		return tf.withName( Endpoints.LOSS ).math.mean( perElement, tf.constant( c.allAxes() ) );
+		final Operand< TFloat32 > mean = tf.withName( Endpoints.LOSS ).math.mean( perElement,
+				tf.constant( c.allAxes() ) );
+		if ( BceGradient.applies( spec, false ) )
+			BceGradient.record( c, mean, logits, target );
+		return mean;
 	}
 
 	/** The loss plus the spec's L2 penalty on the weights (the loss itself without one). */

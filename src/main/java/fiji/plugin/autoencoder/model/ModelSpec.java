@@ -269,10 +269,9 @@ public final class ModelSpec
 
 	/**
 	 * Receptive-field margin in pixels, rounded up to a multiple of {@link #sizeMultiple()}:
-	 * an output pixel depends only on input pixels at most this far away. 0 for
-	 * fixed-size models (they are not tiled). 3D models use the same halo in z:
-	 * their kernels are cubic and they pool (or stride) by 2 in z too, so the
-	 * receptive field is a cube.
+	 * an output pixel depends only on input pixels at most this far away (computed exactly, layer by layer, by
+	 * {@link ReceptiveField}). 0 for fixed-size models (they are not tiled). 3D models use the same halo in z (the
+	 * larger of the x/y and z reaches; z reaches less where {@link #poolZ} keeps z).
 	 */
 	public int halo()
 	{

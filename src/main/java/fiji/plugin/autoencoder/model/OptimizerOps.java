@@ -69,7 +69,7 @@ final class OptimizerOps
 		final Output< ? >[] outs = new Output< ? >[ names.size() ];
 		for ( int i = 0; i < outs.length; i++ )
 			outs[ i ] = c.param( names.get( i ) ).asOutput();
-		final Output< ? >[] grads = c.graph.addGradients( objective.asOutput(), outs );
+		final Output< ? >[] grads = BceGradient.gradients( c, objective, outs );
 		final List< Op > allGrads = new ArrayList<>();
 		allGrads.add( objective );
 		for ( final Output< ? > g : grads )

@@ -117,6 +117,7 @@ public class GoldenFilesTest
 			diff = Math.max( diff, Math.abs( e.getf( i ) - a.getf( i ) ) );
 		}
 		assertTrue( max > min, name + " is constant: a golden file that cannot show a change" );
+		System.out.println( name + ": max abs difference " + diff + " (range " + ( max - min ) + ")" );
 		assertTrue( diff <= 1e-4 * ( max - min ),
 				name + ": max abs difference " + diff + " over 1e-4 of the range " + ( max - min ) );
 	}
