@@ -61,7 +61,7 @@ class TileSizingTest
 	}
 
 	/**
-	 * The Train Segmenter U-Net's numbers on a 2048^2 image (halo 80, multiple 16, its activation estimate, 768 MB):
+	 * The Train Segmenter U-Net's numbers on a 2048^2 image (with the halo 80 of the former hand formula, multiple 16, its activation estimate, 768 MB):
 	 * with the former estimate (968 bytes per pixel) the old square rule gave 3 x 3 tiles of 848^2 (6.47 Mpixel
 	 * computed) and the least modelled time 2 x 4 tiles of 1184 x 672; the peak-live estimate (260 bytes per pixel,
 	 * {@code ActivationMemoryTest}, times the allocator's slack) buys 3 tiles of 2208 x 848 (5.62 Mpixel). A 3D volume
