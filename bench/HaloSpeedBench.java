@@ -9,8 +9,6 @@ import fiji.plugin.autoencoder.model.ModelSpec;
 import fiji.plugin.autoencoder.model.Presets;
 import fiji.plugin.autoencoder.tiling.ImageRunner;
 import ij.ImagePlus;
-import ij.ImageStack;
-import ij.process.FloatProcessor;
 
 /**
  * Inference speed of one network with a given halo (the same code, the same tiler, only the halo differs), as in
@@ -46,21 +44,12 @@ public class HaloSpeedBench
 		{
 			final int h = halo.equals( "model" ) ? model.halo() : Integer.parseInt( halo );
 			final ImagePredictor p = withHalo( model, h );
-			final int w = task.equals( "infer2d" ) ? 2048 : 512, z = task.equals( "infer2d" ) ? 1 : 64;
-			final ImageStack stack = new ImageStack( w, w );
-			final float[] all = UNetSpeedBench.smooth( z, w, w, 1 );
-			for ( int k = 0; k < z; k++ )
-			{
-				final float[] px = new float[ w * w ];
-				System.arraycopy( all, k * w * w, px, 0, w * w );
-				stack.addSlice( new FloatProcessor( w, w, px ) );
-			}
-			final ImagePlus imp = new ImagePlus( "bench", stack );
+			final ImagePlus imp = UNetSpeedBench.image( task );
 			final ImageRunner.Options o = new ImageRunner.Options();
 			ImageRunner.run( p, Normalization.none(), UNetSpeedBench.crop( imp ), OutputType.FLOAT_32, "w", false, o, Progress.none() ); // warm-up
 			final long c0 = os.getProcessCpuTime(), w0 = System.nanoTime();
 			ImageRunner.run( p, Normalization.none(), imp, OutputType.FLOAT_32, "out", false, o, Progress.none() );
-			final double wall = ( System.nanoTime() - w0 ) * 1e-9, cpu = ( os.getProcessCpuTime() - c0 ) * 1e-9, mpx = ( double ) w * w * z / 1e6;
+			final double wall = ( System.nanoTime() - w0 ) * 1e-9, cpu = ( os.getProcessCpuTime() - c0 ) * 1e-9, mpx = UNetSpeedBench.megapixels( imp );
 			System.out.println( String.format( java.util.Locale.ROOT, "RESULT %s %s %d %.3f %.3f %.2f %.2f", net, task, h, mpx / wall, mpx / cpu, wall, cpu ) );
 		}
 	}

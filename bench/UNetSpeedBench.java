@@ -100,22 +100,13 @@ public class UNetSpeedBench
 				print( "ours" + ( precision.equals( "float32" ) ? "" : "-" + precision ) + ( stepsPerRun > 1 ? "-steps" + stepsPerRun + ( feed ? "fed" : "" ) : "" ), net, task, timed[ 1 ], timed[ 0 ], timed[ 2 ] );
 				return;
 			}
-			final int w = task.equals( "infer2d" ) ? 2048 : 512, h = w, z = task.equals( "infer2d" ) ? 1 : 64;
-			final ImageStack stack = new ImageStack( w, h );
-			final float[] all = smooth( z, h, w, 1 );
-			for ( int k = 0; k < z; k++ )
-			{
-				final float[] px = new float[ w * h ];
-				System.arraycopy( all, k * w * h, px, 0, w * h );
-				stack.addSlice( new FloatProcessor( w, h, px ) );
-			}
-			final ImagePlus imp = new ImagePlus( "bench", stack );
+			final ImagePlus imp = image( task );
 			final ImageRunner.Options o = new ImageRunner.Options();
 			o.precision = fiji.plugin.autoencoder.model.Precision.of( precision );
 			ImageRunner.run( model, Normalization.none(), crop( imp ), OutputType.FLOAT_32, "w", false, o, Progress.none() ); // warm-up
 			final long c0 = os.getProcessCpuTime(), w0 = System.nanoTime();
 			ImageRunner.run( model, Normalization.none(), imp, OutputType.FLOAT_32, "out", false, o, Progress.none() );
-			print( o.precision.key.equals( "float32" ) ? "ours" : "ours-" + o.precision.key, net, task, ( double ) w * h * z / 1e6, ( System.nanoTime() - w0 ) * 1e-9, ( os.getProcessCpuTime() - c0 ) * 1e-9 );
+			print( o.precision.key.equals( "float32" ) ? "ours" : "ours-" + o.precision.key, net, task, megapixels( imp ), ( System.nanoTime() - w0 ) * 1e-9, ( os.getProcessCpuTime() - c0 ) * 1e-9 );
 		}
 		finally
 		{
@@ -156,6 +147,23 @@ public class UNetSpeedBench
 	static void print( final String who, final String net, final String task, final double units, final double wall, final double cpu )
 	{
 		System.out.println( String.format( Locale.ROOT, "RESULT %s %s %s %.3f %.3f %.2f %.2f", who, net, task, units / wall, units / cpu, wall, cpu ) );
+	}
+
+	/** The inference task's image: a smooth 2048^2 plane ({@code infer2d}) or a 512 x 512 x 64 stack ({@code infer3d}). */
+	static ImagePlus image( final String task )
+	{
+		final int w = task.equals( "infer2d" ) ? 2048 : 512, z = task.equals( "infer2d" ) ? 1 : 64;
+		final ImageStack stack = new ImageStack( w, w );
+		final float[] all = smooth( z, w, w, 1 );
+		for ( int k = 0; k < z; k++ )
+			stack.addSlice( new FloatProcessor( w, w, java.util.Arrays.copyOfRange( all, k * w * w, ( k + 1 ) * w * w ) ) );
+		return new ImagePlus( "bench", stack );
+	}
+
+	/** Megapixels of an image, all slices. */
+	static double megapixels( final ImagePlus imp )
+	{
+		return ( double ) imp.getWidth() * imp.getHeight() * imp.getStackSize() / 1e6;
 	}
 
 	/** Smooth random images in [0, 1] (sums of a few sines), n x h x w x c. */
